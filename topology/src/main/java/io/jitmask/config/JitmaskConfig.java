@@ -1,0 +1,227 @@
+package io.jitmask.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Every setting of jitmask in one typed place. Read from a properties file ({@code jitmask run --config}); keys
+ * that are not jitmask's own are passed to Kafka Streams and its clients unchanged (security.protocol, sasl.*...).
+ */
+public final class JitmaskConfig {
+    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    public static final String REGISTRY_URL = "schema.registry.url";
+    public static final String APPLICATION_ID = "application.id";
+    public static final String STATE_DIR = "state.dir";
+    public static final String PROCESSING_GUARANTEE = "processing.guarantee";
+    public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
+    public static final String DATASETS = "jitmask.datasets";
+    public static final String POLICY_FILE = "jitmask.policy.file";
+    public static final String KEYRING_FILE = "jitmask.keyring.file";
+    public static final String KEYSET_FILE = "jitmask.keyset.file";
+    /** Environment variable holding the keyset JSON when no file is configured. */
+    public static final String KEYSET_ENV = "JITMASK_KEYSET";
+    public static final String GRANT_DELETE_GRACE_MS = "jitmask.grant.delete.grace.ms";
+    public static final String REQUEST_TTL_SECONDS = "jitmask.request.ttl.seconds";
+    public static final String TOPIC_PARTITIONS = "jitmask.topic.partitions";
+    public static final String TOPIC_REPLICATION_FACTOR = "jitmask.topic.replication.factor";
+    public static final String MANAGE_ACLS = "jitmask.acls.enabled";
+
+    private static final Set<String> OWN_KEYS = Set.of(REGISTRY_URL, DATASETS, POLICY_FILE, KEYRING_FILE, KEYSET_FILE,
+            GRANT_DELETE_GRACE_MS, REQUEST_TTL_SECONDS, TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR, MANAGE_ACLS);
+
+    private static final Map<String, String> DEFAULTS = Map.ofEntries(
+            Map.entry(APPLICATION_ID, "jitmask"),
+            Map.entry(PROCESSING_GUARANTEE, StreamsConfig.EXACTLY_ONCE_V2),
+            Map.entry(COMMIT_INTERVAL_MS, "100"),
+            Map.entry(DATASETS, "customers,payments,patients"),
+            Map.entry(GRANT_DELETE_GRACE_MS, "0"),
+            Map.entry(REQUEST_TTL_SECONDS, "86400"),
+            Map.entry(TOPIC_PARTITIONS, "3"),
+            Map.entry(TOPIC_REPLICATION_FACTOR, "1"),
+            Map.entry(MANAGE_ACLS, "true"));
+
+    private final Properties props;
+
+    private JitmaskConfig(Properties props) {
+        this.props = props;
+        validate();
+    }
+
+    public static JitmaskConfig of(Map<String, ?> settings) {
+        Properties props = new Properties();
+        DEFAULTS.forEach(props::setProperty);
+        settings.forEach((k, v) -> props.setProperty(k, String.valueOf(v)));
+        return new JitmaskConfig(props);
+    }
+
+    public static JitmaskConfig load(Path file) {
+        Properties props = new Properties();
+        try (Reader reader = Files.newBufferedReader(file)) {
+            props.load(reader);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
+        }
+        Properties merged = new Properties();
+        DEFAULTS.forEach(merged::setProperty);
+        props.forEach((k, v) -> merged.setProperty(k.toString(), v.toString().trim()));
+        return new JitmaskConfig(merged);
+    }
+
+    /** A copy with some settings replaced (command-line flags win over the file). */
+    public JitmaskConfig with(Map<String, ?> overrides) {
+        Properties copy = new Properties();
+        copy.putAll(props);
+        overrides.forEach((k, v) -> copy.setProperty(k, String.valueOf(v)));
+        return new JitmaskConfig(copy);
+    }
+
+    private void validate() {
+        require(BOOTSTRAP_SERVERS);
+        require(REGISTRY_URL);
+        for (String dataset : datasets()) {
+            if (!Topics.isValidName(dataset)) {
+                throw new ConfigException(DATASETS + ": dataset name '" + dataset + "' must match " + Topics.NAME.pattern());
+            }
+        }
+        String guarantee = processingGuarantee();
+        if (!guarantee.equals(StreamsConfig.EXACTLY_ONCE_V2) && !guarantee.equals(StreamsConfig.AT_LEAST_ONCE)) {
+            throw new ConfigException(PROCESSING_GUARANTEE + " must be exactly_once_v2 or at_least_once, got '" + guarantee + "'");
+        }
+        positiveLong(COMMIT_INTERVAL_MS);
+        nonNegativeLong(GRANT_DELETE_GRACE_MS);
+        positiveLong(REQUEST_TTL_SECONDS);
+        positiveLong(TOPIC_PARTITIONS);
+        positiveLong(TOPIC_REPLICATION_FACTOR);
+    }
+
+    private void require(String key) {
+        String value = props.getProperty(key);
+        if (value == null || value.isBlank()) {
+            throw new ConfigException("missing required setting '" + key + "'");
+        }
+    }
+
+    private long positiveLong(String key) {
+        long value = longValue(key);
+        if (value <= 0) {
+            throw new ConfigException(key + " must be positive, got " + value);
+        }
+        return value;
+    }
+
+    private long nonNegativeLong(String key) {
+        long value = longValue(key);
+        if (value < 0) {
+            throw new ConfigException(key + " must not be negative, got " + value);
+        }
+        return value;
+    }
+
+    private long longValue(String key) {
+        String raw = props.getProperty(key);
+        try {
+            return Long.parseLong(raw.trim());
+        } catch (NumberFormatException | NullPointerException e) {
+            throw new ConfigException(key + " must be a number, got '" + raw + "'");
+        }
+    }
+
+    private Path optionalPath(String key) {
+        String raw = props.getProperty(key);
+        return raw == null || raw.isBlank() ? null : Path.of(raw.trim());
+    }
+
+    public String bootstrapServers() {
+        return props.getProperty(BOOTSTRAP_SERVERS);
+    }
+
+    public String registryUrl() {
+        return props.getProperty(REGISTRY_URL);
+    }
+
+    public String applicationId() {
+        return props.getProperty(APPLICATION_ID);
+    }
+
+    public String processingGuarantee() {
+        return props.getProperty(PROCESSING_GUARANTEE);
+    }
+
+    public List<String> datasets() {
+        return Arrays.stream(props.getProperty(DATASETS).split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    public Path policyFile() {
+        return optionalPath(POLICY_FILE);
+    }
+
+    public Path keyringFile() {
+        return optionalPath(KEYRING_FILE);
+    }
+
+    public Path keysetFile() {
+        return optionalPath(KEYSET_FILE);
+    }
+
+    public Duration grantDeleteGrace() {
+        return Duration.ofMillis(nonNegativeLong(GRANT_DELETE_GRACE_MS));
+    }
+
+    public Duration requestTtl() {
+        return Duration.ofSeconds(positiveLong(REQUEST_TTL_SECONDS));
+    }
+
+    public int topicPartitions() {
+        return (int) positiveLong(TOPIC_PARTITIONS);
+    }
+
+    public short topicReplicationFactor() {
+        return (short) positiveLong(TOPIC_REPLICATION_FACTOR);
+    }
+
+    public boolean manageAcls() {
+        return Boolean.parseBoolean(props.getProperty(MANAGE_ACLS));
+    }
+
+    /** Settings for Kafka clients (admin, producers, consumers): everything that is not jitmask's own. */
+    public Properties clientProperties() {
+        Properties out = new Properties();
+        props.forEach((k, v) -> {
+            String key = k.toString();
+            if (!OWN_KEYS.contains(key) && !key.startsWith("jitmask.")) {
+                out.setProperty(key, v.toString());
+            }
+        });
+        out.remove(APPLICATION_ID);
+        out.remove(PROCESSING_GUARANTEE);
+        out.remove(COMMIT_INTERVAL_MS);
+        out.remove(STATE_DIR);
+        return out;
+    }
+
+    /** Settings for the Kafka Streams application. */
+    public Properties streamsProperties() {
+        Properties out = new Properties();
+        props.forEach((k, v) -> {
+            String key = k.toString();
+            if (!OWN_KEYS.contains(key) && !key.startsWith("jitmask.")) {
+                out.setProperty(key, v.toString());
+            }
+        });
+        return out;
+    }
+
+    /** Raw value of any setting, for components with settings of their own. */
+    public String get(String key) {
+        return props.getProperty(key);
+    }
+}

@@ -1,0 +1,88 @@
+package io.jitmask.registry;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.avro.Schema;
+
+/** Registry held in memory: for unit tests and TopologyTestDriver. Same id for the same schema text, as Confluent does. */
+public final class InMemorySchemaRegistryClient implements SchemaRegistryClient {
+    private final Map<String, Integer> idsBySchema = new HashMap<>();
+    private final Map<Integer, Schema> schemasById = new HashMap<>();
+    private final Map<String, List<Integer>> idsBySubject = new TreeMap<>();
+    private int nextId = 1;
+
+    @Override
+    public synchronized int register(String subject, Schema schema) {
+        String canonical = schema.toString();
+        Integer id = idsBySchema.get(canonical);
+        if (id == null) {
+            id = nextId++;
+            idsBySchema.put(canonical, id);
+            schemasById.put(id, schema);
+        }
+        List<Integer> ids = idsBySubject.computeIfAbsent(subject, s -> new ArrayList<>());
+        if (!ids.contains(id)) {
+            ids.add(id);
+        }
+        return id;
+    }
+
+    @Override
+    public synchronized Schema schemaById(int id) {
+        Schema schema = schemasById.get(id);
+        if (schema == null) {
+            throw new SchemaNotFoundException(40403, "Schema " + id + " not found");
+        }
+        return schema;
+    }
+
+    @Override
+    public synchronized int idOf(String subject, Schema schema) {
+        Integer id = idsBySchema.get(schema.toString());
+        if (id == null || !idsBySubject.getOrDefault(subject, List.of()).contains(id)) {
+            throw new SchemaNotFoundException(40403, "Schema not found under subject '" + subject + "'");
+        }
+        return id;
+    }
+
+    @Override
+    public synchronized RegisteredSchema latest(String subject) {
+        List<Integer> ids = ids(subject);
+        return version(subject, ids.size());
+    }
+
+    @Override
+    public synchronized RegisteredSchema version(String subject, int version) {
+        List<Integer> ids = ids(subject);
+        if (version < 1 || version > ids.size()) {
+            throw new SchemaNotFoundException(40402, "Version " + version + " not found for subject '" + subject + "'");
+        }
+        int id = ids.get(version - 1);
+        return new RegisteredSchema(subject, version, id, schemasById.get(id));
+    }
+
+    @Override
+    public synchronized List<String> subjects() {
+        return List.copyOf(idsBySubject.keySet());
+    }
+
+    @Override
+    public synchronized List<Integer> versions(String subject) {
+        List<Integer> versions = new ArrayList<>();
+        for (int v = 1; v <= ids(subject).size(); v++) {
+            versions.add(v);
+        }
+        return versions;
+    }
+
+    private List<Integer> ids(String subject) {
+        List<Integer> ids = idsBySubject.get(subject);
+        if (ids == null) {
+            throw new SchemaNotFoundException(40401, "Subject '" + subject + "' not found");
+        }
+        return ids;
+    }
+}
