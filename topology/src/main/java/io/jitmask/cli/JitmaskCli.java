@@ -1,0 +1,48 @@
+package io.jitmask.cli;
+
+import io.jitmask.config.ConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the {@code jitmask} command. Each verb is a subcommand class of its own. */
+@Command(
+        name = "jitmask",
+        mixinStandardHelpOptions = true,
+        versionProvider = JitmaskCli.Version.class,
+        description = "Just-in-time unmasking of sensitive data on Kafka.",
+        subcommands = {
+            CommandLine.HelpCommand.class,
+        })
+public final class JitmaskCli {
+
+    /** Exit code for bad input from the user: bad flag, port in use, unusable config. */
+    public static final int USAGE_ERROR = 2;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new JitmaskCli());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof ConfigException || e instanceof CommandLine.ParameterException) {
+                commandLine.getErr().println("jitmask: " + e.getMessage());
+                return USAGE_ERROR;
+            }
+            throw e;
+        });
+        cli.setParameterExceptionHandler((e, args1) -> {
+            e.getCommandLine().getErr().println("jitmask: " + e.getMessage());
+            return USAGE_ERROR;
+        });
+        return cli.execute(args);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = JitmaskCli.class.getPackage().getImplementationVersion();
+            return new String[] {"jitmask " + (version == null ? "dev" : version)};
+        }
+    }
+}
