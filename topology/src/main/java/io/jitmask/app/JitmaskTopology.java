@@ -1,0 +1,74 @@
+package io.jitmask.app;
+
+import io.jitmask.config.Topics;
+import io.jitmask.grants.GrantIndex;
+import io.jitmask.grants.GrantsStoreUpdater;
+import io.jitmask.mask.MaskEngine;
+import io.jitmask.registry.SchemaRegistryClient;
+import io.jitmask.stream.GrantCopy;
+import io.jitmask.stream.HeaderFilter;
+import io.jitmask.stream.MaskedSchemaIds;
+import io.jitmask.stream.MaskingProcessor;
+import java.util.List;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.TopicNameExtractor;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The whole jitmask topology, in the order of the data-flow picture in docs/ARCHITECTURE.md:
+ *
+ * <pre>
+ * raw.&lt;dataset&gt; ─► masking ─► masked.&lt;dataset&gt;
+ *                     │  ▲
+ *                     │  └── grants-global (from jit.grants)
+ *                     ├────► grant.&lt;dataset&gt;.&lt;requestId&gt;
+ *                     └────► jit.dlq
+ * </pre>
+ *
+ * The raw path is stateless apart from the read-only global grants store: no raw value can reach a changelog
+ * or repartition topic.
+ */
+public final class JitmaskTopology {
+    public static final String RAW_SOURCE = "raw-source";
+    public static final String MASKING = "masking";
+    public static final String MASKED_SINK = "masked-sink";
+    public static final String GRANT_COPIES_SINK = "grant-copies-sink";
+    public static final String DLQ_SINK = "dlq-sink";
+    public static final String GRANTS_GLOBAL_STORE = "grants-global";
+    public static final String GRANTS_GLOBAL_SOURCE = "grants-global-source";
+    public static final String GRANTS_GLOBAL_UPDATER = "grants-global-updater";
+
+    private JitmaskTopology() {
+    }
+
+    /** Everything the masking path needs; one instance per application instance. */
+    public record MaskingDeps(List<String> datasets, MaskEngine engine, SchemaRegistryClient registry,
+                              GrantIndex grants, List<String> allowedHeaders) {
+    }
+
+    public static Topology masking(Topology topology, MaskingDeps deps) {
+        MaskedSchemaIds maskedIds = new MaskedSchemaIds(deps.registry());
+        HeaderFilter headers = new HeaderFilter(deps.allowedHeaders());
+        String[] rawTopics = deps.datasets().stream().map(Topics::raw).toArray(String[]::new);
+        TopicNameExtractor<byte[], byte[]> maskedTopic = (key, value, context) ->
+                Topics.masked(Topics.datasetOfRaw(context.topic()));
+
+        topology.addSource(RAW_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), rawTopics)
+                .addProcessor(MASKING, () -> new MaskingProcessor(deps.engine(), deps.registry(), deps.grants(),
+                        headers, maskedIds, MASKED_SINK, GRANT_COPIES_SINK, DLQ_SINK), RAW_SOURCE)
+                .addSink(MASKED_SINK, maskedTopic, new ByteArraySerializer(), new ByteArraySerializer(), MASKING)
+                .addSink(GRANT_COPIES_SINK, GrantCopy.TOPIC, new ByteArraySerializer(), GrantCopy.VALUE_SERIALIZER, MASKING)
+                .addSink(DLQ_SINK, Topics.DLQ, new ByteArraySerializer(), new ByteArraySerializer(), MASKING);
+
+        topology.addGlobalStore(
+                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(GRANTS_GLOBAL_STORE),
+                        org.apache.kafka.common.serialization.Serdes.String(),
+                        org.apache.kafka.common.serialization.Serdes.ByteArray()).withLoggingDisabled(),
+                GRANTS_GLOBAL_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.GRANTS,
+                GRANTS_GLOBAL_UPDATER, () -> new GrantsStoreUpdater(GRANTS_GLOBAL_STORE, deps.grants()));
+        return topology;
+    }
+}

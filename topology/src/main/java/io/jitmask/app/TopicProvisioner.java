@@ -1,0 +1,57 @@
+package io.jitmask.app;
+
+import io.jitmask.config.JitmaskConfig;
+import io.jitmask.config.Topics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/** Creates the topics jitmask reads and writes, when they do not exist yet. Existing topics are left as they are. */
+public final class TopicProvisioner {
+    private TopicProvisioner() {
+    }
+
+    public static List<NewTopic> topicsFor(JitmaskConfig config) {
+        int partitions = config.topicPartitions();
+        short replication = config.topicReplicationFactor();
+        List<NewTopic> topics = new ArrayList<>();
+        for (String dataset : config.datasets()) {
+            topics.add(new NewTopic(Topics.raw(dataset), partitions, replication));
+            topics.add(new NewTopic(Topics.masked(dataset), partitions, replication));
+        }
+        topics.add(new NewTopic(Topics.APPROVALS, partitions, replication));
+        topics.add(new NewTopic(Topics.GRANTS, partitions, replication)
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+        topics.add(new NewTopic(Topics.AUDIT, partitions, replication));
+        topics.add(new NewTopic(Topics.DLQ, partitions, replication));
+        return topics;
+    }
+
+    public static void ensure(Admin admin, JitmaskConfig config) {
+        try {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = topicsFor(config).stream().filter(t -> !existing.contains(t.name())).toList();
+            for (NewTopic topic : missing) {
+                try {
+                    admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create jitmask topics: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package io.jitmask.grants;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The live grants of this instance, indexed so the masking path finds the grants that match a record without
+ * scanning every grant: per dataset, grants limited to record keys are found by key, the rest are listed.
+ *
+ * <p>Written by the global-store thread, read by every stream thread; the concurrent maps make reads lock-free.
+ * A record with no matching grant costs two hash lookups whatever the number of grants.
+ */
+public final class GrantIndex {
+    private final Map<String, Grant> byGrantKey = new ConcurrentHashMap<>();
+    private final Map<String, DatasetGrants> byDataset = new ConcurrentHashMap<>();
+
+    private static final class DatasetGrants {
+        final Map<String, Grant> unfiltered = new ConcurrentHashMap<>();
+        final Map<String, Map<String, Grant>> byRecordKey = new ConcurrentHashMap<>();
+    }
+
+    /** Adds or replaces a grant. */
+    public synchronized void put(Grant grant) {
+        remove(grant.key());
+        byGrantKey.put(grant.key(), grant);
+        DatasetGrants grants = byDataset.computeIfAbsent(grant.dataset(), d -> new DatasetGrants());
+        var keys = grant.filter().indexKeys();
+        if (keys == null) {
+            grants.unfiltered.put(grant.key(), grant);
+        } else {
+            for (String key : keys) {
+                grants.byRecordKey.computeIfAbsent(key, k -> new ConcurrentHashMap<>()).put(grant.key(), grant);
+            }
+        }
+    }
+
+    public synchronized void remove(String grantKey) {
+        Grant old = byGrantKey.remove(grantKey);
+        if (old == null) {
+            return;
+        }
+        DatasetGrants grants = byDataset.get(old.dataset());
+        grants.unfiltered.remove(grantKey);
+        var keys = old.filter().indexKeys();
+        if (keys != null) {
+            for (String key : keys) {
+                Map<String, Grant> forKey = grants.byRecordKey.get(key);
+                if (forKey != null) {
+                    forKey.remove(grantKey);
+                    if (forKey.isEmpty()) {
+                        grants.byRecordKey.remove(key);
+                    }
+                }
+            }
+        }
+    }
+
+    public synchronized void clear() {
+        byGrantKey.clear();
+        byDataset.clear();
+    }
+
+    /**
+     * Grants of the dataset whose filter matches the record key ({@code null} for records without a key). The
+     * caller still checks {@link Grant#isLiveAt} right before writing each copy.
+     */
+    public List<Grant> matching(String dataset, String recordKey) {
+        DatasetGrants grants = byDataset.get(dataset);
+        if (grants == null) {
+            return List.of();
+        }
+        Map<String, Grant> forKey = recordKey == null ? null : grants.byRecordKey.get(recordKey);
+        if (grants.unfiltered.isEmpty() && forKey == null) {
+            return List.of();
+        }
+        List<Grant> out = new ArrayList<>(grants.unfiltered.values());
+        if (forKey != null) {
+            for (Grant grant : forKey.values()) {
+                if (grant.filter().matches(recordKey)) {
+                    out.add(grant);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** True while the grant is visible to this instance's masking path; the end worker waits for false. */
+    public boolean contains(String grantKey) {
+        return byGrantKey.containsKey(grantKey);
+    }
+
+    public int size() {
+        return byGrantKey.size();
+    }
+
+    public Collection<Grant> all() {
+        return List.copyOf(byGrantKey.values());
+    }
+}

@@ -1,0 +1,32 @@
+package io.jitmask.stream;
+
+import io.jitmask.config.Topics;
+import io.jitmask.registry.SchemaRegistryClient;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
+
+/**
+ * Registers each writer schema seen on {@code raw.<dataset>} under {@code masked.<dataset>-value} (or
+ * {@code -key}) once, so consumers of the masked topic resolve it by the usual subject naming. Confluent
+ * registries return the same id for the same schema; the id the registry returns is the one written, in case
+ * another registry does not.
+ */
+public final class MaskedSchemaIds {
+    private final SchemaRegistryClient registry;
+    private final Map<String, Integer> ids = new ConcurrentHashMap<>();
+
+    public MaskedSchemaIds(SchemaRegistryClient registry) {
+        this.registry = registry;
+    }
+
+    public int valueId(String dataset, int rawId, Schema schema) {
+        return ids.computeIfAbsent(Topics.masked(dataset) + "-value#" + rawId,
+                k -> registry.register(Topics.masked(dataset) + "-value", schema));
+    }
+
+    public int keyId(String dataset, int rawId, Schema schema) {
+        return ids.computeIfAbsent(Topics.masked(dataset) + "-key#" + rawId,
+                k -> registry.register(Topics.masked(dataset) + "-key", schema));
+    }
+}

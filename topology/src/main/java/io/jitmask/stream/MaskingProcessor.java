@@ -1,0 +1,136 @@
+package io.jitmask.stream;
+
+import io.jitmask.config.Topics;
+import io.jitmask.grants.Grant;
+import io.jitmask.grants.GrantFilter;
+import io.jitmask.grants.GrantIndex;
+import io.jitmask.mask.MaskEngine;
+import io.jitmask.registry.RegistryUnavailableException;
+import io.jitmask.registry.SchemaRegistryClient;
+import io.jitmask.serde.AvroCodec;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Masks every record of {@code raw.<dataset>} into {@code masked.<dataset>} and writes, for each live grant that
+ * matches it, a copy with the granted fields in clear to the grant's topic.
+ *
+ * <p>Every output is computed before the first is forwarded, so a record either goes out completely or, when
+ * anything about it fails, only to the DLQ (fail closed). A registry outage is not the record's fault: it is
+ * rethrown so the stream thread is replaced and the record reprocessed from the last commit, never dropped.
+ */
+public final class MaskingProcessor implements Processor<byte[], byte[], byte[], Object> {
+    public static final String SOURCE_PARTITION_HEADER = "jitmask.source.partition";
+    public static final String SOURCE_OFFSET_HEADER = "jitmask.source.offset";
+
+    private static final Logger LOG = LoggerFactory.getLogger(MaskingProcessor.class);
+
+    private final MaskEngine engine;
+    private final GrantIndex grants;
+    private final HeaderFilter headers;
+    private final MaskedSchemaIds maskedIds;
+    private final AvroCodec codec;
+    private final RecordKeyMasker keys;
+    private final String maskedSink;
+    private final String copiesSink;
+    private final String dlqSink;
+    private ProcessorContext<byte[], Object> context;
+
+    public MaskingProcessor(MaskEngine engine, SchemaRegistryClient registry, GrantIndex grants, HeaderFilter headers,
+                            MaskedSchemaIds maskedIds, String maskedSink, String copiesSink, String dlqSink) {
+        this.engine = engine;
+        this.grants = grants;
+        this.headers = headers;
+        this.maskedIds = maskedIds;
+        this.codec = new AvroCodec(registry);
+        this.keys = new RecordKeyMasker(engine, new AvroCodec(registry), maskedIds);
+        this.maskedSink = maskedSink;
+        this.copiesSink = copiesSink;
+        this.dlqSink = dlqSink;
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], Object> context) {
+        this.context = context;
+    }
+
+    private record Copy(Grant grant, byte[] key, byte[] value) {
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        RecordMetadata source = context.recordMetadata().orElseThrow();
+        String dataset = Topics.datasetOfRaw(source.topic());
+        byte[] masked;
+        RecordKeyMasker.MaskedKey key;
+        List<Copy> copies;
+        try {
+            key = keys.mask(dataset, record.key());
+            if (record.value() == null) {
+                // A tombstone carries no data; pass it on so compaction downstream still sees the delete.
+                context.forward(new Record<>(key.masked(), null, record.timestamp(), headers.filter(record.headers())), maskedSink);
+                return;
+            }
+            AvroCodec.Decoded decoded = codec.decode(record.value());
+            int maskedId = maskedIds.valueId(dataset, decoded.schemaId(), decoded.schema());
+            masked = codec.encode(maskedId, decoded.schema(),
+                    engine.valuePlan(dataset, decoded.schemaId(), decoded.schema(), Set.of()).apply(decoded.datum()));
+            copies = copiesFor(dataset, record.key(), key, decoded, maskedId);
+        } catch (RegistryUnavailableException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            deadLetter(source, record.timestamp(), dataset, e);
+            return;
+        }
+        Headers passed = headers.filter(record.headers());
+        context.forward(new Record<>(key.masked(), masked, record.timestamp(), passed), maskedSink);
+        for (Copy copy : copies) {
+            // The last guard against a late copy: the grant may have expired while this record was masked.
+            if (!copy.grant().isLiveAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))) {
+                continue;
+            }
+            Headers copyHeaders = headers.filter(record.headers())
+                    .add(SOURCE_PARTITION_HEADER, ByteBuffer.allocate(4).putInt(source.partition()).array())
+                    .add(SOURCE_OFFSET_HEADER, ByteBuffer.allocate(8).putLong(source.offset()).array());
+            context.forward(new Record<byte[], Object>(copy.key(), new GrantCopy(copy.grant().topic(), copy.value()),
+                    record.timestamp(), copyHeaders), copiesSink);
+        }
+    }
+
+    private List<Copy> copiesFor(String dataset, byte[] rawKey, RecordKeyMasker.MaskedKey key,
+                                 AvroCodec.Decoded decoded, int maskedId) {
+        List<Grant> matching = grants.matching(dataset, key.filterKey());
+        if (matching.isEmpty()) {
+            return List.of();
+        }
+        List<Copy> copies = new ArrayList<>(matching.size());
+        for (Grant grant : matching) {
+            Object partlyClear = engine.valuePlan(dataset, decoded.schemaId(), decoded.schema(), grant.clearPaths())
+                    .apply(decoded.datum());
+            // A grant limited to named keys reveals them anyway; any other grant sees keys as masked consumers do.
+            byte[] copyKey = grant.filter() instanceof GrantFilter.Keys ? rawKey : key.masked();
+            copies.add(new Copy(grant, copyKey, codec.encode(maskedId, decoded.schema(), partlyClear)));
+        }
+        return copies;
+    }
+
+    private void deadLetter(RecordMetadata source, long timestamp, String dataset, RuntimeException error) {
+        LOG.warn("record {}/{}/{} sent to {}: {}", source.topic(), source.partition(), source.offset(), Topics.DLQ,
+                DeadLetter.safeMessage(error));
+        Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+        context.forward(new Record<byte[], Object>(
+                DeadLetter.key(source.topic(), source.partition(), source.offset()),
+                DeadLetter.value(source.topic(), source.partition(), source.offset(), timestamp, dataset, error, now),
+                timestamp), dlqSink);
+    }
+}

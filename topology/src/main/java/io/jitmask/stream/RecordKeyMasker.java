@@ -1,0 +1,43 @@
+package io.jitmask.stream;
+
+import io.jitmask.mask.MaskEngine;
+import io.jitmask.serde.AvroCodec;
+import io.jitmask.serde.WireFormat;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Set;
+
+/**
+ * Masks record keys. A key framed in the Confluent wire format is an Avro key and masked by the dataset's key
+ * plan; any other key is a UTF-8 string, masked when the dataset's policy declares keys sensitive.
+ */
+final class RecordKeyMasker {
+    /** The masked key bytes, and the key as a string for grant filters. */
+    record MaskedKey(byte[] masked, String filterKey) {
+    }
+
+    private final MaskEngine engine;
+    private final AvroCodec codec;
+    private final MaskedSchemaIds maskedIds;
+
+    RecordKeyMasker(MaskEngine engine, AvroCodec codec, MaskedSchemaIds maskedIds) {
+        this.engine = engine;
+        this.codec = codec;
+        this.maskedIds = maskedIds;
+    }
+
+    MaskedKey mask(String dataset, byte[] key) {
+        if (key == null) {
+            return new MaskedKey(null, null);
+        }
+        if (WireFormat.isFramed(key)) {
+            AvroCodec.Decoded decoded = codec.decode(key);
+            Object masked = engine.keyPlan(dataset, decoded.schemaId(), decoded.schema(), Set.of()).apply(decoded.datum());
+            int maskedId = maskedIds.keyId(dataset, decoded.schemaId(), decoded.schema());
+            return new MaskedKey(codec.encode(maskedId, decoded.schema(), masked), String.valueOf(decoded.datum()));
+        }
+        String clear = new String(key, StandardCharsets.UTF_8);
+        String masked = engine.maskStringKey(dataset, clear);
+        return new MaskedKey(masked.equals(clear) ? Arrays.copyOf(key, key.length) : masked.getBytes(StandardCharsets.UTF_8), clear);
+    }
+}
