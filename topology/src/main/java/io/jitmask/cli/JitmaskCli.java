@@ -12,6 +12,10 @@ import picocli.CommandLine.Command;
         description = "Just-in-time unmasking of sensitive data on Kafka.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            UpCommand.class,
+            RunCommand.class,
+            ProduceCommand.class,
+            ConsumeCommand.class,
         })
 public final class JitmaskCli {
 

@@ -1,0 +1,39 @@
+package io.jitmask.cli;
+
+import io.jitmask.app.JitmaskApp;
+import io.jitmask.config.JitmaskConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code jitmask run}: the pipeline alone, against an existing Kafka cluster and registry (production). */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run the jitmask pipeline against an existing Kafka cluster and schema registry.")
+public final class RunCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", required = true, description = "Properties file (see deploy/app.properties).")
+    Path config;
+
+    @Override
+    public Integer call() throws Exception {
+        JitmaskApp app = JitmaskApp.start(JitmaskConfig.load(config));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            app.close();
+            stopped.countDown();
+        }, "jitmask-shutdown"));
+        app.awaitRunning(Duration.ofMinutes(5));
+        spec.commandLine().getOut().println("jitmask is running (application.id "
+                + app.streams().metadataForLocalThreads().size() + " threads); Ctrl-C to stop");
+        spec.commandLine().getOut().flush();
+        stopped.await();
+        return 0;
+    }
+}

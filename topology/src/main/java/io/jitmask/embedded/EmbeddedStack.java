@@ -1,0 +1,163 @@
+package io.jitmask.embedded;
+
+import io.jitmask.app.JitmaskApp;
+import io.jitmask.config.ConfigException;
+import io.jitmask.config.JitmaskConfig;
+import io.jitmask.config.Topics;
+import io.jitmask.keys.Keyset;
+import io.jitmask.registry.HttpSchemaRegistryClient;
+import io.jitmask.registry.SchemaRegistryClient;
+import io.jitmask.registry.server.EmbeddedSchemaRegistry;
+import io.jitmask.sample.SampleSchemas;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code jitmask up}: a broker, the schema registry and the pipeline in one process, with everything they keep
+ * under one data directory, so a restart finds its topics, schemas, keys and policy again. Either half can be
+ * external instead (a bootstrap server and/or registry URL given), which is how production runs.
+ */
+public final class EmbeddedStack implements AutoCloseable {
+    /** What to start. A null bootstrap/registry means: embed it on the given port. */
+    public record Settings(Path dataDir, String host, int kafkaPort, int controllerPort, int registryPort,
+                           String bootstrapServers, String registryUrl, Map<String, String> overrides) {
+    }
+
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private final String bootstrapServers;
+    private final String registryUrl;
+    private final JitmaskConfig config;
+    private final JitmaskApp app;
+
+    private EmbeddedStack(Settings settings) throws Exception {
+        Path dataDir = prepareDataDir(settings.dataDir());
+        if (settings.bootstrapServers() == null) {
+            requireFreePort(settings.host(), settings.kafkaPort(), "--kafka-port");
+            requireFreePort(settings.host(), settings.controllerPort(), "--controller-port");
+        }
+        if (settings.registryUrl() == null) {
+            requireFreePort(settings.host(), settings.registryPort(), "--registry-port");
+        }
+        try {
+            if (settings.bootstrapServers() == null) {
+                EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir, settings.host(), settings.kafkaPort(),
+                        settings.controllerPort());
+                started.add(broker);
+                bootstrapServers = broker.bootstrapServers();
+            } else {
+                bootstrapServers = settings.bootstrapServers();
+            }
+            if (settings.registryUrl() == null) {
+                EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(bootstrapServers, settings.host(),
+                        settings.registryPort());
+                started.add(registry);
+                registryUrl = registry.url();
+            } else {
+                registryUrl = settings.registryUrl();
+            }
+            Map<String, String> values = new HashMap<>();
+            values.put(JitmaskConfig.BOOTSTRAP_SERVERS, bootstrapServers);
+            values.put(JitmaskConfig.REGISTRY_URL, registryUrl);
+            values.put(JitmaskConfig.STATE_DIR, dataDir.resolve("state").toString());
+            values.put(JitmaskConfig.POLICY_FILE, seed(dataDir, "policy.yaml").toString());
+            values.put(JitmaskConfig.KEYSET_FILE, dataDir.resolve("keyset.json").toString());
+            values.putAll(settings.overrides());
+            config = JitmaskConfig.of(values);
+            Keyset.loadOrCreate(config.keysetFile());
+            registerSampleSchemas(config);
+            app = JitmaskApp.start(config);
+            started.add(app);
+            app.awaitRunning(Duration.ofSeconds(120));
+        } catch (Exception | Error e) {
+            close();
+            throw e;
+        }
+    }
+
+    public static EmbeddedStack start(Settings settings) throws Exception {
+        return new EmbeddedStack(settings);
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public String registryUrl() {
+        return registryUrl;
+    }
+
+    public JitmaskConfig config() {
+        return config;
+    }
+
+    public JitmaskApp app() {
+        return app;
+    }
+
+    private static Path prepareDataDir(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+            Path probe = Files.createTempFile(dataDir, ".write-probe", "");
+            Files.delete(probe);
+            return dataDir.toAbsolutePath();
+        } catch (IOException | SecurityException e) {
+            throw new ConfigException("data directory " + dataDir + " is not writable (--data-dir to choose another)");
+        }
+    }
+
+    private static void requireFreePort(String host, int port, String flag) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(host, port));
+        } catch (IOException e) {
+            throw new ConfigException("port " + port + " on " + host + " is already in use (" + flag + " to choose another)");
+        }
+    }
+
+    /** Copies a demo file from the jar into the data dir unless the user already has one there. */
+    private static Path seed(Path dataDir, String name) throws IOException {
+        Path target = dataDir.resolve(name);
+        if (!Files.exists(target)) {
+            try (InputStream in = EmbeddedStack.class.getResourceAsStream("/jitmask/deploy/" + name)) {
+                if (in == null) {
+                    throw new IllegalStateException(name + " is missing from the jar");
+                }
+                Files.copy(in, target);
+            }
+        }
+        return target;
+    }
+
+    /** The sample schemas go under both raw and masked subjects, so producers and consumers find them at once. */
+    private static void registerSampleSchemas(JitmaskConfig config) {
+        try (SchemaRegistryClient registry = new HttpSchemaRegistryClient(config.registryUrl())) {
+            for (String dataset : config.datasets()) {
+                if (SampleSchemas.has(dataset)) {
+                    registry.register(Topics.raw(dataset) + "-value", SampleSchemas.of(dataset));
+                    registry.register(Topics.masked(dataset) + "-value", SampleSchemas.of(dataset));
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                // keep closing the rest
+            }
+        }
+        started.clear();
+    }
+}

@@ -1,0 +1,94 @@
+package io.jitmask.mask;
+
+import io.jitmask.keys.Keyset;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import org.apache.avro.Schema;
+
+/**
+ * Format-preserving encryption (NIST SP 800-38G FF1, AES-256 with a key derived from the keyset's primary key).
+ * Symbols of the alphabet ({@code digits} or {@code alphanumeric}) are encrypted; every other character (spaces,
+ * dashes) stays where it is, so length and layout are preserved. {@code keepLast} leaves the last N symbols in
+ * clear (e.g. the last four of a card number); {@code luhn: true} then rewrites the last encrypted digit so the
+ * whole number passes the Luhn check, which makes that one digit irreversible. A value with fewer than
+ * log_radix(1,000,000) encrypted symbols cannot be encrypted safely and fails closed.
+ */
+final class Ff1Technique implements Technique {
+    static final String PURPOSE = "jitmask/ff1/v1";
+    private static final Map<String, String> ALPHABETS = Map.of(
+            "digits", "0123456789",
+            "alphanumeric", "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+
+    @Override
+    public FieldMasker compile(Schema leaf, Options options, Keyset keyset) {
+        String alphabet = ALPHABETS.get(options.oneOf("alphabet", "digits", ALPHABETS.keySet()));
+        int keepLast = options.integer("keepLast", 0, 0, 16);
+        boolean luhn = options.bool("luhn", false);
+        String tweak = options.string("tweak", "");
+        if (luhn && !alphabet.equals(ALPHABETS.get("digits"))) {
+            throw options.error("option 'luhn' needs alphabet 'digits'");
+        }
+        if (leaf.getType() != Schema.Type.STRING) {
+            throw Technique.unsupported(options, leaf);
+        }
+        Ff1Cipher cipher = new Ff1Cipher(Arrays.copyOf(keyset.primary().derive(PURPOSE), 32), alphabet,
+                tweak.getBytes(StandardCharsets.UTF_8));
+        String where = options.where();
+        return (value, root) -> {
+            try {
+                return encrypt(value.toString(), alphabet, cipher, keepLast, luhn);
+            } catch (MaskingException e) {
+                throw new MaskingException(where + ": " + e.getMessage());
+            }
+        };
+    }
+
+    static String encrypt(String value, String alphabet, Ff1Cipher cipher, int keepLast, boolean luhn) {
+        char[] chars = value.toCharArray();
+        int[] positions = new int[chars.length];
+        int count = 0;
+        for (int i = 0; i < chars.length; i++) {
+            if (alphabet.indexOf(chars[i]) >= 0) {
+                positions[count++] = i;
+            }
+        }
+        int encrypted = count - keepLast;
+        if (encrypted <= 0) {
+            throw new MaskingException("value has " + count + " symbols, no more than the " + keepLast + " kept in clear");
+        }
+        StringBuilder symbols = new StringBuilder(encrypted);
+        for (int i = 0; i < encrypted; i++) {
+            symbols.append(chars[positions[i]]);
+        }
+        String out = cipher.encrypt(symbols.toString());
+        for (int i = 0; i < encrypted; i++) {
+            chars[positions[i]] = out.charAt(i);
+        }
+        if (luhn) {
+            int fix = positions[encrypted - 1];
+            for (char d = '0'; d <= '9'; d++) {
+                chars[fix] = d;
+                if (Luhn.isValid(digitsOf(chars))) {
+                    break;
+                }
+            }
+        }
+        return new String(chars);
+    }
+
+    private static String digitsOf(char[] chars) {
+        StringBuilder digits = new StringBuilder(chars.length);
+        for (char c : chars) {
+            if (c >= '0' && c <= '9') {
+                digits.append(c);
+            }
+        }
+        return digits.toString();
+    }
+
+    static Set<String> alphabets() {
+        return ALPHABETS.keySet();
+    }
+}

@@ -1,0 +1,101 @@
+package io.jitmask.mask;
+
+import io.jitmask.keys.Keyset;
+import io.jitmask.policy.TechniqueSpec;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+
+/**
+ * Every technique by its policy name, and the type walking they share: a nullable field keeps its nulls, an
+ * array or map is masked element by element, a union branch by branch.
+ */
+public final class Techniques {
+    private static final Map<String, Technique> BY_NAME = Map.ofEntries(
+            Map.entry("redact", new RedactTechnique()),
+            Map.entry("partial", new PartialTechnique()),
+            Map.entry("hmac", new HmacTokenTechnique()),
+            Map.entry("ff1", new Ff1Technique()),
+            Map.entry("email", new EmailTechnique()),
+            Map.entry("phone", new PhoneTechnique()),
+            Map.entry("generalizeDate", new GeneralizeDateTechnique()),
+            Map.entry("shiftDate", new ShiftDateTechnique()),
+            Map.entry("bucket", new BucketTechnique()),
+            Map.entry("freeText", new FreeTextTechnique()));
+    public static final String NULLIFY = "nullify";
+
+    private Techniques() {
+    }
+
+    public static java.util.Set<String> names() {
+        TreeSet<String> names = new TreeSet<>(BY_NAME.keySet());
+        names.add(NULLIFY);
+        return names;
+    }
+
+    /**
+     * Compiles the technique for a field.
+     *
+     * @param where names the field for error messages, e.g. {@code customers: field 'email'}
+     * @throws MaskingConfigException the technique is unknown, misconfigured or does not fit the field's type
+     */
+    public static FieldMasker compile(TechniqueSpec spec, Schema schema, Keyset keyset, String where) {
+        Options options = new Options(spec, where);
+        FieldMasker masker;
+        if (NULLIFY.equals(spec.type())) {
+            if (schema.getType() != Schema.Type.UNION || schema.getTypes().stream().noneMatch(s -> s.getType() == Schema.Type.NULL)) {
+                throw options.error("needs a nullable field (a union with null), but the field is " + schema.getType().getName());
+            }
+            masker = (value, root) -> null;
+        } else {
+            Technique technique = BY_NAME.get(spec.type());
+            if (technique == null) {
+                throw new MaskingConfigException(where + ": unknown technique '" + spec.type() + "' (known: " + names() + ")");
+            }
+            masker = walk(schema, leaf -> technique.compile(leaf, options, keyset));
+        }
+        options.rejectUnknown();
+        return masker;
+    }
+
+    /** Applies a leaf compiler through unions, arrays and maps. */
+    static FieldMasker walk(Schema schema, java.util.function.Function<Schema, FieldMasker> leaf) {
+        switch (schema.getType()) {
+            case UNION: {
+                List<Schema> branches = schema.getTypes();
+                List<FieldMasker> maskers = new ArrayList<>(branches.size());
+                for (Schema branch : branches) {
+                    maskers.add(branch.getType() == Schema.Type.NULL ? (v, r) -> null : walk(branch, leaf));
+                }
+                return (value, root) -> value == null ? null
+                        : maskers.get(GenericData.get().resolveUnion(schema, value)).mask(value, root);
+            }
+            case ARRAY: {
+                FieldMasker element = walk(schema.getElementType(), leaf);
+                return (value, root) -> {
+                    List<?> in = (List<?>) value;
+                    GenericData.Array<Object> out = new GenericData.Array<>(in.size(), schema);
+                    for (Object item : in) {
+                        out.add(element.mask(item, root));
+                    }
+                    return out;
+                };
+            }
+            case MAP: {
+                FieldMasker values = walk(schema.getValueType(), leaf);
+                return (value, root) -> {
+                    Map<?, ?> in = (Map<?, ?>) value;
+                    Map<Object, Object> out = new HashMap<>(in.size() * 2);
+                    in.forEach((k, v) -> out.put(k, values.mask(v, root)));
+                    return out;
+                };
+            }
+            default:
+                return leaf.apply(schema);
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package io.jitmask.policy;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.jitmask.config.ConfigException;
+import io.jitmask.mask.Techniques;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/** Reads and checks the policy file. Every problem is reported with where it is, before anything starts. */
+public final class PolicyLoader {
+    private static final ObjectMapper YAML = YAMLMapper.builder()
+            .addModule(new JavaTimeModule())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .build();
+
+    private PolicyLoader() {
+    }
+
+    public static Policy load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read policy file " + file + " (" + e.getClass().getSimpleName() + ")");
+        }
+        try {
+            return parse(text);
+        } catch (ConfigException e) {
+            throw new ConfigException("policy " + file + ": " + e.getMessage());
+        }
+    }
+
+    public static Policy parse(String yaml) {
+        Policy policy;
+        try {
+            policy = YAML.readValue(yaml, Policy.class);
+        } catch (UnrecognizedPropertyException e) {
+            throw new ConfigException("unknown setting '" + e.getPropertyName() + "' at " + location(e));
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(e.getOriginalMessage().lines().findFirst().orElse("malformed") + " at " + location(e));
+        }
+        if (policy == null) {
+            throw new ConfigException("is empty");
+        }
+        validate(policy);
+        return policy;
+    }
+
+    private static String location(JsonProcessingException e) {
+        StringBuilder path = new StringBuilder();
+        if (e instanceof com.fasterxml.jackson.databind.JsonMappingException m) {
+            for (var ref : m.getPath()) {
+                path.append(ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]");
+            }
+        }
+        String line = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
+        return (path.length() == 0 ? "top level" : path.substring(1)) + line;
+    }
+
+    static void validate(Policy policy) {
+        if (policy.version() != 1) {
+            throw new ConfigException("version must be 1, got " + policy.version());
+        }
+        for (Map.Entry<String, Policy.TagPolicy> tag : policy.tags().entrySet()) {
+            String where = "tags." + tag.getKey();
+            if (tag.getValue() == null) {
+                throw new ConfigException(where + " is empty");
+            }
+            checkTechnique(tag.getValue().technique(), where);
+            Policy.ApprovalRule rule = tag.getValue().approval();
+            if (rule != null) {
+                if (rule.approvers() < 1) {
+                    throw new ConfigException(where + ".approval.approvers must be at least 1");
+                }
+                if (rule.roles().isEmpty()) {
+                    throw new ConfigException(where + ".approval.roles must name at least one role");
+                }
+                if (rule.maxDurationSeconds() <= 0) {
+                    throw new ConfigException(where + ".approval.maxDurationSeconds must be positive");
+                }
+                if (rule.maxLookbackSeconds() < 0) {
+                    throw new ConfigException(where + ".approval.maxLookbackSeconds must not be negative");
+                }
+                if (rule.justificationPattern() != null) {
+                    try {
+                        Pattern.compile(rule.justificationPattern());
+                    } catch (PatternSyntaxException e) {
+                        throw new ConfigException(where + ".approval.justificationPattern is not a valid regular expression");
+                    }
+                }
+            }
+        }
+        for (Map.Entry<String, Policy.DatasetPolicy> dataset : policy.datasets().entrySet()) {
+            String where = "datasets." + dataset.getKey();
+            if (dataset.getValue() == null) {
+                continue;
+            }
+            checkTechnique(dataset.getValue().key(), where + ".key");
+            for (Map.Entry<String, Policy.FieldRule> field : dataset.getValue().fields().entrySet()) {
+                String fieldWhere = where + ".fields." + field.getKey();
+                if (field.getValue() == null || field.getValue().technique() == null && field.getValue().tags().isEmpty()) {
+                    throw new ConfigException(fieldWhere + " needs a technique and/or tags");
+                }
+                checkTechnique(field.getValue().technique(), fieldWhere);
+                for (String tag : field.getValue().tags()) {
+                    if (!policy.tags().containsKey(tag)) {
+                        throw new ConfigException(fieldWhere + " uses tag '" + tag + "', which is not defined under tags");
+                    }
+                }
+            }
+        }
+        Policy.AutoApprovalPolicy auto = policy.autoApproval();
+        if (auto != null && auto.enabled()) {
+            if (auto.maxSensitivity() == null || auto.maxDurationSeconds() <= 0) {
+                throw new ConfigException("autoApproval needs maxSensitivity and a positive maxDurationSeconds when enabled");
+            }
+        }
+    }
+
+    private static void checkTechnique(TechniqueSpec technique, String where) {
+        if (technique != null && !Techniques.names().contains(technique.type())) {
+            throw new ConfigException(where + ".technique: unknown technique '" + technique.type() + "' (known: "
+                    + Techniques.names() + ")");
+        }
+    }
+}

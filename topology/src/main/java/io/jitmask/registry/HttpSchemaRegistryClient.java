@@ -1,0 +1,232 @@
+package io.jitmask.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
+
+/**
+ * {@link SchemaRegistryClient} over the Confluent Schema Registry REST API; works with Confluent's registry, Karapace,
+ * Redpanda, Apicurio's ccompat API and jitmask's embedded registry.
+ *
+ * <p>Ids are immutable, so schemas by id and ids by (subject, schema) are cached forever. Connection failures and
+ * 5xx answers are retried with exponential backoff and then reported as {@link RegistryUnavailableException}, which
+ * the pipeline treats as transient; 404s are {@link SchemaNotFoundException}, which it treats as permanent.
+ * Basic auth comes from the URL's user info ({@code http://user:secret@host:8081}) and is never printed.
+ */
+public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
+    static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final URI base;
+    private final String printableBase;
+    private final String authorization;
+    private final HttpClient http;
+    private final int attempts;
+    private final Duration firstBackoff;
+    private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
+    private final Map<String, Integer> idsBySubjectSchema = new ConcurrentHashMap<>();
+
+    public HttpSchemaRegistryClient(String baseUrl) {
+        this(baseUrl, 4, Duration.ofMillis(100));
+    }
+
+    public HttpSchemaRegistryClient(String baseUrl, int attempts, Duration firstBackoff) {
+        URI uri = URI.create(baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl);
+        if (uri.getScheme() == null || uri.getHost() == null) {
+            throw new IllegalArgumentException("schema registry URL must look like http://host:port");
+        }
+        String userInfo = uri.getRawUserInfo();
+        this.authorization = userInfo == null ? null
+                : "Basic " + Base64.getEncoder().encodeToString(
+                        java.net.URLDecoder.decode(userInfo, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8));
+        try {
+            this.base = new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), null, null);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("bad schema registry URL", e);
+        }
+        this.printableBase = base.toString();
+        this.attempts = attempts;
+        this.firstBackoff = firstBackoff;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    @Override
+    public int register(String subject, Schema schema) {
+        String cacheKey = subject + "\u0000" + schema;
+        Integer cached = idsBySubjectSchema.get(cacheKey);
+        if (cached != null) {
+            return cached;
+        }
+        JsonNode answer = call("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema));
+        int id = answer.path("id").asInt();
+        idsBySubjectSchema.put(cacheKey, id);
+        schemasById.putIfAbsent(id, schema);
+        return id;
+    }
+
+    @Override
+    public Schema schemaById(int id) {
+        Schema cached = schemasById.get(id);
+        if (cached != null) {
+            return cached;
+        }
+        JsonNode answer = call("GET", "/schemas/ids/" + id, null);
+        String type = answer.path("schemaType").asText("AVRO");
+        if (!"AVRO".equals(type)) {
+            throw new RegistryException(42201, "schema " + id + " is of type " + type + ", not AVRO");
+        }
+        Schema schema = parse(answer.path("schema").asText(), "schema " + id);
+        schemasById.putIfAbsent(id, schema);
+        return schemasById.get(id);
+    }
+
+    @Override
+    public int idOf(String subject, Schema schema) {
+        String cacheKey = subject + "\u0000" + schema;
+        Integer cached = idsBySubjectSchema.get(cacheKey);
+        if (cached != null) {
+            return cached;
+        }
+        JsonNode answer = call("POST", "/subjects/" + encode(subject), schemaBody(schema));
+        int id = answer.path("id").asInt();
+        idsBySubjectSchema.put(cacheKey, id);
+        return id;
+    }
+
+    @Override
+    public RegisteredSchema latest(String subject) {
+        return registered(call("GET", "/subjects/" + encode(subject) + "/versions/latest", null));
+    }
+
+    @Override
+    public RegisteredSchema version(String subject, int version) {
+        return registered(call("GET", "/subjects/" + encode(subject) + "/versions/" + version, null));
+    }
+
+    @Override
+    public List<String> subjects() {
+        List<String> out = new ArrayList<>();
+        call("GET", "/subjects", null).forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    @Override
+    public List<Integer> versions(String subject) {
+        List<Integer> out = new ArrayList<>();
+        call("GET", "/subjects/" + encode(subject) + "/versions", null).forEach(n -> out.add(n.asInt()));
+        return out;
+    }
+
+    /** Soft-deletes a subject (or permanently, after a soft delete); returns the versions deleted. */
+    public List<Integer> deleteSubject(String subject, boolean permanent) {
+        List<Integer> out = new ArrayList<>();
+        call("DELETE", "/subjects/" + encode(subject) + (permanent ? "?permanent=true" : ""), null)
+                .forEach(n -> out.add(n.asInt()));
+        return out;
+    }
+
+    /** Whether the schema could be registered under the subject, by the subject's compatibility level. */
+    public boolean isCompatible(String subject, Schema schema) {
+        return call("POST", "/compatibility/subjects/" + encode(subject) + "/versions/latest", schemaBody(schema))
+                .path("is_compatible").asBoolean();
+    }
+
+    private RegisteredSchema registered(JsonNode answer) {
+        int id = answer.path("id").asInt();
+        Schema schema = schemasById.computeIfAbsent(id, i -> parse(answer.path("schema").asText(), "schema " + i));
+        return new RegisteredSchema(answer.path("subject").asText(), answer.path("version").asInt(), id, schema);
+    }
+
+    private static Schema parse(String text, String what) {
+        try {
+            return new Schema.Parser().setValidateDefaults(false).parse(text);
+        } catch (RuntimeException e) {
+            throw new RegistryException(42201, what + " from the registry is not a valid Avro schema");
+        }
+    }
+
+    private static String schemaBody(Schema schema) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("schema", schema.toString());
+        return body.toString();
+    }
+
+    private static String encode(String subject) {
+        return URLEncoder.encode(subject, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private JsonNode call(String method, String path, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(printableBase + path))
+                .timeout(Duration.ofSeconds(10))
+                .header("Accept", CONTENT_TYPE + ", application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", CONTENT_TYPE);
+        }
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        Duration backoff = firstBackoff;
+        RuntimeException last = null;
+        for (int attempt = 1; attempt <= attempts; attempt++) {
+            try {
+                HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() < 300) {
+                    return JSON.readTree(response.body());
+                }
+                if (response.statusCode() < 500) {
+                    throw refusal(method, path, response);
+                }
+                last = new RegistryUnavailableException("schema registry " + printableBase + " answered "
+                        + response.statusCode() + " to " + method + " " + path, null);
+            } catch (IOException e) {
+                last = new RegistryUnavailableException("schema registry " + printableBase + " unreachable for "
+                        + method + " " + path + " (" + e.getClass().getSimpleName() + ")", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RegistryUnavailableException("interrupted calling the schema registry", e);
+            }
+            if (attempt < attempts) {
+                try {
+                    Thread.sleep(backoff.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new RegistryUnavailableException("interrupted calling the schema registry", e);
+                }
+                backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(2)) > 0 ? Duration.ofSeconds(2) : backoff.multipliedBy(2);
+            }
+        }
+        throw last;
+    }
+
+    private RegistryException refusal(String method, String path, HttpResponse<String> response) {
+        int code = response.statusCode();
+        String message = "";
+        try {
+            JsonNode error = JSON.readTree(response.body());
+            code = error.path("error_code").asInt(code);
+            message = error.path("message").asText("");
+        } catch (IOException | RuntimeException e) {
+            // not JSON: keep the HTTP status
+        }
+        String text = "schema registry refused " + method + " " + path + ": " + code + (message.isEmpty() ? "" : " " + message);
+        if (response.statusCode() == 404) {
+            return new SchemaNotFoundException(code, text);
+        }
+        return new RegistryException(code, text);
+    }
+}

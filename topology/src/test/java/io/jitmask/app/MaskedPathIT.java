@@ -1,0 +1,176 @@
+package io.jitmask.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jitmask.config.JitmaskConfig;
+import io.jitmask.config.Topics;
+import io.jitmask.keys.Keyset;
+import io.jitmask.registry.HttpSchemaRegistryClient;
+import io.jitmask.registry.server.EmbeddedSchemaRegistry;
+import io.jitmask.serde.ConfluentAvroDeserializer;
+import io.jitmask.serde.ConfluentAvroSerializer;
+import io.jitmask.testing.LogCapture;
+import io.jitmask.testing.SharedKafka;
+import io.jitmask.testing.TopicReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The masked path on a real broker, with the registry over HTTP: records produced through the serde come out of
+ * {@code masked.<dataset>} masked, bad records go to the DLQ, and a canary in every sensitive field shows up in
+ * no output topic and no log line.
+ */
+class MaskedPathIT {
+    static final String DATASET = "cust_" + UUID.randomUUID().toString().substring(0, 8);
+    static final String CANARY = "CANARYzq81";
+
+    @TempDir
+    static Path dir;
+    static EmbeddedSchemaRegistry registryServer;
+    static HttpSchemaRegistryClient registry;
+    static JitmaskApp app;
+    static LogCapture logs;
+    static Schema schema;
+
+    @BeforeAll
+    static void start() throws Exception {
+        logs = new LogCapture();
+        registryServer = EmbeddedSchemaRegistry.start(SharedKafka.bootstrapServers(), "localhost", 0);
+        registry = new HttpSchemaRegistryClient(registryServer.url());
+        schema = io.jitmask.sample.SampleSchemas.of("customers");
+        Keyset.loadOrCreate(dir.resolve("keyset.json"));
+        JitmaskConfig config = JitmaskConfig.of(Map.of(
+                JitmaskConfig.BOOTSTRAP_SERVERS, SharedKafka.bootstrapServers(),
+                JitmaskConfig.REGISTRY_URL, registryServer.url(),
+                JitmaskConfig.APPLICATION_ID, "masked-path-it-" + DATASET,
+                JitmaskConfig.STATE_DIR, dir.resolve("state").toString(),
+                JitmaskConfig.DATASETS, DATASET,
+                JitmaskConfig.POLICY_FILE, Path.of("../deploy/policy.yaml").toAbsolutePath().toString(),
+                JitmaskConfig.KEYSET_FILE, dir.resolve("keyset.json").toString()));
+        app = JitmaskApp.start(config);
+        app.awaitRunning(Duration.ofSeconds(60));
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+        registry.close();
+        registryServer.close();
+        logs.close();
+    }
+
+    static GenericRecord customer(String id, String secret) {
+        GenericRecord address = new GenericData.Record(schema.getField("address").schema());
+        address.put("street", secret + " street");
+        address.put("city", "Springfield");
+        address.put("postalCode", secret + "pc");
+        address.put("country", "US");
+        GenericRecord c = new GenericData.Record(schema);
+        c.put("customerId", id);
+        c.put("name", secret + " name");
+        c.put("email", secret + "@example.com");
+        c.put("phone", "+1 555 " + secret);
+        c.put("nationalId", secret + "-id");
+        c.put("dateOfBirth", 12345);
+        c.put("address", address);
+        c.put("segment", new GenericData.EnumSymbol(schema.getField("segment").schema(), "RETAIL"));
+        c.put("createdAt", 1_700_000_000_000L);
+        c.put("loyaltyPoints", 7);
+        c.put("preferredLanguage", "en");
+        c.put("marketingOptIn", false);
+        c.put("riskScore", 0.5);
+        c.put("accountManager", "Bob Manager");
+        c.put("bio", "contact " + secret + " anytime");
+        return c;
+    }
+
+    @Test
+    void masksRecordsEndToEndAndLeaksNoCanary() throws Exception {
+        String raw = Topics.raw(DATASET);
+        try (KafkaProducer<String, Object> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers()),
+                new StringSerializer(), new ConfluentAvroSerializer(registry, false));
+             KafkaProducer<byte[], byte[]> badProducer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers()),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < 5; i++) {
+                producer.send(new ProducerRecord<>(raw, "C" + i, customer("C" + i, CANARY + i)));
+            }
+            // Bad bytes whose text carries the canary: they must reach the DLQ without it.
+            badProducer.send(new ProducerRecord<>(raw, ("K" + CANARY).getBytes(StandardCharsets.UTF_8),
+                    ("\u0007" + CANARY).getBytes(StandardCharsets.UTF_8)));
+            producer.flush();
+            badProducer.flush();
+        }
+
+        List<ConsumerRecord<byte[], byte[]>> masked = TopicReader.readAtLeast(Topics.masked(DATASET), 5, Duration.ofSeconds(60));
+        assertThat(masked).hasSize(5);
+        ConfluentAvroDeserializer deserializer = new ConfluentAvroDeserializer(registry);
+        for (ConsumerRecord<byte[], byte[]> record : masked) {
+            GenericRecord value = (GenericRecord) deserializer.deserialize(record.topic(), record.value());
+            String id = value.get("customerId").toString();
+            assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo(id);
+            assertThat(value.get("nationalId")).hasToString("REDACTED");
+            assertThat(value.get("dateOfBirth")).isEqualTo(0);
+            assertThat(value.get("bio")).hasToString("REDACTED");
+            assertThat(value.get("email").toString()).startsWith("tok_");
+            assertThat(((GenericRecord) value.get("address")).get("city")).hasToString("Springfield");
+            assertThat(value.get("accountManager")).hasToString("Bob Manager");
+            assertThat(value.get("loyaltyPoints")).isEqualTo(7);
+            assertThat(value.toString()).doesNotContain(CANARY);
+        }
+        // The masked topic's schema is registered under the usual subject, so any consumer resolves it.
+        assertThat(registry.subjects()).contains(Topics.masked(DATASET) + "-value");
+
+        List<ConsumerRecord<byte[], byte[]>> letters = TopicReader.readAll(Topics.DLQ).stream()
+                .filter(r -> new String(r.key(), StandardCharsets.UTF_8).startsWith(raw + "/")).toList();
+        assertThat(letters).hasSize(1);
+        String letter = new String(letters.get(0).value(), StandardCharsets.UTF_8);
+        assertThat(letter).contains("\"errorClass\":\"io.jitmask.serde.MalformedRecordException\"")
+                .contains("\"message\":\"unknown magic byte 7: expected 0 (Confluent wire format)\"")
+                .contains("\"topic\":\"" + raw + "\"");
+
+        for (String topic : List.of(Topics.masked(DATASET), Topics.DLQ)) {
+            for (ConsumerRecord<byte[], byte[]> record : TopicReader.readAll(topic)) {
+                assertThat(bytesContain(record.key())).as("key on " + topic).isFalse();
+                assertThat(bytesContain(record.value())).as("value on " + topic).isFalse();
+                record.headers().forEach(h -> assertThat(bytesContain(h.value())).as("header on " + topic).isFalse());
+            }
+        }
+        assertThat(logs.lines()).noneMatch(line -> line.contains(CANARY));
+        try (Stream<Path> files = Files.walk(dir)) {
+            assertThat(files.filter(Files::isRegularFile).filter(MaskedPathIT::fileContainsCanary).toList()).isEmpty();
+        }
+    }
+
+    static boolean bytesContain(byte[] bytes) {
+        return bytes != null && new String(bytes, StandardCharsets.ISO_8859_1).contains(CANARY);
+    }
+
+    static boolean fileContainsCanary(Path file) {
+        try {
+            return bytesContain(Files.readAllBytes(file));
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+}
