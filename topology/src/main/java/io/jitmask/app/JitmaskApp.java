@@ -1,18 +1,37 @@
 package io.jitmask.app;
 
+import io.jitmask.approval.Keyring;
 import io.jitmask.config.ConfigException;
 import io.jitmask.config.JitmaskConfig;
+import io.jitmask.config.Topics;
+import io.jitmask.grants.AdminGrantResources;
+import io.jitmask.grants.ApprovalValidator;
+import io.jitmask.grants.GrantEndWorker;
+import io.jitmask.grants.GrantIndex;
+import io.jitmask.grants.GrantLifecycleProcessor;
+import io.jitmask.grants.GrantTopicProductionExceptionHandler;
 import io.jitmask.keys.Keyset;
+import io.jitmask.mask.MaskEngine;
 import io.jitmask.mask.PolicyMaskEngine;
+import io.jitmask.policy.Policy;
 import io.jitmask.policy.PolicyLoader;
 import io.jitmask.registry.HttpSchemaRegistryClient;
-import io.jitmask.grants.GrantIndex;
-import io.jitmask.mask.MaskEngine;
-import io.jitmask.policy.Policy;
 import io.jitmask.registry.SchemaRegistryClient;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -27,21 +46,31 @@ public final class JitmaskApp implements AutoCloseable {
     private final KafkaStreams streams;
     private final GrantIndex grants;
     private final Admin admin;
+    private final GrantEndWorker endWorker;
+    private final KafkaProducer<String, byte[]> auditProducer;
 
-    private JitmaskApp(KafkaStreams streams, GrantIndex grants, Admin admin) {
+    private JitmaskApp(KafkaStreams streams, GrantIndex grants, Admin admin, GrantEndWorker endWorker,
+                       KafkaProducer<String, byte[]> auditProducer) {
         this.streams = streams;
         this.grants = grants;
         this.admin = admin;
+        this.endWorker = endWorker;
+        this.auditProducer = auditProducer;
     }
 
-    /** Loads policy and keyset as configured and starts; every problem with them stops start-up with a clear message. */
+    /** Loads policy, keyring and keyset as configured and starts; any problem with them stops start-up with a clear message. */
     public static JitmaskApp start(JitmaskConfig config) {
-        if (config.policyFile() == null) {
-            throw new ConfigException("missing required setting '" + JitmaskConfig.POLICY_FILE + "'");
-        }
-        Policy policy = PolicyLoader.load(config.policyFile());
+        Policy policy = PolicyLoader.load(required(config.policyFile(), JitmaskConfig.POLICY_FILE));
+        Keyring keyring = Keyring.load(required(config.keyringFile(), JitmaskConfig.KEYRING_FILE));
         Keyset keyset = loadKeyset(config);
-        return start(config, policy, new PolicyMaskEngine(policy, keyset), new HttpSchemaRegistryClient(config.registryUrl()));
+        return start(config, policy, keyring, new PolicyMaskEngine(policy, keyset), new HttpSchemaRegistryClient(config.registryUrl()));
+    }
+
+    private static java.nio.file.Path required(java.nio.file.Path path, String setting) {
+        if (path == null) {
+            throw new ConfigException("missing required setting '" + setting + "'");
+        }
+        return path;
     }
 
     static Keyset loadKeyset(JitmaskConfig config) {
@@ -56,13 +85,27 @@ public final class JitmaskApp implements AutoCloseable {
         return Keyset.load(config.keysetFile());
     }
 
-    public static JitmaskApp start(JitmaskConfig config, Policy policy, MaskEngine engine, SchemaRegistryClient registry) {
+    public static JitmaskApp start(JitmaskConfig config, Policy policy, Keyring keyring, MaskEngine engine,
+                                   SchemaRegistryClient registry) {
         Admin admin = Admin.create(config.clientProperties());
         TopicProvisioner.ensure(admin, config);
         GrantIndex grants = new GrantIndex();
+        Function<String, Map<String, Set<String>>> sensitiveFields = dataset ->
+                engine.sensitiveFields(dataset, registry.latest(Topics.raw(dataset) + "-value").schema());
+        ApprovalValidator validator = new ApprovalValidator(keyring, policy, Set.copyOf(config.datasets()), sensitiveFields);
+        AdminGrantResources resources = new AdminGrantResources(admin, config.topicReplicationFactor());
+        KafkaProducer<String, byte[]> auditProducer = new KafkaProducer<>(producerProps(config), new StringSerializer(),
+                new ByteArraySerializer());
+        GrantEndWorker endWorker = new GrantEndWorker(resources, grants::contains, endWait(config), config.manageAcls(),
+                () -> new KafkaConsumer<>(consumerProps(config), new ByteArrayDeserializer(), new ByteArrayDeserializer()),
+                auditProducer, Clock.systemUTC());
+
         Topology topology = new Topology();
         JitmaskTopology.masking(topology, new JitmaskTopology.MaskingDeps(
                 config.datasets(), engine, registry, grants, policy.headers().allow()));
+        JitmaskTopology.lifecycle(topology, new GrantLifecycleProcessor.Deps(validator, resources, endWorker,
+                config.manageAcls(), config.requestTtl(), config.grantDeleteGrace()));
+
         KafkaStreams streams = new KafkaStreams(topology, streamsProperties(config));
         streams.setUncaughtExceptionHandler(e -> {
             // Only transient failures (registry outage, broker hiccup) reach here: every bad record goes to the
@@ -71,12 +114,44 @@ public final class JitmaskApp implements AutoCloseable {
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.start();
-        return new JitmaskApp(streams, grants, admin);
+        return new JitmaskApp(streams, grants, admin, endWorker, auditProducer);
+    }
+
+    /**
+     * How long an ended grant's topic outlives its visibility in this instance: the configured grace, and never
+     * less than two commit intervals plus a second, the time a copy computed just before the tombstone needs to
+     * be written and committed.
+     */
+    static Duration endWait(JitmaskConfig config) {
+        Duration margin = Duration.ofMillis(2 * Long.parseLong(config.get(JitmaskConfig.COMMIT_INTERVAL_MS)) + 1000);
+        return config.grantDeleteGrace().compareTo(margin) > 0 ? config.grantDeleteGrace() : margin;
     }
 
     static Properties streamsProperties(JitmaskConfig config) {
         Properties props = config.streamsProperties();
-        props.putIfAbsent(StreamsConfig.PRODUCER_PREFIX + "compression.type", "lz4");
+        props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        props.putIfAbsent(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, GrantTopicProductionExceptionHandler.class.getName());
+        // A copy racing a grant topic's deletion must fail in seconds, not stall a commit for minutes.
+        props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.MAX_BLOCK_MS_CONFIG), "10000");
+        props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG), "30000");
+        props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG), "10000");
+        props.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
+        return props;
+    }
+
+    private static Properties producerProps(JitmaskConfig config) {
+        Properties props = config.clientProperties();
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, config.applicationId() + "-grant-end-audit");
+        return props;
+    }
+
+    private static Properties consumerProps(JitmaskConfig config) {
+        Properties props = config.clientProperties();
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, config.applicationId() + "-grant-summary-" + UUID.randomUUID());
         return props;
     }
 
@@ -108,6 +183,8 @@ public final class JitmaskApp implements AutoCloseable {
     @Override
     public void close() {
         streams.close(Duration.ofSeconds(30));
+        endWorker.close();
+        auditProducer.close(Duration.ofSeconds(5));
         admin.close(Duration.ofSeconds(5));
     }
 }

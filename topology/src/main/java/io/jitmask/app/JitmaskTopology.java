@@ -2,6 +2,7 @@ package io.jitmask.app;
 
 import io.jitmask.config.Topics;
 import io.jitmask.grants.GrantIndex;
+import io.jitmask.grants.GrantLifecycleProcessor;
 import io.jitmask.grants.GrantsStoreUpdater;
 import io.jitmask.mask.MaskEngine;
 import io.jitmask.registry.SchemaRegistryClient;
@@ -13,6 +14,7 @@ import java.util.List;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.TopicNameExtractor;
 import org.apache.kafka.streams.state.Stores;
@@ -26,6 +28,9 @@ import org.apache.kafka.streams.state.Stores;
  *                     │  └── grants-global (from jit.grants)
  *                     ├────► grant.&lt;dataset&gt;.&lt;requestId&gt;
  *                     └────► jit.dlq
+ *
+ * jit.approvals ─► grant-lifecycle (store grant-requests) ─► jit.grants
+ *                                                        └─► jit.audit
  * </pre>
  *
  * The raw path is stateless apart from the read-only global grants store: no raw value can reach a changelog
@@ -40,6 +45,11 @@ public final class JitmaskTopology {
     public static final String GRANTS_GLOBAL_STORE = "grants-global";
     public static final String GRANTS_GLOBAL_SOURCE = "grants-global-source";
     public static final String GRANTS_GLOBAL_UPDATER = "grants-global-updater";
+    public static final String APPROVALS_SOURCE = "approvals-source";
+    public static final String GRANT_LIFECYCLE = "grant-lifecycle";
+    public static final String GRANT_REQUESTS_STORE = "grant-requests";
+    public static final String GRANTS_SINK = "grants-sink";
+    public static final String AUDIT_SINK = "audit-sink";
 
     private JitmaskTopology() {
     }
@@ -69,6 +79,19 @@ public final class JitmaskTopology {
                         org.apache.kafka.common.serialization.Serdes.ByteArray()).withLoggingDisabled(),
                 GRANTS_GLOBAL_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.GRANTS,
                 GRANTS_GLOBAL_UPDATER, () -> new GrantsStoreUpdater(GRANTS_GLOBAL_STORE, deps.grants()));
+        return topology;
+    }
+
+    /** The grant lifecycle: signed events in, grants and audit events out. */
+    public static Topology lifecycle(Topology topology, GrantLifecycleProcessor.Deps deps) {
+        topology.addSource(APPROVALS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.APPROVALS)
+                .addProcessor(GRANT_LIFECYCLE, () -> new GrantLifecycleProcessor(deps, GRANT_REQUESTS_STORE, GRANTS_SINK, AUDIT_SINK),
+                        APPROVALS_SOURCE)
+                .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GRANT_REQUESTS_STORE),
+                        org.apache.kafka.common.serialization.Serdes.String(),
+                        org.apache.kafka.common.serialization.Serdes.ByteArray()), GRANT_LIFECYCLE)
+                .addSink(GRANTS_SINK, Topics.GRANTS, new StringSerializer(), new ByteArraySerializer(), GRANT_LIFECYCLE)
+                .addSink(AUDIT_SINK, Topics.AUDIT, new StringSerializer(), new ByteArraySerializer(), GRANT_LIFECYCLE);
         return topology;
     }
 }

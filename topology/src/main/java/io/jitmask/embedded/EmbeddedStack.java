@@ -32,6 +32,9 @@ public final class EmbeddedStack implements AutoCloseable {
                            String bootstrapServers, String registryUrl, Map<String, String> overrides) {
     }
 
+    /** Actors of the demo keyring, whose private keys are seeded so a new user can walk the whole flow. */
+    public static final List<String> DEMO_ACTORS = List.of("alice", "bob", "carol", "dave", "erin");
+
     private final List<AutoCloseable> started = new ArrayList<>();
     private final String bootstrapServers;
     private final String registryUrl;
@@ -69,7 +72,11 @@ public final class EmbeddedStack implements AutoCloseable {
             values.put(JitmaskConfig.REGISTRY_URL, registryUrl);
             values.put(JitmaskConfig.STATE_DIR, dataDir.resolve("state").toString());
             values.put(JitmaskConfig.POLICY_FILE, seed(dataDir, "policy.yaml").toString());
+            values.put(JitmaskConfig.KEYRING_FILE, seed(dataDir, "keyring.yaml").toString());
             values.put(JitmaskConfig.KEYSET_FILE, dataDir.resolve("keyset.json").toString());
+            for (String actor : DEMO_ACTORS) {
+                seed(dataDir, "demo-keys/" + actor + ".key");
+            }
             values.putAll(settings.overrides());
             config = JitmaskConfig.of(values);
             Keyset.loadOrCreate(config.keysetFile());
@@ -127,11 +134,15 @@ public final class EmbeddedStack implements AutoCloseable {
     private static Path seed(Path dataDir, String name) throws IOException {
         Path target = dataDir.resolve(name);
         if (!Files.exists(target)) {
+            Files.createDirectories(target.getParent());
             try (InputStream in = EmbeddedStack.class.getResourceAsStream("/jitmask/deploy/" + name)) {
                 if (in == null) {
                     throw new IllegalStateException(name + " is missing from the jar");
                 }
                 Files.copy(in, target);
+                if (name.endsWith(".key")) {
+                    Files.setPosixFilePermissions(target, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+                }
             }
         }
         return target;

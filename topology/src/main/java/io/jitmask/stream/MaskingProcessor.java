@@ -95,8 +95,10 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
         Headers passed = headers.filter(record.headers());
         context.forward(new Record<>(key.masked(), masked, record.timestamp(), passed), maskedSink);
         for (Copy copy : copies) {
-            // The last guard against a late copy: the grant may have expired while this record was masked.
-            if (!copy.grant().isLiveAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))) {
+            // The last guards against a late copy: the grant may have expired, or been ended, while this record
+            // was masked. An ended grant leaves the index before its topic is deleted.
+            if (!copy.grant().isLiveAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
+                    || !grants.contains(copy.grant().key())) {
                 continue;
             }
             Headers copyHeaders = headers.filter(record.headers())

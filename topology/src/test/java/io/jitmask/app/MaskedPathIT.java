@@ -65,6 +65,7 @@ class MaskedPathIT {
                 JitmaskConfig.STATE_DIR, dir.resolve("state").toString(),
                 JitmaskConfig.DATASETS, DATASET,
                 JitmaskConfig.POLICY_FILE, Path.of("../deploy/policy.yaml").toAbsolutePath().toString(),
+                JitmaskConfig.KEYRING_FILE, io.jitmask.testing.DemoActors.KEYRING.toString(),
                 JitmaskConfig.KEYSET_FILE, dir.resolve("keyset.json").toString()));
         app = JitmaskApp.start(config);
         app.awaitRunning(Duration.ofSeconds(60));

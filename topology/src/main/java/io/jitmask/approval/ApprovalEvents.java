@@ -1,0 +1,55 @@
+package io.jitmask.approval;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.security.PrivateKey;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+/** Builds and signs the events of the approval contract, as the CLI (or any client) posts them. */
+public final class ApprovalEvents {
+    private ApprovalEvents() {
+    }
+
+    private static ObjectNode base(String type, String requestId, String actor, Instant at) {
+        return CanonicalJson.MAPPER.createObjectNode().put("type", type).put("requestId", requestId).put("actor", actor)
+                .put("at", at.truncatedTo(ChronoUnit.MILLIS).toString());
+    }
+
+    /** @param keys record keys the grant is limited to, or null/empty for every record */
+    public static ObjectNode requested(String requestId, String actor, Instant at, String grantee, String dataset,
+                                       List<String> fields, List<String> keys, String justification, long durationSeconds,
+                                       Long lookbackSeconds, PrivateKey key) {
+        ObjectNode event = base("REQUESTED", requestId, actor, at).put("grantee", grantee).put("dataset", dataset);
+        ArrayNode fieldArray = event.putArray("fields");
+        fields.forEach(fieldArray::add);
+        if (keys != null && !keys.isEmpty()) {
+            ArrayNode keyArray = event.putObject("filter").putArray("keys");
+            keys.forEach(keyArray::add);
+        }
+        event.put("justification", justification).put("durationSeconds", durationSeconds);
+        if (lookbackSeconds != null) {
+            event.put("lookbackSeconds", lookbackSeconds);
+        }
+        return Ed25519.sign(event, key);
+    }
+
+    /** Approves exactly this request: its digest binds the approval to every byte the requester signed. */
+    public static ObjectNode approved(ObjectNode request, String actor, Instant at, String comment, PrivateKey key) {
+        ObjectNode event = base("APPROVED", request.get("requestId").asText(), actor, at)
+                .put("requestDigest", CanonicalJson.digest(request));
+        if (comment != null) {
+            event.put("comment", comment);
+        }
+        return Ed25519.sign(event, key);
+    }
+
+    public static ObjectNode denied(String requestId, String actor, Instant at, String reason, PrivateKey key) {
+        return Ed25519.sign(base("DENIED", requestId, actor, at).put("reason", reason), key);
+    }
+
+    public static ObjectNode revoked(String requestId, String actor, Instant at, String reason, PrivateKey key) {
+        return Ed25519.sign(base("REVOKED", requestId, actor, at).put("reason", reason), key);
+    }
+}

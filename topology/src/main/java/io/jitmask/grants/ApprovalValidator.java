@@ -1,0 +1,229 @@
+package io.jitmask.grants;
+
+import static io.jitmask.approval.Rejection.Reason.*;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.jitmask.approval.ApprovalEvent;
+import io.jitmask.approval.CanonicalJson;
+import io.jitmask.approval.Ed25519;
+import io.jitmask.approval.Keyring;
+import io.jitmask.approval.Rejection;
+import io.jitmask.config.Topics;
+import io.jitmask.policy.Policy;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Decides whether an approval event may take effect: signature, actor, roles, limits and the request's state.
+ * Pure logic, no I/O: every refusal is a {@link Rejection} with a reason the audit trail records.
+ */
+public final class ApprovalValidator {
+    /** How far in the future an event's {@code at} may be: clocks differ, but not by this much. */
+    public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
+    public static final String ADMIN_ROLE = "admin";
+
+    private final Keyring keyring;
+    private final Policy policy;
+    private final Set<String> datasets;
+    private final Function<String, Map<String, Set<String>>> sensitiveFields;
+
+    /**
+     * @param sensitiveFields dataset to its sensitive field paths and their tags (from the current schema);
+     *                        throws when the dataset's schema cannot be read
+     */
+    public ApprovalValidator(Keyring keyring, Policy policy, Set<String> datasets,
+                             Function<String, Map<String, Set<String>>> sensitiveFields) {
+        this.keyring = keyring;
+        this.policy = policy;
+        this.datasets = datasets;
+        this.sensitiveFields = sensitiveFields;
+    }
+
+    /** The signing actor, if the signature is theirs and the event is not from the future. */
+    public Keyring.Actor authenticate(ApprovalEvent event, Instant now) {
+        Keyring.Actor actor = keyring.actor(event.actor())
+                .orElseThrow(() -> new Rejection(UNKNOWN_ACTOR, "actor is not in the keyring"));
+        if (!Ed25519.verify(event.json(), actor.publicKey())) {
+            throw new Rejection(BAD_SIGNATURE, "signature does not verify with " + actor.name() + "'s key");
+        }
+        if (event.at().isAfter(now.plus(MAX_CLOCK_SKEW))) {
+            throw new Rejection(CLOCK_SKEW, "'at' is more than " + MAX_CLOCK_SKEW.toMinutes() + " minutes in the future");
+        }
+        return actor;
+    }
+
+    /** A new request: checks it against the policy and returns its pending state. */
+    public RequestState request(ApprovalEvent event, Keyring.Actor requester, RequestState existing) {
+        if (existing != null) {
+            throw new Rejection(DUPLICATE_REQUEST_ID, "request id " + event.requestId() + " is already in use");
+        }
+        String dataset = event.string("dataset");
+        if (!datasets.contains(dataset)) {
+            throw new Rejection(UNKNOWN_DATASET, "dataset '" + dataset + "' is not served by jitmask");
+        }
+        String grantee = event.string("grantee");
+        if (!grantee.equals(requester.principal())) {
+            throw new Rejection(GRANTEE_NOT_REQUESTER, "grantee must be the requester's own principal " + requester.principal());
+        }
+        Map<String, Set<String>> sensitive;
+        try {
+            sensitive = sensitiveFields.apply(dataset);
+        } catch (RuntimeException e) {
+            throw new Rejection(SCHEMA_UNAVAILABLE, "the current schema of dataset '" + dataset + "' cannot be read");
+        }
+        List<String> fields = event.fields();
+        Map<String, List<String>> rolesByTag = new LinkedHashMap<>();
+        int approvers = 0;
+        long maxDuration = Long.MAX_VALUE;
+        long maxLookback = Long.MAX_VALUE;
+        Policy.Sensitivity sensitivity = Policy.Sensitivity.LOW;
+        List<Pattern> justificationPatterns = new ArrayList<>();
+        for (String field : fields) {
+            Set<String> tags = sensitive.get(field);
+            if (tags == null) {
+                throw new Rejection(UNKNOWN_FIELD, "'" + field + "' is not a sensitive field of dataset '" + dataset + "'");
+            }
+            boolean grantable = false;
+            for (String tag : tags) {
+                Policy.TagPolicy tagPolicy = policy.tags().get(tag);
+                if (tagPolicy == null || tagPolicy.approval() == null) {
+                    continue;
+                }
+                grantable = true;
+                Policy.ApprovalRule rule = tagPolicy.approval();
+                rolesByTag.put(tag, rule.roles());
+                approvers = Math.max(approvers, rule.approvers());
+                maxDuration = Math.min(maxDuration, rule.maxDurationSeconds());
+                maxLookback = Math.min(maxLookback, rule.maxLookbackSeconds());
+                if (tagPolicy.sensitivity().compareTo(sensitivity) > 0) {
+                    sensitivity = tagPolicy.sensitivity();
+                }
+                if (rule.justificationPattern() != null) {
+                    justificationPatterns.add(Pattern.compile(rule.justificationPattern()));
+                }
+            }
+            if (!grantable) {
+                throw new Rejection(NOT_GRANTABLE, "no tag of field '" + field + "' has an approval rule in the policy");
+            }
+        }
+        long duration = event.number("durationSeconds");
+        if (duration > maxDuration) {
+            throw new Rejection(DURATION_TOO_LONG, "durationSeconds " + duration + " exceeds the policy's maximum of " + maxDuration);
+        }
+        if (event.json().has("lookbackSeconds") && event.number("lookbackSeconds") > maxLookback) {
+            throw new Rejection(LOOKBACK_TOO_LONG, "lookbackSeconds " + event.number("lookbackSeconds")
+                    + " exceeds the policy's maximum of " + maxLookback);
+        }
+        String justification = event.string("justification");
+        for (Pattern pattern : justificationPatterns) {
+            if (!pattern.matcher(justification).find()) {
+                throw new Rejection(JUSTIFICATION_MISMATCH, "justification does not match the policy's pattern " + pattern.pattern());
+            }
+        }
+        JsonNode filter = event.json().has("filter") ? event.json().get("filter") : JsonNodeFactory.instance.objectNode();
+        try {
+            GrantJson.MAPPER.treeToValue(filter, GrantFilter.class);
+        } catch (Exception e) {
+            throw new Rejection(MALFORMED, "'filter' must be {} or {\"keys\": [\"...\"]}");
+        }
+        return new RequestState(event.requestId(), RequestState.Status.PENDING, event.json(),
+                CanonicalJson.digest(event.json()), requester.name(), dataset, grantee, fields, filter, justification,
+                duration, event.at(), new RequestState.Requirement(approvers, rolesByTag, sensitivity.name()),
+                List.of(), List.of(event.signature()), null, null, Topics.grant(dataset, event.requestId()), null, null);
+    }
+
+    /** An approval of a pending request. */
+    public RequestState.Approval approve(ApprovalEvent event, Keyring.Actor approver, RequestState state) {
+        requirePending(state);
+        if (!state.digest().equals(event.string("requestDigest"))) {
+            throw new Rejection(DIGEST_MISMATCH, "requestDigest is not the digest of request " + state.requestId());
+        }
+        if (approver.name().equals(state.requester())) {
+            throw new Rejection(SELF_APPROVAL, "the requester cannot approve their own request");
+        }
+        for (Map.Entry<String, List<String>> tag : state.requirement().rolesByTag().entrySet()) {
+            if (!approver.hasAnyRole(tag.getValue())) {
+                throw new Rejection(MISSING_ROLE, approver.name() + " holds none of the roles " + tag.getValue()
+                        + " that may approve " + tag.getKey() + " data");
+            }
+        }
+        if (state.approverNames().contains(approver.name())) {
+            throw new Rejection(DUPLICATE_APPROVER, approver.name() + " already approved; an approver counts once");
+        }
+        return new RequestState.Approval(approver.name(), event.at(), event.string("comment"), false);
+    }
+
+    public void deny(Keyring.Actor actor, RequestState state) {
+        requirePending(state);
+        if (!mayReview(actor, state)) {
+            throw new Rejection(NOT_AUTHORIZED_TO_DENY, actor.name() + " may not review this request");
+        }
+    }
+
+    /** The requester, anyone who may approve such a request, or an admin may revoke. */
+    public void revoke(Keyring.Actor actor, RequestState state) {
+        if (state == null) {
+            throw new Rejection(UNKNOWN_REQUEST, "no such request");
+        }
+        if (state.status() != RequestState.Status.ACTIVE && state.status() != RequestState.Status.PENDING) {
+            throw new Rejection(NOT_ACTIVE, "request is " + state.status() + ", nothing to revoke");
+        }
+        if (!actor.name().equals(state.requester()) && !mayReview(actor, state) && !actor.roles().contains(ADMIN_ROLE)) {
+            throw new Rejection(NOT_AUTHORIZED_TO_REVOKE, actor.name() + " is neither the requester, a reviewer nor an admin");
+        }
+    }
+
+    private static boolean mayReview(Keyring.Actor actor, RequestState state) {
+        return !actor.name().equals(state.requester())
+                && state.requirement().rolesByTag().values().stream().allMatch(actor::hasAnyRole);
+    }
+
+    private static void requirePending(RequestState state) {
+        if (state == null) {
+            throw new Rejection(UNKNOWN_REQUEST, "no such request");
+        }
+        if (state.status() != RequestState.Status.PENDING) {
+            throw new Rejection(NOT_PENDING, "request is " + state.status() + ", not pending");
+        }
+    }
+
+    /** Whether the automated risk rules approve this request on their own. */
+    public boolean autoApproves(RequestState state, int activeGrantsOfGrantee, Instant now) {
+        Policy.AutoApprovalPolicy auto = policy.autoApproval();
+        if (auto == null || !auto.enabled()) {
+            return false;
+        }
+        if (Policy.Sensitivity.valueOf(state.requirement().sensitivity()).compareTo(auto.maxSensitivity()) > 0) {
+            return false;
+        }
+        if (state.durationSeconds() > auto.maxDurationSeconds()) {
+            return false;
+        }
+        if (auto.maxActiveGrantsPerGrantee() > 0 && activeGrantsOfGrantee >= auto.maxActiveGrantsPerGrantee()) {
+            return false;
+        }
+        if (state.request().has("lookbackSeconds") && state.request().get("lookbackSeconds").asLong() > 0) {
+            return false;
+        }
+        Policy.BusinessHours hours = auto.businessHours();
+        if (hours != null) {
+            ZonedDateTime local = now.atZone(java.time.ZoneId.of(hours.zone()));
+            if (hours.days() != null && !hours.days().contains(local.getDayOfWeek())) {
+                return false;
+            }
+            if (local.toLocalTime().isBefore(hours.from()) || !local.toLocalTime().isBefore(hours.to())) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

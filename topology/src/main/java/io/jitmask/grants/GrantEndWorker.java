@@ -1,0 +1,173 @@
+package io.jitmask.grants;
+
+import io.jitmask.audit.AuditEvent;
+import io.jitmask.config.Topics;
+import io.jitmask.stream.MaskingProcessor;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ends grants in an order that makes the audit trail true: first the grantee's ACL goes; then the worker waits
+ * until this instance's masking path no longer sees the grant (its tombstone has reached the global store) plus
+ * a safety margin covering copies already in flight, and the configured grace; then it counts what was
+ * delivered, deletes the topic, and only then writes DISCLOSURE_SUMMARY, REVOKED or EXPIRED, and TOPIC_DELETED.
+ * No copy can land after the REVOKED/EXPIRED event, because the topic is gone before it is written.
+ *
+ * <p>Runs on its own thread so a slow Admin call never stalls masking. A job that fails is retried with backoff;
+ * a job lost in a crash is handed over again at start-up by the lifecycle (grants in state ENDING).
+ */
+public final class GrantEndWorker implements GrantEnder, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GrantEndWorker.class);
+    private static final Duration VISIBILITY_TIMEOUT = Duration.ofSeconds(60);
+    private static final int ATTEMPTS = 5;
+
+    private final GrantResources resources;
+    private final Predicate<String> visibleLocally;
+    private final Duration wait;
+    private final boolean manageAcls;
+    private final Supplier<Consumer<byte[], byte[]>> consumers;
+    private final Producer<String, byte[]> audit;
+    private final Clock clock;
+    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "jitmask-grant-end");
+        t.setDaemon(true);
+        return t;
+    });
+    private final java.util.Set<String> queued = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * @param wait how long after the grant stopped being visible the topic is kept: the configured grace, at least
+     *             a margin for copies the stream threads computed just before the tombstone arrived
+     */
+    public GrantEndWorker(GrantResources resources, Predicate<String> visibleLocally, Duration wait, boolean manageAcls,
+                          Supplier<Consumer<byte[], byte[]>> consumers, Producer<String, byte[]> audit, Clock clock) {
+        this.resources = resources;
+        this.visibleLocally = visibleLocally;
+        this.wait = wait;
+        this.manageAcls = manageAcls;
+        this.consumers = consumers;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    @Override
+    public void end(EndJob job) {
+        if (queued.add(job.requestId())) {
+            executor.submit(() -> run(job, 1));
+        }
+    }
+
+    private void run(EndJob job, int attempt) {
+        try {
+            if (manageAcls) {
+                resources.revokeRead(job.topic(), job.grantee());
+            }
+            long deadline = System.nanoTime() + VISIBILITY_TIMEOUT.toNanos();
+            while (visibleLocally.test(job.grantKey()) && System.nanoTime() < deadline) {
+                TimeUnit.MILLISECONDS.sleep(20);
+            }
+            TimeUnit.MILLISECONDS.sleep(wait.toMillis());
+            Summary summary = summarize(job.topic());
+            resources.deleteTopic(job.topic());
+            String actor = job.revoked() ? job.actor() : "jitmask";
+            send(AuditEvent.of(AuditEvent.Type.DISCLOSURE_SUMMARY, job.requestId(), clock.instant())
+                    .dataset(job.dataset()).grantee(job.grantee()).topic(job.topic())
+                    .records(summary.records()).sourceOffsets(summary.offsets()).build());
+            send(AuditEvent.of(job.revoked() ? AuditEvent.Type.REVOKED : AuditEvent.Type.EXPIRED, job.requestId(), clock.instant())
+                    .actor(actor).dataset(job.dataset()).grantee(job.grantee()).topic(job.topic()).reason(job.reason()).build());
+            send(AuditEvent.of(AuditEvent.Type.TOPIC_DELETED, job.requestId(), clock.instant())
+                    .dataset(job.dataset()).topic(job.topic()).build());
+            audit.flush();
+            queued.remove(job.requestId());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warn("ending grant {} failed (attempt {} of {}): {}", job.requestId(), attempt, ATTEMPTS, e.getClass().getSimpleName());
+            if (attempt < ATTEMPTS && !executor.isShutdown()) {
+                try {
+                    TimeUnit.SECONDS.sleep(attempt);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                run(job, attempt + 1);
+            } else {
+                queued.remove(job.requestId());
+            }
+        }
+    }
+
+    private void send(AuditEvent event) {
+        try {
+            audit.send(new ProducerRecord<>(Topics.AUDIT, event.requestId(), event.toBytes())).get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted writing the audit trail", e);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot write the audit trail", e);
+        }
+    }
+
+    record Summary(long records, Map<String, AuditEvent.OffsetRange> offsets) {
+    }
+
+    /** Counts the committed copies on the grant topic and the raw offsets they came from. */
+    Summary summarize(String topic) {
+        long count = 0;
+        Map<String, AuditEvent.OffsetRange> offsets = new TreeMap<>();
+        try (Consumer<byte[], byte[]> consumer = consumers.get()) {
+            List<TopicPartition> partitions;
+            try {
+                partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                        .map(p -> new TopicPartition(topic, p.partition())).toList();
+            } catch (RuntimeException e) {
+                return new Summary(0, offsets);
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    count++;
+                    Header partition = record.headers().lastHeader(MaskingProcessor.SOURCE_PARTITION_HEADER);
+                    Header offset = record.headers().lastHeader(MaskingProcessor.SOURCE_OFFSET_HEADER);
+                    if (partition != null && offset != null) {
+                        String p = Integer.toString(ByteBuffer.wrap(partition.value()).getInt());
+                        long o = ByteBuffer.wrap(offset.value()).getLong();
+                        offsets.merge(p, new AuditEvent.OffsetRange(o, o), (a, b) ->
+                                new AuditEvent.OffsetRange(Math.min(a.first(), b.first()), Math.max(a.last(), b.last())));
+                    }
+                }
+            }
+        }
+        return new Summary(count, offsets);
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,11 @@
+package io.jitmask.grants;
+
+/** Finishes ending a grant outside the stream thread: access, topic and the final audit events. */
+public interface GrantEnder {
+    /** What is left to do once the grant's tombstone and first audit event are written. */
+    record EndJob(String requestId, String dataset, String grantKey, String topic, String grantee, boolean revoked,
+                  String actor, String reason) {
+    }
+
+    void end(EndJob job);
+}

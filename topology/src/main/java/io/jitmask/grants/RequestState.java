@@ -1,0 +1,118 @@
+package io.jitmask.grants;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jitmask.audit.AuditEvent;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the lifecycle remembers about one request (store {@code grant-requests}, key requestId): the signed
+ * request as received, what it needs, who approved, and where it is in its life. Metadata only: never a field
+ * value (filter keys are record keys the requester named, not field values).
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record RequestState(
+        @JsonProperty("requestId") String requestId,
+        @JsonProperty("status") Status status,
+        @JsonProperty("request") ObjectNode request,
+        @JsonProperty("digest") String digest,
+        @JsonProperty("requester") String requester,
+        @JsonProperty("dataset") String dataset,
+        @JsonProperty("grantee") String grantee,
+        @JsonProperty("fields") List<String> fields,
+        @JsonProperty("filter") JsonNode filter,
+        @JsonProperty("justification") String justification,
+        @JsonProperty("durationSeconds") long durationSeconds,
+        @JsonProperty("requestedAt") Instant requestedAt,
+        @JsonProperty("requirement") Requirement requirement,
+        @JsonProperty("approvals") List<Approval> approvals,
+        @JsonProperty("signatures") List<String> signatures,
+        @JsonProperty("activatedAt") Instant activatedAt,
+        @JsonProperty("expiresAt") Instant expiresAt,
+        @JsonProperty("topic") String topic,
+        @JsonProperty("endedAt") Instant endedAt,
+        @JsonProperty("endReason") String endReason) {
+
+    public enum Status { PENDING, ACTIVE, ENDING, DENIED, REQUEST_EXPIRED, FAILED }
+
+    /** How many distinct approvers, and for each tag of the requested fields the roles of which one must be held. */
+    public record Requirement(@JsonProperty("approvers") int approvers,
+                              @JsonProperty("rolesByTag") java.util.Map<String, List<String>> rolesByTag,
+                              @JsonProperty("sensitivity") String sensitivity) {
+    }
+
+    public record Approval(@JsonProperty("actor") String actor, @JsonProperty("at") Instant at,
+                           @JsonProperty("comment") String comment, @JsonProperty("auto") boolean auto) {
+    }
+
+    public RequestState {
+        approvals = approvals == null ? List.of() : List.copyOf(approvals);
+        signatures = signatures == null ? List.of() : List.copyOf(signatures);
+    }
+
+    public RequestState withStatus(Status newStatus) {
+        return new RequestState(requestId, newStatus, request, digest, requester, dataset, grantee, fields, filter,
+                justification, durationSeconds, requestedAt, requirement, approvals, signatures, activatedAt, expiresAt,
+                topic, endedAt, endReason);
+    }
+
+    public RequestState withApproval(Approval approval, String signature) {
+        List<Approval> a = new ArrayList<>(approvals);
+        a.add(approval);
+        return new RequestState(requestId, status, request, digest, requester, dataset, grantee, fields, filter,
+                justification, durationSeconds, requestedAt, requirement, a, withSignature(signature), activatedAt,
+                expiresAt, topic, endedAt, endReason);
+    }
+
+    public RequestState withSignatureSeen(String signature) {
+        return new RequestState(requestId, status, request, digest, requester, dataset, grantee, fields, filter,
+                justification, durationSeconds, requestedAt, requirement, approvals, withSignature(signature),
+                activatedAt, expiresAt, topic, endedAt, endReason);
+    }
+
+    private List<String> withSignature(String signature) {
+        List<String> s = new ArrayList<>(signatures);
+        if (signature != null && !s.contains(signature)) {
+            s.add(signature);
+        }
+        return s;
+    }
+
+    public RequestState activated(Instant at, Instant expires, String grantTopic) {
+        return new RequestState(requestId, Status.ACTIVE, request, digest, requester, dataset, grantee, fields, filter,
+                justification, durationSeconds, requestedAt, requirement, approvals, signatures, at, expires, grantTopic,
+                endedAt, endReason);
+    }
+
+    public RequestState ended(Status newStatus, Instant at, String reason) {
+        return new RequestState(requestId, newStatus, request, digest, requester, dataset, grantee, fields, filter,
+                justification, durationSeconds, requestedAt, requirement, approvals, signatures, activatedAt, expiresAt,
+                topic, at, reason);
+    }
+
+    public List<String> approverNames() {
+        return approvals.stream().map(Approval::actor).toList();
+    }
+
+    public byte[] toBytes() {
+        try {
+            return AuditEvent.MAPPER.writeValueAsBytes(this);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static RequestState fromBytes(byte[] bytes) {
+        try {
+            return AuditEvent.MAPPER.readValue(bytes, RequestState.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
