@@ -262,8 +262,7 @@ class GrantLifecycleIT {
 
         String self = newId();
         ObjectNode selfRequest = request(self, "carol", CUSTOMERS, List.of("email"), null, 600);
-        post(ApprovalEvents.requested(self, "carol", Instant.now(), "User:carol", CUSTOMERS, List.of("email"), null,
-                "INC-1 self", 600, null, DemoActors.key("carol")));
+        post(selfRequest);
         post(approve(selfRequest, "carol"));
 
         String tooLong = newId();
