@@ -16,6 +16,15 @@ import picocli.CommandLine.Command;
             RunCommand.class,
             ProduceCommand.class,
             ConsumeCommand.class,
+            KeygenCommand.class,
+            RequestCommand.class,
+            ApproveCommand.class,
+            DenyCommand.class,
+            RevokeCommand.class,
+            GrantsCommand.class,
+            AuditCommand.class,
+            KeysCommand.class,
+            PolicyCommand.class,
         })
 public final class JitmaskCli {
 

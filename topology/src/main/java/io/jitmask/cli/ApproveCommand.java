@@ -1,0 +1,45 @@
+package io.jitmask.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jitmask.approval.ApprovalEvents;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code jitmask approve}: sign an approval of exactly the request as it was posted. */
+@Command(name = "approve", mixinStandardHelpOptions = true, description = "Approve a pending request (signed by you).")
+public final class ApproveCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ClusterOptions cluster;
+
+    @Mixin
+    ActorOptions signer;
+
+    @Option(names = "--request", required = true, description = "The request id.")
+    String requestId;
+
+    @Option(names = "--comment", description = "Why you approve.")
+    String comment;
+
+    @Override
+    public Integer call() {
+        ObjectNode request = EventPoster.findRequest(cluster.bootstrapServers(), requestId);
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("approving " + requestId + ": " + request.path("actor").asText() + " asks for "
+                + request.path("fields") + " of " + request.path("dataset").asText() + " for "
+                + request.path("durationSeconds").asLong() + "s (" + request.path("justification").asText() + ")");
+        EventPoster.post(cluster.bootstrapServers(), ApprovalEvents.approved(request, signer.actor(), Instant.now(), comment,
+                signer.privateKey()));
+        out.println("approved");
+        out.flush();
+        return 0;
+    }
+}

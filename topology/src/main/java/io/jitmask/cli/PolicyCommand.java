@@ -1,0 +1,65 @@
+package io.jitmask.cli;
+
+import io.jitmask.config.ConfigException;
+import io.jitmask.policy.Policy;
+import io.jitmask.policy.PolicyLinter;
+import io.jitmask.policy.PolicyLoader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.avro.Schema;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code jitmask policy check}: lint a policy against schemas; exit 1 with a report when anything is wrong. */
+@Command(name = "policy", mixinStandardHelpOptions = true, description = "Work with the masking policy.",
+        subcommands = PolicyCommand.Check.class)
+public final class PolicyCommand {
+
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = "Check a policy against schemas: uncovered tags, unknown paths, techniques that do not fit.")
+    static final class Check implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--policy", defaultValue = "deploy/policy.yaml", description = "Policy file (default: ${DEFAULT-VALUE}).")
+        Path policyFile;
+
+        @Option(names = "--schema", required = true, description = "Avro schema file (.avsc); repeatable.")
+        List<Path> schemas;
+
+        @Option(names = "--dataset", description = "Dataset the schemas belong to (default: the file name without .avsc).")
+        String dataset;
+
+        @Override
+        public Integer call() {
+            Policy policy = PolicyLoader.load(policyFile);
+            List<PolicyLinter.Problem> problems = new ArrayList<>();
+            for (Path file : schemas) {
+                Schema schema;
+                try {
+                    schema = new Schema.Parser().parse(file.toFile());
+                } catch (IOException | RuntimeException e) {
+                    throw new ConfigException("cannot read Avro schema " + file + " (" + e.getClass().getSimpleName() + ")");
+                }
+                String name = dataset != null ? dataset : file.getFileName().toString().replaceFirst("\\.avsc$", "");
+                problems.addAll(PolicyLinter.lint(policy, name, schema));
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            if (problems.isEmpty()) {
+                out.println("policy " + policyFile + " covers every sensitive field of " + schemas.size() + " schema(s)");
+                out.flush();
+                return 0;
+            }
+            out.println(problems.size() + " problem(s) in policy " + policyFile + ":");
+            problems.forEach(p -> out.println("  - " + p));
+            out.flush();
+            return 1;
+        }
+    }
+}

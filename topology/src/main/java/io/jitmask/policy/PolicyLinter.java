@@ -1,0 +1,113 @@
+package io.jitmask.policy;
+
+import io.jitmask.config.ConfigException;
+import io.jitmask.keys.Keyset;
+import io.jitmask.mask.PolicyMaskEngine;
+import io.jitmask.mask.Techniques;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.avro.Schema;
+
+/**
+ * Checks a policy against a dataset's schema before anything runs: tags the policy does not define, sensitive
+ * fields without a technique, techniques that do not fit the field's type, and path rules naming no field.
+ * Reports every problem, not just the first.
+ */
+public final class PolicyLinter {
+    public record Problem(String dataset, String path, String message) {
+        @Override
+        public String toString() {
+            return dataset + ": " + (path.isEmpty() ? "" : "field '" + path + "': ") + message;
+        }
+    }
+
+    private PolicyLinter() {
+    }
+
+    public static List<Problem> lint(Policy policy, String dataset, Schema schema) {
+        List<Problem> problems = new ArrayList<>();
+        Set<String> paths = new HashSet<>();
+        Policy.DatasetPolicy rules = policy.datasets().getOrDefault(dataset, new Policy.DatasetPolicy(null, Map.of()));
+        Keyset keyset = Keyset.generate();
+        walk(policy, dataset, rules, schema, "", problems, paths, keyset, new HashSet<>());
+        for (String path : rules.fields().keySet()) {
+            if (!paths.contains(path)) {
+                problems.add(new Problem(dataset, path, "path rule names no field of schema " + schema.getFullName()));
+            }
+        }
+        if (rules.key() != null) {
+            check(() -> Techniques.compile(rules.key(), Schema.create(Schema.Type.STRING), keyset, dataset + ": record key"),
+                    dataset, "", problems);
+        }
+        return problems;
+    }
+
+    private static void walk(Policy policy, String dataset, Policy.DatasetPolicy rules, Schema schema, String prefix,
+                             List<Problem> problems, Set<String> paths, Keyset keyset, Set<String> seen) {
+        Schema record = recordIn(schema);
+        if (record == null || !seen.add(record.getFullName() + "@" + prefix)) {
+            return;
+        }
+        for (Schema.Field field : record.getFields()) {
+            String path = prefix + field.name();
+            paths.add(path);
+            Set<String> tags = new LinkedHashSet<>();
+            if (field.getObjectProp(PolicyMaskEngine.TAGS_PROPERTY) instanceof List<?> declared) {
+                declared.forEach(t -> tags.add(String.valueOf(t)));
+            }
+            Policy.FieldRule rule = rules.fields().get(path);
+            if (rule != null) {
+                tags.addAll(rule.tags());
+            }
+            for (String tag : tags) {
+                if (!policy.tags().containsKey(tag)) {
+                    problems.add(new Problem(dataset, path, "tag " + tag + " is not defined in the policy"));
+                }
+            }
+            TechniqueSpec technique = rule != null && rule.technique() != null ? rule.technique() : null;
+            if (technique == null) {
+                for (Map.Entry<String, Policy.TagPolicy> tag : policy.tags().entrySet()) {
+                    if (tags.contains(tag.getKey()) && tag.getValue().technique() != null) {
+                        technique = tag.getValue().technique();
+                        break;
+                    }
+                }
+            }
+            if (!tags.isEmpty() || rule != null) {
+                if (technique == null) {
+                    problems.add(new Problem(dataset, path, "sensitive (tags " + tags + ") but no technique covers it"));
+                } else {
+                    TechniqueSpec chosen = technique;
+                    check(() -> Techniques.compile(chosen, field.schema(), keyset, dataset + ": field '" + path + "'"),
+                            dataset, path, problems);
+                }
+            } else {
+                walk(policy, dataset, rules, field.schema(), path + ".", problems, paths, keyset, seen);
+            }
+        }
+    }
+
+    private static void check(Runnable compile, String dataset, String path, List<Problem> problems) {
+        try {
+            compile.run();
+        } catch (ConfigException e) {
+            String message = e.getMessage();
+            int cut = message.indexOf(": technique");
+            problems.add(new Problem(dataset, path, cut >= 0 ? message.substring(cut + 2) : message));
+        }
+    }
+
+    private static Schema recordIn(Schema schema) {
+        return switch (schema.getType()) {
+            case RECORD -> schema;
+            case UNION -> schema.getTypes().stream().map(PolicyLinter::recordIn).filter(s -> s != null).findFirst().orElse(null);
+            case ARRAY -> recordIn(schema.getElementType());
+            case MAP -> recordIn(schema.getValueType());
+            default -> null;
+        };
+    }
+}
