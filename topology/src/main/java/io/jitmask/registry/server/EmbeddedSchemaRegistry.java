@@ -21,7 +21,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaParseException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -145,7 +144,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
+        try {
             String method = exchange.getRequestMethod();
             String path = exchange.getRequestURI().getRawPath();
             Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
@@ -160,6 +159,8 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("schema registry request failed: {}", e.getClass().getSimpleName());
             respondError(exchange, 500, 50001, "Error in the backend data store");
+        } finally {
+            exchange.close();
         }
     }
 
@@ -327,7 +328,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         }
         try {
             return new Schema.Parser().parse(request.path("schema").asText());
-        } catch (SchemaParseException | org.apache.avro.AvroTypeException e) {
+        } catch (RuntimeException e) {
             throw RegistryError.invalidSchema("not a valid Avro schema");
         }
     }
