@@ -1,0 +1,184 @@
+package io.jitmask.mask;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jitmask.keys.Keyset;
+import io.jitmask.policy.TechniqueSpec;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.apache.avro.Conversions;
+import org.apache.avro.LogicalTypes;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.junit.jupiter.api.Test;
+
+/** Exact outputs of every technique, per Avro type, and the configuration errors they raise. */
+class TechniquesTest {
+    static final String MATERIAL = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+    static final Keyset KEYSET = Keyset.fromJson("{\"primaryKeyId\":\"k1\",\"keys\":[{\"id\":\"k1\",\"algorithm\":\"HMAC-SHA256\","
+            + "\"createdAt\":\"2026-01-01T00:00:00Z\",\"material\":\"" + MATERIAL + "\"}]}");
+    static final Schema STRING = Schema.create(Schema.Type.STRING);
+
+    static Object mask(String type, Map<String, Object> options, Schema schema, Object value) {
+        return Techniques.compile(TechniqueSpec.of(type, options), schema, KEYSET, "test: field 'f'").mask(value, null);
+    }
+
+    static byte[] hmac(byte[] key, byte[] data) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(key, "HmacSHA256"));
+        return mac.doFinal(data);
+    }
+
+    @Test
+    void redactKeepsTheType() {
+        assertThat(mask("redact", Map.of(), STRING, "secret")).isEqualTo("REDACTED");
+        assertThat(mask("redact", Map.of("value", "***"), STRING, "secret")).isEqualTo("***");
+        assertThat(mask("redact", Map.of(), Schema.create(Schema.Type.INT), 42)).isEqualTo(0);
+        assertThat(mask("redact", Map.of(), Schema.create(Schema.Type.LONG), 42L)).isEqualTo(0L);
+        assertThat(mask("redact", Map.of(), Schema.create(Schema.Type.DOUBLE), 4.2)).isEqualTo(0d);
+        assertThat(mask("redact", Map.of(), Schema.create(Schema.Type.BOOLEAN), true)).isEqualTo(false);
+        Schema uuid = LogicalTypes.uuid().addToSchema(Schema.create(Schema.Type.STRING));
+        assertThat(mask("redact", Map.of(), uuid, "7f3c...")).isEqualTo("00000000-0000-0000-0000-000000000000");
+        Schema decimal = LogicalTypes.decimal(12, 2).addToSchema(Schema.create(Schema.Type.BYTES));
+        Object zero = mask("redact", Map.of(), decimal, ByteBuffer.wrap(new byte[] {1, 2}));
+        assertThat(new Conversions.DecimalConversion().fromBytes((ByteBuffer) zero, decimal, decimal.getLogicalType()))
+                .isEqualTo(new BigDecimal("0.00"));
+        Schema enumSchema = Schema.createEnum("E", null, "x", List.of("A", "B"));
+        assertThat(mask("redact", Map.of(), enumSchema, new GenericData.EnumSymbol(enumSchema, "B"))).hasToString("A");
+        Schema fixed = Schema.createFixed("F", null, "x", 3);
+        assertThat(((GenericData.Fixed) mask("redact", Map.of(), fixed, new GenericData.Fixed(fixed, new byte[] {7, 7, 7}))).bytes())
+                .containsExactly(0, 0, 0);
+        Schema nullable = Schema.createUnion(Schema.create(Schema.Type.NULL), STRING);
+        assertThat(mask("redact", Map.of(), nullable, null)).isNull();
+        assertThat(mask("redact", Map.of(), nullable, "x")).isEqualTo("REDACTED");
+        Schema array = Schema.createArray(STRING);
+        assertThat(mask("redact", Map.of(), array, List.of("a", "b"))).isEqualTo(List.of("REDACTED", "REDACTED"));
+        Schema map = Schema.createMap(Schema.create(Schema.Type.INT));
+        assertThat(mask("redact", Map.of(), map, Map.of("k", 5))).isEqualTo(Map.of("k", 0));
+    }
+
+    @Test
+    void nullifyNeedsANullableField() {
+        Schema nullable = Schema.createUnion(Schema.create(Schema.Type.NULL), STRING);
+        assertThat(mask("nullify", Map.of(), nullable, "x")).isNull();
+        assertThatThrownBy(() -> mask("nullify", Map.of(), STRING, "x")).isInstanceOf(MaskingConfigException.class)
+                .hasMessage("test: field 'f': technique 'nullify' needs a nullable field (a union with null), but the field is string");
+    }
+
+    @Test
+    void partialKeepsEndsAndLength() {
+        assertThat(mask("partial", Map.of(), STRING, "4111111111111111")).isEqualTo("************1111");
+        assertThat(mask("partial", Map.of("keepFirst", 6, "keepLast", 4), STRING, "4111111111111111")).isEqualTo("411111******1111");
+        assertThat(mask("partial", Map.of("keepLast", 2, "maskChar", "#"), STRING, "+1 555-123-4567")).isEqualTo("#############67");
+        assertThat(mask("partial", Map.of("keepLast", 4), STRING, "123")).as("too short to hide anything: all masked").isEqualTo("***");
+        assertThatThrownBy(() -> mask("partial", Map.of("keepLast", -1), STRING, "x")).isInstanceOf(MaskingConfigException.class)
+                .hasMessage("test: field 'f': technique 'partial' option 'keepLast' must be a whole number from 0 to 64, got '-1'");
+        assertThatThrownBy(() -> mask("partial", Map.of("keeplast", 2), STRING, "x")).isInstanceOf(MaskingConfigException.class)
+                .hasMessage("test: field 'f': technique 'partial' has no option 'keeplast'");
+        assertThatThrownBy(() -> mask("partial", Map.of(), Schema.create(Schema.Type.INT), 1)).isInstanceOf(MaskingConfigException.class)
+                .hasMessage("test: field 'f': technique 'partial' cannot mask a field of type int");
+    }
+
+    @Test
+    void hmacTokensAreKeyedDeterministicAndCarryTheKeyId() throws Exception {
+        byte[] derived = hmac(Base64.getDecoder().decode(MATERIAL), "jitmask/token/v1".getBytes(StandardCharsets.UTF_8));
+        String expected = Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(hmac(derived, "ada@example.com".getBytes(StandardCharsets.UTF_8))).substring(0, 22);
+        assertThat(mask("hmac", Map.of(), STRING, "ada@example.com")).isEqualTo("k1:" + expected);
+        assertThat(mask("hmac", Map.of("prefix", "tok_"), STRING, "ada@example.com")).isEqualTo("tok_k1:" + expected);
+        assertThat((String) mask("hmac", Map.of("alphabet", "hex", "length", 12), STRING, "x")).matches("k1:[0-9a-f]{12}");
+        assertThat((String) mask("hmac", Map.of("alphabet", "digits", "length", 10), STRING, "x")).matches("k1:[0-9]{10}");
+        assertThat(mask("hmac", Map.of(), Schema.create(Schema.Type.LONG), 12345L))
+                .isEqualTo(mask("hmac", Map.of(), Schema.create(Schema.Type.LONG), 12345L)).isNotEqualTo(12345L);
+        Keyset rotated = KEYSET.rotated();
+        Object afterRotation = Techniques.compile(TechniqueSpec.of("hmac", Map.of()), STRING, rotated, "w").mask("ada@example.com", null);
+        assertThat(afterRotation.toString()).startsWith("k2:").isNotEqualTo("k1:" + expected);
+    }
+
+    @Test
+    void ff1KeepsLengthSeparatorsLastFourAndLuhn() {
+        String card = "4111 1111 1111 1111";
+        String masked = (String) mask("ff1", Map.of("keepLast", 4, "luhn", true), STRING, card);
+        assertThat(masked).hasSize(card.length()).matches("\\d{4} \\d{4} \\d{4} 1111").isNotEqualTo(card);
+        assertThat(Luhn.isValid(masked.replace(" ", ""))).isTrue();
+        assertThat(mask("ff1", Map.of("keepLast", 4, "luhn", true), STRING, card)).isEqualTo(masked);
+        assertThat((String) mask("ff1", Map.of("alphabet", "alphanumeric"), STRING, "AB-12cd-99")).matches("[0-9A-Za-z]{2}-[0-9A-Za-z]{4}-[0-9A-Za-z]{2}");
+        assertThatThrownBy(() -> mask("ff1", Map.of(), STRING, "12-34")).isInstanceOf(MaskingException.class)
+                .hasMessageStartingWith("test: field 'f': FF1 input of 4 symbols").hasMessageNotContaining("12-34");
+        assertThatThrownBy(() -> mask("ff1", Map.of("alphabet", "alphanumeric", "luhn", true), STRING, "x"))
+                .isInstanceOf(MaskingConfigException.class).hasMessage("test: field 'f': technique 'ff1' option 'luhn' needs alphabet 'digits'");
+    }
+
+    @Test
+    void emailKeepsTheDomainAndPhoneTheCountryCode() {
+        String masked = (String) mask("email", Map.of(), STRING, "Ada.Lovelace@example.org");
+        assertThat(masked).matches("k1\\.[0-9a-f]{16}@example\\.org");
+        assertThat(mask("email", Map.of(), STRING, "ada.lovelace@example.org")).as("case-insensitive local part").isEqualTo(masked);
+        assertThat(mask("phone", Map.of(), STRING, "+41 79 123 45 67")).isEqualTo("+41 ** *** ** **");
+        assertThat(mask("phone", Map.of("keepLast", 2), STRING, "+1 (555) 123-4567")).isEqualTo("+1 (***) ***-**67");
+        assertThat(mask("phone", Map.of(), STRING, "555-1234")).isEqualTo("***-****");
+    }
+
+    @Test
+    void datesGeneraliseAndShift() {
+        Schema date = LogicalTypes.date().addToSchema(Schema.create(Schema.Type.INT));
+        int june15 = (int) LocalDate.of(1985, 6, 15).toEpochDay();
+        assertThat(mask("generalizeDate", Map.of(), date, june15)).isEqualTo((int) LocalDate.of(1985, 6, 1).toEpochDay());
+        assertThat(mask("generalizeDate", Map.of("to", "year"), date, june15)).isEqualTo((int) LocalDate.of(1985, 1, 1).toEpochDay());
+        Schema millis = LogicalTypes.timestampMillis().addToSchema(Schema.create(Schema.Type.LONG));
+        assertThat(mask("generalizeDate", Map.of(), millis, Instant.parse("2026-11-23T10:15:30Z").toEpochMilli()))
+                .isEqualTo(Instant.parse("2026-11-01T00:00:00Z").toEpochMilli());
+        Schema micros = LogicalTypes.timestampMicros().addToSchema(Schema.create(Schema.Type.LONG));
+        assertThat(mask("generalizeDate", Map.of("to", "year"), micros, Instant.parse("2026-11-23T10:15:30Z").toEpochMilli() * 1000))
+                .isEqualTo(Instant.parse("2026-01-01T00:00:00Z").toEpochMilli() * 1000);
+        assertThat(mask("generalizeDate", Map.of(), STRING, "1985-06-15")).isEqualTo("1985-06-01");
+
+        int shifted = (Integer) mask("shiftDate", Map.of("maxDays", 10), date, june15);
+        assertThat(Math.abs(shifted - june15)).isBetween(1, 10);
+        assertThat(mask("shiftDate", Map.of("maxDays", 10), date, june15)).isEqualTo(shifted);
+        assertThatThrownBy(() -> mask("generalizeDate", Map.of(), Schema.create(Schema.Type.BOOLEAN), true))
+                .isInstanceOf(MaskingConfigException.class).hasMessageContaining("cannot mask a field of type boolean");
+    }
+
+    @Test
+    void bucketsNumbersAndKeepsDecimalScale() {
+        assertThat(mask("bucket", Map.of("size", 10), Schema.create(Schema.Type.INT), 37)).isEqualTo(30);
+        assertThat(mask("bucket", Map.of("size", 10), Schema.create(Schema.Type.INT), -3)).isEqualTo(-10);
+        assertThat(mask("bucket", Map.of("size", 1000), Schema.create(Schema.Type.LONG), 123_456L)).isEqualTo(123_000L);
+        assertThat(mask("bucket", Map.of("size", 0.5), Schema.create(Schema.Type.DOUBLE), 2.7)).isEqualTo(2.5);
+        Schema decimal = LogicalTypes.decimal(12, 2).addToSchema(Schema.create(Schema.Type.BYTES));
+        Conversions.DecimalConversion conversion = new Conversions.DecimalConversion();
+        ByteBuffer amount = conversion.toBytes(new BigDecimal("1234.56"), decimal, decimal.getLogicalType());
+        assertThat(conversion.fromBytes((ByteBuffer) mask("bucket", Map.of("size", 100), decimal, amount), decimal, decimal.getLogicalType()))
+                .isEqualTo(new BigDecimal("1200.00"));
+        assertThatThrownBy(() -> mask("bucket", Map.of(), Schema.create(Schema.Type.INT), 1))
+                .isInstanceOf(MaskingConfigException.class).hasMessage("test: field 'f': technique 'bucket' needs a positive option 'size'");
+    }
+
+    @Test
+    void freeTextMasksIdentifiersAndLeavesTheRest() {
+        String note = "Call +1 555-123-4567 or mail ada@example.com; card 4111 1111 1111 1111, SSN 123-45-6789, "
+                + "IBAN GB82 WEST 1234 5698 7654 32. Order 1234567890123 shipped.";
+        assertThat(mask("freeText", Map.of(), STRING, note)).isEqualTo(
+                "Call [PHONE] or mail [EMAIL]; card [CARD], SSN [SSN], IBAN [IBAN]. Order 1234567890123 shipped.");
+        assertThat(mask("freeText", Map.of("detectors", List.of("email")), STRING, "x ada@example.com 123-45-6789"))
+                .isEqualTo("x [EMAIL] 123-45-6789");
+        assertThatThrownBy(() -> mask("freeText", Map.of("detectors", List.of("dna")), STRING, "x"))
+                .isInstanceOf(MaskingConfigException.class).hasMessageContaining("unknown detector 'dna'");
+    }
+
+    @Test
+    void unknownTechniqueIsAConfigError() {
+        assertThatThrownBy(() -> mask("scramble", Map.of(), STRING, "x")).isInstanceOf(MaskingConfigException.class)
+                .hasMessageStartingWith("test: field 'f': unknown technique 'scramble' (known: [bucket, email, ff1,");
+    }
+}
