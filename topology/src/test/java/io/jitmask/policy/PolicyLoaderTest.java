@@ -1,0 +1,76 @@
+package io.jitmask.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jitmask.cli.JitmaskCli;
+import io.jitmask.config.ConfigException;
+import io.jitmask.sample.SampleSchemas;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.avro.Schema;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PolicyLoaderTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void loadsTheShippedPolicy() {
+        Policy policy = PolicyLoader.load(Path.of("../deploy/policy.yaml"));
+        assertThat(policy.tags()).containsKeys("PII", "PCI", "PHI", "EMAIL");
+        assertThat(policy.tags().get("PCI").approval().approvers()).isEqualTo(2);
+        assertThat(policy.headers().allow()).contains("traceparent");
+    }
+
+    @Test
+    void reportsWhatIsWrongAndWhere() {
+        assertThatThrownBy(() -> PolicyLoader.parse("version: 1\ntags: {PII: {technique: {type: scramble}}}\n"))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("tags.PII.technique: unknown technique 'scramble'");
+        assertThatThrownBy(() -> PolicyLoader.parse("version: 1\ntagz: {}\n"))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("unknown setting 'tagz' at ");
+        assertThatThrownBy(() -> PolicyLoader.parse("version: 2\n"))
+                .isInstanceOf(ConfigException.class).hasMessage("version must be 1, got 2");
+        assertThatThrownBy(() -> PolicyLoader.parse("version: 1\ntags: {PII: {technique: {type: redact}}}\n"
+                + "datasets: {c: {fields: {x: {tags: [NOPE]}}}}\n"))
+                .isInstanceOf(ConfigException.class).hasMessage("datasets.c.fields.x uses tag 'NOPE', which is not defined under tags");
+        assertThatThrownBy(() -> PolicyLoader.parse("version: 1\ntags: {PII: {approval: {approvers: 0, roles: [a], maxDurationSeconds: 1}}}\n"))
+                .isInstanceOf(ConfigException.class).hasMessage("tags.PII.approval.approvers must be at least 1");
+        assertThatThrownBy(() -> PolicyLoader.parse("version: [\n"))
+                .isInstanceOf(ConfigException.class);
+    }
+
+    @Test
+    void lintFindsEveryProblem() {
+        Policy policy = PolicyLoader.parse("""
+                version: 1
+                tags:
+                  PII: {technique: {type: partial, keepLast: 2}}
+                  DOB: {technique: {type: partial}}
+                  EMAIL: {technique: {type: email}}
+                  NATIONAL_ID: {technique: {type: redact}}
+                  FREE_TEXT: {technique: {type: freeText}}
+                datasets:
+                  customers:
+                    fields:
+                      loyalty: {tags: [PII]}
+                """);
+        Schema customers = SampleSchemas.of("customers");
+        assertThat(PolicyLinter.lint(policy, "customers", customers)).extracting(Object::toString).containsExactlyInAnyOrder(
+                "customers: field 'phone': tag PHONE is not defined in the policy",
+                "customers: field 'dateOfBirth': technique 'partial' cannot mask a field of type int (date)",
+                "customers: field 'loyalty': path rule names no field of schema io.jitmask.sample.Customer");
+        assertThat(PolicyLinter.lint(PolicyLoader.load(Path.of("../deploy/policy.yaml")), "customers", customers)).isEmpty();
+    }
+
+    @Test
+    void policyCheckCommandExitsNonZeroWithAReport() throws Exception {
+        Path bad = Files.writeString(dir.resolve("customers.avsc"), SampleSchemas.of("customers").toString()
+                .replace("\"confluent:tags\":[\"FREE_TEXT\"]", "\"confluent:tags\":[\"BIOMETRIC\"]"));
+        assertThat(JitmaskCli.run("policy", "check", "--policy", "../deploy/policy.yaml", "--schema", "../schemas/customers.avsc",
+                "--schema", "../schemas/payments.avsc", "--schema", "../schemas/patients.avsc")).isZero();
+        assertThat(JitmaskCli.run("policy", "check", "--policy", "../deploy/policy.yaml", "--schema", bad.toString())).isEqualTo(1);
+        assertThat(JitmaskCli.run("policy", "check", "--policy", "../deploy/policy.yaml")).isEqualTo(2);
+    }
+}
