@@ -23,9 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /** Exact outputs of every technique, per Avro type, and the configuration errors they raise. */
 class TechniquesTest {
-    static final String MATERIAL = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
-    static final Keyset KEYSET = Keyset.fromJson("{\"primaryKeyId\":\"k1\",\"keys\":[{\"id\":\"k1\",\"algorithm\":\"HMAC-SHA256\","
-            + "\"createdAt\":\"2026-01-01T00:00:00Z\",\"material\":\"" + MATERIAL + "\"}]}");
+    static final String MATERIAL = io.jitmask.testing.TestKeys.MATERIAL;
+    static final Keyset KEYSET = io.jitmask.testing.TestKeys.KEYSET;
     static final Schema STRING = Schema.create(Schema.Type.STRING);
 
     static Object mask(String type, Map<String, Object> options, Schema schema, Object value) {

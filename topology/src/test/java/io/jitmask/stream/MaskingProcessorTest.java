@@ -45,8 +45,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class MaskingProcessorTest {
-    static final String KEYSET = "{\"primaryKeyId\":\"k1\",\"keys\":[{\"id\":\"k1\",\"algorithm\":\"HMAC-SHA256\","
-            + "\"createdAt\":\"2026-01-01T00:00:00Z\",\"material\":\"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\"}]}";
+    static final String KEYSET = io.jitmask.testing.TestKeys.JSON;
     static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
     static final ObjectMapper JSON = new ObjectMapper();
 
