@@ -106,7 +106,9 @@ public final class JitmaskApp implements AutoCloseable {
         JitmaskTopology.lifecycle(topology, new GrantLifecycleProcessor.Deps(validator, resources, endWorker,
                 config.manageAcls(), config.requestTtl(), config.grantDeleteGrace()));
 
-        KafkaStreams streams = new KafkaStreams(topology, streamsProperties(config));
+        Properties streamsProps = streamsProperties(config);
+        streamsProps.put(GrantTopicProductionExceptionHandler.GRANT_INDEX_CONFIG, grants);
+        KafkaStreams streams = new KafkaStreams(topology, streamsProps);
         streams.setUncaughtExceptionHandler(e -> {
             // Only transient failures (registry outage, broker hiccup) reach here: every bad record goes to the
             // DLQ. A new thread resumes from the last committed offsets, so nothing is lost or duplicated.

@@ -98,7 +98,7 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
             // The last guards against a late copy: the grant may have expired, or been ended, while this record
             // was masked. An ended grant leaves the index before its topic is deleted.
             if (!copy.grant().isLiveAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
-                    || !grants.contains(copy.grant().key())) {
+                    || !grants.contains(copy.grant().key()) || grants.isTopicGone(copy.grant().topic())) {
                 continue;
             }
             Headers copyHeaders = headers.filter(record.headers())

@@ -1,0 +1,161 @@
+package io.jitmask.grants;
+
+import static io.jitmask.audit.AuditEvent.Type.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jitmask.app.JitmaskApp;
+import io.jitmask.approval.ApprovalEvents;
+import io.jitmask.audit.AuditEvent;
+import io.jitmask.config.JitmaskConfig;
+import io.jitmask.config.Topics;
+import io.jitmask.keys.Keyset;
+import io.jitmask.registry.HttpSchemaRegistryClient;
+import io.jitmask.registry.server.EmbeddedSchemaRegistry;
+import io.jitmask.sample.SampleSchemas;
+import io.jitmask.serde.ConfluentAvroSerializer;
+import io.jitmask.testing.DemoActors;
+import io.jitmask.testing.SharedKafka;
+import io.jitmask.testing.TestCustomers;
+import io.jitmask.testing.TopicReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Grants across restarts and topic deletions: what expired while jitmask was down ends at start-up, with no late copy. */
+class GrantRestartIT {
+    static final String SUFFIX = UUID.randomUUID().toString().substring(0, 6);
+    static final String DATASET = "rcust_" + SUFFIX;
+
+    @TempDir
+    static Path dir;
+    static EmbeddedSchemaRegistry registryServer;
+    static HttpSchemaRegistryClient registry;
+    static JitmaskConfig config;
+    static KafkaProducer<String, Object> producer;
+    static KafkaProducer<String, String> approvals;
+
+    @BeforeAll
+    static void start() throws Exception {
+        registryServer = EmbeddedSchemaRegistry.start(SharedKafka.bootstrapServers(), "localhost", 0);
+        registry = new HttpSchemaRegistryClient(registryServer.url());
+        registry.register(Topics.raw(DATASET) + "-value", SampleSchemas.of("customers"));
+        Keyset.loadOrCreate(dir.resolve("keyset.json"));
+        config = JitmaskConfig.of(Map.of(
+                JitmaskConfig.BOOTSTRAP_SERVERS, SharedKafka.bootstrapServers(),
+                JitmaskConfig.REGISTRY_URL, registryServer.url(),
+                JitmaskConfig.APPLICATION_ID, "grant-restart-it-" + SUFFIX,
+                JitmaskConfig.STATE_DIR, dir.resolve("state").toString(),
+                JitmaskConfig.DATASETS, DATASET,
+                JitmaskConfig.POLICY_FILE, DemoActors.POLICY.toString(),
+                JitmaskConfig.KEYRING_FILE, DemoActors.KEYRING.toString(),
+                JitmaskConfig.KEYSET_FILE, dir.resolve("keyset.json").toString()));
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers()),
+                new StringSerializer(), new ConfluentAvroSerializer(registry, false));
+        approvals = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers()),
+                new StringSerializer(), new StringSerializer());
+    }
+
+    @AfterAll
+    static void stop() {
+        approvals.close();
+        producer.close();
+        registry.close();
+        registryServer.close();
+    }
+
+    static JitmaskApp startApp() {
+        JitmaskApp app = JitmaskApp.start(config);
+        app.awaitRunning(Duration.ofSeconds(60));
+        return app;
+    }
+
+    static ObjectNode grant(String id, List<String> keys, long seconds) throws Exception {
+        ObjectNode request = ApprovalEvents.requested(id, "alice", Instant.now(), "User:alice", DATASET, List.of("email"),
+                keys, "INC-9 audit", seconds, null, DemoActors.key("alice"));
+        approvals.send(new ProducerRecord<>(Topics.APPROVALS, id, request.toString())).get();
+        approvals.send(new ProducerRecord<>(Topics.APPROVALS, id,
+                ApprovalEvents.approved(request, "bob", Instant.now(), null, DemoActors.key("bob")).toString())).get();
+        return request;
+    }
+
+    static List<AuditEvent> audit(String id) {
+        return TopicReader.readAll(Topics.AUDIT).stream()
+                .filter(r -> id.equals(new String(r.key(), StandardCharsets.UTF_8)))
+                .map(r -> AuditEvent.fromBytes(r.value())).toList();
+    }
+
+    static void produce(String key) throws Exception {
+        GenericRecord customer = TestCustomers.customer(key);
+        producer.send(new ProducerRecord<>(Topics.raw(DATASET), key, customer)).get();
+    }
+
+    @Test
+    void grantThatExpiredWhileDownEndsAtStartUpWithoutALateCopy() throws Exception {
+        String id = "down" + SUFFIX;
+        JitmaskApp app = startApp();
+        Instant expiresAt;
+        try {
+            grant(id, List.of("D1"), 6);
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> audit(id).stream().anyMatch(e -> e.type() == ACTIVATED));
+            expiresAt = audit(id).stream().filter(e -> e.type() == ACTIVATED).findFirst().orElseThrow().expiresAt();
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> app.grants().contains(Topics.grantKey(DATASET, id)));
+        } finally {
+            app.close();
+        }
+        assertThat(audit(id)).extracting(AuditEvent::type).containsExactly(REQUESTED, APPROVED, ACTIVATED);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> Instant.now().isAfter(expiresAt.plusMillis(500)));
+        produce("D1");
+
+        JitmaskApp restarted = startApp();
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> audit(id).stream().anyMatch(e -> e.type() == TOPIC_DELETED));
+            assertThat(audit(id)).extracting(AuditEvent::type).containsExactly(REQUESTED, APPROVED, ACTIVATED,
+                    EXPIRY_DETECTED, DISCLOSURE_SUMMARY, EXPIRED, TOPIC_DELETED);
+            assertThat(audit(id).get(4).records()).as("the record produced after expiry was never copied").isZero();
+            TopicReader.readAtLeast(Topics.masked(DATASET), 1, Duration.ofSeconds(60));
+        } finally {
+            restarted.close();
+        }
+    }
+
+    @Test
+    void aGrantTopicDeletedUnderALiveGrantNeitherStallsNorKillsMasking() throws Exception {
+        String id = "gone" + SUFFIX;
+        JitmaskApp app = startApp();
+        try (Admin admin = SharedKafka.admin()) {
+            grant(id, List.of("G1"), 600);
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> app.grants().contains(Topics.grantKey(DATASET, id)));
+            produce("G1");
+            TopicReader.readAtLeast(Topics.grant(DATASET, id), 1, Duration.ofSeconds(30));
+            admin.deleteTopics(List.of(Topics.grant(DATASET, id))).all().get();
+            Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> !admin.listTopics().names().get().contains(Topics.grant(DATASET, id)));
+            int before = TopicReader.readAll(Topics.masked(DATASET)).size();
+            produce("G1");
+            produce("H1");
+            TopicReader.readAtLeast(Topics.masked(DATASET), before + 2, Duration.ofSeconds(90));
+            assertThat(app.streams().state()).isEqualTo(KafkaStreams.State.RUNNING);
+            assertThat(admin.listTopics().names().get()).doesNotContain(Topics.grant(DATASET, id));
+        } finally {
+            app.close();
+        }
+    }
+}
