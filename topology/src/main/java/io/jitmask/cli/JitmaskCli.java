@@ -36,16 +36,27 @@ public final class JitmaskCli {
     }
 
     public static int run(String... args) {
+        return run(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
+    }
+
+    /** Runs a command with its output and errors going to the given writers (for tests and embedding). */
+    public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new JitmaskCli());
+        cli.setOut(out);
+        cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof ConfigException || e instanceof CommandLine.ParameterException) {
                 commandLine.getErr().println("jitmask: " + e.getMessage());
+                commandLine.getErr().flush();
                 return USAGE_ERROR;
             }
-            throw e;
+            commandLine.getErr().println("jitmask: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            commandLine.getErr().flush();
+            return 1;
         });
         cli.setParameterExceptionHandler((e, args1) -> {
             e.getCommandLine().getErr().println("jitmask: " + e.getMessage());
+            e.getCommandLine().getErr().flush();
             return USAGE_ERROR;
         });
         return cli.execute(args);

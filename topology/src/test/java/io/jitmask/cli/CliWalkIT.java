@@ -1,0 +1,137 @@
+package io.jitmask.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jitmask.app.JitmaskApp;
+import io.jitmask.config.JitmaskConfig;
+import io.jitmask.config.Topics;
+import io.jitmask.keys.Keyset;
+import io.jitmask.registry.HttpSchemaRegistryClient;
+import io.jitmask.registry.server.EmbeddedSchemaRegistry;
+import io.jitmask.sample.SampleSchemas;
+import io.jitmask.testing.DemoActors;
+import io.jitmask.testing.SharedKafka;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's walk, command by command, through the real CLI against a real broker, registry and application. */
+class CliWalkIT {
+    @TempDir
+    static Path dir;
+    static EmbeddedSchemaRegistry registryServer;
+    static JitmaskApp app;
+
+    @BeforeAll
+    static void start() throws Exception {
+        registryServer = EmbeddedSchemaRegistry.start(SharedKafka.bootstrapServers(), "localhost", 0);
+        try (HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(registryServer.url())) {
+            registry.register("raw.customers-value", SampleSchemas.of("customers"));
+        }
+        Keyset.loadOrCreate(dir.resolve("keyset.json"));
+        app = JitmaskApp.start(JitmaskConfig.of(Map.of(
+                JitmaskConfig.BOOTSTRAP_SERVERS, SharedKafka.bootstrapServers(),
+                JitmaskConfig.REGISTRY_URL, registryServer.url(),
+                JitmaskConfig.APPLICATION_ID, "cli-walk-" + UUID.randomUUID(),
+                JitmaskConfig.STATE_DIR, dir.resolve("state").toString(),
+                JitmaskConfig.DATASETS, "customers",
+                JitmaskConfig.POLICY_FILE, DemoActors.POLICY.toString(),
+                JitmaskConfig.KEYRING_FILE, DemoActors.KEYRING.toString(),
+                JitmaskConfig.KEYSET_FILE, dir.resolve("keyset.json").toString())));
+        app.awaitRunning(Duration.ofSeconds(60));
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+        registryServer.close();
+    }
+
+    record Result(int exit, String out, String err) {
+        List<String> lines() {
+            return out.isBlank() ? List.of() : List.of(out.strip().split("\n"));
+        }
+    }
+
+    static Result jitmask(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        String verb = args[0];
+        if (List.of("produce", "consume", "request", "approve", "deny", "revoke", "grants", "audit").contains(verb)) {
+            all.add("--bootstrap-servers=" + SharedKafka.bootstrapServers());
+        }
+        if (List.of("produce", "consume").contains(verb)) {
+            all.add("--registry-url=" + registryServer.url());
+        }
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = JitmaskCli.run(new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
+        return new Result(exit, out.toString(), err.toString());
+    }
+
+    static String key(String actor) {
+        return Path.of("../deploy/demo-keys/" + actor + ".key").toString();
+    }
+
+    @Test
+    void requestApproveReadRevokeAudit() throws Exception {
+        assertThat(jitmask("produce", "--dataset", "customers", "--count", "3", "--seed", "1").exit()).isZero();
+        Result masked = jitmask("consume", "--topic", "masked.customers", "--max", "3", "--timeout", "PT60S");
+        assertThat(masked.lines()).hasSize(3).allSatisfy(line -> assertThat(line).contains("\"nationalId\": \"REDACTED\""));
+
+        Result requested = jitmask("request", "--actor", "alice", "--key", key("alice"), "--dataset", "customers",
+                "--fields", "email,name", "--justification", "INC-1234 customer disputes a refund", "--duration", "10m");
+        assertThat(requested.exit()).as(requested.err()).isZero();
+        String id = requested.out().strip();
+        assertThat(id).matches("r[0-9a-f]{16}");
+        Result approved = jitmask("approve", "--request", id, "--actor", "bob", "--key", key("bob"), "--comment", "ticket checked");
+        assertThat(approved.exit()).as(approved.err()).isZero();
+        assertThat(approved.out()).contains("alice asks for [\"email\",\"name\"] of customers for 600s");
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> app.grants().contains(Topics.grantKey("customers", id)));
+        assertThat(jitmask("grants").out()).containsPattern(id + "\\s+customers\\s+User:alice\\s+\\d+m\\d\\ds\\s+email,name");
+
+        jitmask("produce", "--dataset", "customers", "--count", "2", "--seed", "2");
+        Result clear = jitmask("consume", "--grant", id, "--dataset", "customers", "--max", "2", "--timeout", "PT60S");
+        assertThat(clear.lines()).hasSize(2).allSatisfy(line -> {
+            assertThat(line).containsPattern("\"email\": \"[a-z.]+@[a-z.-]+\"");
+            assertThat(line).contains("\"nationalId\": \"REDACTED\"");
+        });
+
+        assertThat(jitmask("revoke", "--request", id, "--actor", "alice", "--key", key("alice"), "--reason", "done").exit()).isZero();
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> jitmask("audit", "--request", id).out().contains("TOPIC_DELETED"));
+        List<String> trail = jitmask("audit", "--request", id).lines();
+        assertThat(trail.stream().map(l -> l.replaceAll(".*\"type\":\"([A-Z_]+)\".*", "$1")).toList()).containsExactly(
+                "REQUESTED", "APPROVED", "ACTIVATED", "REVOKE_ACCEPTED", "DISCLOSURE_SUMMARY", "REVOKED", "TOPIC_DELETED");
+        assertThat(jitmask("audit", "--actor", "bob").out()).contains("\"type\":\"APPROVED\"");
+        assertThat(jitmask("grants").out()).doesNotContain(id);
+    }
+
+    @Test
+    void keygenWritesAnOwnerOnlyKeyAndPrintsTheKeyringEntry() throws Exception {
+        Result result = jitmask("keygen", "--actor", "zed", "--out", dir.toString(), "--roles", "privacy-officer");
+        assertThat(result.exit()).isZero();
+        assertThat(result.out()).matches("(?s)  zed: \\{publicKey: \"MCowBQYDK2VwAyEA[A-Za-z0-9+/=]+\", roles: \\[privacy-officer], principal: \"User:zed\"}\\s*");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("zed.key")))).isEqualTo("rw-------");
+        assertThat(jitmask("keygen", "--actor", "zed", "--out", dir.toString()).exit()).isEqualTo(2);
+        assertThat(jitmask("keygen", "--actor", "Zed!").exit()).isEqualTo(2);
+    }
+
+    @Test
+    void approvingAnUnknownRequestIsAUsageError() {
+        Result result = jitmask("approve", "--request", "nosuch" + UUID.randomUUID().toString().substring(0, 6),
+                "--actor", "bob", "--key", key("bob"));
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.err()).startsWith("jitmask: no REQUESTED event for request");
+    }
+}
