@@ -131,7 +131,6 @@ public final class JitmaskApp implements AutoCloseable {
 
     static Properties streamsProperties(JitmaskConfig config) {
         Properties props = config.streamsProperties();
-        props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         props.putIfAbsent(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, GrantTopicProductionExceptionHandler.class.getName());
         // A copy racing a grant topic's deletion must fail in seconds, not stall a commit for minutes.
         props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.MAX_BLOCK_MS_CONFIG), "10000");
