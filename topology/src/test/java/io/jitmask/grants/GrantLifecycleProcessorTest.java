@@ -219,4 +219,49 @@ class GrantLifecycleProcessorTest {
         var store = driver.<String, byte[]>getKeyValueStore(JitmaskTopology.GRANT_REQUESTS_STORE);
         assertThat(RequestState.fromBytes(store.get("r9")).status()).isEqualTo(RequestState.Status.ENDING);
     }
+
+    @Test
+    void automatedRulesApproveOnlyLowRiskShortRequestsUpToTheGranteeLimit() {
+        Policy policy = PolicyLoader.parse("""
+                version: 1
+                tags:
+                  EMAIL: {technique: {type: email}}
+                  PII:
+                    sensitivity: low
+                    technique: {type: hmac}
+                    approval: {approvers: 1, roles: [privacy-officer], maxDurationSeconds: 3600}
+                  NATIONAL_ID: {technique: {type: redact}, sensitivity: high,
+                                approval: {approvers: 2, roles: [privacy-officer], maxDurationSeconds: 3600}}
+                  DOB: {technique: {type: redact}}
+                  PHONE: {technique: {type: redact}}
+                  FREE_TEXT: {technique: {type: redact}}
+                autoApproval: {enabled: true, maxSensitivity: low, maxDurationSeconds: 900, maxActiveGrantsPerGrantee: 1}
+                """);
+        PolicyMaskEngine engine = new PolicyMaskEngine(policy, io.jitmask.testing.TestKeys.KEYSET);
+        ApprovalValidator validator = new ApprovalValidator(Keyring.load(DemoActors.KEYRING), policy, Set.of("customers"),
+                dataset -> engine.sensitiveFields(dataset, SampleSchemas.of(dataset)));
+        Topology topology = JitmaskTopology.lifecycle(new Topology(), new GrantLifecycleProcessor.Deps(validator, resources,
+                ended::add, true, Duration.ofHours(1), Duration.ZERO));
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "lifecycle-auto-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        try (TopologyTestDriver auto = new TopologyTestDriver(topology, props, START)) {
+            TestInputTopic<String, String> in = auto.createInputTopic(Topics.APPROVALS, new StringSerializer(), new StringSerializer());
+            TestOutputTopic<String, byte[]> out = auto.createOutputTopic(Topics.AUDIT, new StringDeserializer(), new ByteArrayDeserializer());
+            java.util.function.BiConsumer<String, ObjectNode> post = (id, e) -> in.pipeInput(id, e.toString());
+            java.util.function.Function<Object[], ObjectNode> req = a -> ApprovalEvents.requested((String) a[0], "alice", START,
+                    "User:alice", "customers", List.of((String) a[1]), null, "INC-3 check", (Long) a[2], null, DemoActors.key("alice"));
+            post.accept("a1", req.apply(new Object[] {"a1", "name", 600L}));
+            post.accept("a2", req.apply(new Object[] {"a2", "name", 600L}));
+            post.accept("a3", req.apply(new Object[] {"a3", "nationalId", 600L}));
+            post.accept("a4", req.apply(new Object[] {"a4", "email", 1800L}));
+            List<AuditEvent> events = out.readValuesToList().stream().map(AuditEvent::fromBytes).toList();
+            assertThat(events).extracting(e -> e.requestId() + " " + e.type() + (e.reason() == null ? "" : " " + e.reason() + " " + e.detail())).containsExactly(
+                    "a1 REQUESTED", "a1 AUTO_APPROVED", "a1 ACTIVATED",
+                    "a2 REQUESTED",
+                    "a3 REQUESTED",
+                    "a4 REQUESTED");
+            assertThat(events.get(2).approvers()).containsExactly(GrantLifecycleProcessor.AUTO_APPROVER);
+        }
+    }
 }
