@@ -282,6 +282,8 @@ public final class BenchHarness implements AutoCloseable {
                 late += lateCopies.getOrDefault(entry.getKey(), 0L);
             }
             results.put("expiry", Map.of("grants", trail.size(), "copiesAfterExpiresAt", late,
+                    "copies", copyMarginMs.size(), "smallestMarginBeforeExpiresAtMs",
+                    copyMarginMs.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
                     "toTombstoneMs", Map.of("p50", Stats.percentile(toTombstone, 50), "p99", Stats.percentile(toTombstone, 99)),
                     "toAclRemovalMs", Map.of("p50", Stats.percentile(aclRemoval, 50), "p99", Stats.percentile(aclRemoval, 99)),
                     "toTopicDeletionMs", Map.of("p50", Stats.percentile(toDeletion, 50), "p99", Stats.percentile(toDeletion, 99)),
@@ -295,6 +297,7 @@ public final class BenchHarness implements AutoCloseable {
 
     private final Map<String, Long> lateCopies = new ConcurrentHashMap<>();
     private final List<Double> aclRemoval = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final List<Double> copyMarginMs = java.util.Collections.synchronizedList(new ArrayList<>());
 
     /** Watches every expiring grant: copies appended after expiresAt, and when its ACL disappears. */
     private Map<String, List<AuditEvent>> awaitAudit(int expected, Duration timeout) throws Exception {
@@ -320,6 +323,9 @@ public final class BenchHarness implements AutoCloseable {
                     Instant at = expires.get(id);
                     if (at != null && copy.timestamp() > at.toEpochMilli()) {
                         lateCopies.merge(id, 1L, Long::sum);
+                    }
+                    if (at != null) {
+                        copyMarginMs.add((double) (at.toEpochMilli() - copy.timestamp()));
                     }
                 }
                 Instant now = Instant.now();
