@@ -80,28 +80,7 @@ class MaskedPathIT {
     }
 
     static GenericRecord customer(String id, String secret) {
-        GenericRecord address = new GenericData.Record(schema.getField("address").schema());
-        address.put("street", secret + " street");
-        address.put("city", "Springfield");
-        address.put("postalCode", secret + "pc");
-        address.put("country", "US");
-        GenericRecord c = new GenericData.Record(schema);
-        c.put("customerId", id);
-        c.put("name", secret + " name");
-        c.put("email", secret + "@example.com");
-        c.put("phone", "+1 555 " + secret);
-        c.put("nationalId", secret + "-id");
-        c.put("dateOfBirth", 12345);
-        c.put("address", address);
-        c.put("segment", new GenericData.EnumSymbol(schema.getField("segment").schema(), "RETAIL"));
-        c.put("createdAt", 1_700_000_000_000L);
-        c.put("loyaltyPoints", 7);
-        c.put("preferredLanguage", "en");
-        c.put("marketingOptIn", false);
-        c.put("riskScore", 0.5);
-        c.put("accountManager", "Bob Manager");
-        c.put("bio", "contact " + secret + " anytime");
-        return c;
+        return io.jitmask.testing.TestCustomers.withSecret(id, secret);
     }
 
     @Test
@@ -132,11 +111,12 @@ class MaskedPathIT {
             assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo(id);
             assertThat(value.get("nationalId")).hasToString("REDACTED");
             assertThat(value.get("dateOfBirth")).isEqualTo(0);
+            assertThat(value.get("phone").toString()).matches("\\*+[A-Za-z0-9]{2}");
             assertThat(value.get("bio")).hasToString("REDACTED");
             assertThat(value.get("email").toString()).startsWith("tok_");
             assertThat(((GenericRecord) value.get("address")).get("city")).hasToString("Springfield");
             assertThat(value.get("accountManager")).hasToString("Bob Manager");
-            assertThat(value.get("loyaltyPoints")).isEqualTo(7);
+            assertThat(value.get("loyaltyPoints")).isEqualTo(420);
             assertThat(value.toString()).doesNotContain(CANARY);
         }
         // The masked topic's schema is registered under the usual subject, so any consumer resolves it.

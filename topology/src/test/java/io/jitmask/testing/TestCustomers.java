@@ -37,4 +37,18 @@ public final class TestCustomers {
         return c;
     }
 
+
+    /** A customer whose every sensitive field holds {@code secret} (a canary), so leaks can be searched for. */
+    public static GenericRecord withSecret(String id, String secret) {
+        GenericRecord c = customer(id);
+        GenericRecord address = (GenericRecord) c.get("address");
+        address.put("street", secret + " street");
+        address.put("postalCode", secret + "pc");
+        c.put("name", secret + " name");
+        c.put("email", secret + "@example.com");
+        c.put("phone", "+1 555 " + secret);
+        c.put("nationalId", secret + "-id");
+        c.put("bio", "contact " + secret + " anytime");
+        return c;
+    }
 }
