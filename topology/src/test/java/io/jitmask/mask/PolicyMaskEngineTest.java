@@ -148,4 +148,95 @@ class PolicyMaskEngineTest {
         assertThat(ENGINE.maskStringKey("patients", "PT1")).startsWith("pt_k1:").isNotEqualTo("PT1");
         assertThat(ENGINE.maskStringKey("patients", "PT1")).isEqualTo(ENGINE.maskStringKey("patients", "PT1"));
     }
+
+    static final Schema UNION_OF_RECORDS = new Schema.Parser().parse("""
+            [{"type":"record","name":"Person","fields":[
+               {"name":"ssn","type":"string","confluent:tags":["NATIONAL_ID"]},{"name":"city","type":"string"}]},
+             {"type":"record","name":"Company","fields":[
+               {"name":"ssn","type":"string"},{"name":"owner","type":"string","confluent:tags":["NATIONAL_ID"]}]}]""");
+
+    @Test
+    void topLevelUnionsOfRecordsAreMaskedNotPassedThrough() {
+        GenericRecord person = new GenericData.Record(UNION_OF_RECORDS.getTypes().get(0));
+        person.put("ssn", "111-22-3333");
+        person.put("city", "Bern");
+        GenericRecord company = new GenericData.Record(UNION_OF_RECORDS.getTypes().get(1));
+        company.put("ssn", "not-secret");
+        company.put("owner", "999-88-7777");
+        MaskPlan plan = ENGINE.valuePlan("parties", 1, UNION_OF_RECORDS, Set.of());
+        GenericRecord maskedPerson = (GenericRecord) plan.apply(person);
+        assertThat(maskedPerson.get("ssn")).isEqualTo("REDACTED");
+        assertThat(maskedPerson.get("city")).isEqualTo("Bern");
+        GenericRecord maskedCompany = (GenericRecord) plan.apply(company);
+        assertThat(maskedCompany.get("ssn")).isEqualTo("not-secret");
+        assertThat(maskedCompany.get("owner")).isEqualTo("REDACTED");
+        assertThat(GenericData.get().validate(UNION_OF_RECORDS, maskedCompany)).isTrue();
+        assertThat(ENGINE.sensitiveFields("parties", UNION_OF_RECORDS)).containsOnlyKeys("ssn", "owner");
+        assertThat(ENGINE.keyPlan("parties", 1, UNION_OF_RECORDS, Set.of()).apply(person))
+                .as("a record key is masked by its tags too").extracting(r -> ((GenericRecord) r).get("ssn")).isEqualTo("REDACTED");
+        Schema arrayOfRecords = Schema.createArray(UNION_OF_RECORDS.getTypes().get(0));
+        assertThat(ENGINE.valuePlan("parties", 2, arrayOfRecords, Set.of()).apply(List.of(person)))
+                .asList().extracting(r -> ((GenericRecord) r).get("ssn")).containsExactly("REDACTED");
+    }
+
+    @Test
+    void recursiveTypesWithoutSensitiveFieldsAreFine() {
+        Schema doc = new Schema.Parser().parse("""
+                {"type":"record","name":"Doc","fields":[
+                  {"name":"secret","type":"string","confluent:tags":["NATIONAL_ID"]},
+                  {"name":"tree","type":{"type":"record","name":"Tree","fields":[
+                     {"name":"label","type":"string"},
+                     {"name":"children","type":{"type":"array","items":"Tree"}}]}}]}""");
+        GenericRecord leaf = new GenericData.Record(doc.getField("tree").schema());
+        leaf.put("label", "leaf");
+        leaf.put("children", List.of());
+        GenericRecord tree = new GenericData.Record(doc.getField("tree").schema());
+        tree.put("label", "root");
+        tree.put("children", List.of(leaf));
+        GenericRecord in = new GenericData.Record(doc);
+        in.put("secret", "123-45-6789");
+        in.put("tree", tree);
+        GenericRecord out = (GenericRecord) ENGINE.valuePlan("docs", 1, doc, Set.of()).apply(in);
+        assertThat(out.get("secret")).isEqualTo("REDACTED");
+        assertThat(out.get("tree")).isEqualTo(tree);
+    }
+
+    @Test
+    void aFailedCompilationIsCachedAndFailsTheSameWayEveryTime() {
+        Schema unknownTag = new Schema.Parser().parse(
+                "{\"type\":\"record\",\"name\":\"W\",\"fields\":[{\"name\":\"iris\",\"type\":\"bytes\",\"confluent:tags\":[\"BIOMETRIC\"]}]}");
+        PolicyMaskEngine engine = new PolicyMaskEngine(POLICY, TechniquesTest.KEYSET);
+        for (int i = 0; i < 2; i++) {
+            assertThatThrownBy(() -> engine.valuePlan("things", 9, unknownTag, Set.of())).isInstanceOf(UncoveredFieldException.class)
+                    .hasMessage("things: field 'iris' is tagged BIOMETRIC, a tag the policy does not define");
+        }
+    }
+
+    /** Every field of the sample customer, masked by the shipped policy with the test keyset: exact values. */
+    @Test
+    void shippedPolicyMasksTheSampleCustomerExactly() {
+        Schema customers = SampleSchemas.of("customers");
+        GenericRecord record = io.jitmask.testing.TestCustomers.customer("C1");
+        GenericRecord out = (GenericRecord) ENGINE.valuePlan("customers", 11, customers, Set.of()).apply(record);
+        GenericRecord address = (GenericRecord) out.get("address");
+        // Tokens: base64url(HMAC-SHA256(HMAC-SHA256(material, "jitmask/token/v1"), UTF-8 value)), first 22 characters.
+        assertThat(out.get("customerId")).isEqualTo("C1");
+        assertThat(out.get("name")).isEqualTo("k1:AFiFbKIZ4vyRRMuWQzEa2N");
+        assertThat(out.get("email")).as("EMAIL comes before PII in the policy").isEqualTo("tok_k1:gG2Ocvst__5Y1V57BPtQpR");
+        assertThat(out.get("phone")).isEqualTo("*************67");
+        assertThat(out.get("nationalId")).isEqualTo("REDACTED");
+        assertThat(out.get("dateOfBirth")).isEqualTo(0);
+        assertThat(address.get("street")).isEqualTo("k1:ltf4yXmMBjZbEU_sZJUhmJ");
+        assertThat(address.get("city")).isEqualTo("Springfield");
+        assertThat(address.get("postalCode")).isEqualTo("k1:VmgVYkGKizWAOPs-bnLyXA");
+        assertThat(address.get("country")).isEqualTo("US");
+        assertThat(out.get("bio")).isEqualTo("REDACTED");
+        for (String clear : List.of("segment", "createdAt", "loyaltyPoints", "preferredLanguage", "marketingOptIn", "riskScore",
+                "accountManager")) {
+            assertThat(out.get(clear)).as(clear).isEqualTo(record.get(clear));
+        }
+        assertThat(GenericData.get().validate(customers, out)).isTrue();
+        assertThat(record.get("name")).as("input untouched").isEqualTo("Ada Canary");
+        assertThat(out).isNotSameAs(record);
+    }
 }
