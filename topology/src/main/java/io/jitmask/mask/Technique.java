@@ -9,6 +9,6 @@ interface Technique {
 
     static MaskingConfigException unsupported(Options options, Schema leaf) {
         String logical = leaf.getLogicalType() == null ? "" : " (" + leaf.getLogicalType().getName() + ")";
-        return options.error("cannot mask a field of type " + leaf.getType().getName() + logical);
+        return new UnsupportedTypeException(options.error("cannot mask a field of type " + leaf.getType().getName() + logical).getMessage());
     }
 }

@@ -48,7 +48,8 @@ public final class Techniques {
         FieldMasker masker;
         if (NULLIFY.equals(spec.type())) {
             if (schema.getType() != Schema.Type.UNION || schema.getTypes().stream().noneMatch(s -> s.getType() == Schema.Type.NULL)) {
-                throw options.error("needs a nullable field (a union with null), but the field is " + schema.getType().getName());
+                throw new UnsupportedTypeException(options.error("needs a nullable field (a union with null), but the field is "
+                        + schema.getType().getName()).getMessage());
             }
             masker = (value, root) -> null;
         } else {
@@ -60,6 +61,42 @@ public final class Techniques {
         }
         options.rejectUnknown();
         return masker;
+    }
+
+    /** Field types a technique is tried on to check its options without a schema, most common first. */
+    private static final List<Schema> PROBES = List.of(
+            Schema.create(Schema.Type.STRING),
+            Schema.createUnion(Schema.create(Schema.Type.NULL), Schema.create(Schema.Type.STRING)),
+            Schema.create(Schema.Type.LONG),
+            Schema.create(Schema.Type.INT),
+            Schema.create(Schema.Type.DOUBLE),
+            org.apache.avro.LogicalTypes.date().addToSchema(Schema.create(Schema.Type.INT)),
+            org.apache.avro.LogicalTypes.timestampMillis().addToSchema(Schema.create(Schema.Type.LONG)),
+            org.apache.avro.LogicalTypes.decimal(18, 2).addToSchema(Schema.create(Schema.Type.BYTES)),
+            Schema.create(Schema.Type.BYTES));
+
+    /**
+     * Checks a technique's name and options as far as that is possible without knowing the field: unknown
+     * techniques, unknown options and bad option values fail; whether it fits a field's type is checked when a
+     * plan is compiled (and by {@code jitmask policy check}).
+     *
+     * @throws MaskingConfigException the technique or an option is wrong for every field type
+     */
+    public static void checkOptions(TechniqueSpec spec, Keyset keyset, String where) {
+        MaskingConfigException first = null;
+        for (Schema probe : PROBES) {
+            try {
+                compile(spec, probe, keyset, where);
+                return;
+            } catch (UnsupportedTypeException e) {
+                // wrong type for this probe only; another may fit
+            } catch (MaskingConfigException e) {
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        throw first != null ? first : new MaskingConfigException(where + ": technique '" + spec.type() + "' fits no field type");
     }
 
     /** Applies a leaf compiler through unions, arrays and maps. */
