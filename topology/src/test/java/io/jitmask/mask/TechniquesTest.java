@@ -125,6 +125,12 @@ class TechniquesTest {
         assertThat(mask("phone", Map.of(), STRING, "+41 79 123 45 67")).isEqualTo("+41 ** *** ** **");
         assertThat(mask("phone", Map.of("keepLast", 2), STRING, "+1 (555) 123-4567")).isEqualTo("+1 (***) ***-**67");
         assertThat(mask("phone", Map.of(), STRING, "555-1234")).isEqualTo("***-****");
+        assertThat(mask("phone", Map.of(), STRING, "+15551234567")).as("E.164 without separators").isEqualTo("+1**********");
+        assertThat(mask("phone", Map.of(), STRING, "+41791234567")).isEqualTo("+41*********");
+        assertThat(mask("phone", Map.of(), STRING, "+353 1 234 5678")).isEqualTo("+353 * *** ****");
+        assertThat(mask("phone", Map.of(), STRING, "0041 79 123 45 67")).isEqualTo("0041 ** *** ** **");
+        assertThat(mask("phone", Map.of("keepLast", 4), STRING, "+44 20 7946 0958 ext 12")).isEqualTo("+44 ** **** **58 *** 12");
+        assertThat(mask("phone", Map.of(), STRING, "+41")).as("nothing left to hide: all masked").isEqualTo("+**");
     }
 
     @Test
