@@ -142,7 +142,7 @@ public final class PolicyMaskEngine implements MaskEngine {
     }
 
     /** A masker for the records a schema holds (directly, in unions, arrays or maps); null when none needs masking. */
-    private FieldMasker nestedMasker(String dataset, Schema schema, String prefix, Set<String> clearPaths, List<String> stack) {
+    private FieldMasker nestedMasker(String dataset, Schema schema, String prefix, Set<String> clearPaths, List<Schema> stack) {
         if (recordsIn(schema).isEmpty()) {
             return null;
         }
@@ -156,8 +156,8 @@ public final class PolicyMaskEngine implements MaskEngine {
     }
 
     /** A masker for a record schema, or null when nothing inside it needs masking. */
-    private FieldMasker recordMasker(String dataset, Schema record, String prefix, Set<String> clearPaths, List<String> stack) {
-        if (stack.contains(record.getFullName())) {
+    private FieldMasker recordMasker(String dataset, Schema record, String prefix, Set<String> clearPaths, List<Schema> stack) {
+        if (stack.stream().anyMatch(s -> s.getFullName().equals(record.getFullName()))) {
             // A recursive schema: compiling it would never end. That is harmless when nothing below can be sensitive
             // (no tag anywhere in the type, no path rule down there); otherwise fail closed.
             if (!hasTags(record, new java.util.HashSet<>()) && datasetPolicy(dataset).fields().keySet().stream().noneMatch(p -> p.startsWith(prefix))) {
@@ -166,7 +166,7 @@ public final class PolicyMaskEngine implements MaskEngine {
             throw new UncoveredFieldException(dataset + ": recursive record type " + record.getFullName()
                     + " at '" + prefix + "' holds sensitive fields and cannot be masked by a compiled plan");
         }
-        stack.add(record.getFullName());
+        stack.add(record);
         List<Schema.Field> fields = record.getFields();
         FieldMasker[] maskers = new FieldMasker[fields.size()];
         boolean any = false;
@@ -191,7 +191,7 @@ public final class PolicyMaskEngine implements MaskEngine {
         };
     }
 
-    private FieldMasker fieldMasker(String dataset, Schema.Field field, String path, Set<String> clearPaths, List<String> stack) {
+    private FieldMasker fieldMasker(String dataset, Schema.Field field, String path, Set<String> clearPaths, List<Schema> stack) {
         if (isClear(path, clearPaths)) {
             return null;
         }
@@ -210,7 +210,17 @@ public final class PolicyMaskEngine implements MaskEngine {
         if (technique == null) {
             throw new UncoveredFieldException(where + " is tagged " + tags + " but the policy gives none of these tags a technique");
         }
+        checkEntityField(technique, stack.get(0), where);
         return Techniques.compile(technique, field.schema(), keyset, where);
+    }
+
+    /** A date shift per entity reads the entity from the top-level record: that field must exist there. */
+    private static void checkEntityField(TechniqueSpec technique, Schema root, String where) {
+        if ("shiftDate".equals(technique.type()) && technique.options().get("entityField") instanceof String entity
+                && root.getField(entity) == null) {
+            throw new MaskingConfigException(where + ": technique 'shiftDate' option 'entityField' names '" + entity
+                    + "', which is not a top-level field of " + root.getFullName());
+        }
     }
 
     private TechniqueSpec techniqueOfTags(Set<String> tags) {

@@ -239,4 +239,48 @@ class PolicyMaskEngineTest {
         assertThat(record.get("name")).as("input untouched").isEqualTo("Ada Canary");
         assertThat(out).isNotSameAs(record);
     }
+
+    @Test
+    void dateShiftPerEntityMovesEveryDateOfOneEntityByTheSameKeyedOffset() {
+        Policy policy = PolicyLoader.parse("""
+                version: 1
+                tags:
+                  DOB: {technique: {type: shiftDate, maxDays: 30, entityField: customerId}}
+                  PII: {technique: {type: redact}}
+                  EMAIL: {sensitivity: low}
+                  PHONE: {sensitivity: low}
+                  NATIONAL_ID: {sensitivity: low}
+                  FREE_TEXT: {technique: {type: freeText}}
+                datasets:
+                  customers:
+                    fields:
+                      createdAt: {tags: [DOB]}
+                """);
+        PolicyMaskEngine engine = new PolicyMaskEngine(policy, TechniquesTest.KEYSET);
+        Schema customers = SampleSchemas.of("customers");
+        MaskPlan plan = engine.valuePlan("customers", 1, customers, Set.of());
+        // offset = floorMod(first 8 bytes of HMAC-SHA256(HMAC-SHA256(material, "jitmask/date-shift/v1"), id), 61) - 30
+        for (Map.Entry<String, Integer> entity : Map.of("C1", -1, "C2", -7).entrySet()) {
+            GenericRecord in = io.jitmask.testing.TestCustomers.customer(entity.getKey());
+            GenericRecord out = (GenericRecord) plan.apply(in);
+            assertThat((Integer) out.get("dateOfBirth") - (Integer) in.get("dateOfBirth")).isEqualTo(entity.getValue());
+            assertThat((Long) out.get("createdAt") - (Long) in.get("createdAt")).isEqualTo(entity.getValue() * 86_400_000L);
+            assertThat(out.get("customerId")).isEqualTo(entity.getKey());
+            assertThat(out.get("bio")).isEqualTo("Call me at [PHONE]");
+        }
+        Policy misspelt = PolicyLoader.parse("""
+                version: 1
+                tags:
+                  DOB: {technique: {type: shiftDate, entityField: customerID}}
+                  PII: {technique: {type: redact}}
+                  EMAIL: {sensitivity: low}
+                  PHONE: {sensitivity: low}
+                  NATIONAL_ID: {sensitivity: low}
+                  FREE_TEXT: {technique: {type: freeText}}
+                """);
+        assertThatThrownBy(() -> new PolicyMaskEngine(misspelt, TechniquesTest.KEYSET).valuePlan("customers", 1, customers, Set.of()))
+                .isInstanceOf(MaskingConfigException.class)
+                .hasMessage("customers: field 'dateOfBirth': technique 'shiftDate' option 'entityField' names 'customerID', "
+                        + "which is not a top-level field of io.jitmask.sample.Customer");
+    }
 }
