@@ -16,7 +16,7 @@ final class EmailTechnique implements Technique {
     @Override
     public FieldMasker compile(Schema leaf, Options options, Keyset keyset) {
         int length = options.integer("length", 16, 8, 64);
-        if (leaf.getType() != Schema.Type.STRING) {
+        if (!Technique.isText(leaf)) {
             throw Technique.unsupported(options, leaf);
         }
         Keyset.Key key = keyset.primary();

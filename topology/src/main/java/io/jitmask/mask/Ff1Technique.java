@@ -30,7 +30,7 @@ final class Ff1Technique implements Technique {
         if (luhn && !alphabet.equals(ALPHABETS.get("digits"))) {
             throw options.error("option 'luhn' needs alphabet 'digits'");
         }
-        if (leaf.getType() != Schema.Type.STRING) {
+        if (!Technique.isText(leaf)) {
             throw Technique.unsupported(options, leaf);
         }
         Ff1Cipher cipher = new Ff1Cipher(Arrays.copyOf(keyset.primary().derive(PURPOSE), 32), alphabet,

@@ -41,7 +41,7 @@ final class FreeTextTechnique implements Technique {
             }
             chosen = DETECTORS.stream().filter(d -> names.contains(d.name())).toList();
         }
-        if (leaf.getType() != Schema.Type.STRING) {
+        if (!Technique.isText(leaf)) {
             throw Technique.unsupported(options, leaf);
         }
         List<Detector> detectors = chosen;

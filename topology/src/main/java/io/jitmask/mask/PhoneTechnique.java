@@ -22,7 +22,7 @@ final class PhoneTechnique implements Technique {
     public FieldMasker compile(Schema leaf, Options options, Keyset keyset) {
         char maskChar = options.character("maskChar", '*');
         int keepLast = options.integer("keepLast", 0, 0, 8);
-        if (leaf.getType() != Schema.Type.STRING) {
+        if (!Technique.isText(leaf)) {
             throw Technique.unsupported(options, leaf);
         }
         return (value, root) -> mask(value.toString(), maskChar, keepLast);

@@ -186,4 +186,46 @@ class TechniquesTest {
         assertThatThrownBy(() -> mask("scramble", Map.of(), STRING, "x")).isInstanceOf(MaskingConfigException.class)
                 .hasMessageStartingWith("test: field 'f': unknown technique 'scramble' (known: [bucket, email, ff1,");
     }
+
+    @Test
+    void uuidFieldsStayUuids() {
+        Schema uuid = LogicalTypes.uuid().addToSchema(Schema.create(Schema.Type.STRING));
+        // HMAC-SHA256 token, first 16 bytes, version 8 and RFC variant bits set
+        assertThat(mask("hmac", Map.of(), uuid, "7f3c1a2e-0000-4000-8000-000000000001")).isEqualTo("cd05d811-f1be-83f0-b01c-3d1111de2253");
+        assertThatThrownBy(() -> mask("partial", Map.of(), uuid, "7f3c1a2e-0000-4000-8000-000000000001"))
+                .isInstanceOf(MaskingConfigException.class).hasMessage("test: field 'f': technique 'partial' cannot mask a field of type string (uuid)");
+        assertThatThrownBy(() -> mask("ff1", Map.of("alphabet", "alphanumeric"), uuid, "x")).isInstanceOf(MaskingConfigException.class)
+                .hasMessageEndingWith("cannot mask a field of type string (uuid)");
+    }
+
+    @Test
+    void everyTimestampPrecisionGeneralisesAndShifts() {
+        Instant at = Instant.parse("2026-11-23T10:15:30.123456789Z");
+        long nanos = at.getEpochSecond() * 1_000_000_000L + at.getNano();
+        long startOfYearNanos = Instant.parse("2026-01-01T00:00:00Z").getEpochSecond() * 1_000_000_000L;
+        Schema utcNanos = LogicalTypes.timestampNanos().addToSchema(Schema.create(Schema.Type.LONG));
+        Schema localMicros = LogicalTypes.localTimestampMicros().addToSchema(Schema.create(Schema.Type.LONG));
+        Schema localMillis = LogicalTypes.localTimestampMillis().addToSchema(Schema.create(Schema.Type.LONG));
+        assertThat(mask("generalizeDate", Map.of("to", "year"), utcNanos, nanos)).isEqualTo(startOfYearNanos);
+        assertThat(mask("generalizeDate", Map.of("to", "month"), localMicros, nanos / 1000))
+                .isEqualTo(Instant.parse("2026-11-01T00:00:00Z").toEpochMilli() * 1000);
+        assertThat(mask("generalizeDate", Map.of(), localMillis, nanos / 1_000_000)).isEqualTo(Instant.parse("2026-11-01T00:00:00Z").toEpochMilli());
+        long shiftedMillis = (Long) mask("shiftDate", Map.of("maxDays", 10), localMillis, nanos / 1_000_000) - nanos / 1_000_000;
+        assertThat(shiftedMillis % 86_400_000L).isZero();
+        assertThat(Math.abs(shiftedMillis / 86_400_000L)).isBetween(1L, 10L);
+        // At the ends of the range a shift either fails closed or stays in range; it never wraps around.
+        int failures = 0;
+        for (long extreme : new long[] {Long.MAX_VALUE, Long.MAX_VALUE - 1, Long.MIN_VALUE, Long.MIN_VALUE + 1}) {
+            try {
+                long shifted = (Long) mask("shiftDate", Map.of(), utcNanos, extreme);
+                assertThat(Math.abs((double) shifted - extreme)).isLessThanOrEqualTo(30 * 86_400e9);
+            } catch (MaskingException e) {
+                assertThat(e).hasMessage("test: field 'f': shifted timestamp out of range");
+                failures++;
+            }
+        }
+        assertThat(failures).isPositive();
+        assertThatThrownBy(() -> mask("generalizeDate", Map.of(), LogicalTypes.timeMillis().addToSchema(Schema.create(Schema.Type.INT)), 5))
+                .isInstanceOf(MaskingConfigException.class).hasMessage("test: field 'f': technique 'generalizeDate' cannot mask a field of type int (time-millis)");
+    }
 }
