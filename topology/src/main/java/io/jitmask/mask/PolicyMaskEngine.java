@@ -90,6 +90,9 @@ public final class PolicyMaskEngine implements MaskEngine {
 
     @Override
     public String maskStringKey(String dataset, String key) {
+        if (key == null) {
+            return null;
+        }
         FieldMasker masker = stringKeyMaskers.computeIfAbsent(dataset, d -> {
             TechniqueSpec technique = datasetPolicy(d).key();
             return technique == null ? (v, r) -> v

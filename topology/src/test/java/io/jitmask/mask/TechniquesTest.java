@@ -111,6 +111,11 @@ class TechniquesTest {
         assertThat(Luhn.isValid(masked.replace(" ", ""))).isTrue();
         assertThat(mask("ff1", Map.of("keepLast", 4, "luhn", true), STRING, card)).isEqualTo(masked);
         assertThat((String) mask("ff1", Map.of("alphabet", "alphanumeric"), STRING, "AB-12cd-99")).matches("[0-9A-Za-z]{2}-[0-9A-Za-z]{4}-[0-9A-Za-z]{2}");
+        assertThat((String) mask("ff1", Map.of("alphabet", "upperAlphanumeric"), STRING, "P1234567")).matches("[0-9A-Z]{8}");
+        assertThatThrownBy(() -> mask("ff1", Map.of(), STRING, "AB 123456")).isInstanceOf(MaskingException.class)
+                .hasMessage("test: field 'f': value has a letter or digit outside the FF1 alphabet at position 0");
+        assertThatThrownBy(() -> mask("ff1", Map.of("alphabet", "upperAlphanumeric"), STRING, "ABCDEFg")).isInstanceOf(MaskingException.class)
+                .hasMessage("test: field 'f': value has a letter or digit outside the FF1 alphabet at position 6");
         assertThatThrownBy(() -> mask("ff1", Map.of(), STRING, "12-34")).isInstanceOf(MaskingException.class)
                 .hasMessageStartingWith("test: field 'f': FF1 input of 4 symbols").hasMessageNotContaining("12-34");
         assertThatThrownBy(() -> mask("ff1", Map.of("alphabet", "alphanumeric", "luhn", true), STRING, "x"))
