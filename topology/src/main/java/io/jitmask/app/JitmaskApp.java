@@ -102,7 +102,7 @@ public final class JitmaskApp implements AutoCloseable {
 
         Topology topology = new Topology();
         JitmaskTopology.masking(topology, new JitmaskTopology.MaskingDeps(
-                config.datasets(), engine, registry, grants, policy.headers().allow()));
+                config.datasets(), engine, registry, grants, policy.headers().allow(), config.grantCopyCutoff()));
         JitmaskTopology.lifecycle(topology, new GrantLifecycleProcessor.Deps(validator, resources, endWorker,
                 config.manageAcls(), config.requestTtl(), config.grantDeleteGrace()));
 

@@ -31,12 +31,14 @@ public final class JitmaskConfig {
     public static final String KEYSET_ENV = "JITMASK_KEYSET";
     public static final String GRANT_DELETE_GRACE_MS = "jitmask.grant.delete.grace.ms";
     public static final String REQUEST_TTL_SECONDS = "jitmask.request.ttl.seconds";
+    /** Copies stop this long before expiresAt, so batching and commit delays cannot land one after it. */
+    public static final String GRANT_COPY_CUTOFF_MS = "jitmask.grant.copy.cutoff.ms";
     public static final String TOPIC_PARTITIONS = "jitmask.topic.partitions";
     public static final String TOPIC_REPLICATION_FACTOR = "jitmask.topic.replication.factor";
     public static final String MANAGE_ACLS = "jitmask.acls.enabled";
 
     private static final Set<String> OWN_KEYS = Set.of(REGISTRY_URL, DATASETS, POLICY_FILE, KEYRING_FILE, KEYSET_FILE,
-            GRANT_DELETE_GRACE_MS, REQUEST_TTL_SECONDS, TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR, MANAGE_ACLS);
+            GRANT_DELETE_GRACE_MS, GRANT_COPY_CUTOFF_MS, REQUEST_TTL_SECONDS, TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR, MANAGE_ACLS);
 
     private static final Map<String, String> DEFAULTS = Map.ofEntries(
             Map.entry(APPLICATION_ID, "jitmask"),
@@ -44,6 +46,7 @@ public final class JitmaskConfig {
             Map.entry(COMMIT_INTERVAL_MS, "100"),
             Map.entry(DATASETS, "customers,payments,patients"),
             Map.entry(GRANT_DELETE_GRACE_MS, "0"),
+            Map.entry(GRANT_COPY_CUTOFF_MS, "1000"),
             Map.entry(REQUEST_TTL_SECONDS, "86400"),
             Map.entry(TOPIC_PARTITIONS, "3"),
             Map.entry(TOPIC_REPLICATION_FACTOR, "1"),
@@ -98,6 +101,7 @@ public final class JitmaskConfig {
         }
         positiveLong(COMMIT_INTERVAL_MS);
         nonNegativeLong(GRANT_DELETE_GRACE_MS);
+        nonNegativeLong(GRANT_COPY_CUTOFF_MS);
         positiveLong(REQUEST_TTL_SECONDS);
         positiveLong(TOPIC_PARTITIONS);
         positiveLong(TOPIC_REPLICATION_FACTOR);
@@ -174,6 +178,10 @@ public final class JitmaskConfig {
 
     public Duration grantDeleteGrace() {
         return Duration.ofMillis(nonNegativeLong(GRANT_DELETE_GRACE_MS));
+    }
+
+    public Duration grantCopyCutoff() {
+        return Duration.ofMillis(longValue(GRANT_COPY_CUTOFF_MS));
     }
 
     public Duration requestTtl() {

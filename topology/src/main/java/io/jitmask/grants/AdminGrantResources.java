@@ -44,7 +44,9 @@ public final class AdminGrantResources implements GrantResources {
     public void createTopic(String topic, int partitions, long retentionMs) {
         NewTopic grantTopic = new NewTopic(topic, partitions, replicationFactor).configs(Map.of(
                 TopicConfig.RETENTION_MS_CONFIG, Long.toString(retentionMs),
-                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE));
+                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                // The broker stamps each copy with the time it was written, so anyone can verify none came after expiry.
+                TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime"));
         try {
             admin.createTopics(List.of(grantTopic)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {

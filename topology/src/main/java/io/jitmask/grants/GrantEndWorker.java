@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -45,7 +45,7 @@ public final class GrantEndWorker implements GrantEnder, AutoCloseable {
     private final Supplier<Consumer<byte[], byte[]>> consumers;
     private final Producer<String, byte[]> audit;
     private final Clock clock;
-    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+    private final ScheduledExecutorService executor = Executors.newScheduledThreadPool(2, r -> {
         Thread t = new Thread(r, "jitmask-grant-end");
         t.setDaemon(true);
         return t;
@@ -67,23 +67,38 @@ public final class GrantEndWorker implements GrantEnder, AutoCloseable {
         this.clock = clock;
     }
 
+    /**
+     * Steps are scheduled, never slept through, so many grants ending at once end in parallel: access goes at
+     * once for each, and each topic is deleted when its own wait is over.
+     */
     @Override
     public void end(EndJob job) {
         if (queued.add(job.requestId())) {
-            executor.submit(() -> run(job, 1));
+            executor.execute(() -> withdrawAccess(job, 1));
         }
     }
 
-    private void run(EndJob job, int attempt) {
+    private void withdrawAccess(EndJob job, int attempt) {
         try {
             if (manageAcls) {
                 resources.revokeRead(job.topic(), job.grantee());
             }
-            long deadline = System.nanoTime() + VISIBILITY_TIMEOUT.toNanos();
-            while (visibleLocally.test(job.grantKey()) && System.nanoTime() < deadline) {
-                TimeUnit.MILLISECONDS.sleep(20);
-            }
-            TimeUnit.MILLISECONDS.sleep(wait.toMillis());
+            awaitInvisible(job, System.nanoTime() + VISIBILITY_TIMEOUT.toNanos());
+        } catch (RuntimeException e) {
+            retry(job, attempt, () -> withdrawAccess(job, attempt + 1), e);
+        }
+    }
+
+    private void awaitInvisible(EndJob job, long deadline) {
+        if (visibleLocally.test(job.grantKey()) && System.nanoTime() < deadline) {
+            executor.schedule(() -> awaitInvisible(job, deadline), 20, TimeUnit.MILLISECONDS);
+        } else {
+            executor.schedule(() -> finish(job, 1), wait.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void finish(EndJob job, int attempt) {
+        try {
             Summary summary = summarize(job.topic());
             resources.deleteTopic(job.topic());
             String actor = job.revoked() ? job.actor() : "jitmask";
@@ -96,21 +111,17 @@ public final class GrantEndWorker implements GrantEnder, AutoCloseable {
                     .dataset(job.dataset()).topic(job.topic()).build());
             audit.flush();
             queued.remove(job.requestId());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            LOG.warn("ending grant {} failed (attempt {} of {}): {}", job.requestId(), attempt, ATTEMPTS, e.getClass().getSimpleName());
-            if (attempt < ATTEMPTS && !executor.isShutdown()) {
-                try {
-                    TimeUnit.SECONDS.sleep(attempt);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                run(job, attempt + 1);
-            } else {
-                queued.remove(job.requestId());
-            }
+            retry(job, attempt, () -> finish(job, attempt + 1), e);
+        }
+    }
+
+    private void retry(EndJob job, int attempt, Runnable next, RuntimeException e) {
+        LOG.warn("ending grant {} failed (attempt {} of {}): {}", job.requestId(), attempt, ATTEMPTS, e.getClass().getSimpleName());
+        if (attempt < ATTEMPTS && !executor.isShutdown()) {
+            executor.schedule(next, attempt, TimeUnit.SECONDS);
+        } else {
+            queued.remove(job.requestId());
         }
     }
 

@@ -39,6 +39,7 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
     private final GrantIndex grants;
     private final HeaderFilter headers;
     private final MaskedSchemaIds maskedIds;
+    private final java.time.Duration copyCutoff;
     private final AvroCodec codec;
     private final RecordKeyMasker keys;
     private final String maskedSink;
@@ -47,11 +48,13 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
     private ProcessorContext<byte[], Object> context;
 
     public MaskingProcessor(MaskEngine engine, SchemaRegistryClient registry, GrantIndex grants, HeaderFilter headers,
-                            MaskedSchemaIds maskedIds, String maskedSink, String copiesSink, String dlqSink) {
+                            MaskedSchemaIds maskedIds, java.time.Duration copyCutoff, String maskedSink, String copiesSink,
+                            String dlqSink) {
         this.engine = engine;
         this.grants = grants;
         this.headers = headers;
         this.maskedIds = maskedIds;
+        this.copyCutoff = copyCutoff;
         this.codec = new AvroCodec(registry);
         this.keys = new RecordKeyMasker(engine, new AvroCodec(registry), maskedIds);
         this.maskedSink = maskedSink;
@@ -96,8 +99,9 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
         context.forward(new Record<>(key.masked(), masked, record.timestamp(), passed), maskedSink);
         for (Copy copy : copies) {
             // The last guards against a late copy: the grant may have expired, or been ended, while this record
-            // was masked. An ended grant leaves the index before its topic is deleted.
-            if (!copy.grant().isLiveAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
+            // was masked. The cutoff keeps batching and commit delays from landing a copy after expiresAt. An
+            // ended grant leaves the index before its topic is deleted.
+            if (!copy.grant().isLiveAt(Instant.ofEpochMilli(context.currentSystemTimeMs()).plus(copyCutoff))
                     || !grants.contains(copy.grant().key()) || grants.isTopicGone(copy.grant().topic())) {
                 continue;
             }

@@ -72,7 +72,7 @@ class MaskingProcessorTest {
         grants = new GrantIndex();
         Topology topology = JitmaskTopology.masking(new Topology(), new JitmaskTopology.MaskingDeps(
                 List.of("customers", "patients"), new PolicyMaskEngine(policy, Keyset.fromJson(KEYSET)), registry,
-                grants, policy.headers().allow()));
+                grants, policy.headers().allow(), Duration.ofSeconds(1)));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "masking-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -289,10 +289,13 @@ class MaskingProcessorTest {
         rawCustomers.pipeInput("C1".getBytes(StandardCharsets.UTF_8), encode(customer("C1")));
         assertThat(copies.readRecordsToList()).hasSize(1);
 
-        driver.advanceWallClockTime(Duration.ofSeconds(30));
+        driver.advanceWallClockTime(Duration.ofMillis(28_900));
         rawCustomers.pipeInput("C2".getBytes(StandardCharsets.UTF_8), encode(customer("C2")));
-        assertThat(copies.isEmpty()).isTrue();
-        assertThat(maskedCustomers.readRecordsToList()).hasSize(2);
+        assertThat(copies.readRecordsToList()).as("still more than the 1 s cutoff before expiresAt").hasSize(1);
+        driver.advanceWallClockTime(Duration.ofMillis(200));
+        rawCustomers.pipeInput("C3".getBytes(StandardCharsets.UTF_8), encode(customer("C3")));
+        assertThat(copies.isEmpty()).as("within the cutoff: no copy, so none can land after expiresAt").isTrue();
+        assertThat(maskedCustomers.readRecordsToList()).hasSize(3);
     }
 
     @Test

@@ -1,0 +1,139 @@
+package io.jitmask.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code jitmask bench}: the end-to-end benchmark, every figure against a baseline measured in the same run. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure masking throughput vs pass-through, grant scaling, approval latency and expiry on an in-process broker.")
+public final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--records", defaultValue = "200000", description = "Records pre-loaded (default: ${DEFAULT-VALUE}).")
+    int records;
+
+    @Option(names = "--repetitions", defaultValue = "3", description = "Runs per throughput figure; the median is reported (default: ${DEFAULT-VALUE}).")
+    int repetitions;
+
+    @Option(names = "--grants", defaultValue = "10000", description = "Grants for the scaling run (default: ${DEFAULT-VALUE}).")
+    int manyGrants;
+
+    @Option(names = "--latency-samples", defaultValue = "50", description = "Grants timed for approval latency (default: ${DEFAULT-VALUE}).")
+    int latencySamples;
+
+    @Option(names = "--expiring", defaultValue = "20", description = "Grants expiring under load (default: ${DEFAULT-VALUE}).")
+    int expiring;
+
+    @Option(names = "--out", defaultValue = "bench/results/latest.json", description = "JSON results (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        Path dir = Files.createTempDirectory("jitmask-bench");
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("at", Instant.now().toString());
+        report.put("machine", BenchHarness.machine());
+        try (BenchHarness bench = new BenchHarness(dir, System.err)) {
+            bench.preload(records);
+            bench.step("warm-up (not measured)");
+            bench.passThrough("exactly_once_v2", records);
+            bench.masking("exactly_once_v2", records, 0);
+            Map<String, Object> throughput = new LinkedHashMap<>();
+            for (String guarantee : new String[] {"exactly_once_v2", "at_least_once"}) {
+                List<Double> pass = new ArrayList<>();
+                List<Double> mask = new ArrayList<>();
+                for (int rep = 1; rep <= repetitions; rep++) {
+                    bench.step("pass-through, " + guarantee + ", run " + rep + " of " + repetitions);
+                    pass.add(bench.passThrough(guarantee, records));
+                    bench.step("masking, " + guarantee + ", run " + rep + " of " + repetitions);
+                    mask.add(bench.masking(guarantee, records, 0));
+                }
+                double p = Stats.percentile(pass, 50);
+                double m = Stats.percentile(mask, 50);
+                throughput.put(guarantee, Map.of("passThroughPerSecond", Math.round(p), "maskingPerSecond", Math.round(m),
+                        "ratio", round(Stats.ratio(m, p)), "runs", Map.of("passThrough", pass, "masking", mask)));
+            }
+            report.put("throughput", throughput);
+
+            Map<String, Object> scaling = new LinkedHashMap<>();
+            double none = medianMasking(bench, 0, "0 grants");
+            scaling.put("0", Map.of("perSecond", Math.round(none), "ratio", 1.0));
+            int previous = 0;
+            for (int count : new int[] {100, manyGrants}) {
+                bench.writeNonMatchingGrants(count - previous, "g" + count + "_");
+                double with = medianMasking(bench, count, count + " grants");
+                scaling.put(Integer.toString(count), Map.of("perSecond", Math.round(with), "ratio", round(Stats.ratio(with, none))));
+                previous = count;
+            }
+            scaling.put("note", "non-matching grants (key filters no record has) written straight to jit.grants, without topics");
+            report.put("grantScaling", scaling);
+
+            bench.step("heap with " + manyGrants + " grants");
+            long heapWith = bench.heapWithGrants(manyGrants);
+            bench.deleteGrants(100, "g100_");
+            bench.deleteGrants(manyGrants - 100, "g" + manyGrants + "_");
+            bench.step("heap with no grants");
+            long heapWithout = bench.heapWithGrants(0);
+            report.put("heapMiB", Map.of("noGrants", heapWithout / (1024 * 1024), "withGrants", heapWith / (1024 * 1024),
+                    "grants", manyGrants));
+
+            bench.step("approval latency over " + latencySamples + " grants");
+            bench.grantLatencies(latencySamples, expiring);
+            report.putAll(bench.results());
+        }
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
+        print(spec.commandLine().getOut(), report);
+        return 0;
+    }
+
+    private double medianMasking(BenchHarness bench, int grants, String label) throws Exception {
+        List<Double> runs = new ArrayList<>();
+        for (int rep = 1; rep <= repetitions; rep++) {
+            bench.step("masking with " + label + ", run " + rep + " of " + repetitions);
+            runs.add(bench.masking("exactly_once_v2", records, grants));
+        }
+        return Stats.percentile(runs, 50);
+    }
+
+    static double round(double value) {
+        return Math.round(value * 1000) / 1000.0;
+    }
+
+    @SuppressWarnings("unchecked")
+    static void print(PrintWriter out, Map<String, Object> report) {
+        out.println();
+        out.println("jitmask bench  " + report.get("at") + "  (" + report.get("machine") + ")");
+        out.println("records: " + report.get("records") + " x " + report.get("recordBytes") + " bytes");
+        out.println();
+        out.printf("%-34s %14s %14s %8s%n", "throughput (records/s)", "pass-through", "masking", "ratio");
+        ((Map<String, Map<String, Object>>) report.get("throughput")).forEach((guarantee, r) ->
+                out.printf("%-34s %14s %14s %8s%n", guarantee, r.get("passThroughPerSecond"), r.get("maskingPerSecond"), r.get("ratio")));
+        out.println();
+        out.printf("%-34s %14s %8s%n", "grant scaling (exactly_once_v2)", "records/s", "ratio");
+        ((Map<String, Object>) report.get("grantScaling")).forEach((grants, r) -> {
+            if (r instanceof Map<?, ?> m) {
+                out.printf("%-34s %14s %8s%n", grants + " grants", m.get("perSecond"), m.get("ratio"));
+            }
+        });
+        out.println();
+        out.println("heap (MiB): " + report.get("heapMiB"));
+        out.println("approval -> first copy (ms): " + report.get("approvalLatencyMs"));
+        out.println("expiry: " + report.get("expiry"));
+        out.flush();
+    }
+}
