@@ -79,9 +79,11 @@ public final class PolicyLinter {
             if (rule != null) {
                 tags.addAll(rule.tags());
             }
+            boolean unknownTag = false;
             for (String tag : tags) {
                 if (!policy.tags().containsKey(tag)) {
                     problems.add(new Problem(dataset, path, "tag " + tag + " is not defined in the policy"));
+                    unknownTag = true;
                 }
             }
             TechniqueSpec technique = rule != null && rule.technique() != null ? rule.technique() : null;
@@ -94,7 +96,9 @@ public final class PolicyLinter {
                 }
             }
             if (!tags.isEmpty() || rule != null) {
-                if (technique == null) {
+                if (technique == null && unknownTag) {
+                    continue;
+                } else if (technique == null) {
                     problems.add(new Problem(dataset, path, "sensitive (tags " + tags + ") but no technique covers it"));
                 } else {
                     TechniqueSpec chosen = technique;

@@ -98,5 +98,25 @@ class PolicyLoaderTest {
                 "--schema", "../schemas/payments.avsc", "--schema", "../schemas/patients.avsc")).isZero();
         assertThat(JitmaskCli.run("policy", "check", "--policy", "../deploy/policy.yaml", "--schema", bad.toString())).isEqualTo(1);
         assertThat(JitmaskCli.run("policy", "check", "--policy", "../deploy/policy.yaml")).isEqualTo(2);
+
+        Path evolved = Files.writeString(dir.resolve("evolved.avsc"), SampleSchemas.of("customers").toString()
+                .replace("\"confluent:tags\":[\"FREE_TEXT\"]", "\"confluent:tags\":[\"BIOMETRIC\"]")
+                .replace("{\"name\":\"segment\"", "{\"name\":\"visits\",\"type\":\"int\",\"default\":0,\"confluent:tags\":[\"PHONE\"]},"
+                        + "{\"name\":\"segment\""));
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        assertThat(JitmaskCli.run(new java.io.PrintWriter(out), new java.io.PrintWriter(err), "policy", "check",
+                "--policy", "../deploy/policy.yaml", "--schema", evolved.toString(), "--dataset", "customers")).isEqualTo(1);
+        assertThat(out.toString()).isEqualTo("2 problem(s) in policy ../deploy/policy.yaml:\n"
+                + "  - customers: field 'visits': technique 'partial' cannot mask a field of type int\n"
+                + "  - customers: field 'bio': tag BIOMETRIC is not defined in the policy\n");
+        assertThat(err.toString()).isEmpty();
+        out.getBuffer().setLength(0);
+        assertThat(JitmaskCli.run(new java.io.PrintWriter(out), new java.io.PrintWriter(err), "policy", "check",
+                "--policy", "../deploy/policy.yaml", "--schema", "../schemas/patients.avsc")).isZero();
+        assertThat(out.toString()).isEqualTo("policy ../deploy/policy.yaml covers every sensitive field of 1 schema(s)\n");
+        assertThat(JitmaskCli.run(new java.io.PrintWriter(out), new java.io.PrintWriter(err), "policy", "check",
+                "--policy", "../deploy/policy.yaml", "--schema", dir.resolve("missing.avsc").toString())).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("jitmask: cannot read Avro schema " + dir.resolve("missing.avsc") + " (FileNotFoundException)\n");
     }
 }
