@@ -104,6 +104,16 @@ class TechniquesTest {
     }
 
     @Test
+    void ff1ExactOutputsUnderTheDerivedKey() throws Exception {
+        // FF1 key = HMAC-SHA256(material, "jitmask/ff1/v1") as an AES-256 key; empty tweak; separators skipped
+        byte[] ff1Key = hmac(Base64.getDecoder().decode(MATERIAL), "jitmask/ff1/v1".getBytes(StandardCharsets.UTF_8));
+        assertThat(new Ff1Cipher(ff1Key, "0123456789", new byte[0]).encrypt("123456789")).isEqualTo("954052759");
+        assertThat(mask("ff1", Map.of(), STRING, "123-45-6789")).isEqualTo("954-05-2759");
+        // first 11 digits encrypted, the 12th rewritten for the Luhn check, last four kept
+        assertThat(mask("ff1", Map.of("keepLast", 4, "luhn", true), STRING, "4111 1111 1111 1111")).isEqualTo("7693 2077 5558 1111");
+    }
+
+    @Test
     void ff1KeepsLengthSeparatorsLastFourAndLuhn() {
         String card = "4111 1111 1111 1111";
         String masked = (String) mask("ff1", Map.of("keepLast", 4, "luhn", true), STRING, card);
