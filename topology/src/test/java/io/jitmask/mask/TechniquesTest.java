@@ -184,6 +184,19 @@ class TechniquesTest {
         ByteBuffer amount = conversion.toBytes(new BigDecimal("1234.56"), decimal, decimal.getLogicalType());
         assertThat(conversion.fromBytes((ByteBuffer) mask("bucket", Map.of("size", 100), decimal, amount), decimal, decimal.getLogicalType()))
                 .isEqualTo(new BigDecimal("1200.00"));
+        assertThat(mask("bucket", Map.of("size", 1000, "mode", "nearest"), Schema.create(Schema.Type.INT), 1500)).isEqualTo(2000);
+        assertThat(mask("bucket", Map.of("size", 1000, "mode", "nearest"), Schema.create(Schema.Type.INT), -1499)).isEqualTo(-1000);
+        assertThat(mask("bucket", Map.of("size", 1000, "mode", "nearest"), Schema.create(Schema.Type.LONG), 123_456L)).isEqualTo(123_000L);
+        assertThat(mask("bucket", Map.of("size", 0.5, "mode", "nearest"), Schema.create(Schema.Type.DOUBLE), 2.8)).isEqualTo(3.0);
+        assertThat(mask("bucket", Map.of("size", 10), Schema.create(Schema.Type.DOUBLE), Double.NaN)).as("NaN is no bucket").isEqualTo(0d);
+        assertThat(conversion.fromBytes((ByteBuffer) mask("bucket", Map.of("size", 100, "mode", "nearest"), decimal, amount), decimal,
+                decimal.getLogicalType())).isEqualTo(new BigDecimal("1200.00"));
+        ByteBuffer upper = conversion.toBytes(new BigDecimal("1250.00"), decimal, decimal.getLogicalType());
+        assertThat(conversion.fromBytes((ByteBuffer) mask("bucket", Map.of("size", 100, "mode", "nearest"), decimal, upper), decimal,
+                decimal.getLogicalType())).isEqualTo(new BigDecimal("1300.00"));
+        assertThatThrownBy(() -> mask("bucket", Map.of("size", 10, "mode", "ceil"), Schema.create(Schema.Type.INT), 1))
+                .isInstanceOf(MaskingConfigException.class)
+                .hasMessage("test: field 'f': technique 'bucket' option 'mode' must be one of [floor, nearest], got 'ceil'");
         assertThatThrownBy(() -> mask("bucket", Map.of(), Schema.create(Schema.Type.INT), 1))
                 .isInstanceOf(MaskingConfigException.class).hasMessage("test: field 'f': technique 'bucket' needs a positive option 'size'");
     }
