@@ -62,7 +62,11 @@ class TechniquesTest {
         Schema array = Schema.createArray(STRING);
         assertThat(mask("redact", Map.of(), array, List.of("a", "b"))).isEqualTo(List.of("REDACTED", "REDACTED"));
         Schema map = Schema.createMap(Schema.create(Schema.Type.INT));
-        assertThat(mask("redact", Map.of(), map, Map.of("k", 5))).isEqualTo(Map.of("k", 0));
+        assertThat(mask("redact", Map.of(), map, Map.of("k", 5))).as("map keys tokenized like hmac").isEqualTo(Map.of("k1:ymhU1BimUj2MGxMDg5nhk5", 0));
+        assertThat(mask("redact", Map.of("keepMapKeys", true), map, Map.of("k", 5))).isEqualTo(Map.of("k", 0));
+        Schema consents = Schema.createUnion(Schema.create(Schema.Type.NULL), Schema.createMap(Schema.create(Schema.Type.BOOLEAN)));
+        assertThat(mask("redact", Map.of(), consents, Map.of("ada@example.com", true)))
+                .isEqualTo(Map.of("k1:PgxL0DZTBTsxWiwHN8BXhq", false));
     }
 
     @Test
