@@ -211,6 +211,7 @@ class TechniquesTest {
                 + "IBAN GB82 WEST 1234 5698 7654 32. Order 1234567890123 shipped.";
         assertThat(mask("freeText", Map.of(), STRING, note)).isEqualTo(
                 "Call [PHONE] or mail [EMAIL]; card [CARD], SSN [SSN], IBAN [IBAN]. Order 1234567890123 shipped.");
+        assertThat(mask("freeText", Map.of(), STRING, "Admitted 2026-11-23, call 044 668 18 00.")).isEqualTo("Admitted 2026-11-23, call [PHONE].");
         assertThat(mask("freeText", Map.of("detectors", List.of("email")), STRING, "x ada@example.com 123-45-6789"))
                 .isEqualTo("x [EMAIL] 123-45-6789");
         assertThatThrownBy(() -> mask("freeText", Map.of("detectors", List.of("dna")), STRING, "x"))
