@@ -228,18 +228,42 @@ public final class Keyset {
         return rotated.primaryKeyId;
     }
 
-    /** Writes a keyset to a new file that only its owner can read, created with that mode (no window where it is readable). */
+    /**
+     * Writes a keyset to a new file that only its owner can read. The JSON goes to a temporary file created with
+     * mode 0600 (no window where it is readable by others), which is then linked into place only if nothing is there
+     * yet: a crash never leaves a half-written keyset, and a concurrent creator's keyset is never replaced.
+     */
     public static void writeNew(Path file, Keyset keyset) throws FileAlreadyExistsException {
+        Path temp = null;
         try {
-            if (file.getParent() != null) {
-                Files.createDirectories(file.getParent());
+            Path dir = file.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            if (Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw new FileAlreadyExistsException(file.toString());
             }
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(file, keyset.toJson());
+            temp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(temp, keyset.toJson());
+            try {
+                Files.createLink(file, temp);
+            } catch (FileAlreadyExistsException e) {
+                throw e;
+            } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
+                // no hard links here (some mounted volumes): an atomic rename, after the existence check above
+                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+            }
         } catch (FileAlreadyExistsException e) {
             throw e;
         } catch (IOException | UnsupportedOperationException e) {
             throw new ConfigException("cannot create keyset file " + file + " (" + e.getClass().getSimpleName() + ")");
+        } finally {
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException e) {
+                    // a leftover 0600 temporary file in the keyset's own directory; harmless
+                }
+            }
         }
     }
 

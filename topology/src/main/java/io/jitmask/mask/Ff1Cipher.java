@@ -12,9 +12,11 @@ import org.bouncycastle.crypto.params.KeyParameter;
 public final class Ff1Cipher {
     public static final BigInteger MIN_DOMAIN = BigInteger.valueOf(1_000_000);
 
-    private final byte[] key;
     private final String alphabet;
-    private final byte[] tweak;
+    private final int[] indexOf = new int[128];
+    // An initialised engine holds the AES key schedule: build it once per thread and direction, not per value.
+    private final ThreadLocal<FPEFF1Engine> encryptor;
+    private final ThreadLocal<FPEFF1Engine> decryptor;
 
     public Ff1Cipher(byte[] key, String alphabet, byte[] tweak) {
         if (key.length != 16 && key.length != 24 && key.length != 32) {
@@ -23,9 +25,24 @@ public final class Ff1Cipher {
         if (alphabet.length() < 2 || alphabet.length() > 256) {
             throw new IllegalArgumentException("FF1 alphabet must have 2 to 256 symbols");
         }
-        this.key = key.clone();
         this.alphabet = alphabet;
-        this.tweak = tweak.clone();
+        java.util.Arrays.fill(indexOf, -1);
+        for (int i = 0; i < alphabet.length(); i++) {
+            char c = alphabet.charAt(i);
+            if (c >= 128 || indexOf[c] >= 0) {
+                throw new IllegalArgumentException("FF1 alphabet must have distinct ASCII symbols");
+            }
+            indexOf[c] = i;
+        }
+        FPEParameters parameters = new FPEParameters(new KeyParameter(key.clone()), alphabet.length(), tweak.clone());
+        this.encryptor = ThreadLocal.withInitial(() -> engine(true, parameters));
+        this.decryptor = ThreadLocal.withInitial(() -> engine(false, parameters));
+    }
+
+    private static FPEFF1Engine engine(boolean encrypt, FPEParameters parameters) {
+        FPEFF1Engine engine = new FPEFF1Engine();
+        engine.init(encrypt, parameters);
+        return engine;
     }
 
     public static boolean domainLargeEnough(int radix, int length) {
@@ -48,14 +65,14 @@ public final class Ff1Cipher {
         }
         byte[] in = new byte[symbols.length()];
         for (int i = 0; i < in.length; i++) {
-            int index = alphabet.indexOf(symbols.charAt(i));
+            char c = symbols.charAt(i);
+            int index = c < 128 ? indexOf[c] : -1;
             if (index < 0) {
                 throw new MaskingException("FF1 input has a symbol outside its alphabet at position " + i);
             }
             in[i] = (byte) index;
         }
-        FPEFF1Engine engine = new FPEFF1Engine();
-        engine.init(encrypt, new FPEParameters(new KeyParameter(key), radix, tweak));
+        FPEFF1Engine engine = (encrypt ? encryptor : decryptor).get();
         byte[] out = new byte[in.length];
         engine.processBlock(in, 0, in.length, out, 0);
         StringBuilder text = new StringBuilder(out.length);

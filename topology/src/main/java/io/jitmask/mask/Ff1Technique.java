@@ -9,8 +9,9 @@ import org.apache.avro.Schema;
 
 /**
  * Format-preserving encryption (NIST SP 800-38G FF1, AES-256 with a key derived from the keyset's primary key).
- * Symbols of the alphabet ({@code digits} or {@code alphanumeric}) are encrypted; every other character (spaces,
- * dashes) stays where it is, so length and layout are preserved. {@code keepLast} leaves the last N symbols in
+ * Symbols of the alphabet ({@code digits}, {@code upperAlphanumeric}, {@code lowerAlphanumeric} or {@code alphanumeric})
+ * are encrypted; spaces and punctuation stay where they are, so length and layout are preserved; any other letter or
+ * digit fails closed rather than pass in clear. {@code keepLast} leaves the last N symbols in
  * clear (e.g. the last four of a card number); {@code luhn: true} then rewrites the last encrypted digit so the
  * whole number passes the Luhn check, which makes that one digit irreversible. A value with fewer than
  * log_radix(1,000,000) encrypted symbols cannot be encrypted safely and fails closed.
@@ -19,6 +20,8 @@ final class Ff1Technique implements Technique {
     static final String PURPOSE = "jitmask/ff1/v1";
     private static final Map<String, String> ALPHABETS = Map.of(
             "digits", "0123456789",
+            "upperAlphanumeric", "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+            "lowerAlphanumeric", "0123456789abcdefghijklmnopqrstuvwxyz",
             "alphanumeric", "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
 
     @Override
@@ -30,7 +33,7 @@ final class Ff1Technique implements Technique {
         if (luhn && !alphabet.equals(ALPHABETS.get("digits"))) {
             throw options.error("option 'luhn' needs alphabet 'digits'");
         }
-        if (leaf.getType() != Schema.Type.STRING) {
+        if (!Technique.isText(leaf)) {
             throw Technique.unsupported(options, leaf);
         }
         Ff1Cipher cipher = new Ff1Cipher(Arrays.copyOf(keyset.primary().derive(PURPOSE), 32), alphabet,
@@ -52,6 +55,10 @@ final class Ff1Technique implements Technique {
         for (int i = 0; i < chars.length; i++) {
             if (alphabet.indexOf(chars[i]) >= 0) {
                 positions[count++] = i;
+            } else if (Character.isLetterOrDigit(chars[i])) {
+                // Only punctuation and spaces pass as separators; a letter or digit the alphabet cannot encrypt would
+                // otherwise stay in clear.
+                throw new MaskingException("value has a letter or digit outside the FF1 alphabet at position " + i);
             }
         }
         int encrypted = count - keepLast;

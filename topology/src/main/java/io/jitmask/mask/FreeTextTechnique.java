@@ -18,13 +18,16 @@ final class FreeTextTechnique implements Technique {
     record Detector(String name, Pattern pattern, java.util.function.Predicate<String> check) {
     }
 
+    /** Dates in notes (admitted 2026-11-23) look like phone numbers by digit count alone. */
+    private static final Pattern ISO_DATE = Pattern.compile("(?:19|20)\\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\\d|3[01])");
+
     static final List<Detector> DETECTORS = List.of(
             new Detector("iban", Pattern.compile("\\b[A-Z]{2}\\d{2}(?: ?[A-Z0-9]){11,30}\\b"), FreeTextTechnique::validIban),
             new Detector("email", Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}"), s -> true),
             new Detector("card", Pattern.compile("(?<![\\d-])\\d(?:[ -]?\\d){12,18}(?![\\d-])"), s -> Luhn.isValid(s.replaceAll("[ -]", ""))),
             new Detector("ssn", Pattern.compile("(?<!\\d)(?!000|666|9\\d\\d)\\d{3}-(?!00)\\d{2}-(?!0000)\\d{4}(?!\\d)"), s -> true),
             new Detector("phone", Pattern.compile("(?<![\\w+])(?:\\+\\d{1,3}[ .-]?)?(?:\\(\\d{1,4}\\)[ .-]?)?\\d{2,4}(?:[ .-]\\d{2,4}){1,4}(?![\\w])"),
-                    s -> s.replaceAll("\\D", "").length() >= 7));
+                    s -> s.replaceAll("\\D", "").length() >= 7 && !ISO_DATE.matcher(s).matches()));
 
     @Override
     public FieldMasker compile(Schema leaf, Options options, Keyset keyset) {
@@ -41,7 +44,7 @@ final class FreeTextTechnique implements Technique {
             }
             chosen = DETECTORS.stream().filter(d -> names.contains(d.name())).toList();
         }
-        if (leaf.getType() != Schema.Type.STRING) {
+        if (!Technique.isText(leaf)) {
             throw Technique.unsupported(options, leaf);
         }
         List<Detector> detectors = chosen;

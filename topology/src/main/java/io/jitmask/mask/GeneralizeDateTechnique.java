@@ -5,14 +5,13 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 import java.util.Set;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 
 /**
  * Generalises a date or timestamp to the first day (midnight UTC) of its month ({@code to: month}, default) or year
- * ({@code to: year}). Works on {@code date}, {@code timestamp-millis}, {@code timestamp-micros} and ISO-8601
+ * ({@code to: year}). Works on {@code date}, every {@code timestamp-*} and {@code local-timestamp-*} and ISO-8601
  * strings ({@code 1985-06-15...} becomes {@code 1985-06-01}).
  */
 final class GeneralizeDateTechnique implements Technique {
@@ -23,14 +22,11 @@ final class GeneralizeDateTechnique implements Technique {
         if (leaf.getType() == Schema.Type.INT && logical instanceof LogicalTypes.Date) {
             return (value, root) -> (int) generalize(LocalDate.ofEpochDay((Integer) value), toYear).toEpochDay();
         }
-        if (leaf.getType() == Schema.Type.LONG && logical instanceof LogicalTypes.TimestampMillis) {
-            return (value, root) -> startOfDay(generalize(dateOfMillis((Long) value), toYear)).toEpochMilli();
+        long perMilli = Technique.unitsPerMilli(leaf);
+        if (perMilli > 0) {
+            return (value, root) -> startOfDay(generalize(dateOfMillis(Math.floorDiv((Long) value, perMilli)), toYear)).toEpochMilli() * perMilli;
         }
-        if (leaf.getType() == Schema.Type.LONG && logical instanceof LogicalTypes.TimestampMicros) {
-            return (value, root) -> ChronoUnit.MICROS.between(Instant.EPOCH,
-                    startOfDay(generalize(dateOfMillis(Math.floorDiv((Long) value, 1000L)), toYear)));
-        }
-        if (leaf.getType() == Schema.Type.STRING) {
+        if (Technique.isText(leaf)) {
             String where = options.where();
             return (value, root) -> {
                 String text = value.toString();

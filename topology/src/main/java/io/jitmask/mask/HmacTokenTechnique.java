@@ -19,7 +19,8 @@ import org.apache.avro.generic.GenericFixed;
  *
  * <p>Strings become {@code <prefix><keyId>:<token>}: the key id lets a token be attributed to its key after a
  * rotation. {@code alphabet} is {@code base64url} (default), {@code hex} or {@code digits}; {@code length} (default
- * 22) is the number of token characters. Whole numbers (not dates) become a non-negative number of the same type;
+ * 22) is the number of token characters. A {@code uuid} string becomes a version-8 UUID made of the MAC (no key id:
+ * the format has no room). Whole numbers (not dates) become a non-negative number of the same type;
  * bytes and fixed become the MAC bytes, cut or repeated to the original size.
  */
 final class HmacTokenTechnique implements Technique {
@@ -33,8 +34,11 @@ final class HmacTokenTechnique implements Technique {
         Keyset.Key key = keyset.primary();
         ThreadLocal<Mac> mac = ThreadLocal.withInitial(() -> key.mac(PURPOSE));
         String head = prefix + key.id() + ":";
-        if (leaf.getLogicalType() != null && leaf.getType() != Schema.Type.STRING) {
+        if (leaf.getLogicalType() != null && !Technique.isUuid(leaf)) {
             throw Technique.unsupported(options, leaf);
+        }
+        if (Technique.isUuid(leaf)) {
+            return (value, root) -> uuidToken(mac.get().doFinal(value.toString().getBytes(StandardCharsets.UTF_8)));
         }
         switch (leaf.getType()) {
             case STRING:
@@ -56,6 +60,17 @@ final class HmacTokenTechnique implements Technique {
             default:
                 throw Technique.unsupported(options, leaf);
         }
+    }
+
+    /**
+     * A UUID-shaped token for a {@code uuid} field: the MAC's first 16 bytes with the version set to 8 (RFC 9562,
+     * custom) and the RFC variant, so it stays a valid UUID. It cannot carry the key id.
+     */
+    static String uuidToken(byte[] mac) {
+        ByteBuffer bytes = ByteBuffer.wrap(mac, 0, 16);
+        long high = (bytes.getLong() & ~0xF000L) | 0x8000L;
+        long low = (bytes.getLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new java.util.UUID(high, low).toString();
     }
 
     private static byte[] bytesOf(Object number) {

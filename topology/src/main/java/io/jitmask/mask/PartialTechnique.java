@@ -14,7 +14,7 @@ final class PartialTechnique implements Technique {
         int keepFirst = options.integer("keepFirst", 0, 0, 64);
         int keepLast = options.integer("keepLast", 4, 0, 64);
         char maskChar = options.character("maskChar", '*');
-        if (leaf.getType() != Schema.Type.STRING) {
+        if (!Technique.isText(leaf)) {
             throw Technique.unsupported(options, leaf);
         }
         return (value, root) -> mask(value.toString(), keepFirst, keepLast, maskChar);

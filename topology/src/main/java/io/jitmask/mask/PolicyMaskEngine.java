@@ -41,18 +41,14 @@ public final class PolicyMaskEngine implements MaskEngine {
 
     @Override
     public MaskPlan valuePlan(String dataset, int schemaId, Schema schema, Set<String> clearPaths) {
-        return plans.computeIfAbsent(new PlanKey(dataset, schemaId, Set.copyOf(clearPaths), false),
-                k -> compile(dataset, schema, k.clearPaths()));
+        return cached(new PlanKey(dataset, schemaId, Set.copyOf(clearPaths), false), k -> compile(dataset, schema, k.clearPaths()));
     }
 
     @Override
     public MaskPlan keyPlan(String dataset, int schemaId, Schema schema, Set<String> clearPaths) {
-        return plans.computeIfAbsent(new PlanKey(dataset, schemaId, Set.copyOf(clearPaths), true), k -> {
+        return cached(new PlanKey(dataset, schemaId, Set.copyOf(clearPaths), true), k -> {
             TechniqueSpec keyTechnique = datasetPolicy(dataset).key();
-            if (schema.getType() != Schema.Type.RECORD) {
-                if (keyTechnique == null) {
-                    return datum -> datum;
-                }
+            if (keyTechnique != null && schema.getType() != Schema.Type.RECORD) {
                 FieldMasker masker = Techniques.compile(keyTechnique, schema, keyset, dataset + ": record key");
                 return datum -> datum == null ? null : masker.mask(datum, null);
             }
@@ -60,8 +56,43 @@ public final class PolicyMaskEngine implements MaskEngine {
         });
     }
 
+    /**
+     * A schema that cannot be masked fails the same way for every record written with it (the policy does not
+     * change under a running engine), so the failure is cached too: a flood of such records costs a map lookup
+     * each, not a compilation.
+     */
+    private MaskPlan cached(PlanKey key, java.util.function.Function<PlanKey, MaskPlan> compiler) {
+        MaskPlan plan = plans.computeIfAbsent(key, k -> {
+            try {
+                return compiler.apply(k);
+            } catch (UncoveredFieldException | MaskingConfigException e) {
+                return new FailedPlan(e);
+            }
+        });
+        if (plan instanceof FailedPlan failed) {
+            throw failed.failure();
+        }
+        return plan;
+    }
+
+    /** A plan that could not be compiled; never handed out, only its failure (a fresh copy per call). */
+    private record FailedPlan(RuntimeException cause) implements MaskPlan {
+        RuntimeException failure() {
+            return cause instanceof UncoveredFieldException
+                    ? new UncoveredFieldException(cause.getMessage()) : new MaskingConfigException(cause.getMessage());
+        }
+
+        @Override
+        public Object apply(Object datum) {
+            throw failure();
+        }
+    }
+
     @Override
     public String maskStringKey(String dataset, String key) {
+        if (key == null) {
+            return null;
+        }
         FieldMasker masker = stringKeyMaskers.computeIfAbsent(dataset, d -> {
             TechniqueSpec technique = datasetPolicy(d).key();
             return technique == null ? (v, r) -> v
@@ -78,17 +109,22 @@ public final class PolicyMaskEngine implements MaskEngine {
     }
 
     private void collect(String dataset, Schema schema, String prefix, Map<String, Set<String>> out, Set<String> seen) {
-        Schema record = recordIn(schema);
-        if (record == null || !seen.add(record.getFullName() + "@" + prefix)) {
-            return;
-        }
-        for (Schema.Field field : record.getFields()) {
-            String path = prefix + field.name();
-            Set<String> tags = tagsOf(dataset, field, path);
-            if (!tags.isEmpty() || datasetPolicy(dataset).fields().containsKey(path)) {
-                out.put(path, tags);
-            } else {
-                collect(dataset, field.schema(), path + ".", out, seen);
+        for (Schema record : recordsIn(schema)) {
+            if (!seen.add(record.getFullName() + "@" + prefix)) {
+                continue;
+            }
+            for (Schema.Field field : record.getFields()) {
+                String path = prefix + field.name();
+                Set<String> tags = tagsOf(dataset, field, path);
+                if (!tags.isEmpty() || datasetPolicy(dataset).fields().containsKey(path)) {
+                    out.merge(path, tags, (a, b) -> {
+                        Set<String> both = new LinkedHashSet<>(a);
+                        both.addAll(b);
+                        return both;
+                    });
+                } else {
+                    collect(dataset, field.schema(), path + ".", out, seen);
+                }
             }
         }
     }
@@ -99,24 +135,41 @@ public final class PolicyMaskEngine implements MaskEngine {
     }
 
     private MaskPlan compile(String dataset, Schema schema, Set<String> clearPaths) {
-        if (schema.getType() != Schema.Type.RECORD) {
-            return datum -> datum;
-        }
-        FieldMasker root = recordMasker(dataset, schema, "", clearPaths, new ArrayList<>());
+        // Not only records: a top-level union of record types (or an array of records) is walked the same way,
+        // so a tagged field inside one of them is never passed through unmasked.
+        FieldMasker root = nestedMasker(dataset, schema, "", clearPaths, new ArrayList<>());
         if (root == null) {
             return datum -> datum;
         }
-        return datum -> datum == null ? null : root.mask(datum, (GenericRecord) datum);
+        return datum -> datum == null ? null : root.mask(datum, datum instanceof GenericRecord r ? r : null);
+    }
+
+    /** A masker for the records a schema holds (directly, in unions, arrays or maps); null when none needs masking. */
+    private FieldMasker nestedMasker(String dataset, Schema schema, String prefix, Set<String> clearPaths, List<Schema> stack) {
+        if (recordsIn(schema).isEmpty()) {
+            return null;
+        }
+        boolean[] masks = {false};
+        FieldMasker walked = Techniques.walk(schema, leaf -> {
+            FieldMasker inner = leaf.getType() == Schema.Type.RECORD ? recordMasker(dataset, leaf, prefix, clearPaths, stack) : null;
+            masks[0] |= inner != null;
+            return inner == null ? (v, r) -> v : inner;
+        });
+        return masks[0] ? walked : null;
     }
 
     /** A masker for a record schema, or null when nothing inside it needs masking. */
-    private FieldMasker recordMasker(String dataset, Schema record, String prefix, Set<String> clearPaths, List<String> stack) {
-        if (stack.contains(record.getFullName())) {
-            // A recursive schema: the same rules apply at every depth, but compiling them would never end.
+    private FieldMasker recordMasker(String dataset, Schema record, String prefix, Set<String> clearPaths, List<Schema> stack) {
+        if (stack.stream().anyMatch(s -> s.getFullName().equals(record.getFullName()))) {
+            // A recursive schema: compiling it would never end. That is harmless when nothing below can be sensitive
+            // (no tag anywhere in the type, no path rule down there); otherwise fail closed.
+            if (!hasTags(record, new java.util.HashSet<>()) && datasetPolicy(dataset).fields().keySet().stream().noneMatch(p -> p.startsWith(prefix))) {
+                return null;
+            }
             throw new UncoveredFieldException(dataset + ": recursive record type " + record.getFullName()
-                    + " at '" + prefix + "' cannot be masked by a compiled plan");
+                    + " at '" + prefix + "' holds sensitive fields and cannot be masked by a compiled plan");
         }
-        stack.add(record.getFullName());
+        stack.add(record);
         List<Schema.Field> fields = record.getFields();
         FieldMasker[] maskers = new FieldMasker[fields.size()];
         boolean any = false;
@@ -141,24 +194,14 @@ public final class PolicyMaskEngine implements MaskEngine {
         };
     }
 
-    private FieldMasker fieldMasker(String dataset, Schema.Field field, String path, Set<String> clearPaths, List<String> stack) {
+    private FieldMasker fieldMasker(String dataset, Schema.Field field, String path, Set<String> clearPaths, List<Schema> stack) {
         if (isClear(path, clearPaths)) {
             return null;
         }
         Set<String> tags = tagsOf(dataset, field, path);
         Policy.FieldRule rule = datasetPolicy(dataset).fields().get(path);
         if (tags.isEmpty() && (rule == null || rule.technique() == null)) {
-            if (recordIn(field.schema()) == null) {
-                return null;
-            }
-            boolean[] masks = {false};
-            FieldMasker walked = Techniques.walk(field.schema(), leaf -> {
-                FieldMasker inner = leaf.getType() == Schema.Type.RECORD
-                        ? recordMasker(dataset, leaf, path + ".", clearPaths, stack) : null;
-                masks[0] |= inner != null;
-                return inner == null ? (v, r) -> v : inner;
-            });
-            return masks[0] ? walked : null;
+            return nestedMasker(dataset, field.schema(), path + ".", clearPaths, stack);
         }
         String where = dataset + ": field '" + path + "'";
         for (String tag : tags) {
@@ -170,7 +213,17 @@ public final class PolicyMaskEngine implements MaskEngine {
         if (technique == null) {
             throw new UncoveredFieldException(where + " is tagged " + tags + " but the policy gives none of these tags a technique");
         }
+        checkEntityField(technique, stack.get(0), where);
         return Techniques.compile(technique, field.schema(), keyset, where);
+    }
+
+    /** A date shift per entity reads the entity from the top-level record: that field must exist there. */
+    private static void checkEntityField(TechniqueSpec technique, Schema root, String where) {
+        if ("shiftDate".equals(technique.type()) && technique.options().get("entityField") instanceof String entity
+                && root.getField(entity) == null) {
+            throw new MaskingConfigException(where + ": technique 'shiftDate' option 'entityField' names '" + entity
+                    + "', which is not a top-level field of " + root.getFullName());
+        }
     }
 
     private TechniqueSpec techniqueOfTags(Set<String> tags) {
@@ -211,25 +264,39 @@ public final class PolicyMaskEngine implements MaskEngine {
         return false;
     }
 
-    /** The record type a field holds directly, inside a nullable union, or as array/map elements; null if none. */
-    static Schema recordIn(Schema schema) {
+    /** The record types a schema holds directly, as union branches, or as array/map elements, in schema order. */
+    public static List<Schema> recordsIn(Schema schema) {
+        List<Schema> out = new ArrayList<>();
+        recordsIn(schema, out);
+        return out;
+    }
+
+    private static void recordsIn(Schema schema, List<Schema> out) {
         switch (schema.getType()) {
-            case RECORD:
-                return schema;
-            case UNION:
-                for (Schema branch : schema.getTypes()) {
-                    Schema found = recordIn(branch);
-                    if (found != null) {
-                        return found;
-                    }
-                }
-                return null;
-            case ARRAY:
-                return recordIn(schema.getElementType());
-            case MAP:
-                return recordIn(schema.getValueType());
-            default:
-                return null;
+            case RECORD -> out.add(schema);
+            case UNION -> schema.getTypes().forEach(branch -> recordsIn(branch, out));
+            case ARRAY -> recordsIn(schema.getElementType(), out);
+            case MAP -> recordsIn(schema.getValueType(), out);
+            default -> {
+            }
         }
+    }
+
+    /** Whether a record type, or any type reachable from it, has a tagged field. */
+    static boolean hasTags(Schema record, Set<String> seen) {
+        if (!seen.add(record.getFullName())) {
+            return false;
+        }
+        for (Schema.Field field : record.getFields()) {
+            if (field.getObjectProp(TAGS_PROPERTY) != null) {
+                return true;
+            }
+            for (Schema inner : recordsIn(field.schema())) {
+                if (hasTags(inner, seen)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 }

@@ -34,13 +34,18 @@ final class ShiftDateTechnique implements Technique {
         if (leaf.getType() == Schema.Type.INT && logical instanceof LogicalTypes.Date) {
             return (value, root) -> (int) ((Integer) value + offsetDays.apply(value, root));
         }
-        if (leaf.getType() == Schema.Type.LONG && logical instanceof LogicalTypes.TimestampMillis) {
-            return (value, root) -> (Long) value + offsetDays.apply(value, root) * 86_400_000L;
+        long perMilli = Technique.unitsPerMilli(leaf);
+        if (perMilli > 0) {
+            String where = options.where();
+            return (value, root) -> {
+                try {
+                    return Math.addExact((Long) value, Math.multiplyExact(offsetDays.apply(value, root), 86_400_000L * perMilli));
+                } catch (ArithmeticException e) {
+                    throw new MaskingException(where + ": shifted timestamp out of range");
+                }
+            };
         }
-        if (leaf.getType() == Schema.Type.LONG && logical instanceof LogicalTypes.TimestampMicros) {
-            return (value, root) -> (Long) value + offsetDays.apply(value, root) * 86_400_000_000L;
-        }
-        if (leaf.getType() == Schema.Type.STRING) {
+        if (Technique.isText(leaf)) {
             String where = options.where();
             return (value, root) -> {
                 String text = value.toString();

@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.jitmask.config.ConfigException;
+import io.jitmask.keys.Keyset;
 import io.jitmask.mask.Techniques;
+import org.apache.avro.Schema;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +23,10 @@ public final class PolicyLoader {
             .addModule(new JavaTimeModule())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
+
+    private static final Pattern FIELD_PATH = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*");
+    /** Options are checked by compiling techniques; a throwaway key serves, nothing is masked with it. */
+    private static final Keyset PROBE_KEYSET = Keyset.generate();
 
     private PolicyLoader() {
     }
@@ -104,9 +110,12 @@ public final class PolicyLoader {
             if (dataset.getValue() == null) {
                 continue;
             }
-            checkTechnique(dataset.getValue().key(), where + ".key");
+            checkKeyTechnique(dataset.getValue().key(), where + ".key");
             for (Map.Entry<String, Policy.FieldRule> field : dataset.getValue().fields().entrySet()) {
                 String fieldWhere = where + ".fields." + field.getKey();
+                if (!FIELD_PATH.matcher(field.getKey()).matches()) {
+                    throw new ConfigException(fieldWhere + " is not a field path (dotted Avro field names, e.g. address.street)");
+                }
                 if (field.getValue() == null || field.getValue().technique() == null && field.getValue().tags().isEmpty()) {
                     throw new ConfigException(fieldWhere + " needs a technique and/or tags");
                 }
@@ -127,9 +136,21 @@ public final class PolicyLoader {
     }
 
     private static void checkTechnique(TechniqueSpec technique, String where) {
-        if (technique != null && !Techniques.names().contains(technique.type())) {
+        if (technique == null) {
+            return;
+        }
+        if (!Techniques.names().contains(technique.type())) {
             throw new ConfigException(where + ".technique: unknown technique '" + technique.type() + "' (known: "
                     + Techniques.names() + ")");
+        }
+        Techniques.checkOptions(technique, PROBE_KEYSET, where + ".technique");
+    }
+
+    /** String record keys are masked as strings: the key technique must fit them. */
+    private static void checkKeyTechnique(TechniqueSpec technique, String where) {
+        checkTechnique(technique, where);
+        if (technique != null) {
+            Techniques.compile(technique, Schema.create(Schema.Type.STRING), PROBE_KEYSET, where + ".technique");
         }
     }
 }

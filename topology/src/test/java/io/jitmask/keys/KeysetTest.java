@@ -52,4 +52,29 @@ class KeysetTest {
         assertThatThrownBy(() -> Keyset.load(dir.resolve("missing.json"))).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("does not exist");
     }
+
+    @Test
+    void creationNeverOverwritesAndLeavesNothingBehind() throws Exception {
+        Path file = dir.resolve("sub/keyset.json");
+        Keyset first = Keyset.loadOrCreate(file);
+        assertThatThrownBy(() -> Keyset.writeNew(file, Keyset.generate())).isInstanceOf(java.nio.file.FileAlreadyExistsException.class);
+        assertThat(JitmaskCli.run("keys", "create", "--keyset", file.toString())).isEqualTo(2);
+        assertThat(Keyset.load(file).primary().derive("x")).isEqualTo(first.primary().derive("x"));
+        Keyset.rotate(file);
+        try (var files = Files.list(file.getParent())) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("keyset.json");
+        }
+    }
+
+    @Test
+    void rejectsInconsistentKeysetsWithoutQuotingThem() {
+        String key = "{\"id\":\"k1\",\"algorithm\":\"HMAC-SHA256\",\"material\":\"" + io.jitmask.testing.TestKeys.MATERIAL + "\"}";
+        assertThatThrownBy(() -> Keyset.fromJson("{\"primaryKeyId\":\"k9\",\"keys\":[" + key + "]}"))
+                .isInstanceOf(ConfigException.class).hasMessage("keyset: primaryKeyId 'k9' is not one of its keys [k1]");
+        assertThatThrownBy(() -> Keyset.fromJson("{\"primaryKeyId\":\"k1\",\"keys\":[" + key + "," + key + "]}"))
+                .isInstanceOf(ConfigException.class).hasMessage("keyset: key id 'k1' appears twice");
+        assertThatThrownBy(() -> Keyset.fromJson("{\"primaryKeyId\":\"k1\",\"keys\":[" + key.replace("HMAC-SHA256", "AES") + "]}"))
+                .isInstanceOf(ConfigException.class).hasMessage("keyset: key 'k1' has algorithm 'AES'; supported: HMAC-SHA256")
+                .hasMessageNotContaining(io.jitmask.testing.TestKeys.MATERIAL);
+    }
 }

@@ -42,6 +42,32 @@ class PolicyLoaderTest {
     }
 
     @Test
+    void techniqueOptionsAreCheckedWhenThePolicyIsLoaded() {
+        assertThatThrownBy(() -> PolicyLoader.parse("version: 1\ntags: {PII: {technique: {type: partial, keeplast: 2}}}\n"))
+                .isInstanceOf(ConfigException.class).hasMessage("tags.PII.technique: technique 'partial' has no option 'keeplast'");
+        assertThatThrownBy(() -> PolicyLoader.parse("version: 1\ntags: {PII: {technique: {type: partial, keepLast: -1}}}\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("tags.PII.technique: technique 'partial' option 'keepLast' must be a whole number from 0 to 64, got '-1'");
+        assertThatThrownBy(() -> PolicyLoader.parse("version: 1\ntags: {PII: {technique: {type: hmac, alphabet: base32}}}\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("tags.PII.technique: technique 'hmac' option 'alphabet' must be one of [base64url, digits, hex], got 'base32'");
+        assertThatThrownBy(() -> PolicyLoader.parse("version: 1\ntags: {PCI: {technique: {type: ff1, alphabet: alphanumeric, luhn: true}}}\n"))
+                .isInstanceOf(ConfigException.class).hasMessage("tags.PCI.technique: technique 'ff1' option 'luhn' needs alphabet 'digits'");
+        assertThatThrownBy(() -> PolicyLoader.parse("version: 1\ntags: {AGE: {technique: {type: bucket}}}\n"))
+                .isInstanceOf(ConfigException.class).hasMessage("tags.AGE.technique: technique 'bucket' needs a positive option 'size'");
+        assertThatThrownBy(() -> PolicyLoader.parse("version: 1\ntags: {X: {technique: {type: nullify, value: x}}}\n"))
+                .isInstanceOf(ConfigException.class).hasMessage("tags.X.technique: technique 'nullify' has no option 'value'");
+        assertThat(PolicyLoader.parse("version: 1\ntags: {AGE: {technique: {type: bucket, size: 0.5}}, X: {technique: {type: nullify}},"
+                + " D: {technique: {type: generalizeDate, to: year}}}\n").tags()).containsOnlyKeys("AGE", "X", "D");
+        assertThatThrownBy(() -> PolicyLoader.parse("version: 1\ndatasets: {c: {key: {type: bucket, size: 10}}}\n"))
+                .isInstanceOf(ConfigException.class).hasMessage("datasets.c.key.technique: technique 'bucket' cannot mask a field of type string");
+        assertThatThrownBy(() -> PolicyLoader.parse("version: 1\ntags: {PII: {technique: {type: redact}}}\n"
+                + "datasets: {c: {fields: {\"address..street\": {tags: [PII]}}}}\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("datasets.c.fields.address..street is not a field path (dotted Avro field names, e.g. address.street)");
+    }
+
+    @Test
     void lintFindsEveryProblem() {
         Policy policy = PolicyLoader.parse("""
                 version: 1
@@ -72,5 +98,25 @@ class PolicyLoaderTest {
                 "--schema", "../schemas/payments.avsc", "--schema", "../schemas/patients.avsc")).isZero();
         assertThat(JitmaskCli.run("policy", "check", "--policy", "../deploy/policy.yaml", "--schema", bad.toString())).isEqualTo(1);
         assertThat(JitmaskCli.run("policy", "check", "--policy", "../deploy/policy.yaml")).isEqualTo(2);
+
+        Path evolved = Files.writeString(dir.resolve("evolved.avsc"), SampleSchemas.of("customers").toString()
+                .replace("\"confluent:tags\":[\"FREE_TEXT\"]", "\"confluent:tags\":[\"BIOMETRIC\"]")
+                .replace("{\"name\":\"segment\"", "{\"name\":\"visits\",\"type\":\"int\",\"default\":0,\"confluent:tags\":[\"PHONE\"]},"
+                        + "{\"name\":\"segment\""));
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        assertThat(JitmaskCli.run(new java.io.PrintWriter(out), new java.io.PrintWriter(err), "policy", "check",
+                "--policy", "../deploy/policy.yaml", "--schema", evolved.toString(), "--dataset", "customers")).isEqualTo(1);
+        assertThat(out.toString()).isEqualTo("2 problem(s) in policy ../deploy/policy.yaml:\n"
+                + "  - customers: field 'visits': technique 'partial' cannot mask a field of type int\n"
+                + "  - customers: field 'bio': tag BIOMETRIC is not defined in the policy\n");
+        assertThat(err.toString()).isEmpty();
+        out.getBuffer().setLength(0);
+        assertThat(JitmaskCli.run(new java.io.PrintWriter(out), new java.io.PrintWriter(err), "policy", "check",
+                "--policy", "../deploy/policy.yaml", "--schema", "../schemas/patients.avsc")).isZero();
+        assertThat(out.toString()).isEqualTo("policy ../deploy/policy.yaml covers every sensitive field of 1 schema(s)\n");
+        assertThat(JitmaskCli.run(new java.io.PrintWriter(out), new java.io.PrintWriter(err), "policy", "check",
+                "--policy", "../deploy/policy.yaml", "--schema", dir.resolve("missing.avsc").toString())).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("jitmask: cannot read Avro schema " + dir.resolve("missing.avsc") + " (FileNotFoundException)\n");
     }
 }
