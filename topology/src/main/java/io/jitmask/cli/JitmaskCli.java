@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             AuditCommand.class,
             KeysCommand.class,
             PolicyCommand.class,
+            ScanCommand.class,
             io.jitmask.bench.BenchCommand.class,
         })
 public final class JitmaskCli {

@@ -52,6 +52,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("group.initial.rebalance.delay.ms", "0");
         // A copy for a grant whose topic is already gone must fail, not silently recreate the topic.
         props.put("auto.create.topics.enable", "false");
+        // A deleted grant topic's segments are renamed and kept for file.delete.delay.ms (default a minute):
+        // clear values must not outlive their grant on disk that long (topic-level name: file.delete.delay.ms).
+        props.put("log.segment.delete.delay.ms", "1000");
         props.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
         props.put("super.users", "User:ANONYMOUS");
         props.put("allow.everyone.if.no.acl.found", "true");

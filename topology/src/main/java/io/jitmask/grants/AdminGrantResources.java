@@ -46,7 +46,9 @@ public final class AdminGrantResources implements GrantResources {
                 TopicConfig.RETENTION_MS_CONFIG, Long.toString(retentionMs),
                 TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
                 // The broker stamps each copy with the time it was written, so anyone can verify none came after expiry.
-                TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime"));
+                TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime",
+                // Once deleted, the clear copies leave the disk within a second, not the broker's default minute.
+                TopicConfig.FILE_DELETE_DELAY_MS_CONFIG, "1000"));
         try {
             admin.createTopics(List.of(grantTopic)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {

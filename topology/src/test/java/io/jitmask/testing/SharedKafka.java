@@ -37,6 +37,13 @@ public final class SharedKafka {
         return cluster.bootstrapServers();
     }
 
+    /** The broker's log directories, where every topic's segments live on disk. */
+    public static java.util.List<java.nio.file.Path> logDirectories() {
+        bootstrapServers();
+        return cluster.nodes().brokerNodes().values().stream()
+                .flatMap(node -> node.logDataDirectories().stream()).map(java.nio.file.Path::of).toList();
+    }
+
     public static Admin admin() {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
     }
@@ -80,6 +87,7 @@ public final class SharedKafka {
                     .setConfigProp("share.coordinator.state.topic.min.isr", "1")
                     .setConfigProp("group.initial.rebalance.delay.ms", "0")
                     .setConfigProp("auto.create.topics.enable", "false")
+                    .setConfigProp("log.segment.delete.delay.ms", "1000")
                     .setConfigProp("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer")
                     .setConfigProp("allow.everyone.if.no.acl.found", "true")
                     .setConfigProp("super.users", "User:ANONYMOUS")

@@ -1,0 +1,110 @@
+package io.jitmask.scan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jitmask.app.JitmaskApp;
+import io.jitmask.approval.ApprovalEvents;
+import io.jitmask.audit.AuditEvent;
+import io.jitmask.config.JitmaskConfig;
+import io.jitmask.config.Topics;
+import io.jitmask.keys.Keyset;
+import io.jitmask.registry.HttpSchemaRegistryClient;
+import io.jitmask.registry.server.EmbeddedSchemaRegistry;
+import io.jitmask.sample.SampleSchemas;
+import io.jitmask.serde.ConfluentAvroSerializer;
+import io.jitmask.testing.DemoActors;
+import io.jitmask.testing.LogCapture;
+import io.jitmask.testing.SharedKafka;
+import io.jitmask.testing.TestCustomers;
+import io.jitmask.testing.TopicReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole lifecycle with a unique canary in every sensitive field, then a search of every topic (internal ones
+ * included), every key and header, the broker's data directory, the state directory and every log line: the canary
+ * may be only in the raw topic and, while it lived, the grant topic.
+ */
+class CanaryLeakIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void canariesStayInRawAndLiveGrantTopicsOnly() throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 6);
+        String dataset = "leak_" + suffix;
+        String canary = "LEAKCANARY" + suffix;
+        String id = "leak" + suffix;
+        List<String> seenOnGrantTopic = new ArrayList<>();
+        try (LogCapture logs = new LogCapture();
+             EmbeddedSchemaRegistry registryServer = EmbeddedSchemaRegistry.start(SharedKafka.bootstrapServers(), "localhost", 0);
+             HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(registryServer.url())) {
+            registry.register(Topics.raw(dataset) + "-value", SampleSchemas.of("customers"));
+            Keyset.loadOrCreate(dir.resolve("keyset.json"));
+            try (JitmaskApp app = JitmaskApp.start(JitmaskConfig.of(Map.of(
+                    JitmaskConfig.BOOTSTRAP_SERVERS, SharedKafka.bootstrapServers(),
+                    JitmaskConfig.REGISTRY_URL, registryServer.url(),
+                    JitmaskConfig.APPLICATION_ID, "leak-it-" + suffix,
+                    JitmaskConfig.STATE_DIR, dir.resolve("state").toString(),
+                    JitmaskConfig.DATASETS, dataset,
+                    JitmaskConfig.POLICY_FILE, DemoActors.POLICY.toString(),
+                    JitmaskConfig.KEYRING_FILE, DemoActors.KEYRING.toString(),
+                    JitmaskConfig.KEYSET_FILE, dir.resolve("keyset.json").toString())));
+                 KafkaProducer<String, Object> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                         SharedKafka.bootstrapServers()), new StringSerializer(), new ConfluentAvroSerializer(registry, false));
+                 KafkaProducer<String, String> approvals = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                         SharedKafka.bootstrapServers()), new StringSerializer(), new StringSerializer());
+                 KafkaProducer<byte[], byte[]> bytes = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                         SharedKafka.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+                app.awaitRunning(Duration.ofSeconds(60));
+                ObjectNode request = ApprovalEvents.requested(id, "alice", Instant.now(), "User:alice", dataset,
+                        List.of("email", "name"), List.of("L1"), "INC-8 leak check", 8, null, DemoActors.key("alice"));
+                approvals.send(new ProducerRecord<>(Topics.APPROVALS, id, request.toString())).get();
+                approvals.send(new ProducerRecord<>(Topics.APPROVALS, id,
+                        ApprovalEvents.approved(request, "bob", Instant.now(), null, DemoActors.key("bob")).toString())).get();
+                Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> app.grants().contains(Topics.grantKey(dataset, id)));
+
+                producer.send(new ProducerRecord<>(Topics.raw(dataset), "L1", TestCustomers.withSecret("L1", canary))).get();
+                producer.send(new ProducerRecord<>(Topics.raw(dataset), "L2", TestCustomers.withSecret("L2", canary))).get();
+                bytes.send(new ProducerRecord<>(Topics.raw(dataset), ("bad" + canary).getBytes(StandardCharsets.UTF_8),
+                        ("\u0000\u0000\u0000\u0001" + canary).getBytes(StandardCharsets.UTF_8))).get();
+                TopicReader.readAtLeast(Topics.grant(dataset, id), 1, Duration.ofSeconds(30))
+                        .forEach(r -> seenOnGrantTopic.add(new String(r.value(), StandardCharsets.ISO_8859_1)));
+                TopicReader.readAtLeast(Topics.masked(dataset), 2, Duration.ofSeconds(30));
+                Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> TopicReader.readAll(Topics.AUDIT).stream()
+                        .filter(r -> id.equals(new String(r.key(), StandardCharsets.UTF_8)))
+                        .anyMatch(r -> AuditEvent.fromBytes(r.value()).type() == AuditEvent.Type.TOPIC_DELETED));
+            }
+            assertThat(seenOnGrantTopic).as("the grantee did get the clear e-mail").anyMatch(v -> v.contains(canary + "@example.com"));
+
+            LeakScanner scanner = new LeakScanner(List.of(canary), topic -> topic.equals(Topics.raw(dataset)));
+            // A deleted topic's segments are removed from disk file.delete.delay.ms (1 s here) after the deletion.
+            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> scanner.scanFiles(SharedKafka.logDirectories()).isEmpty());
+            List<LeakScanner.Finding> findings = new ArrayList<>(scanner.scanTopics(SharedKafka.bootstrapServers()));
+            findings.addAll(scanner.scanFiles(List.of(dir)));
+            findings.addAll(scanner.scanFiles(SharedKafka.logDirectories()));
+            findings.addAll(scanner.scanLines(logs.lines(), "log output"));
+            assertThat(findings).isEmpty();
+            // The scanner does find the canary where it is: the raw topic, on the wire and on disk.
+            LeakScanner strict = new LeakScanner(List.of(canary), topic -> false);
+            assertThat(strict.scanTopics(SharedKafka.bootstrapServers())).anyMatch(f -> f.where().startsWith(Topics.raw(dataset) + "/"));
+            assertThat(strict.scanFiles(SharedKafka.logDirectories())).isNotEmpty();
+        }
+    }
+}
