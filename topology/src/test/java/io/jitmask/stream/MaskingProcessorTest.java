@@ -317,4 +317,60 @@ class MaskingProcessorTest {
         assertThat(WireFormat.schemaId(value)).isEqualTo(registry.idOf("masked.customers-value", customers));
         assertThat(registry.idOf("masked.customers-value", customers)).isEqualTo(customersId);
     }
+
+    @Test
+    void anUnreachableRegistryIsRetriedNotDeadLettered() {
+        driver.close();
+        io.jitmask.registry.SchemaRegistryClient down = new io.jitmask.registry.SchemaRegistryClient() {
+            @Override
+            public int register(String subject, Schema schema) {
+                throw new io.jitmask.registry.RegistryUnavailableException("registry down", null);
+            }
+
+            @Override
+            public Schema schemaById(int id) {
+                throw new io.jitmask.registry.RegistryUnavailableException("registry down", null);
+            }
+
+            @Override
+            public int idOf(String subject, Schema schema) {
+                throw new io.jitmask.registry.RegistryUnavailableException("registry down", null);
+            }
+
+            @Override
+            public io.jitmask.registry.RegisteredSchema latest(String subject) {
+                throw new io.jitmask.registry.RegistryUnavailableException("registry down", null);
+            }
+
+            @Override
+            public io.jitmask.registry.RegisteredSchema version(String subject, int version) {
+                throw new io.jitmask.registry.RegistryUnavailableException("registry down", null);
+            }
+
+            @Override
+            public List<String> subjects() {
+                return List.of();
+            }
+
+            @Override
+            public List<Integer> versions(String subject) {
+                return List.of();
+            }
+        };
+        Policy policy = PolicyLoader.load(Path.of("../deploy/policy.yaml"));
+        Topology topology = JitmaskTopology.masking(new Topology(), new JitmaskTopology.MaskingDeps(List.of("customers"),
+                new PolicyMaskEngine(policy, Keyset.fromJson(KEYSET)), down, new GrantIndex(), policy.headers().allow(),
+                Duration.ofSeconds(1)));
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "masking-test-down");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        driver = new TopologyTestDriver(topology, props, NOW);
+        TestInputTopic<byte[], byte[]> in = driver.createInputTopic("raw.customers", new ByteArraySerializer(), new ByteArraySerializer());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> in.pipeInput("C1".getBytes(StandardCharsets.UTF_8), encode(customer("C1"))))
+                .as("the stream thread fails (and is replaced, reprocessing from the last commit) instead of dropping the record")
+                .hasRootCauseInstanceOf(io.jitmask.registry.RegistryUnavailableException.class);
+        TestOutputTopic<byte[], byte[]> letters = driver.createOutputTopic(Topics.DLQ, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        assertThat(letters.isEmpty()).isTrue();
+        assertThat(driver.createOutputTopic("masked.customers", new ByteArrayDeserializer(), new ByteArrayDeserializer()).isEmpty()).isTrue();
+    }
 }
