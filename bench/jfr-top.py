@@ -2,15 +2,18 @@
 """Where a Kafka Streams thread spends its time, from a JFR recording.
 
     jfr print --json --stack-depth 300 --events jdk.ExecutionSample rec.jfr > samples.json
-    python3 bench/jfr-top.py samples.json bench-mask-b1      # thread-name substring
+    python3 bench/jfr-top.py samples.json bench-mask-       # thread-name substring
 
 Prints the share of samples per stage of the masking path, the top frames by self time, and jitmask/Avro frames
 by inclusive time. Only StreamThread samples whose name contains the filter are counted (the application id is
-part of the name: bench-mask-* for jitmask, bench-pass-* for the pass-through).
+part of the name: bench-mask-* for jitmask, bench-pt-* for the pass-through).
 """
 import collections
 import json
+import signal
 import sys
+
+signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # quiet when piped into head
 
 STAGES = [  # first match wins, looked up in the whole stack
     ("masking: Avro encode", ["AvroCodec.encode"]),

@@ -149,20 +149,27 @@ public final class BenchHarness implements AutoCloseable {
         return JitmaskConfig.of(values);
     }
 
-    /** Records/s of a byte pass-through Kafka Streams app with the same settings as jitmask. */
-    public double passThrough(String guarantee, int records) throws Exception {
+    /** One timed run: records/s and process CPU per record, both over the 10%-90% window of the output. */
+    public record Measure(double perSecond, double cpuMicrosPerRecord) {
+        static Measure of(List<long[]> progress, long records) {
+            return new Measure(Stats.steadyRate(progress, records), Stats.steadyCpuMicrosPerRecord(progress, records));
+        }
+    }
+
+    /** A byte pass-through Kafka Streams app with the same settings as jitmask. */
+    public Measure passThrough(String guarantee, int records) throws Exception {
         String output = "bench.passthrough." + UUID.randomUUID().toString().substring(0, 6);
         admin.createTopics(List.of(new NewTopic(output, PARTITIONS, (short) 1))).all().get();
         Properties props = config("bench-pt-" + UUID.randomUUID(), guarantee, Map.of()).streamsProperties();
         CommittedProgress out = new CommittedProgress(admin, output, PARTITIONS);
         try (KafkaStreams streams = new KafkaStreams(PassThroughTopology.build(Topics.raw(DATASET), output), props)) {
             streams.start();
-            return Stats.steadyRate(out.await(0, records, 600), records);
+            return Measure.of(out.await(0, records, 600), records);
         }
     }
 
-    /** Records/s of the masking path, with {@code grants} active grants that do not match the records. */
-    public double masking(String guarantee, int records, int grants) throws Exception {
+    /** The masking path, with {@code grants} active grants that do not match the records. */
+    public Measure masking(String guarantee, int records, int grants) throws Exception {
         CommittedProgress out = new CommittedProgress(admin, Topics.masked(DATASET), PARTITIONS);
         long base = admin.listTopics().names().get().contains(Topics.masked(DATASET)) ? out.committed() : 0;
         JitmaskApp app = JitmaskApp.start(config("bench-mask-" + UUID.randomUUID(), guarantee, Map.of()));
@@ -172,7 +179,7 @@ public final class BenchHarness implements AutoCloseable {
             while (app.grants().size() < grants && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(120)) {
                 Thread.sleep(20);
             }
-            return Stats.steadyRate(out.await(base, records, 600), records);
+            return Measure.of(out.await(base, records, 600), records);
         } finally {
             app.close();
         }

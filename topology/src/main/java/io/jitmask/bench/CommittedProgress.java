@@ -34,7 +34,7 @@ final class CommittedProgress {
 
     /**
      * Samples until {@code target} more committed records than at the start are visible, and returns the samples as
-     * (nanoTime, records since start). Control records of transactions count as offsets too, so the target is
+     * (nanoTime, records since start, CPU time of this process). Control records of transactions count as offsets too, so the target is
      * compared against offsets minus one marker per commit at most: callers pass record counts and accept that.
      */
     List<long[]> await(long base, long target, long timeoutSeconds) throws Exception {
@@ -42,7 +42,7 @@ final class CommittedProgress {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         while (System.nanoTime() < deadline) {
             long seen = committed() - base;
-            samples.add(new long[] {System.nanoTime(), seen});
+            samples.add(new long[] {System.nanoTime(), seen, processCpuNanos()});
             if (seen >= target) {
                 return samples;
             }
@@ -50,5 +50,14 @@ final class CommittedProgress {
         }
         throw new IllegalStateException("only " + samples.get(samples.size() - 1)[1] + " of " + target + " records on "
                 + topic + " after " + timeoutSeconds + " s");
+    }
+
+    /**
+     * CPU time of this whole process: broker, registry and application alike. Per record it is a cost that a
+     * neighbour stealing cores changes far less than the wall-clock rate; -1 where the JVM cannot tell.
+     */
+    static long processCpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : -1;
     }
 }

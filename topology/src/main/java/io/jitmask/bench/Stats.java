@@ -29,6 +29,27 @@ public final class Stats {
      * last partial commit do not count: {@code times[i]} is when {@code counts[i]} records were visible.
      */
     public static double steadyRate(List<long[]> progress, long target) {
+        long[][] window = steadyWindow(progress, target);
+        if (window == null || window[1][0] == window[0][0]) {
+            return Double.NaN;
+        }
+        return (window[1][1] - window[0][1]) / ((window[1][0] - window[0][0]) / 1e9);
+    }
+
+    /**
+     * Microseconds of process CPU per record over the same 10%-90% window as {@link #steadyRate}; each progress
+     * point carries the process CPU time (ns) as its third value.
+     */
+    public static double steadyCpuMicrosPerRecord(List<long[]> progress, long target) {
+        long[][] window = steadyWindow(progress, target);
+        if (window == null || window[1][1] == window[0][1] || window[0].length < 3 || window[0][2] < 0) {
+            return Double.NaN;
+        }
+        return (window[1][2] - window[0][2]) / 1e3 / (window[1][1] - window[0][1]);
+    }
+
+    /** The first points at or past 10% and 90% of {@code target}, or null when the progress never got there. */
+    private static long[][] steadyWindow(List<long[]> progress, long target) {
         long lowCount = target / 10;
         long highCount = target * 9 / 10;
         long[] low = null;
@@ -41,9 +62,15 @@ public final class Stats {
                 high = point;
             }
         }
-        if (low == null || high == null || high[0] == low[0]) {
-            return Double.NaN;
+        return low == null || high == null ? null : new long[][] {low, high};
+    }
+
+    /** Median of the ratios of paired runs (same repetition): drifts of a shared machine cancel within a pair. */
+    public static double pairedRatio(List<Double> measured, List<Double> baseline) {
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < Math.min(measured.size(), baseline.size()); i++) {
+            ratios.add(ratio(measured.get(i), baseline.get(i)));
         }
-        return (high[1] - low[1]) / ((high[0] - low[0]) / 1e9);
+        return percentile(ratios, 50);
     }
 }
