@@ -263,7 +263,8 @@ public final class BenchHarness implements AutoCloseable {
                 }
             }
             results.put("approvalLatencyMs", Map.of("p50", Stats.percentile(latencies, 50), "p99", Stats.percentile(latencies, 99),
-                    "samples", latencies.size(), "commitIntervalMs", COMMIT_INTERVAL_MS));
+                    "samples", latencies.size(), "commitIntervalMs", COMMIT_INTERVAL_MS,
+                    "inOrderMs", latencies.stream().map(v -> Math.round(v)).toList()));
 
             step("expiring " + expiring + " grants of 5 s under load");
             for (int i = 0; i < expiring; i++) {
