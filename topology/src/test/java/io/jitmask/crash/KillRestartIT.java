@@ -55,6 +55,7 @@ class KillRestartIT {
         try (EmbeddedSchemaRegistry registryServer = EmbeddedSchemaRegistry.start(SharedKafka.bootstrapServers(), "localhost", 0);
              HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(registryServer.url())) {
             registry.register(Topics.raw(dataset) + "-value", SampleSchemas.of("customers"));
+            SharedKafka.createTopics(3, Topics.raw(dataset), Topics.masked(dataset));
             Keyset.loadOrCreate(dir.resolve("keyset.json"));
             Path config = dir.resolve("app.properties");
             Files.writeString(config, String.join("\n",
@@ -66,7 +67,11 @@ class KillRestartIT {
                     "jitmask.policy.file=" + DemoActors.POLICY,
                     "jitmask.keyring.file=" + DemoActors.KEYRING,
                     "jitmask.keyset.file=" + dir.resolve("keyset.json"),
-                    "consumer.auto.offset.reset=earliest", ""));
+                    "consumer.auto.offset.reset=earliest",
+                    // A killed member leaves the group after its session times out; keep that short so each
+                    // restart rebalances in seconds (the broker's minimum is 6 s).
+                    "consumer.session.timeout.ms=6000",
+                    "consumer.heartbeat.interval.ms=1500", ""));
             Path log = dir.resolve("jitmask.log");
             AtomicBoolean producing = new AtomicBoolean(true);
             AtomicInteger produced = new AtomicInteger();
