@@ -48,6 +48,8 @@ public final class BenchCommand implements Callable<Integer> {
         report.put("at", Instant.now().toString());
         report.put("machine", BenchHarness.machine());
         try (BenchHarness bench = new BenchHarness(dir, System.err)) {
+            // preload, warm-up, throughput runs, scaling runs, two heap runs, latency, expiry, done
+            bench.expectSteps(1 + 1 + 4 * repetitions + 3 * repetitions + 2 + 1 + 1);
             bench.preload(records);
             bench.step("warm-up (not measured)");
             bench.passThrough("exactly_once_v2", records);
@@ -117,6 +119,7 @@ public final class BenchCommand implements Callable<Integer> {
             bench.step("approval latency over " + latencySamples + " grants");
             bench.grantLatencies(latencySamples, expiring);
             report.putAll(bench.results());
+            bench.step("done");
         }
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));

@@ -96,8 +96,27 @@ public final class BenchHarness implements AutoCloseable {
         return results;
     }
 
+    private int totalSteps = 1;
+    private int doneSteps;
+
+    /** How many {@link #step} calls the run will make, for the progress bar. */
+    public void expectSteps(int total) {
+        totalSteps = Math.max(1, total);
+    }
+
+    /** A progress line with a bar: {@code [#######.............]  35% 00:20:13 masking, ...}. */
     void step(String what) {
-        progress.printf("[%s] %s%n", Instant.now().toString().substring(11, 19), what);
+        int done = Math.min(doneSteps++, totalSteps);
+        int width = 20;
+        int filled = done * width / totalSteps;
+        progress.printf("[%s%s] %3d%% %s %s%n", "#".repeat(filled), ".".repeat(width - filled), done * 100 / totalSteps,
+                Instant.now().toString().substring(11, 19), what);
+        progress.flush();
+    }
+
+    /** A sub-step: printed without advancing the bar. */
+    void note(String what) {
+        progress.printf("%27s %s%n", "", what);
         progress.flush();
     }
 
@@ -122,7 +141,7 @@ public final class BenchHarness implements AutoCloseable {
                     bytes = new ConfluentAvroSerializer(registry, false).serialize(Topics.raw(DATASET), customer).length;
                 }
                 if (i % 10_000 == 0 && i > 0) {
-                    step("  " + i + " records");
+                    note(i + " records");
                 }
             }
             producer.flush();
@@ -259,7 +278,7 @@ public final class BenchHarness implements AutoCloseable {
                 latencies.add(ms);
                 liveKeys.remove(id);
                 if (i % 10 == 9) {
-                    step("  approval latency: " + (i + 1) + " of " + grants + " grants");
+                    note("approval latency: " + (i + 1) + " of " + grants + " grants");
                 }
             }
             results.put("approvalLatencyMs", Map.of("p50", Stats.percentile(latencies, 50), "p99", Stats.percentile(latencies, 99),

@@ -70,7 +70,7 @@ public final class AvroCodec {
         GenericDatumWriter<Object> writer = writers.computeIfAbsent(schema, s -> new GenericDatumWriter<>(s, GenericData.get()));
         buffer.reset();
         buffer.writeBytes(WireFormat.header(schemaId));
-        encoder = EncoderFactory.get().directBinaryEncoder(buffer, encoder);
+        encoder = EncoderFactory.get().binaryEncoder(buffer, encoder);
         try {
             writer.write(datum, encoder);
             encoder.flush();
