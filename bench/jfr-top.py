@@ -43,7 +43,7 @@ def main(path, thread_filter):
     n = 0
     for e in events:
         name = (e["values"].get("sampledThread") or {}).get("javaName") or ""
-        if thread_filter not in name or "StreamThread" not in name or "producer" in name:
+        if thread_filter not in name or "-StreamThread-" not in name or "producer" in name:
             continue
         frames = [frame(f) for f in e["values"]["stackTrace"]["frames"]]
         if not frames:
