@@ -21,14 +21,15 @@ final class PartialTechnique implements Technique {
     }
 
     static String mask(String value, int keepFirst, int keepLast, char maskChar) {
-        int[] codePoints = value.codePoints().toArray();
-        int n = codePoints.length;
+        int n = value.codePointCount(0, value.length());
         boolean revealsAll = keepFirst + keepLast >= n;
         StringBuilder out = new StringBuilder(value.length());
+        int index = 0;
         for (int i = 0; i < n; i++) {
-            boolean keep = !revealsAll && (i < keepFirst || i >= n - keepLast);
-            if (keep) {
-                out.appendCodePoint(codePoints[i]);
+            int codePoint = value.codePointAt(index);
+            index += Character.charCount(codePoint);
+            if (!revealsAll && (i < keepFirst || i >= n - keepLast)) {
+                out.appendCodePoint(codePoint);
             } else {
                 out.append(maskChar);
             }

@@ -14,19 +14,22 @@ import org.apache.avro.Schema;
  */
 public final class MaskedSchemaIds {
     private final SchemaRegistryClient registry;
-    private final Map<String, Integer> ids = new ConcurrentHashMap<>();
+    private record Key(String dataset, int rawId, boolean isKey) {
+    }
+
+    private final Map<Key, Integer> ids = new ConcurrentHashMap<>();
 
     public MaskedSchemaIds(SchemaRegistryClient registry) {
         this.registry = registry;
     }
 
     public int valueId(String dataset, int rawId, Schema schema) {
-        return ids.computeIfAbsent(Topics.masked(dataset) + "-value#" + rawId,
+        return ids.computeIfAbsent(new Key(dataset, rawId, false),
                 k -> registry.register(Topics.masked(dataset) + "-value", schema));
     }
 
     public int keyId(String dataset, int rawId, Schema schema) {
-        return ids.computeIfAbsent(Topics.masked(dataset) + "-key#" + rawId,
+        return ids.computeIfAbsent(new Key(dataset, rawId, true),
                 k -> registry.register(Topics.masked(dataset) + "-key", schema));
     }
 }
