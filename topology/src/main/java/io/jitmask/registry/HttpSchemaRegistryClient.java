@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,6 +30,10 @@ import org.apache.avro.Schema;
  */
 public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+    static final int DEFAULT_ATTEMPTS = 3;
+    static final Duration DEFAULT_FIRST_BACKOFF = Duration.ofMillis(100);
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
+    private static final int MAX_MESSAGE_CHARS = 200;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI base;
@@ -41,27 +46,60 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     private final Map<String, Integer> idsBySubjectSchema = new ConcurrentHashMap<>();
 
     public HttpSchemaRegistryClient(String baseUrl) {
-        this(baseUrl, 4, Duration.ofMillis(100));
+        this(baseUrl, null, DEFAULT_ATTEMPTS, DEFAULT_FIRST_BACKOFF);
+    }
+
+    /**
+     * @param basicAuthUserInfo {@code user:password} for HTTP basic auth, as Confluent's {@code basic.auth.user.info};
+     *     null to use the URL's user info, if any
+     */
+    public HttpSchemaRegistryClient(String baseUrl, String basicAuthUserInfo) {
+        this(baseUrl, basicAuthUserInfo, DEFAULT_ATTEMPTS, DEFAULT_FIRST_BACKOFF);
     }
 
     public HttpSchemaRegistryClient(String baseUrl, int attempts, Duration firstBackoff) {
-        URI uri = URI.create(baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl);
+        this(baseUrl, null, attempts, firstBackoff);
+    }
+
+    /**
+     * @param attempts calls per request before a connection failure or 5xx becomes {@link RegistryUnavailableException}
+     * @param firstBackoff pause after the first failure; doubled after each further one, up to {@link #MAX_BACKOFF}
+     */
+    public HttpSchemaRegistryClient(String baseUrl, String basicAuthUserInfo, int attempts, Duration firstBackoff) {
+        if (attempts < 1) {
+            throw new IllegalArgumentException("attempts must be at least 1");
+        }
+        URI uri;
+        try {
+            uri = URI.create(baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl);
+        } catch (IllegalArgumentException e) {
+            // The URL may hold a password: do not echo it.
+            throw new IllegalArgumentException("schema registry URL is not a valid URL");
+        }
         if (uri.getScheme() == null || uri.getHost() == null) {
             throw new IllegalArgumentException("schema registry URL must look like http://host:port");
         }
-        String userInfo = uri.getRawUserInfo();
-        this.authorization = userInfo == null ? null
-                : "Basic " + Base64.getEncoder().encodeToString(
-                        java.net.URLDecoder.decode(userInfo, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8));
+        String userInfo = basicAuthUserInfo != null ? basicAuthUserInfo
+                : uri.getRawUserInfo() == null ? null : URLDecoder.decode(uri.getRawUserInfo(), StandardCharsets.UTF_8);
+        this.authorization = userInfo == null || userInfo.isEmpty() ? null
+                : "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
         try {
             this.base = new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), null, null);
         } catch (java.net.URISyntaxException e) {
-            throw new IllegalArgumentException("bad schema registry URL", e);
+            throw new IllegalArgumentException("schema registry URL must look like http://host:port");
         }
         this.printableBase = base.toString();
         this.attempts = attempts;
         this.firstBackoff = firstBackoff;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+    }
+
+    /** The registry's URL without credentials, as it appears in error messages. */
+    public String url() {
+        return printableBase;
     }
 
     @Override
@@ -181,7 +219,8 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             request.header("Authorization", authorization);
         }
         Duration backoff = firstBackoff;
-        RuntimeException last = null;
+        String failure = null;
+        IOException cause = null;
         for (int attempt = 1; attempt <= attempts; attempt++) {
             try {
                 HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -191,42 +230,66 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                 if (response.statusCode() < 500) {
                     throw refusal(method, path, response);
                 }
-                last = new RegistryUnavailableException("schema registry " + printableBase + " answered "
-                        + response.statusCode() + " to " + method + " " + path, null);
+                failure = "answered HTTP " + response.statusCode();
+                cause = null;
             } catch (IOException e) {
-                last = new RegistryUnavailableException("schema registry " + printableBase + " unreachable for "
-                        + method + " " + path + " (" + e.getClass().getSimpleName() + ")", e);
+                failure = "unreachable (" + e.getClass().getSimpleName() + ")";
+                cause = e;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new RegistryUnavailableException("interrupted calling the schema registry", e);
+                throw new RegistryUnavailableException("interrupted calling schema registry " + printableBase, e);
             }
             if (attempt < attempts) {
                 try {
                     Thread.sleep(backoff.toMillis());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new RegistryUnavailableException("interrupted calling the schema registry", e);
+                    throw new RegistryUnavailableException("interrupted calling schema registry " + printableBase, e);
                 }
-                backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(2)) > 0 ? Duration.ofSeconds(2) : backoff.multipliedBy(2);
+                Duration doubled = backoff.multipliedBy(2);
+                backoff = doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
             }
         }
-        throw last;
+        throw new RegistryUnavailableException("schema registry " + printableBase + " " + failure + " to " + method + " "
+                + path + " (" + attempts + (attempts == 1 ? " attempt)" : " attempts)"), cause);
     }
 
     private RegistryException refusal(String method, String path, HttpResponse<String> response) {
-        int code = response.statusCode();
+        int status = response.statusCode();
+        int code = status;
         String message = "";
         try {
             JsonNode error = JSON.readTree(response.body());
-            code = error.path("error_code").asInt(code);
-            message = error.path("message").asText("");
+            code = error.path("error_code").asInt(status);
+            message = sanitize(error.path("message").asText(""));
         } catch (IOException | RuntimeException e) {
             // not JSON: keep the HTTP status
         }
-        String text = "schema registry refused " + method + " " + path + ": " + code + (message.isEmpty() ? "" : " " + message);
-        if (response.statusCode() == 404) {
+        String text = "schema registry " + printableBase + " refused " + method + " " + path + ": error " + code
+                + (message.isEmpty() ? "" : " (" + message + ")");
+        if (status == 404 && code >= 40400 && code <= 40499) {
             return new SchemaNotFoundException(code, text);
         }
         return new RegistryException(code, text);
+    }
+
+    /**
+     * Keeps the registry's own words but not schema text: Confluent quotes the whole schema in 42201 and 409 messages
+     * ({@code Invalid schema {... schema={...}}}, {@code details: [{oldSchema: '...'}]}); everything from the first
+     * brace or bracket on is dropped.
+     */
+    static String sanitize(String message) {
+        int cut = message.length();
+        for (char c : new char[] {'{', '['}) {
+            int at = message.indexOf(c);
+            if (at >= 0 && at < cut) {
+                cut = at;
+            }
+        }
+        String kept = message.substring(0, cut).strip();
+        if (kept.length() > MAX_MESSAGE_CHARS) {
+            kept = kept.substring(0, MAX_MESSAGE_CHARS) + "...";
+        }
+        return kept;
     }
 }

@@ -178,6 +178,9 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
                 if (path.equals("/schemas/types")) {
                     return List.of("AVRO");
                 }
+                if (path.equals("/mode")) {
+                    return SchemaStore.JSON.createObjectNode().put("mode", "READWRITE");
+                }
                 if (parts.length == 4 && path.startsWith("/schemas/ids/")) {
                     return SchemaStore.JSON.createObjectNode().put("schema", store.schemaById(id(parts[3])));
                 }
@@ -195,7 +198,8 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
                             .map(SchemaStore.Version::version).toList();
                 }
                 if (subjectVersion.matches()) {
-                    SchemaStore.Version v = store.version(decode(subjectVersion.group(1)), decode(subjectVersion.group(2)));
+                    SchemaStore.Version v = store.version(decode(subjectVersion.group(1)), decode(subjectVersion.group(2)),
+                            "true".equals(query.get("deleted")));
                     return subjectVersion.group(3) != null ? v.schema() : versionJson(v);
                 }
                 if (path.equals("/config")) {
@@ -230,16 +234,21 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
                 if (parts.length == 3 && parts[1].equals("subjects")) {
                     String subject = decode(parts[2]);
                     Schema schema = schemaOf(body);
-                    return versionJson(store.lookup(subject, schema));
+                    return versionJson(store.lookup(subject, schema, "true".equals(query.get("deleted"))));
                 }
                 if (parts.length == 6 && parts[1].equals("compatibility") && parts[2].equals("subjects") && parts[4].equals("versions")) {
                     String subject = decode(parts[3]);
                     Schema schema = schemaOf(body);
-                    List<SchemaStore.Version> live = store.live(subject);
                     String version = decode(parts[5]);
-                    List<SchemaStore.Version> against = "latest".equals(version) || "-1".equals(version) ? live
-                            : List.of(store.version(subject, version));
-                    return SchemaStore.JSON.createObjectNode().put("is_compatible", store.compatible(subject, schema, against));
+                    // As Confluent: "latest" of a subject with no live version is compatible with anything.
+                    List<SchemaStore.Version> against = "latest".equals(version) || "-1".equals(version)
+                            ? store.liveOrEmpty(subject) : List.of(store.version(subject, version));
+                    List<String> problems = store.incompatibilities(subject, schema, against);
+                    ObjectNode answer = SchemaStore.JSON.createObjectNode().put("is_compatible", problems.isEmpty());
+                    if ("true".equals(query.get("verbose"))) {
+                        problems.forEach(answer.putArray("messages")::add);
+                    }
+                    return answer;
                 }
                 break;
             case "PUT":
@@ -286,7 +295,11 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             all.forEach(v -> write(SchemaStore.schemaTombstone(subject, v.version())));
             return all.stream().map(SchemaStore.Version::version).toList();
         }
-        List<SchemaStore.Version> live = store.live(subject);
+        List<SchemaStore.Version> live = store.liveOrEmpty(subject);
+        if (live.isEmpty()) {
+            store.all(subject);
+            throw new RegistryError(404, 40404, "Subject '" + subject + "' was soft deleted. Set permanent=true to delete permanently");
+        }
         live.forEach(v -> write(SchemaStore.schemaRecord(subject, v.version(), v.id(), v.schema(), true)));
         return live.stream().map(SchemaStore.Version::version).toList();
     }
@@ -303,6 +316,14 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             }
             write(SchemaStore.schemaTombstone(subject, number));
             return number;
+        }
+        if (!"latest".equals(version) && !"-1".equals(version)) {
+            int number = SchemaStore.parseVersion(version);
+            boolean softDeleted = store.all(subject).stream().anyMatch(x -> x.version() == number && x.deleted());
+            if (softDeleted) {
+                throw new RegistryError(404, 40406, "Subject '" + subject + "' Version " + number
+                        + " was soft deleted. Set permanent=true to delete permanently");
+            }
         }
         SchemaStore.Version v = store.version(subject, version);
         write(SchemaStore.schemaRecord(subject, v.version(), v.id(), v.schema(), true));

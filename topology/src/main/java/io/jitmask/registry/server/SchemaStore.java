@@ -120,12 +120,17 @@ final class SchemaStore {
     }
 
     Version version(String subject, String version) {
-        List<Version> live = live(subject);
+        return version(subject, version, false);
+    }
+
+    /** A version by number or "latest"; soft-deleted ones only when {@code includeDeleted} (Confluent's ?deleted=true). */
+    Version version(String subject, String version, boolean includeDeleted) {
+        List<Version> candidates = includeDeleted ? all(subject) : live(subject);
         if ("latest".equals(version) || "-1".equals(version)) {
-            return live.get(live.size() - 1);
+            return candidates.get(candidates.size() - 1);
         }
         int number = parseVersion(version);
-        return live.stream().filter(v -> v.version() == number).findFirst()
+        return candidates.stream().filter(v -> v.version() == number).findFirst()
                 .orElseThrow(() -> RegistryError.versionNotFound(number));
     }
 
@@ -158,9 +163,23 @@ final class SchemaStore {
 
     /** The live version of the subject holding this exact schema, if any. */
     Version lookup(String subject, Schema schema) {
+        return lookup(subject, schema, false);
+    }
+
+    /** The newest version of the subject holding this exact schema; soft-deleted ones only when asked. */
+    Version lookup(String subject, Schema schema, boolean includeDeleted) {
         String text = schema.toString();
-        return live(subject).stream().filter(v -> v.schema().equals(text)).findFirst()
-                .orElseThrow(RegistryError::schemaNotFound);
+        List<Version> candidates = includeDeleted ? all(subject) : live(subject);
+        Version found = null;
+        for (Version v : candidates) {
+            if (v.schema().equals(text)) {
+                found = v;
+            }
+        }
+        if (found == null) {
+            throw RegistryError.schemaNotFound();
+        }
+        return found;
     }
 
     String level(String subject) {
@@ -175,29 +194,52 @@ final class SchemaStore {
         return globalLevel;
     }
 
+    /** The subject's live versions, none when it does not exist or is soft-deleted. */
+    List<Version> liveOrEmpty(String subject) {
+        NavigableMap<Integer, Version> versions = subjects.get(subject);
+        return versions == null ? List.of() : versions.values().stream().filter(v -> !v.deleted()).toList();
+    }
+
     /** Whether {@code schema} may follow the subject's live versions under its compatibility level. */
     boolean compatible(String subject, Schema schema, List<Version> against) {
+        return incompatibilities(subject, schema, against).isEmpty();
+    }
+
+    /**
+     * Why {@code schema} may not follow {@code against} (oldest first) under the subject's level; empty when it may.
+     * Non-transitive levels check the newest only. Messages name versions, paths and Avro's reasons, never schema text.
+     */
+    List<String> incompatibilities(String subject, Schema schema, List<Version> against) {
         String level = level(subject);
         if ("NONE".equals(level) || against.isEmpty()) {
-            return true;
+            return List.of();
         }
         List<Version> checked = level.endsWith("_TRANSITIVE") ? against : List.of(against.get(against.size() - 1));
+        String direction = level.replace("_TRANSITIVE", "");
+        List<String> problems = new ArrayList<>();
         for (Version existing : checked) {
-            Schema old = new Schema.Parser().parse(existing.schema());
-            boolean backward = SchemaCompatibility.checkReaderWriterCompatibility(schema, old).getType()
-                    == SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE;
-            boolean forward = SchemaCompatibility.checkReaderWriterCompatibility(old, schema).getType()
-                    == SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE;
-            boolean ok = switch (level.replace("_TRANSITIVE", "")) {
-                case "BACKWARD" -> backward;
-                case "FORWARD" -> forward;
-                default -> backward && forward;
-            };
-            if (!ok) {
-                return false;
+            Schema old = new Schema.Parser().setValidateDefaults(false).parse(existing.schema());
+            if (!"FORWARD".equals(direction)) {
+                // BACKWARD: consumers on the new schema read data written with the old one.
+                describe(SchemaCompatibility.checkReaderWriterCompatibility(schema, old), existing, level, problems);
+            }
+            if (!"BACKWARD".equals(direction)) {
+                // FORWARD: consumers on the old schema read data written with the new one.
+                describe(SchemaCompatibility.checkReaderWriterCompatibility(old, schema), existing, level, problems);
             }
         }
-        return true;
+        return problems;
+    }
+
+    private static void describe(SchemaCompatibility.SchemaPairCompatibility result, Version existing, String level,
+                                 List<String> problems) {
+        if (result.getType() == SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
+            return;
+        }
+        for (SchemaCompatibility.Incompatibility i : result.getResult().getIncompatibilities()) {
+            problems.add(i.getType() + " at " + i.getLocation() + " (" + i.getMessage() + ") against version "
+                    + existing.version() + " under " + level);
+        }
     }
 
     /** The record that registers {@code schema} under the subject, or null when it is already there. */
@@ -211,9 +253,10 @@ final class SchemaStore {
                 return null;
             }
         }
-        if (!compatible(subject, schema, live)) {
+        List<String> problems = incompatibilities(subject, schema, live);
+        if (!problems.isEmpty()) {
             throw new RegistryError(409, 409, "Schema being registered is incompatible with an earlier schema for subject \""
-                    + subject + "\" (compatibility " + level(subject) + ")");
+                    + subject + "\", details: " + String.join("; ", problems));
         }
         Integer id = idsBySchema.get(text);
         int newId = id == null ? maxId + 1 : id;
