@@ -9,6 +9,11 @@ import io.jitmask.registry.server.EmbeddedSchemaRegistry;
 import io.jitmask.sample.SampleSchemas;
 import io.jitmask.serde.ConfluentAvroSerde;
 import io.jitmask.testing.SharedKafka;
+import io.jitmask.testing.TopicReader;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,8 +55,12 @@ class EmbeddedSchemaRegistryIT {
     }
 
     static Answer call(String method, String path, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(registry.url() + path))
-                .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+        return call(registry, "application/vnd.schemaregistry.v1+json", method, path, body);
+    }
+
+    static Answer call(EmbeddedSchemaRegistry target, String contentType, String method, String path, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target.url() + path))
+                .header("Content-Type", contentType)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         JsonNode json;
@@ -197,6 +206,148 @@ class EmbeddedSchemaRegistryIT {
                     .extracting(e -> ((RegistryException) e).errorCode()).isEqualTo(40403);
             assertThatThrownBy(() -> client.latest("no-such-subject")).isInstanceOf(SchemaNotFoundException.class)
                     .extracting(e -> ((RegistryException) e).errorCode()).isEqualTo(40401);
+        }
+    }
+
+    @Test
+    void servesRootTypesAndModeAndAcceptsPlainJson() throws Exception {
+        Answer root = call("GET", "/", null);
+        assertThat(root.status()).isEqualTo(200);
+        assertThat(root.body().toString()).isEqualTo("{}");
+        assertThat(call("GET", "/mode", null).body().toString()).isEqualTo("{\"mode\":\"READWRITE\"}");
+        String subject = subject();
+        Answer plain = call(registry, "application/json", "POST", "/subjects/" + subject + "/versions", schemaBody(V1));
+        assertThat(plain.status()).isEqualTo(200);
+        Answer typed = call(registry, "application/vnd.schemaregistry+json", "POST", "/subjects/" + subject + "/versions",
+                "{\"schemaType\":\"AVRO\",\"references\":[],\"schema\":" + JSON.getNodeFactory().textNode(V1) + "}");
+        assertThat(typed.body().toString()).isEqualTo("{\"id\":" + plain.body().path("id").asInt() + "}");
+        assertError(call("GET", "/no/such/path", null), 404, 404);
+        assertError(call("POST", "/subjects/" + subject + "/versions", "not json"), 400, 400);
+        assertError(call("POST", "/subjects/" + subject + "/versions", "{\"schemaType\":\"AVRO\"}"), 422, 42201);
+    }
+
+    @Test
+    void lookupAndCompatibilityEdgeCases() throws Exception {
+        String subject = subject();
+        assertError(call("POST", "/subjects/" + subject, schemaBody(V1)), 404, 40401);
+        assertThat(call("POST", "/compatibility/subjects/" + subject + "/versions/latest", schemaBody(V1)).body().toString())
+                .as("nothing to be incompatible with").isEqualTo("{\"is_compatible\":true}");
+        assertError(call("POST", "/compatibility/subjects/" + subject + "/versions/1", schemaBody(V1)), 404, 40401);
+        call("POST", "/subjects/" + subject + "/versions", schemaBody(V1));
+        assertError(call("POST", "/compatibility/subjects/" + subject + "/versions/5", schemaBody(V1)), 404, 40402);
+        assertThat(call("POST", "/compatibility/subjects/" + subject + "/versions/1?verbose=true", schemaBody(V2_INCOMPATIBLE))
+                .body().toString()).isEqualTo("{\"is_compatible\":false,\"messages\":[\"READER_FIELD_MISSING_DEFAULT_VALUE"
+                        + " at /fields/1 (c) against version 1 under BACKWARD\"]}");
+        Answer refused = call("POST", "/subjects/" + subject + "/versions", schemaBody(V2_INCOMPATIBLE));
+        assertError(refused, 409, 409);
+        assertThat(refused.body().path("message").asText()).isEqualTo("Schema being registered is incompatible with an"
+                + " earlier schema for subject \"" + subject + "\", details: READER_FIELD_MISSING_DEFAULT_VALUE at /fields/1 (c)"
+                + " against version 1 under BACKWARD");
+        assertThat(call("GET", "/config/" + subject + "?defaultToGlobal=true", null).body().toString())
+                .isEqualTo("{\"compatibilityLevel\":\"BACKWARD\"}");
+        assertThat(call("PUT", "/config/" + subject, "{\"compatibility\":\"forward\"}").body().toString())
+                .isEqualTo("{\"compatibility\":\"FORWARD\"}");
+        assertThat(call("POST", "/subjects/" + subject + "/versions", schemaBody(V2_INCOMPATIBLE)).status())
+                .as("a new field without default is forward compatible").isEqualTo(200);
+        assertThat(call("DELETE", "/config/" + subject, null).body().toString()).isEqualTo("{\"compatibilityLevel\":\"FORWARD\"}");
+        assertError(call("GET", "/config/" + subject, null), 404, 40408);
+    }
+
+    @Test
+    void deletedSubjectsAndVersionsAnswerAsConfluentDoes() throws Exception {
+        String subject = subject();
+        int id = call("POST", "/subjects/" + subject + "/versions", schemaBody(V1)).body().path("id").asInt();
+        call("POST", "/subjects/" + subject + "/versions", schemaBody(V2_COMPATIBLE));
+        assertThat(call("DELETE", "/subjects/" + subject + "/versions/1", null).body().toString()).isEqualTo("1");
+        assertError(call("DELETE", "/subjects/" + subject + "/versions/1", null), 404, 40406);
+        assertError(call("GET", "/subjects/" + subject + "/versions/1", null), 404, 40402);
+        Answer deleted = call("GET", "/subjects/" + subject + "/versions/1?deleted=true", null);
+        assertThat(deleted.body().path("id").asInt()).isEqualTo(id);
+        assertThat(call("GET", "/subjects/" + subject + "/versions?deleted=true", null).body().toString()).isEqualTo("[1,2]");
+        assertThat(call("GET", "/schemas/ids/" + id, null).status()).as("ids outlive soft deletes").isEqualTo(200);
+        assertThat(call("DELETE", "/subjects/" + subject, null).body().toString()).isEqualTo("[2]");
+        assertError(call("DELETE", "/subjects/" + subject, null), 404, 40404);
+        assertError(call("DELETE", "/subjects/" + subject() + "", null), 404, 40401);
+        assertThat(call("POST", "/subjects/" + subject + "/versions", schemaBody(V1)).body().path("id").asInt())
+                .as("registering again after a soft delete keeps the id").isEqualTo(id);
+        assertThat(call("GET", "/subjects/" + subject + "/versions", null).body().toString()).isEqualTo("[3]");
+    }
+
+    @Test
+    void storesConfluentRecordsInACompactedTopic() throws Exception {
+        try (var admin = SharedKafka.admin()) {
+            TopicDescription description = admin.describeTopics(List.of(TOPIC)).allTopicNames().get().get(TOPIC);
+            assertThat(description.partitions()).hasSize(1);
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, TOPIC);
+            ConfigEntry policy = admin.describeConfigs(List.of(resource)).all().get().get(resource).get("cleanup.policy");
+            assertThat(policy.value()).isEqualTo("compact");
+        }
+        String subject = subject();
+        int id = call("POST", "/subjects/" + subject + "/versions", schemaBody(V1)).body().path("id").asInt();
+        call("PUT", "/config/" + subject, "{\"compatibility\":\"FULL\"}");
+        List<String> mine = TopicReader.readAll(TOPIC).stream()
+                .map(r -> new String(r.key(), StandardCharsets.UTF_8) + " => "
+                        + (r.value() == null ? "null" : new String(r.value(), StandardCharsets.UTF_8)))
+                .filter(line -> line.contains("\"subject\":\"" + subject + "\""))
+                .toList();
+        assertThat(mine).containsExactly(
+                "{\"keytype\":\"SCHEMA\",\"subject\":\"" + subject + "\",\"version\":1,\"magic\":1} => {\"subject\":\""
+                        + subject + "\",\"version\":1,\"id\":" + id + ",\"schema\":" + JSON.getNodeFactory().textNode(V1)
+                        + ",\"deleted\":false}",
+                "{\"keytype\":\"CONFIG\",\"subject\":\"" + subject + "\",\"magic\":0} => {\"compatibilityLevel\":\"FULL\"}");
+    }
+
+    @Test
+    void globalCompatibilityIsStoredAndSurvivesARestart() throws Exception {
+        String topic = "_schemas_global_" + UUID.randomUUID().toString().substring(0, 8);
+        String subject = subject();
+        EmbeddedSchemaRegistry own = EmbeddedSchemaRegistry.start(SharedKafka.bootstrapServers(), topic, "127.0.0.1", 0);
+        try {
+            String json = "application/json";
+            assertThat(call(own, json, "GET", "/config", null).body().toString()).isEqualTo("{\"compatibilityLevel\":\"BACKWARD\"}");
+            assertThat(call(own, json, "PUT", "/config", "{\"compatibility\":\"NONE\"}").body().toString())
+                    .isEqualTo("{\"compatibility\":\"NONE\"}");
+            call(own, json, "POST", "/subjects/" + subject + "/versions", schemaBody(V1));
+            assertThat(call(own, json, "POST", "/subjects/" + subject + "/versions", schemaBody(V2_INCOMPATIBLE)).status()).isEqualTo(200);
+            assertThat(call(own, json, "GET", "/config/" + subject + "?defaultToGlobal=true", null).body().toString())
+                    .isEqualTo("{\"compatibilityLevel\":\"NONE\"}");
+            own.close();
+            own = EmbeddedSchemaRegistry.start(SharedKafka.bootstrapServers(), topic, "127.0.0.1", 0);
+            assertThat(call(own, json, "GET", "/config", null).body().toString()).isEqualTo("{\"compatibilityLevel\":\"NONE\"}");
+            assertThat(call(own, json, "GET", "/subjects", null).body().toString()).isEqualTo("[\"" + subject + "\"]");
+            assertThat(call(own, json, "GET", "/schemas/ids/1", null).body().path("schema").asText()).isEqualTo(V1);
+        } finally {
+            own.close();
+        }
+    }
+
+    @Test
+    void httpClientManagesSubjects() {
+        String subject = subject();
+        Schema v1 = new Schema.Parser().parse(V1);
+        Schema compatible = new Schema.Parser().parse(V2_COMPATIBLE);
+        Schema incompatible = new Schema.Parser().parse(V2_INCOMPATIBLE);
+        try (HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(registry.url())) {
+            int id = client.register(subject, v1);
+            assertThat(client.idOf(subject, v1)).isEqualTo(id);
+            assertThat(client.isCompatible(subject, compatible)).isTrue();
+            assertThat(client.isCompatible(subject, incompatible)).isFalse();
+            assertThatThrownBy(() -> client.register(subject, incompatible)).isExactlyInstanceOf(RegistryException.class)
+                    .hasMessageStartingWith("schema registry " + registry.url() + " refused POST /subjects/" + subject
+                            + "/versions: error 409 (Schema being registered is incompatible")
+                    .extracting(e -> ((RegistryException) e).errorCode()).isEqualTo(409);
+            assertThatThrownBy(() -> client.idOf(subject, compatible)).isExactlyInstanceOf(SchemaNotFoundException.class)
+                    .extracting(e -> ((RegistryException) e).errorCode()).isEqualTo(40403);
+            int second = client.register(subject, compatible);
+            assertThat(client.versions(subject)).containsExactly(1, 2);
+            assertThat(client.version(subject, 1)).isEqualTo(new RegisteredSchema(subject, 1, id, v1));
+            assertThat(client.latest(subject)).isEqualTo(new RegisteredSchema(subject, 2, second, compatible));
+            assertThatThrownBy(() -> client.version(subject, 3)).isExactlyInstanceOf(SchemaNotFoundException.class)
+                    .extracting(e -> ((RegistryException) e).errorCode()).isEqualTo(40402);
+            assertThat(client.deleteSubject(subject, false)).containsExactly(1, 2);
+            assertThat(client.subjects()).doesNotContain(subject);
+            assertThat(client.deleteSubject(subject, true)).containsExactly(1, 2);
+            assertThat(client.schemaById(id)).as("cached forever: ids are immutable").isEqualTo(v1);
         }
     }
 
