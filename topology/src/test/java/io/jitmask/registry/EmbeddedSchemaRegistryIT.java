@@ -312,7 +312,8 @@ class EmbeddedSchemaRegistryIT {
             assertThat(call(own, json, "GET", "/config/" + subject + "?defaultToGlobal=true", null).body().toString())
                     .isEqualTo("{\"compatibilityLevel\":\"NONE\"}");
             own.close();
-            own = EmbeddedSchemaRegistry.start(SharedKafka.bootstrapServers(), topic, "127.0.0.1", 0);
+            own = EmbeddedSchemaRegistry.start(SharedKafka.bootstrapServers(), topic, "0.0.0.0", 0);
+            assertThat(own.url()).as("a wildcard bind is reached on localhost").isEqualTo("http://localhost:" + own.port());
             assertThat(call(own, json, "GET", "/config", null).body().toString()).isEqualTo("{\"compatibilityLevel\":\"NONE\"}");
             assertThat(call(own, json, "GET", "/subjects", null).body().toString()).isEqualTo("[\"" + subject + "\"]");
             assertThat(call(own, json, "GET", "/schemas/ids/1", null).body().path("schema").asText()).isEqualTo(V1);

@@ -58,15 +58,26 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
 
     private EmbeddedSchemaRegistry(String bootstrapServers, String topic, String host, int port) throws IOException {
         this.topic = topic;
-        ensureTopic(bootstrapServers, topic);
-        replay(bootstrapServers, topic);
-        producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.CLIENT_ID_CONFIG, "jitmask-schema-registry"),
-                new StringSerializer(), new StringSerializer());
+        // Bind first: a port in use fails at once, before any Kafka client (and its threads) exists.
         server = HttpServer.create(new InetSocketAddress(host, port), 50);
+        KafkaProducer<String, String> created = null;
+        try {
+            ensureTopic(bootstrapServers, topic);
+            replay(bootstrapServers, topic);
+            created = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                    ProducerConfig.ACKS_CONFIG, "all",
+                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                    ProducerConfig.CLIENT_ID_CONFIG, "jitmask-schema-registry"),
+                    new StringSerializer(), new StringSerializer());
+        } catch (RuntimeException e) {
+            server.stop(0);
+            if (created != null) {
+                created.close(Duration.ZERO);
+            }
+            throw e;
+        }
+        producer = created;
         executor = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "schema-registry-http");
             t.setDaemon(true);
@@ -75,7 +86,15 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
-        url = "http://" + host + ":" + server.getAddress().getPort();
+        url = "http://" + urlHost(host, server.getAddress()) + ":" + server.getAddress().getPort();
+    }
+
+    /** A wildcard bind is reached on localhost; IPv6 literals need brackets in a URL. */
+    private static String urlHost(String host, InetSocketAddress bound) {
+        if (bound.getAddress() != null && bound.getAddress().isAnyLocalAddress()) {
+            return "localhost";
+        }
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     }
 
     /** Starts on {@code host:port} (port 0 picks a free one) with schemas in {@code _schemas}. */
