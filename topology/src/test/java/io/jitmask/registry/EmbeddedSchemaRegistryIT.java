@@ -317,6 +317,8 @@ class EmbeddedSchemaRegistryIT {
             assertThat(call(own, json, "GET", "/config", null).body().toString()).isEqualTo("{\"compatibilityLevel\":\"NONE\"}");
             assertThat(call(own, json, "GET", "/subjects", null).body().toString()).isEqualTo("[\"" + subject + "\"]");
             assertThat(call(own, json, "GET", "/schemas/ids/1", null).body().path("schema").asText()).isEqualTo(V1);
+            assertThat(call(own, json, "DELETE", "/config", null).body().toString()).isEqualTo("{\"compatibilityLevel\":\"NONE\"}");
+            assertThat(call(own, json, "GET", "/config", null).body().toString()).isEqualTo("{\"compatibilityLevel\":\"BACKWARD\"}");
         } finally {
             own.close();
         }

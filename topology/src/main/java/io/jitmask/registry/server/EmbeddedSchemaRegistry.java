@@ -282,6 +282,11 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
                 }
                 break;
             case "DELETE":
+                if (path.equals("/config")) {
+                    String level = store.globalLevel();
+                    write(SchemaStore.configRecord(null, null));
+                    return SchemaStore.JSON.createObjectNode().put("compatibilityLevel", level);
+                }
                 if (parts.length == 3 && parts[1].equals("subjects")) {
                     return deleteSubject(decode(parts[2]), "true".equals(query.get("permanent")));
                 }
