@@ -1,6 +1,9 @@
 package io.jitmask.app;
 
 import io.jitmask.approval.Keyring;
+import io.jitmask.backfill.BackfillClients;
+import io.jitmask.backfill.Backfills;
+import io.jitmask.backfill.LiveBoundaries;
 import io.jitmask.config.ConfigException;
 import io.jitmask.config.JitmaskConfig;
 import io.jitmask.config.Topics;
@@ -48,9 +51,11 @@ public final class JitmaskApp implements AutoCloseable {
     private final Admin admin;
     private final GrantEndWorker endWorker;
     private final KafkaProducer<String, byte[]> auditProducer;
+    private final Backfills backfills;
 
     private JitmaskApp(KafkaStreams streams, GrantIndex grants, Admin admin, GrantEndWorker endWorker,
-                       KafkaProducer<String, byte[]> auditProducer) {
+                       KafkaProducer<String, byte[]> auditProducer, Backfills backfills) {
+        this.backfills = backfills;
         this.streams = streams;
         this.grants = grants;
         this.admin = admin;
@@ -96,15 +101,18 @@ public final class JitmaskApp implements AutoCloseable {
         AdminGrantResources resources = new AdminGrantResources(admin, config.topicReplicationFactor());
         KafkaProducer<String, byte[]> auditProducer = new KafkaProducer<>(producerProps(config), new StringSerializer(),
                 new ByteArraySerializer());
+        LiveBoundaries boundaries = new LiveBoundaries();
+        Backfills backfills = new Backfills(BackfillClients.settings(config, admin, auditProducer, grants, boundaries,
+                engine, registry, policy.headers().allow()));
         GrantEndWorker endWorker = new GrantEndWorker(resources, grants::contains, endWait(config), config.manageAcls(),
                 () -> new KafkaConsumer<>(consumerProps(config), new ByteArrayDeserializer(), new ByteArrayDeserializer()),
-                auditProducer, Clock.systemUTC());
+                auditProducer, Clock.systemUTC(), backfills);
 
         Topology topology = new Topology();
         JitmaskTopology.masking(topology, new JitmaskTopology.MaskingDeps(
-                config.datasets(), engine, registry, grants, policy.headers().allow(), config.grantCopyCutoff()));
+                config.datasets(), engine, registry, grants, policy.headers().allow(), config.grantCopyCutoff(), boundaries));
         JitmaskTopology.lifecycle(topology, new GrantLifecycleProcessor.Deps(validator, resources, endWorker,
-                config.manageAcls(), config.requestTtl(), config.grantDeleteGrace()));
+                config.manageAcls(), config.requestTtl(), config.grantDeleteGrace(), backfills));
 
         Properties streamsProps = streamsProperties(config);
         streamsProps.put(GrantTopicProductionExceptionHandler.GRANT_INDEX_CONFIG, grants);
@@ -116,7 +124,7 @@ public final class JitmaskApp implements AutoCloseable {
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.start();
-        return new JitmaskApp(streams, grants, admin, endWorker, auditProducer);
+        return new JitmaskApp(streams, grants, admin, endWorker, auditProducer, backfills);
     }
 
     /**
@@ -181,9 +189,14 @@ public final class JitmaskApp implements AutoCloseable {
         return grants;
     }
 
+    public Backfills backfills() {
+        return backfills;
+    }
+
     @Override
     public void close() {
         streams.close(Duration.ofSeconds(30));
+        backfills.close();
         endWorker.close();
         auditProducer.close(Duration.ofSeconds(5));
         admin.close(Duration.ofSeconds(5));

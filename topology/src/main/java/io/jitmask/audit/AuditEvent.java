@@ -36,7 +36,12 @@ public record AuditEvent(
         @JsonProperty("durationSeconds") Long durationSeconds,
         @JsonProperty("expiresAt") Instant expiresAt,
         @JsonProperty("records") Long records,
-        @JsonProperty("sourceOffsets") Map<String, OffsetRange> sourceOffsets) {
+        @JsonProperty("sourceOffsets") Map<String, OffsetRange> sourceOffsets,
+        @JsonProperty("lookbackSeconds") Long lookbackSeconds,
+        @JsonProperty("windowFrom") Instant windowFrom,
+        @JsonProperty("windowTo") Instant windowTo,
+        @JsonProperty("reachedBack") Instant reachedBack,
+        @JsonProperty("windowOffsets") Map<String, OffsetRange> windowOffsets) {
 
     public static final ObjectMapper MAPPER = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -44,7 +49,8 @@ public record AuditEvent(
 
     public enum Type {
         REQUESTED, APPROVED, AUTO_APPROVED, DENIED, REJECTED, ACTIVATED, ACTIVATION_FAILED, ACL_NOT_ENFORCED,
-        REVOKE_ACCEPTED, EXPIRY_DETECTED, REVOKED, EXPIRED, REQUEST_EXPIRED, DISCLOSURE_SUMMARY, TOPIC_DELETED
+        REVOKE_ACCEPTED, EXPIRY_DETECTED, REVOKED, EXPIRED, REQUEST_EXPIRED, DISCLOSURE_SUMMARY, TOPIC_DELETED,
+        BACKFILL_STARTED, BACKFILL_PROGRESS, BACKFILL_COMPLETED, BACKFILL_STOPPED
     }
 
     /** First and last offset of the raw records delivered from one source partition. */
@@ -91,6 +97,11 @@ public record AuditEvent(
         private Instant expiresAt;
         private Long records;
         private Map<String, OffsetRange> sourceOffsets;
+        private Long lookbackSeconds;
+        private Instant windowFrom;
+        private Instant windowTo;
+        private Instant reachedBack;
+        private Map<String, OffsetRange> windowOffsets;
 
         private Builder(Type type, String requestId, Instant at) {
             this.type = type;
@@ -113,10 +124,16 @@ public record AuditEvent(
         public Builder expiresAt(Instant v) { expiresAt = v; return this; }
         public Builder records(Long v) { records = v; return this; }
         public Builder sourceOffsets(Map<String, OffsetRange> v) { sourceOffsets = v; return this; }
+        public Builder lookbackSeconds(Long v) { lookbackSeconds = v; return this; }
+        public Builder windowFrom(Instant v) { windowFrom = v; return this; }
+        public Builder windowTo(Instant v) { windowTo = v; return this; }
+        public Builder reachedBack(Instant v) { reachedBack = v; return this; }
+        public Builder windowOffsets(Map<String, OffsetRange> v) { windowOffsets = v; return this; }
 
         public AuditEvent build() {
             return new AuditEvent(type, requestId, at, actor, dataset, grantee, fields, filter, approvers, justification,
-                    comment, reason, detail, topic, durationSeconds, expiresAt, records, sourceOffsets);
+                    comment, reason, detail, topic, durationSeconds, expiresAt, records, sourceOffsets, lookbackSeconds,
+                    windowFrom, windowTo, reachedBack, windowOffsets);
         }
     }
 }

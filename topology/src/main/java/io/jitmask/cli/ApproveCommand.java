@@ -35,7 +35,10 @@ public final class ApproveCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.println("approving " + requestId + ": " + request.path("actor").asText() + " asks for "
                 + request.path("fields") + " of " + request.path("dataset").asText() + " for "
-                + request.path("durationSeconds").asLong() + "s (" + request.path("justification").asText() + ")");
+                + request.path("durationSeconds").asLong() + "s"
+                + (request.path("lookbackSeconds").asLong(0) > 0
+                        ? ", including the last " + request.path("lookbackSeconds").asLong() + "s of records before approval" : "")
+                + " (" + request.path("justification").asText() + ")");
         EventPoster.post(cluster.bootstrapServers(), ApprovalEvents.approved(request, signer.actor(), Instant.now(), comment,
                 signer.privateKey()));
         out.println("approved");

@@ -51,8 +51,9 @@ public final class GrantsCommand implements Callable<Integer> {
                 continue;
             }
             Duration left = Duration.between(now, grant.expiresAt());
-            out.printf("%-20s %-12s %-16s %-10s %s%n", grant.requestId(), grant.dataset(), grant.grantee(),
-                    String.format("%dm%02ds", left.toMinutes(), left.toSecondsPart()), String.join(",", grant.fields()));
+            out.printf("%-20s %-12s %-16s %-10s %s%s%n", grant.requestId(), grant.dataset(), grant.grantee(),
+                    String.format("%dm%02ds", left.toMinutes(), left.toSecondsPart()), String.join(",", grant.fields()),
+                    grant.hasLookback() ? "  (lookback " + grant.lookbackSeconds() + "s)" : "");
         }
         out.flush();
         return 0;

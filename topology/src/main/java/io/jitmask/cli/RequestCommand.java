@@ -42,6 +42,10 @@ public final class RequestCommand implements Callable<Integer> {
             converter = DurationConverter.class)
     Duration duration;
 
+    @Option(names = "--lookback", description = "Also copy the records of this window before approval, e.g. 24h "
+            + "(capped per sensitivity tag by the policy; shown to approvers).", converter = DurationConverter.class)
+    Duration lookback;
+
     @Option(names = "--grantee", description = "Kafka principal to receive access (default: User:<actor>).")
     String grantee;
 
@@ -54,7 +58,7 @@ public final class RequestCommand implements Callable<Integer> {
                 : "r" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         ObjectNode event = ApprovalEvents.requested(id, signer.actor(), Instant.now(),
                 grantee != null ? grantee : "User:" + signer.actor(), dataset, fields, keys, justification,
-                duration.toSeconds(), null, signer.privateKey());
+                duration.toSeconds(), lookback == null ? null : lookback.toSeconds(), signer.privateKey());
         EventPoster.post(cluster.bootstrapServers(), event);
         spec.commandLine().getOut().println(id);
         spec.commandLine().getOut().flush();

@@ -36,6 +36,10 @@ public final class JitmaskConfig {
     public static final String TOPIC_PARTITIONS = "jitmask.topic.partitions";
     public static final String TOPIC_REPLICATION_FACTOR = "jitmask.topic.replication.factor";
     public static final String MANAGE_ACLS = "jitmask.acls.enabled";
+    /** Lookback grants: how many raw records the backfill reads per second, at most. */
+    public static final String BACKFILL_MAX_RECORDS_PER_SECOND = "jitmask.backfill.max.records.per.second";
+    /** Lookback grants: how often the backfill audits its progress. */
+    public static final String BACKFILL_PROGRESS_INTERVAL_MS = "jitmask.backfill.progress.interval.ms";
 
     private static final Set<String> OWN_KEYS = Set.of(REGISTRY_URL, DATASETS, POLICY_FILE, KEYRING_FILE, KEYSET_FILE,
             GRANT_DELETE_GRACE_MS, GRANT_COPY_CUTOFF_MS, REQUEST_TTL_SECONDS, TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR, MANAGE_ACLS);
@@ -50,7 +54,9 @@ public final class JitmaskConfig {
             Map.entry(REQUEST_TTL_SECONDS, "86400"),
             Map.entry(TOPIC_PARTITIONS, "3"),
             Map.entry(TOPIC_REPLICATION_FACTOR, "1"),
-            Map.entry(MANAGE_ACLS, "true"));
+            Map.entry(MANAGE_ACLS, "true"),
+            Map.entry(BACKFILL_MAX_RECORDS_PER_SECOND, "1000"),
+            Map.entry(BACKFILL_PROGRESS_INTERVAL_MS, "5000"));
 
     private final Properties props;
 
@@ -105,6 +111,8 @@ public final class JitmaskConfig {
         positiveLong(REQUEST_TTL_SECONDS);
         positiveLong(TOPIC_PARTITIONS);
         positiveLong(TOPIC_REPLICATION_FACTOR);
+        positiveLong(BACKFILL_MAX_RECORDS_PER_SECOND);
+        positiveLong(BACKFILL_PROGRESS_INTERVAL_MS);
     }
 
     private void require(String key) {
@@ -194,6 +202,14 @@ public final class JitmaskConfig {
 
     public short topicReplicationFactor() {
         return (short) positiveLong(TOPIC_REPLICATION_FACTOR);
+    }
+
+    public long backfillMaxRecordsPerSecond() {
+        return positiveLong(BACKFILL_MAX_RECORDS_PER_SECOND);
+    }
+
+    public Duration backfillProgressInterval() {
+        return Duration.ofMillis(positiveLong(BACKFILL_PROGRESS_INTERVAL_MS));
     }
 
     public boolean manageAcls() {

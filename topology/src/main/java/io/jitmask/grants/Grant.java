@@ -25,7 +25,8 @@ public record Grant(
         @JsonProperty("justification") String justification,
         @JsonProperty("activatedAt") Instant activatedAt,
         @JsonProperty("expiresAt") Instant expiresAt,
-        @JsonProperty("status") String status) {
+        @JsonProperty("status") String status,
+        @JsonProperty("lookbackSeconds") Long lookbackSeconds) {
 
     public static final String ACTIVE = "ACTIVE";
 
@@ -33,6 +34,21 @@ public record Grant(
         fields = List.copyOf(fields);
         filter = filter == null ? new GrantFilter.All() : filter;
         approvers = approvers == null ? List.of() : List.copyOf(approvers);
+        lookbackSeconds = lookbackSeconds == null || lookbackSeconds <= 0 ? null : lookbackSeconds;
+    }
+
+    /** A grant without lookback: it covers records arriving after it became visible only. */
+    public Grant(String requestId, String dataset, String grantee, List<String> fields, GrantFilter filter, String topic,
+                 String requester, List<String> approvers, String justification, Instant activatedAt, Instant expiresAt,
+                 String status) {
+        this(requestId, dataset, grantee, fields, filter, topic, requester, approvers, justification, activatedAt,
+                expiresAt, status, null);
+    }
+
+    /** True when the grant also covers records from before its activation (copied by the backfill). */
+    @JsonIgnore
+    public boolean hasLookback() {
+        return lookbackSeconds != null;
     }
 
     @JsonIgnore

@@ -1,7 +1,6 @@
 package io.jitmask.grants;
 
 import io.jitmask.audit.AuditEvent;
-import io.jitmask.config.Topics;
 import io.jitmask.stream.MaskingProcessor;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -17,7 +16,6 @@ import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
@@ -45,6 +43,7 @@ public final class GrantEndWorker implements GrantEnder, AutoCloseable {
     private final Supplier<Consumer<byte[], byte[]>> consumers;
     private final Producer<String, byte[]> audit;
     private final Clock clock;
+    private final Backfiller backfills;
     private final ScheduledExecutorService executor = Executors.newScheduledThreadPool(2, r -> {
         Thread t = new Thread(r, "jitmask-grant-end");
         t.setDaemon(true);
@@ -58,6 +57,14 @@ public final class GrantEndWorker implements GrantEnder, AutoCloseable {
      */
     public GrantEndWorker(GrantResources resources, Predicate<String> visibleLocally, Duration wait, boolean manageAcls,
                           Supplier<Consumer<byte[], byte[]>> consumers, Producer<String, byte[]> audit, Clock clock) {
+        this(resources, visibleLocally, wait, manageAcls, consumers, audit, clock, Backfiller.NONE);
+    }
+
+    /** @param backfills stopped (and waited for) before the delivered copies are counted */
+    public GrantEndWorker(GrantResources resources, Predicate<String> visibleLocally, Duration wait, boolean manageAcls,
+                          Supplier<Consumer<byte[], byte[]>> consumers, Producer<String, byte[]> audit, Clock clock,
+                          Backfiller backfills) {
+        this.backfills = backfills;
         this.resources = resources;
         this.visibleLocally = visibleLocally;
         this.wait = wait;
@@ -99,6 +106,8 @@ public final class GrantEndWorker implements GrantEnder, AutoCloseable {
 
     private void finish(EndJob job, int attempt) {
         try {
+            // A backfill stops by itself when the grant leaves the index; this waits until it can write no more.
+            backfills.stop(job.requestId(), job.grantKey());
             Summary summary = summarize(job.topic());
             resources.deleteTopic(job.topic());
             String actor = job.revoked() ? job.actor() : "jitmask";
@@ -126,14 +135,7 @@ public final class GrantEndWorker implements GrantEnder, AutoCloseable {
     }
 
     private void send(AuditEvent event) {
-        try {
-            audit.send(new ProducerRecord<>(Topics.AUDIT, event.requestId(), event.toBytes())).get(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted writing the audit trail", e);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot write the audit trail", e);
-        }
+        io.jitmask.audit.AuditSender.send(audit, event);
     }
 
     record Summary(long records, Map<String, AuditEvent.OffsetRange> offsets) {

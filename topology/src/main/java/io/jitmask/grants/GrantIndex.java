@@ -106,6 +106,11 @@ public final class GrantIndex {
         return goneTopics.contains(topic);
     }
 
+    /** The grant as this instance's masking path sees it, or null. */
+    public Grant get(String grantKey) {
+        return byGrantKey.get(grantKey);
+    }
+
     public int size() {
         return byGrantKey.size();
     }

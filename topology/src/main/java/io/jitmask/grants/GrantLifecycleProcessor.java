@@ -32,7 +32,11 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
 
     /** What the lifecycle needs besides its store. */
     public record Deps(ApprovalValidator validator, GrantResources resources, GrantEnder ender, boolean manageAcls,
-                       Duration requestTtl, Duration deleteGrace) {
+                       Duration requestTtl, Duration deleteGrace, Backfiller backfiller) {
+        public Deps(ApprovalValidator validator, GrantResources resources, GrantEnder ender, boolean manageAcls,
+                    Duration requestTtl, Duration deleteGrace) {
+            this(validator, resources, ender, manageAcls, requestTtl, deleteGrace, Backfiller.NONE);
+        }
     }
 
     private final Deps deps;
@@ -107,7 +111,7 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
         RequestState state = deps.validator().request(event, actor, existing);
         save(state);
         audit(base(AuditEvent.Type.REQUESTED, state, now).actor(actor.name()).justification(state.justification())
-                .durationSeconds(state.durationSeconds()).build());
+                .durationSeconds(state.durationSeconds()).lookbackSeconds(state.lookbackSeconds()).build());
         if (deps.validator().autoApproves(state, activeGrantsOf(state.grantee()), now)) {
             RequestState approved = state.withApproval(new RequestState.Approval(AUTO_APPROVER, now, null, true), null);
             save(approved);
@@ -176,10 +180,14 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
                     .detail("jitmask.acls.enabled=false: the broker does not restrict who reads the grant topic").build());
         }
         Grant grant = new Grant(active.requestId(), active.dataset(), active.grantee(), active.fields(), filter(active),
-                topic, active.requester(), active.approverNames(), active.justification(), now, expiresAt, Grant.ACTIVE);
+                topic, active.requester(), active.approverNames(), active.justification(), now, expiresAt, Grant.ACTIVE,
+                active.lookbackSeconds());
         context.forward(new Record<>(grant.key(), GrantJson.toBytes(grant), context.currentSystemTimeMs()), grantsSink);
         audit(base(AuditEvent.Type.ACTIVATED, active, now).topic(topic).approvers(active.approverNames())
-                .durationSeconds(active.durationSeconds()).expiresAt(expiresAt).build());
+                .durationSeconds(active.durationSeconds()).lookbackSeconds(active.lookbackSeconds()).expiresAt(expiresAt).build());
+        if (grant.hasLookback()) {
+            deps.backfiller().start(grant.requestId(), grant.key());
+        }
     }
 
     private static GrantFilter filter(RequestState state) {

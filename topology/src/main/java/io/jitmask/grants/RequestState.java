@@ -96,6 +96,13 @@ public record RequestState(
                 topic, at, reason);
     }
 
+    /** The signed request's lookback in seconds, or null when it asks for none. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public Long lookbackSeconds() {
+        long seconds = request == null ? 0 : request.path("lookbackSeconds").asLong(0);
+        return seconds > 0 ? seconds : null;
+    }
+
     public List<String> approverNames() {
         return approvals.stream().map(Approval::actor).toList();
     }

@@ -1,14 +1,13 @@
 package io.jitmask.stream;
 
+import io.jitmask.backfill.LiveBoundaries;
 import io.jitmask.config.Topics;
 import io.jitmask.grants.Grant;
-import io.jitmask.grants.GrantFilter;
 import io.jitmask.grants.GrantIndex;
 import io.jitmask.mask.MaskEngine;
 import io.jitmask.registry.RegistryUnavailableException;
 import io.jitmask.registry.SchemaRegistryClient;
 import io.jitmask.serde.AvroCodec;
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +41,8 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
     private final java.time.Duration copyCutoff;
     private final AvroCodec codec;
     private final RecordKeyMasker keys;
+    private final GrantCopier copier;
+    private final LiveBoundaries boundaries;
     private final String maskedSink;
     private final String copiesSink;
     private final String dlqSink;
@@ -50,13 +51,22 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
     public MaskingProcessor(MaskEngine engine, SchemaRegistryClient registry, GrantIndex grants, HeaderFilter headers,
                             MaskedSchemaIds maskedIds, java.time.Duration copyCutoff, String maskedSink, String copiesSink,
                             String dlqSink) {
+        this(engine, registry, grants, headers, maskedIds, copyCutoff, new LiveBoundaries(), maskedSink, copiesSink, dlqSink);
+    }
+
+    /** @param boundaries where live copies of lookback grants begin, shared with the backfill */
+    public MaskingProcessor(MaskEngine engine, SchemaRegistryClient registry, GrantIndex grants, HeaderFilter headers,
+                            MaskedSchemaIds maskedIds, java.time.Duration copyCutoff, LiveBoundaries boundaries,
+                            String maskedSink, String copiesSink, String dlqSink) {
         this.engine = engine;
         this.grants = grants;
         this.headers = headers;
         this.maskedIds = maskedIds;
         this.copyCutoff = copyCutoff;
-        this.codec = new AvroCodec(registry);
-        this.keys = new RecordKeyMasker(engine, new AvroCodec(registry), maskedIds);
+        this.copier = new GrantCopier(engine, registry, maskedIds, headers);
+        this.codec = copier.codec();
+        this.keys = copier.keys();
+        this.boundaries = boundaries;
         this.maskedSink = maskedSink;
         this.copiesSink = copiesSink;
         this.dlqSink = dlqSink;
@@ -67,16 +77,13 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
         this.context = context;
     }
 
-    private record Copy(Grant grant, byte[] key, byte[] value) {
-    }
-
     @Override
     public void process(Record<byte[], byte[]> record) {
         RecordMetadata source = context.recordMetadata().orElseThrow();
         String dataset = Topics.datasetOfRaw(source.topic());
         byte[] masked;
         RecordKeyMasker.MaskedKey key;
-        List<Copy> copies;
+        List<GrantCopier.Copy> copies;
         try {
             key = keys.mask(dataset, record.key());
             if (record.value() == null) {
@@ -88,7 +95,7 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
             int maskedId = maskedIds.valueId(dataset, decoded.schemaId(), decoded.schema());
             masked = codec.encode(maskedId, decoded.schema(),
                     engine.valuePlan(dataset, decoded.schemaId(), decoded.schema(), Set.of()).apply(decoded.datum()));
-            copies = copiesFor(dataset, record.key(), key, decoded, maskedId);
+            copies = copiesFor(dataset, source, record.key(), key, decoded, maskedId);
         } catch (RegistryUnavailableException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -97,7 +104,7 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
         }
         Headers passed = headers.filter(record.headers());
         context.forward(new Record<>(key.masked(), masked, record.timestamp(), passed), maskedSink);
-        for (Copy copy : copies) {
+        for (GrantCopier.Copy copy : copies) {
             // The last guards against a late copy: the grant may have expired, or been ended, while this record
             // was masked. The cutoff keeps batching and commit delays from landing a copy after expiresAt. An
             // ended grant leaves the index before its topic is deleted.
@@ -105,27 +112,26 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
                     || !grants.contains(copy.grant().key()) || grants.isTopicGone(copy.grant().topic())) {
                 continue;
             }
-            Headers copyHeaders = headers.filter(record.headers())
-                    .add(SOURCE_PARTITION_HEADER, ByteBuffer.allocate(4).putInt(source.partition()).array())
-                    .add(SOURCE_OFFSET_HEADER, ByteBuffer.allocate(8).putLong(source.offset()).array());
+            Headers copyHeaders = copier.headers(record.headers(), source.partition(), source.offset());
             context.forward(new Record<byte[], Object>(copy.key(), new GrantCopy(copy.grant().topic(), copy.value()),
                     record.timestamp(), copyHeaders), copiesSink);
         }
     }
 
-    private List<Copy> copiesFor(String dataset, byte[] rawKey, RecordKeyMasker.MaskedKey key,
-                                 AvroCodec.Decoded decoded, int maskedId) {
+    private List<GrantCopier.Copy> copiesFor(String dataset, RecordMetadata source, byte[] rawKey,
+                                             RecordKeyMasker.MaskedKey key, AvroCodec.Decoded decoded, int maskedId) {
         List<Grant> matching = grants.matching(dataset, key.filterKey());
         if (matching.isEmpty()) {
             return List.of();
         }
-        List<Copy> copies = new ArrayList<>(matching.size());
+        List<GrantCopier.Copy> copies = new ArrayList<>(matching.size());
         for (Grant grant : matching) {
-            Object partlyClear = engine.valuePlan(dataset, decoded.schemaId(), decoded.schema(), grant.clearPaths())
-                    .apply(decoded.datum());
-            // A grant limited to named keys reveals them anyway; any other grant sees keys as masked consumers do.
-            byte[] copyKey = grant.filter() instanceof GrantFilter.Keys ? rawKey : key.masked();
-            copies.add(new Copy(grant, copyKey, codec.encode(maskedId, decoded.schema(), partlyClear)));
+            // Below the boundary a lookback grant's records are the backfill's to copy (LiveBoundaries).
+            if (grant.hasLookback()
+                    && source.offset() < boundaries.claim(grant.key(), source.partition(), source.offset())) {
+                continue;
+            }
+            copies.add(copier.copy(grant, dataset, rawKey, key, decoded, maskedId));
         }
         return copies;
     }

@@ -39,6 +39,11 @@ class EventSchemasTest {
         JsonNode emitted = JSON.readTree(AuditEvent.of(AuditEvent.Type.DISCLOSURE_SUMMARY, "r1", Instant.EPOCH).records(3L)
                 .sourceOffsets(java.util.Map.of("0", new AuditEvent.OffsetRange(4, 9))).build().toBytes());
         emitted.fieldNames().forEachRemaining(field -> assertThat(audit.at("/properties").has(field)).as(field).isTrue());
+        JsonNode backfill = JSON.readTree(AuditEvent.of(AuditEvent.Type.BACKFILL_STARTED, "r1", Instant.EPOCH).lookbackSeconds(60L)
+                .windowFrom(Instant.EPOCH).windowTo(Instant.EPOCH).reachedBack(Instant.EPOCH)
+                .windowOffsets(java.util.Map.of("0", new AuditEvent.OffsetRange(0, 9))).build().toBytes());
+        assertThat(backfill.size()).isEqualTo(8);
+        backfill.fieldNames().forEachRemaining(field -> assertThat(audit.at("/properties").has(field)).as(field).isTrue());
     }
 
     @Test

@@ -1,0 +1,103 @@
+package io.jitmask.backfill;
+
+import io.jitmask.audit.AuditEvent;
+import io.jitmask.grants.Backfiller;
+import io.jitmask.grants.GrantIndex;
+import io.jitmask.stream.GrantCopier;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the backfills of lookback grants on a small pool of their own threads, so copying a window never stalls
+ * the masking of live traffic. Each run has its own consumer (read_committed, assigned, no group), producer
+ * (idempotent) and copier.
+ */
+public final class Backfills implements Backfiller, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Backfills.class);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+    /** Settings and clients shared by every run. */
+    public record Settings(GrantIndex grants, LiveBoundaries boundaries, Supplier<GrantCopier> copiers,
+                           Supplier<Consumer<byte[], byte[]>> consumers, Supplier<Producer<byte[], byte[]>> producers,
+                           Function<Collection<TopicPartition>, Map<TopicPartition, Long>> highWatermarks,
+                           java.util.function.Consumer<AuditEvent> audit, Clock clock, long maxRecordsPerSecond,
+                           Duration copyCutoff, Duration progressInterval) {
+    }
+
+    private record Running(BackfillRun run, Future<?> done) {
+    }
+
+    private final Settings settings;
+    private final Map<String, Running> running = new ConcurrentHashMap<>();
+    private final ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "jitmask-backfill");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public Backfills(Settings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void start(String requestId, String grantKey) {
+        running.computeIfAbsent(requestId, id -> {
+            BackfillRun run = new BackfillRun(requestId, grantKey, new BackfillRun.Deps(settings.grants(),
+                    settings.boundaries(), settings.copiers().get(), settings.consumers().get(), settings.producers().get(),
+                    settings.highWatermarks(), settings.audit(), settings.clock(), settings.maxRecordsPerSecond(),
+                    settings.copyCutoff(), settings.progressInterval(), Duration.ofSeconds(60)));
+            return new Running(run, executor.submit(run));
+        });
+    }
+
+    @Override
+    public void stop(String requestId, String grantKey) {
+        Running run = running.remove(requestId);
+        if (run != null) {
+            run.run().requestStop("grant ended");
+            try {
+                run.done().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                LOG.warn("backfill of {} did not stop cleanly: {}", requestId, e.getClass().getSimpleName());
+                run.done().cancel(true);
+            }
+        }
+        settings.boundaries().forget(grantKey);
+    }
+
+    /** True while a backfill of the request is running or waiting to. */
+    public boolean isRunning(String requestId) {
+        Running run = running.get(requestId);
+        return run != null && !run.done().isDone();
+    }
+
+    @Override
+    public void close() {
+        running.values().forEach(r -> r.run().requestStop("jitmask is shutting down"));
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            executor.shutdownNow();
+        }
+    }
+}
