@@ -1,0 +1,447 @@
+package io.jitmask.backfill;
+
+import static io.jitmask.audit.AuditEvent.Type.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jitmask.app.JitmaskApp;
+import io.jitmask.approval.ApprovalEvents;
+import io.jitmask.audit.AuditEvent;
+import io.jitmask.config.JitmaskConfig;
+import io.jitmask.config.Topics;
+import io.jitmask.keys.Keyset;
+import io.jitmask.registry.HttpSchemaRegistryClient;
+import io.jitmask.registry.server.EmbeddedSchemaRegistry;
+import io.jitmask.sample.SampleRecords;
+import io.jitmask.sample.SampleSchemas;
+import io.jitmask.serde.ConfluentAvroDeserializer;
+import io.jitmask.serde.ConfluentAvroSerializer;
+import io.jitmask.stream.MaskingProcessor;
+import io.jitmask.testing.DemoActors;
+import io.jitmask.testing.SharedKafka;
+import io.jitmask.testing.TopicReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Lookback grants on the real broker with the real application: the records of the window before activation are
+ * copied to the grant topic (and nothing older, and only what the filter matches), the seam between backfill and
+ * live copies has no gap and no duplicate, expiry stops a backfill with nothing written after {@code expiresAt},
+ * the audit says how far back the copy reached, and the policy caps the window.
+ *
+ * <p>Each test has a dataset of its own, so record sets on raw and grant topics are exact.
+ */
+class LookbackGrantIT {
+    static final String SUFFIX = UUID.randomUUID().toString().substring(0, 6);
+    static final String WINDOW = "lbwin_" + SUFFIX;
+    static final String EXPIRY = "lbexp_" + SUFFIX;
+    static final String SEAM = "lbseam_" + SUFFIX;
+    static final String RETENTION = "lbret_" + SUFFIX;
+    static final long RATE = 200;
+
+    @TempDir
+    static Path dir;
+    static EmbeddedSchemaRegistry registryServer;
+    static HttpSchemaRegistryClient registry;
+    static JitmaskApp app;
+    static KafkaProducer<String, Object> producer;
+    static KafkaProducer<String, String> approvals;
+    static Admin admin;
+
+    @BeforeAll
+    static void start() throws Exception {
+        registryServer = EmbeddedSchemaRegistry.start(SharedKafka.bootstrapServers(), "localhost", 0);
+        registry = new HttpSchemaRegistryClient(registryServer.url());
+        for (String dataset : List.of(WINDOW, EXPIRY, SEAM, RETENTION)) {
+            registry.register(Topics.raw(dataset) + "-value", SampleSchemas.of("customers"));
+        }
+        Keyset.loadOrCreate(dir.resolve("keyset.json"));
+        JitmaskConfig config = JitmaskConfig.of(Map.ofEntries(
+                Map.entry(JitmaskConfig.BOOTSTRAP_SERVERS, SharedKafka.bootstrapServers()),
+                Map.entry(JitmaskConfig.REGISTRY_URL, registryServer.url()),
+                Map.entry(JitmaskConfig.APPLICATION_ID, "lookback-it-" + SUFFIX),
+                Map.entry(JitmaskConfig.STATE_DIR, dir.resolve("state").toString()),
+                Map.entry(JitmaskConfig.DATASETS, String.join(",", WINDOW, EXPIRY, SEAM, RETENTION)),
+                Map.entry(JitmaskConfig.POLICY_FILE, DemoActors.POLICY.toString()),
+                Map.entry(JitmaskConfig.KEYRING_FILE, DemoActors.KEYRING.toString()),
+                Map.entry(JitmaskConfig.KEYSET_FILE, dir.resolve("keyset.json").toString()),
+                // Ended grant topics stay long enough to be read in full before they are deleted.
+                Map.entry(JitmaskConfig.GRANT_DELETE_GRACE_MS, "3000"),
+                Map.entry(JitmaskConfig.BACKFILL_MAX_RECORDS_PER_SECOND, Long.toString(RATE)),
+                Map.entry(JitmaskConfig.BACKFILL_PROGRESS_INTERVAL_MS, "1000")));
+        app = JitmaskApp.start(config);
+        app.awaitRunning(Duration.ofSeconds(60));
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers(),
+                ProducerConfig.LINGER_MS_CONFIG, "5"), new StringSerializer(), new ConfluentAvroSerializer(registry, false));
+        approvals = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers()),
+                new StringSerializer(), new StringSerializer());
+        admin = SharedKafka.admin();
+    }
+
+    @AfterAll
+    static void stop() {
+        admin.close();
+        approvals.close();
+        producer.close();
+        app.close();
+        registry.close();
+        registryServer.close();
+    }
+
+    /** The records one test produced to its raw topic: source coordinates ("partition/offset") to key and value. */
+    static final class Produced {
+        final Map<String, String> keys = new TreeMap<>();
+        final Map<String, GenericRecord> values = new HashMap<>();
+        final Map<String, Long> timestamps = new HashMap<>();
+        final Map<Integer, Long> ends = new HashMap<>();
+
+        synchronized String add(RecordMetadata metadata, String key, GenericRecord value) {
+            String at = metadata.partition() + "/" + metadata.offset();
+            keys.put(at, key);
+            values.put(at, value);
+            timestamps.put(at, metadata.timestamp());
+            ends.merge(metadata.partition(), metadata.offset() + 1, Math::max);
+            return at;
+        }
+
+        synchronized Set<String> where(java.util.function.BiPredicate<String, Long> keyAndTimestamp) {
+            Set<String> out = new HashSet<>();
+            keys.forEach((at, key) -> {
+                if (keyAndTimestamp.test(key, timestamps.get(at))) {
+                    out.add(at);
+                }
+            });
+            return out;
+        }
+    }
+
+    static GenericRecord customer(String key, long seed) {
+        GenericRecord c = new SampleRecords(seed).customer();
+        c.put("customerId", key);
+        return c;
+    }
+
+    static Future<RecordMetadata> send(String dataset, Integer partition, Instant timestamp, String key, long seed,
+                                       Produced produced) {
+        GenericRecord value = customer(key, seed);
+        return producer.send(new ProducerRecord<>(Topics.raw(dataset), partition, timestamp.toEpochMilli(), key, value),
+                (metadata, error) -> {
+                    if (error == null) {
+                        produced.add(metadata, key, value);
+                    }
+                });
+    }
+
+    static String newId() {
+        return "r" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    }
+
+    static ObjectNode request(String id, String dataset, List<String> keys, long seconds, Long lookback) {
+        return ApprovalEvents.requested(id, "alice", Instant.now(), "User:alice", dataset, List.of("email"), keys,
+                "INC-9 what happened to this payment yesterday", seconds, lookback, DemoActors.key("alice"));
+    }
+
+    static void post(ObjectNode event) throws Exception {
+        approvals.send(new ProducerRecord<>(Topics.APPROVALS, event.get("requestId").asText(), event.toString())).get();
+    }
+
+    static void grant(ObjectNode request) throws Exception {
+        post(request);
+        post(ApprovalEvents.approved(request, "bob", Instant.now(), "ok", DemoActors.key("bob")));
+    }
+
+    static void revoke(String id) throws Exception {
+        post(ApprovalEvents.revoked(id, "alice", Instant.now(), "done", DemoActors.key("alice")));
+    }
+
+    static List<AuditEvent> audit(String requestId) {
+        return TopicReader.readAll(Topics.AUDIT).stream()
+                .filter(r -> requestId.equals(new String(r.key(), StandardCharsets.UTF_8)))
+                .map(r -> AuditEvent.fromBytes(r.value())).toList();
+    }
+
+    /** The trail without progress events, whose number depends on timing; they are checked on their own. */
+    static List<AuditEvent> steps(String requestId) {
+        return audit(requestId).stream().filter(e -> e.type() != BACKFILL_PROGRESS).toList();
+    }
+
+    static AuditEvent awaitAudit(String requestId, AuditEvent.Type type) {
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> audit(requestId).stream().anyMatch(e -> e.type() == type));
+        return audit(requestId).stream().filter(e -> e.type() == type).findFirst().orElseThrow();
+    }
+
+    static String source(ConsumerRecord<byte[], byte[]> copy) {
+        int partition = ByteBuffer.wrap(copy.headers().lastHeader(MaskingProcessor.SOURCE_PARTITION_HEADER).value()).getInt();
+        long offset = ByteBuffer.wrap(copy.headers().lastHeader(MaskingProcessor.SOURCE_OFFSET_HEADER).value()).getLong();
+        return partition + "/" + offset;
+    }
+
+    /** Source coordinates of every copy on the grant topic, in topic order per partition (duplicates kept). */
+    static List<String> sources(List<ConsumerRecord<byte[], byte[]>> copies) {
+        return copies.stream().map(LookbackGrantIT::source).toList();
+    }
+
+    /** Each copy carries the granted field in clear, equal to the raw record it came from, under its raw key. */
+    static void assertCopiesMatchTheirSources(String topic, List<ConsumerRecord<byte[], byte[]>> copies, Produced produced,
+                                              boolean rawKeys) {
+        ConfluentAvroDeserializer decoder = new ConfluentAvroDeserializer(registry);
+        for (ConsumerRecord<byte[], byte[]> copy : copies) {
+            GenericRecord original = produced.values.get(source(copy));
+            GenericRecord value = (GenericRecord) decoder.deserialize(topic, copy.value());
+            assertThat(value.get("email")).hasToString(original.get("email").toString());
+            assertThat(value.get("nationalId")).hasToString("REDACTED");
+            if (rawKeys) {
+                assertThat(new String(copy.key(), StandardCharsets.UTF_8)).isEqualTo(produced.keys.get(source(copy)));
+            }
+        }
+    }
+
+    @Test
+    void copiesTheMatchingRecordsOfTheWindowThenLiveOnesAndNothingOlder() throws Exception {
+        Produced produced = new Produced();
+        Instant now = Instant.now();
+        for (String key : List.of("C1", "C2")) {
+            send(WINDOW, null, now.minus(Duration.ofHours(2)), key, 1, produced).get();
+            send(WINDOW, null, now.minus(Duration.ofMinutes(30)), key, 2, produced).get();
+        }
+        send(WINDOW, null, now.minus(Duration.ofMinutes(5)), "C1", 3, produced).get();
+        String id = newId();
+        String topic = Topics.grant(WINDOW, id);
+        String plain = newId();
+        grant(request(id, WINDOW, List.of("C1"), 600, 3600L));
+        grant(request(plain, WINDOW, List.of("C1"), 600, null));
+        AuditEvent activated = awaitAudit(id, ACTIVATED);
+        AuditEvent completed = awaitAudit(id, BACKFILL_COMPLETED);
+        awaitAudit(plain, ACTIVATED);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> app.grants().contains(Topics.grantKey(WINDOW, plain)));
+
+        send(WINDOW, null, Instant.now(), "C1", 4, produced).get();
+        send(WINDOW, null, Instant.now(), "C2", 5, produced).get();
+        Instant windowFrom = activated.at().minusSeconds(3600);
+        Set<String> expected = produced.where((key, ts) -> key.equals("C1") && ts >= windowFrom.toEpochMilli());
+        assertThat(expected).hasSize(3);
+        List<ConsumerRecord<byte[], byte[]>> copies = TopicReader.readAtLeast(topic, 3, Duration.ofSeconds(30));
+        assertThat(sources(copies)).containsExactlyInAnyOrderElementsOf(expected);
+        assertCopiesMatchTheirSources(topic, copies, produced, true);
+        // A grant without lookback on the same records sees only the live one.
+        List<ConsumerRecord<byte[], byte[]>> plainCopies = TopicReader.readAtLeast(Topics.grant(WINDOW, plain), 1, Duration.ofSeconds(30));
+        assertThat(sources(plainCopies)).containsExactlyElementsOf(produced.where((key, ts) -> key.equals("C1") && ts > now.toEpochMilli()));
+
+        revoke(id);
+        revoke(plain);
+        awaitAudit(id, TOPIC_DELETED);
+        awaitAudit(plain, TOPIC_DELETED);
+        List<AuditEvent> trail = steps(id);
+        assertThat(trail).extracting(AuditEvent::type).containsExactly(REQUESTED, APPROVED, ACTIVATED, BACKFILL_STARTED,
+                BACKFILL_COMPLETED, REVOKE_ACCEPTED, DISCLOSURE_SUMMARY, REVOKED, TOPIC_DELETED);
+        assertThat(trail.get(0).lookbackSeconds()).isEqualTo(3600L);
+        assertThat(trail.get(2).lookbackSeconds()).isEqualTo(3600L);
+        AuditEvent started = trail.get(3);
+        assertThat(started.windowFrom()).isEqualTo(windowFrom);
+        assertThat(started.windowTo()).isEqualTo(activated.at());
+        assertThat(started.reachedBack()).isEqualTo(now.minus(Duration.ofMinutes(30)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        assertThat(started.detail()).isNull();
+        // The window on each partition: from its first record of the last hour to the last record before activation.
+        Map<String, AuditEvent.OffsetRange> window = new TreeMap<>();
+        produced.where((key, ts) -> ts >= windowFrom.toEpochMilli() && ts < activated.at().toEpochMilli()).forEach(at -> {
+            String[] po = at.split("/");
+            long offset = Long.parseLong(po[1]);
+            window.merge(po[0], new AuditEvent.OffsetRange(offset, offset), (a, b) ->
+                    new AuditEvent.OffsetRange(Math.min(a.first(), b.first()), Math.max(a.last(), b.last())));
+        });
+        assertThat(started.windowOffsets()).isEqualTo(window);
+        Set<String> backfilled = produced.where((key, ts) -> key.equals("C1") && ts >= windowFrom.toEpochMilli()
+                && ts < activated.at().toEpochMilli());
+        assertThat(completed.records()).isEqualTo(2L);
+        assertThat(completed.sourceOffsets()).isEqualTo(ranges(backfilled));
+        assertThat(trail.get(6).records()).isEqualTo(3L);
+        assertThat(steps(plain)).extracting(AuditEvent::type).containsExactly(REQUESTED, APPROVED, ACTIVATED,
+                REVOKE_ACCEPTED, DISCLOSURE_SUMMARY, REVOKED, TOPIC_DELETED);
+        assertThat(audit(plain).get(0).lookbackSeconds()).isNull();
+    }
+
+    static Map<String, AuditEvent.OffsetRange> ranges(Set<String> sources) {
+        Map<String, AuditEvent.OffsetRange> out = new TreeMap<>();
+        for (String at : sources) {
+            String[] po = at.split("/");
+            long offset = Long.parseLong(po[1]);
+            out.merge(po[0], new AuditEvent.OffsetRange(offset, offset), (a, b) ->
+                    new AuditEvent.OffsetRange(Math.min(a.first(), b.first()), Math.max(a.last(), b.last())));
+        }
+        return out;
+    }
+
+    @Test
+    void expiryInTheMiddleOfABackfillStopsItWithNothingWrittenAfterExpiresAt() throws Exception {
+        Produced produced = new Produced();
+        Instant tenMinutesAgo = Instant.now().minus(Duration.ofMinutes(10));
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        for (int i = 0; i < 1500; i++) {
+            sent.add(send(EXPIRY, null, tenMinutesAgo, "K" + i, i, produced));
+        }
+        producer.flush();
+        for (Future<RecordMetadata> f : sent) {
+            f.get();
+        }
+        String id = newId();
+        String topic = Topics.grant(EXPIRY, id);
+        grant(request(id, EXPIRY, null, 4, 3600L));
+        AuditEvent activated = awaitAudit(id, ACTIVATED);
+        awaitAudit(id, EXPIRY_DETECTED);
+        // Read while the grace keeps the topic: every copy, stamped by the broker when it was written.
+        List<ConsumerRecord<byte[], byte[]>> copies = TopicReader.readAll(topic);
+        awaitAudit(id, TOPIC_DELETED);
+
+        assertThat(copies).isNotEmpty();
+        assertThat(copies).allSatisfy(copy -> {
+            assertThat(copy.timestampType()).isEqualTo(TimestampType.LOG_APPEND_TIME);
+            assertThat(copy.timestamp()).isLessThanOrEqualTo(activated.expiresAt().toEpochMilli());
+        });
+        // Bounded in rate: a four-second grant at 200 records a second cannot copy more than 800.
+        assertThat(copies.size()).isLessThan(4 * (int) RATE + 1).isLessThan(1500);
+        assertThat(new HashSet<>(sources(copies))).hasSize(copies.size());
+        assertThat(produced.keys.keySet()).containsAll(sources(copies));
+        assertCopiesMatchTheirSources(topic, copies, produced, false);
+
+        List<AuditEvent> trail = steps(id);
+        assertThat(trail).extracting(AuditEvent::type).containsExactly(REQUESTED, APPROVED, ACTIVATED, BACKFILL_STARTED,
+                BACKFILL_STOPPED, EXPIRY_DETECTED, DISCLOSURE_SUMMARY, EXPIRED, TOPIC_DELETED);
+        AuditEvent stopped = trail.get(4);
+        assertThat(stopped.reason()).startsWith("grant expires at " + activated.expiresAt());
+        assertThat(stopped.records()).isEqualTo(copies.size());
+        assertThat(stopped.at()).isBefore(activated.expiresAt());
+        assertThat(trail.get(6).records()).isEqualTo(copies.size());
+        assertThat(trail.get(3).windowOffsets().values().stream().mapToLong(r -> r.last() - r.first() + 1).sum()).isEqualTo(1500);
+        List<AuditEvent> progress = audit(id).stream().filter(e -> e.type() == BACKFILL_PROGRESS).toList();
+        assertThat(progress).isNotEmpty();
+        assertThat(progress).extracting(AuditEvent::records).isSorted().allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(copies.size()));
+    }
+
+    @Test
+    void theSeamBetweenBackfillAndLiveCopiesHasNoGapAndNoDuplicate() throws Exception {
+        Produced produced = new Produced();
+        Instant twoHoursAgo = Instant.now().minus(Duration.ofHours(2));
+        for (int i = 0; i < 30; i++) {
+            send(SEAM, null, twoHoursAgo, "K" + (i % 10), i, produced);
+        }
+        AtomicBoolean producing = new AtomicBoolean(true);
+        Thread writer = new Thread(() -> {
+            long seed = 1000;
+            while (producing.get()) {
+                send(SEAM, null, Instant.now(), "K" + (seed % 10), seed++, produced);
+                try {
+                    Thread.sleep(3);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "seam-writer");
+        writer.start();
+        String id = newId();
+        String topic = Topics.grant(SEAM, id);
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> produced.where((k, ts) -> ts > twoHoursAgo.toEpochMilli()).size() > 300);
+            grant(request(id, SEAM, null, 600, 3600L));
+            awaitAudit(id, BACKFILL_STARTED);
+            // Keep writing across activation, the boundary claims and the backfill, then a little after it.
+            awaitAudit(id, BACKFILL_COMPLETED);
+            int seen = produced.keys.size();
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> produced.keys.size() > seen + 100);
+        } finally {
+            producing.set(false);
+            writer.join();
+        }
+        producer.flush();
+        AuditEvent activated = audit(id).stream().filter(e -> e.type() == ACTIVATED).findFirst().orElseThrow();
+        Set<String> expected = produced.where((k, ts) -> ts >= activated.at().minusSeconds(3600).toEpochMilli());
+        assertThat(expected).hasSize(produced.keys.size() - 30);
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> TopicReader.readAll(topic).size() >= expected.size());
+        List<String> copied = sources(TopicReader.readAll(topic));
+        assertThat(copied).hasSize(expected.size()).doesNotHaveDuplicates();
+        assertThat(copied).containsExactlyInAnyOrderElementsOf(expected);
+
+        revoke(id);
+        awaitAudit(id, TOPIC_DELETED);
+        List<AuditEvent> trail = steps(id);
+        assertThat(trail).extracting(AuditEvent::type).containsExactly(REQUESTED, APPROVED, ACTIVATED, BACKFILL_STARTED,
+                BACKFILL_COMPLETED, REVOKE_ACCEPTED, DISCLOSURE_SUMMARY, REVOKED, TOPIC_DELETED);
+        assertThat(trail.get(6).records()).isEqualTo(expected.size());
+        // The backfill copied exactly the window's records below its planned end, the live path everything after.
+        Map<String, AuditEvent.OffsetRange> planned = trail.get(3).windowOffsets();
+        Set<String> belowBoundary = produced.where((k, ts) -> ts >= activated.at().minusSeconds(3600).toEpochMilli());
+        belowBoundary.removeIf(at -> {
+            AuditEvent.OffsetRange range = planned.get(at.split("/")[0]);
+            return range == null || Long.parseLong(at.split("/")[1]) > range.last();
+        });
+        assertThat(trail.get(4).records()).isEqualTo(belowBoundary.size());
+    }
+
+    @Test
+    void theAuditSaysHowFarBackTheCopyReachedWhenRetentionHasDeletedPartOfTheWindow() throws Exception {
+        Produced produced = new Produced();
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        send(RETENTION, 0, now.minus(Duration.ofMinutes(50)), "C1", 1, produced).get();
+        send(RETENTION, 0, now.minus(Duration.ofMinutes(40)), "C1", 2, produced).get();
+        send(RETENTION, 0, now.minus(Duration.ofMinutes(30)), "C1", 3, produced).get();
+        // What retention does to old segments: the first record is no longer on the log.
+        admin.deleteRecords(Map.of(new TopicPartition(Topics.raw(RETENTION), 0), RecordsToDelete.beforeOffset(1))).all().get();
+        String id = newId();
+        grant(request(id, RETENTION, null, 600, 3600L));
+        AuditEvent started = awaitAudit(id, BACKFILL_STARTED);
+        AuditEvent completed = awaitAudit(id, BACKFILL_COMPLETED);
+        assertThat(started.windowFrom()).isBefore(now.minus(Duration.ofMinutes(50)));
+        assertThat(started.reachedBack()).isEqualTo(now.minus(Duration.ofMinutes(40)));
+        assertThat(started.windowOffsets()).isEqualTo(Map.of("0", new AuditEvent.OffsetRange(1, 2)));
+        assertThat(started.detail()).isEqualTo("partitions [0] start at their oldest retained record: older records of"
+                + " the window are past the topic's retention and cannot be copied");
+        assertThat(completed.records()).isEqualTo(2L);
+        assertThat(completed.sourceOffsets()).isEqualTo(Map.of("0", new AuditEvent.OffsetRange(1, 2)));
+        assertThat(sources(TopicReader.readAtLeast(Topics.grant(RETENTION, id), 2, Duration.ofSeconds(30))))
+                .containsExactlyInAnyOrder("0/1", "0/2");
+        revoke(id);
+        awaitAudit(id, TOPIC_DELETED);
+    }
+
+    @Test
+    void thePolicyCapRejectsAnOverLongLookback() throws Exception {
+        String id = newId();
+        // PII allows a week (604800 s) of lookback in deploy/policy.yaml.
+        post(request(id, WINDOW, null, 600, 604_801L));
+        AuditEvent rejected = awaitAudit(id, REJECTED);
+        assertThat(rejected.reason()).isEqualTo("LOOKBACK_TOO_LONG");
+        assertThat(rejected.detail()).isEqualTo("REQUESTED: lookbackSeconds 604801 exceeds the policy's maximum of 604800");
+        assertThat(audit(id)).extracting(AuditEvent::type).containsExactly(REJECTED);
+        assertThat(admin.listTopics().names().get()).doesNotContain(Topics.grant(WINDOW, id));
+    }
+}
