@@ -76,6 +76,8 @@ class LookbackGrantIT {
     static KafkaProducer<String, Object> producer;
     static KafkaProducer<String, String> approvals;
     static Admin admin;
+    static org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> auditTail;
+    static final List<ConsumerRecord<byte[], byte[]>> auditTrail = new ArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -95,7 +97,7 @@ class LookbackGrantIT {
                 Map.entry(JitmaskConfig.KEYRING_FILE, DemoActors.KEYRING.toString()),
                 Map.entry(JitmaskConfig.KEYSET_FILE, dir.resolve("keyset.json").toString()),
                 // Ended grant topics stay long enough to be read in full before they are deleted.
-                Map.entry(JitmaskConfig.GRANT_DELETE_GRACE_MS, "3000"),
+                Map.entry(JitmaskConfig.GRANT_DELETE_GRACE_MS, "2000"),
                 Map.entry(JitmaskConfig.BACKFILL_MAX_RECORDS_PER_SECOND, Long.toString(RATE)),
                 Map.entry(JitmaskConfig.BACKFILL_PROGRESS_INTERVAL_MS, "1000")));
         app = JitmaskApp.start(config);
@@ -109,6 +111,9 @@ class LookbackGrantIT {
 
     @AfterAll
     static void stop() {
+        if (auditTail != null) {
+            auditTail.close();
+        }
         admin.close();
         approvals.close();
         producer.close();
@@ -183,9 +188,20 @@ class LookbackGrantIT {
         post(ApprovalEvents.revoked(id, "alice", Instant.now(), "done", DemoActors.key("alice")));
     }
 
-    static List<AuditEvent> audit(String requestId) {
-        return TopicReader.readAll(Topics.AUDIT).stream()
-                .filter(r -> requestId.equals(new String(r.key(), StandardCharsets.UTF_8)))
+    /** One consumer follows the audit topic for the whole class: cheaper than a new consumer per look. */
+    static synchronized List<AuditEvent> audit(String requestId) {
+        if (auditTail == null) {
+            auditTail = TopicReader.consumer();
+            List<TopicPartition> partitions = auditTail.partitionsFor(Topics.AUDIT).stream()
+                    .map(p -> new TopicPartition(Topics.AUDIT, p.partition())).toList();
+            auditTail.assign(partitions);
+            auditTail.seekToBeginning(partitions);
+        }
+        Map<TopicPartition, Long> end = auditTail.endOffsets(auditTail.assignment());
+        while (end.entrySet().stream().anyMatch(e -> auditTail.position(e.getKey()) < e.getValue())) {
+            auditTail.poll(Duration.ofMillis(100)).forEach(r -> auditTrail.add(r));
+        }
+        return auditTrail.stream().filter(r -> requestId.equals(new String(r.key(), StandardCharsets.UTF_8)))
                 .map(r -> AuditEvent.fromBytes(r.value())).toList();
     }
 
@@ -195,7 +211,7 @@ class LookbackGrantIT {
     }
 
     static AuditEvent awaitAudit(String requestId, AuditEvent.Type type) {
-        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
                 .until(() -> audit(requestId).stream().anyMatch(e -> e.type() == type));
         return audit(requestId).stream().filter(e -> e.type() == type).findFirst().orElseThrow();
     }

@@ -73,6 +73,7 @@ class GrantLifecycleProcessorTest {
 
     RecordingResources resources;
     List<GrantEnder.EndJob> ended;
+    List<String> backfills;
     TopologyTestDriver driver;
     TestInputTopic<String, String> approvals;
     TestOutputTopic<String, byte[]> grants;
@@ -82,12 +83,24 @@ class GrantLifecycleProcessorTest {
     void setUp() {
         resources = new RecordingResources();
         ended = new ArrayList<>();
+        backfills = new ArrayList<>();
+        Backfiller backfiller = new Backfiller() {
+            @Override
+            public void start(String requestId, String grantKey) {
+                backfills.add("start " + requestId + " " + grantKey);
+            }
+
+            @Override
+            public void stop(String requestId, String grantKey) {
+                backfills.add("stop " + requestId + " " + grantKey);
+            }
+        };
         Policy policy = PolicyLoader.load(DemoActors.POLICY);
         PolicyMaskEngine engine = new PolicyMaskEngine(policy, io.jitmask.testing.TestKeys.KEYSET);
         ApprovalValidator validator = new ApprovalValidator(Keyring.load(DemoActors.KEYRING), policy,
                 Set.of("customers", "payments"), dataset -> engine.sensitiveFields(dataset, SampleSchemas.of(dataset)));
         Topology topology = JitmaskTopology.lifecycle(new Topology(), new GrantLifecycleProcessor.Deps(validator, resources,
-                ended::add, true, Duration.ofHours(1), Duration.ZERO));
+                ended::add, true, Duration.ofHours(1), Duration.ZERO, backfiller));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "lifecycle-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -113,6 +126,31 @@ class GrantLifecycleProcessorTest {
     ObjectNode request(String id, long seconds) {
         return ApprovalEvents.requested(id, "alice", START, "User:alice", "customers", List.of("email"), List.of("C1"),
                 "INC-7 refund dispute", seconds, null, DemoActors.key("alice"));
+    }
+
+    @Test
+    void aLookbackRequestShowsItsWindowInTheAuditAndTheGrantAndStartsOneBackfill() {
+        ObjectNode request = ApprovalEvents.requested("r5", "alice", START, "User:alice", "customers", List.of("email"),
+                null, "INC-7 refund dispute", 60, 86_400L, DemoActors.key("alice"));
+        post(request);
+        assertThat(backfills).isEmpty();
+        post(ApprovalEvents.approved(request, "bob", START, "ok", DemoActors.key("bob")));
+
+        Grant grant = GrantJson.fromBytes(grants.readRecord().value());
+        assertThat(grant.lookbackSeconds()).isEqualTo(86_400L);
+        assertThat(grant.hasLookback()).isTrue();
+        List<AuditEvent> trail = auditEvents();
+        assertThat(trail).extracting(AuditEvent::type).containsExactly(REQUESTED, APPROVED, ACTIVATED);
+        assertThat(trail).extracting(AuditEvent::lookbackSeconds).containsExactly(86_400L, null, 86_400L);
+        assertThat(backfills).containsExactly("start r5 customers/r5");
+
+        // Without lookback: no backfill, and the grant and audit say nothing about one.
+        ObjectNode plain = request("r6", 60);
+        post(plain);
+        post(ApprovalEvents.approved(plain, "bob", START, "ok", DemoActors.key("bob")));
+        assertThat(GrantJson.fromBytes(grants.readRecord().value()).lookbackSeconds()).isNull();
+        assertThat(auditEvents()).extracting(AuditEvent::lookbackSeconds).containsOnlyNulls();
+        assertThat(backfills).containsExactly("start r5 customers/r5");
     }
 
     @Test

@@ -52,6 +52,7 @@ class MaskingProcessorTest {
     InMemorySchemaRegistryClient registry;
     AvroCodec codec;
     GrantIndex grants;
+    io.jitmask.backfill.LiveBoundaries boundaries;
     TopologyTestDriver driver;
     TestInputTopic<byte[], byte[]> rawCustomers;
     TestInputTopic<byte[], byte[]> rawPatients;
@@ -70,9 +71,10 @@ class MaskingProcessorTest {
         customersId = registry.register("raw.customers-value", customers);
         Policy policy = PolicyLoader.load(Path.of("../deploy/policy.yaml"));
         grants = new GrantIndex();
+        boundaries = new io.jitmask.backfill.LiveBoundaries();
         Topology topology = JitmaskTopology.masking(new Topology(), new JitmaskTopology.MaskingDeps(
                 List.of("customers", "patients"), new PolicyMaskEngine(policy, Keyset.fromJson(KEYSET)), registry,
-                grants, policy.headers().allow(), Duration.ofSeconds(1)));
+                grants, policy.headers().allow(), Duration.ofSeconds(1), boundaries));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "masking-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -256,6 +258,47 @@ class MaskingProcessorTest {
     static Grant grant(String requestId, List<String> fields, GrantFilter filter, Instant expiresAt) {
         return new Grant(requestId, "customers", "User:alice", fields, filter, Topics.grant("customers", requestId),
                 "alice", List.of("bob"), "INC-1 test", NOW.minusSeconds(60), expiresAt, Grant.ACTIVE);
+    }
+
+    static Grant withLookback(Grant grant, long seconds) {
+        return new Grant(grant.requestId(), grant.dataset(), grant.grantee(), grant.fields(), grant.filter(), grant.topic(),
+                grant.requester(), grant.approvers(), grant.justification(), grant.activatedAt(), grant.expiresAt(),
+                grant.status(), seconds);
+    }
+
+    static long sourceOffset(TestRecord<byte[], byte[]> copy) {
+        return ByteBuffer.wrap(copy.headers().lastHeader(MaskingProcessor.SOURCE_OFFSET_HEADER).value()).getLong();
+    }
+
+    @Test
+    void liveCopiesOfALookbackGrantBeginAtTheBoundaryTheBackfillClaimed() {
+        Grant grant = withLookback(grant("r9", List.of("email"), new GrantFilter.All(), NOW.plusSeconds(600)), 3600);
+        grantsTopic.pipeInput(grant.key(), GrantJson.toBytes(grant));
+        TestOutputTopic<byte[], byte[]> copies = driver.createOutputTopic(grant.topic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        // The backfill saw the grant first and claimed offset 2 of partition 0: offsets 0 and 1 are its to copy.
+        assertThat(boundaries.claim(grant.key(), 0, 2)).isEqualTo(2);
+
+        for (String id : List.of("C1", "C2", "C3", "C4")) {
+            rawCustomers.pipeInput(id.getBytes(StandardCharsets.UTF_8), encode(customer(id)));
+        }
+
+        assertThat(copies.readRecordsToList()).extracting(MaskingProcessorTest::sourceOffset).containsExactly(2L, 3L);
+        assertThat(maskedCustomers.readRecordsToList()).hasSize(4);
+    }
+
+    @Test
+    void theFirstRecordCopiedForALookbackGrantClaimsTheBoundary() {
+        rawCustomers.pipeInput("C1".getBytes(StandardCharsets.UTF_8), encode(customer("C1")));
+        Grant grant = withLookback(grant("r8", List.of("email"), new GrantFilter.Keys(List.of("C2")), NOW.plusSeconds(600)), 3600);
+        grantsTopic.pipeInput(grant.key(), GrantJson.toBytes(grant));
+        TestOutputTopic<byte[], byte[]> copies = driver.createOutputTopic(grant.topic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        rawCustomers.pipeInput("C1".getBytes(StandardCharsets.UTF_8), encode(customer("C1")));
+        rawCustomers.pipeInput("C2".getBytes(StandardCharsets.UTF_8), encode(customer("C2")));
+        rawCustomers.pipeInput("C2".getBytes(StandardCharsets.UTF_8), encode(customer("C2")));
+
+        assertThat(copies.readRecordsToList()).extracting(MaskingProcessorTest::sourceOffset).containsExactly(2L, 3L);
+        // The backfill, arriving later, finds the boundary taken and copies below it only.
+        assertThat(boundaries.claim(grant.key(), 0, 4)).isEqualTo(2);
     }
 
     @Test
