@@ -50,6 +50,7 @@ public final class GrantEndWorker implements GrantEnder, AutoCloseable {
         return t;
     });
     private final java.util.Set<String> queued = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.Set<String> finished = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * @param wait how long after the grant stopped being visible the topic is kept: the configured grace, at least
@@ -119,10 +120,16 @@ public final class GrantEndWorker implements GrantEnder, AutoCloseable {
             send(AuditEvent.of(AuditEvent.Type.TOPIC_DELETED, job.requestId(), clock.instant())
                     .dataset(job.dataset()).topic(job.topic()).build());
             audit.flush();
+            finished.add(job.requestId());
             queued.remove(job.requestId());
         } catch (RuntimeException e) {
             retry(job, attempt, () -> finish(job, attempt + 1), e);
         }
+    }
+
+    @Override
+    public boolean confirmFinished(String requestId) {
+        return finished.remove(requestId);
     }
 
     private void retry(EndJob job, int attempt, Runnable next, RuntimeException e) {

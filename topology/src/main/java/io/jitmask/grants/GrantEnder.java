@@ -8,4 +8,13 @@ public interface GrantEnder {
     }
 
     void end(EndJob job);
+
+    /**
+     * True once, after this ender wrote the job's final audit events: the lifecycle then marks the request ENDED,
+     * so a restart does not hand the job over again (which would repeat DISCLOSURE_SUMMARY, EXPIRED or REVOKED,
+     * and TOPIC_DELETED, with a summary of an already deleted topic).
+     */
+    default boolean confirmFinished(String requestId) {
+        return false;
+    }
 }

@@ -223,6 +223,9 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
         for (RequestState state : states()) {
             if (state.status() == RequestState.Status.ACTIVE && !now.isBefore(state.expiresAt())) {
                 end(state, now, false, "jitmask", "expired at " + state.expiresAt());
+            } else if (state.status() == RequestState.Status.ENDING && deps.ender().confirmFinished(state.requestId())) {
+                // The final audit events are out: a restart must not hand this grant over (and audit it) again.
+                save(state.ended(RequestState.Status.ENDED, state.endedAt(), state.endReason()));
             } else if (state.status() == RequestState.Status.PENDING
                     && !now.isBefore(state.requestedAt().plus(deps.requestTtl()))) {
                 save(state.ended(RequestState.Status.REQUEST_EXPIRED, now, "not approved in time"));

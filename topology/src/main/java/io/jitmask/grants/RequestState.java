@@ -39,7 +39,7 @@ public record RequestState(
         @JsonProperty("endedAt") Instant endedAt,
         @JsonProperty("endReason") String endReason) {
 
-    public enum Status { PENDING, ACTIVE, ENDING, DENIED, REQUEST_EXPIRED, FAILED }
+    public enum Status { PENDING, ACTIVE, ENDING, ENDED, DENIED, REQUEST_EXPIRED, FAILED }
 
     /** How many distinct approvers, and for each tag of the requested fields the roles of which one must be held. */
     public record Requirement(@JsonProperty("approvers") int approvers,

@@ -1,120 +1,181 @@
 package io.jitmask.crash;
 
+import static io.jitmask.audit.AuditEvent.Type.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jitmask.audit.AuditEvent;
 import io.jitmask.config.Topics;
 import io.jitmask.keys.Keyset;
 import io.jitmask.registry.HttpSchemaRegistryClient;
 import io.jitmask.registry.server.EmbeddedSchemaRegistry;
 import io.jitmask.sample.SampleSchemas;
-import io.jitmask.serde.ConfluentAvroSerializer;
-import io.jitmask.testing.DemoActors;
+import io.jitmask.testing.Delivery;
+import io.jitmask.testing.GrantRequests;
+import io.jitmask.testing.JitmaskProcess;
+import io.jitmask.testing.RawLoad;
 import io.jitmask.testing.SharedKafka;
-import io.jitmask.testing.TestCustomers;
 import io.jitmask.testing.TopicReader;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.record.TimestampType;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * jitmask as a separate OS process, killed with SIGKILL again and again while records keep arriving: with
- * read_committed, every raw record is in masked.* exactly once, none lost, none duplicated.
+ * jitmask as a separate OS process, killed with SIGKILL again and again while records keep arriving. With
+ * read_committed: every raw record is in masked.* exactly once; a live grant gets every raw record produced while
+ * it is visible exactly once; a grant that expires while jitmask is dead gets no copy after its expiresAt and none
+ * of the records produced after it, and ends (tombstone, EXPIRY_DETECTED ... TOPIC_DELETED) after the restart.
  */
 class KillRestartIT {
-    static final int KILLS = Integer.getInteger("jitmask.kills", 10);
+    static final int KILLS = Math.max(3, Integer.getInteger("jitmask.kills", 10));
+    /** Records of these keys match the key-filtered grant that expires while jitmask is dead. */
+    static final List<String> SHORT_GRANT_KEYS = List.of("K3", "K7");
+    static final long SHORT_GRANT_SECONDS = 20;
 
     @TempDir
     Path dir;
 
-    Process start(Path config, Path log) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                "io.jitmask.cli.JitmaskCli", "run", "--config", config.toString())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-    }
-
     @Test
-    void sigkillAgainAndAgainLosesAndDuplicatesNothing() throws Exception {
+    void sigkillAgainAndAgainLosesDuplicatesAndLeaksNothing() throws Exception {
         String suffix = UUID.randomUUID().toString().substring(0, 6);
         String dataset = "kill_" + suffix;
+        Path log = dir.resolve("jitmask.log");
         try (EmbeddedSchemaRegistry registryServer = EmbeddedSchemaRegistry.start(SharedKafka.bootstrapServers(), "localhost", 0);
-             HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(registryServer.url())) {
+             HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(registryServer.url());
+             GrantRequests grants = new GrantRequests()) {
             registry.register(Topics.raw(dataset) + "-value", SampleSchemas.of("customers"));
             SharedKafka.createTopics(3, Topics.raw(dataset), Topics.masked(dataset));
             Keyset.loadOrCreate(dir.resolve("keyset.json"));
-            Path config = dir.resolve("app.properties");
-            Files.writeString(config, String.join("\n",
-                    "bootstrap.servers=" + SharedKafka.bootstrapServers(),
-                    "schema.registry.url=" + registryServer.url(),
-                    "application.id=kill-it-" + suffix,
-                    "state.dir=" + dir.resolve("state"),
-                    "jitmask.datasets=" + dataset,
-                    "jitmask.policy.file=" + DemoActors.POLICY,
-                    "jitmask.keyring.file=" + DemoActors.KEYRING,
-                    "jitmask.keyset.file=" + dir.resolve("keyset.json"),
-                    "consumer.auto.offset.reset=earliest",
-                    // A killed member leaves the group after its session times out; keep that short so each
-                    // restart rebalances in seconds (the broker's minimum is 6 s).
-                    "consumer.session.timeout.ms=6000",
-                    "consumer.heartbeat.interval.ms=1500", ""));
-            Path log = dir.resolve("jitmask.log");
-            AtomicBoolean producing = new AtomicBoolean(true);
-            AtomicInteger produced = new AtomicInteger();
-            Thread load = new Thread(() -> {
-                try (KafkaProducer<String, Object> producer = new KafkaProducer<>(Map.of(
-                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers()),
-                        new StringSerializer(), new ConfluentAvroSerializer(registry, false))) {
-                    while (producing.get()) {
-                        String key = "K" + produced.get();
-                        producer.send(new ProducerRecord<>(Topics.raw(dataset), key, TestCustomers.customer(key))).get();
-                        produced.incrementAndGet();
-                        Thread.sleep(5);
-                    }
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }, "kill-it-load");
-            load.start();
-            for (int kill = 1; kill <= KILLS; kill++) {
-                Process jitmask = start(config, log);
-                int before = TopicReader.readAll(Topics.masked(dataset)).size();
-                // Let it make progress, then kill it mid-flight (SIGKILL: no shutdown hook, no commit).
-                Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
-                        .until(() -> TopicReader.readAll(Topics.masked(dataset)).size() > before + 20);
-                jitmask.destroyForcibly().waitFor();
-            }
-            producing.set(false);
-            load.join();
-            Process last = start(config, log);
+            Path config = JitmaskProcess.writeConfig(dir.resolve("app.properties"), SharedKafka.bootstrapServers(),
+                    registryServer.url(), "kill-it-" + suffix, dir.resolve("state"), dir.resolve("keyset.json"), dataset, Map.of());
+            RawLoad load = RawLoad.start(SharedKafka.bootstrapServers(), registry, Topics.raw(dataset), seq -> "K" + (seq % 10));
             try {
-                int total = produced.get();
-                Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
-                        .until(() -> TopicReader.readAll(Topics.masked(dataset)).size() >= total);
-                List<ConsumerRecord<byte[], byte[]>> masked = TopicReader.readAll(Topics.masked(dataset));
-                Map<String, Integer> counts = new HashMap<>();
-                masked.forEach(r -> counts.merge(new String(r.key(), StandardCharsets.UTF_8), 1, Integer::sum));
-                assertThat(counts).as("every raw record once").hasSize(total);
-                assertThat(counts.values()).as("no duplicates").allMatch(c -> c == 1);
-                assertThat(masked).hasSize(total);
+                String live = null;
+                long liveFrom = 0;
+                String shortLived = null;
+                Instant shortExpiresAt = null;
+                List<ConsumerRecord<byte[], byte[]>> shortCopies = null;
+                for (int kill = 1; kill <= KILLS; kill++) {
+                    try (JitmaskProcess jitmask = JitmaskProcess.start(config, log)) {
+                        if (kill == 1) {
+                            // A live grant on every record; it is visible to this process once it has copied one
+                            // record, and to every later process from start-up (global store restored first), so
+                            // every record numbered from then on must reach it exactly once.
+                            live = grants.grant(dataset, List.of("email"), null, 3600);
+                            GrantRequests.await(live, ACTIVATED, Duration.ofSeconds(90));
+                            TopicReader.readAtLeast(Topics.grant(dataset, live), 1, Duration.ofSeconds(60));
+                            liveFrom = load.nextSeq();
+                        } else if (kill == 3) {
+                            // The grant expired while no jitmask ran: it ends right after start-up.
+                            GrantRequests.await(shortLived, TOPIC_DELETED, Duration.ofSeconds(90));
+                        }
+                        int before = TopicReader.readAll(Topics.masked(dataset)).size();
+                        // Let it make progress, then kill it mid-flight (SIGKILL: no shutdown hook, no commit).
+                        Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+                                .until(() -> TopicReader.readAll(Topics.masked(dataset)).size() > before + 20);
+                        if (kill == 2) {
+                            // Requested once this process is busy, so its life is spent copying, not starting up.
+                            shortLived = grants.grant(dataset, List.of("email"), SHORT_GRANT_KEYS, SHORT_GRANT_SECONDS);
+                            shortExpiresAt = GrantRequests.await(shortLived, ACTIVATED, Duration.ofSeconds(60)).expiresAt();
+                            TopicReader.readAtLeast(Topics.grant(dataset, shortLived), 1, Duration.ofSeconds(SHORT_GRANT_SECONDS));
+                            assertThat(Instant.now()).as("the short grant is still live when its process dies")
+                                    .isBefore(shortExpiresAt);
+                        }
+                    }
+                    if (kill == 2) {
+                        // Dead while the grant expires, records still arriving; what its topic holds now is every
+                        // copy it can ever hold (the killed process's open transaction can only abort).
+                        Instant expiry = shortExpiresAt;
+                        Awaitility.await().atMost(Duration.ofSeconds(SHORT_GRANT_SECONDS + 10)).pollInterval(Duration.ofMillis(100))
+                                .until(() -> Instant.now().isAfter(expiry.plusSeconds(2)));
+                        shortCopies = TopicReader.readAll(Topics.grant(dataset, shortLived));
+                    }
+                }
+                List<RawLoad.Sent> sent = load.stop();
+                try (JitmaskProcess last = JitmaskProcess.start(config, log)) {
+                    int total = sent.size();
+                    Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                            .until(() -> TopicReader.readAll(Topics.masked(dataset)).size() >= total);
+                    long expectedLive = total - liveFrom;
+                    String liveTopic = Topics.grant(dataset, live);
+                    Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                            .until(() -> TopicReader.readAll(liveTopic).size() >= expectedLive);
+                    List<ConsumerRecord<byte[], byte[]>> masked = TopicReader.readAll(Topics.masked(dataset));
+                    Delivery.assertExactlyOnce("masked", Delivery.bySeq(masked), 0, total);
+                    assertThat(masked).hasSize(total);
+                    List<ConsumerRecord<byte[], byte[]>> liveCopies = TopicReader.readAll(liveTopic);
+                    Delivery.assertExactlyOnce("live grant", Delivery.bySeq(liveCopies), liveFrom, total);
+                    assertSourceHeadersMatch(liveCopies, sent);
+                    int shortChecked = assertShortGrant(dataset, shortLived, shortExpiresAt, shortCopies, sent);
+                    System.out.printf("FIGURES KillRestartIT kills=%d records=%d masked=%d liveGrantCopies=%d "
+                                    + "expiredGrantCopies=%d expiredGrantRecordsAfterExpiry=%d%n",
+                            KILLS, total, masked.size(), liveCopies.size(), shortCopies.size(), shortChecked);
+                }
             } finally {
-                last.destroyForcibly().waitFor();
+                load.close();
             }
-            assertThat(Files.readString(log)).as("no unmasked value in the killed processes' logs").doesNotContain("ada.canary@example.com");
         }
+        assertThat(Files.readString(log)).as("no unmasked value in the killed processes' logs").doesNotContain("ada.canary@example.com");
+    }
+
+    /** Each copy's source headers name the raw record its correlation id says it came from. */
+    static void assertSourceHeadersMatch(List<ConsumerRecord<byte[], byte[]>> copies, List<RawLoad.Sent> sent) {
+        Map<Long, RawLoad.Sent> bySeq = sent.stream().collect(Collectors.toMap(RawLoad.Sent::seq, Function.identity()));
+        assertThat(copies).allSatisfy(copy -> {
+            RawLoad.Sent source = bySeq.get(Delivery.bySeq(List.of(copy)).keySet().iterator().next());
+            assertThat(ByteBuffer.wrap(copy.headers().lastHeader("jitmask.source.partition").value()).getInt())
+                    .isEqualTo(source.partition());
+            assertThat(ByteBuffer.wrap(copy.headers().lastHeader("jitmask.source.offset").value()).getLong())
+                    .isEqualTo(source.offset());
+        });
+    }
+
+    /** Returns how many matching records were produced after the grant's expiry (none of which may be copied). */
+    static int assertShortGrant(String dataset, String id, Instant expiresAt, List<ConsumerRecord<byte[], byte[]>> copies,
+                                List<RawLoad.Sent> sent) {
+        assertThat(copies).as("the short grant got copies while it lived").isNotEmpty();
+        assertThat(copies).allSatisfy(copy -> {
+            assertThat(copy.timestampType()).isEqualTo(TimestampType.LOG_APPEND_TIME);
+            assertThat(Instant.ofEpochMilli(copy.timestamp())).as("copy appended before expiresAt").isBefore(expiresAt);
+        });
+        Map<Long, Integer> counts = Delivery.bySeq(copies);
+        assertThat(counts.values()).as("no duplicate copy").allMatch(c -> c == 1);
+        Map<Long, RawLoad.Sent> bySeq = sent.stream().collect(Collectors.toMap(RawLoad.Sent::seq, Function.identity()));
+        assertThat(counts.keySet()).allSatisfy(seq -> {
+            assertThat(SHORT_GRANT_KEYS).contains(bySeq.get(seq).key());
+            assertThat(bySeq.get(seq).sentAt()).as("copied record produced before expiry").isBefore(expiresAt);
+        });
+        assertSourceHeadersMatch(copies, sent);
+        List<RawLoad.Sent> afterExpiry = sent.stream()
+                .filter(s -> SHORT_GRANT_KEYS.contains(s.key()) && !s.sentAt().isBefore(expiresAt)).toList();
+        assertThat(afterExpiry).as("matching records were produced after expiry, while jitmask was dead").isNotEmpty();
+
+        List<AuditEvent> trail = GrantRequests.audit(id);
+        assertThat(trail).extracting(AuditEvent::type).containsExactly(REQUESTED, APPROVED, ACTIVATED, EXPIRY_DETECTED,
+                DISCLOSURE_SUMMARY, EXPIRED, TOPIC_DELETED);
+        assertThat(trail.get(4).records()).as("nothing was copied after the restart").isEqualTo((long) copies.size());
+        assertThat(TopicReader.readAll(Topics.GRANTS).stream()
+                .filter(r -> new String(r.key(), StandardCharsets.UTF_8).equals(Topics.grantKey(dataset, id)))
+                .map(r -> r.value() == null ? "tombstone" : "grant").toList()).containsExactly("grant", "tombstone");
+        try (var admin = SharedKafka.admin()) {
+            Set<String> topics = admin.listTopics().names().get();
+            assertThat(topics).doesNotContain(Topics.grant(dataset, id));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return afterExpiry.size();
     }
 }

@@ -74,6 +74,7 @@ class GrantLifecycleProcessorTest {
     RecordingResources resources;
     List<GrantEnder.EndJob> ended;
     List<String> backfills;
+    Backfiller backfiller;
     TopologyTestDriver driver;
     TestInputTopic<String, String> approvals;
     TestOutputTopic<String, byte[]> grants;
@@ -84,7 +85,7 @@ class GrantLifecycleProcessorTest {
         resources = new RecordingResources();
         ended = new ArrayList<>();
         backfills = new ArrayList<>();
-        Backfiller backfiller = new Backfiller() {
+        backfiller = new Backfiller() {
             @Override
             public void start(String requestId, String grantKey) {
                 backfills.add("start " + requestId + " " + grantKey);
@@ -95,12 +96,16 @@ class GrantLifecycleProcessorTest {
                 backfills.add("stop " + requestId + " " + grantKey);
             }
         };
+        startDriver(ended::add);
+    }
+
+    void startDriver(GrantEnder ender) {
         Policy policy = PolicyLoader.load(DemoActors.POLICY);
         PolicyMaskEngine engine = new PolicyMaskEngine(policy, io.jitmask.testing.TestKeys.KEYSET);
         ApprovalValidator validator = new ApprovalValidator(Keyring.load(DemoActors.KEYRING), policy,
                 Set.of("customers", "payments"), dataset -> engine.sensitiveFields(dataset, SampleSchemas.of(dataset)));
         Topology topology = JitmaskTopology.lifecycle(new Topology(), new GrantLifecycleProcessor.Deps(validator, resources,
-                ended::add, true, Duration.ofHours(1), Duration.ZERO, backfiller));
+                ender, true, Duration.ofHours(1), Duration.ZERO, backfiller));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "lifecycle-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -256,6 +261,37 @@ class GrantLifecycleProcessorTest {
         // The store now says ENDING; a restarted processor must finish the job.
         var store = driver.<String, byte[]>getKeyValueStore(JitmaskTopology.GRANT_REQUESTS_STORE);
         assertThat(RequestState.fromBytes(store.get("r9")).status()).isEqualTo(RequestState.Status.ENDING);
+    }
+
+    @Test
+    void aFinishedEndIsRecordedSoItIsNeverHandedOverAgain() {
+        driver.close();
+        GrantEnder confirming = new GrantEnder() {
+            @Override
+            public void end(EndJob job) {
+                ended.add(job);
+            }
+
+            @Override
+            public boolean confirmFinished(String requestId) {
+                return ended.stream().anyMatch(job -> job.requestId().equals(requestId));
+            }
+        };
+        startDriver(confirming);
+        ObjectNode request = request("r10", 60);
+        post(request);
+        post(ApprovalEvents.approved(request, "bob", START, null, DemoActors.key("bob")));
+        driver.advanceWallClockTime(Duration.ofSeconds(61));
+        var store = driver.<String, byte[]>getKeyValueStore(JitmaskTopology.GRANT_REQUESTS_STORE);
+        assertThat(RequestState.fromBytes(store.get("r10")).status()).isEqualTo(RequestState.Status.ENDING);
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        RequestState state = RequestState.fromBytes(store.get("r10"));
+        assertThat(state.status()).isEqualTo(RequestState.Status.ENDED);
+        assertThat(state.endReason()).isEqualTo("EXPIRED");
+        assertThat(state.endedAt()).isEqualTo(START.plusSeconds(61));
+        driver.advanceWallClockTime(Duration.ofSeconds(5));
+        assertThat(ended).hasSize(1);
+        assertThat(auditEvents()).extracting(AuditEvent::type).containsOnlyOnce(AuditEvent.Type.EXPIRY_DETECTED);
     }
 
     @Test

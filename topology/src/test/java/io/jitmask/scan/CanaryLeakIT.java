@@ -100,6 +100,7 @@ class CanaryLeakIT {
             findings.addAll(scanner.scanFiles(List.of(dir)));
             findings.addAll(scanner.scanFiles(SharedKafka.logDirectories()));
             findings.addAll(scanner.scanLines(logs.lines(), "log output"));
+            System.out.printf("FIGURES CanaryLeakIT canaryRecords=3 logLines=%d leaks=%d%n", logs.lines().size(), findings.size());
             assertThat(findings).isEmpty();
             // The scanner does find the canary where it is: the raw topic, on the wire and on disk.
             LeakScanner strict = new LeakScanner(List.of(canary), topic -> false);

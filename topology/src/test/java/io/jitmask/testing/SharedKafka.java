@@ -81,6 +81,9 @@ public final class SharedKafka {
                     .setConfigProp("share.coordinator.state.topic.replication.factor", "1")
                     .setConfigProp("share.coordinator.state.topic.min.isr", "1")
                     .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                    // Crash and scale tests run jitmask with a short session timeout so a killed member leaves its
+                    // group in seconds; the broker's default floor is 6 s.
+                    .setConfigProp("group.min.session.timeout.ms", "1000")
                     .setConfigProp("auto.create.topics.enable", "false")
                     .setConfigProp("log.segment.delete.delay.ms", "1000")
                     .setConfigProp("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer")

@@ -31,8 +31,13 @@ public final class TopicReader {
 
     /** Every committed record currently on the topic (reads until the end offsets). */
     public static List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
+        return readAll(SharedKafka.bootstrapServers(), topic);
+    }
+
+    /** Every committed record currently on the topic of the cluster at {@code bootstrapServers}. */
+    public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrapServers, String topic) {
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrapServers)) {
             var partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
                     .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);
@@ -47,8 +52,12 @@ public final class TopicReader {
     }
 
     public static KafkaConsumer<byte[], byte[]> consumer() {
+        return consumer(SharedKafka.bootstrapServers());
+    }
+
+    public static KafkaConsumer<byte[], byte[]> consumer(String bootstrapServers) {
         return new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers(),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",

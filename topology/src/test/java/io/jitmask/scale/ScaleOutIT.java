@@ -1,0 +1,133 @@
+package io.jitmask.scale;
+
+import static io.jitmask.audit.AuditEvent.Type.ACTIVATED;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jitmask.config.Topics;
+import io.jitmask.keys.Keyset;
+import io.jitmask.registry.HttpSchemaRegistryClient;
+import io.jitmask.registry.server.EmbeddedSchemaRegistry;
+import io.jitmask.sample.SampleSchemas;
+import io.jitmask.testing.Delivery;
+import io.jitmask.testing.GrantRequests;
+import io.jitmask.testing.JitmaskProcess;
+import io.jitmask.testing.RawLoad;
+import io.jitmask.testing.SharedKafka;
+import io.jitmask.testing.TopicReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.GroupState;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two jitmask processes sharing an application.id (separate state directories) under load: 1 → 2 → 1 (SIGTERM)
+ * → 2 → 1 (SIGKILL). With read_committed, every raw record is in masked.* exactly once and a live grant gets every
+ * record produced while it is visible exactly once, whichever instance processed it.
+ */
+class ScaleOutIT {
+    static final int PARTITIONS = 4;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void scalingOutAndBackInUnderLoadLosesAndDuplicatesNothing() throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 6);
+        String dataset = "scale_" + suffix;
+        String applicationId = "scale-it-" + suffix;
+        try (EmbeddedSchemaRegistry registryServer = EmbeddedSchemaRegistry.start(SharedKafka.bootstrapServers(), "localhost", 0);
+             HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(registryServer.url());
+             GrantRequests grants = new GrantRequests();
+             Admin admin = SharedKafka.admin()) {
+            registry.register(Topics.raw(dataset) + "-value", SampleSchemas.of("customers"));
+            SharedKafka.createTopics(PARTITIONS, Topics.raw(dataset), Topics.masked(dataset));
+            Keyset.loadOrCreate(dir.resolve("keyset.json"));
+            Path[] configs = new Path[2];
+            for (int i = 0; i < 2; i++) {
+                configs[i] = JitmaskProcess.writeConfig(dir.resolve("app" + i + ".properties"), SharedKafka.bootstrapServers(),
+                        registryServer.url(), applicationId, dir.resolve("state" + i), dir.resolve("keyset.json"), dataset, Map.of());
+            }
+            Path log = dir.resolve("jitmask.log");
+            String masked = Topics.masked(dataset);
+            RawLoad load = RawLoad.start(SharedKafka.bootstrapServers(), registry, Topics.raw(dataset), seq -> "K" + (seq % 40));
+            JitmaskProcess first = JitmaskProcess.start(configs[0], log);
+            JitmaskProcess second = null;
+            JitmaskProcess third = null;
+            try {
+                String live = grants.grant(dataset, List.of("email"), null, 3600);
+                GrantRequests.await(live, ACTIVATED, Duration.ofSeconds(90));
+                String liveTopic = Topics.grant(dataset, live);
+                // Visible to the first instance once it copied a record; a later instance restores the grant
+                // before it processes anything. Every record numbered from here on must reach the grant once.
+                TopicReader.readAtLeast(liveTopic, 1, Duration.ofSeconds(60));
+                long liveFrom = load.nextSeq();
+                awaitProgress(masked, 20);
+
+                second = JitmaskProcess.start(configs[1], log);
+                awaitMembersWithWork(admin, applicationId, 2);
+                awaitProgress(masked, 50);
+                first.stop();
+                awaitMembersWithWork(admin, applicationId, 1);
+                awaitProgress(masked, 50);
+
+                third = JitmaskProcess.start(configs[0], log);
+                awaitMembersWithWork(admin, applicationId, 2);
+                awaitProgress(masked, 50);
+                second.kill();
+                awaitMembersWithWork(admin, applicationId, 1);
+                awaitProgress(masked, 50);
+
+                List<RawLoad.Sent> sent = load.stop();
+                int total = sent.size();
+                Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                        .until(() -> TopicReader.readAll(masked).size() >= total);
+                Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                        .until(() -> TopicReader.readAll(liveTopic).size() >= total - liveFrom);
+                List<ConsumerRecord<byte[], byte[]>> maskedRecords = TopicReader.readAll(masked);
+                Delivery.assertExactlyOnce("masked", Delivery.bySeq(maskedRecords), 0, total);
+                assertThat(maskedRecords).hasSize(total);
+                List<ConsumerRecord<byte[], byte[]>> copies = TopicReader.readAll(liveTopic);
+                Delivery.assertExactlyOnce("live grant", Delivery.bySeq(copies), liveFrom, total);
+                assertThat(sent.stream().map(RawLoad.Sent::partition).distinct()).as("load on every partition")
+                        .hasSize(PARTITIONS);
+                System.out.printf("FIGURES ScaleOutIT instances=1-2-1-2-1 records=%d masked=%d liveGrantCopies=%d%n",
+                        total, maskedRecords.size(), copies.size());
+            } finally {
+                load.close();
+                first.close();
+                if (second != null) {
+                    second.close();
+                }
+                if (third != null) {
+                    third.close();
+                }
+            }
+            assertThat(Files.readString(log)).as("no unmasked value in the instances' logs").doesNotContain("ada.canary@example.com");
+        }
+    }
+
+    static void awaitProgress(String masked, int records) {
+        int before = TopicReader.readAll(masked).size();
+        Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                .until(() -> TopicReader.readAll(masked).size() >= before + records);
+    }
+
+    /** Waits until the group is stable with exactly {@code members} members, each of them assigned partitions. */
+    static void awaitMembersWithWork(Admin admin, String applicationId, int members) {
+        Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(applicationId)).all().get().get(applicationId);
+            return group.groupState() == GroupState.STABLE && group.members().size() == members
+                    && group.members().stream().map(MemberDescription::assignment).allMatch(a -> !a.topicPartitions().isEmpty());
+        });
+    }
+}

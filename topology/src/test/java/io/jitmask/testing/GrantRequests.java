@@ -1,0 +1,68 @@
+package io.jitmask.testing;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jitmask.approval.ApprovalEvents;
+import io.jitmask.audit.AuditEvent;
+import io.jitmask.config.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
+
+/** Signed grant requests and approvals by the demo actors on the shared broker, and the audit trail they leave. */
+public final class GrantRequests implements AutoCloseable {
+    private final KafkaProducer<String, String> approvals = new KafkaProducer<>(
+            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers()),
+            new StringSerializer(), new StringSerializer());
+
+    /**
+     * alice asks for {@code fields} of {@code dataset} in clear for {@code seconds} (only records with
+     * {@code keys} when not null) and bob approves; returns the request id.
+     */
+    public String grant(String dataset, List<String> fields, List<String> keys, long seconds) {
+        String id = "r" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        ObjectNode request = ApprovalEvents.requested(id, "alice", Instant.now(), "User:alice", dataset, fields, keys,
+                "INC-77 reliability test", seconds, null, DemoActors.key("alice"));
+        post(request);
+        post(ApprovalEvents.approved(request, "bob", Instant.now(), "ok", DemoActors.key("bob")));
+        return id;
+    }
+
+    public void revoke(String id) {
+        post(ApprovalEvents.revoked(id, "alice", Instant.now(), "test done", DemoActors.key("alice")));
+    }
+
+    private void post(ObjectNode event) {
+        try {
+            approvals.send(new ProducerRecord<>(Topics.APPROVALS, event.get("requestId").asText(), event.toString())).get();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot post to " + Topics.APPROVALS, e);
+        }
+    }
+
+    /** The audit trail of one request, in order. */
+    public static List<AuditEvent> audit(String id) {
+        return TopicReader.readAll(Topics.AUDIT).stream()
+                .filter(r -> id.equals(new String(r.key(), StandardCharsets.UTF_8)))
+                .map(r -> AuditEvent.fromBytes(r.value())).toList();
+    }
+
+    /** Waits for the request's first audit event of {@code type} and returns it. */
+    public static AuditEvent await(String id, AuditEvent.Type type, Duration timeout) {
+        return Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(250))
+                .until(() -> audit(id).stream().filter(e -> e.type() == type).findFirst(), java.util.Optional::isPresent)
+                .orElseThrow();
+    }
+
+    @Override
+    public void close() {
+        approvals.close();
+    }
+}
