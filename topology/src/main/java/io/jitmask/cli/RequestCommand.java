@@ -55,7 +55,7 @@ public final class RequestCommand implements Callable<Integer> {
         ObjectNode event = ApprovalEvents.requested(id, signer.actor(), Instant.now(),
                 grantee != null ? grantee : "User:" + signer.actor(), dataset, fields, keys, justification,
                 duration.toSeconds(), null, signer.privateKey());
-        EventPoster.post(cluster.bootstrapServers(), event);
+        EventPoster.post(cluster, event);
         spec.commandLine().getOut().println(id);
         spec.commandLine().getOut().flush();
         return 0;
