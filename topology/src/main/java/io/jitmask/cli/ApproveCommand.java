@@ -31,7 +31,7 @@ public final class ApproveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ObjectNode request = EventPoster.findRequest(cluster.bootstrapServers(), requestId);
+        ObjectNode request = EventPoster.findRequest(cluster, requestId);
         PrintWriter out = spec.commandLine().getOut();
         out.println("approving " + requestId + ": " + request.path("actor").asText() + " asks for "
                 + request.path("fields") + " of " + request.path("dataset").asText() + " for "
@@ -39,7 +39,7 @@ public final class ApproveCommand implements Callable<Integer> {
                 + (request.path("lookbackSeconds").asLong(0) > 0
                         ? ", including the last " + request.path("lookbackSeconds").asLong() + "s of records before approval" : "")
                 + " (" + request.path("justification").asText() + ")");
-        EventPoster.post(cluster.bootstrapServers(), ApprovalEvents.approved(request, signer.actor(), Instant.now(), comment,
+        EventPoster.post(cluster, ApprovalEvents.approved(request, signer.actor(), Instant.now(), comment,
                 signer.privateKey()));
         out.println("approved");
         out.flush();

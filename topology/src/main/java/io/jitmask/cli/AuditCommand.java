@@ -32,7 +32,7 @@ public final class AuditCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        TopicScan.follow(cluster.bootstrapServers(), Topics.AUDIT, follow, record -> {
+        TopicScan.follow(cluster.kafka(), Topics.AUDIT, follow, record -> {
             if (record.value() == null) {
                 return;
             }

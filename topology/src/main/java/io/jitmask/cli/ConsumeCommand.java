@@ -1,6 +1,7 @@
 package io.jitmask.cli;
 
 import io.jitmask.registry.HttpSchemaRegistryClient;
+import io.jitmask.security.DemoPrincipals;
 import io.jitmask.serde.ConfluentAvroDeserializer;
 import io.jitmask.serde.WireFormat;
 import java.io.PrintWriter;
@@ -58,12 +59,11 @@ public final class ConsumeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         int seen = 0;
         try (HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(cluster.registryUrl());
-             KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
-                     ConsumerConfig.GROUP_ID_CONFIG, "jitmask-consume-" + UUID.randomUUID(),
+             KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cluster.kafka(Map.of(
+                     ConsumerConfig.GROUP_ID_CONFIG, DemoPrincipals.CONSUME_GROUP_PREFIX + UUID.randomUUID(),
                      ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                      ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
-                     ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                     ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")),
                      new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             ConfluentAvroDeserializer values = new ConfluentAvroDeserializer(registry);
             consumer.subscribe(List.of(topic));

@@ -32,7 +32,7 @@ abstract class DecisionCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        EventPoster.post(cluster.bootstrapServers(), event(requestId, signer.actor(), Instant.now(), reason, signer.privateKey()));
+        EventPoster.post(cluster, event(requestId, signer.actor(), Instant.now(), reason, signer.privateKey()));
         spec.commandLine().getOut().println(done() + " " + requestId);
         spec.commandLine().getOut().flush();
         return 0;

@@ -22,10 +22,9 @@ final class EventPoster {
     private EventPoster() {
     }
 
-    static void post(String bootstrapServers, ObjectNode event) {
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer())) {
+    static void post(ClusterOptions cluster, ObjectNode event) {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(cluster.kafka(Map.of(
+                ProducerConfig.ACKS_CONFIG, "all")), new StringSerializer(), new StringSerializer())) {
             producer.send(new ProducerRecord<>(Topics.APPROVALS, event.get("requestId").asText(), event.toString()))
                     .get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -34,9 +33,9 @@ final class EventPoster {
     }
 
     /** The signed REQUESTED event of a request, exactly as it was posted. */
-    static ObjectNode findRequest(String bootstrapServers, String requestId) {
+    static ObjectNode findRequest(ClusterOptions cluster, String requestId) {
         ObjectNode found = null;
-        for (ConsumerRecord<byte[], byte[]> record : TopicScan.readAll(bootstrapServers, Topics.APPROVALS)) {
+        for (ConsumerRecord<byte[], byte[]> record : TopicScan.readAll(cluster.kafka(), Topics.APPROVALS)) {
             if (record.key() == null || !requestId.equals(new String(record.key(), StandardCharsets.UTF_8)) || record.value() == null) {
                 continue;
             }

@@ -28,7 +28,7 @@ public final class GrantsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Map<String, Grant> live = new TreeMap<>();
-        for (ConsumerRecord<byte[], byte[]> record : TopicScan.readAll(cluster.bootstrapServers(), Topics.GRANTS)) {
+        for (ConsumerRecord<byte[], byte[]> record : TopicScan.readAll(cluster.kafka(), Topics.GRANTS)) {
             String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
             if (key == null) {
                 continue;

@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
             KeysCommand.class,
             PolicyCommand.class,
             ScanCommand.class,
+            AclsCommand.class,
             io.jitmask.bench.BenchCommand.class,
         })
 public final class JitmaskCli {

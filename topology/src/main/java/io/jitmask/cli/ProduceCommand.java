@@ -40,9 +40,8 @@ public final class ProduceCommand implements Callable<Integer> {
         SampleRecords samples = new SampleRecords(seed < 0 ? System.nanoTime() : seed);
         samples.next(dataset); // rejects an unknown dataset before anything connects
         try (HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(cluster.registryUrl());
-             KafkaProducer<String, Object> producer = new KafkaProducer<>(Map.of(
-                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
-                     ProducerConfig.ACKS_CONFIG, "all"),
+             KafkaProducer<String, Object> producer = new KafkaProducer<>(cluster.kafka(Map.of(
+                     ProducerConfig.ACKS_CONFIG, "all")),
                      new StringSerializer(), new ConfluentAvroSerializer(registry, false))) {
             for (int i = 0; i < count; i++) {
                 GenericRecord record = samples.next(dataset);

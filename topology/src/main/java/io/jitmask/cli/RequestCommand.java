@@ -59,7 +59,7 @@ public final class RequestCommand implements Callable<Integer> {
         ObjectNode event = ApprovalEvents.requested(id, signer.actor(), Instant.now(),
                 grantee != null ? grantee : "User:" + signer.actor(), dataset, fields, keys, justification,
                 duration.toSeconds(), lookback == null ? null : lookback.toSeconds(), signer.privateKey());
-        EventPoster.post(cluster.bootstrapServers(), event);
+        EventPoster.post(cluster, event);
         spec.commandLine().getOut().println(id);
         spec.commandLine().getOut().flush();
         return 0;

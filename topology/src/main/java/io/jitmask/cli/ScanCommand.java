@@ -36,7 +36,7 @@ public final class ScanCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         LeakScanner scanner = new LeakScanner(canaries, topic -> allowed.stream().anyMatch(topic::startsWith));
-        List<LeakScanner.Finding> findings = new ArrayList<>(scanner.scanTopics(cluster.bootstrapServers()));
+        List<LeakScanner.Finding> findings = new ArrayList<>(scanner.scanTopics(cluster.kafka()));
         List<Path> roots = paths.stream().filter(Files::exists).toList();
         findings.addAll(scanner.scanFiles(roots));
         PrintWriter out = spec.commandLine().getOut();

@@ -39,6 +39,10 @@ public final class UpCommand implements Callable<Integer> {
     @Option(names = "--registry-url", description = "Use this schema registry instead of embedding one.")
     String registryUrl;
 
+    @Option(names = "--secure", description = "Require SASL/SCRAM logins and enforce ACLs on the embedded broker; "
+            + "credentials for jitmask and demo principals go to <data dir>/credentials/.")
+    boolean secure;
+
     @Option(names = "--grant-delete-grace-ms", defaultValue = "0", description = "Wait before deleting an ended grant's topic (default: ${DEFAULT-VALUE}).")
     long grantDeleteGraceMs;
 
@@ -46,7 +50,7 @@ public final class UpCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         EmbeddedStack stack = EmbeddedStack.start(new EmbeddedStack.Settings(dataDir, host, kafkaPort, controllerPort,
                 registryPort, bootstrapServers, registryUrl,
-                Map.of("jitmask.grant.delete.grace.ms", Long.toString(grantDeleteGraceMs))));
+                Map.of("jitmask.grant.delete.grace.ms", Long.toString(grantDeleteGraceMs)), secure));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stack.close();
@@ -67,9 +71,13 @@ public final class UpCommand implements Callable<Integer> {
         out.println("  data dir         " + dataDir.toAbsolutePath().normalize());
         out.println("  policy           " + stack.config().policyFile());
         out.println();
-        out.println("try, in another terminal:");
-        out.println("  ./jitmask produce --dataset customers --count 10");
-        out.println("  ./jitmask consume --topic masked.customers --max 10");
+        if (stack.credentials().isEmpty()) {
+            out.println("try, in another terminal:");
+            out.println("  ./jitmask produce --dataset customers --count 10");
+            out.println("  ./jitmask consume --topic masked.customers --max 10");
+        } else {
+            SecureBanner.print(out, stack.credentials());
+        }
         out.println();
         out.println("Ctrl-C stops everything; data stays in the data dir.");
         out.flush();

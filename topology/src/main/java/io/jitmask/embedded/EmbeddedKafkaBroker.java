@@ -16,8 +16,8 @@ import org.apache.kafka.server.common.MetadataVersion;
  * restart keeps every topic. Storage is formatted on first start only.
  *
  * <p>The broker runs Kafka's {@code StandardAuthorizer} so grants get real ACLs; on the PLAINTEXT listener
- * every client is {@code User:ANONYMOUS}, which is a super user here, so the ACLs are recorded but not enforced
- * until the broker runs with authentication.
+ * every client is {@code User:ANONYMOUS}, which is a super user here, so the ACLs are recorded but not enforced.
+ * {@link #startSecure} enforces them: clients authenticate with SASL/SCRAM, and what no ACL allows is denied.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final KafkaRaftServer server;
@@ -29,17 +29,54 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     public static EmbeddedKafkaBroker start(Path dataDir, String host, int port, int controllerPort) throws Exception {
+        Properties props = new Properties();
+        props.put("listeners", "PLAINTEXT://" + host + ":" + port + ",CONTROLLER://" + host + ":" + controllerPort);
+        props.put("advertised.listeners", "PLAINTEXT://" + host + ":" + port);
+        props.put("inter.broker.listener.name", "PLAINTEXT");
+        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        props.put("super.users", "User:ANONYMOUS");
+        props.put("allow.everyone.if.no.acl.found", "true");
+        return start(dataDir, host, port, controllerPort, props);
+    }
+
+    /**
+     * The broker with authentication and enforced ACLs: clients use SASL/SCRAM-SHA-512 on {@code port}; the super
+     * user {@code admin} (the broker's own principal) uses SASL/PLAIN with {@code adminPassword}, on the controller
+     * listener too, because KRaft controllers cannot check SCRAM credentials (those live in the metadata they
+     * serve). Only the super user may do anything no ACL allows.
+     */
+    public static EmbeddedKafkaBroker startSecure(Path dataDir, String host, int port, int controllerPort,
+                                                  String adminPassword) throws Exception {
+        String adminJaas = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"admin\" password=\""
+                + adminPassword + "\" user_admin=\"" + adminPassword + "\";";
+        Properties props = new Properties();
+        props.put("listeners", "SASL_PLAINTEXT://" + host + ":" + port + ",CONTROLLER://" + host + ":" + controllerPort);
+        props.put("advertised.listeners", "SASL_PLAINTEXT://" + host + ":" + port);
+        props.put("inter.broker.listener.name", "SASL_PLAINTEXT");
+        props.put("listener.security.protocol.map", "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT");
+        props.put("listener.name.sasl_plaintext.sasl.enabled.mechanisms", "SCRAM-SHA-512,PLAIN");
+        props.put("listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        props.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", adminJaas);
+        props.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+        props.put("listener.name.controller.sasl.enabled.mechanisms", "PLAIN");
+        props.put("listener.name.controller.plain.sasl.jaas.config", adminJaas);
+        props.put("sasl.mechanism.controller.protocol", "PLAIN");
+        props.put("super.users", "User:admin");
+        props.put("allow.everyone.if.no.acl.found", "false");
+        return start(dataDir, host, port, controllerPort, props);
+    }
+
+    private static EmbeddedKafkaBroker start(Path dataDir, String host, int port, int controllerPort,
+                                             Properties listenerProps) throws Exception {
         Path logDir = dataDir.resolve("kafka");
         Files.createDirectories(logDir);
         Properties props = new Properties();
+        props.putAll(listenerProps);
         props.put("process.roles", "broker,controller");
         props.put("node.id", "1");
         props.put("controller.quorum.voters", "1@" + host + ":" + controllerPort);
-        props.put("listeners", "PLAINTEXT://" + host + ":" + port + ",CONTROLLER://" + host + ":" + controllerPort);
-        props.put("advertised.listeners", "PLAINTEXT://" + host + ":" + port);
         props.put("controller.listener.names", "CONTROLLER");
-        props.put("inter.broker.listener.name", "PLAINTEXT");
-        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         props.put("log.dirs", logDir.toString());
         props.put("num.partitions", "3");
         props.put("offsets.topic.replication.factor", "1");
@@ -56,8 +93,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         // clear values must not outlive their grant on disk that long (topic-level name: file.delete.delay.ms).
         props.put("log.segment.delete.delay.ms", "1000");
         props.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
-        props.put("super.users", "User:ANONYMOUS");
-        props.put("allow.everyone.if.no.acl.found", "true");
         KafkaConfig config = KafkaConfig.fromProps(props, false);
 
         if (!Files.exists(logDir.resolve("meta.properties"))) {

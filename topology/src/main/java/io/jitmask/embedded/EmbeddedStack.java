@@ -29,7 +29,11 @@ import java.util.Map;
 public final class EmbeddedStack implements AutoCloseable {
     /** What to start. A null bootstrap/registry means: embed it on the given port. */
     public record Settings(Path dataDir, String host, int kafkaPort, int controllerPort, int registryPort,
-                           String bootstrapServers, String registryUrl, Map<String, String> overrides) {
+                           String bootstrapServers, String registryUrl, Map<String, String> overrides, boolean secure) {
+        public Settings(Path dataDir, String host, int kafkaPort, int controllerPort, int registryPort,
+                        String bootstrapServers, String registryUrl, Map<String, String> overrides) {
+            this(dataDir, host, kafkaPort, controllerPort, registryPort, bootstrapServers, registryUrl, overrides, false);
+        }
     }
 
     /** Actors of the demo keyring, whose private keys are seeded so a new user can walk the whole flow. */
@@ -40,6 +44,8 @@ public final class EmbeddedStack implements AutoCloseable {
     private final String registryUrl;
     private final JitmaskConfig config;
     private final JitmaskApp app;
+    /** Credential file of each principal, by name; empty unless the embedded broker runs secured. */
+    private final Map<String, Path> credentials;
 
     private EmbeddedStack(Settings settings) throws Exception {
         Path dataDir = prepareDataDir(settings.dataDir());
@@ -50,25 +56,36 @@ public final class EmbeddedStack implements AutoCloseable {
         if (settings.registryUrl() == null) {
             requireFreePort(settings.host(), settings.registryPort(), "--registry-port");
         }
+        if (settings.secure() && settings.bootstrapServers() != null) {
+            throw new ConfigException("--secure secures the embedded broker; it cannot be combined with --bootstrap-servers");
+        }
         try {
+            SecureAccess secure = settings.secure() ? new SecureAccess(dataDir) : null;
+            String applicationId = settings.overrides().getOrDefault(JitmaskConfig.APPLICATION_ID, "jitmask");
             if (settings.bootstrapServers() == null) {
-                EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir, settings.host(), settings.kafkaPort(),
-                        settings.controllerPort());
+                EmbeddedKafkaBroker broker = secure == null
+                        ? EmbeddedKafkaBroker.start(dataDir, settings.host(), settings.kafkaPort(), settings.controllerPort())
+                        : EmbeddedKafkaBroker.startSecure(dataDir, settings.host(), settings.kafkaPort(),
+                                settings.controllerPort(), secure.adminPassword());
                 started.add(broker);
                 bootstrapServers = broker.bootstrapServers();
             } else {
                 bootstrapServers = settings.bootstrapServers();
             }
+            // The pipeline and the registry run as jitmask's own principal; everything else in the data dir's files.
+            Map<String, String> kafka = secure == null
+                    ? Map.of(JitmaskConfig.BOOTSTRAP_SERVERS, bootstrapServers)
+                    : secure.clientSettings(io.jitmask.security.DemoPrincipals.JITMASK, bootstrapServers);
+            credentials = secure == null ? Map.of() : secure.apply(bootstrapServers, applicationId);
             if (settings.registryUrl() == null) {
-                EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(bootstrapServers, settings.host(),
-                        settings.registryPort());
+                EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(new HashMap<>(kafka), Topics.SCHEMAS,
+                        settings.host(), settings.registryPort());
                 started.add(registry);
                 registryUrl = registry.url();
             } else {
                 registryUrl = settings.registryUrl();
             }
-            Map<String, String> values = new HashMap<>();
-            values.put(JitmaskConfig.BOOTSTRAP_SERVERS, bootstrapServers);
+            Map<String, String> values = new HashMap<>(kafka);
             values.put(JitmaskConfig.REGISTRY_URL, registryUrl);
             values.put(JitmaskConfig.STATE_DIR, dataDir.resolve("state").toString());
             values.put(JitmaskConfig.POLICY_FILE, seed(dataDir, "policy.yaml").toString());
@@ -80,6 +97,9 @@ public final class EmbeddedStack implements AutoCloseable {
             values.putAll(settings.overrides());
             config = JitmaskConfig.of(values);
             Keyset.loadOrCreate(config.keysetFile());
+            if (secure != null) {
+                secure.provisionTopics(bootstrapServers, config);
+            }
             registerSampleSchemas(config);
             app = JitmaskApp.start(config);
             started.add(app);
@@ -108,6 +128,11 @@ public final class EmbeddedStack implements AutoCloseable {
 
     public JitmaskApp app() {
         return app;
+    }
+
+    /** Client properties file of each principal of a secured broker, by principal name; empty otherwise. */
+    public Map<String, Path> credentials() {
+        return credentials;
     }
 
     private static Path prepareDataDir(Path dataDir) {

@@ -52,17 +52,23 @@ public final class LeakScanner {
     }
 
     public List<Finding> scanTopics(String bootstrapServers) throws Exception {
+        return scanTopics(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+    }
+
+    /** Every topic the given client settings may see (on a secured cluster: scan as a principal that reads all). */
+    public List<Finding> scanTopics(Map<String, Object> kafka) throws Exception {
         List<Finding> findings = new ArrayList<>();
         Set<String> topics;
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        try (Admin admin = Admin.create(kafka)) {
             topics = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get();
         }
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        Map<String, Object> settings = new java.util.HashMap<>(kafka);
+        settings.putAll(Map.of(
                 ConsumerConfig.CLIENT_ID_CONFIG, "jitmask-leak-scan-" + UUID.randomUUID(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted",
-                ConsumerConfig.EXCLUDE_INTERNAL_TOPICS_CONFIG, "false"),
+                ConsumerConfig.EXCLUDE_INTERNAL_TOPICS_CONFIG, "false"));
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings,
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             for (String topic : topics) {
                 if (allowedTopic.test(topic)) {

@@ -22,7 +22,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.avro.Schema;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -56,19 +55,18 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private final SchemaStore store = new SchemaStore();
     private final String url;
 
-    private EmbeddedSchemaRegistry(String bootstrapServers, String topic, String host, int port) throws IOException {
+    private EmbeddedSchemaRegistry(Map<String, Object> kafka, String topic, String host, int port) throws IOException {
         this.topic = topic;
         // Bind first: a port in use fails at once, before any Kafka client (and its threads) exists.
         server = HttpServer.create(new InetSocketAddress(host, port), 50);
         KafkaProducer<String, String> created = null;
         try {
-            ensureTopic(bootstrapServers, topic);
-            replay(bootstrapServers, topic);
-            created = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+            ensureTopic(kafka, topic);
+            replay(kafka, topic);
+            created = new KafkaProducer<>(with(kafka, Map.of(
                     ProducerConfig.ACKS_CONFIG, "all",
                     ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                    ProducerConfig.CLIENT_ID_CONFIG, "jitmask-schema-registry"),
+                    ProducerConfig.CLIENT_ID_CONFIG, "jitmask-schema-registry")),
                     new StringSerializer(), new StringSerializer());
         } catch (RuntimeException e) {
             server.stop(0);
@@ -99,11 +97,22 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
 
     /** Starts on {@code host:port} (port 0 picks a free one) with schemas in {@code _schemas}. */
     public static EmbeddedSchemaRegistry start(String bootstrapServers, String host, int port) throws IOException {
-        return new EmbeddedSchemaRegistry(bootstrapServers, Topics.SCHEMAS, host, port);
+        return start(bootstrapServers, Topics.SCHEMAS, host, port);
     }
 
     public static EmbeddedSchemaRegistry start(String bootstrapServers, String topic, String host, int port) throws IOException {
-        return new EmbeddedSchemaRegistry(bootstrapServers, topic, host, port);
+        return start(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic, host, port);
+    }
+
+    /** With any Kafka client settings ({@code bootstrap.servers} and e.g. {@code security.protocol}, {@code sasl.*}). */
+    public static EmbeddedSchemaRegistry start(Map<String, Object> kafka, String topic, String host, int port) throws IOException {
+        return new EmbeddedSchemaRegistry(kafka, topic, host, port);
+    }
+
+    private static Map<String, Object> with(Map<String, Object> kafka, Map<String, Object> own) {
+        Map<String, Object> merged = new java.util.HashMap<>(kafka);
+        merged.putAll(own);
+        return merged;
     }
 
     public String url() {
@@ -114,8 +123,8 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    private static void ensureTopic(String bootstrapServers, String topic) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+    private static void ensureTopic(Map<String, Object> kafka, String topic) {
+        try (Admin admin = Admin.create(kafka)) {
             if (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)) {
                 admin.createTopics(List.of(new NewTopic(topic, 1, (short) -1)
                         .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))))
@@ -130,11 +139,10 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         }
     }
 
-    private void replay(String bootstrapServers, String topic) {
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+    private void replay(Map<String, Object> kafka, String topic) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(with(kafka, Map.of(
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")),
                 new StringDeserializer(), new StringDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();

@@ -1,0 +1,43 @@
+package io.jitmask.cli;
+
+import io.jitmask.security.DemoPrincipals;
+import io.jitmask.security.DemoPrincipals.Principal;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** What {@code jitmask up --secure} prints: who is who, and how to act as each. Never a password. */
+final class SecureBanner {
+    private SecureBanner() {
+    }
+
+    static void print(PrintWriter out, Map<String, Path> credentials) {
+        Path any = credentials.values().iterator().next();
+        Path dir = relative(any.getParent());
+        out.println("secured: SASL/SCRAM-SHA-512 logins, ACLs enforced, nothing allowed without an ACL");
+        out.println("  principal   role");
+        for (Principal p : DemoPrincipals.ALL) {
+            if (credentials.containsKey(p.name())) {
+                out.printf("  %-11s %s%n", p.name(), p.role().description());
+            }
+        }
+        out.println("  each principal's client settings (with its password; mode 0600): " + dir + "/<principal>.properties");
+        out.println();
+        out.println("try, in another terminal (--command-config works with every command, and with Kafka's own tools):");
+        String c = " --command-config " + dir + "/";
+        Path keys = dir.resolveSibling("demo-keys");
+        out.println("  ./jitmask produce --dataset customers --count 10" + c + "producer.properties");
+        out.println("  ./jitmask consume --topic masked.customers --max 10" + c + "analyst.properties");
+        out.println("  ./jitmask consume --topic raw.customers" + c + "analyst.properties        # refused: not authorized");
+        out.println("  ./jitmask request --actor alice --key " + keys + "/alice.key --dataset customers --fields email,name --justification \"INC-1 why\"" + c + "alice.properties");
+        out.println("  ./jitmask approve --request ID --actor bob --key " + keys + "/bob.key" + c + "bob.properties");
+        out.println("  ./jitmask consume --grant ID --dataset customers" + c + "alice.properties   # dave is refused");
+        out.println("  ./jitmask audit --request ID" + c + "erin.properties");
+    }
+
+    private static Path relative(Path dir) {
+        Path cwd = Path.of("").toAbsolutePath();
+        Path abs = dir.toAbsolutePath().normalize();
+        return abs.startsWith(cwd) ? cwd.relativize(abs) : abs;
+    }
+}
