@@ -56,7 +56,12 @@ public final class JitmaskTopology {
 
     /** Everything the masking path needs; one instance per application instance. */
     public record MaskingDeps(List<String> datasets, MaskEngine engine, SchemaRegistryClient registry,
-                              GrantIndex grants, List<String> allowedHeaders, java.time.Duration copyCutoff) {
+                              GrantIndex grants, List<String> allowedHeaders, java.time.Duration copyCutoff,
+                              io.jitmask.ops.JitmaskMetrics metrics) {
+        public MaskingDeps(List<String> datasets, MaskEngine engine, SchemaRegistryClient registry, GrantIndex grants,
+                           List<String> allowedHeaders, java.time.Duration copyCutoff) {
+            this(datasets, engine, registry, grants, allowedHeaders, copyCutoff, io.jitmask.ops.JitmaskMetrics.none());
+        }
     }
 
     public static Topology masking(Topology topology, MaskingDeps deps) {
@@ -70,7 +75,7 @@ public final class JitmaskTopology {
 
         topology.addSource(RAW_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), rawTopics)
                 .addProcessor(MASKING, () -> new MaskingProcessor(deps.engine(), deps.registry(), deps.grants(),
-                        headers, maskedIds, deps.copyCutoff(), MASKED_SINK, GRANT_COPIES_SINK, DLQ_SINK), RAW_SOURCE)
+                        headers, maskedIds, deps.copyCutoff(), MASKED_SINK, GRANT_COPIES_SINK, DLQ_SINK, deps.metrics()), RAW_SOURCE)
                 .addSink(MASKED_SINK, maskedTopic, new ByteArraySerializer(), new ByteArraySerializer(), MASKING)
                 .addSink(GRANT_COPIES_SINK, GrantCopy.TOPIC, new ByteArraySerializer(), GrantCopy.VALUE_SERIALIZER, MASKING)
                 .addSink(DLQ_SINK, Topics.DLQ, new ByteArraySerializer(), new ByteArraySerializer(), MASKING);

@@ -36,6 +36,12 @@ public final class JitmaskConfig {
     public static final String TOPIC_PARTITIONS = "jitmask.topic.partitions";
     public static final String TOPIC_REPLICATION_FACTOR = "jitmask.topic.replication.factor";
     public static final String MANAGE_ACLS = "jitmask.acls.enabled";
+    /** The management port (/metrics, /health, /ready): off unless enabled, since it opens a port. */
+    public static final String METRICS_ENABLED = "jitmask.metrics.enabled";
+    public static final String METRICS_HOST = "jitmask.metrics.host";
+    public static final String METRICS_PORT = "jitmask.metrics.port";
+    /** How long a per-grant delivery series outlives its grant, so its final count is still scraped. */
+    public static final String METRICS_GRANT_SERIES_RETENTION_MS = "jitmask.metrics.grant.series.retention.ms";
 
     private static final Set<String> OWN_KEYS = Set.of(REGISTRY_URL, DATASETS, POLICY_FILE, KEYRING_FILE, KEYSET_FILE,
             GRANT_DELETE_GRACE_MS, GRANT_COPY_CUTOFF_MS, REQUEST_TTL_SECONDS, TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR, MANAGE_ACLS);
@@ -50,7 +56,11 @@ public final class JitmaskConfig {
             Map.entry(REQUEST_TTL_SECONDS, "86400"),
             Map.entry(TOPIC_PARTITIONS, "3"),
             Map.entry(TOPIC_REPLICATION_FACTOR, "1"),
-            Map.entry(MANAGE_ACLS, "true"));
+            Map.entry(MANAGE_ACLS, "true"),
+            Map.entry(METRICS_ENABLED, "false"),
+            Map.entry(METRICS_HOST, "0.0.0.0"),
+            Map.entry(METRICS_PORT, "9404"),
+            Map.entry(METRICS_GRANT_SERIES_RETENTION_MS, "300000"));
 
     private final Properties props;
 
@@ -105,6 +115,10 @@ public final class JitmaskConfig {
         positiveLong(REQUEST_TTL_SECONDS);
         positiveLong(TOPIC_PARTITIONS);
         positiveLong(TOPIC_REPLICATION_FACTOR);
+        if (nonNegativeLong(METRICS_PORT) > 65535) {
+            throw new ConfigException(METRICS_PORT + " must be a port number (0-65535), got " + longValue(METRICS_PORT));
+        }
+        nonNegativeLong(METRICS_GRANT_SERIES_RETENTION_MS);
     }
 
     private void require(String key) {
@@ -198,6 +212,22 @@ public final class JitmaskConfig {
 
     public boolean manageAcls() {
         return Boolean.parseBoolean(props.getProperty(MANAGE_ACLS));
+    }
+
+    public boolean metricsEnabled() {
+        return Boolean.parseBoolean(props.getProperty(METRICS_ENABLED));
+    }
+
+    public String metricsHost() {
+        return props.getProperty(METRICS_HOST).trim();
+    }
+
+    public int metricsPort() {
+        return (int) nonNegativeLong(METRICS_PORT);
+    }
+
+    public Duration metricsGrantSeriesRetention() {
+        return Duration.ofMillis(nonNegativeLong(METRICS_GRANT_SERIES_RETENTION_MS));
     }
 
     /** Settings for Kafka clients (admin, producers, consumers): everything that is not jitmask's own. */

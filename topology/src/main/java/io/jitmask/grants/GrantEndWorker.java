@@ -2,6 +2,7 @@ package io.jitmask.grants;
 
 import io.jitmask.audit.AuditEvent;
 import io.jitmask.config.Topics;
+import io.jitmask.ops.JitmaskMetrics;
 import io.jitmask.stream.MaskingProcessor;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -45,6 +46,7 @@ public final class GrantEndWorker implements GrantEnder, AutoCloseable {
     private final Supplier<Consumer<byte[], byte[]>> consumers;
     private final Producer<String, byte[]> audit;
     private final Clock clock;
+    private final JitmaskMetrics metrics;
     private final ScheduledExecutorService executor = Executors.newScheduledThreadPool(2, r -> {
         Thread t = new Thread(r, "jitmask-grant-end");
         t.setDaemon(true);
@@ -58,6 +60,13 @@ public final class GrantEndWorker implements GrantEnder, AutoCloseable {
      */
     public GrantEndWorker(GrantResources resources, Predicate<String> visibleLocally, Duration wait, boolean manageAcls,
                           Supplier<Consumer<byte[], byte[]>> consumers, Producer<String, byte[]> audit, Clock clock) {
+        this(resources, visibleLocally, wait, manageAcls, consumers, audit, clock, JitmaskMetrics.none());
+    }
+
+    public GrantEndWorker(GrantResources resources, Predicate<String> visibleLocally, Duration wait, boolean manageAcls,
+                          Supplier<Consumer<byte[], byte[]>> consumers, Producer<String, byte[]> audit, Clock clock,
+                          JitmaskMetrics metrics) {
+        this.metrics = metrics;
         this.resources = resources;
         this.visibleLocally = visibleLocally;
         this.wait = wait;
@@ -110,6 +119,9 @@ public final class GrantEndWorker implements GrantEnder, AutoCloseable {
             send(AuditEvent.of(AuditEvent.Type.TOPIC_DELETED, job.requestId(), clock.instant())
                     .dataset(job.dataset()).topic(job.topic()).build());
             audit.flush();
+            if (!job.revoked() && job.expiresAt() != null) {
+                metrics.recordRevocation(job.expiresAt());
+            }
             queued.remove(job.requestId());
         } catch (RuntimeException e) {
             retry(job, attempt, () -> finish(job, attempt + 1), e);
@@ -128,6 +140,7 @@ public final class GrantEndWorker implements GrantEnder, AutoCloseable {
     private void send(AuditEvent event) {
         try {
             audit.send(new ProducerRecord<>(Topics.AUDIT, event.requestId(), event.toBytes())).get(30, TimeUnit.SECONDS);
+            metrics.recordAudit(event.type());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted writing the audit trail", e);
