@@ -2,7 +2,9 @@ package io.jitmask.ops;
 
 import io.jitmask.config.ConfigException;
 import io.jitmask.config.JitmaskConfig;
+import io.jitmask.config.Topics;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -48,6 +50,9 @@ public final class Management implements AutoCloseable {
             return new Management(JitmaskMetrics.none(), null, null, null);
         }
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // Kafka keeps per-topic producer metrics of every grant topic ever written until the process ends: without
+        // this, series would pile up with every grant. Deliveries per grant are jitmask's own, bounded, metric.
+        registry.config().meterFilter(MeterFilter.deny(id -> isGrantTopic(id.getTag("topic"))));
         JitmaskMetrics metrics = new JitmaskMetrics(registry, Clock.systemUTC(), config.metricsGrantSeriesRetention());
         ManagementServer server;
         try {
@@ -65,6 +70,10 @@ public final class Management implements AutoCloseable {
         JvmGcMetrics gc = new JvmGcMetrics();
         gc.bindTo(registry);
         return new Management(metrics, registry, server, gc);
+    }
+
+    static boolean isGrantTopic(String topic) {
+        return topic != null && (topic.startsWith(Topics.GRANT_PREFIX) || topic.startsWith(Topics.GRANT_PREFIX.replace('.', '_')));
     }
 
     public JitmaskMetrics metrics() {
