@@ -16,6 +16,8 @@ import io.jitmask.grants.GrantTopicProductionExceptionHandler;
 import io.jitmask.keys.Keyset;
 import io.jitmask.mask.MaskEngine;
 import io.jitmask.mask.PolicyMaskEngine;
+import io.jitmask.ops.JitmaskMetrics;
+import io.jitmask.ops.Management;
 import io.jitmask.policy.Policy;
 import io.jitmask.policy.PolicyLoader;
 import io.jitmask.registry.HttpSchemaRegistryClient;
@@ -52,10 +54,12 @@ public final class JitmaskApp implements AutoCloseable {
     private final GrantEndWorker endWorker;
     private final KafkaProducer<String, byte[]> auditProducer;
     private final Backfills backfills;
+    private final Management management;
 
     private JitmaskApp(KafkaStreams streams, GrantIndex grants, Admin admin, GrantEndWorker endWorker,
-                       KafkaProducer<String, byte[]> auditProducer, Backfills backfills) {
+                       KafkaProducer<String, byte[]> auditProducer, Backfills backfills, Management management) {
         this.backfills = backfills;
+        this.management = management;
         this.streams = streams;
         this.grants = grants;
         this.admin = admin;
@@ -92,9 +96,12 @@ public final class JitmaskApp implements AutoCloseable {
 
     public static JitmaskApp start(JitmaskConfig config, Policy policy, Keyring keyring, MaskEngine engine,
                                    SchemaRegistryClient registry) {
+        Management management = Management.start(config, JitmaskTopology.GRANTS_GLOBAL_STORE);
+        JitmaskMetrics metrics = management.metrics();
         Admin admin = Admin.create(config.clientProperties());
         TopicProvisioner.ensure(admin, config);
         GrantIndex grants = new GrantIndex();
+        metrics.watch(grants);
         Function<String, Map<String, Set<String>>> sensitiveFields = dataset ->
                 engine.sensitiveFields(dataset, registry.latest(Topics.raw(dataset) + "-value").schema());
         ApprovalValidator validator = new ApprovalValidator(keyring, policy, Set.copyOf(config.datasets()), sensitiveFields);
@@ -106,13 +113,14 @@ public final class JitmaskApp implements AutoCloseable {
                 engine, registry, policy.headers().allow()));
         GrantEndWorker endWorker = new GrantEndWorker(resources, grants::contains, endWait(config), config.manageAcls(),
                 () -> new KafkaConsumer<>(consumerProps(config), new ByteArrayDeserializer(), new ByteArrayDeserializer()),
-                auditProducer, Clock.systemUTC(), backfills);
+                auditProducer, Clock.systemUTC(), backfills, metrics);
 
         Topology topology = new Topology();
         JitmaskTopology.masking(topology, new JitmaskTopology.MaskingDeps(
-                config.datasets(), engine, registry, grants, policy.headers().allow(), config.grantCopyCutoff(), boundaries));
+                config.datasets(), engine, registry, grants, policy.headers().allow(), config.grantCopyCutoff(), boundaries,
+                metrics));
         JitmaskTopology.lifecycle(topology, new GrantLifecycleProcessor.Deps(validator, resources, endWorker,
-                config.manageAcls(), config.requestTtl(), config.grantDeleteGrace(), backfills));
+                config.manageAcls(), config.requestTtl(), config.grantDeleteGrace(), backfills, metrics));
 
         Properties streamsProps = streamsProperties(config);
         streamsProps.put(GrantTopicProductionExceptionHandler.GRANT_INDEX_CONFIG, grants);
@@ -123,8 +131,9 @@ public final class JitmaskApp implements AutoCloseable {
             LOG.error("stream thread failed ({}); replacing it", e.getClass().getSimpleName());
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
+        management.attach(streams);
         streams.start();
-        return new JitmaskApp(streams, grants, admin, endWorker, auditProducer, backfills);
+        return new JitmaskApp(streams, grants, admin, endWorker, auditProducer, backfills, management);
     }
 
     /**
@@ -193,8 +202,14 @@ public final class JitmaskApp implements AutoCloseable {
         return backfills;
     }
 
+    /** Where /metrics, /health and /ready are served, or null when {@code jitmask.metrics.enabled} is off. */
+    public String managementUrl() {
+        return management.url();
+    }
+
     @Override
     public void close() {
+        management.close();
         streams.close(Duration.ofSeconds(30));
         backfills.close();
         endWorker.close();

@@ -1,5 +1,6 @@
 package io.jitmask.cli;
 
+import io.jitmask.config.JitmaskConfig;
 import io.jitmask.embedded.EmbeddedStack;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -33,6 +34,9 @@ public final class UpCommand implements Callable<Integer> {
     @Option(names = "--registry-port", defaultValue = "8081", description = "Embedded schema registry port (default: ${DEFAULT-VALUE}).")
     int registryPort;
 
+    @Option(names = "--metrics-port", defaultValue = "9404", description = "Management port: /metrics, /health, /ready (default: ${DEFAULT-VALUE}).")
+    int metricsPort;
+
     @Option(names = "--bootstrap-servers", description = "Use this Kafka cluster instead of embedding a broker.")
     String bootstrapServers;
 
@@ -50,7 +54,9 @@ public final class UpCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         EmbeddedStack stack = EmbeddedStack.start(new EmbeddedStack.Settings(dataDir, host, kafkaPort, controllerPort,
                 registryPort, bootstrapServers, registryUrl,
-                Map.of("jitmask.grant.delete.grace.ms", Long.toString(grantDeleteGraceMs)), secure));
+                Map.of("jitmask.grant.delete.grace.ms", Long.toString(grantDeleteGraceMs),
+                        JitmaskConfig.METRICS_ENABLED, "true", JitmaskConfig.METRICS_HOST, host,
+                        JitmaskConfig.METRICS_PORT, Integer.toString(metricsPort)), secure));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stack.close();
@@ -66,6 +72,7 @@ public final class UpCommand implements Callable<Integer> {
         out.println("jitmask is ready");
         out.println("  kafka            " + stack.bootstrapServers());
         out.println("  schema registry  " + stack.registryUrl());
+        out.println("  metrics, health  " + stack.app().managementUrl() + "/metrics  /health  /ready");
         out.println("  datasets         " + String.join(", ", stack.config().datasets())
                 + "  (raw.<dataset> -> masked.<dataset>)");
         out.println("  data dir         " + dataDir.toAbsolutePath().normalize());

@@ -40,6 +40,12 @@ public final class JitmaskConfig {
     public static final String BACKFILL_MAX_RECORDS_PER_SECOND = "jitmask.backfill.max.records.per.second";
     /** Lookback grants: how often the backfill audits its progress. */
     public static final String BACKFILL_PROGRESS_INTERVAL_MS = "jitmask.backfill.progress.interval.ms";
+    /** The management port (/metrics, /health, /ready): off unless enabled, since it opens a port. */
+    public static final String METRICS_ENABLED = "jitmask.metrics.enabled";
+    public static final String METRICS_HOST = "jitmask.metrics.host";
+    public static final String METRICS_PORT = "jitmask.metrics.port";
+    /** How long a per-grant delivery series outlives its grant, so its final count is still scraped. */
+    public static final String METRICS_GRANT_SERIES_RETENTION_MS = "jitmask.metrics.grant.series.retention.ms";
 
     private static final Set<String> OWN_KEYS = Set.of(REGISTRY_URL, DATASETS, POLICY_FILE, KEYRING_FILE, KEYSET_FILE,
             GRANT_DELETE_GRACE_MS, GRANT_COPY_CUTOFF_MS, REQUEST_TTL_SECONDS, TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR, MANAGE_ACLS);
@@ -56,7 +62,11 @@ public final class JitmaskConfig {
             Map.entry(TOPIC_REPLICATION_FACTOR, "1"),
             Map.entry(MANAGE_ACLS, "true"),
             Map.entry(BACKFILL_MAX_RECORDS_PER_SECOND, "1000"),
-            Map.entry(BACKFILL_PROGRESS_INTERVAL_MS, "5000"));
+            Map.entry(BACKFILL_PROGRESS_INTERVAL_MS, "5000"),
+            Map.entry(METRICS_ENABLED, "false"),
+            Map.entry(METRICS_HOST, "0.0.0.0"),
+            Map.entry(METRICS_PORT, "9404"),
+            Map.entry(METRICS_GRANT_SERIES_RETENTION_MS, "300000"));
 
     private final Properties props;
 
@@ -113,6 +123,10 @@ public final class JitmaskConfig {
         positiveLong(TOPIC_REPLICATION_FACTOR);
         positiveLong(BACKFILL_MAX_RECORDS_PER_SECOND);
         positiveLong(BACKFILL_PROGRESS_INTERVAL_MS);
+        if (nonNegativeLong(METRICS_PORT) > 65535) {
+            throw new ConfigException(METRICS_PORT + " must be a port number (0-65535), got " + longValue(METRICS_PORT));
+        }
+        nonNegativeLong(METRICS_GRANT_SERIES_RETENTION_MS);
     }
 
     private void require(String key) {
@@ -214,6 +228,22 @@ public final class JitmaskConfig {
 
     public boolean manageAcls() {
         return Boolean.parseBoolean(props.getProperty(MANAGE_ACLS));
+    }
+
+    public boolean metricsEnabled() {
+        return Boolean.parseBoolean(props.getProperty(METRICS_ENABLED));
+    }
+
+    public String metricsHost() {
+        return props.getProperty(METRICS_HOST).trim();
+    }
+
+    public int metricsPort() {
+        return (int) nonNegativeLong(METRICS_PORT);
+    }
+
+    public Duration metricsGrantSeriesRetention() {
+        return Duration.ofMillis(nonNegativeLong(METRICS_GRANT_SERIES_RETENTION_MS));
     }
 
     /** Settings for Kafka clients (admin, producers, consumers): everything that is not jitmask's own. */

@@ -1,6 +1,7 @@
 package io.jitmask.grants;
 
 import io.jitmask.audit.AuditEvent;
+import io.jitmask.ops.JitmaskMetrics;
 import io.jitmask.stream.MaskingProcessor;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -44,6 +45,7 @@ public final class GrantEndWorker implements GrantEnder, AutoCloseable {
     private final Producer<String, byte[]> audit;
     private final Clock clock;
     private final Backfiller backfills;
+    private final JitmaskMetrics metrics;
     private final ScheduledExecutorService executor = Executors.newScheduledThreadPool(2, r -> {
         Thread t = new Thread(r, "jitmask-grant-end");
         t.setDaemon(true);
@@ -58,14 +60,27 @@ public final class GrantEndWorker implements GrantEnder, AutoCloseable {
      */
     public GrantEndWorker(GrantResources resources, Predicate<String> visibleLocally, Duration wait, boolean manageAcls,
                           Supplier<Consumer<byte[], byte[]>> consumers, Producer<String, byte[]> audit, Clock clock) {
-        this(resources, visibleLocally, wait, manageAcls, consumers, audit, clock, Backfiller.NONE);
+        this(resources, visibleLocally, wait, manageAcls, consumers, audit, clock, Backfiller.NONE, JitmaskMetrics.none());
+    }
+
+    public GrantEndWorker(GrantResources resources, Predicate<String> visibleLocally, Duration wait, boolean manageAcls,
+                          Supplier<Consumer<byte[], byte[]>> consumers, Producer<String, byte[]> audit, Clock clock,
+                          Backfiller backfills) {
+        this(resources, visibleLocally, wait, manageAcls, consumers, audit, clock, backfills, JitmaskMetrics.none());
+    }
+
+    public GrantEndWorker(GrantResources resources, Predicate<String> visibleLocally, Duration wait, boolean manageAcls,
+                          Supplier<Consumer<byte[], byte[]>> consumers, Producer<String, byte[]> audit, Clock clock,
+                          JitmaskMetrics metrics) {
+        this(resources, visibleLocally, wait, manageAcls, consumers, audit, clock, Backfiller.NONE, metrics);
     }
 
     /** @param backfills stopped (and waited for) before the delivered copies are counted */
     public GrantEndWorker(GrantResources resources, Predicate<String> visibleLocally, Duration wait, boolean manageAcls,
                           Supplier<Consumer<byte[], byte[]>> consumers, Producer<String, byte[]> audit, Clock clock,
-                          Backfiller backfills) {
+                          Backfiller backfills, JitmaskMetrics metrics) {
         this.backfills = backfills;
+        this.metrics = metrics;
         this.resources = resources;
         this.visibleLocally = visibleLocally;
         this.wait = wait;
@@ -121,6 +136,9 @@ public final class GrantEndWorker implements GrantEnder, AutoCloseable {
                     .dataset(job.dataset()).topic(job.topic()).build());
             audit.flush();
             finished.add(job.requestId());
+            if (!job.revoked() && job.expiresAt() != null) {
+                metrics.recordRevocation(job.expiresAt());
+            }
             queued.remove(job.requestId());
         } catch (RuntimeException e) {
             retry(job, attempt, () -> finish(job, attempt + 1), e);
@@ -143,6 +161,7 @@ public final class GrantEndWorker implements GrantEnder, AutoCloseable {
 
     private void send(AuditEvent event) {
         io.jitmask.audit.AuditSender.send(audit, event);
+        metrics.recordAudit(event.type());
     }
 
     record Summary(long records, Map<String, AuditEvent.OffsetRange> offsets) {

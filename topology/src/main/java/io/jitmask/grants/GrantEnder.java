@@ -4,7 +4,11 @@ package io.jitmask.grants;
 public interface GrantEnder {
     /** What is left to do once the grant's tombstone and first audit event are written. */
     record EndJob(String requestId, String dataset, String grantKey, String topic, String grantee, boolean revoked,
-                  String actor, String reason) {
+                  String actor, String reason, java.time.Instant expiresAt) {
+        public EndJob(String requestId, String dataset, String grantKey, String topic, String grantee, boolean revoked,
+                      String actor, String reason) {
+            this(requestId, dataset, grantKey, topic, grantee, revoked, actor, reason, null);
+        }
     }
 
     void end(EndJob job);

@@ -6,6 +6,7 @@ import io.jitmask.approval.Keyring;
 import io.jitmask.approval.Rejection;
 import io.jitmask.audit.AuditEvent;
 import io.jitmask.config.Topics;
+import io.jitmask.ops.JitmaskMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,10 +33,20 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
 
     /** What the lifecycle needs besides its store. */
     public record Deps(ApprovalValidator validator, GrantResources resources, GrantEnder ender, boolean manageAcls,
-                       Duration requestTtl, Duration deleteGrace, Backfiller backfiller) {
+                       Duration requestTtl, Duration deleteGrace, Backfiller backfiller, JitmaskMetrics metrics) {
         public Deps(ApprovalValidator validator, GrantResources resources, GrantEnder ender, boolean manageAcls,
                     Duration requestTtl, Duration deleteGrace) {
-            this(validator, resources, ender, manageAcls, requestTtl, deleteGrace, Backfiller.NONE);
+            this(validator, resources, ender, manageAcls, requestTtl, deleteGrace, Backfiller.NONE, JitmaskMetrics.none());
+        }
+
+        public Deps(ApprovalValidator validator, GrantResources resources, GrantEnder ender, boolean manageAcls,
+                    Duration requestTtl, Duration deleteGrace, Backfiller backfiller) {
+            this(validator, resources, ender, manageAcls, requestTtl, deleteGrace, backfiller, JitmaskMetrics.none());
+        }
+
+        public Deps(ApprovalValidator validator, GrantResources resources, GrantEnder ender, boolean manageAcls,
+                    Duration requestTtl, Duration deleteGrace, JitmaskMetrics metrics) {
+            this(validator, resources, ender, manageAcls, requestTtl, deleteGrace, Backfiller.NONE, metrics);
         }
     }
 
@@ -45,6 +56,8 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
     private final String auditSink;
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, byte[]> store;
+    /** When the event being processed landed on jit.approvals: the start of approval-to-activation. */
+    private long eventTimestampMs;
 
     public GrantLifecycleProcessor(Deps deps, String storeName, String grantsSink, String auditSink) {
         this.deps = deps;
@@ -73,6 +86,7 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
     @Override
     public void process(Record<String, byte[]> record) {
         Instant now = now();
+        eventTimestampMs = record.timestamp();
         ApprovalEvent event;
         try {
             event = ApprovalEvent.parse(record.key(), record.value());
@@ -188,6 +202,7 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
         if (grant.hasLookback()) {
             deps.backfiller().start(grant.requestId(), grant.key());
         }
+        deps.metrics().recordActivation(Instant.ofEpochMilli(eventTimestampMs));
     }
 
     private static GrantFilter filter(RequestState state) {
@@ -208,13 +223,13 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
                 .actor(revoked ? actor : "jitmask").reason(reason).topic(state.topic()).expiresAt(state.expiresAt()).build());
         deps.ender().end(new GrantEnder.EndJob(state.requestId(), state.dataset(),
                 Topics.grantKey(state.dataset(), state.requestId()), state.topic(), state.grantee(), revoked,
-                revoked ? actor : "jitmask", reason));
+                revoked ? actor : "jitmask", reason, state.expiresAt()));
     }
 
     private GrantEnder.EndJob endJob(RequestState state, String reason) {
         boolean revoked = "REVOKED".equals(state.endReason());
         return new GrantEnder.EndJob(state.requestId(), state.dataset(), Topics.grantKey(state.dataset(), state.requestId()),
-                state.topic(), state.grantee(), revoked, "jitmask", reason);
+                state.topic(), state.grantee(), revoked, "jitmask", reason, state.expiresAt());
     }
 
     /** Punctuation: expire grants and unanswered requests whose time is up. */
@@ -273,5 +288,6 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
 
     private void audit(AuditEvent event) {
         context.forward(new Record<>(event.requestId(), event.toBytes(), context.currentSystemTimeMs()), auditSink);
+        deps.metrics().recordAudit(event.type());
     }
 }

@@ -5,6 +5,7 @@ import io.jitmask.config.Topics;
 import io.jitmask.grants.Grant;
 import io.jitmask.grants.GrantIndex;
 import io.jitmask.mask.MaskEngine;
+import io.jitmask.ops.JitmaskMetrics;
 import io.jitmask.registry.RegistryUnavailableException;
 import io.jitmask.registry.SchemaRegistryClient;
 import io.jitmask.serde.AvroCodec;
@@ -46,18 +47,21 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
     private final String maskedSink;
     private final String copiesSink;
     private final String dlqSink;
+    private final JitmaskMetrics metrics;
     private ProcessorContext<byte[], Object> context;
 
     public MaskingProcessor(MaskEngine engine, SchemaRegistryClient registry, GrantIndex grants, HeaderFilter headers,
                             MaskedSchemaIds maskedIds, java.time.Duration copyCutoff, String maskedSink, String copiesSink,
                             String dlqSink) {
-        this(engine, registry, grants, headers, maskedIds, copyCutoff, new LiveBoundaries(), maskedSink, copiesSink, dlqSink);
+        this(engine, registry, grants, headers, maskedIds, copyCutoff, new LiveBoundaries(), maskedSink, copiesSink, dlqSink,
+                JitmaskMetrics.none());
     }
 
     /** @param boundaries where live copies of lookback grants begin, shared with the backfill */
     public MaskingProcessor(MaskEngine engine, SchemaRegistryClient registry, GrantIndex grants, HeaderFilter headers,
                             MaskedSchemaIds maskedIds, java.time.Duration copyCutoff, LiveBoundaries boundaries,
-                            String maskedSink, String copiesSink, String dlqSink) {
+                            String maskedSink, String copiesSink, String dlqSink, JitmaskMetrics metrics) {
+        this.metrics = metrics;
         this.engine = engine;
         this.grants = grants;
         this.headers = headers;
@@ -89,6 +93,7 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
             if (record.value() == null) {
                 // A tombstone carries no data; pass it on so compaction downstream still sees the delete.
                 context.forward(new Record<>(key.masked(), null, record.timestamp(), headers.filter(record.headers())), maskedSink);
+                metrics.recordMasked(dataset);
                 return;
             }
             AvroCodec.Decoded decoded = codec.decode(record.value());
@@ -104,6 +109,7 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
         }
         Headers passed = headers.filter(record.headers());
         context.forward(new Record<>(key.masked(), masked, record.timestamp(), passed), maskedSink);
+        metrics.recordMasked(dataset);
         for (GrantCopier.Copy copy : copies) {
             // The last guards against a late copy: the grant may have expired, or been ended, while this record
             // was masked. The cutoff keeps batching and commit delays from landing a copy after expiresAt. An
@@ -115,6 +121,7 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
             Headers copyHeaders = copier.headers(record.headers(), source.partition(), source.offset());
             context.forward(new Record<byte[], Object>(copy.key(), new GrantCopy(copy.grant().topic(), copy.value()),
                     record.timestamp(), copyHeaders), copiesSink);
+            metrics.recordGrantCopy(dataset, copy.grant().requestId());
         }
     }
 
@@ -144,5 +151,6 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
                 DeadLetter.key(source.topic(), source.partition(), source.offset()),
                 DeadLetter.value(source.topic(), source.partition(), source.offset(), timestamp, dataset, error, now),
                 timestamp), dlqSink);
+        metrics.recordDeadLetter(dataset, error);
     }
 }

@@ -88,7 +88,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     }
 
     /** A wildcard bind is reached on localhost; IPv6 literals need brackets in a URL. */
-    private static String urlHost(String host, InetSocketAddress bound) {
+    public static String urlHost(String host, InetSocketAddress bound) {
         if (bound.getAddress() != null && bound.getAddress().isAnyLocalAddress()) {
             return "localhost";
         }
