@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -48,9 +47,19 @@ public final class JitmaskApp implements AutoCloseable {
     private final Admin admin;
     private final GrantEndWorker endWorker;
     private final KafkaProducer<String, byte[]> auditProducer;
+    private final Context context;
+
+    /** What the application was started with, for components running beside it (the HTTP API). */
+    public record Context(JitmaskConfig config, Policy policy, Keyring keyring, MaskEngine engine, SchemaRegistryClient registry) {
+        /** Sensitive field paths of a dataset's current raw schema, with their tags. */
+        public Map<String, Set<String>> sensitiveFields(String dataset) {
+            return engine.sensitiveFields(dataset, registry.latest(Topics.raw(dataset) + "-value").schema());
+        }
+    }
 
     private JitmaskApp(KafkaStreams streams, GrantIndex grants, Admin admin, GrantEndWorker endWorker,
-                       KafkaProducer<String, byte[]> auditProducer) {
+                       KafkaProducer<String, byte[]> auditProducer, Context context) {
+        this.context = context;
         this.streams = streams;
         this.grants = grants;
         this.admin = admin;
@@ -90,9 +99,8 @@ public final class JitmaskApp implements AutoCloseable {
         Admin admin = Admin.create(config.clientProperties());
         TopicProvisioner.ensure(admin, config);
         GrantIndex grants = new GrantIndex();
-        Function<String, Map<String, Set<String>>> sensitiveFields = dataset ->
-                engine.sensitiveFields(dataset, registry.latest(Topics.raw(dataset) + "-value").schema());
-        ApprovalValidator validator = new ApprovalValidator(keyring, policy, Set.copyOf(config.datasets()), sensitiveFields);
+        Context context = new Context(config, policy, keyring, engine, registry);
+        ApprovalValidator validator = new ApprovalValidator(keyring, policy, Set.copyOf(config.datasets()), context::sensitiveFields);
         AdminGrantResources resources = new AdminGrantResources(admin, config.topicReplicationFactor());
         KafkaProducer<String, byte[]> auditProducer = new KafkaProducer<>(producerProps(config), new StringSerializer(),
                 new ByteArraySerializer());
@@ -116,7 +124,7 @@ public final class JitmaskApp implements AutoCloseable {
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.start();
-        return new JitmaskApp(streams, grants, admin, endWorker, auditProducer);
+        return new JitmaskApp(streams, grants, admin, endWorker, auditProducer, context);
     }
 
     /**
@@ -179,6 +187,10 @@ public final class JitmaskApp implements AutoCloseable {
 
     public GrantIndex grants() {
         return grants;
+    }
+
+    public Context context() {
+        return context;
     }
 
     @Override

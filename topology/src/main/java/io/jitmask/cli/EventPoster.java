@@ -3,17 +3,12 @@ package io.jitmask.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jitmask.approval.ApprovalPoster;
 import io.jitmask.config.ConfigException;
 import io.jitmask.config.Topics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Posts signed events to {@code jit.approvals} and finds the request an approval refers to. */
 final class EventPoster {
@@ -23,13 +18,8 @@ final class EventPoster {
     }
 
     static void post(String bootstrapServers, ObjectNode event) {
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer())) {
-            producer.send(new ProducerRecord<>(Topics.APPROVALS, event.get("requestId").asText(), event.toString()))
-                    .get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("could not post the event to " + Topics.APPROVALS + " (" + e.getClass().getSimpleName() + ")", e);
+        try (ApprovalPoster poster = ApprovalPoster.to(bootstrapServers)) {
+            poster.post(event);
         }
     }
 

@@ -36,6 +36,15 @@ public final class JitmaskConfig {
     public static final String TOPIC_PARTITIONS = "jitmask.topic.partitions";
     public static final String TOPIC_REPLICATION_FACTOR = "jitmask.topic.replication.factor";
     public static final String MANAGE_ACLS = "jitmask.acls.enabled";
+    /** HTTP API and web console (io.jitmask.http): on by default, on loopback. */
+    public static final String HTTP_ENABLED = "jitmask.http.enabled";
+    public static final String HTTP_HOST = "jitmask.http.host";
+    public static final String HTTP_PORT = "jitmask.http.port";
+    /** Lines of {@code <sha256 hex of a bearer token> <actor>}; without it every API call is refused. */
+    public static final String HTTP_TOKENS_FILE = "jitmask.http.tokens.file";
+    /** Optional: {@code <actor>.key} files the server signs with for callers who do not sign themselves. */
+    public static final String HTTP_SIGNING_KEYS_DIR = "jitmask.http.signing.keys.dir";
+    public static final String HTTP_AUDIT_TAIL_SIZE = "jitmask.http.audit.tail.size";
 
     private static final Set<String> OWN_KEYS = Set.of(REGISTRY_URL, DATASETS, POLICY_FILE, KEYRING_FILE, KEYSET_FILE,
             GRANT_DELETE_GRACE_MS, GRANT_COPY_CUTOFF_MS, REQUEST_TTL_SECONDS, TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR, MANAGE_ACLS);
@@ -50,7 +59,11 @@ public final class JitmaskConfig {
             Map.entry(REQUEST_TTL_SECONDS, "86400"),
             Map.entry(TOPIC_PARTITIONS, "3"),
             Map.entry(TOPIC_REPLICATION_FACTOR, "1"),
-            Map.entry(MANAGE_ACLS, "true"));
+            Map.entry(MANAGE_ACLS, "true"),
+            Map.entry(HTTP_ENABLED, "true"),
+            Map.entry(HTTP_HOST, "localhost"),
+            Map.entry(HTTP_PORT, "8080"),
+            Map.entry(HTTP_AUDIT_TAIL_SIZE, "10000"));
 
     private final Properties props;
 
@@ -105,6 +118,8 @@ public final class JitmaskConfig {
         positiveLong(REQUEST_TTL_SECONDS);
         positiveLong(TOPIC_PARTITIONS);
         positiveLong(TOPIC_REPLICATION_FACTOR);
+        httpPort();
+        positiveLong(HTTP_AUDIT_TAIL_SIZE);
     }
 
     private void require(String key) {
@@ -198,6 +213,35 @@ public final class JitmaskConfig {
 
     public boolean manageAcls() {
         return Boolean.parseBoolean(props.getProperty(MANAGE_ACLS));
+    }
+
+    public boolean httpEnabled() {
+        return Boolean.parseBoolean(props.getProperty(HTTP_ENABLED));
+    }
+
+    public String httpHost() {
+        return props.getProperty(HTTP_HOST);
+    }
+
+    /** 0 picks a free port. */
+    public int httpPort() {
+        long port = nonNegativeLong(HTTP_PORT);
+        if (port > 65535) {
+            throw new ConfigException(HTTP_PORT + " must be at most 65535, got " + port);
+        }
+        return (int) port;
+    }
+
+    public Path httpTokensFile() {
+        return optionalPath(HTTP_TOKENS_FILE);
+    }
+
+    public Path httpSigningKeysDir() {
+        return optionalPath(HTTP_SIGNING_KEYS_DIR);
+    }
+
+    public int httpAuditTailSize() {
+        return (int) Math.min(Integer.MAX_VALUE, positiveLong(HTTP_AUDIT_TAIL_SIZE));
     }
 
     /** Settings for Kafka clients (admin, producers, consumers): everything that is not jitmask's own. */

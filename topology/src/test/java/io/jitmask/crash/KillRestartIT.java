@@ -68,6 +68,7 @@ class KillRestartIT {
                     "jitmask.keyring.file=" + DemoActors.KEYRING,
                     "jitmask.keyset.file=" + dir.resolve("keyset.json"),
                     "consumer.auto.offset.reset=earliest",
+                    "jitmask.http.port=0",
                     // A killed member leaves the group after its session times out; keep that short so each
                     // restart rebalances in seconds (the broker's minimum is 6 s).
                     "consumer.session.timeout.ms=6000",
