@@ -28,7 +28,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -55,11 +54,22 @@ public final class JitmaskApp implements AutoCloseable {
     private final KafkaProducer<String, byte[]> auditProducer;
     private final Backfills backfills;
     private final Management management;
+    private final Context context;
+
+    /** What the application was started with, for components running beside it (the HTTP API). */
+    public record Context(JitmaskConfig config, Policy policy, Keyring keyring, MaskEngine engine, SchemaRegistryClient registry) {
+        /** Sensitive field paths of a dataset's current raw schema, with their tags. */
+        public Map<String, Set<String>> sensitiveFields(String dataset) {
+            return engine.sensitiveFields(dataset, registry.latest(Topics.raw(dataset) + "-value").schema());
+        }
+    }
 
     private JitmaskApp(KafkaStreams streams, GrantIndex grants, Admin admin, GrantEndWorker endWorker,
-                       KafkaProducer<String, byte[]> auditProducer, Backfills backfills, Management management) {
+                       KafkaProducer<String, byte[]> auditProducer, Backfills backfills, Management management,
+                       Context context) {
         this.backfills = backfills;
         this.management = management;
+        this.context = context;
         this.streams = streams;
         this.grants = grants;
         this.admin = admin;
@@ -102,9 +112,8 @@ public final class JitmaskApp implements AutoCloseable {
         TopicProvisioner.ensure(admin, config);
         GrantIndex grants = new GrantIndex();
         metrics.watch(grants);
-        Function<String, Map<String, Set<String>>> sensitiveFields = dataset ->
-                engine.sensitiveFields(dataset, registry.latest(Topics.raw(dataset) + "-value").schema());
-        ApprovalValidator validator = new ApprovalValidator(keyring, policy, Set.copyOf(config.datasets()), sensitiveFields);
+        Context context = new Context(config, policy, keyring, engine, registry);
+        ApprovalValidator validator = new ApprovalValidator(keyring, policy, Set.copyOf(config.datasets()), context::sensitiveFields);
         AdminGrantResources resources = new AdminGrantResources(admin, config.topicReplicationFactor());
         KafkaProducer<String, byte[]> auditProducer = new KafkaProducer<>(producerProps(config), new StringSerializer(),
                 new ByteArraySerializer());
@@ -133,7 +142,7 @@ public final class JitmaskApp implements AutoCloseable {
         });
         management.attach(streams);
         streams.start();
-        return new JitmaskApp(streams, grants, admin, endWorker, auditProducer, backfills, management);
+        return new JitmaskApp(streams, grants, admin, endWorker, auditProducer, backfills, management, context);
     }
 
     /**
@@ -205,6 +214,10 @@ public final class JitmaskApp implements AutoCloseable {
     /** Where /metrics, /health and /ready are served, or null when {@code jitmask.metrics.enabled} is off. */
     public String managementUrl() {
         return management.url();
+    }
+
+    public Context context() {
+        return context;
     }
 
     @Override

@@ -12,6 +12,11 @@ public final class ApprovalEvents {
     private ApprovalEvents() {
     }
 
+    /** A fresh request id: {@code r} and 16 hex digits. */
+    public static String newRequestId() {
+        return "r" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    }
+
     private static ObjectNode base(String type, String requestId, String actor, Instant at) {
         return CanonicalJson.MAPPER.createObjectNode().put("type", type).put("requestId", requestId).put("actor", actor)
                 .put("at", at.truncatedTo(ChronoUnit.MILLIS).toString());

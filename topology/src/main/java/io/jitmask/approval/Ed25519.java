@@ -50,6 +50,17 @@ public final class Ed25519 {
         }
     }
 
+    /** A private key file (from {@code jitmask keygen}); a clear error naming the file when it cannot be used. */
+    public static PrivateKey readPrivateKey(java.nio.file.Path file) {
+        try {
+            return privateKey(java.nio.file.Files.readString(file));
+        } catch (java.io.IOException e) {
+            throw new io.jitmask.config.ConfigException("cannot read private key file " + file);
+        } catch (IllegalArgumentException e) {
+            throw new io.jitmask.config.ConfigException("private key file " + file + ": " + e.getMessage());
+        }
+    }
+
     /** Signs the event (without its signature) and sets {@code signature}. */
     public static ObjectNode sign(ObjectNode event, PrivateKey key) {
         try {

@@ -1,9 +1,6 @@
 package io.jitmask.cli;
 
 import io.jitmask.approval.Ed25519;
-import io.jitmask.config.ConfigException;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import picocli.CommandLine.Option;
@@ -21,12 +18,6 @@ public final class ActorOptions {
     }
 
     public PrivateKey privateKey() {
-        try {
-            return Ed25519.privateKey(Files.readString(key));
-        } catch (IOException e) {
-            throw new ConfigException("cannot read private key file " + key);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("private key file " + key + ": " + e.getMessage());
-        }
+        return Ed25519.readPrivateKey(key);
     }
 }

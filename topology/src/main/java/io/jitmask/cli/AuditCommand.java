@@ -1,6 +1,7 @@
 package io.jitmask.cli;
 
 import io.jitmask.audit.AuditEvent;
+import io.jitmask.audit.AuditFilter;
 import io.jitmask.config.Topics;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code jitmask audit}: the audit trail as JSON lines, filtered by request or actor, optionally followed. */
+/** {@code jitmask audit}: the audit trail as JSON lines, filtered by request, actor or type, optionally followed. */
 @Command(name = "audit", mixinStandardHelpOptions = true, description = "Print the audit trail (jit.audit) as JSON lines.")
 public final class AuditCommand implements Callable<Integer> {
     @Spec
@@ -26,30 +27,33 @@ public final class AuditCommand implements Callable<Integer> {
     @Option(names = "--actor", description = "Only events by this actor.")
     String actor;
 
+    @Option(names = "--type", description = "Only events of this type, e.g. ACTIVATED.")
+    AuditEvent.Type type;
+
     @Option(names = "--follow", description = "Keep printing new events until Ctrl-C.")
     boolean follow;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        AuditFilter filter = new AuditFilter(requestId, actor, type);
         TopicScan.follow(cluster.kafka(), Topics.AUDIT, follow, record -> {
             if (record.value() == null) {
                 return;
             }
-            if (requestId != null && (record.key() == null || !requestId.equals(new String(record.key(), StandardCharsets.UTF_8)))) {
-                return;
-            }
-            if (actor != null) {
+            String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+            AuditEvent event = null;
+            if (filter.needsEvent()) {
                 try {
-                    if (!actor.equals(AuditEvent.fromBytes(record.value()).actor())) {
-                        return;
-                    }
+                    event = AuditEvent.fromBytes(record.value());
                 } catch (IllegalArgumentException e) {
                     return;
                 }
             }
-            out.println(new String(record.value(), StandardCharsets.UTF_8));
-            out.flush();
+            if (filter.matches(key, event)) {
+                out.println(new String(record.value(), StandardCharsets.UTF_8));
+                out.flush();
+            }
         });
         return 0;
     }

@@ -4,14 +4,13 @@ import io.jitmask.registry.HttpSchemaRegistryClient;
 import io.jitmask.security.DemoPrincipals;
 import io.jitmask.serde.ConfluentAvroDeserializer;
 import io.jitmask.serde.WireFormat;
+import io.jitmask.serde.RecordJson;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import org.apache.avro.generic.GenericData;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -65,16 +64,13 @@ public final class ConsumeCommand implements Callable<Integer> {
                      ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
                      ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")),
                      new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            ConfluentAvroDeserializer values = new ConfluentAvroDeserializer(registry);
+            RecordJson json = new RecordJson(registry);
             consumer.subscribe(List.of(topic));
             long idleSince = System.nanoTime();
             while (seen < max && System.nanoTime() - idleSince < timeout.toNanos()) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     idleSince = System.nanoTime();
-                    String value = record.value() == null ? "null"
-                            : GenericData.get().toString(values.deserialize(topic, record.value()));
-                    out.println("{\"partition\":" + record.partition() + ",\"offset\":" + record.offset()
-                            + ",\"key\":" + keyJson(registry, topic, record.key()) + ",\"value\":" + value + "}");
+                    out.println(json.line(topic, record));
                     out.flush();
                     if (++seen >= max) {
                         break;
@@ -90,15 +86,5 @@ public final class ConsumeCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--grant needs --dataset");
         }
         return dataset;
-    }
-
-    private static String keyJson(HttpSchemaRegistryClient registry, String topic, byte[] key) {
-        if (key == null) {
-            return "null";
-        }
-        if (WireFormat.isFramed(key)) {
-            return GenericData.get().toString(new ConfluentAvroDeserializer(registry).deserialize(topic, key));
-        }
-        return GenericData.get().toString(new String(key, StandardCharsets.UTF_8));
     }
 }

@@ -3,17 +3,12 @@ package io.jitmask.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jitmask.approval.ApprovalPoster;
 import io.jitmask.config.ConfigException;
 import io.jitmask.config.Topics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Posts signed events to {@code jit.approvals} and finds the request an approval refers to. */
 final class EventPoster {
@@ -23,12 +18,10 @@ final class EventPoster {
     }
 
     static void post(ClusterOptions cluster, ObjectNode event) {
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(cluster.kafka(Map.of(
-                ProducerConfig.ACKS_CONFIG, "all")), new StringSerializer(), new StringSerializer())) {
-            producer.send(new ProducerRecord<>(Topics.APPROVALS, event.get("requestId").asText(), event.toString()))
-                    .get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("could not post the event to " + Topics.APPROVALS + " (" + e.getClass().getSimpleName() + ")", e);
+        java.util.Properties props = new java.util.Properties();
+        props.putAll(cluster.kafka());
+        try (ApprovalPoster poster = new ApprovalPoster(props)) {
+            poster.post(event);
         }
     }
 

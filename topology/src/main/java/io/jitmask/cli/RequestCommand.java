@@ -6,7 +6,6 @@ import io.jitmask.config.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -55,7 +54,7 @@ public final class RequestCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String id = requestId != null ? Topics.requireName("request id", requestId)
-                : "r" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+                : ApprovalEvents.newRequestId();
         ObjectNode event = ApprovalEvents.requested(id, signer.actor(), Instant.now(),
                 grantee != null ? grantee : "User:" + signer.actor(), dataset, fields, keys, justification,
                 duration.toSeconds(), lookback == null ? null : lookback.toSeconds(), signer.privateKey());

@@ -2,11 +2,13 @@ package io.jitmask.cli;
 
 import io.jitmask.app.JitmaskApp;
 import io.jitmask.config.JitmaskConfig;
+import io.jitmask.http.ApiServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,15 +23,32 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, description = "Properties file (see deploy/app.properties).")
     Path config;
 
+    @Mixin
+    HttpOptions http;
+
     @Override
     public Integer call() throws Exception {
-        JitmaskApp app = JitmaskApp.start(JitmaskConfig.load(config));
+        JitmaskConfig settings = JitmaskConfig.load(config).with(http.overrides());
+        JitmaskApp app = JitmaskApp.start(settings);
+        ApiServer api;
+        try {
+            app.awaitRunning(Duration.ofMinutes(5));
+            api = settings.httpEnabled() ? ApiServer.start(app) : null;
+        } catch (RuntimeException e) {
+            app.close();
+            throw e;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (api != null) {
+                api.close();
+            }
             app.close();
             stopped.countDown();
         }, "jitmask-shutdown"));
-        app.awaitRunning(Duration.ofMinutes(5));
+        if (api != null) {
+            spec.commandLine().getOut().println("console and API on " + api.url() + "/");
+        }
         spec.commandLine().getOut().println("jitmask is running (application.id "
                 + app.streams().metadataForLocalThreads().size() + " threads); Ctrl-C to stop");
         spec.commandLine().getOut().flush();

@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import io.jitmask.http.DemoTokens;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -50,13 +52,18 @@ public final class UpCommand implements Callable<Integer> {
     @Option(names = "--grant-delete-grace-ms", defaultValue = "0", description = "Wait before deleting an ended grant's topic (default: ${DEFAULT-VALUE}).")
     long grantDeleteGraceMs;
 
+    @Mixin
+    HttpOptions http;
+
     @Override
     public Integer call() throws Exception {
+        Map<String, String> overrides = new java.util.HashMap<>(http.overrides());
+        overrides.put("jitmask.grant.delete.grace.ms", Long.toString(grantDeleteGraceMs));
+        overrides.put(JitmaskConfig.METRICS_ENABLED, "true");
+        overrides.put(JitmaskConfig.METRICS_HOST, host);
+        overrides.put(JitmaskConfig.METRICS_PORT, Integer.toString(metricsPort));
         EmbeddedStack stack = EmbeddedStack.start(new EmbeddedStack.Settings(dataDir, host, kafkaPort, controllerPort,
-                registryPort, bootstrapServers, registryUrl,
-                Map.of("jitmask.grant.delete.grace.ms", Long.toString(grantDeleteGraceMs),
-                        JitmaskConfig.METRICS_ENABLED, "true", JitmaskConfig.METRICS_HOST, host,
-                        JitmaskConfig.METRICS_PORT, Integer.toString(metricsPort)), secure));
+                registryPort, bootstrapServers, registryUrl, overrides, secure));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stack.close();
@@ -77,6 +84,11 @@ public final class UpCommand implements Callable<Integer> {
                 + "  (raw.<dataset> -> masked.<dataset>)");
         out.println("  data dir         " + dataDir.toAbsolutePath().normalize());
         out.println("  policy           " + stack.config().policyFile());
+        if (stack.api() != null) {
+            out.println("  console and API  " + stack.api().url() + "/");
+            out.println("  API tokens       " + dataDir.toAbsolutePath().normalize().resolve(DemoTokens.CLEAR)
+                    + "  (demo: one per actor, e.g. bob's to approve)");
+        }
         out.println();
         if (stack.credentials().isEmpty()) {
             out.println("try, in another terminal:");

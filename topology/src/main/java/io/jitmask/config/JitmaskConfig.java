@@ -46,6 +46,15 @@ public final class JitmaskConfig {
     public static final String METRICS_PORT = "jitmask.metrics.port";
     /** How long a per-grant delivery series outlives its grant, so its final count is still scraped. */
     public static final String METRICS_GRANT_SERIES_RETENTION_MS = "jitmask.metrics.grant.series.retention.ms";
+    /** HTTP API and web console (io.jitmask.http): on by default, on loopback. */
+    public static final String HTTP_ENABLED = "jitmask.http.enabled";
+    public static final String HTTP_HOST = "jitmask.http.host";
+    public static final String HTTP_PORT = "jitmask.http.port";
+    /** Lines of {@code <sha256 hex of a bearer token> <actor>}; without it every API call is refused. */
+    public static final String HTTP_TOKENS_FILE = "jitmask.http.tokens.file";
+    /** Optional: {@code <actor>.key} files the server signs with for callers who do not sign themselves. */
+    public static final String HTTP_SIGNING_KEYS_DIR = "jitmask.http.signing.keys.dir";
+    public static final String HTTP_AUDIT_TAIL_SIZE = "jitmask.http.audit.tail.size";
 
     private static final Set<String> OWN_KEYS = Set.of(REGISTRY_URL, DATASETS, POLICY_FILE, KEYRING_FILE, KEYSET_FILE,
             GRANT_DELETE_GRACE_MS, GRANT_COPY_CUTOFF_MS, REQUEST_TTL_SECONDS, TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR, MANAGE_ACLS);
@@ -66,7 +75,11 @@ public final class JitmaskConfig {
             Map.entry(METRICS_ENABLED, "false"),
             Map.entry(METRICS_HOST, "0.0.0.0"),
             Map.entry(METRICS_PORT, "9404"),
-            Map.entry(METRICS_GRANT_SERIES_RETENTION_MS, "300000"));
+            Map.entry(METRICS_GRANT_SERIES_RETENTION_MS, "300000"),
+            Map.entry(HTTP_ENABLED, "true"),
+            Map.entry(HTTP_HOST, "localhost"),
+            Map.entry(HTTP_PORT, "8080"),
+            Map.entry(HTTP_AUDIT_TAIL_SIZE, "10000"));
 
     private final Properties props;
 
@@ -127,6 +140,8 @@ public final class JitmaskConfig {
             throw new ConfigException(METRICS_PORT + " must be a port number (0-65535), got " + longValue(METRICS_PORT));
         }
         nonNegativeLong(METRICS_GRANT_SERIES_RETENTION_MS);
+        httpPort();
+        positiveLong(HTTP_AUDIT_TAIL_SIZE);
     }
 
     private void require(String key) {
@@ -244,6 +259,35 @@ public final class JitmaskConfig {
 
     public Duration metricsGrantSeriesRetention() {
         return Duration.ofMillis(nonNegativeLong(METRICS_GRANT_SERIES_RETENTION_MS));
+    }
+
+    public boolean httpEnabled() {
+        return Boolean.parseBoolean(props.getProperty(HTTP_ENABLED));
+    }
+
+    public String httpHost() {
+        return props.getProperty(HTTP_HOST);
+    }
+
+    /** 0 picks a free port. */
+    public int httpPort() {
+        long port = nonNegativeLong(HTTP_PORT);
+        if (port > 65535) {
+            throw new ConfigException(HTTP_PORT + " must be at most 65535, got " + port);
+        }
+        return (int) port;
+    }
+
+    public Path httpTokensFile() {
+        return optionalPath(HTTP_TOKENS_FILE);
+    }
+
+    public Path httpSigningKeysDir() {
+        return optionalPath(HTTP_SIGNING_KEYS_DIR);
+    }
+
+    public int httpAuditTailSize() {
+        return (int) Math.min(Integer.MAX_VALUE, positiveLong(HTTP_AUDIT_TAIL_SIZE));
     }
 
     /** Settings for Kafka clients (admin, producers, consumers): everything that is not jitmask's own. */

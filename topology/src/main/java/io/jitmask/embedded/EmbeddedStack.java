@@ -4,6 +4,8 @@ import io.jitmask.app.JitmaskApp;
 import io.jitmask.config.ConfigException;
 import io.jitmask.config.JitmaskConfig;
 import io.jitmask.config.Topics;
+import io.jitmask.http.ApiServer;
+import io.jitmask.http.DemoTokens;
 import io.jitmask.keys.Keyset;
 import io.jitmask.registry.HttpSchemaRegistryClient;
 import io.jitmask.registry.SchemaRegistryClient;
@@ -46,6 +48,7 @@ public final class EmbeddedStack implements AutoCloseable {
     private final JitmaskApp app;
     /** Credential file of each principal, by name; empty unless the embedded broker runs secured. */
     private final Map<String, Path> credentials;
+    private final ApiServer api;
 
     private EmbeddedStack(Settings settings) throws Exception {
         Path dataDir = prepareDataDir(settings.dataDir());
@@ -58,6 +61,11 @@ public final class EmbeddedStack implements AutoCloseable {
         }
         if (settings.secure() && settings.bootstrapServers() != null) {
             throw new ConfigException("--secure secures the embedded broker; it cannot be combined with --bootstrap-servers");
+        }
+        boolean http = !"false".equals(settings.overrides().get(JitmaskConfig.HTTP_ENABLED));
+        int httpPort = Integer.parseInt(settings.overrides().getOrDefault(JitmaskConfig.HTTP_PORT, "8080"));
+        if (http && httpPort != 0) {
+            requireFreePort(settings.host(), httpPort, "--http-port");
         }
         try {
             SecureAccess secure = settings.secure() ? new SecureAccess(dataDir) : null;
@@ -94,6 +102,10 @@ public final class EmbeddedStack implements AutoCloseable {
             for (String actor : DEMO_ACTORS) {
                 seed(dataDir, "demo-keys/" + actor + ".key");
             }
+            // The console signs with the demo keys for the people who log in with the demo tokens (demo only).
+            values.put(JitmaskConfig.HTTP_HOST, settings.host());
+            values.put(JitmaskConfig.HTTP_TOKENS_FILE, DemoTokens.seed(dataDir, DEMO_ACTORS).toString());
+            values.put(JitmaskConfig.HTTP_SIGNING_KEYS_DIR, dataDir.resolve("demo-keys").toString());
             values.putAll(settings.overrides());
             config = JitmaskConfig.of(values);
             Keyset.loadOrCreate(config.keysetFile());
@@ -104,6 +116,10 @@ public final class EmbeddedStack implements AutoCloseable {
             app = JitmaskApp.start(config);
             started.add(app);
             app.awaitRunning(Duration.ofSeconds(120));
+            api = config.httpEnabled() ? ApiServer.start(app) : null;
+            if (api != null) {
+                started.add(api);
+            }
         } catch (Exception | Error e) {
             close();
             throw e;
@@ -133,6 +149,11 @@ public final class EmbeddedStack implements AutoCloseable {
     /** Client properties file of each principal of a secured broker, by principal name; empty otherwise. */
     public Map<String, Path> credentials() {
         return credentials;
+    }
+
+    /** The HTTP API and console, or null when turned off. */
+    public ApiServer api() {
+        return api;
     }
 
     private static Path prepareDataDir(Path dataDir) {

@@ -177,14 +177,19 @@ public final class ApprovalValidator {
         if (state.status() != RequestState.Status.ACTIVE && state.status() != RequestState.Status.PENDING) {
             throw new Rejection(NOT_ACTIVE, "request is " + state.status() + ", nothing to revoke");
         }
-        if (!actor.name().equals(state.requester()) && !mayReview(actor, state) && !actor.roles().contains(ADMIN_ROLE)) {
+        if (!mayRevoke(actor, state)) {
             throw new Rejection(NOT_AUTHORIZED_TO_REVOKE, actor.name() + " is neither the requester, a reviewer nor an admin");
         }
     }
 
-    private static boolean mayReview(Keyring.Actor actor, RequestState state) {
+    /** Whether the actor may approve or deny the request: not its requester, and a role for every tag involved. */
+    public static boolean mayReview(Keyring.Actor actor, RequestState state) {
         return !actor.name().equals(state.requester())
                 && state.requirement().rolesByTag().values().stream().allMatch(actor::hasAnyRole);
+    }
+
+    public static boolean mayRevoke(Keyring.Actor actor, RequestState state) {
+        return actor.name().equals(state.requester()) || mayReview(actor, state) || actor.roles().contains(ADMIN_ROLE);
     }
 
     private static void requirePending(RequestState state) {

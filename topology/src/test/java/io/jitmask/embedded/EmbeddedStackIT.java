@@ -43,7 +43,8 @@ class EmbeddedStackIT {
     }
 
     EmbeddedStack.Settings settings(int kafka, int controller, int registry) {
-        return new EmbeddedStack.Settings(dataDir, "localhost", kafka, controller, registry, null, null, Map.of());
+        return new EmbeddedStack.Settings(dataDir, "localhost", kafka, controller, registry, null, null,
+                Map.of(io.jitmask.config.JitmaskConfig.HTTP_PORT, "0"));
     }
 
     @Test

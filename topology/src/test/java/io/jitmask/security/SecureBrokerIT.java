@@ -74,7 +74,7 @@ class SecureBrokerIT {
         }
         logs = new LogCapture();
         stack = EmbeddedStack.start(new EmbeddedStack.Settings(dataDir, "localhost", freePort(), freePort(), 0, null, null,
-                Map.of("jitmask.grant.delete.grace.ms", "0"), true));
+                Map.of("jitmask.grant.delete.grace.ms", "0", io.jitmask.config.JitmaskConfig.HTTP_PORT, "0"), true));
     }
 
     @AfterAll

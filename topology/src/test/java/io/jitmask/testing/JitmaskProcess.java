@@ -39,6 +39,8 @@ public final class JitmaskProcess implements AutoCloseable {
         settings.put("consumer.auto.offset.reset", "earliest");
         settings.put("consumer.session.timeout.ms", "3000");
         settings.put("consumer.heartbeat.interval.ms", "1000");
+        // Several processes run side by side: the HTTP API takes a free port instead of 8080.
+        settings.put("jitmask.http.port", "0");
         settings.putAll(extra);
         try {
             Files.writeString(file, settings.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())

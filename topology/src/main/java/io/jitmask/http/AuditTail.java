@@ -1,0 +1,118 @@
+package io.jitmask.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jitmask.audit.AuditEvent;
+import io.jitmask.audit.AuditFilter;
+import io.jitmask.config.Topics;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The newest events of {@code jit.audit}, read from the beginning by a background consumer (no group, committed
+ * records only) and kept in memory up to a bound; older ones stay on the topic for {@code jitmask audit}. Events
+ * are kept in the order the topic gives them, so one request's trail (one partition) stays in order.
+ */
+public final class AuditTail implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AuditTail.class);
+
+    private record Entry(String key, AuditEvent event, JsonNode json) {
+    }
+
+    private final int capacity;
+    private final Deque<Entry> entries = new ArrayDeque<>();
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    public AuditTail(Properties clientProperties, int capacity) {
+        this.capacity = capacity;
+        Properties props = new Properties();
+        props.putAll(clientProperties);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "jitmask-api-audit-" + UUID.randomUUID());
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        thread = new Thread(this::run, "jitmask-api-audit-tail");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void run() {
+        try {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.AUDIT, Duration.ofSeconds(60)).stream()
+                    .map(p -> new TopicPartition(Topics.AUDIT, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            while (running) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    add(record);
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (RuntimeException e) {
+            LOG.error("audit tail stopped ({}); the API's audit view is frozen", e.getClass().getSimpleName());
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void add(ConsumerRecord<byte[], byte[]> record) {
+        if (record.value() == null) {
+            return;
+        }
+        try {
+            JsonNode json = AuditEvent.MAPPER.readTree(record.value());
+            AuditEvent event = AuditEvent.MAPPER.treeToValue(json, AuditEvent.class);
+            String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+            synchronized (entries) {
+                entries.addLast(new Entry(key, event, json));
+                if (entries.size() > capacity) {
+                    entries.removeFirst();
+                }
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            // not an audit event: jitmask never writes one, and a foreign record is not shown
+        }
+    }
+
+    /** The last {@code limit} events matching the filter, oldest first, exactly as they are on the topic. */
+    public List<JsonNode> find(AuditFilter filter, int limit) {
+        List<JsonNode> matching = new ArrayList<>();
+        synchronized (entries) {
+            for (Entry entry : entries) {
+                if (filter.matches(entry.key(), entry.event())) {
+                    matching.add(entry.json());
+                }
+            }
+        }
+        return matching.subList(Math.max(0, matching.size() - limit), matching.size());
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.jitmask.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jitmask.approval.ApprovalEvents;
+import io.jitmask.approval.ApprovalPoster;
+import io.jitmask.approval.Keyring;
+import io.jitmask.grants.ApprovalValidator;
+import io.jitmask.grants.RequestState;
+import java.time.Clock;
+
+/**
+ * {@code /api/requests/{id}/approve|deny|revoke}: signed decisions about one request. Each needs a comment or
+ * reason for the audit trail. The API refuses early what the lifecycle would refuse (wrong state, missing role,
+ * self-approval), with the same rules; the lifecycle still checks everything when the event arrives.
+ */
+final class DecisionsHandler {
+    private final RequestStates states;
+    private final EventSigner signer;
+    private final ApprovalPoster poster;
+    private final Clock clock;
+
+    DecisionsHandler(RequestStates states, EventSigner signer, ApprovalPoster poster, Clock clock) {
+        this.states = states;
+        this.signer = signer;
+        this.poster = poster;
+        this.clock = clock;
+    }
+
+    ApiResponse approve(ApiRequest call) {
+        RequestState state = pendingReviewable(call, "approve");
+        ObjectNode event = signer.event(call, "APPROVED", state.requestId(), key ->
+                ApprovalEvents.approved(state.request(), call.actor().name(), clock.instant(), call.requiredText("comment"), key));
+        return post(call, event);
+    }
+
+    ApiResponse deny(ApiRequest call) {
+        RequestState state = pendingReviewable(call, "deny");
+        ObjectNode event = signer.event(call, "DENIED", state.requestId(), key ->
+                ApprovalEvents.denied(state.requestId(), call.actor().name(), clock.instant(), call.requiredText("reason"), key));
+        return post(call, event);
+    }
+
+    ApiResponse revoke(ApiRequest call) {
+        RequestState state = states.require(call.pathParam("id"));
+        Keyring.Actor actor = call.actor();
+        if (!ApprovalValidator.mayRevoke(actor, state)) {
+            throw ApiException.forbidden(actor.name() + " is neither the requester, a reviewer nor an admin of request "
+                    + state.requestId());
+        }
+        if (state.status() != RequestState.Status.ACTIVE && state.status() != RequestState.Status.PENDING) {
+            throw ApiException.conflict("request " + state.requestId() + " is " + state.status() + ", nothing to revoke");
+        }
+        ObjectNode event = signer.event(call, "REVOKED", state.requestId(), key ->
+                ApprovalEvents.revoked(state.requestId(), actor.name(), clock.instant(), call.requiredText("reason"), key));
+        return post(call, event);
+    }
+
+    private RequestState pendingReviewable(ApiRequest call, String verb) {
+        RequestState state = states.require(call.pathParam("id"));
+        Keyring.Actor actor = call.actor();
+        if (actor.name().equals(state.requester())) {
+            throw ApiException.forbidden("the requester cannot " + verb + " their own request");
+        }
+        if (!ApprovalValidator.mayReview(actor, state)) {
+            throw ApiException.forbidden(actor.name() + " lacks a role to " + verb + " this request (needs one of each of "
+                    + state.requirement().rolesByTag() + ")");
+        }
+        if (state.status() != RequestState.Status.PENDING) {
+            throw ApiException.conflict("request " + state.requestId() + " is " + state.status() + ", not pending");
+        }
+        return state;
+    }
+
+    private ApiResponse post(ApiRequest call, ObjectNode event) {
+        poster.post(event);
+        return ApiResponse.accepted(ApiJson.object().put("requestId", event.get("requestId").asText())
+                .put("posted", event.get("type").asText()).put("actor", call.actor().name()));
+    }
+}

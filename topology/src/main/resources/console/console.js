@@ -1,0 +1,303 @@
+// jitmask web console: plain JS, no build step. Every string from the API reaches the page through
+// text nodes or element attributes, never as markup.
+'use strict';
+
+const state = { token: sessionStorage.getItem('jitmask.token'), me: null, datasets: [], deadlines: new Map() };
+
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (k === 'class') node.className = v;
+    else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
+    else if (v !== null && v !== undefined && v !== false) node.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+function $(id) { return document.getElementById(id); }
+
+async function api(method, path, body) {
+  const response = await fetch(path, {
+    method,
+    headers: Object.assign({ 'Authorization': 'Bearer ' + state.token }, body ? { 'Content-Type': 'application/json' } : {}),
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  let json = null;
+  try { json = await response.json(); } catch (e) { json = null; }
+  if (!response.ok) {
+    const error = new Error((json && json.error) || ('HTTP ' + response.status));
+    error.status = response.status;
+    throw error;
+  }
+  return json;
+}
+
+function notice(text, failed) {
+  const n = $('notice');
+  n.textContent = text;
+  n.classList.toggle('failed', !!failed);
+}
+
+// ---- sign in -------------------------------------------------------------------------------------------------
+
+async function signIn(token) {
+  state.token = token;
+  try {
+    state.me = await api('GET', '/api/me');
+  } catch (e) {
+    state.token = null;
+    sessionStorage.removeItem('jitmask.token');
+    $('login-error').textContent = e.status === 401 ? 'That token is not valid.' : 'Sign-in failed: ' + e.message;
+    return;
+  }
+  sessionStorage.setItem('jitmask.token', token);
+  $('login').hidden = true;
+  $('app').hidden = false;
+  $('logout').hidden = false;
+  $('who').textContent = state.me.actor + ' (' + state.me.roles.join(', ') + ')';
+  $('audit').hidden = !state.me.reviewer;
+  await loadDatasets();
+  refresh();
+  if (state.me.reviewer) loadAudit();
+}
+
+function signOut() {
+  sessionStorage.removeItem('jitmask.token');
+  location.reload();
+}
+
+// ---- pending requests ----------------------------------------------------------------------------------------
+
+function fieldValue(record, path) {
+  let value = record;
+  for (const part of path.split('.')) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = value[part];
+  }
+  return value;
+}
+
+function show(value) {
+  if (value === undefined) return '';
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+function previewTable(request) {
+  if (request.previewError) return el('p', { class: 'error' }, 'Preview unavailable: ' + request.previewError);
+  const records = request.preview || [];
+  if (records.length === 0) return el('p', { class: 'hint' }, 'No records on masked.' + request.dataset + ' yet.');
+  return el('table', { class: 'preview-table', 'data-testid': 'preview' },
+    el('thead', {}, el('tr', {}, el('th', {}, 'key'), request.fields.map(f => el('th', { class: 'asked' }, f + ' (masked now)')))),
+    el('tbody', {}, records.map(r => el('tr', {},
+      el('td', {}, show(r.key)),
+      request.fields.map(f => el('td', { class: 'asked' }, show(fieldValue(r.value, f))))))));
+}
+
+function pendingCard(request) {
+  const comment = el('input', { type: 'text', placeholder: 'Comment (required)', 'aria-label': 'Comment for ' + request.requestId, 'data-testid': 'comment' });
+  const decide = async (verb) => {
+    const text = comment.value.trim();
+    if (!text) {
+      notice('A comment is required to ' + verb + '.', true);
+      comment.focus();
+      return;
+    }
+    try {
+      await api('POST', '/api/requests/' + encodeURIComponent(request.requestId) + '/' + verb,
+        verb === 'approve' ? { comment: text } : { reason: text });
+      notice((verb === 'approve' ? 'Approval' : 'Denial') + ' of ' + request.requestId + ' signed and sent.');
+      setTimeout(refresh, 500);
+    } catch (e) {
+      notice('Could not ' + verb + ' ' + request.requestId + ': ' + e.message, true);
+    }
+  };
+  const mayDecide = state.me.reviewer && request.requester !== state.me.actor;
+  const filter = request.filter && request.filter.keys ? 'records with keys ' + request.filter.keys.join(', ') : 'every record';
+  const approvals = request.approvals.map(a => a.actor + (a.comment ? ' ("' + a.comment + '")' : '')).join(', ');
+  return el('article', { class: 'request', 'data-request-id': request.requestId },
+    el('h3', {}, request.requester + ' asks to see ' + request.fields.join(', ') + ' of ' + request.dataset),
+    el('dl', {},
+      el('dt', {}, 'Request'), el('dd', {}, request.requestId),
+      el('dt', {}, 'Why'), el('dd', {}, request.justification),
+      el('dt', {}, 'Records'), el('dd', {}, filter),
+      el('dt', {}, 'For'), el('dd', {}, Math.round(request.durationSeconds / 60) + ' min (' + request.durationSeconds + ' s)'),
+      el('dt', {}, 'Grantee'), el('dd', {}, request.grantee),
+      el('dt', {}, 'Sensitivity'), el('dd', {}, request.sensitivity),
+      el('dt', {}, 'Approvals'), el('dd', {}, request.approvals.length + ' of ' + request.approvalsNeeded + (approvals ? ': ' + approvals : '')),
+      el('dt', {}, 'Requested'), el('dd', {}, new Date(request.requestedAt).toLocaleString())),
+    previewTable(request),
+    mayDecide ? el('div', { class: 'decision' }, comment,
+      el('button', { type: 'button', class: 'approve', onclick: () => decide('approve') }, 'Approve'),
+      el('button', { type: 'button', class: 'deny', onclick: () => decide('deny') }, 'Deny')) :
+      el('p', { class: 'hint' }, request.requester === state.me.actor ? 'Your request: waiting for approvers.' : 'You cannot decide on this request.'));
+}
+
+async function loadPending() {
+  const { requests } = await api('GET', '/api/requests?status=PENDING');
+  const list = $('pending-list');
+  // Keep what someone is typing: only rebuild when the set of requests changed.
+  const ids = requests.map(r => r.requestId + ':' + r.approvals.length).join(',');
+  if (list.dataset.ids === ids) return;
+  list.dataset.ids = ids;
+  list.replaceChildren(...(requests.length ? requests.map(pendingCard) : [el('p', { class: 'hint' }, 'Nothing is waiting.')]));
+  $('pending-count').textContent = '(' + requests.length + ')';
+}
+
+// ---- active grants -------------------------------------------------------------------------------------------
+
+function formatLeft(ms) {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = s % 60;
+  return (h ? h + 'h ' : '') + String(m).padStart(h ? 2 : 1, '0') + 'm ' + String(sec).padStart(2, '0') + 's';
+}
+
+function tick() {
+  const now = Date.now();
+  for (const node of document.querySelectorAll('.countdown')) {
+    const left = state.deadlines.get(node.dataset.requestId) - now;
+    node.textContent = left > 0 ? formatLeft(left) : 'ending...';
+    node.classList.toggle('soon', left < 60000);
+  }
+}
+
+function grantRow(grant) {
+  const reason = el('input', { type: 'text', placeholder: 'Reason (required)', 'aria-label': 'Reason to revoke ' + grant.requestId, 'data-testid': 'revoke-reason' });
+  const revoke = async () => {
+    const text = reason.value.trim();
+    if (!text) {
+      notice('A reason is required to revoke.', true);
+      reason.focus();
+      return;
+    }
+    try {
+      await api('POST', '/api/requests/' + encodeURIComponent(grant.requestId) + '/revoke', { reason: text });
+      notice('Revocation of ' + grant.requestId + ' signed and sent.');
+      setTimeout(refresh, 500);
+    } catch (e) {
+      notice('Could not revoke ' + grant.requestId + ': ' + e.message, true);
+    }
+  };
+  return el('tr', { 'data-request-id': grant.requestId },
+    el('td', {}, grant.requestId), el('td', {}, grant.dataset), el('td', {}, grant.grantee),
+    el('td', {}, grant.fields.join(', ') + (grant.filter && grant.filter.keys ? ' (keys ' + grant.filter.keys.join(', ') + ')' : '')),
+    el('td', {}, (grant.approvers || []).join(', ')),
+    el('td', {}, el('span', { class: 'countdown', 'data-request-id': grant.requestId, 'data-testid': 'countdown' }, '')),
+    el('td', {}, el('div', { class: 'decision' }, reason, el('button', { type: 'button', class: 'revoke', onclick: revoke }, 'Revoke'))));
+}
+
+async function loadGrants() {
+  const { grants } = await api('GET', '/api/grants');
+  const body = $('grants-body');
+  const now = Date.now();
+  state.deadlines = new Map(grants.map(g => [g.requestId, now + g.secondsLeft * 1000]));
+  const ids = grants.map(g => g.requestId).join(',');
+  if (body.dataset.ids !== ids) {
+    body.dataset.ids = ids;
+    body.replaceChildren(...(grants.length ? grants.map(grantRow)
+      : [el('tr', {}, el('td', { colspan: 7, class: 'hint' }, 'No active grants.'))]));
+  }
+  $('grants-count').textContent = '(' + grants.length + ')';
+  tick();
+}
+
+// ---- new request ---------------------------------------------------------------------------------------------
+
+async function loadDatasets() {
+  const { datasets } = await api('GET', '/api/datasets');
+  state.datasets = datasets.filter(d => d.fields && d.fields.some(f => f.requestable));
+  $('rq-dataset').replaceChildren(...state.datasets.map(d => el('option', { value: d.name }, d.name)));
+  showFields();
+}
+
+function showFields() {
+  const dataset = state.datasets.find(d => d.name === $('rq-dataset').value);
+  const fields = dataset ? dataset.fields.filter(f => f.requestable) : [];
+  $('rq-fields').replaceChildren(...fields.map(f => el('label', {},
+    el('input', { type: 'checkbox', value: f.path }), f.path + ' [' + f.tags.join(', ') + '; ' + f.approvers + ' approver(s)]')));
+}
+
+async function sendRequest(event) {
+  event.preventDefault();
+  const fields = [...document.querySelectorAll('#rq-fields input:checked')].map(i => i.value);
+  if (fields.length === 0) {
+    notice('Choose at least one field.', true);
+    return;
+  }
+  const keys = $('rq-keys').value.split(',').map(k => k.trim()).filter(k => k);
+  const body = { dataset: $('rq-dataset').value, fields, justification: $('rq-justification').value.trim(),
+    durationSeconds: Math.round(Number($('rq-minutes').value) * 60) };
+  if (keys.length) body.keys = keys;
+  try {
+    const answer = await api('POST', '/api/requests', body);
+    notice('Request ' + answer.requestId + ' signed and sent; approvers see it now.');
+    $('request-form').reset();
+    showFields();
+    setTimeout(refresh, 500);
+  } catch (e) {
+    notice('Could not send the request: ' + e.message, true);
+  }
+}
+
+// ---- audit ---------------------------------------------------------------------------------------------------
+
+const AUDIT_TYPES = ['REQUESTED', 'APPROVED', 'AUTO_APPROVED', 'DENIED', 'REJECTED', 'ACTIVATED', 'ACTIVATION_FAILED',
+  'ACL_NOT_ENFORCED', 'REVOKE_ACCEPTED', 'EXPIRY_DETECTED', 'REVOKED', 'EXPIRED', 'REQUEST_EXPIRED',
+  'DISCLOSURE_SUMMARY', 'TOPIC_DELETED'];
+
+function auditDetails(e) {
+  const parts = [];
+  if (e.fields) parts.push('fields ' + e.fields.join(', '));
+  if (e.justification) parts.push('why: ' + e.justification);
+  if (e.comment) parts.push('comment: ' + e.comment);
+  if (e.reason) parts.push('reason: ' + e.reason);
+  if (e.detail) parts.push(e.detail);
+  if (e.records !== undefined) parts.push(e.records + ' records delivered');
+  if (e.expiresAt) parts.push('until ' + new Date(e.expiresAt).toLocaleString());
+  return parts.join('; ');
+}
+
+async function loadAudit(event) {
+  if (event) event.preventDefault();
+  if (!state.me || !state.me.reviewer) return;
+  const params = new URLSearchParams({ limit: '100' });
+  if ($('audit-request').value.trim()) params.set('requestId', $('audit-request').value.trim());
+  if ($('audit-actor').value.trim()) params.set('actor', $('audit-actor').value.trim());
+  if ($('audit-type').value) params.set('type', $('audit-type').value);
+  try {
+    const { events } = await api('GET', '/api/audit?' + params);
+    $('audit-body').replaceChildren(...events.slice().reverse().map(e => el('tr', { 'data-type': e.type },
+      el('td', {}, new Date(e.at).toLocaleString()), el('td', {}, e.type), el('td', {}, e.requestId),
+      el('td', {}, e.actor || ''), el('td', {}, auditDetails(e)))));
+  } catch (e) {
+    notice('Could not read the audit trail: ' + e.message, true);
+  }
+}
+
+// ---- wiring --------------------------------------------------------------------------------------------------
+
+async function refresh() {
+  if (!state.me) return;
+  try {
+    await Promise.all([loadPending(), loadGrants()]);
+  } catch (e) {
+    if (e.status === 401) signOut();
+    else notice('Refresh failed: ' + e.message, true);
+  }
+}
+
+document.addEventListener('DOMContentLoaded', () => {
+  $('audit-type').append(...AUDIT_TYPES.map(t => el('option', { value: t }, t)));
+  $('login-form').addEventListener('submit', (e) => { e.preventDefault(); signIn($('token').value.trim()); });
+  $('logout').addEventListener('click', signOut);
+  $('request-form').addEventListener('submit', sendRequest);
+  $('rq-dataset').addEventListener('change', showFields);
+  $('audit-form').addEventListener('submit', loadAudit);
+  setInterval(refresh, 3000);
+  setInterval(tick, 1000);
+  setInterval(() => loadAudit(), 5000);
+  if (state.token) signIn(state.token);
+});
