@@ -3,20 +3,16 @@ package io.jitmask.backfill;
 import io.jitmask.audit.AuditEvent;
 import io.jitmask.config.Topics;
 import io.jitmask.grants.Grant;
-import io.jitmask.grants.GrantIndex;
 import io.jitmask.registry.RegistryUnavailableException;
 import io.jitmask.stream.GrantCopier;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
@@ -37,26 +33,23 @@ final class BackfillRun implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(BackfillRun.class);
     private static final long SLEEP_SLICE_NANOS = Duration.ofMillis(20).toNanos();
 
-    /** Everything a run needs besides its grant. */
-    record Deps(GrantIndex grants, LiveBoundaries boundaries, GrantCopier copier, Consumer<byte[], byte[]> consumer,
-                Producer<byte[], byte[]> producer, Function<Collection<TopicPartition>, Map<TopicPartition, Long>> highWatermarks,
-                java.util.function.Consumer<AuditEvent> audit, Clock clock, long maxRecordsPerSecond, Duration copyCutoff,
-                Duration progressInterval, Duration visibilityTimeout) {
-    }
-
     private final String requestId;
     private final String grantKey;
-    private final Deps deps;
+    private final Backfills.Settings deps;
+    private final Duration visibilityTimeout;
+    private GrantCopier copier;
     private volatile String stopRequested;
     private final AtomicReference<Exception> writeFailure = new AtomicReference<>();
     private long copied;
     private long unreadable;
     private final Map<String, AuditEvent.OffsetRange> copiedOffsets = new TreeMap<>();
 
-    BackfillRun(String requestId, String grantKey, Deps deps) {
+    /** @param visibilityTimeout how long to wait for the grant to reach this instance's index before giving up */
+    BackfillRun(String requestId, String grantKey, Backfills.Settings deps, Duration visibilityTimeout) {
         this.requestId = requestId;
         this.grantKey = grantKey;
         this.deps = deps;
+        this.visibilityTimeout = visibilityTimeout;
     }
 
     /** Asks the run to stop at the next record; {@code reason} goes to the audit. */
@@ -66,39 +59,49 @@ final class BackfillRun implements Runnable {
 
     @Override
     public void run() {
-        try (Consumer<byte[], byte[]> consumer = deps.consumer(); Producer<byte[], byte[]> producer = deps.producer()) {
+        try {
             Grant grant = awaitVisible();
-            if (grant == null) {
+            if (grant != null) {
+                copier = deps.copiers().get();
+                try (Consumer<byte[], byte[]> consumer = deps.consumers().get();
+                     Producer<byte[], byte[]> producer = deps.producers().get()) {
+                    backfill(grant, consumer, producer);
+                }
+            } else {
                 // The activation was never committed (or the grant already ended): nothing was promised.
                 LOG.info("backfill of {} not started: the grant never became visible", requestId);
-                return;
             }
-            String stopReason;
-            try {
-                stopReason = copy(grant, consumer, producer);
-                producer.flush();
-                if (stopReason == null && writeFailure.get() != null) {
-                    stopReason = "writing a copy failed (" + writeFailure.get().getClass().getSimpleName() + ")";
-                }
-            } catch (RegistryUnavailableException e) {
-                stopReason = "schema registry unavailable";
-            } catch (org.apache.kafka.common.errors.InterruptException e) {
-                stopReason = "jitmask is shutting down";
-            } catch (RuntimeException e) {
-                LOG.warn("backfill of {} failed: {}", requestId, e.getClass().getSimpleName());
-                stopReason = "failed (" + e.getClass().getSimpleName() + ")";
-            }
-            AuditEvent.Builder end = event(stopReason == null ? AuditEvent.Type.BACKFILL_COMPLETED : AuditEvent.Type.BACKFILL_STOPPED, grant)
-                    .records(copied).sourceOffsets(Map.copyOf(copiedOffsets)).reason(stopReason);
-            if (unreadable > 0) {
-                end.detail(unreadable + " records of the window could not be masked and were not copied");
-            }
-            deps.audit().accept(end.build());
+        } catch (RuntimeException e) {
+            LOG.warn("backfill of {} ended abnormally: {}", requestId, e.getClass().getSimpleName());
         }
     }
 
+    private void backfill(Grant grant, Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer) {
+        String stopReason;
+        try {
+            stopReason = copy(grant, consumer, producer);
+            producer.flush();
+            if (stopReason == null && writeFailure.get() != null) {
+                stopReason = "writing a copy failed (" + writeFailure.get().getClass().getSimpleName() + ")";
+            }
+        } catch (RegistryUnavailableException e) {
+            stopReason = "schema registry unavailable";
+        } catch (org.apache.kafka.common.errors.InterruptException e) {
+            stopReason = "jitmask is shutting down";
+        } catch (RuntimeException e) {
+            LOG.warn("backfill of {} failed: {}", requestId, e.getClass().getSimpleName());
+            stopReason = "failed (" + e.getClass().getSimpleName() + ")";
+        }
+        AuditEvent.Builder end = event(stopReason == null ? AuditEvent.Type.BACKFILL_COMPLETED : AuditEvent.Type.BACKFILL_STOPPED, grant)
+                .records(copied).sourceOffsets(Map.copyOf(copiedOffsets)).reason(stopReason);
+        if (unreadable > 0) {
+            end.detail(unreadable + " records of the window could not be masked and were not copied");
+        }
+        deps.audit().accept(end.build());
+    }
+
     private Grant awaitVisible() {
-        long deadline = System.nanoTime() + deps.visibilityTimeout().toNanos();
+        long deadline = System.nanoTime() + visibilityTimeout.toNanos();
         while (stopRequested == null && System.nanoTime() < deadline) {
             Grant grant = deps.grants().get(grantKey);
             if (grant != null) {
@@ -175,7 +178,7 @@ final class BackfillRun implements Runnable {
     private void copyOne(Grant grant, ConsumerRecord<byte[], byte[]> record, Producer<byte[], byte[]> producer) {
         GrantCopier.Copy copy;
         try {
-            copy = deps.copier().copyIfMatching(grant, grant.dataset(), record.key(), record.value());
+            copy = copier.copyIfMatching(grant, grant.dataset(), record.key(), record.value());
         } catch (RegistryUnavailableException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -192,7 +195,7 @@ final class BackfillRun implements Runnable {
             return;
         }
         producer.send(new ProducerRecord<>(grant.topic(), null, record.timestamp(), copy.key(), copy.value(),
-                deps.copier().headers(record.headers(), record.partition(), record.offset())), (metadata, error) -> {
+                copier.headers(record.headers(), record.partition(), record.offset())), (metadata, error) -> {
                     if (error != null) {
                         writeFailure.compareAndSet(null, error);
                     }

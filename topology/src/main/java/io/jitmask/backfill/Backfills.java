@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 public final class Backfills implements Backfiller, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Backfills.class);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration VISIBILITY_TIMEOUT = Duration.ofSeconds(60);
 
     /** Settings and clients shared by every run. */
     public record Settings(GrantIndex grants, LiveBoundaries boundaries, Supplier<GrantCopier> copiers,
@@ -56,10 +57,7 @@ public final class Backfills implements Backfiller, AutoCloseable {
     @Override
     public void start(String requestId, String grantKey) {
         running.computeIfAbsent(requestId, id -> {
-            BackfillRun run = new BackfillRun(requestId, grantKey, new BackfillRun.Deps(settings.grants(),
-                    settings.boundaries(), settings.copiers().get(), settings.consumers().get(), settings.producers().get(),
-                    settings.highWatermarks(), settings.audit(), settings.clock(), settings.maxRecordsPerSecond(),
-                    settings.copyCutoff(), settings.progressInterval(), Duration.ofSeconds(60)));
+            BackfillRun run = new BackfillRun(requestId, grantKey, settings, VISIBILITY_TIMEOUT);
             return new Running(run, executor.submit(run));
         });
     }
