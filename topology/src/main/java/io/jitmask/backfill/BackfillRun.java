@@ -5,12 +5,15 @@ import io.jitmask.config.Topics;
 import io.jitmask.grants.Grant;
 import io.jitmask.registry.RegistryUnavailableException;
 import io.jitmask.stream.GrantCopier;
+import io.jitmask.stream.SourceCoordinates;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -114,9 +117,11 @@ final class BackfillRun implements Runnable {
 
     /** Returns why the copy stopped early, or null when every record of the window was handled. */
     private String copy(Grant grant, Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer) {
+        // Copies already on the grant topic: none on a first run (the live path leaves every record to the backfill
+        // until the boundary is set), those of the interrupted run and of the live path when resumed after a restart.
+        Set<SourceCoordinates> delivered = delivered(consumer, grant.topic());
         String raw = Topics.raw(grant.dataset());
-        List<TopicPartition> partitions = consumer.partitionsFor(raw, Duration.ofSeconds(30)).stream()
-                .map(p -> new TopicPartition(raw, p.partition())).toList();
+        List<TopicPartition> partitions = partitions(consumer, raw);
         // Read after the grant became visible here: records from these offsets on are the live path's.
         Map<TopicPartition, Long> highWatermarks = deps.highWatermarks().apply(partitions);
         Map<Integer, Long> boundaries = new HashMap<>();
@@ -136,8 +141,11 @@ final class BackfillRun implements Runnable {
         Map<Integer, Long> logStarts = new HashMap<>();
         consumer.beginningOffsets(partitions, Duration.ofSeconds(30)).forEach((tp, o) -> logStarts.put(tp.partition(), o));
         BackfillPlan plan = BackfillPlan.of(windowFrom, windowTo, boundaries, firsts, logStarts);
+        String resumed = delivered.isEmpty() ? null
+                : "resumed: " + delivered.size() + " copies already on the grant topic are not copied again";
+        String note = plan.retentionNote() == null ? resumed : resumed == null ? plan.retentionNote() : resumed + "; " + plan.retentionNote();
         deps.audit().accept(event(AuditEvent.Type.BACKFILL_STARTED, grant).windowFrom(windowFrom).windowTo(windowTo)
-                .reachedBack(plan.reachedBack()).windowOffsets(plan.auditOffsets()).detail(plan.retentionNote()).build());
+                .reachedBack(plan.reachedBack()).windowOffsets(plan.auditOffsets()).detail(note).build());
 
         List<TopicPartition> assigned = new ArrayList<>();
         plan.ranges().keySet().forEach(p -> assigned.add(new TopicPartition(raw, p)));
@@ -159,10 +167,9 @@ final class BackfillRun implements Runnable {
                 if (!paceOrStop(pacer, grant)) {
                     return stopReason(grant);
                 }
-                if (record.timestamp() < windowFrom.toEpochMilli()) {
-                    continue;
+                if (!delivered.contains(new SourceCoordinates(record.partition(), record.offset()))) {
+                    copyOne(grant, record, producer);
                 }
-                copyOne(grant, record, producer);
                 if (System.nanoTime() - nextProgress >= 0) {
                     deps.audit().accept(event(AuditEvent.Type.BACKFILL_PROGRESS, grant).records(copied)
                             .sourceOffsets(Map.copyOf(copiedOffsets)).build());
@@ -173,6 +180,30 @@ final class BackfillRun implements Runnable {
             consumer.pause(assigned.stream().filter(tp -> !open.contains(tp)).toList());
         }
         return stopReason(grant);
+    }
+
+    private static List<TopicPartition> partitions(Consumer<byte[], byte[]> consumer, String topic) {
+        return consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+    }
+
+    /** The source coordinates of every committed copy on the grant topic. */
+    private static Set<SourceCoordinates> delivered(Consumer<byte[], byte[]> consumer, String topic) {
+        Set<SourceCoordinates> out = new HashSet<>();
+        List<TopicPartition> partitions = partitions(consumer, topic);
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+        while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+            for (ConsumerRecord<byte[], byte[]> copy : consumer.poll(Duration.ofMillis(100))) {
+                SourceCoordinates source = SourceCoordinates.of(copy.headers());
+                if (source != null) {
+                    out.add(source);
+                }
+            }
+        }
+        consumer.assign(List.of());
+        return out;
     }
 
     private void copyOne(Grant grant, ConsumerRecord<byte[], byte[]> record, Producer<byte[], byte[]> producer) {

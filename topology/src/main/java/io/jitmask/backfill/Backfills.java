@@ -22,8 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the backfills of lookback grants on a small pool of their own threads, so copying a window never stalls
- * the masking of live traffic. Each run has its own consumer (read_committed, assigned, no group), producer
+ * Runs the backfills of lookback grants on threads of their own, so copying a window never stalls the masking of
+ * live traffic. Each run has its own consumer (read_committed, assigned, no group), producer
  * (idempotent) and copier.
  */
 public final class Backfills implements Backfiller, AutoCloseable {
@@ -44,7 +44,9 @@ public final class Backfills implements Backfiller, AutoCloseable {
 
     private final Settings settings;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
-    private final ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
+    // A thread per running backfill: each must set its live boundaries as soon as its grant is visible, so none
+    // may queue behind another; each is bounded in rate on its own.
+    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "jitmask-backfill");
         t.setDaemon(true);
         return t;
