@@ -121,9 +121,9 @@ final class BackfillRun implements Runnable {
         // until the boundary is set), those of the interrupted run and of the live path when resumed after a restart.
         Set<SourceCoordinates> delivered = delivered(consumer, grant.topic());
         String raw = Topics.raw(grant.dataset());
-        List<TopicPartition> partitions = partitions(consumer, raw);
         // Read after the grant became visible here: records from these offsets on are the live path's.
-        Map<TopicPartition, Long> highWatermarks = deps.highWatermarks().apply(partitions);
+        Map<TopicPartition, Long> highWatermarks = deps.highWatermarks().apply(raw);
+        List<TopicPartition> partitions = List.copyOf(highWatermarks.keySet());
         Map<Integer, Long> boundaries = new HashMap<>();
         for (TopicPartition tp : partitions) {
             boundaries.put(tp.partition(), deps.boundaries().claim(grantKey, tp.partition(), highWatermarks.get(tp)));

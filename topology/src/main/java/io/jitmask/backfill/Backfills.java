@@ -6,7 +6,6 @@ import io.jitmask.grants.GrantIndex;
 import io.jitmask.stream.GrantCopier;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -26,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * live traffic. Each run has its own consumer (read_committed, assigned, no group), producer
  * (idempotent) and copier.
  */
-public final class Backfills implements Backfiller, AutoCloseable {
+public final class Backfills implements Backfiller, GrantIndex.Listener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Backfills.class);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration VISIBILITY_TIMEOUT = Duration.ofSeconds(60);
@@ -34,7 +33,7 @@ public final class Backfills implements Backfiller, AutoCloseable {
     /** Settings and clients shared by every run. */
     public record Settings(GrantIndex grants, LiveBoundaries boundaries, Supplier<GrantCopier> copiers,
                            Supplier<Consumer<byte[], byte[]>> consumers, Supplier<Producer<byte[], byte[]>> producers,
-                           Function<Collection<TopicPartition>, Map<TopicPartition, Long>> highWatermarks,
+                           Function<String, Map<TopicPartition, Long>> highWatermarks,
                            java.util.function.Consumer<AuditEvent> audit, Clock clock, long maxRecordsPerSecond,
                            Duration copyCutoff, Duration progressInterval) {
     }
@@ -54,6 +53,41 @@ public final class Backfills implements Backfiller, AutoCloseable {
 
     public Backfills(Settings settings) {
         this.settings = settings;
+        settings.grants().listen(this);
+    }
+
+    /**
+     * Every instance sets the live boundaries of a lookback grant as soon as the grant is visible to its masking
+     * path, so live copies flow from the partitions it masks even when the backfill runs in another instance.
+     */
+    @Override
+    public void visible(io.jitmask.grants.Grant grant) {
+        if (!grant.hasLookback()) {
+            return;
+        }
+        executor.execute(() -> {
+            for (int attempt = 1; attempt <= 3 && settings.grants().contains(grant.key()); attempt++) {
+                try {
+                    settings.highWatermarks().apply(io.jitmask.config.Topics.raw(grant.dataset()))
+                            .forEach((tp, hw) -> settings.boundaries().claim(grant.key(), tp.partition(), hw));
+                    return;
+                } catch (RuntimeException e) {
+                    LOG.warn("setting the live boundaries of {} failed (attempt {} of 3): {}", grant.requestId(), attempt,
+                            e.getClass().getSimpleName());
+                    try {
+                        Thread.sleep(1000L * attempt);
+                    } catch (InterruptedException interrupted) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
+    public void gone(String grantKey) {
+        settings.boundaries().forget(grantKey);
     }
 
     @Override
