@@ -9,7 +9,6 @@ import io.jitmask.stream.GrantCopier;
 import io.jitmask.stream.HeaderFilter;
 import io.jitmask.stream.MaskedSchemaIds;
 import java.time.Clock;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +41,7 @@ public final class BackfillClients {
         return new Backfills.Settings(grants, boundaries, () -> new GrantCopier(engine, registry, maskedIds, headers),
                 () -> new KafkaConsumer<>(consumerProps(config), new ByteArrayDeserializer(), new ByteArrayDeserializer()),
                 () -> new KafkaProducer<>(producerProps(config), new ByteArraySerializer(), new ByteArraySerializer()),
-                partitions -> highWatermarks(admin, partitions), event -> AuditSender.send(auditProducer, event),
+                topic -> highWatermarks(admin, topic), event -> AuditSender.send(auditProducer, event),
                 Clock.systemUTC(), config.backfillMaxRecordsPerSecond(), config.grantCopyCutoff(),
                 config.backfillProgressInterval());
     }
@@ -51,10 +50,11 @@ public final class BackfillClients {
      * The high watermark, not the last stable offset: with at_least_once the stream threads read uncommitted
      * records too, and nobody can have fetched a record at or above the high watermark before it was read.
      */
-    static Map<TopicPartition, Long> highWatermarks(Admin admin, Collection<TopicPartition> partitions) {
-        Map<TopicPartition, OffsetSpec> query = new HashMap<>();
-        partitions.forEach(tp -> query.put(tp, OffsetSpec.latest()));
+    static Map<TopicPartition, Long> highWatermarks(Admin admin, String topic) {
         try {
+            Map<TopicPartition, OffsetSpec> query = new HashMap<>();
+            admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions()
+                    .forEach(p -> query.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
             Map<TopicPartition, Long> out = new HashMap<>();
             admin.listOffsets(query, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all()
                     .get(30, TimeUnit.SECONDS).forEach((tp, info) -> out.put(tp, info.offset()));

@@ -3,20 +3,19 @@ package io.jitmask.backfill;
 import io.jitmask.audit.AuditEvent;
 import io.jitmask.config.Topics;
 import io.jitmask.grants.Grant;
-import io.jitmask.grants.GrantIndex;
 import io.jitmask.registry.RegistryUnavailableException;
 import io.jitmask.stream.GrantCopier;
-import java.time.Clock;
+import io.jitmask.stream.SourceCoordinates;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
@@ -37,26 +36,23 @@ final class BackfillRun implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(BackfillRun.class);
     private static final long SLEEP_SLICE_NANOS = Duration.ofMillis(20).toNanos();
 
-    /** Everything a run needs besides its grant. */
-    record Deps(GrantIndex grants, LiveBoundaries boundaries, GrantCopier copier, Consumer<byte[], byte[]> consumer,
-                Producer<byte[], byte[]> producer, Function<Collection<TopicPartition>, Map<TopicPartition, Long>> highWatermarks,
-                java.util.function.Consumer<AuditEvent> audit, Clock clock, long maxRecordsPerSecond, Duration copyCutoff,
-                Duration progressInterval, Duration visibilityTimeout) {
-    }
-
     private final String requestId;
     private final String grantKey;
-    private final Deps deps;
+    private final Backfills.Settings deps;
+    private final Duration visibilityTimeout;
+    private GrantCopier copier;
     private volatile String stopRequested;
     private final AtomicReference<Exception> writeFailure = new AtomicReference<>();
     private long copied;
     private long unreadable;
     private final Map<String, AuditEvent.OffsetRange> copiedOffsets = new TreeMap<>();
 
-    BackfillRun(String requestId, String grantKey, Deps deps) {
+    /** @param visibilityTimeout how long to wait for the grant to reach this instance's index before giving up */
+    BackfillRun(String requestId, String grantKey, Backfills.Settings deps, Duration visibilityTimeout) {
         this.requestId = requestId;
         this.grantKey = grantKey;
         this.deps = deps;
+        this.visibilityTimeout = visibilityTimeout;
     }
 
     /** Asks the run to stop at the next record; {@code reason} goes to the audit. */
@@ -66,39 +62,49 @@ final class BackfillRun implements Runnable {
 
     @Override
     public void run() {
-        try (Consumer<byte[], byte[]> consumer = deps.consumer(); Producer<byte[], byte[]> producer = deps.producer()) {
+        try {
             Grant grant = awaitVisible();
-            if (grant == null) {
+            if (grant != null) {
+                copier = deps.copiers().get();
+                try (Consumer<byte[], byte[]> consumer = deps.consumers().get();
+                     Producer<byte[], byte[]> producer = deps.producers().get()) {
+                    backfill(grant, consumer, producer);
+                }
+            } else {
                 // The activation was never committed (or the grant already ended): nothing was promised.
                 LOG.info("backfill of {} not started: the grant never became visible", requestId);
-                return;
             }
-            String stopReason;
-            try {
-                stopReason = copy(grant, consumer, producer);
-                producer.flush();
-                if (stopReason == null && writeFailure.get() != null) {
-                    stopReason = "writing a copy failed (" + writeFailure.get().getClass().getSimpleName() + ")";
-                }
-            } catch (RegistryUnavailableException e) {
-                stopReason = "schema registry unavailable";
-            } catch (org.apache.kafka.common.errors.InterruptException e) {
-                stopReason = "jitmask is shutting down";
-            } catch (RuntimeException e) {
-                LOG.warn("backfill of {} failed: {}", requestId, e.getClass().getSimpleName());
-                stopReason = "failed (" + e.getClass().getSimpleName() + ")";
-            }
-            AuditEvent.Builder end = event(stopReason == null ? AuditEvent.Type.BACKFILL_COMPLETED : AuditEvent.Type.BACKFILL_STOPPED, grant)
-                    .records(copied).sourceOffsets(Map.copyOf(copiedOffsets)).reason(stopReason);
-            if (unreadable > 0) {
-                end.detail(unreadable + " records of the window could not be masked and were not copied");
-            }
-            deps.audit().accept(end.build());
+        } catch (RuntimeException e) {
+            LOG.warn("backfill of {} ended abnormally: {}", requestId, e.getClass().getSimpleName());
         }
     }
 
+    private void backfill(Grant grant, Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer) {
+        String stopReason;
+        try {
+            stopReason = copy(grant, consumer, producer);
+            producer.flush();
+            if (stopReason == null && writeFailure.get() != null) {
+                stopReason = "writing a copy failed (" + writeFailure.get().getClass().getSimpleName() + ")";
+            }
+        } catch (RegistryUnavailableException e) {
+            stopReason = "schema registry unavailable";
+        } catch (org.apache.kafka.common.errors.InterruptException e) {
+            stopReason = "jitmask is shutting down";
+        } catch (RuntimeException e) {
+            LOG.warn("backfill of {} failed: {}", requestId, e.getClass().getSimpleName());
+            stopReason = "failed (" + e.getClass().getSimpleName() + ")";
+        }
+        AuditEvent.Builder end = event(stopReason == null ? AuditEvent.Type.BACKFILL_COMPLETED : AuditEvent.Type.BACKFILL_STOPPED, grant)
+                .records(copied).sourceOffsets(Map.copyOf(copiedOffsets)).reason(stopReason);
+        if (unreadable > 0) {
+            end.detail(unreadable + " records of the window could not be masked and were not copied");
+        }
+        deps.audit().accept(end.build());
+    }
+
     private Grant awaitVisible() {
-        long deadline = System.nanoTime() + deps.visibilityTimeout().toNanos();
+        long deadline = System.nanoTime() + visibilityTimeout.toNanos();
         while (stopRequested == null && System.nanoTime() < deadline) {
             Grant grant = deps.grants().get(grantKey);
             if (grant != null) {
@@ -111,11 +117,13 @@ final class BackfillRun implements Runnable {
 
     /** Returns why the copy stopped early, or null when every record of the window was handled. */
     private String copy(Grant grant, Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer) {
+        // Copies already on the grant topic: none on a first run (the live path leaves every record to the backfill
+        // until the boundary is set), those of the interrupted run and of the live path when resumed after a restart.
+        Set<SourceCoordinates> delivered = delivered(consumer, grant.topic());
         String raw = Topics.raw(grant.dataset());
-        List<TopicPartition> partitions = consumer.partitionsFor(raw, Duration.ofSeconds(30)).stream()
-                .map(p -> new TopicPartition(raw, p.partition())).toList();
         // Read after the grant became visible here: records from these offsets on are the live path's.
-        Map<TopicPartition, Long> highWatermarks = deps.highWatermarks().apply(partitions);
+        Map<TopicPartition, Long> highWatermarks = deps.highWatermarks().apply(raw);
+        List<TopicPartition> partitions = List.copyOf(highWatermarks.keySet());
         Map<Integer, Long> boundaries = new HashMap<>();
         for (TopicPartition tp : partitions) {
             boundaries.put(tp.partition(), deps.boundaries().claim(grantKey, tp.partition(), highWatermarks.get(tp)));
@@ -133,8 +141,11 @@ final class BackfillRun implements Runnable {
         Map<Integer, Long> logStarts = new HashMap<>();
         consumer.beginningOffsets(partitions, Duration.ofSeconds(30)).forEach((tp, o) -> logStarts.put(tp.partition(), o));
         BackfillPlan plan = BackfillPlan.of(windowFrom, windowTo, boundaries, firsts, logStarts);
+        String resumed = delivered.isEmpty() ? null
+                : "resumed: " + delivered.size() + " copies already on the grant topic are not copied again";
+        String note = plan.retentionNote() == null ? resumed : resumed == null ? plan.retentionNote() : resumed + "; " + plan.retentionNote();
         deps.audit().accept(event(AuditEvent.Type.BACKFILL_STARTED, grant).windowFrom(windowFrom).windowTo(windowTo)
-                .reachedBack(plan.reachedBack()).windowOffsets(plan.auditOffsets()).detail(plan.retentionNote()).build());
+                .reachedBack(plan.reachedBack()).windowOffsets(plan.auditOffsets()).detail(note).build());
 
         List<TopicPartition> assigned = new ArrayList<>();
         plan.ranges().keySet().forEach(p -> assigned.add(new TopicPartition(raw, p)));
@@ -156,10 +167,9 @@ final class BackfillRun implements Runnable {
                 if (!paceOrStop(pacer, grant)) {
                     return stopReason(grant);
                 }
-                if (record.timestamp() < windowFrom.toEpochMilli()) {
-                    continue;
+                if (!delivered.contains(new SourceCoordinates(record.partition(), record.offset()))) {
+                    copyOne(grant, record, producer);
                 }
-                copyOne(grant, record, producer);
                 if (System.nanoTime() - nextProgress >= 0) {
                     deps.audit().accept(event(AuditEvent.Type.BACKFILL_PROGRESS, grant).records(copied)
                             .sourceOffsets(Map.copyOf(copiedOffsets)).build());
@@ -172,10 +182,34 @@ final class BackfillRun implements Runnable {
         return stopReason(grant);
     }
 
+    private static List<TopicPartition> partitions(Consumer<byte[], byte[]> consumer, String topic) {
+        return consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+    }
+
+    /** The source coordinates of every committed copy on the grant topic. */
+    private static Set<SourceCoordinates> delivered(Consumer<byte[], byte[]> consumer, String topic) {
+        Set<SourceCoordinates> out = new HashSet<>();
+        List<TopicPartition> partitions = partitions(consumer, topic);
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+        while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+            for (ConsumerRecord<byte[], byte[]> copy : consumer.poll(Duration.ofMillis(100))) {
+                SourceCoordinates source = SourceCoordinates.of(copy.headers());
+                if (source != null) {
+                    out.add(source);
+                }
+            }
+        }
+        consumer.assign(List.of());
+        return out;
+    }
+
     private void copyOne(Grant grant, ConsumerRecord<byte[], byte[]> record, Producer<byte[], byte[]> producer) {
         GrantCopier.Copy copy;
         try {
-            copy = deps.copier().copyIfMatching(grant, grant.dataset(), record.key(), record.value());
+            copy = copier.copyIfMatching(grant, grant.dataset(), record.key(), record.value());
         } catch (RegistryUnavailableException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -192,7 +226,7 @@ final class BackfillRun implements Runnable {
             return;
         }
         producer.send(new ProducerRecord<>(grant.topic(), null, record.timestamp(), copy.key(), copy.value(),
-                deps.copier().headers(record.headers(), record.partition(), record.offset())), (metadata, error) -> {
+                copier.headers(record.headers(), record.partition(), record.offset())), (metadata, error) -> {
                     if (error != null) {
                         writeFailure.compareAndSet(null, error);
                     }

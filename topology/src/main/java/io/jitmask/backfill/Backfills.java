@@ -6,7 +6,6 @@ import io.jitmask.grants.GrantIndex;
 import io.jitmask.stream.GrantCopier;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -22,18 +21,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the backfills of lookback grants on a small pool of their own threads, so copying a window never stalls
- * the masking of live traffic. Each run has its own consumer (read_committed, assigned, no group), producer
+ * Runs the backfills of lookback grants on threads of their own, so copying a window never stalls the masking of
+ * live traffic. Each run has its own consumer (read_committed, assigned, no group), producer
  * (idempotent) and copier.
  */
-public final class Backfills implements Backfiller, AutoCloseable {
+public final class Backfills implements Backfiller, GrantIndex.Listener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Backfills.class);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration VISIBILITY_TIMEOUT = Duration.ofSeconds(60);
 
     /** Settings and clients shared by every run. */
     public record Settings(GrantIndex grants, LiveBoundaries boundaries, Supplier<GrantCopier> copiers,
                            Supplier<Consumer<byte[], byte[]>> consumers, Supplier<Producer<byte[], byte[]>> producers,
-                           Function<Collection<TopicPartition>, Map<TopicPartition, Long>> highWatermarks,
+                           Function<String, Map<TopicPartition, Long>> highWatermarks,
                            java.util.function.Consumer<AuditEvent> audit, Clock clock, long maxRecordsPerSecond,
                            Duration copyCutoff, Duration progressInterval) {
     }
@@ -43,7 +43,9 @@ public final class Backfills implements Backfiller, AutoCloseable {
 
     private final Settings settings;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
-    private final ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
+    // A thread per running backfill: each must set its live boundaries as soon as its grant is visible, so none
+    // may queue behind another; each is bounded in rate on its own.
+    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "jitmask-backfill");
         t.setDaemon(true);
         return t;
@@ -51,15 +53,47 @@ public final class Backfills implements Backfiller, AutoCloseable {
 
     public Backfills(Settings settings) {
         this.settings = settings;
+        settings.grants().listen(this);
+    }
+
+    /**
+     * Every instance sets the live boundaries of a lookback grant as soon as the grant is visible to its masking
+     * path, so live copies flow from the partitions it masks even when the backfill runs in another instance.
+     */
+    @Override
+    public void visible(io.jitmask.grants.Grant grant) {
+        if (!grant.hasLookback()) {
+            return;
+        }
+        executor.execute(() -> {
+            for (int attempt = 1; attempt <= 3 && settings.grants().contains(grant.key()); attempt++) {
+                try {
+                    settings.highWatermarks().apply(io.jitmask.config.Topics.raw(grant.dataset()))
+                            .forEach((tp, hw) -> settings.boundaries().claim(grant.key(), tp.partition(), hw));
+                    return;
+                } catch (RuntimeException e) {
+                    LOG.warn("setting the live boundaries of {} failed (attempt {} of 3): {}", grant.requestId(), attempt,
+                            e.getClass().getSimpleName());
+                    try {
+                        Thread.sleep(1000L * attempt);
+                    } catch (InterruptedException interrupted) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
+    public void gone(String grantKey) {
+        settings.boundaries().forget(grantKey);
     }
 
     @Override
     public void start(String requestId, String grantKey) {
         running.computeIfAbsent(requestId, id -> {
-            BackfillRun run = new BackfillRun(requestId, grantKey, new BackfillRun.Deps(settings.grants(),
-                    settings.boundaries(), settings.copiers().get(), settings.consumers().get(), settings.producers().get(),
-                    settings.highWatermarks(), settings.audit(), settings.clock(), settings.maxRecordsPerSecond(),
-                    settings.copyCutoff(), settings.progressInterval(), Duration.ofSeconds(60)));
+            BackfillRun run = new BackfillRun(requestId, grantKey, settings, VISIBILITY_TIMEOUT);
             return new Running(run, executor.submit(run));
         });
     }

@@ -4,26 +4,26 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Where, per lookback grant and raw partition, live copies begin and the backfill ends: one offset, claimed once
- * by whichever comes first.
- *
- * <ul>
- *   <li>The masking path claims the offset of the first matching record it processes with the grant visible in
- *   its index. Records after it on that partition are processed later, so with the grant visible too.</li>
- *   <li>The backfill, once the grant is visible, claims the partition's high watermark read after that moment:
- *   a record at or above it could not be fetched before, so it is processed with the grant visible.</li>
- * </ul>
- * The live path copies a record of a lookback grant only at or above the boundary, the backfill only below it:
- * every matching record from the window start on is copied exactly once, without a gap at the seam. In memory,
- * so exact within one instance (see docs/ARCHITECTURE.md, "Lookback").
+ * Where, per lookback grant and raw partition, live copies begin and the backfill ends. Only the backfill sets
+ * it, once the grant is visible to this instance's masking path: the partition's high watermark read after that
+ * moment. A record at or above it could not be fetched before, so the masking path processes it with the grant
+ * visible; every record below it is the backfill's, including those the masking path met before the boundary was
+ * set, which it leaves alone. So each matching record from the window start on is copied exactly once. In
+ * memory, so exact within one instance (see docs/ARCHITECTURE.md, "Lookback").
  */
 public final class LiveBoundaries {
     private final Map<String, Map<Integer, Long>> byGrant = new ConcurrentHashMap<>();
 
-    /** Claims {@code offset} as the boundary unless one is claimed already; returns the boundary in force. */
+    /** Sets {@code offset} as the boundary unless one is set already; returns the boundary in force. */
     public long claim(String grantKey, int partition, long offset) {
         Long claimed = byGrant.computeIfAbsent(grantKey, k -> new ConcurrentHashMap<>()).putIfAbsent(partition, offset);
         return claimed == null ? offset : claimed;
+    }
+
+    /** The boundary of the grant on the partition, or null while the backfill has not set it. */
+    public Long boundary(String grantKey, int partition) {
+        Map<Integer, Long> partitions = byGrant.get(grantKey);
+        return partitions == null ? null : partitions.get(partition);
     }
 
     /** Forgets an ended grant's boundaries. */

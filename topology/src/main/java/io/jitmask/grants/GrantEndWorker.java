@@ -2,8 +2,7 @@ package io.jitmask.grants;
 
 import io.jitmask.audit.AuditEvent;
 import io.jitmask.ops.JitmaskMetrics;
-import io.jitmask.stream.MaskingProcessor;
-import java.nio.ByteBuffer;
+import io.jitmask.stream.SourceCoordinates;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -18,7 +17,6 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -186,11 +184,10 @@ public final class GrantEndWorker implements GrantEnder, AutoCloseable {
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
                     count++;
-                    Header partition = record.headers().lastHeader(MaskingProcessor.SOURCE_PARTITION_HEADER);
-                    Header offset = record.headers().lastHeader(MaskingProcessor.SOURCE_OFFSET_HEADER);
-                    if (partition != null && offset != null) {
-                        String p = Integer.toString(ByteBuffer.wrap(partition.value()).getInt());
-                        long o = ByteBuffer.wrap(offset.value()).getLong();
+                    SourceCoordinates source = SourceCoordinates.of(record.headers());
+                    if (source != null) {
+                        String p = Integer.toString(source.partition());
+                        long o = source.offset();
                         offsets.merge(p, new AuditEvent.OffsetRange(o, o), (a, b) ->
                                 new AuditEvent.OffsetRange(Math.min(a.first(), b.first()), Math.max(a.last(), b.last())));
                     }

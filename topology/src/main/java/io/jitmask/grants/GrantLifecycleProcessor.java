@@ -74,6 +74,9 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
         for (RequestState state : states()) {
             if (state.status() == RequestState.Status.ENDING) {
                 deps.ender().end(endJob(state, "REVOKED".equals(state.endReason()) ? state.endReason() : null));
+            } else if (state.status() == RequestState.Status.ACTIVE && state.lookbackSeconds() != null) {
+                // Backfills run in memory: one cut short by a stop resumes, skipping what it already delivered.
+                deps.backfiller().start(state.requestId(), Topics.grantKey(state.dataset(), state.requestId()));
             }
         }
         context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, this::endDue);

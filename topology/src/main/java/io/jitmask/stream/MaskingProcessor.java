@@ -133,10 +133,13 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
         }
         List<GrantCopier.Copy> copies = new ArrayList<>(matching.size());
         for (Grant grant : matching) {
-            // Below the boundary a lookback grant's records are the backfill's to copy (LiveBoundaries).
-            if (grant.hasLookback()
-                    && source.offset() < boundaries.claim(grant.key(), source.partition(), source.offset())) {
-                continue;
+            // Below the boundary, or before the backfill has set it, a lookback grant's records are the
+            // backfill's to copy (LiveBoundaries).
+            if (grant.hasLookback()) {
+                Long boundary = boundaries.boundary(grant.key(), source.partition());
+                if (boundary == null || source.offset() < boundary) {
+                    continue;
+                }
             }
             copies.add(copier.copy(grant, dataset, rawKey, key, decoded, maskedId));
         }

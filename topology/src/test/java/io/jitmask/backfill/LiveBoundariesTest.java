@@ -13,6 +13,9 @@ class LiveBoundariesTest {
         assertThat(boundaries.claim("d/r1", 0, 12)).isEqualTo(7);
         assertThat(boundaries.claim("d/r1", 1, 12)).isEqualTo(12);
         assertThat(boundaries.claim("d/r2", 0, 1)).isEqualTo(1);
+        assertThat(boundaries.boundary("d/r1", 0)).isEqualTo(7);
+        assertThat(boundaries.boundary("d/r1", 2)).isNull();
+        assertThat(boundaries.boundary("d/r3", 0)).isNull();
     }
 
     @Test

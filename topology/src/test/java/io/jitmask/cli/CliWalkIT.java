@@ -118,6 +118,25 @@ class CliWalkIT {
     }
 
     @Test
+    void aLookbackRequestIsShownToTheApproverListedWithTheGrantAndBackfilled() throws Exception {
+        Result requested = jitmask("request", "--actor", "alice", "--key", key("alice"), "--dataset", "customers",
+                "--fields", "email", "--justification", "INC-1250 refund failed yesterday", "--duration", "10m",
+                "--lookback", "24h");
+        assertThat(requested.exit()).as(requested.err()).isZero();
+        String id = requested.out().strip();
+        Result approved = jitmask("approve", "--request", id, "--actor", "bob", "--key", key("bob"));
+        assertThat(approved.exit()).as(approved.err()).isZero();
+        assertThat(approved.out()).contains("alice asks for [\"email\"] of customers for 600s, including the last 86400s"
+                + " of records before approval (INC-1250 refund failed yesterday)");
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> app.grants().contains(Topics.grantKey("customers", id)));
+        assertThat(jitmask("grants").out()).containsPattern(id + "\\s+customers\\s+User:alice\\s+\\d+m\\d\\ds\\s+email  \\(lookback 86400s\\)");
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() ->
+                jitmask("audit", "--request", id).out().contains("\"type\":\"BACKFILL_COMPLETED\""));
+        assertThat(jitmask("revoke", "--request", id, "--actor", "alice", "--key", key("alice"), "--reason", "done").exit()).isZero();
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> jitmask("audit", "--request", id).out().contains("TOPIC_DELETED"));
+    }
+
+    @Test
     void keygenWritesAnOwnerOnlyKeyAndPrintsTheKeyringEntry() throws Exception {
         Result result = jitmask("keygen", "--actor", "zed", "--out", dir.toString(), "--roles", "privacy-officer");
         assertThat(result.exit()).isZero();
