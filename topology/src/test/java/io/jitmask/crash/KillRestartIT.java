@@ -3,7 +3,9 @@ package io.jitmask.crash;
 import static io.jitmask.audit.AuditEvent.Type.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jitmask.app.JitmaskTopology;
 import io.jitmask.audit.AuditEvent;
+import io.jitmask.grants.RequestState;
 import io.jitmask.config.Topics;
 import io.jitmask.keys.Keyset;
 import io.jitmask.registry.HttpSchemaRegistryClient;
@@ -79,8 +81,14 @@ class KillRestartIT {
                             TopicReader.readAtLeast(Topics.grant(dataset, live), 1, Duration.ofSeconds(60));
                             liveFrom = load.nextSeq();
                         } else if (kill == 3) {
-                            // The grant expired while no jitmask ran: it ends right after start-up.
+                            // The grant expired while no jitmask ran: it ends right after start-up. Kill only once
+                            // the end is recorded (ENDED in the lifecycle's changelog); a kill before that may
+                            // repeat the final audit events, by design.
                             GrantRequests.await(shortLived, TOPIC_DELETED, Duration.ofSeconds(90));
+                            String changelog = "kill-it-" + suffix + "-" + JitmaskTopology.GRANT_REQUESTS_STORE + "-changelog";
+                            String id = shortLived;
+                            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                                    .until(() -> lastState(changelog, id) == RequestState.Status.ENDED);
                         }
                         int before = TopicReader.readAll(Topics.masked(dataset)).size();
                         // Let it make progress, then kill it mid-flight (SIGKILL: no shutdown hook, no commit).
@@ -129,6 +137,12 @@ class KillRestartIT {
             }
         }
         assertThat(Files.readString(log)).as("no unmasked value in the killed processes' logs").doesNotContain("ada.canary@example.com");
+    }
+
+    static RequestState.Status lastState(String changelog, String requestId) {
+        return TopicReader.readAll(changelog).stream()
+                .filter(r -> requestId.equals(new String(r.key(), StandardCharsets.UTF_8)) && r.value() != null)
+                .reduce((first, second) -> second).map(r -> RequestState.fromBytes(r.value()).status()).orElse(null);
     }
 
     /** Each copy's source headers name the raw record its correlation id says it came from. */
