@@ -122,9 +122,7 @@ class BrokerRestartIT {
     }
 
     static void awaitProgress(String bootstrap, int records) {
-        int before = TopicReader.readAll(bootstrap, Topics.masked(DATASET)).size();
-        Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
-                .until(() -> TopicReader.readAll(bootstrap, Topics.masked(DATASET)).size() >= before + records);
+        TopicReader.awaitProgress(bootstrap, Topics.masked(DATASET), records);
     }
 
     static int freePort() throws Exception {

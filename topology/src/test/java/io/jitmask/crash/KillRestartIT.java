@@ -70,6 +70,7 @@ class KillRestartIT {
                 String shortLived = null;
                 Instant shortExpiresAt = null;
                 List<ConsumerRecord<byte[], byte[]>> shortCopies = null;
+                long roundsStarted = System.nanoTime();
                 for (int kill = 1; kill <= KILLS; kill++) {
                     try (JitmaskProcess jitmask = JitmaskProcess.start(config, log)) {
                         if (kill == 1) {
@@ -90,10 +91,8 @@ class KillRestartIT {
                             Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                                     .until(() -> lastState(changelog, id) == RequestState.Status.ENDED);
                         }
-                        int before = TopicReader.readAll(Topics.masked(dataset)).size();
                         // Let it make progress, then kill it mid-flight (SIGKILL: no shutdown hook, no commit).
-                        Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
-                                .until(() -> TopicReader.readAll(Topics.masked(dataset)).size() > before + 20);
+                        TopicReader.awaitProgress(SharedKafka.bootstrapServers(), Topics.masked(dataset), 20);
                         if (kill == 2) {
                             // Requested once this process is busy, so its life is spent copying, not starting up.
                             shortLived = grants.grant(dataset, List.of("email"), SHORT_GRANT_KEYS, SHORT_GRANT_SECONDS);
@@ -112,6 +111,7 @@ class KillRestartIT {
                         shortCopies = TopicReader.readAll(Topics.grant(dataset, shortLived));
                     }
                 }
+                long secondsPerKill = (System.nanoTime() - roundsStarted) / 1_000_000_000L / KILLS;
                 List<RawLoad.Sent> sent = load.stop();
                 try (JitmaskProcess last = JitmaskProcess.start(config, log)) {
                     int total = sent.size();
@@ -129,8 +129,8 @@ class KillRestartIT {
                     assertSourceHeadersMatch(liveCopies, sent);
                     int shortChecked = assertShortGrant(dataset, shortLived, shortExpiresAt, shortCopies, sent);
                     System.out.printf("FIGURES KillRestartIT kills=%d records=%d masked=%d liveGrantCopies=%d "
-                                    + "expiredGrantCopies=%d expiredGrantRecordsAfterExpiry=%d%n",
-                            KILLS, total, masked.size(), liveCopies.size(), shortCopies.size(), shortChecked);
+                                    + "expiredGrantCopies=%d expiredGrantRecordsAfterExpiry=%d secondsPerKill=%d%n",
+                            KILLS, total, masked.size(), liveCopies.size(), shortCopies.size(), shortChecked, secondsPerKill);
                 }
             } finally {
                 load.close();

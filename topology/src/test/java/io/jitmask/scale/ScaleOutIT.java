@@ -127,9 +127,7 @@ class ScaleOutIT {
     }
 
     static void awaitProgress(String masked, int records) {
-        int before = TopicReader.readAll(masked).size();
-        Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
-                .until(() -> TopicReader.readAll(masked).size() >= before + records);
+        TopicReader.awaitProgress(SharedKafka.bootstrapServers(), masked, records);
     }
 
     /** Waits until the group is stable with exactly {@code members} members, each of them assigned partitions. */
