@@ -25,6 +25,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.KafkaStreams;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,6 +45,16 @@ class BrokerRestartIT {
 
     @Test
     void aBrokerRestartMidRunLosesAndDuplicatesNothing() throws Exception {
+        restartBrokerUnderLoad(1);
+    }
+
+    @Test
+    @Tag("soak")
+    void fiveBrokerRestartsLoseAndDuplicateNothing() throws Exception {
+        restartBrokerUnderLoad(5);
+    }
+
+    void restartBrokerUnderLoad(int restarts) throws Exception {
         int port = freePort();
         int controllerPort = freePort();
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("broker"), "localhost", port, controllerPort);
@@ -71,20 +82,23 @@ class BrokerRestartIT {
             try {
                 awaitProgress(bootstrap, 50);
 
-                broker.close();
-                long outageStartedAt = System.nanoTime();
-                int producedBeforeOutage = load.acknowledged();
-                // Down long enough for every client to notice: sends, fetches, heartbeats and commits all fail.
-                Awaitility.await().pollDelay(Duration.ofSeconds(OUTAGE_SECONDS)).atMost(Duration.ofSeconds(OUTAGE_SECONDS + 1))
-                        .until(() -> true);
-                assertThat(load.acknowledged()).as("nothing is acknowledged while the broker is down")
-                        .isLessThanOrEqualTo(producedBeforeOutage + 1);
-                broker = EmbeddedKafkaBroker.start(dir.resolve("broker"), "localhost", port, controllerPort);
-                long outageMs = (System.nanoTime() - outageStartedAt) / 1_000_000;
-                int producedBeforeRecovery = load.acknowledged();
-                Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                        .until(() -> load.acknowledged() > producedBeforeRecovery + 50);
-                awaitProgress(bootstrap, 50);
+                long outageMs = 0;
+                for (int restart = 0; restart < restarts; restart++) {
+                    long outageStartedAt = System.nanoTime();
+                    broker.close();
+                    int producedBeforeOutage = load.acknowledged();
+                    // Down long enough for every client to notice: sends, fetches, heartbeats and commits all fail.
+                    Awaitility.await().pollDelay(Duration.ofSeconds(OUTAGE_SECONDS)).atMost(Duration.ofSeconds(OUTAGE_SECONDS + 1))
+                            .until(() -> true);
+                    assertThat(load.acknowledged()).as("nothing is acknowledged while the broker is down")
+                            .isLessThanOrEqualTo(producedBeforeOutage + 1);
+                    broker = EmbeddedKafkaBroker.start(dir.resolve("broker"), "localhost", port, controllerPort);
+                    outageMs = Math.max(outageMs, (System.nanoTime() - outageStartedAt) / 1_000_000);
+                    int producedBeforeRecovery = load.acknowledged();
+                    Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                            .until(() -> load.acknowledged() > producedBeforeRecovery + 50);
+                    awaitProgress(bootstrap, 50);
+                }
 
                 List<RawLoad.Sent> sent = load.stop();
                 int total = sent.size();
@@ -94,8 +108,8 @@ class BrokerRestartIT {
                 Delivery.assertExactlyOnce("masked", Delivery.bySeq(masked), 0, total);
                 assertThat(masked).hasSize(total);
                 assertThat(app.streams().state()).as("jitmask rode through the outage").isEqualTo(KafkaStreams.State.RUNNING);
-                System.out.printf("FIGURES BrokerRestartIT brokerRestarts=1 outageMs=%d records=%d masked=%d%n",
-                        outageMs, total, masked.size());
+                System.out.printf("FIGURES BrokerRestartIT brokerRestarts=%d longestOutageMs=%d records=%d masked=%d%n",
+                        restarts, outageMs, total, masked.size());
             } finally {
                 load.close();
             }
@@ -108,9 +122,7 @@ class BrokerRestartIT {
     }
 
     static void awaitProgress(String bootstrap, int records) {
-        int before = TopicReader.readAll(bootstrap, Topics.masked(DATASET)).size();
-        Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
-                .until(() -> TopicReader.readAll(bootstrap, Topics.masked(DATASET)).size() >= before + records);
+        TopicReader.awaitProgress(bootstrap, Topics.masked(DATASET), records);
     }
 
     static int freePort() throws Exception {

@@ -26,6 +26,7 @@ import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.GroupState;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,6 +43,17 @@ class ScaleOutIT {
 
     @Test
     void scalingOutAndBackInUnderLoadLosesAndDuplicatesNothing() throws Exception {
+        scaleOutAndIn(2);
+    }
+
+    @Test
+    @Tag("soak")
+    void scalingOutAndInTenTimesLosesAndDuplicatesNothing() throws Exception {
+        scaleOutAndIn(10);
+    }
+
+    /** Each cycle starts a second instance, then stops the older one: SIGTERM in even cycles, SIGKILL in odd. */
+    void scaleOutAndIn(int cycles) throws Exception {
         String suffix = UUID.randomUUID().toString().substring(0, 6);
         String dataset = "scale_" + suffix;
         String applicationId = "scale-it-" + suffix;
@@ -60,9 +72,7 @@ class ScaleOutIT {
             Path log = dir.resolve("jitmask.log");
             String masked = Topics.masked(dataset);
             RawLoad load = RawLoad.start(SharedKafka.bootstrapServers(), registry, Topics.raw(dataset), seq -> "K" + (seq % 40));
-            JitmaskProcess first = JitmaskProcess.start(configs[0], log);
-            JitmaskProcess second = null;
-            JitmaskProcess third = null;
+            JitmaskProcess[] instances = {JitmaskProcess.start(configs[0], log), null};
             try {
                 String live = grants.grant(dataset, List.of("email"), null, 3600);
                 GrantRequests.await(live, ACTIVATED, Duration.ofSeconds(90));
@@ -73,19 +83,21 @@ class ScaleOutIT {
                 long liveFrom = load.nextSeq();
                 awaitProgress(masked, 20);
 
-                second = JitmaskProcess.start(configs[1], log);
-                awaitMembersWithWork(admin, applicationId, 2);
-                awaitProgress(masked, 50);
-                first.stop();
-                awaitMembersWithWork(admin, applicationId, 1);
-                awaitProgress(masked, 50);
-
-                third = JitmaskProcess.start(configs[0], log);
-                awaitMembersWithWork(admin, applicationId, 2);
-                awaitProgress(masked, 50);
-                second.kill();
-                awaitMembersWithWork(admin, applicationId, 1);
-                awaitProgress(masked, 50);
+                int older = 0;
+                for (int cycle = 0; cycle < cycles; cycle++) {
+                    int newer = 1 - older;
+                    instances[newer] = JitmaskProcess.start(configs[newer], log);
+                    awaitMembersWithWork(admin, applicationId, 2);
+                    awaitProgress(masked, 50);
+                    if (cycle % 2 == 0) {
+                        instances[older].stop();
+                    } else {
+                        instances[older].kill();
+                    }
+                    awaitMembersWithWork(admin, applicationId, 1);
+                    awaitProgress(masked, 50);
+                    older = newer;
+                }
 
                 List<RawLoad.Sent> sent = load.stop();
                 int total = sent.size();
@@ -100,16 +112,14 @@ class ScaleOutIT {
                 Delivery.assertExactlyOnce("live grant", Delivery.bySeq(copies), liveFrom, total);
                 assertThat(sent.stream().map(RawLoad.Sent::partition).distinct()).as("load on every partition")
                         .hasSize(PARTITIONS);
-                System.out.printf("FIGURES ScaleOutIT instances=1-2-1-2-1 records=%d masked=%d liveGrantCopies=%d%n",
-                        total, maskedRecords.size(), copies.size());
+                System.out.printf("FIGURES ScaleOutIT scaleOuts=%d scaleIns=%d records=%d masked=%d liveGrantCopies=%d%n",
+                        cycles, cycles, total, maskedRecords.size(), copies.size());
             } finally {
                 load.close();
-                first.close();
-                if (second != null) {
-                    second.close();
-                }
-                if (third != null) {
-                    third.close();
+                for (JitmaskProcess instance : instances) {
+                    if (instance != null) {
+                        instance.close();
+                    }
                 }
             }
             assertThat(Files.readString(log)).as("no unmasked value in the instances' logs").doesNotContain("ada.canary@example.com");
@@ -117,9 +127,7 @@ class ScaleOutIT {
     }
 
     static void awaitProgress(String masked, int records) {
-        int before = TopicReader.readAll(masked).size();
-        Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
-                .until(() -> TopicReader.readAll(masked).size() >= before + records);
+        TopicReader.awaitProgress(SharedKafka.bootstrapServers(), masked, records);
     }
 
     /** Waits until the group is stable with exactly {@code members} members, each of them assigned partitions. */

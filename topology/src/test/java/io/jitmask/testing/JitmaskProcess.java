@@ -55,7 +55,9 @@ public final class JitmaskProcess implements AutoCloseable {
     public static JitmaskProcess start(Path config, Path log) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         try {
-            return new JitmaskProcess(new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+            // C1 only and the serial collector: the process starts in about half the CPU time, which is what a
+            // test that restarts it a dozen times on two shared cores spends most of its time on.
+            return new JitmaskProcess(new ProcessBuilder(java, "-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
                     "io.jitmask.cli.JitmaskCli", "run", "--config", config.toString())
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start());
         } catch (IOException e) {

@@ -51,6 +51,25 @@ public final class TopicReader {
         return records;
     }
 
+    /**
+     * The sum over partitions of the topic's last stable offset: grows with every committed transaction. A cheap
+     * progress signal, where reading the whole topic again would compete for CPU with what is being measured.
+     */
+    public static long committedEnd(String bootstrapServers, String topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrapServers)) {
+            var partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                    .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+            return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    /** Waits until at least {@code records} more records are committed on the topic than now. */
+    public static void awaitProgress(String bootstrapServers, String topic, int records) {
+        long before = committedEnd(bootstrapServers, topic);
+        Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+                .until(() -> committedEnd(bootstrapServers, topic) >= before + records);
+    }
+
     public static KafkaConsumer<byte[], byte[]> consumer() {
         return consumer(SharedKafka.bootstrapServers());
     }
