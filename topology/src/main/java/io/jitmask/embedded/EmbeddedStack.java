@@ -60,13 +60,13 @@ public final class EmbeddedStack implements AutoCloseable {
             throw new ConfigException("--secure secures the embedded broker; it cannot be combined with --bootstrap-servers");
         }
         try {
-            SecureAccess secure = settings.secure() ? new SecureAccess(dataDir) : null;
+            SecureAccess secure = settings.secure() ? new SecureAccess(dataDir, settings.host()) : null;
             String applicationId = settings.overrides().getOrDefault(JitmaskConfig.APPLICATION_ID, "jitmask");
             if (settings.bootstrapServers() == null) {
                 EmbeddedKafkaBroker broker = secure == null
                         ? EmbeddedKafkaBroker.start(dataDir, settings.host(), settings.kafkaPort(), settings.controllerPort())
                         : EmbeddedKafkaBroker.startSecure(dataDir, settings.host(), settings.kafkaPort(),
-                                settings.controllerPort(), secure.adminPassword());
+                                settings.controllerPort(), secure.adminPassword(), secure.certificate());
                 started.add(broker);
                 bootstrapServers = broker.bootstrapServers();
             } else {
