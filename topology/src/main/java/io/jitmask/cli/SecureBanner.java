@@ -14,7 +14,7 @@ final class SecureBanner {
     static void print(PrintWriter out, Map<String, Path> credentials) {
         Path any = credentials.values().iterator().next();
         Path dir = relative(any.getParent());
-        out.println("secured: SASL/SCRAM-SHA-512 logins, ACLs enforced, nothing allowed without an ACL");
+        out.println("secured: TLS, SASL/SCRAM-SHA-512 logins, ACLs enforced (nothing is allowed without an ACL)");
         out.println("  principal   role");
         for (Principal p : DemoPrincipals.ALL) {
             if (credentials.containsKey(p.name())) {
@@ -22,6 +22,7 @@ final class SecureBanner {
             }
         }
         out.println("  each principal's client settings (with its password; mode 0600): " + dir + "/<principal>.properties");
+        out.println("  they trust the broker's self-signed certificate, renewed at each start: " + dir + "/broker-certificate.pem");
         out.println();
         out.println("try, in another terminal (--command-config works with every command, and with Kafka's own tools):");
         String c = " --command-config " + dir + "/";

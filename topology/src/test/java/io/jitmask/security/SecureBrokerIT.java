@@ -315,7 +315,8 @@ class SecureBrokerIT {
     void noPasswordInAnyLogLine() {
         List<String> lines = logs.lines();
         assertThat(lines).as("captured log lines").isNotEmpty();
-        assertThat(String.join("\n", lines)).contains("sasl.jaas.config = [hidden]");
+        assertThat(String.join("\n", lines)).contains("sasl.jaas.config = [hidden]").contains("ssl.keystore.key = [hidden]")
+                .doesNotContain("PRIVATE KEY");
         for (DemoPrincipals.Principal p : DemoPrincipals.ALL) {
             String password = password(p.name());
             assertThat(lines).as("log lines holding " + p.name() + "'s password").noneMatch(line -> line.contains(password));
