@@ -58,8 +58,11 @@ class CommandConfigTest {
             files.put(name, dir.resolve("credentials").resolve(name + ".properties"));
         }
         StringWriter out = new StringWriter();
-        SecureBanner.print(new PrintWriter(out, true), files);
+        SecureBanner.print(new PrintWriter(out, true), files, "http://localhost:8081");
         String banner = out.toString();
+        StringWriter other = new StringWriter();
+        SecureBanner.print(new PrintWriter(other, true), files, "http://localhost:18081");
+        assertThat(other.toString()).contains("consume --topic masked.customers --max 10 --registry-url http://localhost:18081 --command-config ");
         assertThat(banner).contains("  analyst     reads masked.*").contains("  producer    writes raw.*")
                 .contains("consume --topic masked.customers --max 10 --command-config " + dir.resolve("credentials") + "/analyst.properties")
                 .doesNotContain("password=").doesNotContain("sasl.jaas.config");
