@@ -52,6 +52,16 @@ class CommandConfigTest {
     }
 
     @Test
+    void secureIsForTheEmbeddedBrokerOnly() {
+        StringWriter err = new StringWriter();
+        int exit = JitmaskCli.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),
+                "up", "--secure", "--bootstrap-servers", "localhost:1", "--data-dir", dir.toString());
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("jitmask: --secure secures the embedded broker; it cannot be combined with "
+                + "--bootstrap-servers" + System.lineSeparator());
+    }
+
+    @Test
     void secureBannerNamesFilesNeverPasswords() throws Exception {
         Map<String, Path> files = new LinkedHashMap<>();
         for (String name : new String[] {"admin", "jitmask", "producer", "analyst", "alice", "dave", "bob", "carol", "erin"}) {
