@@ -48,9 +48,6 @@ public final class EmbeddedStack implements AutoCloseable {
     private final Map<String, Path> credentials;
 
     private EmbeddedStack(Settings settings) throws Exception {
-        if (settings.secure() && settings.bootstrapServers() != null) {
-            throw new ConfigException("--secure secures the embedded broker; it cannot be combined with --bootstrap-servers");
-        }
         Path dataDir = prepareDataDir(settings.dataDir());
         if (settings.bootstrapServers() == null) {
             requireFreePort(settings.host(), settings.kafkaPort(), "--kafka-port");
@@ -58,6 +55,9 @@ public final class EmbeddedStack implements AutoCloseable {
         }
         if (settings.registryUrl() == null) {
             requireFreePort(settings.host(), settings.registryPort(), "--registry-port");
+        }
+        if (settings.secure() && settings.bootstrapServers() != null) {
+            throw new ConfigException("--secure secures the embedded broker; it cannot be combined with --bootstrap-servers");
         }
         try {
             SecureAccess secure = settings.secure() ? new SecureAccess(dataDir, settings.host()) : null;

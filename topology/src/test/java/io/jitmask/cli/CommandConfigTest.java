@@ -55,7 +55,7 @@ class CommandConfigTest {
     void secureIsForTheEmbeddedBrokerOnly() {
         StringWriter err = new StringWriter();
         int exit = JitmaskCli.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),
-                "up", "--secure", "--bootstrap-servers", "localhost:1", "--data-dir", dir.toString());
+                "up", "--secure", "--bootstrap-servers", "localhost:1", "--registry-port", "0", "--data-dir", dir.toString());
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).isEqualTo("jitmask: --secure secures the embedded broker; it cannot be combined with "
                 + "--bootstrap-servers" + System.lineSeparator());
