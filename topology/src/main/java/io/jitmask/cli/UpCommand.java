@@ -95,7 +95,7 @@ public final class UpCommand implements Callable<Integer> {
             out.println("  ./jitmask produce --dataset customers --count 10");
             out.println("  ./jitmask consume --topic masked.customers --max 10");
         } else {
-            SecureBanner.print(out, stack.credentials());
+            SecureBanner.print(out, stack.credentials(), stack.registryUrl());
         }
         out.println();
         out.println("Ctrl-C stops everything; data stays in the data dir.");

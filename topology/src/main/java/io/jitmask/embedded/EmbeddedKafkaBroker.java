@@ -1,5 +1,6 @@
 package io.jitmask.embedded;
 
+import io.jitmask.security.SelfSignedCertificate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,24 +41,30 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /**
-     * The broker with authentication and enforced ACLs: clients use SASL/SCRAM-SHA-512 on {@code port}; the super
-     * user {@code admin} (the broker's own principal) uses SASL/PLAIN with {@code adminPassword}, on the controller
-     * listener too, because KRaft controllers cannot check SCRAM credentials (those live in the metadata they
-     * serve). Only the super user may do anything no ACL allows.
+     * The broker with TLS, authentication and enforced ACLs: clients use SASL/SCRAM-SHA-512 over TLS on
+     * {@code port}; the super user {@code admin} (the broker's own principal) uses SASL/PLAIN with
+     * {@code adminPassword}, on the controller listener too, because KRaft controllers cannot check SCRAM
+     * credentials (those live in the metadata they serve). Both listeners present {@code certificate}, and the
+     * broker trusts only it for its own connections. Only the super user may do anything no ACL allows.
      */
     public static EmbeddedKafkaBroker startSecure(Path dataDir, String host, int port, int controllerPort,
-                                                  String adminPassword) throws Exception {
+                                                  String adminPassword, SelfSignedCertificate certificate) throws Exception {
         String adminJaas = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"admin\" password=\""
                 + adminPassword + "\" user_admin=\"" + adminPassword + "\";";
         Properties props = new Properties();
-        props.put("listeners", "SASL_PLAINTEXT://" + host + ":" + port + ",CONTROLLER://" + host + ":" + controllerPort);
-        props.put("advertised.listeners", "SASL_PLAINTEXT://" + host + ":" + port);
-        props.put("inter.broker.listener.name", "SASL_PLAINTEXT");
-        props.put("listener.security.protocol.map", "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT");
-        props.put("listener.name.sasl_plaintext.sasl.enabled.mechanisms", "SCRAM-SHA-512,PLAIN");
-        props.put("listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config",
+        props.put("listeners", "SASL_SSL://" + host + ":" + port + ",CONTROLLER://" + host + ":" + controllerPort);
+        props.put("advertised.listeners", "SASL_SSL://" + host + ":" + port);
+        props.put("inter.broker.listener.name", "SASL_SSL");
+        props.put("listener.security.protocol.map", "SASL_SSL:SASL_SSL,CONTROLLER:SASL_SSL");
+        props.put("listener.name.sasl_ssl.sasl.enabled.mechanisms", "SCRAM-SHA-512,PLAIN");
+        props.put("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config",
                 "org.apache.kafka.common.security.scram.ScramLoginModule required;");
-        props.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", adminJaas);
+        props.put("listener.name.sasl_ssl.plain.sasl.jaas.config", adminJaas);
+        props.put("ssl.keystore.type", "PEM");
+        props.put("ssl.keystore.key", certificate.privateKeyPem());
+        props.put("ssl.keystore.certificate.chain", certificate.certificatePem());
+        props.put("ssl.truststore.type", "PEM");
+        props.put("ssl.truststore.certificates", certificate.certificatePem());
         props.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
         props.put("listener.name.controller.sasl.enabled.mechanisms", "PLAIN");
         props.put("listener.name.controller.plain.sasl.jaas.config", adminJaas);

@@ -68,13 +68,13 @@ public final class EmbeddedStack implements AutoCloseable {
             requireFreePort(settings.host(), httpPort, "--http-port");
         }
         try {
-            SecureAccess secure = settings.secure() ? new SecureAccess(dataDir) : null;
+            SecureAccess secure = settings.secure() ? new SecureAccess(dataDir, settings.host()) : null;
             String applicationId = settings.overrides().getOrDefault(JitmaskConfig.APPLICATION_ID, "jitmask");
             if (settings.bootstrapServers() == null) {
                 EmbeddedKafkaBroker broker = secure == null
                         ? EmbeddedKafkaBroker.start(dataDir, settings.host(), settings.kafkaPort(), settings.controllerPort())
                         : EmbeddedKafkaBroker.startSecure(dataDir, settings.host(), settings.kafkaPort(),
-                                settings.controllerPort(), secure.adminPassword());
+                                settings.controllerPort(), secure.adminPassword(), secure.certificate());
                 started.add(broker);
                 bootstrapServers = broker.bootstrapServers();
             } else {

@@ -6,6 +6,7 @@ import io.jitmask.security.CredentialFiles;
 import io.jitmask.security.DemoPrincipals;
 import io.jitmask.security.DemoPrincipals.Principal;
 import io.jitmask.security.SaslSettings;
+import io.jitmask.security.SelfSignedCertificate;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +23,8 @@ import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclBindingFilter;
+import org.apache.kafka.common.config.SslConfigs;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 
 /**
  * What {@code jitmask up --secure} sets up on its broker: a password per principal (kept in the data dir's
@@ -34,24 +37,40 @@ final class SecureAccess {
 
     private final CredentialFiles files;
     private final Map<String, String> passwords = new LinkedHashMap<>();
+    private final SelfSignedCertificate certificate;
+    private final Path trustedCertificate;
 
-    SecureAccess(Path dataDir) {
+    SecureAccess(Path dataDir, String host) {
         files = CredentialFiles.in(dataDir);
         for (Principal p : DemoPrincipals.ALL) {
             passwords.put(p.name(), files.password(p.name()));
         }
+        certificate = SelfSignedCertificate.forHost(host);
+        trustedCertificate = files.writeCertificate(certificate.certificatePem());
     }
 
     String adminPassword() {
         return passwords.get(DemoPrincipals.ADMIN);
     }
 
-    /** Client settings (security.protocol, sasl.*) of a principal; with bootstrap.servers added. */
+    SelfSignedCertificate certificate() {
+        return certificate;
+    }
+
+    /** Client settings (bootstrap.servers, security.protocol, sasl.*, ssl.*) of a principal. */
     Map<String, String> clientSettings(String principal, String bootstrapServers) {
-        Principal p = principal(principal);
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        settings.putAll(SaslSettings.client(p.mechanism(), p.name(), passwords.get(p.name())));
+        settings.putAll(loginSettings(principal(principal)));
+        return settings;
+    }
+
+    /** SASL over TLS, trusting only this start's certificate (file-based, so the client files stay short). */
+    private Map<String, String> loginSettings(Principal p) {
+        Map<String, String> settings = new LinkedHashMap<>(
+                SaslSettings.client(SecurityProtocol.SASL_SSL, p.mechanism(), p.name(), passwords.get(p.name())));
+        settings.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PEM");
+        settings.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, trustedCertificate.toString());
         return settings;
     }
 
@@ -81,8 +100,7 @@ final class SecureAccess {
         }
         Map<String, Path> written = new LinkedHashMap<>();
         for (Principal p : DemoPrincipals.ALL) {
-            written.put(p.name(), files.write(p.name(), bootstrapServers,
-                    SaslSettings.client(p.mechanism(), p.name(), passwords.get(p.name())),
+            written.put(p.name(), files.write(p.name(), bootstrapServers, loginSettings(p),
                     "jitmask up --secure: Kafka client settings for User:" + p.name() + " (" + p.role().description() + ")"));
         }
         return written;

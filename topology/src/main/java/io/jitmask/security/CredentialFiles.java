@@ -69,6 +69,20 @@ public final class CredentialFiles {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
     }
 
+    /** The broker's certificate, which clients trust (public: mode 0644); rewritten on every start. */
+    public Path writeCertificate(String pem) {
+        Path target = dir.resolve("broker-certificate.pem").toAbsolutePath();
+        try {
+            Path tmp = Files.createTempFile(dir, ".broker-certificate", ".tmp");
+            Files.writeString(tmp, pem);
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target, e);
+        }
+    }
+
     /**
      * Writes the principal's client settings, mode 0600 from the first byte (written to a private temporary file,
      * then moved into place).

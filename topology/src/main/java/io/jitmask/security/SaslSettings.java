@@ -22,10 +22,10 @@ public final class SaslSettings {
     private SaslSettings() {
     }
 
-    /** security.protocol, sasl.mechanism and sasl.jaas.config for {@code user} over SASL_PLAINTEXT. */
-    public static Map<String, String> client(String mechanism, String user, String password) {
+    /** security.protocol, sasl.mechanism and sasl.jaas.config for {@code user}. */
+    public static Map<String, String> client(SecurityProtocol protocol, String mechanism, String user, String password) {
         Map<String, String> settings = new LinkedHashMap<>();
-        settings.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, SecurityProtocol.SASL_PLAINTEXT.name);
+        settings.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, protocol.name);
         settings.put(SaslConfigs.SASL_MECHANISM, mechanism);
         settings.put(SaslConfigs.SASL_JAAS_CONFIG, jaas(mechanism, user, password));
         return settings;

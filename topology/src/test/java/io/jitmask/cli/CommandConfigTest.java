@@ -52,14 +52,27 @@ class CommandConfigTest {
     }
 
     @Test
+    void secureIsForTheEmbeddedBrokerOnly() {
+        StringWriter err = new StringWriter();
+        int exit = JitmaskCli.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),
+                "up", "--secure", "--bootstrap-servers", "localhost:1", "--registry-port", "0", "--data-dir", dir.toString());
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("jitmask: --secure secures the embedded broker; it cannot be combined with "
+                + "--bootstrap-servers" + System.lineSeparator());
+    }
+
+    @Test
     void secureBannerNamesFilesNeverPasswords() throws Exception {
         Map<String, Path> files = new LinkedHashMap<>();
         for (String name : new String[] {"admin", "jitmask", "producer", "analyst", "alice", "dave", "bob", "carol", "erin"}) {
             files.put(name, dir.resolve("credentials").resolve(name + ".properties"));
         }
         StringWriter out = new StringWriter();
-        SecureBanner.print(new PrintWriter(out, true), files);
+        SecureBanner.print(new PrintWriter(out, true), files, "http://localhost:8081");
         String banner = out.toString();
+        StringWriter other = new StringWriter();
+        SecureBanner.print(new PrintWriter(other, true), files, "http://localhost:18081");
+        assertThat(other.toString()).contains("consume --topic masked.customers --max 10 --registry-url http://localhost:18081 --command-config ");
         assertThat(banner).contains("  analyst     reads masked.*").contains("  producer    writes raw.*")
                 .contains("consume --topic masked.customers --max 10 --command-config " + dir.resolve("credentials") + "/analyst.properties")
                 .doesNotContain("password=").doesNotContain("sasl.jaas.config");

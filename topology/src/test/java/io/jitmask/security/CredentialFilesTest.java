@@ -14,6 +14,7 @@ import java.util.Set;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.config.types.Password;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,7 +40,7 @@ class CredentialFilesTest {
                 String password = files.password(p.name());
                 assertThat(password).matches("[A-Za-z0-9_-]{32}");
                 passwords.add(password);
-                files.write(p.name(), "localhost:1234", SaslSettings.client(p.mechanism(), p.name(), password), "test");
+                files.write(p.name(), "localhost:1234", SaslSettings.client(SecurityProtocol.SASL_SSL, p.mechanism(), p.name(), password), "test");
             }
             assertThat(passwords).as("one distinct password per principal").hasSize(DemoPrincipals.ALL.size());
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir.resolve("credentials")))).isEqualTo("rwx------");
@@ -58,7 +59,7 @@ class CredentialFilesTest {
                 // Kafka's own client config accepts the file as it is, and keeps the JAAS line a Password (never logged).
                 AdminClientConfig config = new AdminClientConfig(load(file));
                 assertThat(config.getList(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)).containsExactly("localhost:1234");
-                assertThat(config.getString(AdminClientConfig.SECURITY_PROTOCOL_CONFIG)).isEqualTo("SASL_PLAINTEXT");
+                assertThat(config.getString(AdminClientConfig.SECURITY_PROTOCOL_CONFIG)).isEqualTo("SASL_SSL");
                 assertThat(config.getString(SaslConfigs.SASL_MECHANISM)).isEqualTo(p.mechanism());
                 Password jaas = config.getPassword(SaslConfigs.SASL_JAAS_CONFIG);
                 assertThat(SaslSettings.userOf(jaas.value())).isEqualTo(p.name());

@@ -38,6 +38,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -207,6 +208,28 @@ class SecureBrokerIT {
     }
 
     @Test
+    @Order(2)
+    void clientsMustUseTlsAndTrustTheBrokerCertificate() throws Exception {
+        Path certificate = dataDir.resolve("credentials/broker-certificate.pem");
+        assertThat(Files.readString(certificate)).startsWith("-----BEGIN CERTIFICATE-----");
+        assertThat(settings("analyst")).containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("ssl.truststore.type", "PEM").containsEntry("ssl.truststore.location", certificate.toString());
+
+        Map<String, Object> defaultTrust = new HashMap<>(settings("analyst"));
+        defaultTrust.remove("ssl.truststore.type");
+        defaultTrust.remove("ssl.truststore.location");
+        assertThat(readError(defaultTrust, Topics.masked("customers"))).isInstanceOf(SslAuthenticationException.class);
+
+        // The broker's key never reaches the disk: no private key in the data dir but the demo actors' signing keys.
+        try (var files = Files.walk(dataDir)) {
+            for (Path file : files.filter(Files::isRegularFile)
+                    .filter(f -> !f.startsWith(dataDir.resolve("kafka")) && !f.startsWith(dataDir.resolve("demo-keys"))).toList()) {
+                assertThat(Files.readString(file, StandardCharsets.ISO_8859_1)).as(file.toString()).doesNotContain("PRIVATE KEY");
+            }
+        }
+    }
+
+    @Test
     @Order(3)
     void onlyJitmaskReadsRawAndOnlyProducersWriteIt() {
         for (DemoPrincipals.Principal p : DemoPrincipals.ALL) {
@@ -292,7 +315,8 @@ class SecureBrokerIT {
     void noPasswordInAnyLogLine() {
         List<String> lines = logs.lines();
         assertThat(lines).as("captured log lines").isNotEmpty();
-        assertThat(String.join("\n", lines)).contains("sasl.jaas.config = [hidden]");
+        assertThat(String.join("\n", lines)).contains("sasl.jaas.config = [hidden]").contains("ssl.keystore.key = [hidden]")
+                .doesNotContain("PRIVATE KEY");
         for (DemoPrincipals.Principal p : DemoPrincipals.ALL) {
             String password = password(p.name());
             assertThat(lines).as("log lines holding " + p.name() + "'s password").noneMatch(line -> line.contains(password));
