@@ -269,7 +269,10 @@ async function loadAudit(event) {
   if ($('audit-type').value) params.set('type', $('audit-type').value);
   try {
     const { events } = await api('GET', '/api/audit?' + params);
-    $('audit-body').replaceChildren(...events.slice().reverse().map(e => el('tr', { 'data-type': e.type },
+    // Newest first. The API gives each request's events in order (one partition); a stable sort by time keeps
+    // that order and interleaves requests by when things happened.
+    const newestFirst = events.slice().reverse().sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
+    $('audit-body').replaceChildren(...newestFirst.map(e => el('tr', { 'data-type': e.type },
       el('td', {}, new Date(e.at).toLocaleString()), el('td', {}, e.type), el('td', {}, e.requestId),
       el('td', {}, e.actor || ''), el('td', {}, auditDetails(e)))));
   } catch (e) {

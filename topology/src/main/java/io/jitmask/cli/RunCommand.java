@@ -30,22 +30,28 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         JitmaskConfig settings = JitmaskConfig.load(config).with(http.overrides());
         JitmaskApp app = JitmaskApp.start(settings);
-        ApiServer api;
-        try {
-            app.awaitRunning(Duration.ofMinutes(5));
-            api = settings.httpEnabled() ? ApiServer.start(app) : null;
-        } catch (RuntimeException e) {
-            app.close();
-            throw e;
-        }
+        java.util.concurrent.atomic.AtomicReference<ApiServer> apiRef = new java.util.concurrent.atomic.AtomicReference<>();
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (api != null) {
-                api.close();
+        Thread hook = new Thread(() -> {
+            ApiServer running = apiRef.getAndSet(null);
+            if (running != null) {
+                running.close();
             }
             app.close();
             stopped.countDown();
-        }, "jitmask-shutdown"));
+        }, "jitmask-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        ApiServer api;
+        try {
+            app.awaitRunning(Duration.ofMinutes(5));
+            // A port in use stops start-up here with a one-line error (exit 2).
+            api = settings.httpEnabled() ? ApiServer.start(app) : null;
+        } catch (RuntimeException | java.io.IOException e) {
+            Runtime.getRuntime().removeShutdownHook(hook);
+            app.close();
+            throw e;
+        }
+        apiRef.set(api);
         if (api != null) {
             spec.commandLine().getOut().println("console and API on " + api.url() + "/");
         }

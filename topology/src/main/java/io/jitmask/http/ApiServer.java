@@ -155,7 +155,12 @@ public final class ApiServer implements AutoCloseable {
                 LOG.warn("HTTP {} {} failed ({})", method, route.template(), e.getClass().getSimpleName());
                 response = new ApiResponse(503, ApiJson.error(503, "Kafka did not accept the call in time; retry"));
             }
-            LOG.info("HTTP {} {} -> {} ({})", method, route.template(), response.status(), actor.get().name());
+            if (method.equals("GET")) {
+                // The console polls: reads are logged at debug only.
+                LOG.debug("HTTP {} {} -> {} ({})", method, route.template(), response.status(), actor.get().name());
+            } else {
+                LOG.info("HTTP {} {} -> {} ({})", method, route.template(), response.status(), actor.get().name());
+            }
             sendJson(exchange, response.status(), response.body());
             return;
         }

@@ -55,6 +55,7 @@ class EmbeddedStackIT {
         try (EmbeddedStack stack = EmbeddedStack.start(settings)) {
             assertThat(Files.getPosixFilePermissions(dataDir.resolve("keyset.json")))
                     .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+            assertThat(apiMe(stack, "alice")).isEqualTo("{\"actor\":\"alice\",\"principal\":\"User:alice\",\"roles\":[\"requester\"],\"reviewer\":false}");
             produce(stack, 3);
             tokensBefore = maskedEmails(stack, 3);
             try (HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(stack.registryUrl())) {
@@ -110,6 +111,20 @@ class EmbeddedStackIT {
         }
         assertThat(emails).hasSize(count);
         return emails;
+    }
+
+    /** {@code up} serves the console and API with a seeded demo token per actor (mode 0600). */
+    static String apiMe(EmbeddedStack stack, String actor) throws Exception {
+        Path clear = stack.config().httpTokensFile().resolveSibling(io.jitmask.http.DemoTokens.CLEAR);
+        assertThat(Files.getPosixFilePermissions(clear))
+                .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+        String token = Files.readAllLines(clear).stream().filter(l -> l.startsWith(actor + " ")).findFirst().orElseThrow()
+                .split(" ")[1];
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(stack.api().url() + "/api/me")).header("Authorization", "Bearer " + token).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body();
     }
 
     @Test
