@@ -3,10 +3,10 @@
 # BOOTSTRAP: the cluster; ADMIN_CONFIG: client properties of a principal allowed to alter ACLs.
 set -eu
 kafka-acls.sh --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --add --allow-principal User:jitmask --operation Read --topic raw. --resource-pattern-type prefixed
-kafka-acls.sh --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --add --allow-principal User:jitmask --operation Read --topic jit.approvals
-kafka-acls.sh --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --add --allow-principal User:jitmask --operation Write --topic masked. --resource-pattern-type prefixed
+kafka-acls.sh --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --add --allow-principal User:jitmask --operation Read --operation Write --topic jit.approvals
+kafka-acls.sh --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --add --allow-principal User:jitmask --operation Write --operation Read --topic masked. --resource-pattern-type prefixed
 kafka-acls.sh --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --add --allow-principal User:jitmask --operation Read --operation Write --topic jit.grants
-kafka-acls.sh --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --add --allow-principal User:jitmask --operation Write --topic jit.audit
+kafka-acls.sh --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --add --allow-principal User:jitmask --operation Write --operation Read --topic jit.audit
 kafka-acls.sh --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --add --allow-principal User:jitmask --operation Write --topic jit.dlq
 kafka-acls.sh --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --add --allow-principal User:jitmask --operation Create --operation Write --operation Read --operation Delete --topic grant. --resource-pattern-type prefixed
 kafka-acls.sh --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --add --allow-principal User:jitmask --operation Create --operation Read --operation Write --operation Delete --operation DescribeConfigs --topic jitmask- --resource-pattern-type prefixed

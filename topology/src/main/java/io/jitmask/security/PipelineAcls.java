@@ -44,6 +44,10 @@ public final class PipelineAcls {
                 AclOperation.WRITE));
         // Adding and removing the grantee's READ ACL on each grant topic.
         acls.add(binding(ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL, principal, AclOperation.ALTER));
+        // The HTTP API and console in the same process: audit tail, masked previews, signed events of its users.
+        topicLiteral(acls, principal, Topics.AUDIT, AclOperation.READ);
+        topicPrefix(acls, principal, Topics.MASKED_PREFIX, AclOperation.READ);
+        topicLiteral(acls, principal, Topics.APPROVALS, AclOperation.WRITE);
         return acls;
     }
 

@@ -35,6 +35,6 @@ class AclsScriptTest {
                 .contains("--operation Read --group masker\n")
                 .contains("--operation Write --transactional-id masker- --resource-pattern-type prefixed\n")
                 .contains("--operation Alter --cluster\n")
-                .contains("--operation Write --operation Create --topic jit.audit\n");
+                .contains("--operation Write --operation Read --operation Create --topic jit.audit\n");
     }
 }

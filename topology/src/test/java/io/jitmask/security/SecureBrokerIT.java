@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -64,6 +65,10 @@ class SecureBrokerIT {
     static EmbeddedStack stack;
     static LogCapture logs;
     static final Map<String, Level> levels = new HashMap<>();
+    static final AtomicInteger readsRefused = new AtomicInteger();
+    static final AtomicInteger writesRefused = new AtomicInteger();
+    static final AtomicInteger loginsRejected = new AtomicInteger();
+    static long startedAt;
 
     @BeforeAll
     static void start() throws Exception {
@@ -74,12 +79,24 @@ class SecureBrokerIT {
             logger.setLevel(Level.INFO);
         }
         logs = new LogCapture();
+        startedAt = System.nanoTime();
         stack = EmbeddedStack.start(new EmbeddedStack.Settings(dataDir, "localhost", freePort(), freePort(), 0, null, null,
                 Map.of("jitmask.grant.delete.grace.ms", "0", io.jitmask.config.JitmaskConfig.HTTP_PORT, "0"), true));
     }
 
     @AfterAll
     static void stop() {
+        if (logs != null && stack != null) {
+            List<String> lines = logs.lines();
+            long passwordHits = DemoPrincipals.ALL.stream().map(p -> password(p.name()))
+                    .mapToLong(pw -> lines.stream().filter(line -> line.contains(pw)).count()).sum();
+            long jitmaskDenials = lines.stream().filter(line -> line.contains("Principal = User:jitmask is Denied")).count();
+            System.out.printf("FIGURES SecureBrokerIT: %d principals; reads refused %d, writes refused %d "
+                    + "(TopicAuthorizationException); logins rejected %d (SaslAuthenticationException, SslAuthenticationException); "
+                    + "%d log lines searched for %d passwords: %d found; denials of User:jitmask: %d; %d s%n",
+                    DemoPrincipals.ALL.size(), readsRefused.get(), writesRefused.get(), loginsRejected.get(), lines.size(),
+                    DemoPrincipals.ALL.size(), passwordHits, jitmaskDenials, Duration.ofNanos(System.nanoTime() - startedAt).toSeconds());
+        }
         if (stack != null) {
             stack.close();
         }
@@ -149,6 +166,7 @@ class SecureBrokerIT {
         assertThat(readError(settings(principal), topic)).as(principal + " reading " + topic)
                 .isInstanceOf(TopicAuthorizationException.class)
                 .satisfies(e -> assertThat(((TopicAuthorizationException) e).unauthorizedTopics()).containsExactly(topic));
+        readsRefused.incrementAndGet();
     }
 
     static void assertWriteRefused(String principal, String topic) {
@@ -161,6 +179,7 @@ class SecureBrokerIT {
                     .as(principal + " writing " + topic)
                     .isInstanceOf(ExecutionException.class).cause().isInstanceOf(TopicAuthorizationException.class);
         }
+        writesRefused.incrementAndGet();
     }
 
     static List<AuditEvent.Type> auditOf(String requestId) {
@@ -187,10 +206,12 @@ class SecureBrokerIT {
         Map<String, Object> wrong = new HashMap<>(settings("analyst"));
         wrong.put(SaslConfigs.SASL_JAAS_CONFIG, SaslSettings.jaas(SaslSettings.SCRAM, "analyst", password("analyst") + "x"));
         assertThat(readError(wrong, Topics.masked("customers"))).isInstanceOf(SaslAuthenticationException.class);
+        loginsRejected.incrementAndGet();
 
         Map<String, Object> unknown = new HashMap<>(settings("analyst"));
         unknown.put(SaslConfigs.SASL_JAAS_CONFIG, SaslSettings.jaas(SaslSettings.SCRAM, "mallory", password("analyst")));
         assertThat(readError(unknown, Topics.masked("customers"))).isInstanceOf(SaslAuthenticationException.class);
+        loginsRejected.incrementAndGet();
 
         // The super user's PLAIN login is refused with another principal's password, and for any other user.
         Map<String, Object> admin = new HashMap<>(settings("admin"));
@@ -198,12 +219,14 @@ class SecureBrokerIT {
         try (Admin client = Admin.create(admin)) {
             assertThatThrownBy(() -> client.describeCluster().clusterId().get())
                     .isInstanceOf(ExecutionException.class).cause().isInstanceOf(SaslAuthenticationException.class);
+            loginsRejected.incrementAndGet();
         }
         Map<String, Object> plainAsJitmask = new HashMap<>(settings("admin"));
         plainAsJitmask.put(SaslConfigs.SASL_JAAS_CONFIG, SaslSettings.jaas(SaslSettings.PLAIN, "jitmask", password("jitmask")));
         try (Admin client = Admin.create(plainAsJitmask)) {
             assertThatThrownBy(() -> client.describeCluster().clusterId().get())
                     .isInstanceOf(ExecutionException.class).cause().isInstanceOf(SaslAuthenticationException.class);
+            loginsRejected.incrementAndGet();
         }
     }
 
@@ -219,6 +242,7 @@ class SecureBrokerIT {
         defaultTrust.remove("ssl.truststore.type");
         defaultTrust.remove("ssl.truststore.location");
         assertThat(readError(defaultTrust, Topics.masked("customers"))).isInstanceOf(SslAuthenticationException.class);
+        loginsRejected.incrementAndGet();
 
         // The broker's key never reaches the disk: no private key in the data dir but the demo actors' signing keys.
         try (var files = Files.walk(dataDir)) {
