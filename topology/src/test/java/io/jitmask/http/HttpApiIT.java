@@ -72,6 +72,13 @@ class HttpApiIT {
                         a -> a.status() == 200 && status.equals(a.json().path("status").asText())).json();
     }
 
+    /** A revoked grant is ENDING until its topic is gone (and may then be kept as ended). */
+    static JsonNode awaitEnded(String id) {
+        return Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> call("GET", "/api/requests/" + id, "bob", null),
+                        a -> a.status() == 200 && a.json().path("status").asText().startsWith("END")).json();
+    }
+
     static List<JsonNode> auditOnTopic(String requestId) {
         List<JsonNode> out = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : TopicReader.readAll(Topics.AUDIT)) {
@@ -238,10 +245,12 @@ class HttpApiIT {
         assertThat(revoked.json()).isEqualTo(json("{'requestId':'" + id + "','posted':'REVOKED','actor':'bob'}"));
         Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                 .until(() -> !ids(call("GET", "/api/grants", "bob", null).json().get("grants")).contains(id));
-        JsonNode ending = awaitRequest(id, "ENDING");
+        JsonNode ending = awaitEnded(id);
         assertThat(ending.get("endReason").asText()).isEqualTo("REVOKED");
-        assertThat(call("POST", "/api/requests/" + id + "/revoke", "erin", Map.of("reason", "again")).json())
-                .isEqualTo(error(409, "request " + id + " is ENDING, nothing to revoke"));
+        ApiFixture.Answer again = call("POST", "/api/requests/" + id + "/revoke", "erin", Map.of("reason", "again"));
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.json().get("code").asInt()).isEqualTo(409);
+        assertThat(again.json().get("error").asText()).matches("request " + id + " is END(ING|ED), nothing to revoke");
 
         // The audit trail through the API is exactly the topic's, in order, and its filters select from it.
         JsonNode trail = Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
@@ -315,13 +324,13 @@ class HttpApiIT {
         ApiFixture.Answer revoked = call("POST", "/api/requests/" + id + "/revoke", "dave",
                 Map.of("event", ApprovalEvents.revoked(id, "dave", Instant.now(), "done", DemoActors.key("dave"))));
         assertThat(revoked.status()).isEqualTo(202);
-        awaitRequest(id, "ENDING");
+        awaitEnded(id);
     }
 
     @Test
     void badInputIsAClearJsonError() throws Exception {
         assertThat(call("GET", "/api/requests?status=NOPE", "bob", null).json())
-                .isEqualTo(error(400, "'status' must be one of [PENDING, ACTIVE, ENDING, DENIED, REQUEST_EXPIRED, FAILED]"));
+                .isEqualTo(error(400, "'status' must be one of " + List.of(io.jitmask.grants.RequestState.Status.values())));
         assertThat(call("GET", "/api/audit?type=NOPE", "bob", null).status()).isEqualTo(400);
         assertThat(call("GET", "/api/audit?limit=0", "bob", null).json())
                 .isEqualTo(error(400, "'limit' must be a whole number from 1 to 1000"));
