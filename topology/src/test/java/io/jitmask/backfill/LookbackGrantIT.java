@@ -9,18 +9,15 @@ import io.jitmask.testing.TopicReader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.TimestampType;
 import org.awaitility.Awaitility;
@@ -127,14 +124,7 @@ class LookbackGrantIT extends LookbackITBase {
     void expiryInTheMiddleOfABackfillStopsItWithNothingWrittenAfterExpiresAt() throws Exception {
         Produced produced = new Produced();
         Instant tenMinutesAgo = Instant.now().minus(Duration.ofMinutes(10));
-        List<Future<RecordMetadata>> sent = new ArrayList<>();
-        for (int i = 0; i < 1000; i++) {
-            sent.add(send(EXPIRY, null, tenMinutesAgo, "K" + i, i, produced));
-        }
-        producer.flush();
-        for (Future<RecordMetadata> f : sent) {
-            f.get();
-        }
+        produceAll(EXPIRY, 1000, tenMinutesAgo, i -> "K" + i, produced);
         String id = newId();
         String topic = Topics.grant(EXPIRY, id);
         grant(request(id, EXPIRY, null, 4, 3600L));

@@ -173,6 +173,19 @@ abstract class LookbackITBase {
                 });
     }
 
+    /** Produces {@code count} records, all with one timestamp, and waits until every one is written. */
+    static void produceAll(String dataset, int count, Instant timestamp, java.util.function.IntFunction<String> key,
+                           Produced produced) throws Exception {
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            sent.add(send(dataset, null, timestamp, key.apply(i), i, produced));
+        }
+        producer.flush();
+        for (Future<RecordMetadata> f : sent) {
+            f.get();
+        }
+    }
+
     static String newId() {
         return "r" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     }

@@ -9,13 +9,10 @@ import io.jitmask.testing.TopicReader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.Future;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,14 +44,7 @@ class LookbackRestartIT extends LookbackITBase {
     void aBackfillCutShortByARestartResumesWithoutDuplicates() throws Exception {
         Produced produced = new Produced();
         Instant tenMinutesAgo = Instant.now().minus(Duration.ofMinutes(10));
-        List<Future<RecordMetadata>> sent = new ArrayList<>();
-        for (int i = 0; i < 600; i++) {
-            sent.add(send(RESUME, null, tenMinutesAgo, "K" + (i % 10), i, produced));
-        }
-        producer.flush();
-        for (Future<RecordMetadata> f : sent) {
-            f.get();
-        }
+        produceAll(RESUME, 600, tenMinutesAgo, i -> "K" + (i % 10), produced);
         String id = newId();
         String topic = Topics.grant(RESUME, id);
         grant(request(id, RESUME, null, 600, 3600L));
