@@ -223,8 +223,9 @@ public final class JitmaskApp implements AutoCloseable {
     @Override
     public void close() {
         management.close();
-        streams.close(Duration.ofSeconds(30));
+        // Backfills first: they stop at once and audit it, and copy nothing more while the streams shut down.
         backfills.close();
+        streams.close(Duration.ofSeconds(30));
         endWorker.close();
         auditProducer.close(Duration.ofSeconds(5));
         admin.close(Duration.ofSeconds(5));

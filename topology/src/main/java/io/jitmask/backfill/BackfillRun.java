@@ -164,12 +164,13 @@ final class BackfillRun implements Runnable {
                 if (record.offset() >= until) {
                     continue;
                 }
+                if (delivered.contains(new SourceCoordinates(record.partition(), record.offset()))) {
+                    continue;
+                }
                 if (!paceOrStop(pacer, grant)) {
                     return stopReason(grant);
                 }
-                if (!delivered.contains(new SourceCoordinates(record.partition(), record.offset()))) {
-                    copyOne(grant, record, producer);
-                }
+                copyOne(grant, record, producer);
                 if (System.nanoTime() - nextProgress >= 0) {
                     deps.audit().accept(event(AuditEvent.Type.BACKFILL_PROGRESS, grant).records(copied)
                             .sourceOffsets(Map.copyOf(copiedOffsets)).build());

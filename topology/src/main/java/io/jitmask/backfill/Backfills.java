@@ -65,7 +65,7 @@ public final class Backfills implements Backfiller, GrantIndex.Listener, AutoClo
         if (!grant.hasLookback()) {
             return;
         }
-        executor.execute(() -> {
+        submit(() -> {
             for (int attempt = 1; attempt <= 3 && settings.grants().contains(grant.key()); attempt++) {
                 try {
                     settings.highWatermarks().apply(io.jitmask.config.Topics.raw(grant.dataset()))
@@ -94,8 +94,17 @@ public final class Backfills implements Backfiller, GrantIndex.Listener, AutoClo
     public void start(String requestId, String grantKey) {
         running.computeIfAbsent(requestId, id -> {
             BackfillRun run = new BackfillRun(requestId, grantKey, settings, VISIBILITY_TIMEOUT);
-            return new Running(run, executor.submit(run));
+            return new Running(run, submit(run));
         });
+    }
+
+    /** Runs a task on its own thread; once jitmask is closing, nothing new starts. */
+    private Future<?> submit(Runnable task) {
+        try {
+            return executor.submit(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
     }
 
     @Override

@@ -52,7 +52,12 @@ public final class MaskedPreview {
             return cached.records();
         }
         List<JsonNode> records = read(Topics.masked(dataset));
-        cache.put(dataset, new Cached(now, records));
+        // An empty answer is not kept: the first records of a new dataset show at once, not a cache period later.
+        if (records.isEmpty()) {
+            cache.remove(dataset);
+        } else {
+            cache.put(dataset, new Cached(now, records));
+        }
         return records;
     }
 

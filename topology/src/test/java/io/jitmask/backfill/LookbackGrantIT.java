@@ -3,50 +3,23 @@ package io.jitmask.backfill;
 import static io.jitmask.audit.AuditEvent.Type.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.jitmask.app.JitmaskApp;
-import io.jitmask.approval.ApprovalEvents;
 import io.jitmask.audit.AuditEvent;
-import io.jitmask.config.JitmaskConfig;
 import io.jitmask.config.Topics;
-import io.jitmask.keys.Keyset;
-import io.jitmask.registry.HttpSchemaRegistryClient;
-import io.jitmask.registry.server.EmbeddedSchemaRegistry;
-import io.jitmask.sample.SampleRecords;
-import io.jitmask.sample.SampleSchemas;
-import io.jitmask.serde.ConfluentAvroDeserializer;
-import io.jitmask.serde.ConfluentAvroSerializer;
-import io.jitmask.stream.MaskingProcessor;
-import io.jitmask.testing.DemoActors;
-import io.jitmask.testing.LogCapture;
-import io.jitmask.testing.SharedKafka;
 import io.jitmask.testing.TopicReader;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.TimestampType;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Each test has a dataset of its own, so record sets on raw and grant topics are exact.
  */
-class LookbackGrantIT {
+class LookbackGrantIT extends LookbackITBase {
     static final String SUFFIX = UUID.randomUUID().toString().substring(0, 6);
     static final String WINDOW = "lbwin_" + SUFFIX;
     static final String EXPIRY = "lbexp_" + SUFFIX;
@@ -70,188 +43,16 @@ class LookbackGrantIT {
     static final long RATE = 200;
 
     @TempDir
-    static Path dir;
-    static EmbeddedSchemaRegistry registryServer;
-    static HttpSchemaRegistryClient registry;
-    static JitmaskApp app;
-    static KafkaProducer<String, Object> producer;
-    static KafkaProducer<String, String> approvals;
-    static Admin admin;
-    static LogCapture logs;
-    static org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> auditTail;
-    static final List<ConsumerRecord<byte[], byte[]>> auditTrail = new ArrayList<>();
+    static Path tempDir;
 
     @BeforeAll
     static void start() throws Exception {
-        logs = new LogCapture();
-        registryServer = EmbeddedSchemaRegistry.start(SharedKafka.bootstrapServers(), "localhost", 0);
-        registry = new HttpSchemaRegistryClient(registryServer.url());
-        for (String dataset : List.of(WINDOW, EXPIRY, SEAM, RETENTION)) {
-            registry.register(Topics.raw(dataset) + "-value", SampleSchemas.of("customers"));
-        }
-        Keyset.loadOrCreate(dir.resolve("keyset.json"));
-        JitmaskConfig config = JitmaskConfig.of(Map.ofEntries(
-                Map.entry(JitmaskConfig.BOOTSTRAP_SERVERS, SharedKafka.bootstrapServers()),
-                Map.entry(JitmaskConfig.REGISTRY_URL, registryServer.url()),
-                Map.entry(JitmaskConfig.APPLICATION_ID, "lookback-it-" + SUFFIX),
-                Map.entry(JitmaskConfig.STATE_DIR, dir.resolve("state").toString()),
-                Map.entry(JitmaskConfig.DATASETS, String.join(",", WINDOW, EXPIRY, SEAM, RETENTION)),
-                Map.entry(JitmaskConfig.POLICY_FILE, DemoActors.POLICY.toString()),
-                Map.entry(JitmaskConfig.KEYRING_FILE, DemoActors.KEYRING.toString()),
-                Map.entry(JitmaskConfig.KEYSET_FILE, dir.resolve("keyset.json").toString()),
-                // Ended grant topics stay long enough to be read in full before they are deleted.
-                Map.entry(JitmaskConfig.GRANT_DELETE_GRACE_MS, "2000"),
-                Map.entry(JitmaskConfig.BACKFILL_MAX_RECORDS_PER_SECOND, Long.toString(RATE)),
-                Map.entry(JitmaskConfig.BACKFILL_PROGRESS_INTERVAL_MS, "1000")));
-        app = JitmaskApp.start(config);
-        app.awaitRunning(Duration.ofSeconds(60));
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers(),
-                ProducerConfig.LINGER_MS_CONFIG, "5"), new StringSerializer(), new ConfluentAvroSerializer(registry, false));
-        approvals = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers()),
-                new StringSerializer(), new StringSerializer());
-        admin = SharedKafka.admin();
+        startStack(tempDir, "lookback-it-" + SUFFIX, List.of(WINDOW, EXPIRY, SEAM, RETENTION), RATE, 1000);
     }
 
     @AfterAll
     static void stop() {
-        if (auditTail != null) {
-            auditTail.close();
-        }
-        admin.close();
-        approvals.close();
-        producer.close();
-        app.close();
-        registry.close();
-        registryServer.close();
-        logs.close();
-    }
-
-    /** No clear value of any record this test produced is in any log line of the JVM. */
-    static void assertNoValueLogged(Produced produced) {
-        String all = String.join("\n", logs.lines());
-        for (GenericRecord value : produced.values.values()) {
-            assertThat(all).doesNotContain(value.get("email").toString()).doesNotContain(value.get("nationalId").toString());
-        }
-    }
-
-    /** The records one test produced to its raw topic: source coordinates ("partition/offset") to key and value. */
-    static final class Produced {
-        final Map<String, String> keys = new TreeMap<>();
-        final Map<String, GenericRecord> values = new HashMap<>();
-        final Map<String, Long> timestamps = new HashMap<>();
-        final Map<Integer, Long> ends = new HashMap<>();
-
-        synchronized String add(RecordMetadata metadata, String key, GenericRecord value) {
-            String at = metadata.partition() + "/" + metadata.offset();
-            keys.put(at, key);
-            values.put(at, value);
-            timestamps.put(at, metadata.timestamp());
-            ends.merge(metadata.partition(), metadata.offset() + 1, Math::max);
-            return at;
-        }
-
-        synchronized Set<String> where(java.util.function.BiPredicate<String, Long> keyAndTimestamp) {
-            Set<String> out = new HashSet<>();
-            keys.forEach((at, key) -> {
-                if (keyAndTimestamp.test(key, timestamps.get(at))) {
-                    out.add(at);
-                }
-            });
-            return out;
-        }
-    }
-
-    static GenericRecord customer(String key, long seed) {
-        GenericRecord c = new SampleRecords(seed).customer();
-        c.put("customerId", key);
-        return c;
-    }
-
-    static Future<RecordMetadata> send(String dataset, Integer partition, Instant timestamp, String key, long seed,
-                                       Produced produced) {
-        GenericRecord value = customer(key, seed);
-        return producer.send(new ProducerRecord<>(Topics.raw(dataset), partition, timestamp.toEpochMilli(), key, value),
-                (metadata, error) -> {
-                    if (error == null) {
-                        produced.add(metadata, key, value);
-                    }
-                });
-    }
-
-    static String newId() {
-        return "r" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    }
-
-    static ObjectNode request(String id, String dataset, List<String> keys, long seconds, Long lookback) {
-        return ApprovalEvents.requested(id, "alice", Instant.now(), "User:alice", dataset, List.of("email"), keys,
-                "INC-9 what happened to this payment yesterday", seconds, lookback, DemoActors.key("alice"));
-    }
-
-    static void post(ObjectNode event) throws Exception {
-        approvals.send(new ProducerRecord<>(Topics.APPROVALS, event.get("requestId").asText(), event.toString())).get();
-    }
-
-    static void grant(ObjectNode request) throws Exception {
-        post(request);
-        post(ApprovalEvents.approved(request, "bob", Instant.now(), "ok", DemoActors.key("bob")));
-    }
-
-    static void revoke(String id) throws Exception {
-        post(ApprovalEvents.revoked(id, "alice", Instant.now(), "done", DemoActors.key("alice")));
-    }
-
-    /** One consumer follows the audit topic for the whole class: cheaper than a new consumer per look. */
-    static synchronized List<AuditEvent> audit(String requestId) {
-        if (auditTail == null) {
-            auditTail = TopicReader.consumer();
-            List<TopicPartition> partitions = auditTail.partitionsFor(Topics.AUDIT).stream()
-                    .map(p -> new TopicPartition(Topics.AUDIT, p.partition())).toList();
-            auditTail.assign(partitions);
-            auditTail.seekToBeginning(partitions);
-        }
-        Map<TopicPartition, Long> end = auditTail.endOffsets(auditTail.assignment());
-        while (end.entrySet().stream().anyMatch(e -> auditTail.position(e.getKey()) < e.getValue())) {
-            auditTail.poll(Duration.ofMillis(100)).forEach(r -> auditTrail.add(r));
-        }
-        return auditTrail.stream().filter(r -> requestId.equals(new String(r.key(), StandardCharsets.UTF_8)))
-                .map(r -> AuditEvent.fromBytes(r.value())).toList();
-    }
-
-    /** The trail without progress events, whose number depends on timing; they are checked on their own. */
-    static List<AuditEvent> steps(String requestId) {
-        return audit(requestId).stream().filter(e -> e.type() != BACKFILL_PROGRESS).toList();
-    }
-
-    static AuditEvent awaitAudit(String requestId, AuditEvent.Type type) {
-        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
-                .until(() -> audit(requestId).stream().anyMatch(e -> e.type() == type));
-        return audit(requestId).stream().filter(e -> e.type() == type).findFirst().orElseThrow();
-    }
-
-    static String source(ConsumerRecord<byte[], byte[]> copy) {
-        int partition = ByteBuffer.wrap(copy.headers().lastHeader(MaskingProcessor.SOURCE_PARTITION_HEADER).value()).getInt();
-        long offset = ByteBuffer.wrap(copy.headers().lastHeader(MaskingProcessor.SOURCE_OFFSET_HEADER).value()).getLong();
-        return partition + "/" + offset;
-    }
-
-    /** Source coordinates of every copy on the grant topic, in topic order per partition (duplicates kept). */
-    static List<String> sources(List<ConsumerRecord<byte[], byte[]>> copies) {
-        return copies.stream().map(LookbackGrantIT::source).toList();
-    }
-
-    /** Each copy carries the granted field in clear, equal to the raw record it came from, under its raw key. */
-    static void assertCopiesMatchTheirSources(String topic, List<ConsumerRecord<byte[], byte[]>> copies, Produced produced,
-                                              boolean rawKeys) {
-        ConfluentAvroDeserializer decoder = new ConfluentAvroDeserializer(registry);
-        for (ConsumerRecord<byte[], byte[]> copy : copies) {
-            GenericRecord original = produced.values.get(source(copy));
-            GenericRecord value = (GenericRecord) decoder.deserialize(topic, copy.value());
-            assertThat(value.get("email")).hasToString(original.get("email").toString());
-            assertThat(value.get("nationalId")).hasToString("REDACTED");
-            if (rawKeys) {
-                assertThat(new String(copy.key(), StandardCharsets.UTF_8)).isEqualTo(produced.keys.get(source(copy)));
-            }
-        }
+        stopStack();
     }
 
     @Test
@@ -319,29 +120,11 @@ class LookbackGrantIT {
         assertNoValueLogged(produced);
     }
 
-    static Map<String, AuditEvent.OffsetRange> ranges(Set<String> sources) {
-        Map<String, AuditEvent.OffsetRange> out = new TreeMap<>();
-        for (String at : sources) {
-            String[] po = at.split("/");
-            long offset = Long.parseLong(po[1]);
-            out.merge(po[0], new AuditEvent.OffsetRange(offset, offset), (a, b) ->
-                    new AuditEvent.OffsetRange(Math.min(a.first(), b.first()), Math.max(a.last(), b.last())));
-        }
-        return out;
-    }
-
     @Test
     void expiryInTheMiddleOfABackfillStopsItWithNothingWrittenAfterExpiresAt() throws Exception {
         Produced produced = new Produced();
         Instant tenMinutesAgo = Instant.now().minus(Duration.ofMinutes(10));
-        List<Future<RecordMetadata>> sent = new ArrayList<>();
-        for (int i = 0; i < 1000; i++) {
-            sent.add(send(EXPIRY, null, tenMinutesAgo, "K" + i, i, produced));
-        }
-        producer.flush();
-        for (Future<RecordMetadata> f : sent) {
-            f.get();
-        }
+        produceAll(EXPIRY, 1000, tenMinutesAgo, i -> "K" + i, produced);
         String id = newId();
         String topic = Topics.grant(EXPIRY, id);
         grant(request(id, EXPIRY, null, 4, 3600L));

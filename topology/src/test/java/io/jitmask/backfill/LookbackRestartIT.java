@@ -1,0 +1,82 @@
+package io.jitmask.backfill;
+
+import static io.jitmask.audit.AuditEvent.Type.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jitmask.audit.AuditEvent;
+import io.jitmask.config.Topics;
+import io.jitmask.testing.TopicReader;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A backfill cut short by a restart resumes when jitmask comes back: it skips what it had already copied, and the
+ * grant topic ends up with every record of the window and every live record exactly once.
+ */
+class LookbackRestartIT extends LookbackITBase {
+    static final String SUFFIX = UUID.randomUUID().toString().substring(0, 6);
+    static final String RESUME = "lbres_" + SUFFIX;
+
+    @TempDir
+    static Path tempDir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        startStack(tempDir, "lookback-restart-it-" + SUFFIX, List.of(RESUME), 200, 300);
+    }
+
+    @AfterAll
+    static void stop() {
+        stopStack();
+    }
+
+    @Test
+    void aBackfillCutShortByARestartResumesWithoutDuplicates() throws Exception {
+        Produced produced = new Produced();
+        Instant tenMinutesAgo = Instant.now().minus(Duration.ofMinutes(10));
+        produceAll(RESUME, 600, tenMinutesAgo, i -> "K" + (i % 10), produced);
+        String id = newId();
+        String topic = Topics.grant(RESUME, id);
+        grant(request(id, RESUME, null, 600, 3600L));
+        awaitAudit(id, BACKFILL_PROGRESS);
+        restartApp();
+
+        AuditEvent stopped = awaitAudit(id, BACKFILL_STOPPED);
+        AuditEvent completed = awaitAudit(id, BACKFILL_COMPLETED);
+        for (int i = 0; i < 20; i++) {
+            send(RESUME, null, Instant.now(), "K" + i, 5000 + i, produced).get();
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> TopicReader.readAll(topic).size() >= 620);
+        List<ConsumerRecord<byte[], byte[]>> copies = TopicReader.readAll(topic);
+        assertThat(sources(copies)).hasSize(620).doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(produced.keys.keySet());
+        assertCopiesMatchTheirSources(topic, copies, produced, false);
+
+        revoke(id);
+        awaitAudit(id, TOPIC_DELETED);
+        List<AuditEvent> trail = steps(id);
+        assertThat(trail).extracting(AuditEvent::type).containsExactly(REQUESTED, APPROVED, ACTIVATED, BACKFILL_STARTED,
+                BACKFILL_STOPPED, BACKFILL_STARTED, BACKFILL_COMPLETED, REVOKE_ACCEPTED, DISCLOSURE_SUMMARY, REVOKED,
+                TOPIC_DELETED);
+        assertThat(stopped.reason()).isEqualTo("jitmask is shutting down");
+        assertThat(stopped.records()).isBetween(1L, 599L);
+        assertThat(trail.get(5).detail()).isEqualTo("resumed: " + stopped.records()
+                + " copies already on the grant topic are not copied again");
+        assertThat(completed.records()).isEqualTo(600 - stopped.records());
+        assertThat(trail.get(8).records()).isEqualTo(620L);
+        for (GenericRecord value : produced.values.values()) {
+            assertThat(String.join("\n", logs.lines())).doesNotContain(value.get("email").toString());
+        }
+    }
+}
