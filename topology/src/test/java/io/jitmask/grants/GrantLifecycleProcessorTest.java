@@ -141,7 +141,7 @@ class GrantLifecycleProcessorTest {
         List<AuditEvent> expiry = auditEvents();
         assertThat(expiry).extracting(AuditEvent::type).containsExactly(EXPIRY_DETECTED);
         assertThat(ended).containsExactly(new GrantEnder.EndJob("r1", "customers", "customers/r1", "grant.customers.r1",
-                "User:alice", false, "jitmask", "expired at " + START.plusSeconds(60)));
+                "User:alice", false, "jitmask", "expired at " + START.plusSeconds(60), START.plusSeconds(60)));
         driver.advanceWallClockTime(Duration.ofSeconds(5));
         assertThat(ended).hasSize(1);
         assertThat(audit.isEmpty()).isTrue();
