@@ -197,6 +197,13 @@ class KubernetesManifestsTest {
             servicePorts.put(p.get("port").asInt(), p.get("name").asText());
         });
         assertThat(servicePorts).isEqualTo(Map.of(8080, "api", metricsPort, "metrics"));
+        // When the HTTP API is enabled it must listen where the Service and the NetworkPolicy expect it.
+        Properties app = appProperties();
+        if ("true".equals(app.getProperty("jitmask.http.enabled"))) {
+            assertThat(app.getProperty("jitmask.http.host")).isEqualTo("0.0.0.0");
+            assertThat(app.getProperty("jitmask.http.port")).isEqualTo(Integer.toString(ports.get("api")));
+            assertThat(app.getProperty("jitmask.http.tokens.file")).isEqualTo("/etc/jitmask-secrets/api-tokens");
+        }
     }
 
     @Test
