@@ -107,6 +107,16 @@ public final class JitmaskApp implements AutoCloseable {
     public static JitmaskApp start(JitmaskConfig config, Policy policy, Keyring keyring, MaskEngine engine,
                                    SchemaRegistryClient registry) {
         Management management = Management.start(config, JitmaskTopology.GRANTS_GLOBAL_STORE);
+        try {
+            return start(config, policy, keyring, engine, registry, management);
+        } catch (RuntimeException | Error e) {
+            management.close();
+            throw e;
+        }
+    }
+
+    private static JitmaskApp start(JitmaskConfig config, Policy policy, Keyring keyring, MaskEngine engine,
+                                    SchemaRegistryClient registry, Management management) {
         JitmaskMetrics metrics = management.metrics();
         Admin admin = Admin.create(config.clientProperties());
         TopicProvisioner.ensure(admin, config);

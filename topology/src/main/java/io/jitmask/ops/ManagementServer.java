@@ -34,6 +34,9 @@ import org.slf4j.LoggerFactory;
  * </ul>
  */
 public final class ManagementServer implements AutoCloseable {
+    public static final String METRICS_PATH = "/metrics";
+    public static final String HEALTH_PATH = "/health";
+    public static final String READY_PATH = "/ready";
     private static final Logger LOG = LoggerFactory.getLogger(ManagementServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<KafkaStreams.State> DEAD =
@@ -60,9 +63,9 @@ public final class ManagementServer implements AutoCloseable {
             return t;
         });
         server.setExecutor(executor);
-        server.createContext("/metrics", exchange -> handle(exchange, this::metrics));
-        server.createContext("/health", exchange -> handle(exchange, this::health));
-        server.createContext("/ready", exchange -> handle(exchange, this::ready));
+        server.createContext(METRICS_PATH, exchange -> handle(exchange, this::metrics));
+        server.createContext(HEALTH_PATH, exchange -> handle(exchange, this::health));
+        server.createContext(READY_PATH, exchange -> handle(exchange, this::ready));
         server.start();
         url = "http://" + EmbeddedSchemaRegistry.urlHost(host, server.getAddress()) + ":" + server.getAddress().getPort();
     }

@@ -29,6 +29,8 @@ class DeploymentFilesTest {
         }
         assertThat(services.at("/kafka/environment/KAFKA_AUTO_CREATE_TOPICS_ENABLE").asText()).isEqualTo("false");
         assertThat(services.at("/jitmask/depends_on/schema-registry/condition").asText()).isEqualTo("service_healthy");
+        assertThat(services.at("/jitmask/healthcheck/test").toString()).as("ready = RUNNING with the grants store restored")
+                .contains("/dev/tcp/127.0.0.1/9404").contains("GET /ready").contains("' 200 '");
         for (JsonNode volume : services.at("/jitmask/volumes")) {
             String source = volume.asText().split(":")[0];
             if (source.startsWith("./")) {
@@ -41,7 +43,7 @@ class DeploymentFilesTest {
     void dockerfileBuildsTheShadedJarAndRunsAsNonRoot() throws Exception {
         String dockerfile = Files.readString(ROOT.resolve("deploy/Dockerfile"));
         assertThat(dockerfile).contains("FROM eclipse-temurin:17-jre").contains("USER 10001")
-                .contains("jitmask-topology-*-all.jar");
+                .contains("jitmask-topology-*-all.jar").containsPattern("EXPOSE .*\\b9404\\b");
     }
 
     @Test
@@ -50,6 +52,8 @@ class DeploymentFilesTest {
             JitmaskConfig config = JitmaskConfig.load(ROOT.resolve(file));
             assertThat(config.datasets()).containsExactly("customers", "payments", "patients");
             assertThat(config.processingGuarantee()).isEqualTo("exactly_once_v2");
+            assertThat(config.metricsEnabled()).as(file + " serves /metrics, /health, /ready").isTrue();
+            assertThat(config.metricsPort()).isEqualTo(9404);
         }
     }
 }

@@ -102,6 +102,22 @@ class ManagementServerTest {
     }
 
     @Test
+    void aStartThatFailsAfterBindingReleasesThePort() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            port = probe.getLocalPort();
+        }
+        JitmaskConfig config = JitmaskConfig.of(Map.of(JitmaskConfig.BOOTSTRAP_SERVERS, "no port here", JitmaskConfig.REGISTRY_URL, "http://x",
+                JitmaskConfig.METRICS_ENABLED, "true", JitmaskConfig.METRICS_HOST, "127.0.0.1",
+                JitmaskConfig.METRICS_PORT, Integer.toString(port)));
+        assertThatThrownBy(() -> io.jitmask.app.JitmaskApp.start(config, null, null, null, null))
+                .isInstanceOf(org.apache.kafka.common.KafkaException.class);
+        try (ServerSocket again = new ServerSocket(port, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            assertThat(again.getLocalPort()).isEqualTo(port);
+        }
+    }
+
+    @Test
     void disabledListensNowhereAndCountsNothing() {
         JitmaskConfig config = JitmaskConfig.of(Map.of(JitmaskConfig.BOOTSTRAP_SERVERS, "x:1", JitmaskConfig.REGISTRY_URL, "http://x"));
         assertThat(config.metricsEnabled()).isFalse();
