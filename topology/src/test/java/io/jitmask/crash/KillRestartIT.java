@@ -115,16 +115,12 @@ class KillRestartIT {
                 List<RawLoad.Sent> sent = load.stop();
                 try (JitmaskProcess last = JitmaskProcess.start(config, log)) {
                     int total = sent.size();
-                    Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
-                            .until(() -> TopicReader.readAll(Topics.masked(dataset)).size() >= total);
-                    long expectedLive = total - liveFrom;
-                    String liveTopic = Topics.grant(dataset, live);
-                    Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-                            .until(() -> TopicReader.readAll(liveTopic).size() >= expectedLive);
-                    List<ConsumerRecord<byte[], byte[]>> masked = TopicReader.readAll(Topics.masked(dataset));
+                    List<ConsumerRecord<byte[], byte[]>> masked = TopicReader.readAllWhenAtLeast(
+                            SharedKafka.bootstrapServers(), Topics.masked(dataset), total, Duration.ofSeconds(120));
                     Delivery.assertExactlyOnce("masked", Delivery.bySeq(masked), 0, total);
                     assertThat(masked).hasSize(total);
-                    List<ConsumerRecord<byte[], byte[]>> liveCopies = TopicReader.readAll(liveTopic);
+                    List<ConsumerRecord<byte[], byte[]>> liveCopies = TopicReader.readAllWhenAtLeast(
+                            SharedKafka.bootstrapServers(), Topics.grant(dataset, live), total - liveFrom, Duration.ofSeconds(60));
                     Delivery.assertExactlyOnce("live grant", Delivery.bySeq(liveCopies), liveFrom, total);
                     assertSourceHeadersMatch(liveCopies, sent);
                     int shortChecked = assertShortGrant(dataset, shortLived, shortExpiresAt, shortCopies, sent);

@@ -101,14 +101,12 @@ class ScaleOutIT {
 
                 List<RawLoad.Sent> sent = load.stop();
                 int total = sent.size();
-                Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-                        .until(() -> TopicReader.readAll(masked).size() >= total);
-                Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-                        .until(() -> TopicReader.readAll(liveTopic).size() >= total - liveFrom);
-                List<ConsumerRecord<byte[], byte[]>> maskedRecords = TopicReader.readAll(masked);
+                List<ConsumerRecord<byte[], byte[]>> maskedRecords = TopicReader.readAllWhenAtLeast(
+                        SharedKafka.bootstrapServers(), masked, total, Duration.ofSeconds(90));
                 Delivery.assertExactlyOnce("masked", Delivery.bySeq(maskedRecords), 0, total);
                 assertThat(maskedRecords).hasSize(total);
-                List<ConsumerRecord<byte[], byte[]>> copies = TopicReader.readAll(liveTopic);
+                List<ConsumerRecord<byte[], byte[]>> copies = TopicReader.readAllWhenAtLeast(
+                        SharedKafka.bootstrapServers(), liveTopic, total - liveFrom, Duration.ofSeconds(60));
                 Delivery.assertExactlyOnce("live grant", Delivery.bySeq(copies), liveFrom, total);
                 assertThat(sent.stream().map(RawLoad.Sent::partition).distinct()).as("load on every partition")
                         .hasSize(PARTITIONS);
