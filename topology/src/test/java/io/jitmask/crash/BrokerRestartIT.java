@@ -102,9 +102,8 @@ class BrokerRestartIT {
 
                 List<RawLoad.Sent> sent = load.stop();
                 int total = sent.size();
-                Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-                        .until(() -> TopicReader.readAll(bootstrap, Topics.masked(DATASET)).size() >= total);
-                List<ConsumerRecord<byte[], byte[]>> masked = TopicReader.readAll(bootstrap, Topics.masked(DATASET));
+                List<ConsumerRecord<byte[], byte[]>> masked = TopicReader.readAllWhenAtLeast(
+                        bootstrap, Topics.masked(DATASET), total, Duration.ofSeconds(90));
                 Delivery.assertExactlyOnce("masked", Delivery.bySeq(masked), 0, total);
                 assertThat(masked).hasSize(total);
                 assertThat(app.streams().state()).as("jitmask rode through the outage").isEqualTo(KafkaStreams.State.RUNNING);

@@ -3,34 +3,26 @@ package io.jitmask.crash;
 import static io.jitmask.audit.AuditEvent.Type.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jitmask.app.JitmaskTopology;
-import io.jitmask.audit.AuditEvent;
-import io.jitmask.grants.RequestState;
 import io.jitmask.config.Topics;
 import io.jitmask.keys.Keyset;
 import io.jitmask.registry.HttpSchemaRegistryClient;
 import io.jitmask.registry.server.EmbeddedSchemaRegistry;
 import io.jitmask.sample.SampleSchemas;
 import io.jitmask.testing.Delivery;
+import io.jitmask.testing.GrantCopies;
 import io.jitmask.testing.GrantRequests;
 import io.jitmask.testing.JitmaskProcess;
 import io.jitmask.testing.RawLoad;
 import io.jitmask.testing.SharedKafka;
 import io.jitmask.testing.TopicReader;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.record.TimestampType;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,10 +78,7 @@ class KillRestartIT {
                             // the end is recorded (ENDED in the lifecycle's changelog); a kill before that may
                             // repeat the final audit events, by design.
                             GrantRequests.await(shortLived, TOPIC_DELETED, Duration.ofSeconds(90));
-                            String changelog = "kill-it-" + suffix + "-" + JitmaskTopology.GRANT_REQUESTS_STORE + "-changelog";
-                            String id = shortLived;
-                            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                                    .until(() -> lastState(changelog, id) == RequestState.Status.ENDED);
+                            GrantRequests.awaitEnded("kill-it-" + suffix, shortLived, Duration.ofSeconds(30));
                         }
                         // Let it make progress, then kill it mid-flight (SIGKILL: no shutdown hook, no commit).
                         TopicReader.awaitProgress(SharedKafka.bootstrapServers(), Topics.masked(dataset), 20);
@@ -115,19 +104,15 @@ class KillRestartIT {
                 List<RawLoad.Sent> sent = load.stop();
                 try (JitmaskProcess last = JitmaskProcess.start(config, log)) {
                     int total = sent.size();
-                    Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
-                            .until(() -> TopicReader.readAll(Topics.masked(dataset)).size() >= total);
-                    long expectedLive = total - liveFrom;
-                    String liveTopic = Topics.grant(dataset, live);
-                    Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-                            .until(() -> TopicReader.readAll(liveTopic).size() >= expectedLive);
-                    List<ConsumerRecord<byte[], byte[]>> masked = TopicReader.readAll(Topics.masked(dataset));
+                    List<ConsumerRecord<byte[], byte[]>> masked = TopicReader.readAllWhenAtLeast(
+                            SharedKafka.bootstrapServers(), Topics.masked(dataset), total, Duration.ofSeconds(120));
                     Delivery.assertExactlyOnce("masked", Delivery.bySeq(masked), 0, total);
                     assertThat(masked).hasSize(total);
-                    List<ConsumerRecord<byte[], byte[]>> liveCopies = TopicReader.readAll(liveTopic);
+                    List<ConsumerRecord<byte[], byte[]>> liveCopies = TopicReader.readAllWhenAtLeast(
+                            SharedKafka.bootstrapServers(), Topics.grant(dataset, live), total - liveFrom, Duration.ofSeconds(60));
                     Delivery.assertExactlyOnce("live grant", Delivery.bySeq(liveCopies), liveFrom, total);
-                    assertSourceHeadersMatch(liveCopies, sent);
-                    int shortChecked = assertShortGrant(dataset, shortLived, shortExpiresAt, shortCopies, sent);
+                    GrantCopies.assertSourceHeadersMatch(liveCopies, sent);
+                    int shortChecked = GrantCopies.assertEndedWithoutLateCopy(dataset, shortLived, SHORT_GRANT_KEYS, shortExpiresAt, shortCopies, sent);
                     System.out.printf("FIGURES KillRestartIT kills=%d records=%d masked=%d liveGrantCopies=%d "
                                     + "expiredGrantCopies=%d expiredGrantRecordsAfterExpiry=%d secondsPerKill=%d%n",
                             KILLS, total, masked.size(), liveCopies.size(), shortCopies.size(), shortChecked, secondsPerKill);
@@ -137,59 +122,5 @@ class KillRestartIT {
             }
         }
         assertThat(Files.readString(log)).as("no unmasked value in the killed processes' logs").doesNotContain("ada.canary@example.com");
-    }
-
-    static RequestState.Status lastState(String changelog, String requestId) {
-        return TopicReader.readAll(changelog).stream()
-                .filter(r -> requestId.equals(new String(r.key(), StandardCharsets.UTF_8)) && r.value() != null)
-                .reduce((first, second) -> second).map(r -> RequestState.fromBytes(r.value()).status()).orElse(null);
-    }
-
-    /** Each copy's source headers name the raw record its correlation id says it came from. */
-    static void assertSourceHeadersMatch(List<ConsumerRecord<byte[], byte[]>> copies, List<RawLoad.Sent> sent) {
-        Map<Long, RawLoad.Sent> bySeq = sent.stream().collect(Collectors.toMap(RawLoad.Sent::seq, Function.identity()));
-        assertThat(copies).allSatisfy(copy -> {
-            RawLoad.Sent source = bySeq.get(Delivery.bySeq(List.of(copy)).keySet().iterator().next());
-            assertThat(ByteBuffer.wrap(copy.headers().lastHeader("jitmask.source.partition").value()).getInt())
-                    .isEqualTo(source.partition());
-            assertThat(ByteBuffer.wrap(copy.headers().lastHeader("jitmask.source.offset").value()).getLong())
-                    .isEqualTo(source.offset());
-        });
-    }
-
-    /** Returns how many matching records were produced after the grant's expiry (none of which may be copied). */
-    static int assertShortGrant(String dataset, String id, Instant expiresAt, List<ConsumerRecord<byte[], byte[]>> copies,
-                                List<RawLoad.Sent> sent) {
-        assertThat(copies).as("the short grant got copies while it lived").isNotEmpty();
-        assertThat(copies).allSatisfy(copy -> {
-            assertThat(copy.timestampType()).isEqualTo(TimestampType.LOG_APPEND_TIME);
-            assertThat(Instant.ofEpochMilli(copy.timestamp())).as("copy appended before expiresAt").isBefore(expiresAt);
-        });
-        Map<Long, Integer> counts = Delivery.bySeq(copies);
-        assertThat(counts.values()).as("no duplicate copy").allMatch(c -> c == 1);
-        Map<Long, RawLoad.Sent> bySeq = sent.stream().collect(Collectors.toMap(RawLoad.Sent::seq, Function.identity()));
-        assertThat(counts.keySet()).allSatisfy(seq -> {
-            assertThat(SHORT_GRANT_KEYS).contains(bySeq.get(seq).key());
-            assertThat(bySeq.get(seq).sentAt()).as("copied record produced before expiry").isBefore(expiresAt);
-        });
-        assertSourceHeadersMatch(copies, sent);
-        List<RawLoad.Sent> afterExpiry = sent.stream()
-                .filter(s -> SHORT_GRANT_KEYS.contains(s.key()) && !s.sentAt().isBefore(expiresAt)).toList();
-        assertThat(afterExpiry).as("matching records were produced after expiry, while jitmask was dead").isNotEmpty();
-
-        List<AuditEvent> trail = GrantRequests.audit(id);
-        assertThat(trail).extracting(AuditEvent::type).containsExactly(REQUESTED, APPROVED, ACTIVATED, EXPIRY_DETECTED,
-                DISCLOSURE_SUMMARY, EXPIRED, TOPIC_DELETED);
-        assertThat(trail.get(4).records()).as("nothing was copied after the restart").isEqualTo((long) copies.size());
-        assertThat(TopicReader.readAll(Topics.GRANTS).stream()
-                .filter(r -> new String(r.key(), StandardCharsets.UTF_8).equals(Topics.grantKey(dataset, id)))
-                .map(r -> r.value() == null ? "tombstone" : "grant").toList()).containsExactly("grant", "tombstone");
-        try (var admin = SharedKafka.admin()) {
-            Set<String> topics = admin.listTopics().names().get();
-            assertThat(topics).doesNotContain(Topics.grant(dataset, id));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-        return afterExpiry.size();
     }
 }

@@ -1,6 +1,8 @@
 package io.jitmask.scale;
 
 import static io.jitmask.audit.AuditEvent.Type.ACTIVATED;
+import static io.jitmask.audit.AuditEvent.Type.EXPIRY_DETECTED;
+import static io.jitmask.audit.AuditEvent.Type.TOPIC_DELETED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jitmask.config.Topics;
@@ -9,6 +11,7 @@ import io.jitmask.registry.HttpSchemaRegistryClient;
 import io.jitmask.registry.server.EmbeddedSchemaRegistry;
 import io.jitmask.sample.SampleSchemas;
 import io.jitmask.testing.Delivery;
+import io.jitmask.testing.GrantCopies;
 import io.jitmask.testing.GrantRequests;
 import io.jitmask.testing.JitmaskProcess;
 import io.jitmask.testing.RawLoad;
@@ -17,6 +20,7 @@ import io.jitmask.testing.TopicReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -33,10 +37,15 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Two jitmask processes sharing an application.id (separate state directories) under load: 1 → 2 → 1 (SIGTERM)
  * → 2 → 1 (SIGKILL). With read_committed, every raw record is in masked.* exactly once and a live grant gets every
- * record produced while it is visible exactly once, whichever instance processed it.
+ * record produced while it is visible exactly once, whichever instance processed it; a grant that expires while
+ * two instances copy for it gets no copy after its expiresAt and ends once.
  */
 class ScaleOutIT {
     static final int PARTITIONS = 4;
+    static final List<String> EXPIRING_KEYS = List.of("K3", "K7");
+    static final long EXPIRING_SECONDS = 8;
+    /** Keeps an ended grant's topic long enough for the test to read it after EXPIRY_DETECTED. */
+    static final Map<String, String> DELETE_GRACE = Map.of("jitmask.grant.delete.grace.ms", "5000");
 
     @TempDir
     Path dir;
@@ -67,7 +76,7 @@ class ScaleOutIT {
             Path[] configs = new Path[2];
             for (int i = 0; i < 2; i++) {
                 configs[i] = JitmaskProcess.writeConfig(dir.resolve("app" + i + ".properties"), SharedKafka.bootstrapServers(),
-                        registryServer.url(), applicationId, dir.resolve("state" + i), dir.resolve("keyset.json"), dataset, Map.of());
+                        registryServer.url(), applicationId, dir.resolve("state" + i), dir.resolve("keyset.json"), dataset, DELETE_GRACE);
             }
             Path log = dir.resolve("jitmask.log");
             String masked = Topics.masked(dataset);
@@ -83,12 +92,16 @@ class ScaleOutIT {
                 long liveFrom = load.nextSeq();
                 awaitProgress(masked, 20);
 
+                Expired expiring = null;
                 int older = 0;
                 for (int cycle = 0; cycle < cycles; cycle++) {
                     int newer = 1 - older;
                     instances[newer] = JitmaskProcess.start(configs[newer], log);
                     awaitMembersWithWork(admin, applicationId, 2);
                     awaitProgress(masked, 50);
+                    if (cycle == 0) {
+                        expiring = expireWhileScaledOut(grants, dataset, applicationId);
+                    }
                     if (cycle % 2 == 0) {
                         instances[older].stop();
                     } else {
@@ -101,19 +114,22 @@ class ScaleOutIT {
 
                 List<RawLoad.Sent> sent = load.stop();
                 int total = sent.size();
-                Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-                        .until(() -> TopicReader.readAll(masked).size() >= total);
-                Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-                        .until(() -> TopicReader.readAll(liveTopic).size() >= total - liveFrom);
-                List<ConsumerRecord<byte[], byte[]>> maskedRecords = TopicReader.readAll(masked);
+                List<ConsumerRecord<byte[], byte[]>> maskedRecords = TopicReader.readAllWhenAtLeast(
+                        SharedKafka.bootstrapServers(), masked, total, Duration.ofSeconds(90));
                 Delivery.assertExactlyOnce("masked", Delivery.bySeq(maskedRecords), 0, total);
                 assertThat(maskedRecords).hasSize(total);
-                List<ConsumerRecord<byte[], byte[]>> copies = TopicReader.readAll(liveTopic);
+                List<ConsumerRecord<byte[], byte[]>> copies = TopicReader.readAllWhenAtLeast(
+                        SharedKafka.bootstrapServers(), liveTopic, total - liveFrom, Duration.ofSeconds(60));
                 Delivery.assertExactlyOnce("live grant", Delivery.bySeq(copies), liveFrom, total);
+                GrantCopies.assertSourceHeadersMatch(copies, sent);
                 assertThat(sent.stream().map(RawLoad.Sent::partition).distinct()).as("load on every partition")
                         .hasSize(PARTITIONS);
-                System.out.printf("FIGURES ScaleOutIT scaleOuts=%d scaleIns=%d records=%d masked=%d liveGrantCopies=%d%n",
-                        cycles, cycles, total, maskedRecords.size(), copies.size());
+                // Checked after all the scaling: the later rebalances did not repeat its end either.
+                int afterExpiry = GrantCopies.assertEndedWithoutLateCopy(dataset, expiring.id(), EXPIRING_KEYS,
+                        expiring.expiresAt(), expiring.copies(), sent);
+                System.out.printf("FIGURES ScaleOutIT scaleOuts=%d scaleIns=%d records=%d masked=%d liveGrantCopies=%d "
+                                + "expiredGrantCopies=%d expiredGrantRecordsAfterExpiry=%d%n",
+                        cycles, cycles, total, maskedRecords.size(), copies.size(), expiring.copies().size(), afterExpiry);
             } finally {
                 load.close();
                 for (JitmaskProcess instance : instances) {
@@ -124,6 +140,24 @@ class ScaleOutIT {
             }
             assertThat(Files.readString(log)).as("no unmasked value in the instances' logs").doesNotContain("ada.canary@example.com");
         }
+    }
+
+    record Expired(String id, Instant expiresAt, List<ConsumerRecord<byte[], byte[]>> copies) {
+    }
+
+    /**
+     * A key-filtered grant that expires while two instances copy for it. Its topic is kept for the delete grace
+     * after EXPIRY_DETECTED, long enough to read every copy it will ever hold; the instance that ends it waits only
+     * for its own view of the grant, so a copy the other instance wrote later would show as a summary mismatch.
+     */
+    static Expired expireWhileScaledOut(GrantRequests grants, String dataset, String applicationId) {
+        String id = grants.grant(dataset, List.of("email"), EXPIRING_KEYS, EXPIRING_SECONDS);
+        Instant expiresAt = GrantRequests.await(id, ACTIVATED, Duration.ofSeconds(60)).expiresAt();
+        GrantRequests.await(id, EXPIRY_DETECTED, Duration.ofSeconds(EXPIRING_SECONDS + 60));
+        List<ConsumerRecord<byte[], byte[]>> copies = TopicReader.readAll(Topics.grant(dataset, id));
+        GrantRequests.await(id, TOPIC_DELETED, Duration.ofSeconds(60));
+        GrantRequests.awaitEnded(applicationId, id, Duration.ofSeconds(30));
+        return new Expired(id, expiresAt, copies);
     }
 
     static void awaitProgress(String masked, int records) {

@@ -1,9 +1,11 @@
 package io.jitmask.testing;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jitmask.app.JitmaskTopology;
 import io.jitmask.approval.ApprovalEvents;
 import io.jitmask.audit.AuditEvent;
 import io.jitmask.config.Topics;
+import io.jitmask.grants.RequestState;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,6 +61,19 @@ public final class GrantRequests implements AutoCloseable {
         return Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(250))
                 .until(() -> audit(id).stream().filter(e -> e.type() == type).findFirst(), java.util.Optional::isPresent)
                 .orElseThrow();
+    }
+
+    /**
+     * Waits until the lifecycle of {@code applicationId} has recorded the request as ENDED (its changelog), after
+     * which no restart or rebalance hands the grant's end over again.
+     */
+    public static void awaitEnded(String applicationId, String id, Duration timeout) {
+        String changelog = applicationId + "-" + JitmaskTopology.GRANT_REQUESTS_STORE + "-changelog";
+        Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(200))
+                .until(() -> TopicReader.readAll(changelog).stream()
+                        .filter(r -> id.equals(new String(r.key(), StandardCharsets.UTF_8)) && r.value() != null)
+                        .reduce((first, second) -> second).map(r -> RequestState.fromBytes(r.value()).status())
+                        .orElse(null) == RequestState.Status.ENDED);
     }
 
     @Override

@@ -52,6 +52,21 @@ public final class TopicReader {
     }
 
     /**
+     * Rereads the whole topic until it holds at least {@code count} committed records or {@code timeout} passed,
+     * and returns the last reading either way, so the caller's assertion can say which records are missing.
+     */
+    public static List<ConsumerRecord<byte[], byte[]>> readAllWhenAtLeast(String bootstrapServers, String topic, long count,
+                                                                         Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<ConsumerRecord<byte[], byte[]>> records = readAll(bootstrapServers, topic);
+        while (records.size() < count && System.nanoTime() < deadline) {
+            Awaitility.await().pollDelay(Duration.ofMillis(500)).until(() -> true);
+            records = readAll(bootstrapServers, topic);
+        }
+        return records;
+    }
+
+    /**
      * The sum over partitions of the topic's last stable offset: grows with every committed transaction. A cheap
      * progress signal, where reading the whole topic again would compete for CPU with what is being measured.
      */
