@@ -16,8 +16,11 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * Requests as the lifecycle knows them: a read-only interactive query on its {@code grant-requests} store, so
- * the API keeps no second copy. It sees the partitions of {@code jit.approvals} this instance owns (all of them
- * with a single instance, as {@code jitmask up} runs).
+ * the API keeps no second copy. Standby copies are queried too ({@code enableStaleStores}): with
+ * {@code num.standby.replicas} = instances - 1 every instance holds every partition of the store, active or standby,
+ * so each instance's API lists every request (a standby may trail its active task by a commit interval; the
+ * lifecycle, not this read, decides what an event does). With a single instance, as {@code jitmask up} runs, every
+ * partition is active here.
  */
 public final class RequestStates {
     private final KafkaStreams streams;
@@ -29,7 +32,7 @@ public final class RequestStates {
     private ReadOnlyKeyValueStore<String, byte[]> store() {
         try {
             return streams.store(StoreQueryParameters.fromNameAndType(JitmaskTopology.GRANT_REQUESTS_STORE,
-                    QueryableStoreTypes.<String, byte[]>keyValueStore()));
+                    QueryableStoreTypes.<String, byte[]>keyValueStore()).enableStaleStores());
         } catch (InvalidStateStoreException e) {
             throw new ApiException(503, "requests are not readable right now (jitmask is starting or rebalancing); retry");
         }

@@ -136,6 +136,8 @@ class KubernetesManifestsTest {
         assertThat(map(spec.at("/selector/matchLabels"))).isEqualTo(POD_LABELS);
         assertThat(map(spec.at("/template/metadata/labels"))).containsAllEntriesOf(POD_LABELS);
         assertThat(appProperties().getProperty(JitmaskConfig.APPLICATION_ID)).as("one application.id for all replicas").isEqualTo("jitmask");
+        assertThat(appProperties().getProperty("num.standby.replicas")).as("every replica's API sees every request")
+                .isEqualTo(Integer.toString(spec.get("replicas").asInt() - 1));
         assertThat(spec.at("/template/spec/terminationGracePeriodSeconds").asInt()).as("more than KafkaStreams.close's 30 s")
                 .isGreaterThan(30);
         assertThat(spec.at("/template/spec/automountServiceAccountToken").asBoolean(true)).isFalse();
