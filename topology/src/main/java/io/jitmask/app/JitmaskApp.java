@@ -3,7 +3,6 @@ package io.jitmask.app;
 import io.jitmask.approval.Keyring;
 import io.jitmask.backfill.BackfillClients;
 import io.jitmask.backfill.Backfills;
-import io.jitmask.backfill.LiveBoundaries;
 import io.jitmask.config.ConfigException;
 import io.jitmask.config.JitmaskConfig;
 import io.jitmask.config.Topics;
@@ -127,8 +126,7 @@ public final class JitmaskApp implements AutoCloseable {
         AdminGrantResources resources = new AdminGrantResources(admin, config.topicReplicationFactor());
         KafkaProducer<String, byte[]> auditProducer = new KafkaProducer<>(producerProps(config), new StringSerializer(),
                 new ByteArraySerializer());
-        LiveBoundaries boundaries = new LiveBoundaries();
-        Backfills backfills = new Backfills(BackfillClients.settings(config, admin, auditProducer, grants, boundaries,
+        Backfills backfills = new Backfills(BackfillClients.settings(config, admin, auditProducer, grants,
                 engine, registry, policy.headers().allow()));
         GrantEndWorker endWorker = new GrantEndWorker(resources, grants::contains, endWait(config), config.manageAcls(),
                 () -> new KafkaConsumer<>(consumerProps(config), new ByteArrayDeserializer(), new ByteArrayDeserializer()),
@@ -136,8 +134,7 @@ public final class JitmaskApp implements AutoCloseable {
 
         Topology topology = new Topology();
         JitmaskTopology.masking(topology, new JitmaskTopology.MaskingDeps(
-                config.datasets(), engine, registry, grants, policy.headers().allow(), config.grantCopyCutoff(), boundaries,
-                metrics));
+                config.datasets(), engine, registry, grants, policy.headers().allow(), config.grantCopyCutoff(), metrics));
         JitmaskTopology.lifecycle(topology, new GrantLifecycleProcessor.Deps(validator, resources, endWorker,
                 config.manageAcls(), config.requestTtl(), config.grantDeleteGrace(), backfills, metrics));
 

@@ -1,6 +1,5 @@
 package io.jitmask.app;
 
-import io.jitmask.backfill.LiveBoundaries;
 import io.jitmask.config.Topics;
 import io.jitmask.grants.GrantIndex;
 import io.jitmask.grants.GrantLifecycleProcessor;
@@ -58,17 +57,10 @@ public final class JitmaskTopology {
     /** Everything the masking path needs; one instance per application instance. */
     public record MaskingDeps(List<String> datasets, MaskEngine engine, SchemaRegistryClient registry,
                               GrantIndex grants, List<String> allowedHeaders, java.time.Duration copyCutoff,
-                              LiveBoundaries boundaries, io.jitmask.ops.JitmaskMetrics metrics) {
+                              io.jitmask.ops.JitmaskMetrics metrics) {
         public MaskingDeps(List<String> datasets, MaskEngine engine, SchemaRegistryClient registry, GrantIndex grants,
                            List<String> allowedHeaders, java.time.Duration copyCutoff) {
-            this(datasets, engine, registry, grants, allowedHeaders, copyCutoff, new LiveBoundaries(),
-                    io.jitmask.ops.JitmaskMetrics.none());
-        }
-
-        public MaskingDeps(List<String> datasets, MaskEngine engine, SchemaRegistryClient registry, GrantIndex grants,
-                           List<String> allowedHeaders, java.time.Duration copyCutoff, LiveBoundaries boundaries) {
-            this(datasets, engine, registry, grants, allowedHeaders, copyCutoff, boundaries,
-                    io.jitmask.ops.JitmaskMetrics.none());
+            this(datasets, engine, registry, grants, allowedHeaders, copyCutoff, io.jitmask.ops.JitmaskMetrics.none());
         }
     }
 
@@ -83,8 +75,8 @@ public final class JitmaskTopology {
 
         topology.addSource(RAW_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), rawTopics)
                 .addProcessor(MASKING, () -> new MaskingProcessor(deps.engine(), deps.registry(), deps.grants(),
-                        headers, maskedIds, deps.copyCutoff(), deps.boundaries(), MASKED_SINK, GRANT_COPIES_SINK, DLQ_SINK,
-                        deps.metrics()), RAW_SOURCE)
+                        headers, maskedIds, deps.copyCutoff(), MASKED_SINK, GRANT_COPIES_SINK, DLQ_SINK, deps.metrics()),
+                        RAW_SOURCE)
                 .addSink(MASKED_SINK, maskedTopic, new ByteArraySerializer(), new ByteArraySerializer(), MASKING)
                 .addSink(GRANT_COPIES_SINK, GrantCopy.TOPIC, new ByteArraySerializer(), GrantCopy.VALUE_SERIALIZER, MASKING)
                 .addSink(DLQ_SINK, Topics.DLQ, new ByteArraySerializer(), new ByteArraySerializer(), MASKING);

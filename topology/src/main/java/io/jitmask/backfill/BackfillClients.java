@@ -34,11 +34,11 @@ public final class BackfillClients {
     }
 
     public static Backfills.Settings settings(JitmaskConfig config, Admin admin, Producer<String, byte[]> auditProducer,
-                                              GrantIndex grants, LiveBoundaries boundaries, MaskEngine engine,
+                                              GrantIndex grants, MaskEngine engine,
                                               SchemaRegistryClient registry, List<String> allowedHeaders) {
         MaskedSchemaIds maskedIds = new MaskedSchemaIds(registry);
         HeaderFilter headers = new HeaderFilter(allowedHeaders);
-        return new Backfills.Settings(grants, boundaries, () -> new GrantCopier(engine, registry, maskedIds, headers),
+        return new Backfills.Settings(grants, () -> new GrantCopier(engine, registry, maskedIds, headers),
                 () -> new KafkaConsumer<>(consumerProps(config), new ByteArrayDeserializer(), new ByteArrayDeserializer()),
                 () -> new KafkaProducer<>(producerProps(config), new ByteArraySerializer(), new ByteArraySerializer()),
                 topic -> highWatermarks(admin, topic), event -> AuditSender.send(auditProducer, event),

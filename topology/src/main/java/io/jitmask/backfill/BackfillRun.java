@@ -26,15 +26,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The backfill of one lookback grant, on its own thread: waits until the grant is visible to this instance's
- * masking path, claims the live boundary of every raw partition, then copies the matching records of the window
- * below it, at a bounded rate, through the same {@link GrantCopier} as live copies. It stops the moment the grant
- * leaves the index (revoked or expired), when the copy cutoff before {@code expiresAt} is reached, or when asked
- * to; the audit trail gets counts and offsets, never a value.
+ * Every copy of one lookback grant, past and live, on a thread of its own. It waits until the grant is visible in
+ * this instance's index, reads the high watermark of every raw partition once, and splits there: below it, the
+ * window's records are copied by a paced catch-up consumer; from it on, a live consumer copies records as they
+ * arrive, for as long as the grant lives. The masking path copies nothing for lookback grants, so one run, on the
+ * instance that owns the request, decides every copy with one split per partition: no gap and no duplicate
+ * whichever instances mask the raw partitions. Copies go through the same {@link GrantCopier} as the masking
+ * path's. It stops the moment the grant leaves the index (revoked or expired), when the copy cutoff before
+ * {@code expiresAt} is reached, or when asked to; the audit trail gets counts and offsets, never a value.
  */
 final class BackfillRun implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(BackfillRun.class);
     private static final long SLEEP_SLICE_NANOS = Duration.ofMillis(20).toNanos();
+    private static final Duration REGISTRY_RETRY = Duration.ofSeconds(1);
+    private static final Duration LIVE_INTERVAL = Duration.ofMillis(100);
 
     private final String requestId;
     private final String grantKey;
@@ -46,6 +51,8 @@ final class BackfillRun implements Runnable {
     private long copied;
     private long unreadable;
     private final Map<String, AuditEvent.OffsetRange> copiedOffsets = new TreeMap<>();
+    /** Set once the window below the split is copied and BACKFILL_COMPLETED audited. */
+    private boolean completed;
 
     /** @param visibilityTimeout how long to wait for the grant to reach this instance's index before giving up */
     BackfillRun(String requestId, String grantKey, Backfills.Settings deps, Duration visibilityTimeout) {
@@ -66,9 +73,10 @@ final class BackfillRun implements Runnable {
             Grant grant = awaitVisible();
             if (grant != null) {
                 copier = deps.copiers().get();
-                try (Consumer<byte[], byte[]> consumer = deps.consumers().get();
+                try (Consumer<byte[], byte[]> catchUp = deps.consumers().get();
+                     Consumer<byte[], byte[]> live = deps.consumers().get();
                      Producer<byte[], byte[]> producer = deps.producers().get()) {
-                    backfill(grant, consumer, producer);
+                    backfill(grant, catchUp, live, producer);
                 }
             } else {
                 // The activation was never committed (or the grant already ended): nothing was promised.
@@ -79,28 +87,37 @@ final class BackfillRun implements Runnable {
         }
     }
 
-    private void backfill(Grant grant, Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer) {
+    private void backfill(Grant grant, Consumer<byte[], byte[]> catchUp, Consumer<byte[], byte[]> live,
+                          Producer<byte[], byte[]> producer) {
         String stopReason;
         try {
-            stopReason = copy(grant, consumer, producer);
+            stopReason = copy(grant, catchUp, live, producer);
             producer.flush();
-            if (stopReason == null && writeFailure.get() != null) {
-                stopReason = "writing a copy failed (" + writeFailure.get().getClass().getSimpleName() + ")";
-            }
-        } catch (RegistryUnavailableException e) {
-            stopReason = "schema registry unavailable";
         } catch (org.apache.kafka.common.errors.InterruptException e) {
             stopReason = "jitmask is shutting down";
         } catch (RuntimeException e) {
             LOG.warn("backfill of {} failed: {}", requestId, e.getClass().getSimpleName());
             stopReason = "failed (" + e.getClass().getSimpleName() + ")";
         }
-        AuditEvent.Builder end = event(stopReason == null ? AuditEvent.Type.BACKFILL_COMPLETED : AuditEvent.Type.BACKFILL_STOPPED, grant)
-                .records(copied).sourceOffsets(Map.copyOf(copiedOffsets)).reason(stopReason);
+        if (writeFailure.get() != null) {
+            stopReason = "writing a copy failed (" + writeFailure.get().getClass().getSimpleName() + ")";
+        } else if (completed && isEnd(stopReason)) {
+            // The window was copied and audited; live copies simply end with the grant.
+            return;
+        }
+        AuditEvent.Builder end = event(AuditEvent.Type.BACKFILL_STOPPED, grant).records(copied)
+                .sourceOffsets(Map.copyOf(copiedOffsets))
+                .reason(completed ? "live copies stopped: " + stopReason : stopReason);
         if (unreadable > 0) {
             end.detail(unreadable + " records of the window could not be masked and were not copied");
         }
         deps.audit().accept(end.build());
+    }
+
+    /** The grant ended, expired or jitmask handed the request over: the normal ends of a run. */
+    private static boolean isEnd(String reason) {
+        return reason != null && (reason.equals("grant ended") || reason.startsWith("grant expires at")
+                || reason.startsWith(Backfills.HANDED_OVER));
     }
 
     private Grant awaitVisible() {
@@ -115,31 +132,30 @@ final class BackfillRun implements Runnable {
         return null;
     }
 
-    /** Returns why the copy stopped early, or null when every record of the window was handled. */
-    private String copy(Grant grant, Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer) {
-        // Copies already on the grant topic: none on a first run (the live path leaves every record to the backfill
-        // until the boundary is set), those of the interrupted run and of the live path when resumed after a restart.
-        Set<SourceCoordinates> delivered = delivered(consumer, grant.topic());
+    /** Copies until the run must stop; returns why. */
+    private String copy(Grant grant, Consumer<byte[], byte[]> catchUp, Consumer<byte[], byte[]> live,
+                        Producer<byte[], byte[]> producer) {
+        // Copies already on the grant topic: none on a first run, those of an interrupted run when resumed after a
+        // restart or on another instance.
+        Set<SourceCoordinates> delivered = delivered(catchUp, grant.topic());
         String raw = Topics.raw(grant.dataset());
-        // Read after the grant became visible here: records from these offsets on are the live path's.
-        Map<TopicPartition, Long> highWatermarks = deps.highWatermarks().apply(raw);
-        List<TopicPartition> partitions = List.copyOf(highWatermarks.keySet());
+        // The split, read after the grant became visible here: below it the catch-up's, from it the live consumer's.
+        Map<TopicPartition, Long> split = deps.highWatermarks().apply(raw);
+        List<TopicPartition> partitions = List.copyOf(split.keySet());
         Map<Integer, Long> boundaries = new HashMap<>();
-        for (TopicPartition tp : partitions) {
-            boundaries.put(tp.partition(), deps.boundaries().claim(grantKey, tp.partition(), highWatermarks.get(tp)));
-        }
+        split.forEach((tp, offset) -> boundaries.put(tp.partition(), offset));
         Instant windowTo = grant.activatedAt();
         Instant windowFrom = windowTo.minusSeconds(grant.lookbackSeconds());
         Map<TopicPartition, Long> query = new HashMap<>();
         partitions.forEach(tp -> query.put(tp, windowFrom.toEpochMilli()));
         Map<Integer, BackfillPlan.First> firsts = new HashMap<>();
-        for (Map.Entry<TopicPartition, OffsetAndTimestamp> e : consumer.offsetsForTimes(query, Duration.ofSeconds(30)).entrySet()) {
+        for (Map.Entry<TopicPartition, OffsetAndTimestamp> e : catchUp.offsetsForTimes(query, Duration.ofSeconds(30)).entrySet()) {
             if (e.getValue() != null) {
                 firsts.put(e.getKey().partition(), new BackfillPlan.First(e.getValue().offset(), e.getValue().timestamp()));
             }
         }
         Map<Integer, Long> logStarts = new HashMap<>();
-        consumer.beginningOffsets(partitions, Duration.ofSeconds(30)).forEach((tp, o) -> logStarts.put(tp.partition(), o));
+        catchUp.beginningOffsets(partitions, Duration.ofSeconds(30)).forEach((tp, o) -> logStarts.put(tp.partition(), o));
         BackfillPlan plan = BackfillPlan.of(windowFrom, windowTo, boundaries, firsts, logStarts);
         String resumed = delivered.isEmpty() ? null
                 : "resumed: " + delivered.size() + " copies already on the grant topic are not copied again";
@@ -147,40 +163,80 @@ final class BackfillRun implements Runnable {
         deps.audit().accept(event(AuditEvent.Type.BACKFILL_STARTED, grant).windowFrom(windowFrom).windowTo(windowTo)
                 .reachedBack(plan.reachedBack()).windowOffsets(plan.auditOffsets()).detail(note).build());
 
-        List<TopicPartition> assigned = new ArrayList<>();
-        plan.ranges().keySet().forEach(p -> assigned.add(new TopicPartition(raw, p)));
-        consumer.assign(assigned);
-        assigned.forEach(tp -> consumer.seek(tp, plan.ranges().get(tp.partition()).from()));
+        live.assign(partitions);
+        partitions.forEach(tp -> live.seek(tp, split.get(tp)));
+        List<TopicPartition> open = new ArrayList<>();
+        plan.ranges().keySet().forEach(p -> open.add(new TopicPartition(raw, p)));
+        catchUp.assign(open);
+        open.forEach(tp -> catchUp.seek(tp, plan.ranges().get(tp.partition()).from()));
         RatePacer pacer = new RatePacer(deps.maxRecordsPerSecond());
         long nextProgress = System.nanoTime() + deps.progressInterval().toNanos();
-        List<TopicPartition> open = new ArrayList<>(assigned);
-        while (!open.isEmpty()) {
+        long nextLive = 0;
+        while (true) {
+            // A stop is noticed before anything else: a catch-up batch cut short must not count as complete.
             String stop = stopReason(grant);
             if (stop != null) {
                 return stop;
             }
-            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+            if (!completed && open.isEmpty()) {
+                completed = true;
+                catchUp.assign(List.of());
+                deps.audit().accept(event(AuditEvent.Type.BACKFILL_COMPLETED, grant).records(copied)
+                        .sourceOffsets(Map.copyOf(copiedOffsets)).detail(unreadable > 0
+                                ? unreadable + " records of the window could not be masked and were not copied" : null).build());
+            }
+            if (completed) {
+                copyLive(grant, live, producer, Duration.ofMillis(100));
+                continue;
+            }
+            for (ConsumerRecord<byte[], byte[]> record : catchUp.poll(Duration.ofMillis(100))) {
+                // Live records between the catch-up's paced ones, at least every 100 ms: the rate bound is the
+                // catch-up's, live copies keep up with the topic while the window is copied.
+                if (System.nanoTime() - nextLive >= 0) {
+                    copyLive(grant, live, producer, Duration.ZERO);
+                    nextLive = System.nanoTime() + LIVE_INTERVAL.toNanos();
+                }
                 long until = plan.ranges().get(record.partition()).until();
-                if (record.offset() >= until) {
+                if (record.offset() >= until || delivered.contains(new SourceCoordinates(record.partition(), record.offset()))) {
                     continue;
                 }
-                if (delivered.contains(new SourceCoordinates(record.partition(), record.offset()))) {
-                    continue;
+                if (!paceOrStop(pacer, grant) || !copyOrRewind(grant, record, producer, catchUp, true)) {
+                    break;
                 }
-                if (!paceOrStop(pacer, grant)) {
-                    return stopReason(grant);
-                }
-                copyOne(grant, record, producer);
                 if (System.nanoTime() - nextProgress >= 0) {
                     deps.audit().accept(event(AuditEvent.Type.BACKFILL_PROGRESS, grant).records(copied)
                             .sourceOffsets(Map.copyOf(copiedOffsets)).build());
                     nextProgress = System.nanoTime() + deps.progressInterval().toNanos();
                 }
             }
-            open.removeIf(tp -> consumer.position(tp) >= plan.ranges().get(tp.partition()).until());
-            consumer.pause(assigned.stream().filter(tp -> !open.contains(tp)).toList());
+            open.removeIf(tp -> catchUp.position(tp) >= plan.ranges().get(tp.partition()).until());
+            catchUp.pause(catchUp.assignment().stream().filter(tp -> !open.contains(tp)).toList());
         }
-        return stopReason(grant);
+    }
+
+    /** Copies what the live consumer has from the split on; nothing of the window is ever among it. */
+    private void copyLive(Grant grant, Consumer<byte[], byte[]> live, Producer<byte[], byte[]> producer, Duration timeout) {
+        for (ConsumerRecord<byte[], byte[]> record : live.poll(timeout)) {
+            if (!copyOrRewind(grant, record, producer, live, false)) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Copies one record; false when the rest of the poll must wait: the registry is unreachable (the consumer is
+     * rewound to this record and retried a second later, as the masking path would) or the run must stop.
+     */
+    private boolean copyOrRewind(Grant grant, ConsumerRecord<byte[], byte[]> record, Producer<byte[], byte[]> producer,
+                                 Consumer<byte[], byte[]> consumer, boolean window) {
+        try {
+            copyOne(grant, record, producer, window);
+            return stopReason(grant) == null;
+        } catch (RegistryUnavailableException e) {
+            consumer.seek(new TopicPartition(record.topic(), record.partition()), record.offset());
+            sleepNanos(REGISTRY_RETRY.toNanos());
+            return false;
+        }
     }
 
     private static List<TopicPartition> partitions(Consumer<byte[], byte[]> consumer, String topic) {
@@ -207,21 +263,24 @@ final class BackfillRun implements Runnable {
         return out;
     }
 
-    private void copyOne(Grant grant, ConsumerRecord<byte[], byte[]> record, Producer<byte[], byte[]> producer) {
+    private void copyOne(Grant grant, ConsumerRecord<byte[], byte[]> record, Producer<byte[], byte[]> producer,
+                         boolean window) {
         GrantCopier.Copy copy;
         try {
             copy = copier.copyIfMatching(grant, grant.dataset(), record.key(), record.value());
         } catch (RegistryUnavailableException e) {
             throw e;
         } catch (RuntimeException e) {
-            // The live path sent this record to the DLQ when it first saw it; the backfill only counts it.
-            unreadable++;
+            // The masking path sent this record to the DLQ when it first saw it; the window only counts it.
+            if (window) {
+                unreadable++;
+            }
             return;
         }
         if (copy == null) {
             return;
         }
-        // The last guard, as on the live path: the grant may have ended while this record was masked.
+        // The last guard, as on the masking path: the grant may have ended while this record was masked.
         String stop = stopReason(grant);
         if (stop != null) {
             return;
@@ -232,6 +291,9 @@ final class BackfillRun implements Runnable {
                         writeFailure.compareAndSet(null, error);
                     }
                 });
+        if (!window) {
+            return;
+        }
         copied++;
         copiedOffsets.merge(Integer.toString(record.partition()), new AuditEvent.OffsetRange(record.offset(), record.offset()),
                 (a, b) -> new AuditEvent.OffsetRange(Math.min(a.first(), b.first()), Math.max(a.last(), b.last())));

@@ -25,13 +25,15 @@ import org.slf4j.LoggerFactory;
  * live traffic. Each run has its own consumer (read_committed, assigned, no group), producer
  * (idempotent) and copier.
  */
-public final class Backfills implements Backfiller, GrantIndex.Listener, AutoCloseable {
+public final class Backfills implements Backfiller, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Backfills.class);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration VISIBILITY_TIMEOUT = Duration.ofSeconds(60);
+    /** Why a run stops when its request moves to another instance (a rebalance), which resumes it. */
+    static final String HANDED_OVER = "handed over to the instance that now owns the request";
 
     /** Settings and clients shared by every run. */
-    public record Settings(GrantIndex grants, LiveBoundaries boundaries, Supplier<GrantCopier> copiers,
+    public record Settings(GrantIndex grants, Supplier<GrantCopier> copiers,
                            Supplier<Consumer<byte[], byte[]>> consumers, Supplier<Producer<byte[], byte[]>> producers,
                            Function<String, Map<TopicPartition, Long>> highWatermarks,
                            java.util.function.Consumer<AuditEvent> audit, Clock clock, long maxRecordsPerSecond,
@@ -43,8 +45,8 @@ public final class Backfills implements Backfiller, GrantIndex.Listener, AutoClo
 
     private final Settings settings;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
-    // A thread per running backfill: each must set its live boundaries as soon as its grant is visible, so none
-    // may queue behind another; each is bounded in rate on its own.
+    // A thread per running backfill: each carries its grant's live copies too, so none may queue behind another;
+    // each is bounded in rate on its own.
     private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "jitmask-backfill");
         t.setDaemon(true);
@@ -53,41 +55,6 @@ public final class Backfills implements Backfiller, GrantIndex.Listener, AutoClo
 
     public Backfills(Settings settings) {
         this.settings = settings;
-        settings.grants().listen(this);
-    }
-
-    /**
-     * Every instance sets the live boundaries of a lookback grant as soon as the grant is visible to its masking
-     * path, so live copies flow from the partitions it masks even when the backfill runs in another instance.
-     */
-    @Override
-    public void visible(io.jitmask.grants.Grant grant) {
-        if (!grant.hasLookback()) {
-            return;
-        }
-        submit(() -> {
-            for (int attempt = 1; attempt <= 3 && settings.grants().contains(grant.key()); attempt++) {
-                try {
-                    settings.highWatermarks().apply(io.jitmask.config.Topics.raw(grant.dataset()))
-                            .forEach((tp, hw) -> settings.boundaries().claim(grant.key(), tp.partition(), hw));
-                    return;
-                } catch (RuntimeException e) {
-                    LOG.warn("setting the live boundaries of {} failed (attempt {} of 3): {}", grant.requestId(), attempt,
-                            e.getClass().getSimpleName());
-                    try {
-                        Thread.sleep(1000L * attempt);
-                    } catch (InterruptedException interrupted) {
-                        Thread.currentThread().interrupt();
-                        return;
-                    }
-                }
-            }
-        });
-    }
-
-    @Override
-    public void gone(String grantKey) {
-        settings.boundaries().forget(grantKey);
     }
 
     @Override
@@ -109,9 +76,19 @@ public final class Backfills implements Backfiller, GrantIndex.Listener, AutoClo
 
     @Override
     public void stop(String requestId, String grantKey) {
+        end(requestId, "grant ended");
+    }
+
+    /** This instance no longer owns the request: the run stops, and the new owner's lifecycle resumes it. */
+    @Override
+    public void release(String requestId, String grantKey) {
+        end(requestId, HANDED_OVER);
+    }
+
+    private void end(String requestId, String reason) {
         Running run = running.remove(requestId);
         if (run != null) {
-            run.run().requestStop("grant ended");
+            run.run().requestStop(reason);
             try {
                 run.done().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -121,7 +98,6 @@ public final class Backfills implements Backfiller, GrantIndex.Listener, AutoClo
                 run.done().cancel(true);
             }
         }
-        settings.boundaries().forget(grantKey);
     }
 
     /** True while a backfill of the request is running or waiting to. */

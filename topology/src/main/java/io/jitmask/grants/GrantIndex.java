@@ -17,28 +17,6 @@ public final class GrantIndex {
     private final Map<String, Grant> byGrantKey = new ConcurrentHashMap<>();
     private final Map<String, DatasetGrants> byDataset = new ConcurrentHashMap<>();
     private final java.util.Set<String> goneTopics = ConcurrentHashMap.newKeySet();
-    private volatile Listener listener = Listener.NONE;
-
-    /** Told when a grant becomes visible here and when it stops being visible; must return at once. */
-    public interface Listener {
-        Listener NONE = new Listener() {
-            @Override
-            public void visible(Grant grant) {
-            }
-
-            @Override
-            public void gone(String grantKey) {
-            }
-        };
-
-        void visible(Grant grant);
-
-        void gone(String grantKey);
-    }
-
-    public void listen(Listener listener) {
-        this.listener = listener;
-    }
 
     private static final class DatasetGrants {
         final Map<String, Grant> unfiltered = new ConcurrentHashMap<>();
@@ -47,7 +25,7 @@ public final class GrantIndex {
 
     /** Adds or replaces a grant. */
     public synchronized void put(Grant grant) {
-        boolean added = unindex(grant.key()) == null;
+        remove(grant.key());
         byGrantKey.put(grant.key(), grant);
         DatasetGrants grants = byDataset.computeIfAbsent(grant.dataset(), d -> new DatasetGrants());
         var keys = grant.filter().indexKeys();
@@ -58,21 +36,12 @@ public final class GrantIndex {
                 grants.byRecordKey.computeIfAbsent(key, k -> new ConcurrentHashMap<>()).put(grant.key(), grant);
             }
         }
-        if (added) {
-            listener.visible(grant);
-        }
     }
 
     public synchronized void remove(String grantKey) {
-        if (unindex(grantKey) != null) {
-            listener.gone(grantKey);
-        }
-    }
-
-    private Grant unindex(String grantKey) {
         Grant old = byGrantKey.remove(grantKey);
         if (old == null) {
-            return null;
+            return;
         }
         DatasetGrants grants = byDataset.get(old.dataset());
         grants.unfiltered.remove(grantKey);
@@ -88,7 +57,6 @@ public final class GrantIndex {
                 }
             }
         }
-        return old;
     }
 
     public synchronized void clear() {

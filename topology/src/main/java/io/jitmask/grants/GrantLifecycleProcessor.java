@@ -82,6 +82,24 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
         context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, this::endDue);
     }
 
+    /**
+     * The task leaves this instance (a rebalance, a shutdown): its lookback grants' copy runs stop here, before the
+     * instance taking the task over resumes them, so two runs never copy for one grant.
+     */
+    @Override
+    public void close() {
+        try {
+            for (RequestState state : states()) {
+                if (state.status() == RequestState.Status.ACTIVE && state.lookbackSeconds() != null) {
+                    deps.backfiller().release(state.requestId(), Topics.grantKey(state.dataset(), state.requestId()));
+                }
+            }
+        } catch (RuntimeException e) {
+            // A store already closed (a task closed dirty): the runs end with the grant or the process.
+            LOG.warn("could not hand over the backfills of a closing lifecycle task: {}", e.getClass().getSimpleName());
+        }
+    }
+
     private Instant now() {
         return Instant.ofEpochMilli(context.currentSystemTimeMs());
     }

@@ -1,6 +1,5 @@
 package io.jitmask.stream;
 
-import io.jitmask.backfill.LiveBoundaries;
 import io.jitmask.config.Topics;
 import io.jitmask.grants.Grant;
 import io.jitmask.grants.GrantIndex;
@@ -43,7 +42,6 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
     private final AvroCodec codec;
     private final RecordKeyMasker keys;
     private final GrantCopier copier;
-    private final LiveBoundaries boundaries;
     private final String maskedSink;
     private final String copiesSink;
     private final String dlqSink;
@@ -53,14 +51,12 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
     public MaskingProcessor(MaskEngine engine, SchemaRegistryClient registry, GrantIndex grants, HeaderFilter headers,
                             MaskedSchemaIds maskedIds, java.time.Duration copyCutoff, String maskedSink, String copiesSink,
                             String dlqSink) {
-        this(engine, registry, grants, headers, maskedIds, copyCutoff, new LiveBoundaries(), maskedSink, copiesSink, dlqSink,
-                JitmaskMetrics.none());
+        this(engine, registry, grants, headers, maskedIds, copyCutoff, maskedSink, copiesSink, dlqSink, JitmaskMetrics.none());
     }
 
-    /** @param boundaries where live copies of lookback grants begin, shared with the backfill */
     public MaskingProcessor(MaskEngine engine, SchemaRegistryClient registry, GrantIndex grants, HeaderFilter headers,
-                            MaskedSchemaIds maskedIds, java.time.Duration copyCutoff, LiveBoundaries boundaries,
-                            String maskedSink, String copiesSink, String dlqSink, JitmaskMetrics metrics) {
+                            MaskedSchemaIds maskedIds, java.time.Duration copyCutoff, String maskedSink, String copiesSink,
+                            String dlqSink, JitmaskMetrics metrics) {
         this.metrics = metrics;
         this.engine = engine;
         this.grants = grants;
@@ -70,7 +66,6 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
         this.copier = new GrantCopier(engine, registry, maskedIds, headers);
         this.codec = copier.codec();
         this.keys = copier.keys();
-        this.boundaries = boundaries;
         this.maskedSink = maskedSink;
         this.copiesSink = copiesSink;
         this.dlqSink = dlqSink;
@@ -133,13 +128,10 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
         }
         List<GrantCopier.Copy> copies = new ArrayList<>(matching.size());
         for (Grant grant : matching) {
-            // Below the boundary, or before the backfill has set it, a lookback grant's records are the
-            // backfill's to copy (LiveBoundaries).
+            // A lookback grant's copies, past and live, all come from its one backfill run (BackfillRun), which
+            // splits them at a single offset per partition: exact whichever instance masks the partition.
             if (grant.hasLookback()) {
-                Long boundary = boundaries.boundary(grant.key(), source.partition());
-                if (boundary == null || source.offset() < boundary) {
-                    continue;
-                }
+                continue;
             }
             copies.add(copier.copy(grant, dataset, rawKey, key, decoded, maskedId));
         }

@@ -52,7 +52,6 @@ class MaskingProcessorTest {
     InMemorySchemaRegistryClient registry;
     AvroCodec codec;
     GrantIndex grants;
-    io.jitmask.backfill.LiveBoundaries boundaries;
     TopologyTestDriver driver;
     TestInputTopic<byte[], byte[]> rawCustomers;
     TestInputTopic<byte[], byte[]> rawPatients;
@@ -71,10 +70,9 @@ class MaskingProcessorTest {
         customersId = registry.register("raw.customers-value", customers);
         Policy policy = PolicyLoader.load(Path.of("../deploy/policy.yaml"));
         grants = new GrantIndex();
-        boundaries = new io.jitmask.backfill.LiveBoundaries();
         Topology topology = JitmaskTopology.masking(new Topology(), new JitmaskTopology.MaskingDeps(
                 List.of("customers", "patients"), new PolicyMaskEngine(policy, Keyset.fromJson(KEYSET)), registry,
-                grants, policy.headers().allow(), Duration.ofSeconds(1), boundaries));
+                grants, policy.headers().allow(), Duration.ofSeconds(1)));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "masking-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -271,37 +269,21 @@ class MaskingProcessorTest {
     }
 
     @Test
-    void liveCopiesOfALookbackGrantBeginAtTheBoundaryTheBackfillClaimed() {
-        Grant grant = withLookback(grant("r9", List.of("email"), new GrantFilter.All(), NOW.plusSeconds(600)), 3600);
-        grantsTopic.pipeInput(grant.key(), GrantJson.toBytes(grant));
-        TestOutputTopic<byte[], byte[]> copies = driver.createOutputTopic(grant.topic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        // The backfill saw the grant first and claimed offset 2 of partition 0: offsets 0 and 1 are its to copy.
-        assertThat(boundaries.claim(grant.key(), 0, 2)).isEqualTo(2);
+    void aLookbackGrantGetsNoCopyFromTheMaskingPathItsOneBackfillRunCopiesEveryRecord() {
+        Grant lookback = withLookback(grant("r9", List.of("email"), new GrantFilter.All(), NOW.plusSeconds(600)), 3600);
+        Grant plain = grant("r8", List.of("email"), new GrantFilter.All(), NOW.plusSeconds(600));
+        grantsTopic.pipeInput(lookback.key(), GrantJson.toBytes(lookback));
+        grantsTopic.pipeInput(plain.key(), GrantJson.toBytes(plain));
+        TestOutputTopic<byte[], byte[]> lookbackCopies = driver.createOutputTopic(lookback.topic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        TestOutputTopic<byte[], byte[]> plainCopies = driver.createOutputTopic(plain.topic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
 
-        for (String id : List.of("C1", "C2", "C3", "C4")) {
+        for (String id : List.of("C1", "C2", "C3")) {
             rawCustomers.pipeInput(id.getBytes(StandardCharsets.UTF_8), encode(customer(id)));
         }
 
-        assertThat(copies.readRecordsToList()).extracting(MaskingProcessorTest::sourceOffset).containsExactly(2L, 3L);
-        assertThat(maskedCustomers.readRecordsToList()).hasSize(4);
-    }
-
-    @Test
-    void untilTheBackfillSetsTheBoundaryALookbackGrantsRecordsAreLeftToIt() {
-        Grant grant = withLookback(grant("r8", List.of("email"), new GrantFilter.Keys(List.of("C2")), NOW.plusSeconds(600)), 3600);
-        grantsTopic.pipeInput(grant.key(), GrantJson.toBytes(grant));
-        TestOutputTopic<byte[], byte[]> copies = driver.createOutputTopic(grant.topic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        rawCustomers.pipeInput("C2".getBytes(StandardCharsets.UTF_8), encode(customer("C2")));
-        rawCustomers.pipeInput("C2".getBytes(StandardCharsets.UTF_8), encode(customer("C2")));
-        assertThat(copies.isEmpty()).isTrue();
-
-        // The backfill reads the high watermark (2) once the grant is visible: offsets 0 and 1 are its to copy.
-        boundaries.claim(grant.key(), 0, 2);
-        rawCustomers.pipeInput("C1".getBytes(StandardCharsets.UTF_8), encode(customer("C1")));
-        rawCustomers.pipeInput("C2".getBytes(StandardCharsets.UTF_8), encode(customer("C2")));
-
-        assertThat(copies.readRecordsToList()).extracting(MaskingProcessorTest::sourceOffset).containsExactly(3L);
-        assertThat(maskedCustomers.readRecordsToList()).hasSize(4);
+        assertThat(lookbackCopies.isEmpty()).isTrue();
+        assertThat(plainCopies.readRecordsToList()).extracting(MaskingProcessorTest::sourceOffset).containsExactly(0L, 1L, 2L);
+        assertThat(maskedCustomers.readRecordsToList()).hasSize(3);
     }
 
     @Test
