@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -170,19 +169,7 @@ class LookbackGrantIT extends LookbackITBase {
         for (int i = 0; i < 30; i++) {
             send(SEAM, null, twoHoursAgo, "K" + (i % 10), i, produced);
         }
-        AtomicBoolean producing = new AtomicBoolean(true);
-        Thread writer = new Thread(() -> {
-            long seed = 1000;
-            while (producing.get()) {
-                send(SEAM, null, Instant.now(), "K" + (seed % 10), seed++, produced);
-                try {
-                    Thread.sleep(3);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "seam-writer");
-        writer.start();
+        LiveWriter writer = new LiveWriter(SEAM, produced);
         String id = newId();
         String topic = Topics.grant(SEAM, id);
         try {
@@ -194,8 +181,7 @@ class LookbackGrantIT extends LookbackITBase {
             int seen = produced.keys.size();
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> produced.keys.size() > seen + 100);
         } finally {
-            producing.set(false);
-            writer.join();
+            writer.close();
         }
         producer.flush();
         AuditEvent activated = audit(id).stream().filter(e -> e.type() == ACTIVATED).findFirst().orElseThrow();

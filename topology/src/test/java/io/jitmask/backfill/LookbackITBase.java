@@ -186,6 +186,33 @@ abstract class LookbackITBase {
         }
     }
 
+    /** Keeps producing records stamped now to {@code dataset}, one every few milliseconds, until closed. */
+    static final class LiveWriter implements AutoCloseable {
+        private final java.util.concurrent.atomic.AtomicBoolean producing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        private final Thread thread;
+
+        LiveWriter(String dataset, Produced produced) {
+            thread = new Thread(() -> {
+                long seed = 1000;
+                while (producing.get()) {
+                    send(dataset, null, Instant.now(), "K" + (seed % 10), seed++, produced);
+                    try {
+                        Thread.sleep(3);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "live-writer-" + dataset);
+            thread.start();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            producing.set(false);
+            thread.join();
+        }
+    }
+
     static String newId() {
         return "r" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     }

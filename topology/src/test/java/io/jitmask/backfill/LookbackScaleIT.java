@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.TaskMetadata;
@@ -62,19 +61,7 @@ class LookbackScaleIT extends LookbackITBase {
             Produced produced = new Produced();
             Instant anHourAgo = Instant.now().minus(Duration.ofMinutes(59));
             produceAll(SCALE, 150, anHourAgo, i -> "K" + (i % 10), produced);
-            AtomicBoolean producing = new AtomicBoolean(true);
-            Thread writer = new Thread(() -> {
-                long seed = 1000;
-                while (producing.get()) {
-                    send(SCALE, null, Instant.now(), "K" + (seed % 10), seed++, produced);
-                    try {
-                        Thread.sleep(3);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }, "scale-writer");
-            writer.start();
+            LiveWriter writer = new LiveWriter(SCALE, produced);
             String id = newId();
             String topic = Topics.grant(SCALE, id);
             try {
@@ -84,8 +71,7 @@ class LookbackScaleIT extends LookbackITBase {
                 int seen = produced.keys.size();
                 Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> produced.keys.size() > seen + 100);
             } finally {
-                producing.set(false);
-                writer.join();
+                writer.close();
             }
             producer.flush();
             Set<String> expected = new HashSet<>(produced.keys.keySet());
