@@ -35,7 +35,8 @@ public final class BackfillClients {
 
     public static Backfills.Settings settings(JitmaskConfig config, Admin admin, Producer<String, byte[]> auditProducer,
                                               GrantIndex grants, MaskEngine engine,
-                                              SchemaRegistryClient registry, List<String> allowedHeaders) {
+                                              SchemaRegistryClient registry, List<String> allowedHeaders,
+                                              io.jitmask.ops.JitmaskMetrics metrics) {
         MaskedSchemaIds maskedIds = new MaskedSchemaIds(registry);
         HeaderFilter headers = new HeaderFilter(allowedHeaders);
         return new Backfills.Settings(grants, () -> new GrantCopier(engine, registry, maskedIds, headers),
@@ -43,7 +44,7 @@ public final class BackfillClients {
                 () -> new KafkaProducer<>(producerProps(config), new ByteArraySerializer(), new ByteArraySerializer()),
                 topic -> highWatermarks(admin, topic), event -> AuditSender.send(auditProducer, event),
                 Clock.systemUTC(), config.backfillMaxRecordsPerSecond(), config.grantCopyCutoff(),
-                config.backfillProgressInterval());
+                config.backfillProgressInterval(), metrics);
     }
 
     /**

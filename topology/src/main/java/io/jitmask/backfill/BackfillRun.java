@@ -291,6 +291,7 @@ final class BackfillRun implements Runnable {
                         writeFailure.compareAndSet(null, error);
                     }
                 });
+        deps.metrics().recordGrantCopy(grant.dataset(), grant.requestId());
         if (!window) {
             return;
         }

@@ -37,7 +37,7 @@ public final class Backfills implements Backfiller, AutoCloseable {
                            Supplier<Consumer<byte[], byte[]>> consumers, Supplier<Producer<byte[], byte[]>> producers,
                            Function<String, Map<TopicPartition, Long>> highWatermarks,
                            java.util.function.Consumer<AuditEvent> audit, Clock clock, long maxRecordsPerSecond,
-                           Duration copyCutoff, Duration progressInterval) {
+                           Duration copyCutoff, Duration progressInterval, io.jitmask.ops.JitmaskMetrics metrics) {
     }
 
     private record Running(BackfillRun run, Future<?> done) {
