@@ -189,13 +189,11 @@ final class BackfillRun implements Runnable {
                 copyLive(grant, live, producer, Duration.ofMillis(100));
                 continue;
             }
+            // Live records between the catch-up's polls and paced records, at least every 100 ms: the rate bound
+            // is the catch-up's, live copies keep up with the topic while the window is copied.
+            nextLive = copyLiveWhenDue(grant, live, producer, nextLive);
             for (ConsumerRecord<byte[], byte[]> record : catchUp.poll(Duration.ofMillis(100))) {
-                // Live records between the catch-up's paced ones, at least every 100 ms: the rate bound is the
-                // catch-up's, live copies keep up with the topic while the window is copied.
-                if (System.nanoTime() - nextLive >= 0) {
-                    copyLive(grant, live, producer, Duration.ZERO);
-                    nextLive = System.nanoTime() + LIVE_INTERVAL.toNanos();
-                }
+                nextLive = copyLiveWhenDue(grant, live, producer, nextLive);
                 long until = plan.ranges().get(record.partition()).until();
                 if (record.offset() >= until || delivered.contains(new SourceCoordinates(record.partition(), record.offset()))) {
                     continue;
@@ -212,6 +210,15 @@ final class BackfillRun implements Runnable {
             open.removeIf(tp -> catchUp.position(tp) >= plan.ranges().get(tp.partition()).until());
             catchUp.pause(catchUp.assignment().stream().filter(tp -> !open.contains(tp)).toList());
         }
+    }
+
+    /** Copies what the live consumer has when {@code due} (nanoTime) has come; returns the next due time. */
+    private long copyLiveWhenDue(Grant grant, Consumer<byte[], byte[]> live, Producer<byte[], byte[]> producer, long due) {
+        if (System.nanoTime() - due < 0) {
+            return due;
+        }
+        copyLive(grant, live, producer, Duration.ZERO);
+        return System.nanoTime() + LIVE_INTERVAL.toNanos();
     }
 
     /** Copies what the live consumer has from the split on; nothing of the window is ever among it. */
