@@ -136,9 +136,7 @@ public final class JitmaskConfig {
         positiveLong(TOPIC_REPLICATION_FACTOR);
         positiveLong(BACKFILL_MAX_RECORDS_PER_SECOND);
         positiveLong(BACKFILL_PROGRESS_INTERVAL_MS);
-        if (nonNegativeLong(METRICS_PORT) > 65535) {
-            throw new ConfigException(METRICS_PORT + " must be a port number (0-65535), got " + longValue(METRICS_PORT));
-        }
+        port(METRICS_PORT);
         nonNegativeLong(METRICS_GRANT_SERIES_RETENTION_MS);
         httpPort();
         positiveLong(HTTP_AUDIT_TAIL_SIZE);
@@ -254,7 +252,7 @@ public final class JitmaskConfig {
     }
 
     public int metricsPort() {
-        return (int) nonNegativeLong(METRICS_PORT);
+        return port(METRICS_PORT);
     }
 
     public Duration metricsGrantSeriesRetention() {
@@ -271,9 +269,14 @@ public final class JitmaskConfig {
 
     /** 0 picks a free port. */
     public int httpPort() {
-        long port = nonNegativeLong(HTTP_PORT);
+        return port(HTTP_PORT);
+    }
+
+    /** A port setting: 0 picks a free port. */
+    private int port(String key) {
+        long port = nonNegativeLong(key);
         if (port > 65535) {
-            throw new ConfigException(HTTP_PORT + " must be at most 65535, got " + port);
+            throw new ConfigException(key + " must be a port number (0-65535), got " + port);
         }
         return (int) port;
     }
