@@ -139,7 +139,6 @@ public final class JitmaskApp implements AutoCloseable {
                 config.manageAcls(), config.requestTtl(), config.grantDeleteGrace(), backfills, metrics));
 
         Properties streamsProps = streamsProperties(config);
-        streamsProps.put(GrantTopicProductionExceptionHandler.GRANT_INDEX_CONFIG, grants);
         KafkaStreams streams = new KafkaStreams(topology, streamsProps);
         streams.setUncaughtExceptionHandler(e -> {
             // Only transient failures (registry outage, broker hiccup) reach here: every bad record goes to the

@@ -16,7 +16,6 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class GrantIndex {
     private final Map<String, Grant> byGrantKey = new ConcurrentHashMap<>();
     private final Map<String, DatasetGrants> byDataset = new ConcurrentHashMap<>();
-    private final java.util.Set<String> goneTopics = ConcurrentHashMap.newKeySet();
 
     private static final class DatasetGrants {
         final Map<String, Grant> unfiltered = new ConcurrentHashMap<>();
@@ -91,19 +90,6 @@ public final class GrantIndex {
     /** True while the grant is visible to this instance's masking path; the end worker waits for false. */
     public boolean contains(String grantKey) {
         return byGrantKey.containsKey(grantKey);
-    }
-
-    /**
-     * Records that a grant topic can no longer be written (deleted, or access withdrawn) while its grant still
-     * looked live here. Copies for it are skipped from then on: under exactly-once a failed write aborts the whole
-     * transaction, so writing again would fail the same way forever.
-     */
-    public void markTopicGone(String topic) {
-        goneTopics.add(topic);
-    }
-
-    public boolean isTopicGone(String topic) {
-        return goneTopics.contains(topic);
     }
 
     /** The grant as this instance's masking path sees it, or null. */

@@ -110,7 +110,7 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
             // was masked. The cutoff keeps batching and commit delays from landing a copy after expiresAt. An
             // ended grant leaves the index before its topic is deleted.
             if (!copy.grant().isLiveAt(Instant.ofEpochMilli(context.currentSystemTimeMs()).plus(copyCutoff))
-                    || !grants.contains(copy.grant().key()) || grants.isTopicGone(copy.grant().topic())) {
+                    || !grants.contains(copy.grant().key())) {
                 continue;
             }
             Headers copyHeaders = copier.headers(record.headers(), source.partition(), source.offset());
