@@ -16,6 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class GrantIndex {
     private final Map<String, Grant> byGrantKey = new ConcurrentHashMap<>();
     private final Map<String, DatasetGrants> byDataset = new ConcurrentHashMap<>();
+    /** Grants that ended and whose ledger is being closed, by grant key: matched by no record. */
+    private final Map<String, Grant> ending = new ConcurrentHashMap<>();
 
     private static final class DatasetGrants {
         final Map<String, Grant> unfiltered = new ConcurrentHashMap<>();
@@ -25,6 +27,10 @@ public final class GrantIndex {
     /** Adds or replaces a grant. */
     public synchronized void put(Grant grant) {
         remove(grant.key());
+        if (Grant.ENDING.equals(grant.status())) {
+            ending.put(grant.key(), grant);
+            return;
+        }
         byGrantKey.put(grant.key(), grant);
         DatasetGrants grants = byDataset.computeIfAbsent(grant.dataset(), d -> new DatasetGrants());
         var keys = grant.filter().indexKeys();
@@ -38,6 +44,7 @@ public final class GrantIndex {
     }
 
     public synchronized void remove(String grantKey) {
+        ending.remove(grantKey);
         Grant old = byGrantKey.remove(grantKey);
         if (old == null) {
             return;
@@ -59,6 +66,7 @@ public final class GrantIndex {
     }
 
     public synchronized void clear() {
+        ending.clear();
         byGrantKey.clear();
         byDataset.clear();
     }
@@ -90,6 +98,19 @@ public final class GrantIndex {
     /** True while the grant is visible to this instance's masking path; the end worker waits for false. */
     public boolean contains(String grantKey) {
         return byGrantKey.containsKey(grantKey);
+    }
+
+    /**
+     * Grants that ended (published ENDING by the lifecycle) and are not tombstoned yet: every masking task closes its
+     * ledger entries for them. Only the grant's own end puts a grant here; nothing else stops its copies.
+     */
+    public Collection<Grant> ending() {
+        return List.copyOf(ending.values());
+    }
+
+    /** True while the grant ended but is not tombstoned yet. */
+    public boolean isEnding(String grantKey) {
+        return ending.containsKey(grantKey);
     }
 
     /** The grant as this instance's masking path sees it, or null. */

@@ -46,18 +46,21 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
     private final String copiesSink;
     private final String dlqSink;
     private final JitmaskMetrics metrics;
+    private final String ledgerStore;
+    private final String resultsSink;
     private ProcessorContext<byte[], Object> context;
+    private DisclosureLedger ledger;
 
+    /**
+     * @param ledgerStore the task's disclosure ledger store
+     * @param resultsSink where closed ledger entries go ({@code jit.grant-results})
+     */
     public MaskingProcessor(MaskEngine engine, SchemaRegistryClient registry, GrantIndex grants, HeaderFilter headers,
                             MaskedSchemaIds maskedIds, java.time.Duration copyCutoff, String maskedSink, String copiesSink,
-                            String dlqSink) {
-        this(engine, registry, grants, headers, maskedIds, copyCutoff, maskedSink, copiesSink, dlqSink, JitmaskMetrics.none());
-    }
-
-    public MaskingProcessor(MaskEngine engine, SchemaRegistryClient registry, GrantIndex grants, HeaderFilter headers,
-                            MaskedSchemaIds maskedIds, java.time.Duration copyCutoff, String maskedSink, String copiesSink,
-                            String dlqSink, JitmaskMetrics metrics) {
+                            String dlqSink, String ledgerStore, String resultsSink, JitmaskMetrics metrics) {
         this.metrics = metrics;
+        this.ledgerStore = ledgerStore;
+        this.resultsSink = resultsSink;
         this.engine = engine;
         this.grants = grants;
         this.headers = headers;
@@ -74,6 +77,19 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
     @Override
     public void init(ProcessorContext<byte[], Object> context) {
         this.context = context;
+        this.ledger = new DisclosureLedger(context.getStateStore(ledgerStore));
+        // Closes this task's ledger entries of ended grants, in the task's transaction (also right after a restart
+        // or a handover, for grants that ended meanwhile).
+        context.schedule(java.time.Duration.ofSeconds(1), org.apache.kafka.streams.processor.PunctuationType.WALL_CLOCK_TIME,
+                this::closeEndedGrants);
+    }
+
+    void closeEndedGrants(long wallClockMs) {
+        int partition = context.taskId().partition();
+        for (io.jitmask.grants.GrantResult closed : ledger.closeEnded(grants, partition, Instant.ofEpochMilli(wallClockMs))) {
+            context.forward(new Record<byte[], Object>(closed.requestId().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    closed.toBytes(), wallClockMs), resultsSink);
+        }
     }
 
     @Override
@@ -108,11 +124,15 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
         for (GrantCopier.Copy copy : copies) {
             // The last guards against a late copy: the grant may have expired, or been ended, while this record
             // was masked. The cutoff keeps batching and commit delays from landing a copy after expiresAt. An
-            // ended grant leaves the index before its topic is deleted.
+            // ended grant leaves the index before its topic is deleted. Once this task closed the grant's ledger
+            // entry for the partition (it saw the grant end), nothing more is copied, even where the global store
+            // lags.
             if (!copy.grant().isLiveAt(Instant.ofEpochMilli(context.currentSystemTimeMs()).plus(copyCutoff))
-                    || !grants.contains(copy.grant().key())) {
+                    || !grants.contains(copy.grant().key())
+                    || ledger.isClosed(copy.grant().requestId(), source.partition())) {
                 continue;
             }
+            ledger.record(copy.grant().requestId(), source.partition(), source.offset(), Instant.ofEpochMilli(record.timestamp()));
             Headers copyHeaders = copier.headers(record.headers(), source.partition(), source.offset());
             context.forward(new Record<byte[], Object>(copy.key(), new GrantCopy(copy.grant().topic(), copy.value()),
                     record.timestamp(), copyHeaders), copiesSink);
