@@ -145,6 +145,7 @@ public final class JitmaskApp implements AutoCloseable {
                 config.requestTtl(), config.grantDeleteGrace(), backfills, metrics));
 
         Properties streamsProps = streamsProperties(config);
+        streamsProps.put(GrantTopicProductionExceptionHandler.GRANT_INDEX_CONFIG, grants);
         KafkaStreams streams = new KafkaStreams(topology, streamsProps);
         streams.setUncaughtExceptionHandler(e -> {
             // Only transient failures (registry outage, broker hiccup) reach here: every bad record goes to the
@@ -183,6 +184,13 @@ public final class JitmaskApp implements AutoCloseable {
      */
     private static Properties workerConsumerProps(JitmaskConfig config) {
         Properties props = config.clientProperties();
+        // Consumer settings given for Kafka Streams ("consumer." prefix, e.g. a short session timeout so a killed
+        // instance's partitions move on in seconds) apply to the workers' consumer too.
+        for (String key : props.stringPropertyNames()) {
+            if (key.startsWith(StreamsConfig.CONSUMER_PREFIX)) {
+                props.setProperty(key.substring(StreamsConfig.CONSUMER_PREFIX.length()), props.getProperty(key));
+            }
+        }
         props.put(ConsumerConfig.GROUP_ID_CONFIG, workerGroup(config.applicationId()));
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

@@ -16,6 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class GrantIndex {
     private final Map<String, Grant> byGrantKey = new ConcurrentHashMap<>();
     private final Map<String, DatasetGrants> byDataset = new ConcurrentHashMap<>();
+    /** Topics the broker said do not exist while their grant was live (deleted by hand), until the grant ends. */
+    private final java.util.Set<String> deletedTopics = ConcurrentHashMap.newKeySet();
     /** Grants that ended and whose ledger is being closed, by grant key: matched by no record. */
     private final Map<String, Grant> ending = new ConcurrentHashMap<>();
 
@@ -44,11 +46,15 @@ public final class GrantIndex {
     }
 
     public synchronized void remove(String grantKey) {
-        ending.remove(grantKey);
+        Grant wasEnding = ending.remove(grantKey);
+        if (wasEnding != null) {
+            deletedTopics.remove(wasEnding.topic());
+        }
         Grant old = byGrantKey.remove(grantKey);
         if (old == null) {
             return;
         }
+        deletedTopics.remove(old.topic());
         DatasetGrants grants = byDataset.get(old.dataset());
         grants.unfiltered.remove(grantKey);
         var keys = old.filter().indexKeys();
@@ -67,6 +73,7 @@ public final class GrantIndex {
 
     public synchronized void clear() {
         ending.clear();
+        deletedTopics.clear();
         byGrantKey.clear();
         byDataset.clear();
     }
@@ -111,6 +118,19 @@ public final class GrantIndex {
     /** True while the grant ended but is not tombstoned yet. */
     public boolean isEnding(String grantKey) {
         return ending.containsKey(grantKey);
+    }
+
+    /**
+     * The broker answered that a live grant's topic does not exist (it was deleted by hand): copies for it are
+     * skipped, so masking goes on, until the grant's end clears the mark. A timeout never marks a topic: only this
+     * answer from the broker, or the grant's own end, stops a live grant's copies.
+     */
+    public void markTopicDeleted(String topic) {
+        deletedTopics.add(topic);
+    }
+
+    public boolean isTopicDeleted(String topic) {
+        return deletedTopics.contains(topic);
     }
 
     /** The grant as this instance's masking path sees it, or null. */

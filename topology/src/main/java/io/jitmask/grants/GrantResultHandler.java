@@ -126,7 +126,9 @@ final class GrantResultHandler {
     private void maybeDelete(RequestState state, GrantProgress progress, Instant now) {
         if (progress.accessWithdrawn() && progress.ledgerComplete() && !progress.deleteRequested()) {
             out.publish(Topics.grantKey(state.dataset(), state.requestId()), null);
-            Instant notBefore = (state.endedAt() == null ? now : state.endedAt()).plus(deps.deleteGrace());
+            // The grace runs from the moment the last copy is known committed: the copies stay readable (by no one
+            // but jitmask and its auditors: the ACL is gone) for that long, whatever restarts delayed the end.
+            Instant notBefore = now.plus(deps.deleteGrace());
             out.command(GrantCommand.deleteTopic(state.requestId(), state.dataset(), state.topic(), notBefore,
                     state.lookbackSeconds() != null));
             progress = progress.deleting();

@@ -3,6 +3,7 @@ package io.jitmask.grants;
 import io.jitmask.config.Topics;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProductionExceptionHandler;
 import org.slf4j.Logger;
@@ -10,24 +11,35 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every failed write stops processing, grant copies included: Kafka Streams aborts the transaction, the stream
- * thread is replaced and the records are processed again from the last commit, so nothing is lost, nothing is
- * counted twice in the disclosure ledger, and a grant that was live keeps getting its copies once the broker is
- * back.
+ * thread is replaced and the records are processed again from the last commit, so nothing is lost and nothing is
+ * counted twice in the disclosure ledger.
  *
- * <p>A failed write to a grant topic used to be dropped and the topic marked "gone" for good. A broker outage
- * longer than {@code delivery.timeout.ms} fails writes with a {@code TimeoutException} exactly as a deleted topic
- * does, so a live grant silently stopped receiving copies. Only the grant's own end stops its copies now: jitmask
- * deletes a grant topic only after every masking task has closed the grant's ledger, so no task writes to it
- * afterwards. This handler only logs which kind of write failed (never the record).
+ * <p>A failed write to a grant topic is never taken to mean the topic is gone because it timed out: a broker away
+ * for longer than {@code delivery.timeout.ms} fails writes with a {@code TimeoutException}, and a live grant must get
+ * its copies once the broker is back (it used to be marked gone for good on any timeout, and silently got nothing
+ * more). Only when the broker itself answered that the topic does not exist ({@link UnknownTopicOrPartitionException}
+ * anywhere in the cause chain: a grant topic deleted by hand under a live grant) is the topic marked deleted in the
+ * {@link GrantIndex}, so the replay skips its copies and masking goes on; jitmask itself deletes a grant topic only
+ * after every masking task closed the grant's ledger, so it never writes to a topic it deleted.
  */
 public final class GrantTopicProductionExceptionHandler implements ProductionExceptionHandler {
     private static final Logger LOG = LoggerFactory.getLogger(GrantTopicProductionExceptionHandler.class);
+    /** Streams config key under which the application passes its {@link GrantIndex} instance. */
+    public static final String GRANT_INDEX_CONFIG = "jitmask.internal.grant.index";
+
+    private GrantIndex index;
 
     @Override
     public Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
         if (isGrantWrite(record.topic())) {
-            LOG.warn("a copy for {} could not be written ({}): processing resumes from the last commit",
-                    record.topic(), exception.getClass().getSimpleName());
+            if (brokerSaysNoSuchTopic(exception) && index != null) {
+                index.markTopicDeleted(record.topic());
+                LOG.warn("{} does not exist any more although its grant is live (deleted by hand?): copies for it are "
+                        + "skipped until the grant ends; processing resumes from the last commit", record.topic());
+            } else {
+                LOG.warn("a copy for {} could not be written ({}): processing resumes from the last commit",
+                        record.topic(), exception.getClass().getSimpleName());
+            }
         }
         return Response.fail();
     }
@@ -36,7 +48,20 @@ public final class GrantTopicProductionExceptionHandler implements ProductionExc
         return topic != null && topic.startsWith(Topics.GRANT_PREFIX);
     }
 
+    /** True only when the broker answered that the topic does not exist; a timeout alone never says so. */
+    static boolean brokerSaysNoSuchTopic(Throwable exception) {
+        for (Throwable t = exception; t != null; t = t.getCause()) {
+            if (t instanceof UnknownTopicOrPartitionException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     public void configure(Map<String, ?> configs) {
+        if (configs.get(GRANT_INDEX_CONFIG) instanceof GrantIndex grants) {
+            index = grants;
+        }
     }
 }

@@ -128,7 +128,7 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
             // entry for the partition (it saw the grant end), nothing more is copied, even where the global store
             // lags.
             if (!copy.grant().isLiveAt(Instant.ofEpochMilli(context.currentSystemTimeMs()).plus(copyCutoff))
-                    || !grants.contains(copy.grant().key())
+                    || !grants.contains(copy.grant().key()) || grants.isTopicDeleted(copy.grant().topic())
                     || ledger.isClosed(copy.grant().requestId(), source.partition())) {
                 continue;
             }

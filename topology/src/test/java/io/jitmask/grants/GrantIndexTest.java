@@ -40,13 +40,37 @@ class GrantIndexTest {
     }
 
     @Test
-    void nothingButTheGrantsOwnEndStopsItsCopies() {
+    void aTopicMarkedDeletedByTheBrokersAnswerIsClearedByTheGrantsEnd() {
         GrantIndex index = new GrantIndex();
         Grant all = grant("r1", new GrantFilter.All());
         index.put(all);
-        // There is no other way to stop copies: no "gone" marks that an outage could set.
-        assertThat(java.util.Arrays.stream(GrantIndex.class.getMethods()).map(java.lang.reflect.Method::getName))
-                .doesNotContain("markTopicGone", "isTopicGone");
+        index.markTopicDeleted(all.topic());
+        assertThat(index.isTopicDeleted(all.topic())).isTrue();
+        index.put(all.ending());
+        index.remove(all.key());
+        assertThat(index.isTopicDeleted(all.topic())).isFalse();
+    }
+
+    @Test
+    void aTimeoutNeverMarksAGrantTopicOnlyTheBrokersAnswerThatItDoesNotExistDoes() {
+        GrantIndex index = new GrantIndex();
+        Grant all = grant("r1", new GrantFilter.All());
+        index.put(all);
+        GrantTopicProductionExceptionHandler handler = new GrantTopicProductionExceptionHandler();
+        handler.configure(java.util.Map.of(GrantTopicProductionExceptionHandler.GRANT_INDEX_CONFIG, index));
+        var copy = new org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]>(all.topic(), new byte[0]);
+
+        var outage = new org.apache.kafka.common.errors.TimeoutException("Expiring 12 record(s): 30001 ms has passed");
+        assertThat(handler.handleError(null, copy, outage).result())
+                .isEqualTo(org.apache.kafka.streams.errors.ProductionExceptionHandler.Result.FAIL);
+        assertThat(index.isTopicDeleted(all.topic())).as("an outage leaves the live grant alone").isFalse();
+
+        var deleted = new org.apache.kafka.common.errors.TimeoutException("Topic not present in metadata after 10000 ms.",
+                new org.apache.kafka.common.errors.UnknownTopicOrPartitionException("This server does not host this topic-partition."));
+        assertThat(handler.handleError(null, copy, deleted).result())
+                .as("still replayed from the last commit, so the ledger counts no lost copy")
+                .isEqualTo(org.apache.kafka.streams.errors.ProductionExceptionHandler.Result.FAIL);
+        assertThat(index.isTopicDeleted(all.topic())).isTrue();
         assertThat(index.matching("customers", "C7")).containsExactly(all);
     }
 }
