@@ -58,12 +58,8 @@ class GrantHandoverIT {
              HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(registryServer.url());
              GrantRequests grants = new GrantRequests();
              Admin admin = SharedKafka.admin()) {
-            registry.register(Topics.raw(dataset) + "-value", SampleSchemas.of("customers"));
-            SharedKafka.createTopics(3, Topics.raw(dataset), Topics.masked(dataset));
-            Keyset.loadOrCreate(dir.resolve("keyset.json"));
-            Path config = JitmaskProcess.writeConfig(dir.resolve("app.properties"), SharedKafka.bootstrapServers(),
-                    registryServer.url(), applicationId, dir.resolve("state"), dir.resolve("keyset.json"), dataset,
-                    Map.of("jitmask.grant.delete.grace.ms", DELETE_GRACE_MS));
+            prepare(registry, dataset, 3);
+            Path config = config(registryServer, applicationId, dataset, "app");
             RawLoad load = RawLoad.start(SharedKafka.bootstrapServers(), registry, Topics.raw(dataset), seq -> "K" + (seq % 10));
             String revokedGrant;
             String expiringGrant;
@@ -122,15 +118,9 @@ class GrantHandoverIT {
              HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(registryServer.url());
              GrantRequests grants = new GrantRequests();
              Admin admin = SharedKafka.admin()) {
-            registry.register(Topics.raw(dataset) + "-value", SampleSchemas.of("customers"));
-            SharedKafka.createTopics(4, Topics.raw(dataset), Topics.masked(dataset));
-            Keyset.loadOrCreate(dir.resolve("keyset.json"));
-            Path[] configs = new Path[2];
-            for (int i = 0; i < 2; i++) {
-                configs[i] = JitmaskProcess.writeConfig(dir.resolve("app" + i + ".properties"), SharedKafka.bootstrapServers(),
-                        registryServer.url(), applicationId, dir.resolve("state" + i), dir.resolve("keyset.json"), dataset,
-                        Map.of("jitmask.grant.delete.grace.ms", DELETE_GRACE_MS));
-            }
+            prepare(registry, dataset, 4);
+            Path[] configs = {config(registryServer, applicationId, dataset, "app0"),
+                config(registryServer, applicationId, dataset, "app1")};
             RawLoad load = RawLoad.start(SharedKafka.bootstrapServers(), registry, Topics.raw(dataset), seq -> "K" + (seq % 10));
             try (JitmaskProcess survivor = JitmaskProcess.start(configs[0], log)) {
                 String id;
@@ -150,6 +140,19 @@ class GrantHandoverIT {
                 load.close();
             }
         }
+    }
+
+    void prepare(HttpSchemaRegistryClient registry, String dataset, int partitions) {
+        registry.register(Topics.raw(dataset) + "-value", SampleSchemas.of("customers"));
+        SharedKafka.createTopics(partitions, Topics.raw(dataset), Topics.masked(dataset));
+        Keyset.loadOrCreate(dir.resolve("keyset.json"));
+    }
+
+    /** One instance's config: its own state directory {@code name}, the shared application id. */
+    Path config(EmbeddedSchemaRegistry registryServer, String applicationId, String dataset, String name) {
+        return JitmaskProcess.writeConfig(dir.resolve(name + ".properties"), SharedKafka.bootstrapServers(),
+                registryServer.url(), applicationId, dir.resolve(name + "-state"), dir.resolve("keyset.json"), dataset,
+                Map.of("jitmask.grant.delete.grace.ms", DELETE_GRACE_MS));
     }
 
     static void awaitTombstone(String dataset, String id) {

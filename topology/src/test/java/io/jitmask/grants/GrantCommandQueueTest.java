@@ -2,11 +2,10 @@ package io.jitmask.grants;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
+import io.jitmask.testing.HandClock;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
@@ -16,27 +15,7 @@ class GrantCommandQueueTest {
     static final TopicPartition P0 = new TopicPartition("jit.grant-commands", 0);
     static final TopicPartition P1 = new TopicPartition("jit.grant-commands", 1);
 
-    /** A clock the test sets. */
-    static final class TestClock extends Clock {
-        Instant now = T0;
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    final TestClock clock = new TestClock();
+    final HandClock clock = new HandClock(T0);
     final GrantCommandQueue queue = new GrantCommandQueue(clock);
 
     static GrantCommand provision(String id) {
