@@ -40,7 +40,7 @@ const stripTags = (node) => {
   return node;
 };
 const untagged = stripTags(JSON.parse(latest.schema));
-untagged.fields.push({ name: 'notes', type: 'string', default: '' });
+if (!untagged.fields.some((f) => f.name === 'notes')) untagged.fields.push({ name: 'notes', type: 'string', default: '' });
 const schemaText = JSON.stringify(untagged);
 const newId = await client.register('raw.customers-value', { schemaType: 'AVRO', schema: schemaText });
 console.log(`registered an untagged version of raw.customers-value: id ${newId}`);
@@ -65,7 +65,8 @@ const customers = [1, 2, 3].map((i) => ({
   notes: `${canary} notes ${i}`,
 }));
 
-const serializer = new AvroSerializer(client, SerdeType.VALUE, { useLatestVersion: true });
+// useSchemaId: the client caches the latest version it looked up above.
+const serializer = new AvroSerializer(client, SerdeType.VALUE, { useSchemaId: newId });
 const producer = kafka.producer();
 await producer.connect();
 for (const c of customers) {
@@ -74,8 +75,8 @@ for (const c of customers) {
 
 // 3. A schema registered under an unrelated subject, used to write to raw.customers.
 const foreignSchema = { type: 'record', name: 'Foreign', namespace: 'io.hostile', fields: [{ name: 'secret', type: 'string' }] };
-await client.register(`hostile.${run}-value`, { schemaType: 'AVRO', schema: JSON.stringify(foreignSchema) });
-const foreignSerializer = new AvroSerializer(client, SerdeType.VALUE, { useLatestVersion: true });
+const foreignId = await client.register(`hostile.${run}-value`, { schemaType: 'AVRO', schema: JSON.stringify(foreignSchema) });
+const foreignSerializer = new AvroSerializer(client, SerdeType.VALUE, { useSchemaId: foreignId });
 const foreignKey = `HOSTILE-${run}-foreign`;
 await producer.send({ topic: 'raw.customers', messages: [{ key: foreignKey,
   value: await foreignSerializer.serialize(`hostile.${run}`, { secret: `${canary} foreign` }) }] });
