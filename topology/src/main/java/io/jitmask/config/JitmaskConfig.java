@@ -166,8 +166,13 @@ public final class JitmaskConfig {
      * names are read with or without their {@code schema.registry.} prefix.
      */
     public String registryUserInfo() {
-        String source = firstOf(REGISTRY_PREFIX + REGISTRY_AUTH_SOURCE, REGISTRY_AUTH_SOURCE);
-        String userInfo = firstOf(REGISTRY_PREFIX + REGISTRY_USER_INFO, REGISTRY_USER_INFO);
+        return registryUserInfo(props::getProperty);
+    }
+
+    /** The same from any settings (a client properties file of the CLI). */
+    public static String registryUserInfo(java.util.function.Function<String, String> settings) {
+        String source = firstOf(settings, REGISTRY_PREFIX + REGISTRY_AUTH_SOURCE, REGISTRY_AUTH_SOURCE);
+        String userInfo = firstOf(settings, REGISTRY_PREFIX + REGISTRY_USER_INFO, REGISTRY_USER_INFO);
         if (source != null && !source.equals("USER_INFO") && !source.equals("URL")) {
             throw new ConfigException(REGISTRY_AUTH_SOURCE + " must be USER_INFO or URL, got '" + source + "'");
         }
@@ -181,9 +186,9 @@ public final class JitmaskConfig {
         return userInfo;
     }
 
-    private String firstOf(String... keys) {
+    private static String firstOf(java.util.function.Function<String, String> settings, String... keys) {
         for (String key : keys) {
-            String value = props.getProperty(key);
+            String value = settings.apply(key);
             if (value != null && !value.isBlank()) {
                 return value.trim();
             }
