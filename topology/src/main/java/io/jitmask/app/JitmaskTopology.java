@@ -1,10 +1,14 @@
 package io.jitmask.app;
 
+import io.jitmask.classify.ClassificationStoreUpdater;
+import io.jitmask.classify.SchemaAdmission;
+import io.jitmask.classify.SubjectNaming;
 import io.jitmask.config.Topics;
 import io.jitmask.grants.GrantIndex;
 import io.jitmask.grants.GrantLifecycleProcessor;
 import io.jitmask.grants.GrantsStoreUpdater;
 import io.jitmask.mask.MaskEngine;
+import io.jitmask.mask.PolicyMaskEngine;
 import io.jitmask.registry.SchemaRegistryClient;
 import io.jitmask.stream.GrantCopy;
 import io.jitmask.stream.HeaderFilter;
@@ -25,10 +29,13 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  * raw.&lt;dataset&gt; ─► masking ─► masked.&lt;dataset&gt;
  *                     │  ▲
- *                     │  └── grants-global (from jit.grants)
+ *                     │  ├── grants-global (from jit.grants)
+ *                     │  └── classification-global (from jit.classification)
  *                     ├────► grant.&lt;dataset&gt;.&lt;requestId&gt;   (counted in store grant-ledger)
- *                     ├────► jit.dlq
- *                     └────► jit.grant-results (LEDGER_CLOSED)
+ *                     ├────► jit.classification (paths learnt from the subject's history)
+ *                     ├────► jit.audit (SCHEMA_CHANGED)
+ *                     ├────► jit.grant-results (LEDGER_CLOSED)
+ *                     └────► jit.dlq
  *
  * jit.approvals ─────┐
  * jit.grant-results ─┴► grant-lifecycle (stores grant-requests, grant-progress) ─► jit.grants
@@ -36,9 +43,9 @@ import org.apache.kafka.streams.state.Stores;
  *                                                                            └─► jit.grant-commands ─► workers
  * </pre>
  *
- * The raw path keeps no raw value in state: the global grants store and the disclosure ledger (counts, offsets
- * and timestamps per grant and partition) are metadata, so no raw value can reach a changelog or repartition
- * topic.
+ * The raw path keeps no raw value in state: the global grants and classification stores and the disclosure
+ * ledger (counts, offsets and timestamps per grant and partition) are metadata (the classification holds field paths
+ * and tag names only), so no raw value can reach a changelog or repartition topic.
  */
 public final class JitmaskTopology {
     public static final String RAW_SOURCE = "raw-source";
@@ -48,6 +55,11 @@ public final class JitmaskTopology {
     public static final String DLQ_SINK = "dlq-sink";
     public static final String GRANT_LEDGER_STORE = "grant-ledger";
     public static final String LEDGER_RESULTS_SINK = "ledger-results-sink";
+    public static final String CLASSIFICATION_SINK = "classification-sink";
+    public static final String SCHEMA_AUDIT_SINK = "schema-audit-sink";
+    public static final String CLASSIFICATION_GLOBAL_STORE = "classification-global";
+    public static final String CLASSIFICATION_GLOBAL_SOURCE = "classification-global-source";
+    public static final String CLASSIFICATION_GLOBAL_UPDATER = "classification-global-updater";
     public static final String GRANTS_GLOBAL_STORE = "grants-global";
     public static final String GRANTS_GLOBAL_SOURCE = "grants-global-source";
     public static final String GRANTS_GLOBAL_UPDATER = "grants-global-updater";
@@ -66,10 +78,12 @@ public final class JitmaskTopology {
     /** Everything the masking path needs; one instance per application instance. */
     public record MaskingDeps(List<String> datasets, MaskEngine engine, SchemaRegistryClient registry,
                               GrantIndex grants, List<String> allowedHeaders, java.time.Duration copyCutoff,
-                              io.jitmask.ops.JitmaskMetrics metrics) {
-        public MaskingDeps(List<String> datasets, MaskEngine engine, SchemaRegistryClient registry, GrantIndex grants,
+                              io.jitmask.ops.JitmaskMetrics metrics, SchemaAdmission admission) {
+        /** With the engine's policy and classification, and TopicNameStrategy subjects. */
+        public MaskingDeps(List<String> datasets, PolicyMaskEngine engine, SchemaRegistryClient registry, GrantIndex grants,
                            List<String> allowedHeaders, java.time.Duration copyCutoff) {
-            this(datasets, engine, registry, grants, allowedHeaders, copyCutoff, io.jitmask.ops.JitmaskMetrics.none());
+            this(datasets, engine, registry, grants, allowedHeaders, copyCutoff, io.jitmask.ops.JitmaskMetrics.none(),
+                    new SchemaAdmission(engine.policy(), registry, engine.book(), SubjectNaming.TOPIC));
         }
     }
 
@@ -82,10 +96,12 @@ public final class JitmaskTopology {
         TopicNameExtractor<byte[], byte[]> maskedTopic = (key, value, context) ->
                 maskedNames.computeIfAbsent(context.topic(), raw -> Topics.masked(Topics.datasetOfRaw(raw)));
 
+        MaskingProcessor.Sinks sinks = new MaskingProcessor.Sinks(MASKED_SINK, GRANT_COPIES_SINK, DLQ_SINK,
+                CLASSIFICATION_SINK, SCHEMA_AUDIT_SINK, LEDGER_RESULTS_SINK);
+
         topology.addSource(RAW_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), rawTopics)
-                .addProcessor(MASKING, () -> new MaskingProcessor(deps.engine(), deps.registry(), deps.grants(),
-                        headers, maskedIds, deps.copyCutoff(), MASKED_SINK, GRANT_COPIES_SINK, DLQ_SINK, GRANT_LEDGER_STORE,
-                        LEDGER_RESULTS_SINK, deps.metrics()),
+                .addProcessor(MASKING, () -> new MaskingProcessor(deps.engine(), deps.registry(), deps.admission(),
+                        deps.grants(), headers, maskedIds, deps.copyCutoff(), sinks, GRANT_LEDGER_STORE, deps.metrics()),
                         RAW_SOURCE)
                 // Cached: a busy grant's ledger entry reaches the changelog once per commit, not once per copy.
                 .addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(GRANT_LEDGER_STORE),
@@ -94,7 +110,17 @@ public final class JitmaskTopology {
                 .addSink(MASKED_SINK, maskedTopic, new ByteArraySerializer(), new ByteArraySerializer(), MASKING)
                 .addSink(GRANT_COPIES_SINK, GrantCopy.TOPIC, new ByteArraySerializer(), GrantCopy.VALUE_SERIALIZER, MASKING)
                 .addSink(DLQ_SINK, Topics.DLQ, new ByteArraySerializer(), new ByteArraySerializer(), MASKING)
+                .addSink(CLASSIFICATION_SINK, Topics.CLASSIFICATION, new ByteArraySerializer(), new ByteArraySerializer(), MASKING)
+                .addSink(SCHEMA_AUDIT_SINK, Topics.AUDIT, new ByteArraySerializer(), new ByteArraySerializer(), MASKING)
                 .addSink(LEDGER_RESULTS_SINK, Topics.GRANT_RESULTS, new ByteArraySerializer(), new ByteArraySerializer(), MASKING);
+
+        topology.addGlobalStore(
+                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(CLASSIFICATION_GLOBAL_STORE),
+                        org.apache.kafka.common.serialization.Serdes.String(),
+                        org.apache.kafka.common.serialization.Serdes.ByteArray()).withLoggingDisabled(),
+                CLASSIFICATION_GLOBAL_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.CLASSIFICATION,
+                CLASSIFICATION_GLOBAL_UPDATER,
+                () -> new ClassificationStoreUpdater(CLASSIFICATION_GLOBAL_STORE, deps.admission().book()));
 
         topology.addGlobalStore(
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(GRANTS_GLOBAL_STORE),

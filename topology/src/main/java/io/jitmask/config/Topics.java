@@ -13,6 +13,8 @@ public final class Topics {
     /** Outcomes of those side effects and closed ledger entries (key requestId, partitioned as jit.approvals). */
     public static final String GRANT_RESULTS = "jit.grant-results";
     public static final String SCHEMAS = "_schemas";
+    /** Every field path of every dataset that was ever sensitive (compacted; read back as a global store). */
+    public static final String CLASSIFICATION = "jit.classification";
 
     public static final String RAW_PREFIX = "raw.";
     public static final String MASKED_PREFIX = "masked.";
