@@ -142,6 +142,68 @@ class GrantHandoverIT {
         }
     }
 
+    /**
+     * The check from outside, at scale: an unfiltered grant gets 100,000 copies made by two instances, one of them
+     * SIGKILLed and restarted twice while the copies are made; after the revocation its DISCLOSURE_SUMMARY equals,
+     * record for record, what a read_committed consumer reads from its topic.
+     */
+    @Test
+    @org.junit.jupiter.api.Tag("soak")
+    void aHundredThousandCopiesByTwoInstancesAcrossSigkillsAreCountedExactly() throws Exception {
+        int total = Integer.getInteger("jitmask.ledger.copies", 100_000);
+        String suffix = UUID.randomUUID().toString().substring(0, 6);
+        String dataset = "ledger_" + suffix;
+        String applicationId = "ledger-it-" + suffix;
+        Path log = dir.resolve("jitmask3.log");
+        try (EmbeddedSchemaRegistry registryServer = EmbeddedSchemaRegistry.start(SharedKafka.bootstrapServers(), "localhost", 0);
+             HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(registryServer.url());
+             GrantRequests grants = new GrantRequests();
+             Admin admin = SharedKafka.admin();
+             org.apache.kafka.clients.producer.KafkaProducer<String, Object> bulk = new org.apache.kafka.clients.producer.KafkaProducer<>(
+                     Map.of(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers(),
+                             org.apache.kafka.clients.producer.ProducerConfig.LINGER_MS_CONFIG, "20"),
+                     new org.apache.kafka.common.serialization.StringSerializer(),
+                     new io.jitmask.serde.ConfluentAvroSerializer(registry, false))) {
+            prepare(registry, dataset, 4);
+            Path[] configs = {config(registryServer, applicationId, dataset, "app0"),
+                config(registryServer, applicationId, dataset, "app1")};
+            try (JitmaskProcess steady = JitmaskProcess.start(configs[0], log)) {
+                String id = grants.grant(dataset, List.of("email"), null, 3600);
+                GrantRequests.await(id, ACTIVATED, Duration.ofSeconds(90));
+                // The grant is visible before the first record: every record produced from here is copied once.
+                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> admin.listTopics().names().get()
+                        .contains(Topics.grant(dataset, id)));
+                for (int round = 0; round < 4; round++) {
+                    try (JitmaskProcess killed = JitmaskProcess.start(configs[1], log)) {
+                        for (int i = round * total / 4; i < (round + 1) * total / 4; i++) {
+                            String key = "K" + (i % 1000);
+                            var record = new org.apache.kafka.clients.producer.ProducerRecord<String, Object>(
+                                    Topics.raw(dataset), key, io.jitmask.testing.TestCustomers.customer(key));
+                            record.headers().add(RawLoad.SEQ_HEADER, Long.toString(i).getBytes(StandardCharsets.UTF_8));
+                            bulk.send(record);
+                        }
+                        bulk.flush();
+                        if (round < 2) {
+                            // Killed while its share of the copies is in flight.
+                            TopicReader.awaitProgress(SharedKafka.bootstrapServers(), Topics.grant(dataset, id), 100);
+                            continue;
+                        }
+                        TopicReader.readAllWhenAtLeast(SharedKafka.bootstrapServers(), Topics.grant(dataset, id),
+                                (round + 1L) * total / 4, Duration.ofSeconds(600));
+                    }
+                }
+                grants.revoke(id);
+                awaitTombstone(dataset, id);
+                List<ConsumerRecord<byte[], byte[]>> copies = TopicReader.readAll(Topics.grant(dataset, id));
+                GrantRequests.await(id, TOPIC_DELETED, Duration.ofSeconds(120));
+                assertThat(copies).hasSize(total);
+                assertEndedOnce(admin, dataset, id, REVOKE_ACCEPTED, REVOKED, "alice", copies);
+                System.out.printf("FIGURES GrantHandoverIT ledger copies=%d summary=%d%n", copies.size(),
+                        GrantRequests.audit(id).get(4).records());
+            }
+        }
+    }
+
     void prepare(HttpSchemaRegistryClient registry, String dataset, int partitions) {
         registry.register(Topics.raw(dataset) + "-value", SampleSchemas.of("customers"));
         SharedKafka.createTopics(partitions, Topics.raw(dataset), Topics.masked(dataset));
