@@ -8,8 +8,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jitmask.registry.EmbeddedSchemaRegistryIT.Answer;
 import io.jitmask.registry.server.EmbeddedSchemaRegistry;
+import io.jitmask.schema.SchemaReference;
+import io.jitmask.schema.SchemaType;
+import io.jitmask.stream.MaskedSchemaIds;
 import io.jitmask.testing.SharedKafka;
+import java.util.List;
 import java.util.UUID;
+import org.apache.avro.Schema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -323,6 +328,41 @@ class RegistryParityIT {
                     "/subjects/" + address + "/versions/1/referencedby", null).body()).isEqualTo(json("[" + id + "]"));
             assertThat(EmbeddedSchemaRegistryIT.call(restarted, "application/json", "GET", "/schemas/ids/" + id, null)
                     .body().path("metadata")).isEqualTo(json(METADATA));
+        }
+    }
+
+    @Test
+    void jitmasksClientSendsAndReadsEveryTypeWithItsContract() throws Exception {
+        String address = subject("client-address");
+        String customer = subject("client-customer-value");
+        try (HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(registry.url())) {
+            HttpSchemaRegistryClient.Registration a = client.register(address, StoredSchema.of(SchemaType.JSON, ADDRESS_JSON));
+            assertThat(a.version()).isEqualTo(1);
+            StoredSchema sent = new StoredSchema(SchemaType.JSON, CUSTOMER_JSON,
+                    List.of(new SchemaReference("address.json", address, 1)), json(METADATA), json(RULE_SET));
+            HttpSchemaRegistryClient.Registration c = client.register(customer, sent);
+            assertThat(c.version()).isEqualTo(1);
+            assertThat(client.storedSchema(c.id())).isEqualTo(sent);
+            assertThat(client.metadataOf(c.id())).contains(json(METADATA));
+            assertThat(client.metadataOf(a.id())).isEmpty();
+            client.updateConfig(customer, json("{\"compatibility\":\"FULL\",\"normalize\":true}"));
+            assertThat(client.config(customer)).isEqualTo(json("{\"compatibilityLevel\":\"FULL\",\"normalize\":true}"));
+            assertThat(client.config(null).path("compatibilityLevel").asText()).isEqualTo("BACKWARD");
+        }
+    }
+
+    @Test
+    void maskedSubjectCarriesTheRawSubjectsMetadata() throws Exception {
+        String dataset = "parity" + UUID.randomUUID().toString().substring(0, 8);
+        Schema schema = new Schema.Parser().parse(AVRO_V1);
+        try (HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(registry.url())) {
+            int rawId = client.register("raw." + dataset + "-value", schema, json(METADATA));
+            int maskedId = new MaskedSchemaIds(client).valueId(dataset, rawId, schema);
+            JsonNode masked = call("GET", "/subjects/masked." + dataset + "-value/versions/latest", null).body();
+            assertThat(masked.path("metadata")).isEqualTo(json(METADATA));
+            assertThat(masked.path("id").asInt()).as("same text and metadata: the same id").isEqualTo(rawId).isEqualTo(maskedId);
+            assertThat(new Schema.Parser().parse(masked.path("schema").asText()).getField("email").getObjectProp("confluent:tags"))
+                    .isEqualTo(List.of("PII"));
         }
     }
 }
