@@ -145,8 +145,17 @@ public final class JitmaskApp implements AutoCloseable {
 
         ClassificationBook book = engine instanceof PolicyMaskEngine p ? p.book() : new ClassificationBook();
         SchemaAdmission admission = new SchemaAdmission(policy, registry, book, config.subjectNameStrategy());
-        Declassifications.events(policy, config.datasets(), Clock.systemUTC().instant())
-                .forEach(event -> AuditSender.send(auditProducer, event));
+        Declassifications.events(policy, config.datasets(), Clock.systemUTC().instant()).forEach(event -> {
+            AuditSender.send(auditProducer, event);
+            metrics.recordAudit(event.type());
+        });
+        for (String dataset : config.datasets()) {
+            Policy.DatasetPolicy rules = policy.datasets().get(dataset);
+            if (rules == null || !rules.defaultDeny()) {
+                LOG.warn("dataset {} is tag-driven: a field a new schema version adds untagged passes in clear"
+                        + " (policy mode defaultDeny masks it)", dataset);
+            }
+        }
 
         Topology topology = new Topology();
         JitmaskTopology.masking(topology, new JitmaskTopology.MaskingDeps(config.datasets(), engine, registry, grants,
