@@ -4,6 +4,7 @@ import io.jitmask.config.Topics;
 import io.jitmask.grants.GrantIndex;
 import io.jitmask.grants.GrantLifecycleProcessor;
 import io.jitmask.grants.GrantsStoreUpdater;
+import io.jitmask.grants.LifecycleLimits;
 import io.jitmask.mask.MaskEngine;
 import io.jitmask.registry.SchemaRegistryClient;
 import io.jitmask.stream.GrantCopy;
@@ -13,6 +14,7 @@ import io.jitmask.stream.MaskingProcessor;
 import java.util.List;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
@@ -48,6 +50,8 @@ public final class JitmaskTopology {
     public static final String APPROVALS_SOURCE = "approvals-source";
     public static final String GRANT_LIFECYCLE = "grant-lifecycle";
     public static final String GRANT_REQUESTS_STORE = "grant-requests";
+    public static final String GRANT_DEADLINES_STORE = "grant-deadlines";
+    public static final String GRANT_COUNTERS_STORE = "grant-counters";
     public static final String GRANTS_SINK = "grants-sink";
     public static final String AUDIT_SINK = "audit-sink";
 
@@ -83,21 +87,34 @@ public final class JitmaskTopology {
 
         topology.addGlobalStore(
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(GRANTS_GLOBAL_STORE),
-                        org.apache.kafka.common.serialization.Serdes.String(),
-                        org.apache.kafka.common.serialization.Serdes.ByteArray()).withLoggingDisabled(),
+                        Serdes.String(),
+                        Serdes.ByteArray()).withLoggingDisabled(),
                 GRANTS_GLOBAL_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.GRANTS,
                 GRANTS_GLOBAL_UPDATER, () -> new GrantsStoreUpdater(GRANTS_GLOBAL_STORE, deps.grants()));
         return topology;
     }
 
-    /** The grant lifecycle: signed events in, grants and audit events out. */
+    /** The grant lifecycle with the default limits and the deps' request TTL. */
     public static Topology lifecycle(Topology topology, GrantLifecycleProcessor.Deps deps) {
+        return lifecycle(topology, deps, LifecycleLimits.withTtl(deps.requestTtl()));
+    }
+
+    /**
+     * The grant lifecycle: signed events in, grants and audit events out. Its stores: the requests, their
+     * deadlines ordered by time, and the per-requester counters ({@link io.jitmask.grants.LifecycleStore}).
+     */
+    public static Topology lifecycle(Topology topology, GrantLifecycleProcessor.Deps deps, LifecycleLimits limits) {
+        GrantLifecycleProcessor.Stores stores = new GrantLifecycleProcessor.Stores(
+                GRANT_REQUESTS_STORE, GRANT_DEADLINES_STORE, GRANT_COUNTERS_STORE);
         topology.addSource(APPROVALS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.APPROVALS)
-                .addProcessor(GRANT_LIFECYCLE, () -> new GrantLifecycleProcessor(deps, GRANT_REQUESTS_STORE, GRANTS_SINK, AUDIT_SINK),
+                .addProcessor(GRANT_LIFECYCLE, () -> new GrantLifecycleProcessor(deps, limits, stores, GRANTS_SINK, AUDIT_SINK),
                         APPROVALS_SOURCE)
                 .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GRANT_REQUESTS_STORE),
-                        org.apache.kafka.common.serialization.Serdes.String(),
-                        org.apache.kafka.common.serialization.Serdes.ByteArray()), GRANT_LIFECYCLE)
+                        Serdes.String(), Serdes.ByteArray()), GRANT_LIFECYCLE)
+                .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GRANT_DEADLINES_STORE),
+                        Serdes.String(), Serdes.String()), GRANT_LIFECYCLE)
+                .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GRANT_COUNTERS_STORE),
+                        Serdes.String(), Serdes.Long()), GRANT_LIFECYCLE)
                 .addSink(GRANTS_SINK, Topics.GRANTS, new StringSerializer(), new ByteArraySerializer(), GRANT_LIFECYCLE)
                 .addSink(AUDIT_SINK, Topics.AUDIT, new StringSerializer(), new ByteArraySerializer(), GRANT_LIFECYCLE);
         return topology;

@@ -9,14 +9,11 @@ import io.jitmask.config.Topics;
 import io.jitmask.ops.JitmaskMetrics;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * The life of every request, keyed by requestId: validates each signed event, activates a grant once enough
  * valid approvals are in (topic, then ACL, then the ACTIVE grant on {@code jit.grants}), and ends grants on
  * revocation or expiry (wall-clock punctuation every second; also right after start-up, for grants that expired
- * while jitmask was down). Every decision, accepted or refused, is written to {@code jit.audit}.
+ * while jitmask was down). Every decision, accepted or refused, is written to {@code jit.audit}. The punctuation
+ * reads only the deadlines that have come ({@link LifecycleStore}); finished requests are pruned after
+ * {@link LifecycleLimits#pruneHorizon()}, and events older than it are refused ({@code STALE}).
  */
 public final class GrantLifecycleProcessor implements Processor<String, byte[], String, byte[]> {
     private static final Logger LOG = LoggerFactory.getLogger(GrantLifecycleProcessor.class);
@@ -50,18 +49,27 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
         }
     }
 
+    /** Deadlines handled per punctuation at most, so a backlog (a mass expiry, a first pruning) never stalls the thread. */
+    static final int MAX_DUE_PER_PUNCTUATION = 5_000;
+
+    /** The lifecycle's stores: requests, their deadlines, and the per-requester counters. */
+    public record Stores(String requests, String deadlines, String counters) {
+    }
+
     private final Deps deps;
-    private final String storeName;
+    private final LifecycleLimits limits;
+    private final Stores storeNames;
     private final String grantsSink;
     private final String auditSink;
     private ProcessorContext<String, byte[]> context;
-    private KeyValueStore<String, byte[]> store;
+    private LifecycleStore store;
     /** When the event being processed landed on jit.approvals: the start of approval-to-activation. */
     private long eventTimestampMs;
 
-    public GrantLifecycleProcessor(Deps deps, String storeName, String grantsSink, String auditSink) {
+    public GrantLifecycleProcessor(Deps deps, LifecycleLimits limits, Stores storeNames, String grantsSink, String auditSink) {
         this.deps = deps;
-        this.storeName = storeName;
+        this.limits = limits;
+        this.storeNames = storeNames;
         this.grantsSink = grantsSink;
         this.auditSink = auditSink;
     }
@@ -69,7 +77,13 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
     @Override
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
-        this.store = context.getStateStore(storeName);
+        KeyValueStore<String, byte[]> requests = context.getStateStore(storeNames.requests());
+        KeyValueStore<String, String> deadlines = context.getStateStore(storeNames.deadlines());
+        KeyValueStore<String, Long> counters = context.getStateStore(storeNames.counters());
+        this.store = new LifecycleStore(requests, deadlines, counters, limits);
+        if (store.rebuildIfNeeded()) {
+            LOG.info("built the lifecycle's deadline index and counters for task {}", context.taskId());
+        }
         // Grants whose end was under way when the process stopped: finish ending them.
         for (RequestState state : states()) {
             if (state.status() == RequestState.Status.ENDING) {
@@ -120,6 +134,11 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
         RequestState state = load(event.requestId());
         try {
             Keyring.Actor actor = deps.validator().authenticate(event, now);
+            // Before REPLAY: the answer to an old event must not depend on whether its request was pruned yet.
+            if (limits.isStale(event.at(), now)) {
+                throw new Rejection(Rejection.Reason.STALE, "'at' is more than " + limits.pruneHorizon().toSeconds()
+                        + " seconds in the past (the prune horizon)");
+            }
             if (state != null && state.signatures().contains(event.signature())) {
                 throw new Rejection(Rejection.Reason.REPLAY, "this exact signed event was already processed");
             }
@@ -144,10 +163,15 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
             throw new Rejection(Rejection.Reason.UNKNOWN_ACTOR, "actor mismatch");
         }
         RequestState state = deps.validator().request(event, actor, existing);
+        int pending = store.pendingOf(actor.name());
+        if (pending >= limits.maxPendingPerRequester()) {
+            throw new Rejection(Rejection.Reason.TOO_MANY_PENDING, actor.name() + " already has " + pending
+                    + " pending requests, the most allowed (" + limits.maxPendingPerRequester() + ")");
+        }
         save(state);
         audit(base(AuditEvent.Type.REQUESTED, state, now).actor(actor.name()).justification(state.justification())
                 .durationSeconds(state.durationSeconds()).lookbackSeconds(state.lookbackSeconds()).build());
-        if (deps.validator().autoApproves(state, activeGrantsOf(state.grantee()), now)) {
+        if (deps.validator().autoApproves(state, store.activeGrantsOf(state.grantee()), now)) {
             RequestState approved = state.withApproval(new RequestState.Approval(AUTO_APPROVER, now, null, true), null);
             save(approved);
             audit(base(AuditEvent.Type.AUTO_APPROVED, approved, now).actor(AUTO_APPROVER)
@@ -253,43 +277,40 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
                 state.topic(), state.grantee(), revoked, "jitmask", reason, state.expiresAt());
     }
 
-    /** Punctuation: expire grants and unanswered requests whose time is up. */
+    /**
+     * Punctuation: expire grants and unanswered requests whose time is up, confirm ended grants and prune finished
+     * requests. Reads only the deadlines up to now, never the whole store.
+     */
     void endDue(long wallClockMs) {
         Instant now = Instant.ofEpochMilli(wallClockMs);
-        for (RequestState state : states()) {
-            if (state.status() == RequestState.Status.ACTIVE && !now.isBefore(state.expiresAt())) {
-                end(state, now, false, "jitmask", "expired at " + state.expiresAt());
-            } else if (state.status() == RequestState.Status.ENDING && deps.ender().confirmFinished(state.requestId())) {
-                // The final audit events are out: a restart must not hand this grant over (and audit it) again.
-                save(state.ended(RequestState.Status.ENDED, state.endedAt(), state.endReason()));
-            } else if (state.status() == RequestState.Status.PENDING
-                    && !now.isBefore(state.requestedAt().plus(deps.requestTtl()))) {
-                save(state.ended(RequestState.Status.REQUEST_EXPIRED, now, "not approved in time"));
-                audit(base(AuditEvent.Type.REQUEST_EXPIRED, state, now).actor("jitmask")
-                        .detail("not approved within " + deps.requestTtl().toSeconds() + " seconds").build());
+        for (LifecycleStore.Due due : store.due(now, MAX_DUE_PER_PUNCTUATION)) {
+            RequestState state = load(due.requestId());
+            if (store.dropIfStale(due, state)) {
+                continue;
+            }
+            switch (state.status()) {
+                case ACTIVE -> end(state, now, false, "jitmask", "expired at " + state.expiresAt());
+                case ENDING -> {
+                    if (deps.ender().confirmFinished(state.requestId())) {
+                        // The final audit events are out: a restart must not hand this grant over (and audit it) again.
+                        save(state.ended(RequestState.Status.ENDED, state.endedAt(), state.endReason()));
+                    }
+                }
+                case PENDING -> {
+                    save(state.ended(RequestState.Status.REQUEST_EXPIRED, now, "not approved in time"));
+                    audit(base(AuditEvent.Type.REQUEST_EXPIRED, state, now).actor("jitmask")
+                            .detail("not approved within " + limits.requestTtl().toSeconds() + " seconds").build());
+                }
+                default -> {
+                    store.prune(state);
+                    deps.metrics().recordPruned();
+                }
             }
         }
-    }
-
-    private int activeGrantsOf(String grantee) {
-        int count = 0;
-        for (RequestState state : states()) {
-            if (state.status() == RequestState.Status.ACTIVE && grantee.equals(state.grantee())) {
-                count++;
-            }
-        }
-        return count;
     }
 
     private List<RequestState> states() {
-        List<RequestState> out = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> all = store.all()) {
-            while (all.hasNext()) {
-                KeyValue<String, byte[]> entry = all.next();
-                out.add(RequestState.fromBytes(entry.value));
-            }
-        }
-        return out;
+        return store.all();
     }
 
     private static AuditEvent.Builder base(AuditEvent.Type type, RequestState state, Instant now) {
@@ -299,12 +320,11 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
     }
 
     private RequestState load(String requestId) {
-        byte[] bytes = store.get(requestId);
-        return bytes == null ? null : RequestState.fromBytes(bytes);
+        return store.get(requestId);
     }
 
     private void save(RequestState state) {
-        store.put(state.requestId(), state.toBytes());
+        store.put(state);
     }
 
     private void audit(AuditEvent event) {

@@ -32,6 +32,7 @@ public final class JitmaskMetrics {
     public static final String APPROVAL_TO_ACTIVATION = "jitmask.approval.to.activation";
     public static final String EXPIRY_TO_REVOCATION = "jitmask.expiry.to.revocation";
     public static final String AUDIT_EVENTS = "jitmask.audit.events";
+    public static final String REQUESTS_PRUNED = "jitmask.requests.pruned";
 
     /** The names as Prometheus shows them (counters get {@code _total}, timers {@code _seconds_*}). */
     public static final List<String> PROMETHEUS_NAMES = List.of(
@@ -41,7 +42,7 @@ public final class JitmaskMetrics {
             "jitmask_approval_to_activation_seconds_sum", "jitmask_approval_to_activation_seconds_max",
             "jitmask_expiry_to_revocation_seconds_bucket", "jitmask_expiry_to_revocation_seconds_count",
             "jitmask_expiry_to_revocation_seconds_sum", "jitmask_expiry_to_revocation_seconds_max",
-            "jitmask_audit_events_total");
+            "jitmask_audit_events_total", "jitmask_requests_pruned_total");
 
     private static final Duration[] LATENCY_BUCKETS = {
         Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
@@ -57,6 +58,7 @@ public final class JitmaskMetrics {
     private final Map<String, Delivered> delivered = new ConcurrentHashMap<>();
     private final Timer approvalToActivation;
     private final Timer expiryToRevocation;
+    private final Counter pruned;
     private volatile GrantIndex grants;
 
     /** A grant's delivery counter, and when this instance first saw the grant gone from the index. */
@@ -79,6 +81,8 @@ public final class JitmaskMetrics {
                 "from the approval (or request, when auto-approved) landing on jit.approvals to the grant being ACTIVE");
         this.expiryToRevocation = latency(EXPIRY_TO_REVOCATION,
                 "from a grant's expiresAt to its topic being deleted and EXPIRED audited");
+        this.pruned = Counter.builder(REQUESTS_PRUNED)
+                .description("finished requests removed from the lifecycle store after the prune horizon").register(registry);
         Gauge.builder(GRANTS_ACTIVE, this, m -> m.grants == null ? 0 : m.grants.size())
                 .description("grants live in this instance's grant index (the same on every instance)")
                 .register(registry);
@@ -131,6 +135,11 @@ public final class JitmaskMetrics {
 
     public void recordRevocation(Instant expiresAt) {
         expiryToRevocation.record(nonNegative(Duration.between(expiresAt, clock.instant())));
+    }
+
+    /** A finished request left the lifecycle store (its history stays in the audit trail). */
+    public void recordPruned() {
+        pruned.increment();
     }
 
     public void recordAudit(AuditEvent.Type type) {
