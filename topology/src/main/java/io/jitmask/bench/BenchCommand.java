@@ -166,7 +166,7 @@ public final class BenchCommand implements Callable<Integer> {
             List<Map<String, Object>> lifecycle = new ArrayList<>();
             for (int ended : history) {
                 bench.step("lifecycle with " + ended + " ended requests in history");
-                lifecycle.add(control.lifecycle(ended, latencySamples));
+                lifecycle.add(control.lifecycle(records, ended, latencySamples));
             }
             report.put("lifecycle", lifecycle);
 
