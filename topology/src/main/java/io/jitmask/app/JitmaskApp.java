@@ -17,6 +17,7 @@ import io.jitmask.grants.GrantIndex;
 import io.jitmask.grants.GrantLifecycleProcessor;
 import io.jitmask.grants.GrantTopicProductionExceptionHandler;
 import io.jitmask.grants.LifecycleLimits;
+import io.jitmask.grants.SensitiveFieldsCache;
 import io.jitmask.keys.Keyset;
 import io.jitmask.mask.MaskEngine;
 import io.jitmask.mask.PolicyMaskEngine;
@@ -135,7 +136,8 @@ public final class JitmaskApp implements AutoCloseable {
         GrantIndex grants = new GrantIndex();
         metrics.watch(grants);
         Context context = new Context(config, policy, keyring, engine, registry);
-        ApprovalValidator validator = new ApprovalValidator(keyring, policy, Set.copyOf(config.datasets()), context::sensitiveFields);
+        ApprovalValidator validator = new ApprovalValidator(keyring, policy, Set.copyOf(config.datasets()),
+                new SensitiveFieldsCache(context::sensitiveFields, SensitiveFieldsCache.DEFAULT_MAX_AGE, Clock.systemUTC()));
         AdminGrantResources resources = new AdminGrantResources(admin, config.topicReplicationFactor());
         KafkaProducer<String, byte[]> auditProducer = new KafkaProducer<>(producerProps(config), new StringSerializer(),
                 new ByteArraySerializer());

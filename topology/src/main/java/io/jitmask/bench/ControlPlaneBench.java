@@ -82,7 +82,9 @@ final class ControlPlaneBench {
 
     /** An empty jit.approvals, so that the next run's history is exactly what it is given. */
     void resetApprovals() throws Exception {
-        bench.admin().deleteTopics(List.of(Topics.APPROVALS)).all().get(60, TimeUnit.SECONDS);
+        if (bench.admin().listTopics().names().get(30, TimeUnit.SECONDS).contains(Topics.APPROVALS)) {
+            bench.admin().deleteTopics(List.of(Topics.APPROVALS)).all().get(60, TimeUnit.SECONDS);
+        }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
             try {

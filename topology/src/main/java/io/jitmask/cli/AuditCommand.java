@@ -58,8 +58,8 @@ public final class AuditCommand implements Callable<Integer> {
             });
             return 0;
         }
-        // A page in a stable order: by time (never before the partition's previous event, so one request's trail
-        // keeps its topic order), then partition and offset: the order of the API's audit pages.
+        // The newest page, oldest first, in a stable order: by time (never before the partition's previous event, so
+        // one request's trail keeps its topic order), then partition and offset: the order of the API's audit pages.
         List<Positioned> matching = new ArrayList<>();
         Map<Integer, Long> partitionTime = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> record : TopicScan.readAll(cluster.kafka(), Topics.AUDIT)) {
@@ -70,7 +70,7 @@ public final class AuditCommand implements Callable<Integer> {
         }
         matching.sort(Comparator.comparingLong(Positioned::time).thenComparingInt(Positioned::partition)
                 .thenComparingLong(Positioned::offset));
-        for (Positioned event : page.page(matching, spec.commandLine())) {
+        for (Positioned event : page.pageFromEnd(matching, spec.commandLine())) {
             out.println(new String(event.value(), StandardCharsets.UTF_8));
         }
         out.flush();

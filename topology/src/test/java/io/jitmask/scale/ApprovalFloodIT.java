@@ -122,8 +122,8 @@ class ApprovalFloodIT {
 
             // Masking goes on, and the approval behind the flood takes effect and copies.
             TopicReader.awaitProgress(bootstrap, Topics.masked(DATASET), 100);
-            Duration patience = Duration.ofSeconds(120 + requests / 100);
-            Awaitility.await().atMost(patience).pollInterval(Duration.ofSeconds(1)).until(() -> auditByRequest(bootstrap)
+            Duration patience = Duration.ofSeconds(300 + requests / 50);
+            Awaitility.await().atMost(patience).pollInterval(Duration.ofSeconds(2)).until(() -> auditByRequest(bootstrap)
                     .getOrDefault(fresh, List.of()).stream().anyMatch(e -> e.type() == AuditEvent.Type.ACTIVATED));
             long activatedMs = (System.nanoTime() - postedAt) / 1_000_000;
             List<ConsumerRecord<byte[], byte[]>> copies = TopicReader.readAllWhenAtLeast(bootstrap,
