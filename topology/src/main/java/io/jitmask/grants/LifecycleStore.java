@@ -16,10 +16,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *   <li>{@code grant-requests}: requestId to {@link RequestState};</li>
  *   <li>{@code grant-deadlines}: the next deadline of every request, keyed by zero-padded epoch millis and
  *   requestId, so that the punctuation reads only the entries up to now with one range scan. A request's deadline
- *   follows from its status: a pending request's TTL, an active grant's expiry, an ending grant's end (due at once,
- *   until the end worker confirms), a finished request's pruning;</li>
- *   <li>{@code grant-counters}: pending requests per requester and active grants per grantee, kept as statuses
- *   change, so limits cost one lookup.</li>
+ *   follows from its status: a pending request's TTL, an active grant's expiry, a finished request's pruning; a
+ *   grant being provisioned or ended has none (it moves on when its side effect's result arrives);</li>
+ *   <li>{@code grant-counters}: pending requests per requester and live grants (active or being provisioned) per
+ *   grantee, kept as statuses change, so limits cost one lookup.</li>
  * </ul>
  *
  * Every write goes through {@link #put}, which moves the deadline and the counters with the status. The indexes
@@ -46,15 +46,24 @@ public final class LifecycleStore {
         this.limits = limits;
     }
 
-    /** A request's next deadline: what the punctuation must look at it for, and when. */
+    /** A request's next deadline: what the punctuation must look at it for, and when; null when it has none. */
     Instant deadlineOf(RequestState state) {
         return switch (state.status()) {
             case PENDING -> state.requestedAt().plus(limits.requestTtl());
             case ACTIVE -> state.expiresAt();
-            case ENDING -> Objects.requireNonNullElse(state.endedAt(), Instant.EPOCH);
+            case ACTIVATING, ENDING -> null;
             case ENDED, DENIED, REQUEST_EXPIRED, FAILED ->
                     limits.pruneAt(Objects.requireNonNullElse(state.endedAt(), state.requestedAt()));
         };
+    }
+
+    private String deadlineKeyOf(RequestState state) {
+        Instant deadline = state == null ? null : deadlineOf(state);
+        return deadline == null ? null : deadlineKey(deadline, state.requestId());
+    }
+
+    private static boolean live(RequestState.Status status) {
+        return status == RequestState.Status.ACTIVE || status == RequestState.Status.ACTIVATING;
     }
 
     static String deadlineKey(Instant at, String requestId) {
@@ -80,8 +89,8 @@ public final class LifecycleStore {
     }
 
     private void reindex(RequestState previous, RequestState next) {
-        String before = previous == null ? null : deadlineKey(deadlineOf(previous), previous.requestId());
-        String after = next == null ? null : deadlineKey(deadlineOf(next), next.requestId());
+        String before = deadlineKeyOf(previous);
+        String after = deadlineKeyOf(next);
         if (before != null && !before.equals(after)) {
             deadlines.delete(before);
         }
@@ -90,17 +99,12 @@ public final class LifecycleStore {
         }
         RequestState.Status from = previous == null ? null : previous.status();
         RequestState.Status to = next == null ? null : next.status();
-        if (from != to) {
-            if (from == RequestState.Status.PENDING) {
-                add(PENDING + previous.requester(), -1);
-            } else if (from == RequestState.Status.ACTIVE) {
-                add(ACTIVE + previous.grantee(), -1);
-            }
-            if (to == RequestState.Status.PENDING) {
-                add(PENDING + next.requester(), 1);
-            } else if (to == RequestState.Status.ACTIVE) {
-                add(ACTIVE + next.grantee(), 1);
-            }
+        if ((from == RequestState.Status.PENDING) != (to == RequestState.Status.PENDING)) {
+            add(PENDING + (from == RequestState.Status.PENDING ? previous : next).requester(),
+                    from == RequestState.Status.PENDING ? -1 : 1);
+        }
+        if (live(from) != live(to)) {
+            add(ACTIVE + (live(from) ? previous : next).grantee(), live(from) ? -1 : 1);
         }
     }
 
@@ -119,6 +123,7 @@ public final class LifecycleStore {
         return count == null ? 0 : count.intValue();
     }
 
+    /** Grants of the grantee that are live or being provisioned (about to be live). */
     public int activeGrantsOf(String grantee) {
         Long count = counters.get(ACTIVE + grantee);
         return count == null ? 0 : count.intValue();
@@ -147,12 +152,13 @@ public final class LifecycleStore {
      * while this entry was left behind), re-adding the request's real deadline. True if the entry was stale.
      */
     public boolean dropIfStale(Due due, RequestState state) {
-        if (state != null && due.key().equals(deadlineKey(deadlineOf(state), state.requestId()))) {
+        String real = deadlineKeyOf(state);
+        if (due.key().equals(real)) {
             return false;
         }
         deadlines.delete(due.key());
-        if (state != null) {
-            deadlines.put(deadlineKey(deadlineOf(state), state.requestId()), state.requestId());
+        if (real != null) {
+            deadlines.put(real, state.requestId());
         }
         return true;
     }

@@ -46,12 +46,11 @@ class LifecycleBoundsTest {
     static final Duration TTL = Duration.ofHours(1);
     static final Duration HORIZON = Duration.ofHours(2);
 
-    final List<GrantEnder.EndJob> ended = new ArrayList<>();
-    final Set<String> finished = new java.util.HashSet<>();
     @org.junit.jupiter.api.io.TempDir
     java.nio.file.Path stateDir;
     TopologyTestDriver driver;
     TestInputTopic<String, String> approvals;
+    TestInputTopic<String, byte[]> results;
     TestOutputTopic<String, byte[]> audit;
 
     void start(int maxPending) {
@@ -59,26 +58,16 @@ class LifecycleBoundsTest {
         PolicyMaskEngine engine = new PolicyMaskEngine(policy, io.jitmask.testing.TestKeys.KEYSET);
         ApprovalValidator validator = new ApprovalValidator(Keyring.load(DemoActors.KEYRING), policy,
                 Set.of("customers"), dataset -> engine.sensitiveFields(dataset, SampleSchemas.of(dataset)));
-        GrantEnder ender = new GrantEnder() {
-            @Override
-            public void end(EndJob job) {
-                ended.add(job);
-            }
-
-            @Override
-            public boolean confirmFinished(String requestId) {
-                return finished.remove(requestId);
-            }
-        };
-        Topology topology = JitmaskTopology.lifecycle(new Topology(), new GrantLifecycleProcessor.Deps(validator,
-                new GrantLifecycleProcessorTest.RecordingResources(), ender, true, TTL, Duration.ZERO),
-                new LifecycleLimits(TTL, HORIZON, maxPending));
+        Topology topology = JitmaskTopology.lifecycle(new Topology(), new GrantLifecycleProcessor.Deps(validator, true,
+                TTL, Duration.ZERO), new LifecycleLimits(TTL, HORIZON, maxPending));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "lifecycle-bounds-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(topology, props, START);
         approvals = driver.createInputTopic(Topics.APPROVALS, new StringSerializer(), new StringSerializer());
+        results = driver.createInputTopic(Topics.GRANT_RESULTS, new StringSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer());
         audit = driver.createOutputTopic(Topics.AUDIT, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
@@ -130,26 +119,26 @@ class LifecycleBoundsTest {
                 .doesNotContainKey("active/User:alice");
 
         post(ApprovalEvents.approved(r1, "bob", START, "ok", DemoActors.key("bob")));
+        // Being provisioned: no deadline (the worker's result moves it on), and it counts as the grantee's.
+        assertThat(this.<String>contents(JitmaskTopology.GRANT_DEADLINES_STORE)).containsOnlyKeys(deadline(START.plus(TTL), "b2"));
+        assertThat(this.<Long>contents(JitmaskTopology.GRANT_COUNTERS_STORE)).containsEntry("pending/alice", 1L)
+                .containsEntry("active/User:alice", 1L);
+        results.pipeInput("b1", GrantResult.provisioned("b1", START, 3).toBytes());
         Instant expiresAt = START.plusSeconds(600);
         assertThat(this.<String>contents(JitmaskTopology.GRANT_DEADLINES_STORE)).containsOnlyKeys(
                 deadline(expiresAt, "b1"), deadline(START.plus(TTL), "b2"));
         assertThat(this.<Long>contents(JitmaskTopology.GRANT_COUNTERS_STORE)).containsEntry("pending/alice", 1L)
                 .containsEntry("active/User:alice", 1L);
 
-        // Expiry comes from the index: the grant ends and waits (due at once) until the end worker confirms.
+        // Expiry comes from the index; ending has no deadline of its own (the workers' results finish it).
         driver.advanceWallClockTime(Duration.ofSeconds(600));
-        assertThat(ended).extracting(GrantEnder.EndJob::requestId).containsExactly("b1");
-        Instant endedAt = START.plusSeconds(600);
-        assertThat(this.<String>contents(JitmaskTopology.GRANT_DEADLINES_STORE)).containsOnlyKeys(
-                deadline(endedAt, "b1"), deadline(START.plus(TTL), "b2"));
+        assertThat(this.<String>contents(JitmaskTopology.GRANT_DEADLINES_STORE)).containsOnlyKeys(deadline(START.plus(TTL), "b2"));
         assertThat(this.<Long>contents(JitmaskTopology.GRANT_COUNTERS_STORE)).containsOnlyKeys("_index", "pending/alice");
 
-        finished.add("b1");
-        driver.advanceWallClockTime(Duration.ofSeconds(1));
-        assertThat(this.<String>contents(JitmaskTopology.GRANT_DEADLINES_STORE)).containsOnlyKeys(
-                deadline(endedAt.plus(HORIZON).plus(ApprovalValidator.MAX_CLOCK_SKEW), "b1"), deadline(START.plus(TTL), "b2"));
-
         driver.advanceWallClockTime(TTL);
+        Instant expiredAt = START.plusSeconds(600).plus(TTL);
+        assertThat(this.<String>contents(JitmaskTopology.GRANT_DEADLINES_STORE)).containsOnlyKeys(
+                deadline(expiredAt.plus(HORIZON).plus(ApprovalValidator.MAX_CLOCK_SKEW), "b2"));
         assertThat(this.<Long>contents(JitmaskTopology.GRANT_COUNTERS_STORE)).containsOnlyKeys("_index");
         assertThat(auditEvents()).extracting(AuditEvent::type, AuditEvent::requestId).containsExactly(
                 tuple(REQUESTED, "b1"), tuple(REQUESTED, "b2"), tuple(APPROVED, "b1"), tuple(ACTIVATED, "b1"),
