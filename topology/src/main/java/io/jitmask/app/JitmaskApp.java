@@ -170,7 +170,8 @@ public final class JitmaskApp implements AutoCloseable {
         Topology masking = JitmaskTopology.masking(new Topology(), new JitmaskTopology.MaskingDeps(config.datasets(), engine,
                 registry, grants, policy.headers().allow(), config.grantCopyCutoff(), metrics, admission));
         Topology lifecycle = JitmaskTopology.lifecycle(new Topology(), new GrantLifecycleProcessor.Deps(validator,
-                config.manageAcls(), config.requestTtl(), config.grantDeleteGrace(), backfills, metrics), lifecycleLimits(config));
+                config.manageAcls(), config.requestTtl(), config.grantDeleteGrace(), backfills, metrics),
+                lifecycleLimits(config));
 
         Properties streamsProps = streamsProperties(config);
         streamsProps.put(GrantTopicProductionExceptionHandler.GRANT_INDEX_CONFIG, grants);

@@ -40,7 +40,7 @@ import org.apache.kafka.streams.state.Stores;
  *                     └────► jit.dlq
  *
  * jit.approvals ─────┐
- * jit.grant-results ─┴► grant-lifecycle (stores grant-requests, grant-progress) ─► jit.grants
+ * jit.grant-results ─┴► grant-lifecycle (stores grant-requests, grant-deadlines, grant-counters, grant-progress) ─► jit.grants
  *                                                                            ├─► jit.audit
  *                                                                            └─► jit.grant-commands ─► workers
  * </pre>
@@ -68,11 +68,11 @@ public final class JitmaskTopology {
     public static final String APPROVALS_SOURCE = "approvals-source";
     public static final String GRANT_LIFECYCLE = "grant-lifecycle";
     public static final String GRANT_REQUESTS_STORE = "grant-requests";
-    public static final String GRANT_DEADLINES_STORE = "grant-deadlines";
-    public static final String GRANT_COUNTERS_STORE = "grant-counters";
     public static final String GRANT_PROGRESS_STORE = "grant-progress";
     public static final String GRANT_RESULTS_SOURCE = "grant-results-source";
     public static final String GRANT_COMMANDS_SINK = "grant-commands-sink";
+    public static final String GRANT_DEADLINES_STORE = "grant-deadlines";
+    public static final String GRANT_COUNTERS_STORE = "grant-counters";
     public static final String GRANTS_SINK = "grants-sink";
     public static final String AUDIT_SINK = "audit-sink";
 
@@ -143,26 +143,25 @@ public final class JitmaskTopology {
     /**
      * The grant lifecycle: signed events and the results of side effects in; grants, audit events and side-effect
      * commands out. {@code jit.grant-results} is partitioned as {@code jit.approvals}, so a request's events and
-     * results reach the same task. Its stores: the requests, the progress of their side effects, their deadlines
-     * ordered by time and the per-requester counters ({@link io.jitmask.grants.LifecycleStore}).
+     * results reach the same task. Its stores: the requests, their deadlines ordered by time and the per-requester
+     * counters ({@link io.jitmask.grants.LifecycleStore}), and the progress of side effects under way.
      */
     public static Topology lifecycle(Topology topology, GrantLifecycleProcessor.Deps deps, LifecycleLimits limits) {
-        GrantLifecycleProcessor.IndexStores indexes = new GrantLifecycleProcessor.IndexStores(
-                GRANT_DEADLINES_STORE, GRANT_COUNTERS_STORE);
+        GrantLifecycleProcessor.Names names = new GrantLifecycleProcessor.Names(GRANT_REQUESTS_STORE,
+                GRANT_DEADLINES_STORE, GRANT_COUNTERS_STORE, GRANT_PROGRESS_STORE, GRANTS_SINK, AUDIT_SINK,
+                GRANT_COMMANDS_SINK);
         topology.addSource(APPROVALS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.APPROVALS)
                 .addSource(GRANT_RESULTS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.GRANT_RESULTS)
-                .addProcessor(GRANT_LIFECYCLE, () -> new GrantLifecycleProcessor(deps, new GrantLifecycleProcessor.Names(
-                                GRANT_REQUESTS_STORE, GRANT_PROGRESS_STORE, GRANTS_SINK, AUDIT_SINK, GRANT_COMMANDS_SINK),
-                                limits, indexes),
+                .addProcessor(GRANT_LIFECYCLE, () -> new GrantLifecycleProcessor(deps, limits, names),
                         APPROVALS_SOURCE, GRANT_RESULTS_SOURCE)
                 .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GRANT_REQUESTS_STORE),
-                        Serdes.String(), Serdes.ByteArray()), GRANT_LIFECYCLE)
-                .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GRANT_PROGRESS_STORE),
                         Serdes.String(), Serdes.ByteArray()), GRANT_LIFECYCLE)
                 .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GRANT_DEADLINES_STORE),
                         Serdes.String(), Serdes.String()), GRANT_LIFECYCLE)
                 .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GRANT_COUNTERS_STORE),
                         Serdes.String(), Serdes.Long()), GRANT_LIFECYCLE)
+                .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GRANT_PROGRESS_STORE),
+                        Serdes.String(), Serdes.ByteArray()), GRANT_LIFECYCLE)
                 .addSink(GRANTS_SINK, Topics.GRANTS, new StringSerializer(), new ByteArraySerializer(), GRANT_LIFECYCLE)
                 .addSink(AUDIT_SINK, Topics.AUDIT, new StringSerializer(), new ByteArraySerializer(), GRANT_LIFECYCLE)
                 .addSink(GRANT_COMMANDS_SINK, Topics.GRANT_COMMANDS, new StringSerializer(), new ByteArraySerializer(),

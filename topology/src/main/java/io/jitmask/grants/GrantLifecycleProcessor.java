@@ -44,39 +44,33 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
     }
 
     /** Names of the lifecycle's stores and sinks in the topology. */
-    public record Names(String requestsStore, String progressStore, String grantsSink, String auditSink,
-                        String commandsSink) {
-    }
-
-    /** The stores of the lifecycle's indexes: deadlines ordered by time, per-requester counters. */
-    public record IndexStores(String deadlines, String counters) {
+    public record Names(String requestsStore, String deadlinesStore, String countersStore, String progressStore,
+                        String grantsSink, String auditSink, String commandsSink) {
     }
 
     /** Deadlines handled per punctuation at most, so a backlog (a mass expiry, a first pruning) never stalls the thread. */
     static final int MAX_DUE_PER_PUNCTUATION = 5_000;
 
     private final Deps deps;
-    private final Names names;
     private final LifecycleLimits limits;
-    private final IndexStores indexes;
+    private final Names names;
     private ProcessorContext<String, byte[]> context;
     private LifecycleStore store;
     private KeyValueStore<String, byte[]> progressStore;
     private GrantResultHandler results;
 
-    public GrantLifecycleProcessor(Deps deps, Names names, LifecycleLimits limits, IndexStores indexes) {
+    public GrantLifecycleProcessor(Deps deps, LifecycleLimits limits, Names names) {
         this.deps = deps;
-        this.names = names;
         this.limits = limits;
-        this.indexes = indexes;
+        this.names = names;
     }
 
     @Override
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
         KeyValueStore<String, byte[]> requests = context.getStateStore(names.requestsStore());
-        KeyValueStore<String, String> deadlines = context.getStateStore(indexes.deadlines());
-        KeyValueStore<String, Long> counters = context.getStateStore(indexes.counters());
+        KeyValueStore<String, String> deadlines = context.getStateStore(names.deadlinesStore());
+        KeyValueStore<String, Long> counters = context.getStateStore(names.countersStore());
         this.store = new LifecycleStore(requests, deadlines, counters, limits);
         if (store.rebuildIfNeeded()) {
             LOG.info("built the lifecycle's deadline index and counters for task {}", context.taskId());
@@ -257,8 +251,8 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
     }
 
     /**
-     * Punctuation: expire grants and unanswered requests whose time is up, and prune finished requests. Reads only
-     * the deadlines up to now, never the whole store.
+     * Punctuation: expire grants and unanswered requests whose time is up, confirm ended grants and prune finished
+     * requests. Reads only the deadlines up to now, never the whole store.
      */
     void endDue(long wallClockMs) {
         Instant now = Instant.ofEpochMilli(wallClockMs);
@@ -274,11 +268,13 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
                     audit(base(AuditEvent.Type.REQUEST_EXPIRED, state, now).actor("jitmask")
                             .detail("not approved within " + limits.requestTtl().toSeconds() + " seconds").build());
                 }
-                case ENDED, DENIED, REQUEST_EXPIRED, FAILED -> {
+                // ACTIVATING and ENDING have no deadline: the workers' results move them on (GrantResultHandler).
+                case ACTIVATING, ENDING -> { }
+                default -> {
                     store.prune(state);
+                    progressStore.delete(state.requestId());
                     deps.metrics().recordPruned();
                 }
-                default -> throw new IllegalStateException("no deadline for a request " + state.status());
             }
         }
     }

@@ -16,10 +16,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *   <li>{@code grant-requests}: requestId to {@link RequestState};</li>
  *   <li>{@code grant-deadlines}: the next deadline of every request, keyed by zero-padded epoch millis and
  *   requestId, so that the punctuation reads only the entries up to now with one range scan. A request's deadline
- *   follows from its status: a pending request's TTL, an active grant's expiry, a finished request's pruning; a
- *   grant being provisioned or ended has none (it moves on when its side effect's result arrives);</li>
- *   <li>{@code grant-counters}: pending requests per requester and live grants (active or being provisioned) per
- *   grantee, kept as statuses change, so limits cost one lookup.</li>
+ *   follows from its status: a pending request's TTL, an active grant's expiry, an ending grant's end (due at once,
+ *   until the end worker confirms), a finished request's pruning;</li>
+ *   <li>{@code grant-counters}: pending requests per requester and active grants per grantee, kept as statuses
+ *   change, so limits cost one lookup.</li>
  * </ul>
  *
  * Every write goes through {@link #put}, which moves the deadline and the counters with the status. The indexes
@@ -46,7 +46,10 @@ public final class LifecycleStore {
         this.limits = limits;
     }
 
-    /** A request's next deadline: what the punctuation must look at it for, and when; null when it has none. */
+    /**
+     * A request's next deadline: what the punctuation must look at it for, and when. Null while a side effect is
+     * under way (ACTIVATING, ENDING): the workers' results move those on, not the clock.
+     */
     Instant deadlineOf(RequestState state) {
         return switch (state.status()) {
             case PENDING -> state.requestedAt().plus(limits.requestTtl());
@@ -58,12 +61,20 @@ public final class LifecycleStore {
     }
 
     private String deadlineKeyOf(RequestState state) {
-        Instant deadline = state == null ? null : deadlineOf(state);
-        return deadline == null ? null : deadlineKey(deadline, state.requestId());
+        Instant at = state == null ? null : deadlineOf(state);
+        return at == null ? null : deadlineKey(at, state.requestId());
     }
 
-    private static boolean live(RequestState.Status status) {
-        return status == RequestState.Status.ACTIVE || status == RequestState.Status.ACTIVATING;
+    /** What a status counts as: a pending request, a live grant (one being provisioned is about to be live), or neither. */
+    private static String counted(RequestState state) {
+        if (state == null) {
+            return null;
+        }
+        return switch (state.status()) {
+            case PENDING -> PENDING + state.requester();
+            case ACTIVATING, ACTIVE -> ACTIVE + state.grantee();
+            default -> null;
+        };
     }
 
     static String deadlineKey(Instant at, String requestId) {
@@ -97,14 +108,15 @@ public final class LifecycleStore {
         if (after != null && !after.equals(before)) {
             deadlines.put(after, next.requestId());
         }
-        RequestState.Status from = previous == null ? null : previous.status();
-        RequestState.Status to = next == null ? null : next.status();
-        if ((from == RequestState.Status.PENDING) != (to == RequestState.Status.PENDING)) {
-            add(PENDING + (from == RequestState.Status.PENDING ? previous : next).requester(),
-                    from == RequestState.Status.PENDING ? -1 : 1);
-        }
-        if (live(from) != live(to)) {
-            add(ACTIVE + (live(from) ? previous : next).grantee(), live(from) ? -1 : 1);
+        String from = counted(previous);
+        String to = counted(next);
+        if (!java.util.Objects.equals(from, to)) {
+            if (from != null) {
+                add(from, -1);
+            }
+            if (to != null) {
+                add(to, 1);
+            }
         }
     }
 
@@ -123,7 +135,6 @@ public final class LifecycleStore {
         return count == null ? 0 : count.intValue();
     }
 
-    /** Grants of the grantee that are live or being provisioned (about to be live). */
     public int activeGrantsOf(String grantee) {
         Long count = counters.get(ACTIVE + grantee);
         return count == null ? 0 : count.intValue();

@@ -32,9 +32,9 @@ public final class JitmaskMetrics {
     public static final String APPROVAL_TO_ACTIVATION = "jitmask.approval.to.activation";
     public static final String EXPIRY_TO_REVOCATION = "jitmask.expiry.to.revocation";
     public static final String AUDIT_EVENTS = "jitmask.audit.events";
-    public static final String REQUESTS_PRUNED = "jitmask.requests.pruned";
     public static final String GRANT_COMMAND_FAILURES = "jitmask.grant.command.failures";
     public static final String GRANT_COMMANDS_FAILING = "jitmask.grant.commands.failing";
+    public static final String REQUESTS_PRUNED = "jitmask.requests.pruned";
     public static final String SCHEMA_CHANGES = "jitmask.schema.changes";
 
     /** The names as Prometheus shows them (counters get {@code _total}, timers {@code _seconds_*}). */

@@ -50,8 +50,8 @@ class LifecycleBoundsTest {
     java.nio.file.Path stateDir;
     TopologyTestDriver driver;
     TestInputTopic<String, String> approvals;
-    TestInputTopic<String, byte[]> results;
     TestOutputTopic<String, byte[]> audit;
+    TestInputTopic<String, byte[]> results;
 
     void start(int maxPending) {
         Policy policy = PolicyLoader.load(DemoActors.POLICY);
@@ -66,9 +66,14 @@ class LifecycleBoundsTest {
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(topology, props, START);
         approvals = driver.createInputTopic(Topics.APPROVALS, new StringSerializer(), new StringSerializer());
+        audit = driver.createOutputTopic(Topics.AUDIT, new StringDeserializer(), new ByteArrayDeserializer());
         results = driver.createInputTopic(Topics.GRANT_RESULTS, new StringSerializer(),
                 new org.apache.kafka.common.serialization.ByteArraySerializer());
-        audit = driver.createOutputTopic(Topics.AUDIT, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** A worker's result, as the grant workers post it to jit.grant-results. */
+    void result(GrantResult result) {
+        results.pipeInput(result.requestId(), result.toBytes());
     }
 
     @AfterEach
@@ -119,30 +124,42 @@ class LifecycleBoundsTest {
                 .doesNotContainKey("active/User:alice");
 
         post(ApprovalEvents.approved(r1, "bob", START, "ok", DemoActors.key("bob")));
-        // Being provisioned: no deadline (the worker's result moves it on), and it counts as the grantee's.
-        assertThat(this.<String>contents(JitmaskTopology.GRANT_DEADLINES_STORE)).containsOnlyKeys(deadline(START.plus(TTL), "b2"));
+        // Being provisioned: no deadline (the workers' result moves it on), but it counts as a live grant.
+        assertThat(this.<String>contents(JitmaskTopology.GRANT_DEADLINES_STORE)).containsOnlyKeys(
+                deadline(START.plus(TTL), "b2"));
         assertThat(this.<Long>contents(JitmaskTopology.GRANT_COUNTERS_STORE)).containsEntry("pending/alice", 1L)
                 .containsEntry("active/User:alice", 1L);
-        results.pipeInput("b1", GrantResult.provisioned("b1", START, 3).toBytes());
+
+        result(GrantResult.provisioned("b1", START, 3));
         Instant expiresAt = START.plusSeconds(600);
         assertThat(this.<String>contents(JitmaskTopology.GRANT_DEADLINES_STORE)).containsOnlyKeys(
                 deadline(expiresAt, "b1"), deadline(START.plus(TTL), "b2"));
         assertThat(this.<Long>contents(JitmaskTopology.GRANT_COUNTERS_STORE)).containsEntry("pending/alice", 1L)
                 .containsEntry("active/User:alice", 1L);
 
-        // Expiry comes from the index; ending has no deadline of its own (the workers' results finish it).
+        // Expiry comes from the index; while the end is carried out the grant has no deadline and counts no more.
         driver.advanceWallClockTime(Duration.ofSeconds(600));
-        assertThat(this.<String>contents(JitmaskTopology.GRANT_DEADLINES_STORE)).containsOnlyKeys(deadline(START.plus(TTL), "b2"));
+        Instant endedAt = START.plusSeconds(600);
+        assertThat(this.<String>contents(JitmaskTopology.GRANT_DEADLINES_STORE)).containsOnlyKeys(
+                deadline(START.plus(TTL), "b2"));
         assertThat(this.<Long>contents(JitmaskTopology.GRANT_COUNTERS_STORE)).containsOnlyKeys("_index", "pending/alice");
 
-        driver.advanceWallClockTime(TTL);
-        Instant expiredAt = START.plusSeconds(600).plus(TTL);
+        // The workers' results end it: then it waits for its pruning.
+        result(GrantResult.accessWithdrawn("b1", endedAt));
+        for (int partition = 0; partition < 3; partition++) {
+            result(GrantResult.ledgerClosed("b1", endedAt, partition,
+                    new LedgerEntry(0, null, null, null, null, true, endedAt)));
+        }
+        result(GrantResult.topicDeleted("b1", endedAt.plusSeconds(1), null, null));
         assertThat(this.<String>contents(JitmaskTopology.GRANT_DEADLINES_STORE)).containsOnlyKeys(
-                deadline(expiredAt.plus(HORIZON).plus(ApprovalValidator.MAX_CLOCK_SKEW), "b2"));
+                deadline(endedAt.plus(HORIZON).plus(ApprovalValidator.MAX_CLOCK_SKEW), "b1"), deadline(START.plus(TTL), "b2"));
+
+        driver.advanceWallClockTime(TTL);
         assertThat(this.<Long>contents(JitmaskTopology.GRANT_COUNTERS_STORE)).containsOnlyKeys("_index");
         assertThat(auditEvents()).extracting(AuditEvent::type, AuditEvent::requestId).containsExactly(
                 tuple(REQUESTED, "b1"), tuple(REQUESTED, "b2"), tuple(APPROVED, "b1"), tuple(ACTIVATED, "b1"),
-                tuple(EXPIRY_DETECTED, "b1"), tuple(REQUEST_EXPIRED, "b2"));
+                tuple(EXPIRY_DETECTED, "b1"), tuple(DISCLOSURE_SUMMARY, "b1"), tuple(EXPIRED, "b1"),
+                tuple(TOPIC_DELETED, "b1"), tuple(REQUEST_EXPIRED, "b2"));
     }
 
     @Test
