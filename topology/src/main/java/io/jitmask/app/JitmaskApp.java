@@ -12,7 +12,9 @@ import io.jitmask.config.JitmaskConfig;
 import io.jitmask.config.Topics;
 import io.jitmask.grants.AdminGrantResources;
 import io.jitmask.grants.ApprovalValidator;
-import io.jitmask.grants.GrantEndWorker;
+import io.jitmask.grants.GrantCommandExecutor;
+import io.jitmask.grants.GrantCommandWorker;
+import io.jitmask.grants.GrantTopicCounter;
 import io.jitmask.grants.GrantIndex;
 import io.jitmask.grants.GrantLifecycleProcessor;
 import io.jitmask.grants.GrantTopicProductionExceptionHandler;
@@ -38,6 +40,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -53,7 +56,7 @@ public final class JitmaskApp implements AutoCloseable {
     private final KafkaStreams streams;
     private final GrantIndex grants;
     private final Admin admin;
-    private final GrantEndWorker endWorker;
+    private final GrantCommandWorker commandWorker;
     private final KafkaProducer<String, byte[]> auditProducer;
     private final Backfills backfills;
     private final Management management;
@@ -67,7 +70,7 @@ public final class JitmaskApp implements AutoCloseable {
         }
     }
 
-    private JitmaskApp(KafkaStreams streams, GrantIndex grants, Admin admin, GrantEndWorker endWorker,
+    private JitmaskApp(KafkaStreams streams, GrantIndex grants, Admin admin, GrantCommandWorker commandWorker,
                        KafkaProducer<String, byte[]> auditProducer, Backfills backfills, Management management,
                        Context context) {
         this.backfills = backfills;
@@ -76,7 +79,7 @@ public final class JitmaskApp implements AutoCloseable {
         this.streams = streams;
         this.grants = grants;
         this.admin = admin;
-        this.endWorker = endWorker;
+        this.commandWorker = commandWorker;
         this.auditProducer = auditProducer;
     }
 
@@ -133,9 +136,12 @@ public final class JitmaskApp implements AutoCloseable {
                 new ByteArraySerializer());
         Backfills backfills = new Backfills(BackfillClients.settings(config, admin, auditProducer, grants,
                 engine, registry, policy.headers().allow(), metrics));
-        GrantEndWorker endWorker = new GrantEndWorker(resources, grants::contains, endWait(config), config.manageAcls(),
-                () -> new KafkaConsumer<>(consumerProps(config), new ByteArrayDeserializer(), new ByteArrayDeserializer()),
-                auditProducer, Clock.systemUTC(), backfills, metrics);
+        GrantCommandExecutor executor = new GrantCommandExecutor(resources, new GrantTopicCounter(
+                () -> new KafkaConsumer<>(consumerProps(config), new ByteArrayDeserializer(), new ByteArrayDeserializer())),
+                backfills, Clock.systemUTC());
+        GrantCommandWorker commandWorker = new GrantCommandWorker(
+                new KafkaConsumer<>(workerConsumerProps(config), new StringDeserializer(), new ByteArrayDeserializer()),
+                auditProducer, executor, Clock.systemUTC(), metrics);
 
         ClassificationBook book = engine instanceof PolicyMaskEngine p ? p.book() : new ClassificationBook();
         SchemaAdmission admission = new SchemaAdmission(policy, registry, book, config.subjectNameStrategy());
@@ -154,8 +160,8 @@ public final class JitmaskApp implements AutoCloseable {
         Topology topology = new Topology();
         JitmaskTopology.masking(topology, new JitmaskTopology.MaskingDeps(config.datasets(), engine, registry, grants,
                 policy.headers().allow(), config.grantCopyCutoff(), metrics, admission));
-        JitmaskTopology.lifecycle(topology, new GrantLifecycleProcessor.Deps(validator, resources, endWorker,
-                config.manageAcls(), config.requestTtl(), config.grantDeleteGrace(), backfills, metrics));
+        JitmaskTopology.lifecycle(topology, new GrantLifecycleProcessor.Deps(validator, config.manageAcls(),
+                config.requestTtl(), config.grantDeleteGrace(), backfills, metrics));
 
         Properties streamsProps = streamsProperties(config);
         streamsProps.put(GrantTopicProductionExceptionHandler.GRANT_INDEX_CONFIG, grants);
@@ -168,17 +174,8 @@ public final class JitmaskApp implements AutoCloseable {
         });
         management.attach(streams);
         streams.start();
-        return new JitmaskApp(streams, grants, admin, endWorker, auditProducer, backfills, management, context);
-    }
-
-    /**
-     * How long an ended grant's topic outlives its visibility in this instance: the configured grace, and never
-     * less than two commit intervals plus a second, the time a copy computed just before the tombstone needs to
-     * be written and committed.
-     */
-    static Duration endWait(JitmaskConfig config) {
-        Duration margin = Duration.ofMillis(2 * Long.parseLong(config.get(JitmaskConfig.COMMIT_INTERVAL_MS)) + 1000);
-        return config.grantDeleteGrace().compareTo(margin) > 0 ? config.grantDeleteGrace() : margin;
+        commandWorker.start();
+        return new JitmaskApp(streams, grants, admin, commandWorker, auditProducer, backfills, management, context);
     }
 
     static Properties streamsProperties(JitmaskConfig config) {
@@ -198,6 +195,32 @@ public final class JitmaskApp implements AutoCloseable {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.CLIENT_ID_CONFIG, config.applicationId() + "-grant-end-audit");
         return props;
+    }
+
+    /**
+     * The grant command workers' group: partitions of jit.grant-commands are owned by assignment, only committed
+     * commands are read, and offsets are committed by hand past finished commands.
+     */
+    private static Properties workerConsumerProps(JitmaskConfig config) {
+        Properties props = config.clientProperties();
+        // Consumer settings given for Kafka Streams ("consumer." prefix, e.g. a short session timeout so a killed
+        // instance's partitions move on in seconds) apply to the workers' consumer too.
+        for (String key : props.stringPropertyNames()) {
+            if (key.startsWith(StreamsConfig.CONSUMER_PREFIX)) {
+                props.setProperty(key.substring(StreamsConfig.CONSUMER_PREFIX.length()), props.getProperty(key));
+            }
+        }
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, workerGroup(config.applicationId()));
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, config.applicationId() + "-grant-worker-" + UUID.randomUUID());
+        return props;
+    }
+
+    /** The consumer group of the grant command workers of an application. */
+    public static String workerGroup(String applicationId) {
+        return applicationId + "-grant-workers";
     }
 
     private static Properties consumerProps(JitmaskConfig config) {
@@ -255,7 +278,7 @@ public final class JitmaskApp implements AutoCloseable {
         // after the session timeout, so masking pauses for a rebalance, not for 45 s.
         streams.close(org.apache.kafka.streams.CloseOptions.groupMembershipOperation(
                 org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(Duration.ofSeconds(30)));
-        endWorker.close();
+        commandWorker.close();
         auditProducer.close(Duration.ofSeconds(5));
         admin.close(Duration.ofSeconds(5));
     }

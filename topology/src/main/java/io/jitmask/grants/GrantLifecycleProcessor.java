@@ -31,50 +31,46 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
     private static final Logger LOG = LoggerFactory.getLogger(GrantLifecycleProcessor.class);
     public static final String AUTO_APPROVER = "jitmask-auto-approval";
 
-    /** What the lifecycle needs besides its store. */
-    public record Deps(ApprovalValidator validator, GrantResources resources, GrantEnder ender, boolean manageAcls,
-                       Duration requestTtl, Duration deleteGrace, Backfiller backfiller, JitmaskMetrics metrics) {
-        public Deps(ApprovalValidator validator, GrantResources resources, GrantEnder ender, boolean manageAcls,
-                    Duration requestTtl, Duration deleteGrace) {
-            this(validator, resources, ender, manageAcls, requestTtl, deleteGrace, Backfiller.NONE, JitmaskMetrics.none());
+    /** What the lifecycle needs besides its stores. Side effects are commands on {@code jit.grant-commands}. */
+    public record Deps(ApprovalValidator validator, boolean manageAcls, Duration requestTtl, Duration deleteGrace,
+                       Backfiller backfiller, JitmaskMetrics metrics) {
+        public Deps(ApprovalValidator validator, boolean manageAcls, Duration requestTtl, Duration deleteGrace) {
+            this(validator, manageAcls, requestTtl, deleteGrace, Backfiller.NONE, JitmaskMetrics.none());
         }
 
-        public Deps(ApprovalValidator validator, GrantResources resources, GrantEnder ender, boolean manageAcls,
-                    Duration requestTtl, Duration deleteGrace, Backfiller backfiller) {
-            this(validator, resources, ender, manageAcls, requestTtl, deleteGrace, backfiller, JitmaskMetrics.none());
-        }
-
-        public Deps(ApprovalValidator validator, GrantResources resources, GrantEnder ender, boolean manageAcls,
-                    Duration requestTtl, Duration deleteGrace, JitmaskMetrics metrics) {
-            this(validator, resources, ender, manageAcls, requestTtl, deleteGrace, Backfiller.NONE, metrics);
+        public Deps(ApprovalValidator validator, boolean manageAcls, Duration requestTtl, Duration deleteGrace,
+                    Backfiller backfiller) {
+            this(validator, manageAcls, requestTtl, deleteGrace, backfiller, JitmaskMetrics.none());
         }
     }
 
+    /** Names of the lifecycle's stores and sinks in the topology. */
+    public record Names(String requestsStore, String progressStore, String grantsSink, String auditSink,
+                        String commandsSink) {
+    }
+
     private final Deps deps;
-    private final String storeName;
-    private final String grantsSink;
-    private final String auditSink;
+    private final Names names;
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, byte[]> store;
-    /** When the event being processed landed on jit.approvals: the start of approval-to-activation. */
-    private long eventTimestampMs;
+    private KeyValueStore<String, byte[]> progressStore;
+    private GrantResultHandler results;
 
-    public GrantLifecycleProcessor(Deps deps, String storeName, String grantsSink, String auditSink) {
+    public GrantLifecycleProcessor(Deps deps, Names names) {
         this.deps = deps;
-        this.storeName = storeName;
-        this.grantsSink = grantsSink;
-        this.auditSink = auditSink;
+        this.names = names;
     }
 
     @Override
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
-        this.store = context.getStateStore(storeName);
-        // Grants whose end was under way when the process stopped: finish ending them.
+        this.store = context.getStateStore(names.requestsStore());
+        this.progressStore = context.getStateStore(names.progressStore());
+        this.results = new GrantResultHandler(new Outputs(), deps);
+        // Side effects under way need nothing here: their commands are on jit.grant-commands, and the workers that
+        // own those partitions carry them out and post their results, which this task reads from its offsets on.
         for (RequestState state : states()) {
-            if (state.status() == RequestState.Status.ENDING) {
-                deps.ender().end(endJob(state, "REVOKED".equals(state.endReason()) ? state.endReason() : null));
-            } else if (state.status() == RequestState.Status.ACTIVE && state.lookbackSeconds() != null) {
+            if (state.status() == RequestState.Status.ACTIVE && state.lookbackSeconds() != null) {
                 // Backfills run in memory: one cut short by a stop resumes, skipping what it already delivered.
                 deps.backfiller().start(state.requestId(), Topics.grantKey(state.dataset(), state.requestId()));
             }
@@ -107,7 +103,10 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
     @Override
     public void process(Record<String, byte[]> record) {
         Instant now = now();
-        eventTimestampMs = record.timestamp();
+        if (context.recordMetadata().map(m -> Topics.GRANT_RESULTS.equals(m.topic())).orElse(false)) {
+            results.handle(record.key(), record.value(), now);
+            return;
+        }
         ApprovalEvent event;
         try {
             event = ApprovalEvent.parse(record.key(), record.value());
@@ -185,45 +184,23 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
         end(seen, now, true, actor.name(), event.string("reason"));
     }
 
-    /** Topic first, then ACL, then the ACTIVE grant: a grantee never sees a grant it cannot read. */
+    /**
+     * Approved: asks a worker to create the topic, then the ACL (command PROVISION). The grant is published ACTIVE
+     * and audited only when the worker reports both exist (result PROVISIONED, {@link GrantResultHandler}): a grantee
+     * never sees a grant it cannot read, and no Admin call runs on the stream thread.
+     */
     private void activate(RequestState state, Instant now) {
-        Instant expiresAt = now.plusSeconds(state.durationSeconds());
         String topic = Topics.grant(state.dataset(), state.requestId());
-        try {
-            int partitions = deps.resources().partitionsOf(Topics.raw(state.dataset()));
-            long retentionMs = Duration.ofSeconds(state.durationSeconds()).plus(deps.deleteGrace()).toMillis() + 60_000;
-            deps.resources().createTopic(topic, partitions, retentionMs);
-            if (deps.manageAcls()) {
-                deps.resources().allowRead(topic, state.grantee());
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("activating grant {} failed: {}", state.requestId(), e.getClass().getSimpleName());
-            try {
-                deps.resources().deleteTopic(topic);
-            } catch (RuntimeException ignored) {
-                // best effort: the topic may never have been created
-            }
-            save(state.ended(RequestState.Status.FAILED, now, "activation failed"));
-            audit(base(AuditEvent.Type.ACTIVATION_FAILED, state, now).topic(topic)
-                    .detail("could not create the grant topic or its ACL (" + e.getClass().getSimpleName() + ")").build());
-            return;
-        }
-        RequestState active = state.activated(now, expiresAt, topic);
-        save(active);
-        if (!deps.manageAcls()) {
-            audit(base(AuditEvent.Type.ACL_NOT_ENFORCED, active, now).topic(topic)
-                    .detail("jitmask.acls.enabled=false: the broker does not restrict who reads the grant topic").build());
-        }
-        Grant grant = new Grant(active.requestId(), active.dataset(), active.grantee(), active.fields(), filter(active),
-                topic, active.requester(), active.approverNames(), active.justification(), now, expiresAt, Grant.ACTIVE,
-                active.lookbackSeconds());
-        context.forward(new Record<>(grant.key(), GrantJson.toBytes(grant), context.currentSystemTimeMs()), grantsSink);
-        audit(base(AuditEvent.Type.ACTIVATED, active, now).topic(topic).approvers(active.approverNames())
-                .durationSeconds(active.durationSeconds()).lookbackSeconds(active.lookbackSeconds()).expiresAt(expiresAt).build());
-        if (grant.hasLookback()) {
-            deps.backfiller().start(grant.requestId(), grant.key());
-        }
-        deps.metrics().recordActivation(Instant.ofEpochMilli(eventTimestampMs));
+        long retentionMs = Duration.ofSeconds(state.durationSeconds()).plus(deps.deleteGrace()).toMillis() + 60_000;
+        save(state.activating(topic));
+        command(GrantCommand.provision(state.requestId(), state.dataset(), topic, Topics.raw(state.dataset()),
+                state.grantee(), deps.manageAcls(), retentionMs));
+    }
+
+    static Grant grantOf(RequestState state, String status) {
+        return new Grant(state.requestId(), state.dataset(), state.grantee(), state.fields(), filter(state),
+                state.topic(), state.requester(), state.approverNames(), state.justification(), state.activatedAt(),
+                state.expiresAt(), status, state.lookbackSeconds());
     }
 
     private static GrantFilter filter(RequestState state) {
@@ -234,23 +211,23 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
         }
     }
 
-    /** Tombstone and first audit event in this transaction; access, topic and final audit in the end worker. */
+    /**
+     * The first step of an end, in this transaction: the grant is published ENDING (no masking task copies for it
+     * any more, and each closes its ledger entry for it), the end is audited, and a worker is asked to withdraw the
+     * grantee's access. Who ended it and why are kept in {@code grant-progress} for the final events, whatever
+     * restarts happen meanwhile. The rest follows from the results ({@link GrantResultHandler}).
+     */
     private void end(RequestState state, Instant now, boolean revoked, String actor, String reason) {
         RequestState ending = state.ended(RequestState.Status.ENDING, now, revoked ? "REVOKED" : "EXPIRED");
         save(ending);
-        context.forward(new Record<>(Topics.grantKey(state.dataset(), state.requestId()), (byte[]) null,
-                context.currentSystemTimeMs()), grantsSink);
+        saveProgress(state.requestId(), progress(state.requestId()).ending(revoked ? actor : "jitmask", reason));
+        String topic = state.topic() != null ? state.topic() : Topics.grant(state.dataset(), state.requestId());
+        context.forward(new Record<>(Topics.grantKey(state.dataset(), state.requestId()),
+                GrantJson.toBytes(grantOf(state.status() == RequestState.Status.ACTIVATING ? state.activating(topic) : state,
+                        Grant.ACTIVE).ending()), context.currentSystemTimeMs()), names.grantsSink());
         audit(base(revoked ? AuditEvent.Type.REVOKE_ACCEPTED : AuditEvent.Type.EXPIRY_DETECTED, ending, now)
-                .actor(revoked ? actor : "jitmask").reason(reason).topic(state.topic()).expiresAt(state.expiresAt()).build());
-        deps.ender().end(new GrantEnder.EndJob(state.requestId(), state.dataset(),
-                Topics.grantKey(state.dataset(), state.requestId()), state.topic(), state.grantee(), revoked,
-                revoked ? actor : "jitmask", reason, state.expiresAt()));
-    }
-
-    private GrantEnder.EndJob endJob(RequestState state, String reason) {
-        boolean revoked = "REVOKED".equals(state.endReason());
-        return new GrantEnder.EndJob(state.requestId(), state.dataset(), Topics.grantKey(state.dataset(), state.requestId()),
-                state.topic(), state.grantee(), revoked, "jitmask", reason, state.expiresAt());
+                .actor(revoked ? actor : "jitmask").reason(reason).topic(topic).expiresAt(state.expiresAt()).build());
+        command(GrantCommand.withdrawAccess(state.requestId(), state.dataset(), topic, state.grantee(), deps.manageAcls()));
     }
 
     /** Punctuation: expire grants and unanswered requests whose time is up. */
@@ -259,9 +236,6 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
         for (RequestState state : states()) {
             if (state.status() == RequestState.Status.ACTIVE && !now.isBefore(state.expiresAt())) {
                 end(state, now, false, "jitmask", "expired at " + state.expiresAt());
-            } else if (state.status() == RequestState.Status.ENDING && deps.ender().confirmFinished(state.requestId())) {
-                // The final audit events are out: a restart must not hand this grant over (and audit it) again.
-                save(state.ended(RequestState.Status.ENDED, state.endedAt(), state.endReason()));
             } else if (state.status() == RequestState.Status.PENDING
                     && !now.isBefore(state.requestedAt().plus(deps.requestTtl()))) {
                 save(state.ended(RequestState.Status.REQUEST_EXPIRED, now, "not approved in time"));
@@ -274,7 +248,9 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
     private int activeGrantsOf(String grantee) {
         int count = 0;
         for (RequestState state : states()) {
-            if (state.status() == RequestState.Status.ACTIVE && grantee.equals(state.grantee())) {
+            // A grant being provisioned counts: it is about to be live.
+            if ((state.status() == RequestState.Status.ACTIVE || state.status() == RequestState.Status.ACTIVATING)
+                    && grantee.equals(state.grantee())) {
                 count++;
             }
         }
@@ -292,7 +268,7 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
         return out;
     }
 
-    private static AuditEvent.Builder base(AuditEvent.Type type, RequestState state, Instant now) {
+    static AuditEvent.Builder base(AuditEvent.Type type, RequestState state, Instant now) {
         JsonNode filter = state.filter() == null || state.filter().isEmpty() ? null : state.filter();
         return AuditEvent.of(type, state.requestId(), now).dataset(state.dataset()).grantee(state.grantee())
                 .fields(state.fields()).filter(filter);
@@ -308,7 +284,65 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
     }
 
     private void audit(AuditEvent event) {
-        context.forward(new Record<>(event.requestId(), event.toBytes(), context.currentSystemTimeMs()), auditSink);
+        context.forward(new Record<>(event.requestId(), event.toBytes(), context.currentSystemTimeMs()), names.auditSink());
         deps.metrics().recordAudit(event.type());
+    }
+
+    private void command(GrantCommand command) {
+        context.forward(new Record<>(command.requestId(), command.toBytes(), context.currentSystemTimeMs()),
+                names.commandsSink());
+    }
+
+    private GrantProgress progress(String requestId) {
+        byte[] bytes = progressStore.get(requestId);
+        return bytes == null ? GrantProgress.NONE : GrantProgress.fromBytes(bytes);
+    }
+
+    private void saveProgress(String requestId, GrantProgress progress) {
+        progressStore.put(requestId, progress.toBytes());
+    }
+
+    /** What the result handler may read and write: this task's stores and sinks, in this task's transaction. */
+    private final class Outputs implements GrantResultHandler.Outputs {
+        @Override
+        public RequestState load(String requestId) {
+            return GrantLifecycleProcessor.this.load(requestId);
+        }
+
+        @Override
+        public void save(RequestState state) {
+            GrantLifecycleProcessor.this.save(state);
+        }
+
+        @Override
+        public GrantProgress progress(String requestId) {
+            return GrantLifecycleProcessor.this.progress(requestId);
+        }
+
+        @Override
+        public void saveProgress(String requestId, GrantProgress progress) {
+            GrantLifecycleProcessor.this.saveProgress(requestId, progress);
+        }
+
+        @Override
+        public void forgetProgress(String requestId) {
+            progressStore.delete(requestId);
+        }
+
+        @Override
+        public void publish(String grantKey, Grant grant) {
+            context.forward(new Record<>(grantKey, grant == null ? null : GrantJson.toBytes(grant),
+                    context.currentSystemTimeMs()), names.grantsSink());
+        }
+
+        @Override
+        public void audit(AuditEvent event) {
+            GrantLifecycleProcessor.this.audit(event);
+        }
+
+        @Override
+        public void command(GrantCommand command) {
+            GrantLifecycleProcessor.this.command(command);
+        }
     }
 }

@@ -1,9 +1,11 @@
 package io.jitmask.registry;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.avro.Schema;
 
@@ -11,18 +13,28 @@ import org.apache.avro.Schema;
 public final class InMemorySchemaRegistryClient implements SchemaRegistryClient {
     private final Map<String, Integer> idsBySchema = new HashMap<>();
     private final Map<Integer, Schema> schemasById = new HashMap<>();
+    private final Map<Integer, JsonNode> metadataById = new HashMap<>();
     private final Map<String, List<Integer>> idsBySubject = new TreeMap<>();
     private final java.util.Set<String> hardDeleted = new java.util.HashSet<>();
     private int nextId = 1;
 
     @Override
     public synchronized int register(String subject, Schema schema) {
-        String canonical = schema.toString();
+        return register(subject, schema, null);
+    }
+
+    /** As Confluent: the same text with other metadata is another schema (another id). */
+    @Override
+    public synchronized int register(String subject, Schema schema, JsonNode metadata) {
+        String canonical = schema.toString() + (metadata == null ? "" : "\u0000" + metadata);
         Integer id = idsBySchema.get(canonical);
         if (id == null) {
             id = nextId++;
             idsBySchema.put(canonical, id);
             schemasById.put(id, schema);
+            if (metadata != null) {
+                metadataById.put(id, metadata.deepCopy());
+            }
         }
         List<Integer> ids = idsBySubject.computeIfAbsent(subject, s -> new ArrayList<>());
         if (!ids.contains(id)) {
@@ -38,6 +50,11 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
             throw new SchemaNotFoundException(40403, "Schema " + id + " not found");
         }
         return schema;
+    }
+
+    @Override
+    public synchronized Optional<JsonNode> metadataOf(int id) {
+        return Optional.ofNullable(metadataById.get(id));
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.jitmask.registry;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import java.util.Optional;
 import org.apache.avro.Schema;
 
 /**
@@ -40,6 +42,23 @@ public interface SchemaRegistryClient extends AutoCloseable {
      */
     default List<RegisteredSchema> history(String subject) {
         return versions(subject).stream().map(v -> version(subject, v)).toList();
+    }
+
+    /**
+     * Registers the schema with a data-contract {@code metadata} ({@code properties}, {@code tags},
+     * {@code sensitive}, as Confluent 7.4+); null registers it without. The same text with other metadata is
+     * another version (and id) in a Confluent registry.
+     */
+    default int register(String subject, Schema schema, JsonNode metadata) {
+        if (metadata != null) {
+            throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no metadata");
+        }
+        return register(subject, schema);
+    }
+
+    /** The data-contract metadata registered with this id, empty when it has none. */
+    default Optional<JsonNode> metadataOf(int id) {
+        return Optional.empty();
     }
 
     @Override

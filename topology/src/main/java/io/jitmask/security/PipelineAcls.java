@@ -44,6 +44,12 @@ public final class PipelineAcls {
         acls.add(binding(ResourceType.GROUP, applicationId, PatternType.LITERAL, principal, AclOperation.READ));
         acls.add(binding(ResourceType.TRANSACTIONAL_ID, applicationId + "-", PatternType.PREFIXED, principal,
                 AclOperation.WRITE));
+        // Grant side effects: commands written by the lifecycle and read by the workers; results written by the
+        // workers and the masking path, read by the lifecycle. The workers' own consumer group.
+        topicLiteral(acls, principal, Topics.GRANT_COMMANDS, AclOperation.READ, AclOperation.WRITE);
+        topicLiteral(acls, principal, Topics.GRANT_RESULTS, AclOperation.READ, AclOperation.WRITE);
+        acls.add(binding(ResourceType.GROUP, applicationId + "-grant-workers", PatternType.LITERAL, principal,
+                AclOperation.READ));
         // Adding and removing the grantee's READ ACL on each grant topic.
         acls.add(binding(ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL, principal, AclOperation.ALTER));
         // The HTTP API and console in the same process: audit tail, masked previews, signed events of its users.
@@ -58,7 +64,8 @@ public final class PipelineAcls {
         List<AclBinding> acls = new ArrayList<>();
         topicPrefix(acls, principal, Topics.RAW_PREFIX, AclOperation.CREATE);
         topicPrefix(acls, principal, Topics.MASKED_PREFIX, AclOperation.CREATE);
-        for (String topic : List.of(Topics.APPROVALS, Topics.GRANTS, Topics.CLASSIFICATION, Topics.AUDIT, Topics.DLQ)) {
+        for (String topic : List.of(Topics.APPROVALS, Topics.GRANTS, Topics.CLASSIFICATION, Topics.AUDIT, Topics.DLQ,
+                Topics.GRANT_COMMANDS, Topics.GRANT_RESULTS)) {
             topicLiteral(acls, principal, topic, AclOperation.CREATE);
         }
         return acls;
