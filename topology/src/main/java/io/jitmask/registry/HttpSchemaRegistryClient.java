@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jitmask.schema.InvalidSchemaException;
 import io.jitmask.schema.SchemaReference;
 import io.jitmask.schema.SchemaType;
 import java.io.IOException;
@@ -372,17 +373,6 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
      * brace or bracket on is dropped.
      */
     static String sanitize(String message) {
-        int cut = message.length();
-        for (char c : new char[] {'{', '['}) {
-            int at = message.indexOf(c);
-            if (at >= 0 && at < cut) {
-                cut = at;
-            }
-        }
-        String kept = message.substring(0, cut).strip();
-        if (kept.length() > MAX_MESSAGE_CHARS) {
-            kept = kept.substring(0, MAX_MESSAGE_CHARS) + "...";
-        }
-        return kept;
+        return InvalidSchemaException.withoutSchemaText(message, MAX_MESSAGE_CHARS);
     }
 }

@@ -203,9 +203,7 @@ final class RegistryApi {
     private Object schemaById(int id, String tail, int parts, Query query) {
         SchemaStore.Version v = store.byId(id);
         if (parts == 3) {
-            ObjectNode out = json();
-            contentJson(v, out);
-            return out;
+            return SchemaStore.putContent(v, json(), false);
         }
         return switch (tail) {
             case "schema" -> v.schema();
@@ -272,28 +270,13 @@ final class RegistryApi {
     /** A version as Confluent serves it: schemaType omitted for AVRO, references/metadata/ruleSet when present. */
     static ObjectNode versionJson(SchemaStore.Version v, boolean markDeleted) {
         ObjectNode out = json().put("subject", v.subject()).put("version", v.version()).put("id", v.id());
-        contentJson(v, out);
+        SchemaStore.putContent(v, out, false);
         if (markDeleted && v.deleted()) {
             out.put("deleted", true);
         }
         return out;
     }
 
-    private static void contentJson(SchemaStore.Version v, ObjectNode out) {
-        if (v.type() != SchemaType.AVRO) {
-            out.put("schemaType", v.type().name());
-        }
-        if (!v.references().isEmpty()) {
-            out.set("references", SchemaStore.referencesJson(v.references()));
-        }
-        if (v.metadata() != null) {
-            out.set("metadata", v.metadata());
-        }
-        if (v.ruleSet() != null) {
-            out.set("ruleSet", v.ruleSet());
-        }
-        out.put("schema", v.schema());
-    }
 
     // ---- registering, looking up, checking ----
 
@@ -356,17 +339,7 @@ final class RegistryApi {
         }
         SchemaStore.Version v = registration.version();
         // Current Confluent clients read all of these from the answer (older ones only the id).
-        ObjectNode out = json().put("id", v.id()).put("version", v.version()).put("schemaType", v.type().name());
-        if (!v.references().isEmpty()) {
-            out.set("references", SchemaStore.referencesJson(v.references()));
-        }
-        if (v.metadata() != null) {
-            out.set("metadata", v.metadata());
-        }
-        if (v.ruleSet() != null) {
-            out.set("ruleSet", v.ruleSet());
-        }
-        return out.put("schema", v.schema());
+        return SchemaStore.putContent(v, json().put("id", v.id()).put("version", v.version()), true);
     }
 
     private ObjectNode lookup(String subject, String body, Query query) {
