@@ -246,10 +246,24 @@ async function sendRequest(event) {
 
 const AUDIT_TYPES = ['REQUESTED', 'APPROVED', 'AUTO_APPROVED', 'DENIED', 'REJECTED', 'ACTIVATED', 'ACTIVATION_FAILED',
   'ACL_NOT_ENFORCED', 'REVOKE_ACCEPTED', 'EXPIRY_DETECTED', 'REVOKED', 'EXPIRED', 'REQUEST_EXPIRED',
-  'DISCLOSURE_SUMMARY', 'TOPIC_DELETED'];
+  'DISCLOSURE_SUMMARY', 'TOPIC_DELETED', 'SCHEMA_CHANGED', 'DECLASSIFICATION_LOADED'];
+
+/** SCHEMA_CHANGED: which version, and what it changed about the dataset's classification (paths and tags only). */
+function schemaDetails(s) {
+  const c = s.changes || {};
+  const byPath = (m) => Object.entries(m || {}).map(([path, tags]) => path + ' [' + tags.join(', ') + ']').join(', ');
+  const parts = [s.subject + ' version ' + s.version + ' (id ' + s.id + ')'];
+  if (c.fieldsAdded && c.fieldsAdded.length) parts.push('fields added: ' + c.fieldsAdded.join(', '));
+  if (c.fieldsRemoved && c.fieldsRemoved.length) parts.push('fields removed: ' + c.fieldsRemoved.join(', '));
+  if (c.tagsAdded && Object.keys(c.tagsAdded).length) parts.push('tags added: ' + byPath(c.tagsAdded));
+  if (c.tagsRemoved && Object.keys(c.tagsRemoved).length) parts.push('tags removed: ' + byPath(c.tagsRemoved));
+  if (c.keptSensitive && c.keptSensitive.length) parts.push('kept masked: ' + c.keptSensitive.join(', '));
+  return parts.join('; ');
+}
 
 function auditDetails(e) {
   const parts = [];
+  if (e.schema) parts.push(e.dataset + ': ' + schemaDetails(e.schema));
   if (e.fields) parts.push('fields ' + e.fields.join(', '));
   if (e.justification) parts.push('why: ' + e.justification);
   if (e.comment) parts.push('comment: ' + e.comment);

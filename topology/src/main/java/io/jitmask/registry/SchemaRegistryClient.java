@@ -33,6 +33,13 @@ public interface SchemaRegistryClient extends AutoCloseable {
     List<Integer> versions(String subject);
 
     /**
+     * Every version of the subject that the registry still knows, soft-deleted ones included (Confluent's
+     * {@code ?deleted=true}); permanently deleted versions are gone. {@link SchemaNotFoundException} when the
+     * subject has never existed or is permanently deleted.
+     */
+    List<RegisteredSchema> history(String subject);
+
+    /**
      * Registers the schema with a data-contract {@code metadata} ({@code properties}, {@code tags},
      * {@code sensitive}, as Confluent 7.4+); null registers it without. The same text with other metadata is
      * another version (and id) in a Confluent registry.
