@@ -140,7 +140,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
      * Registers a schema of any type with its references and data contract. The version comes from the answer
      * (Confluent 7.4+); registries that answer only the id are asked for it by a lookup.
      */
-    public Registration register(String subject, StoredSchema schema) {
+    public Registration registerVersion(String subject, StoredSchema schema) {
         JsonNode answer = call("POST", "/subjects/" + encode(subject) + "/versions", body(schema).toString());
         int id = answer.path("id").asInt();
         int version = answer.path("version").asInt(0);
@@ -150,7 +150,13 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         return new Registration(id, version);
     }
 
+    @Override
+    public int register(String subject, StoredSchema schema) {
+        return registerVersion(subject, schema).id();
+    }
+
     /** The schema with this id, of any type, with its references and data contract (cached: ids are immutable). */
+    @Override
     public StoredSchema storedSchema(int id) {
         StoredSchema cached = storedById.get(id);
         if (cached != null) {
