@@ -226,18 +226,13 @@ final class RegistryApi {
         int offset = Math.max(0, query.integer("offset", 0));
         int limit = query.integer("limit", -1);
         List<SchemaStore.Version> selected = new ArrayList<>();
-        List<SchemaStore.Version> every = store.everyVersion();
-        for (int i = 0; i < every.size(); i++) {
-            SchemaStore.Version v = every.get(i);
+        for (SchemaStore.Version v : store.everyVersion()) {
             if (prefix != null && !v.subject().startsWith(prefix) || v.deleted() && !deleted) {
                 continue;
             }
-            if (latestOnly) {
-                boolean newerInSubject = every.subList(i + 1, every.size()).stream()
-                        .anyMatch(x -> x.subject().equals(v.subject()) && (deleted || !x.deleted()));
-                if (newerInSubject) {
-                    continue;
-                }
+            // Versions come subject by subject, oldest first: with latestOnly a subject's later one replaces it.
+            if (latestOnly && !selected.isEmpty() && selected.get(selected.size() - 1).subject().equals(v.subject())) {
+                selected.remove(selected.size() - 1);
             }
             selected.add(v);
         }
