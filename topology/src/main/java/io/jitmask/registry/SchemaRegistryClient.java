@@ -61,6 +61,19 @@ public interface SchemaRegistryClient extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * Registers a schema of any type with its references and data contract (Confluent's full request) and returns
+     * its id.
+     */
+    default int register(String subject, StoredSchema schema) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps Avro schemas only");
+    }
+
+    /** The schema with this id, of any type, with its references and data contract. */
+    default StoredSchema storedSchema(int id) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps Avro schemas only");
+    }
+
     @Override
     default void close() {
     }
