@@ -7,6 +7,7 @@ import io.jitmask.config.Topics;
 import io.jitmask.grants.GrantIndex;
 import io.jitmask.grants.GrantLifecycleProcessor;
 import io.jitmask.grants.GrantsStoreUpdater;
+import io.jitmask.grants.LifecycleLimits;
 import io.jitmask.mask.MaskEngine;
 import io.jitmask.mask.PolicyMaskEngine;
 import io.jitmask.registry.SchemaRegistryClient;
@@ -17,6 +18,7 @@ import io.jitmask.stream.MaskingProcessor;
 import java.util.List;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
@@ -38,7 +40,7 @@ import org.apache.kafka.streams.state.Stores;
  *                     └────► jit.dlq
  *
  * jit.approvals ─────┐
- * jit.grant-results ─┴► grant-lifecycle (stores grant-requests, grant-progress) ─► jit.grants
+ * jit.grant-results ─┴► grant-lifecycle (stores grant-requests, grant-deadlines, grant-counters, grant-progress) ─► jit.grants
  *                                                                            ├─► jit.audit
  *                                                                            └─► jit.grant-commands ─► workers
  * </pre>
@@ -69,6 +71,8 @@ public final class JitmaskTopology {
     public static final String GRANT_PROGRESS_STORE = "grant-progress";
     public static final String GRANT_RESULTS_SOURCE = "grant-results-source";
     public static final String GRANT_COMMANDS_SINK = "grant-commands-sink";
+    public static final String GRANT_DEADLINES_STORE = "grant-deadlines";
+    public static final String GRANT_COUNTERS_STORE = "grant-counters";
     public static final String GRANTS_SINK = "grants-sink";
     public static final String AUDIT_SINK = "audit-sink";
 
@@ -124,30 +128,40 @@ public final class JitmaskTopology {
 
         topology.addGlobalStore(
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(GRANTS_GLOBAL_STORE),
-                        org.apache.kafka.common.serialization.Serdes.String(),
-                        org.apache.kafka.common.serialization.Serdes.ByteArray()).withLoggingDisabled(),
+                        Serdes.String(),
+                        Serdes.ByteArray()).withLoggingDisabled(),
                 GRANTS_GLOBAL_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.GRANTS,
                 GRANTS_GLOBAL_UPDATER, () -> new GrantsStoreUpdater(GRANTS_GLOBAL_STORE, deps.grants()));
         return topology;
     }
 
+    /** The grant lifecycle with the default limits and the deps' request TTL. */
+    public static Topology lifecycle(Topology topology, GrantLifecycleProcessor.Deps deps) {
+        return lifecycle(topology, deps, LifecycleLimits.withTtl(deps.requestTtl()));
+    }
+
     /**
      * The grant lifecycle: signed events and the results of side effects in; grants, audit events and side-effect
      * commands out. {@code jit.grant-results} is partitioned as {@code jit.approvals}, so a request's events and
-     * results reach the same task.
+     * results reach the same task. Its stores: the requests, their deadlines ordered by time and the per-requester
+     * counters ({@link io.jitmask.grants.LifecycleStore}), and the progress of side effects under way.
      */
-    public static Topology lifecycle(Topology topology, GrantLifecycleProcessor.Deps deps) {
+    public static Topology lifecycle(Topology topology, GrantLifecycleProcessor.Deps deps, LifecycleLimits limits) {
+        GrantLifecycleProcessor.Names names = new GrantLifecycleProcessor.Names(GRANT_REQUESTS_STORE,
+                GRANT_DEADLINES_STORE, GRANT_COUNTERS_STORE, GRANT_PROGRESS_STORE, GRANTS_SINK, AUDIT_SINK,
+                GRANT_COMMANDS_SINK);
         topology.addSource(APPROVALS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.APPROVALS)
                 .addSource(GRANT_RESULTS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.GRANT_RESULTS)
-                .addProcessor(GRANT_LIFECYCLE, () -> new GrantLifecycleProcessor(deps, new GrantLifecycleProcessor.Names(
-                                GRANT_REQUESTS_STORE, GRANT_PROGRESS_STORE, GRANTS_SINK, AUDIT_SINK, GRANT_COMMANDS_SINK)),
+                .addProcessor(GRANT_LIFECYCLE, () -> new GrantLifecycleProcessor(deps, limits, names),
                         APPROVALS_SOURCE, GRANT_RESULTS_SOURCE)
                 .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GRANT_REQUESTS_STORE),
-                        org.apache.kafka.common.serialization.Serdes.String(),
-                        org.apache.kafka.common.serialization.Serdes.ByteArray()), GRANT_LIFECYCLE)
+                        Serdes.String(), Serdes.ByteArray()), GRANT_LIFECYCLE)
+                .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GRANT_DEADLINES_STORE),
+                        Serdes.String(), Serdes.String()), GRANT_LIFECYCLE)
+                .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GRANT_COUNTERS_STORE),
+                        Serdes.String(), Serdes.Long()), GRANT_LIFECYCLE)
                 .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GRANT_PROGRESS_STORE),
-                        org.apache.kafka.common.serialization.Serdes.String(),
-                        org.apache.kafka.common.serialization.Serdes.ByteArray()), GRANT_LIFECYCLE)
+                        Serdes.String(), Serdes.ByteArray()), GRANT_LIFECYCLE)
                 .addSink(GRANTS_SINK, Topics.GRANTS, new StringSerializer(), new ByteArraySerializer(), GRANT_LIFECYCLE)
                 .addSink(AUDIT_SINK, Topics.AUDIT, new StringSerializer(), new ByteArraySerializer(), GRANT_LIFECYCLE)
                 .addSink(GRANT_COMMANDS_SINK, Topics.GRANT_COMMANDS, new StringSerializer(), new ByteArraySerializer(),

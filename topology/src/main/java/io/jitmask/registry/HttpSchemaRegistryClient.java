@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jitmask.schema.InvalidSchemaException;
 import io.jitmask.schema.SchemaReference;
 import io.jitmask.schema.SchemaType;
 import java.io.IOException;
@@ -139,7 +140,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
      * Registers a schema of any type with its references and data contract. The version comes from the answer
      * (Confluent 7.4+); registries that answer only the id are asked for it by a lookup.
      */
-    public Registration register(String subject, StoredSchema schema) {
+    public Registration registerVersion(String subject, StoredSchema schema) {
         JsonNode answer = call("POST", "/subjects/" + encode(subject) + "/versions", body(schema).toString());
         int id = answer.path("id").asInt();
         int version = answer.path("version").asInt(0);
@@ -149,7 +150,13 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         return new Registration(id, version);
     }
 
+    @Override
+    public int register(String subject, StoredSchema schema) {
+        return registerVersion(subject, schema).id();
+    }
+
     /** The schema with this id, of any type, with its references and data contract (cached: ids are immutable). */
+    @Override
     public StoredSchema storedSchema(int id) {
         StoredSchema cached = storedById.get(id);
         if (cached != null) {
@@ -385,17 +392,6 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
      * brace or bracket on is dropped.
      */
     static String sanitize(String message) {
-        int cut = message.length();
-        for (char c : new char[] {'{', '['}) {
-            int at = message.indexOf(c);
-            if (at >= 0 && at < cut) {
-                cut = at;
-            }
-        }
-        String kept = message.substring(0, cut).strip();
-        if (kept.length() > MAX_MESSAGE_CHARS) {
-            kept = kept.substring(0, MAX_MESSAGE_CHARS) + "...";
-        }
-        return kept;
+        return InvalidSchemaException.withoutSchemaText(message, MAX_MESSAGE_CHARS);
     }
 }

@@ -14,6 +14,8 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
     private final Map<String, Integer> idsBySchema = new HashMap<>();
     private final Map<Integer, Schema> schemasById = new HashMap<>();
     private final Map<Integer, JsonNode> metadataById = new HashMap<>();
+    private final Map<String, Integer> idsByStored = new HashMap<>();
+    private final Map<Integer, StoredSchema> storedById = new HashMap<>();
     private final Map<String, List<Integer>> idsBySubject = new TreeMap<>();
     private final java.util.Set<String> hardDeleted = new java.util.HashSet<>();
     private int nextId = 1;
@@ -106,6 +108,34 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
             }
         }
         return out;
+    }
+
+    /** Any type, references and contract; plain Avro goes the Avro way, so both views of it agree. */
+    @Override
+    public synchronized int register(String subject, StoredSchema schema) {
+        if (schema.type() == io.jitmask.schema.SchemaType.AVRO && schema.references().isEmpty() && schema.ruleSet() == null) {
+            return register(subject, new Schema.Parser().parse(schema.schema()), schema.metadata());
+        }
+        Integer id = idsByStored.get(schema.toString());
+        if (id == null) {
+            id = nextId++;
+            idsByStored.put(schema.toString(), id);
+            storedById.put(id, schema);
+        }
+        List<Integer> ids = idsBySubject.computeIfAbsent(subject, s -> new ArrayList<>());
+        if (!ids.contains(id)) {
+            ids.add(id);
+        }
+        return id;
+    }
+
+    @Override
+    public synchronized StoredSchema storedSchema(int id) {
+        StoredSchema stored = storedById.get(id);
+        if (stored != null) {
+            return stored;
+        }
+        return new StoredSchema(io.jitmask.schema.SchemaType.AVRO, schemaById(id).toString(), List.of(), metadataById.get(id), null);
     }
 
     /** Removes a version for good, as a permanent delete does (tests): its number is not reused. */

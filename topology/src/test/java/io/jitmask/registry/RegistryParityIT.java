@@ -336,11 +336,11 @@ class RegistryParityIT {
         String address = subject("client-address");
         String customer = subject("client-customer-value");
         try (HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(registry.url())) {
-            HttpSchemaRegistryClient.Registration a = client.register(address, StoredSchema.of(SchemaType.JSON, ADDRESS_JSON));
+            HttpSchemaRegistryClient.Registration a = client.registerVersion(address, StoredSchema.of(SchemaType.JSON, ADDRESS_JSON));
             assertThat(a.version()).isEqualTo(1);
             StoredSchema sent = new StoredSchema(SchemaType.JSON, CUSTOMER_JSON,
                     List.of(new SchemaReference("address.json", address, 1)), json(METADATA), json(RULE_SET));
-            HttpSchemaRegistryClient.Registration c = client.register(customer, sent);
+            HttpSchemaRegistryClient.Registration c = client.registerVersion(customer, sent);
             assertThat(c.version()).isEqualTo(1);
             assertThat(client.storedSchema(c.id())).isEqualTo(sent);
             assertThat(client.metadataOf(c.id())).contains(json(METADATA));
