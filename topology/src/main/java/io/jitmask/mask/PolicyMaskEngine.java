@@ -34,9 +34,17 @@ public final class PolicyMaskEngine implements MaskEngine {
     private record PlanKey(String dataset, int schemaId, Set<String> clearPaths, boolean key) {
     }
 
+    private final FormatMasking formats;
+
     public PolicyMaskEngine(Policy policy, Keyset keyset) {
         this.policy = policy;
         this.keyset = keyset;
+        this.formats = new FormatMasking(policy, new PolicyFieldClassifier(policy), keyset);
+    }
+
+    @Override
+    public FormatMasking formats() {
+        return formats;
     }
 
     @Override

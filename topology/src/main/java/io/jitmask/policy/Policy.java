@@ -52,12 +52,27 @@ public record Policy(
         }
     }
 
-    /** Per dataset: a technique for string record keys, and rules by field path (dotted, e.g. {@code address.street}). */
+    /**
+     * Per dataset: a technique for string record keys, rules by field path (dotted, e.g. {@code address.street}), and
+     * the record format: absent for Confluent-framed records whose type (Avro, JSON Schema, Protobuf) the registry
+     * names, {@value #PLAIN_JSON} for JSON without a registry, classified by path rules only.
+     */
     public record DatasetPolicy(
             @JsonProperty("key") TechniqueSpec key,
-            @JsonProperty("fields") Map<String, FieldRule> fields) {
+            @JsonProperty("fields") Map<String, FieldRule> fields,
+            @JsonProperty("format") String format) {
+        public static final String PLAIN_JSON = "json";
+
         public DatasetPolicy {
             fields = fields == null ? Map.of() : Map.copyOf(fields);
+        }
+
+        public DatasetPolicy(TechniqueSpec key, Map<String, FieldRule> fields) {
+            this(key, fields, null);
+        }
+
+        public boolean isPlainJson() {
+            return PLAIN_JSON.equals(format);
         }
     }
 

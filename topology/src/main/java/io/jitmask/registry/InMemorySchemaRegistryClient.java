@@ -12,7 +12,35 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
     private final Map<String, Integer> idsBySchema = new HashMap<>();
     private final Map<Integer, Schema> schemasById = new HashMap<>();
     private final Map<String, List<Integer>> idsBySubject = new TreeMap<>();
+    private final Map<Integer, TypedSchema> typedById = new HashMap<>();
+    private final Map<String, Integer> idsByTyped = new HashMap<>();
     private int nextId = 1;
+
+    /** JSON Schema and Protobuf schemas: kept as text with their references, ids from the same sequence as Avro's. */
+    @Override
+    public synchronized int registerTyped(String subject, TypedSchema schema) {
+        if (TypedSchema.AVRO.equals(schema.type()) && schema.references().isEmpty()) {
+            return register(subject, new Schema.Parser().parse(schema.text()));
+        }
+        String canonical = schema.type() + "\u0000" + schema.text() + "\u0000" + schema.references();
+        Integer id = idsByTyped.get(canonical);
+        if (id == null) {
+            id = nextId++;
+            idsByTyped.put(canonical, id);
+            typedById.put(id, schema);
+        }
+        List<Integer> ids = idsBySubject.computeIfAbsent(subject, s -> new ArrayList<>());
+        if (!ids.contains(id)) {
+            ids.add(id);
+        }
+        return id;
+    }
+
+    @Override
+    public synchronized TypedSchema typedSchemaById(int id) {
+        TypedSchema typed = typedById.get(id);
+        return typed != null ? typed : SchemaRegistryClient.super.typedSchemaById(id);
+    }
 
     @Override
     public synchronized int register(String subject, Schema schema) {

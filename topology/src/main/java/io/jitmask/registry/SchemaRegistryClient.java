@@ -30,6 +30,22 @@ public interface SchemaRegistryClient extends AutoCloseable {
 
     List<Integer> versions(String subject);
 
+    /**
+     * The schema with this id whatever its type, with the texts of the schemas it references. Registries that hold
+     * only Avro answer with the Avro schema.
+     */
+    default TypedSchema typedSchemaById(int id) {
+        return new TypedSchema(TypedSchema.AVRO, schemaById(id).toString(), List.of(), java.util.Map.of());
+    }
+
+    /** Registers (or finds) a schema of any type under the subject and returns its global id. */
+    default int registerTyped(String subject, TypedSchema schema) {
+        if (!TypedSchema.AVRO.equals(schema.type()) || !schema.references().isEmpty()) {
+            throw new RegistryException(42201, "this registry client registers only Avro schemas without references");
+        }
+        return register(subject, new Schema.Parser().parse(schema.text()));
+    }
+
     @Override
     default void close() {
     }

@@ -7,7 +7,6 @@ import io.jitmask.mask.MaskEngine;
 import io.jitmask.ops.JitmaskMetrics;
 import io.jitmask.registry.RegistryUnavailableException;
 import io.jitmask.registry.SchemaRegistryClient;
-import io.jitmask.serde.AvroCodec;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +38,7 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
     private final HeaderFilter headers;
     private final MaskedSchemaIds maskedIds;
     private final java.time.Duration copyCutoff;
-    private final AvroCodec codec;
+    private final RecordValues values;
     private final RecordKeyMasker keys;
     private final GrantCopier copier;
     private final String maskedSink;
@@ -64,7 +63,7 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
         this.maskedIds = maskedIds;
         this.copyCutoff = copyCutoff;
         this.copier = new GrantCopier(engine, registry, maskedIds, headers);
-        this.codec = copier.codec();
+        this.values = copier.values();
         this.keys = copier.keys();
         this.maskedSink = maskedSink;
         this.copiesSink = copiesSink;
@@ -91,11 +90,9 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
                 metrics.recordMasked(dataset);
                 return;
             }
-            AvroCodec.Decoded decoded = codec.decode(record.value());
-            int maskedId = maskedIds.valueId(dataset, decoded.schemaId(), decoded.schema());
-            masked = codec.encode(maskedId, decoded.schema(),
-                    engine.valuePlan(dataset, decoded.schemaId(), decoded.schema(), Set.of()).apply(decoded.datum()));
-            copies = copiesFor(dataset, source, record.key(), key, decoded, maskedId);
+            RecordValues.Value decoded = values.decode(dataset, record.value());
+            masked = values.mask(dataset, decoded, Set.of());
+            copies = copiesFor(dataset, source, record.key(), key, decoded);
         } catch (RegistryUnavailableException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -121,7 +118,7 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
     }
 
     private List<GrantCopier.Copy> copiesFor(String dataset, RecordMetadata source, byte[] rawKey,
-                                             RecordKeyMasker.MaskedKey key, AvroCodec.Decoded decoded, int maskedId) {
+                                             RecordKeyMasker.MaskedKey key, RecordValues.Value decoded) {
         List<Grant> matching = grants.matching(dataset, key.filterKey());
         if (matching.isEmpty()) {
             return List.of();
@@ -133,7 +130,7 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
             if (grant.hasLookback()) {
                 continue;
             }
-            copies.add(copier.copy(grant, dataset, rawKey, key, decoded, maskedId));
+            copies.add(copier.copy(grant, dataset, rawKey, key, decoded));
         }
         return copies;
     }

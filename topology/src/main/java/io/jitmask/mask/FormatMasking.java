@@ -1,0 +1,34 @@
+package io.jitmask.mask;
+
+import io.jitmask.keys.Keyset;
+import io.jitmask.policy.Policy;
+
+/**
+ * The masking of the formats other than Avro: JSON (JSON Schema or plain) and Protobuf, classified by the same
+ * {@link FieldClassifier} and masked by the same techniques as Avro. One per engine; its plans are cached.
+ */
+public final class FormatMasking {
+    private final Policy policy;
+    private final JsonMaskPlanner json;
+    private final ProtobufMaskPlanner protobuf;
+
+    public FormatMasking(Policy policy, FieldClassifier classifier, Keyset keyset) {
+        this.policy = policy;
+        this.json = new JsonMaskPlanner(classifier, keyset);
+        this.protobuf = new ProtobufMaskPlanner(classifier, keyset);
+    }
+
+    public JsonMaskPlanner json() {
+        return json;
+    }
+
+    public ProtobufMaskPlanner protobuf() {
+        return protobuf;
+    }
+
+    /** Whether the policy declares the dataset's records plain JSON (no framing, no registry). */
+    public boolean isPlainJson(String dataset) {
+        Policy.DatasetPolicy rules = policy.datasets().get(dataset);
+        return rules != null && rules.isPlainJson();
+    }
+}
