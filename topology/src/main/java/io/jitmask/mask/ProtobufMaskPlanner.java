@@ -64,13 +64,15 @@ public final class ProtobufMaskPlanner {
     }
 
     /**
+     * @param inlineTags tags by full field name as the schema text declares them ({@code ParsedSchema.inlineTags()})
      * @throws UncoveredFieldException a sensitive field has no technique, or sits in a recursive type (fail closed)
      * @throws MaskingConfigException a technique does not fit its field
      */
-    public Plan plan(String dataset, int schemaId, Descriptors.Descriptor type, Set<String> clearPaths) {
+    public Plan plan(String dataset, int schemaId, Descriptors.Descriptor type, Map<String, Set<String>> inlineTags,
+                     Set<String> clearPaths) {
         Object plan = plans.computeIfAbsent(new PlanKey(dataset, schemaId, type.getFullName(), Set.copyOf(clearPaths)), k -> {
             try {
-                ValueMasker root = new Compiler(dataset, k.clearPaths()).message(type, "", new ArrayList<>());
+                ValueMasker root = new Compiler(dataset, inlineTags, k.clearPaths()).message(type, "", new ArrayList<>());
                 return root == null ? (Plan) m -> m : (Plan) m -> (Message) root.mask(m, entity(m));
             } catch (UncoveredFieldException | MaskingConfigException e) {
                 return e;
@@ -86,27 +88,27 @@ public final class ProtobufMaskPlanner {
     }
 
     /** Sensitive paths of a message type and their tags, for request validation and the approver's view. */
-    public Map<String, Set<String>> sensitiveFields(String dataset, Descriptors.Descriptor type) {
+    public Map<String, Set<String>> sensitiveFields(String dataset, Descriptors.Descriptor type, Map<String, Set<String>> inlineTags) {
         Map<String, Set<String>> out = new LinkedHashMap<>();
-        collect(dataset, type, "", out, new ArrayList<>());
+        collect(dataset, type, inlineTags, "", out, new ArrayList<>());
         return out;
     }
 
-    private void collect(String dataset, Descriptors.Descriptor type, String prefix, Map<String, Set<String>> out,
-                         List<Descriptors.Descriptor> stack) {
+    private void collect(String dataset, Descriptors.Descriptor type, Map<String, Set<String>> inline, String prefix,
+                         Map<String, Set<String>> out, List<Descriptors.Descriptor> stack) {
         if (stack.contains(type)) {
             return;
         }
         stack.add(type);
         for (FieldDescriptor field : type.getFields()) {
             String path = prefix + field.getName();
-            Set<String> tags = ProtobufTags.of(field, dataset + ": field '" + path + "'");
+            Set<String> tags = ProtobufTags.of(field, inline, dataset + ": field '" + path + "'");
             if (classifier.techniqueFor(dataset, path, tags) != null) {
                 out.put(path, tags);
             } else {
                 Descriptors.Descriptor inner = nestedType(field);
                 if (inner != null) {
-                    collect(dataset, inner, path + ".", out, stack);
+                    collect(dataset, inner, inline, path + ".", out, stack);
                 }
             }
         }
@@ -134,10 +136,12 @@ public final class ProtobufMaskPlanner {
 
     private final class Compiler {
         private final String dataset;
+        private final Map<String, Set<String>> inline;
         private final Set<String> clearPaths;
 
-        Compiler(String dataset, Set<String> clearPaths) {
+        Compiler(String dataset, Map<String, Set<String>> inline, Set<String> clearPaths) {
             this.dataset = dataset;
+            this.inline = inline;
             this.clearPaths = clearPaths;
         }
 
@@ -180,7 +184,7 @@ public final class ProtobufMaskPlanner {
                 return null;
             }
             String where = dataset + ": field '" + path + "'";
-            TechniqueSpec technique = classifier.techniqueFor(dataset, path, ProtobufTags.of(field, where));
+            TechniqueSpec technique = classifier.techniqueFor(dataset, path, ProtobufTags.of(field, inline, where));
             if (technique == null) {
                 Descriptors.Descriptor inner = nestedType(field);
                 ValueMasker nested = inner == null || isLeafMessage(inner) ? null : message(inner, path + ".", stack);
@@ -317,7 +321,7 @@ public final class ProtobufMaskPlanner {
             }
             seen.add(type);
             for (FieldDescriptor f : type.getFields()) {
-                if (!ProtobufTags.of(f, dataset).isEmpty()) {
+                if (!ProtobufTags.of(f, inline, dataset).isEmpty()) {
                     return true;
                 }
                 Descriptors.Descriptor inner = nestedType(f);

@@ -14,7 +14,7 @@ import java.util.Set;
  * Reads the tags of a Protobuf field from Confluent's {@code (confluent.field_meta).tags} option
  * ({@code confluent/meta.proto}: {@code extend google.protobuf.FieldOptions { Meta field_meta = 1088; }},
  * {@code message Meta { string doc = 1; map<string, string> params = 2; repeated string tags = 3; }}). The option is
- * found whether the descriptor was built with the extension known (an extension field named
+ * found in the schema text's inline tags, and in the descriptor whether it was built with the extension known (an extension field named
  * {@code confluent.field_meta}) or not (unknown field 1088 of the options, read here from its wire bytes).
  */
 public final class ProtobufTags {
@@ -24,8 +24,12 @@ public final class ProtobufTags {
     private ProtobufTags() {
     }
 
-    public static Set<String> of(Descriptors.FieldDescriptor field, String where) {
-        Set<String> tags = new LinkedHashSet<>();
+    /**
+     * @param inline tags by full field name ({@code pkg.Message.field}) as the schema text declares them, for
+     *     descriptors built without their options (the registry's parser keeps options out of the descriptor)
+     */
+    public static Set<String> of(Descriptors.FieldDescriptor field, Map<String, Set<String>> inline, String where) {
+        Set<String> tags = new LinkedHashSet<>(inline.getOrDefault(field.getFullName(), Set.of()));
         for (Map.Entry<Descriptors.FieldDescriptor, Object> option : field.getOptions().getAllFields().entrySet()) {
             if (option.getKey().isExtension() && option.getKey().getNumber() == FIELD_META
                     && option.getValue() instanceof Message meta) {

@@ -2,7 +2,6 @@ package io.jitmask.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.google.protobuf.Descriptors;
 import io.jitmask.mask.FormatMasking;
 import io.jitmask.mask.JsonSchemaDocument;
 import io.jitmask.mask.MaskEngine;
@@ -42,11 +41,12 @@ public final class RecordValues {
     public record JsonValue(int schemaId, TypedSchema schema, JsonSchemaDocument document, JsonNode tree) implements Value {
     }
 
-    public record ProtobufValue(TypedSchema schema, ProtobufCodec.Decoded decoded) implements Value {
+    public record ProtobufValue(TypedSchema schema, java.util.Map<String, Set<String>> inlineTags, ProtobufCodec.Decoded decoded)
+            implements Value {
     }
 
     /** A writer schema of a non-Avro type, parsed once per id. */
-    private record Writer(TypedSchema schema, JsonSchemaDocument json, Descriptors.FileDescriptor proto) {
+    private record Writer(TypedSchema schema, JsonSchemaDocument json, ProtoSchemas.Parsed proto) {
     }
 
     private final MaskEngine engine;
@@ -54,7 +54,7 @@ public final class RecordValues {
     private final SchemaRegistryClient registry;
     private final MaskedSchemaIds maskedIds;
     private final AvroCodec avro;
-    private final BiFunction<Integer, TypedSchema, Descriptors.FileDescriptor> protoParser;
+    private final BiFunction<Integer, TypedSchema, ProtoSchemas.Parsed> protoParser;
     /** Per schema id: null for Avro (decoded by the Avro codec), else the parsed writer schema. */
     private final Map<Integer, Writer> writers = new HashMap<>();
 
@@ -63,7 +63,7 @@ public final class RecordValues {
     }
 
     RecordValues(MaskEngine engine, SchemaRegistryClient registry, MaskedSchemaIds maskedIds,
-                 BiFunction<Integer, TypedSchema, Descriptors.FileDescriptor> protoParser) {
+                 BiFunction<Integer, TypedSchema, ProtoSchemas.Parsed> protoParser) {
         this.engine = engine;
         this.formats = engine.formats();
         this.registry = registry;
@@ -89,7 +89,7 @@ public final class RecordValues {
         if (writer.json() != null) {
             return new JsonValue(id, writer.schema(), writer.json(), JsonCodec.readFramed(bytes, id));
         }
-        return new ProtobufValue(writer.schema(), ProtobufCodec.decode(bytes, id, writer.proto()));
+        return new ProtobufValue(writer.schema(), writer.proto().inlineTags(), ProtobufCodec.decode(bytes, id, writer.proto().file()));
     }
 
     /** A masked copy of the value, every sensitive field masked except {@code clearPaths}, encoded for its topic. */
@@ -108,7 +108,7 @@ public final class RecordValues {
         }
         ProtobufValue p = (ProtobufValue) value;
         ProtobufCodec.Decoded d = p.decoded();
-        com.google.protobuf.Message masked = formats.protobuf().plan(dataset, d.schemaId(), d.type(), clearPaths).apply(d.message());
+        com.google.protobuf.Message masked = formats.protobuf().plan(dataset, d.schemaId(), d.type(), p.inlineTags(), clearPaths).apply(d.message());
         return ProtobufCodec.encode(maskedIds.typedValueId(dataset, d.schemaId(), p.schema()), d.indexes(), masked);
     }
 
