@@ -55,9 +55,21 @@ public final class JitmaskConfig {
     /** Optional: {@code <actor>.key} files the server signs with for callers who do not sign themselves. */
     public static final String HTTP_SIGNING_KEYS_DIR = "jitmask.http.signing.keys.dir";
     public static final String HTTP_AUDIT_TAIL_SIZE = "jitmask.http.audit.tail.size";
+    /**
+     * Which subject a raw record's writer schema must be registered under: {@code topic} (TopicNameStrategy,
+     * {@code raw.<dataset>-value}) or {@code record} (RecordNameStrategy: the schema's full name, one of the
+     * dataset's {@code subjects} in the policy). A record whose schema id is not under it is dead-lettered.
+     */
+    public static final String SUBJECT_NAME_STRATEGY = "jitmask.subject.name.strategy";
+    /** Schema registry HTTP basic auth, as Confluent's clients take it: {@code USER_INFO} or {@code URL}. */
+    public static final String REGISTRY_AUTH_SOURCE = "basic.auth.credentials.source";
+    /** {@code user:password} for the schema registry (with source USER_INFO). Never logged. */
+    public static final String REGISTRY_USER_INFO = "basic.auth.user.info";
+    private static final String REGISTRY_PREFIX = "schema.registry.";
 
     private static final Set<String> OWN_KEYS = Set.of(REGISTRY_URL, DATASETS, POLICY_FILE, KEYRING_FILE, KEYSET_FILE,
-            GRANT_DELETE_GRACE_MS, GRANT_COPY_CUTOFF_MS, REQUEST_TTL_SECONDS, TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR, MANAGE_ACLS);
+            GRANT_DELETE_GRACE_MS, GRANT_COPY_CUTOFF_MS, REQUEST_TTL_SECONDS, TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR, MANAGE_ACLS,
+            REGISTRY_AUTH_SOURCE, REGISTRY_USER_INFO, REGISTRY_PREFIX + REGISTRY_AUTH_SOURCE, REGISTRY_PREFIX + REGISTRY_USER_INFO);
 
     private static final Map<String, String> DEFAULTS = Map.ofEntries(
             Map.entry(APPLICATION_ID, "jitmask"),
@@ -79,7 +91,8 @@ public final class JitmaskConfig {
             Map.entry(HTTP_ENABLED, "true"),
             Map.entry(HTTP_HOST, "localhost"),
             Map.entry(HTTP_PORT, "8080"),
-            Map.entry(HTTP_AUDIT_TAIL_SIZE, "10000"));
+            Map.entry(HTTP_AUDIT_TAIL_SIZE, "10000"),
+            Map.entry(SUBJECT_NAME_STRATEGY, "topic"));
 
     private final Properties props;
 
@@ -140,6 +153,47 @@ public final class JitmaskConfig {
         nonNegativeLong(METRICS_GRANT_SERIES_RETENTION_MS);
         httpPort();
         positiveLong(HTTP_AUDIT_TAIL_SIZE);
+        subjectNameStrategy();
+        registryUserInfo();
+    }
+
+    public io.jitmask.classify.SubjectNaming subjectNameStrategy() {
+        return io.jitmask.classify.SubjectNaming.parse(props.getProperty(SUBJECT_NAME_STRATEGY));
+    }
+
+    /**
+     * The registry's basic-auth {@code user:password}, or null to use the URL's user info (if any). Confluent's
+     * names are read with or without their {@code schema.registry.} prefix.
+     */
+    public String registryUserInfo() {
+        return registryUserInfo(props::getProperty);
+    }
+
+    /** The same from any settings (a client properties file of the CLI). */
+    public static String registryUserInfo(java.util.function.Function<String, String> settings) {
+        String source = firstOf(settings, REGISTRY_PREFIX + REGISTRY_AUTH_SOURCE, REGISTRY_AUTH_SOURCE);
+        String userInfo = firstOf(settings, REGISTRY_PREFIX + REGISTRY_USER_INFO, REGISTRY_USER_INFO);
+        if (source != null && !source.equals("USER_INFO") && !source.equals("URL")) {
+            throw new ConfigException(REGISTRY_AUTH_SOURCE + " must be USER_INFO or URL, got '" + source + "'");
+        }
+        if ("URL".equals(source) || userInfo == null) {
+            return null;
+        }
+        if (!userInfo.contains(":")) {
+            // Never echo it: it holds a password.
+            throw new ConfigException(REGISTRY_USER_INFO + " must look like user:password");
+        }
+        return userInfo;
+    }
+
+    private static String firstOf(java.util.function.Function<String, String> settings, String... keys) {
+        for (String key : keys) {
+            String value = settings.apply(key);
+            if (value != null && !value.isBlank()) {
+                return value.trim();
+            }
+        }
+        return null;
     }
 
     private void require(String key) {

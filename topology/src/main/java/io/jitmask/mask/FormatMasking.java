@@ -26,6 +26,12 @@ public final class FormatMasking {
         return protobuf;
     }
 
+    /** The registry subjects the policy lets the dataset's records use besides {@code raw.<dataset>-value}. */
+    public java.util.List<String> subjects(String dataset) {
+        Policy.DatasetPolicy rules = policy.datasets().get(dataset);
+        return rules == null ? java.util.List.of() : rules.subjects();
+    }
+
     /** Whether the policy declares the dataset's records plain JSON (no framing, no registry). */
     public boolean isPlainJson(String dataset) {
         Policy.DatasetPolicy rules = policy.datasets().get(dataset);

@@ -37,7 +37,7 @@ public final class JsonMaskPlanner {
         JsonNode apply(JsonNode value);
     }
 
-    private record PlanKey(String dataset, int schemaId, Set<String> clearPaths) {
+    private record PlanKey(String dataset, int schemaId, Set<String> clearPaths, long generation) {
     }
 
     private final FieldClassifier classifier;
@@ -57,7 +57,7 @@ public final class JsonMaskPlanner {
      * @throws MaskingConfigException a technique does not fit its field
      */
     public Plan plan(String dataset, int schemaId, JsonSchemaDocument document, Set<String> clearPaths) {
-        Object plan = plans.computeIfAbsent(new PlanKey(dataset, schemaId, Set.copyOf(clearPaths)), k -> {
+        Object plan = plans.computeIfAbsent(new PlanKey(dataset, schemaId, Set.copyOf(clearPaths), classifier.generation()), k -> {
             try {
                 return new Compiler(dataset, document, k.clearPaths()).plan();
             } catch (UncoveredFieldException | MaskingConfigException e) {
@@ -245,7 +245,38 @@ public final class JsonMaskPlanner {
             if (technique != null) {
                 return techniques.compile(schema, technique, where);
             }
-            return node(schema, path + ".", depth);
+            JsonMasker nested = node(schema, path + ".", depth);
+            TechniqueSpec byDefault = classifier.defaultFor(dataset, path);
+            return byDefault == null ? nested : byDefault(schema, path, byDefault, nested, where, depth);
+        }
+
+        /**
+         * A field masked by the dataset's default (defaultDeny): its values get the default technique, its objects
+         * (directly or in arrays) are walked so that each of their fields is classified in turn.
+         */
+        private JsonMasker byDefault(JsonNode schema, String path, TechniqueSpec technique, JsonMasker objects, String where, int depth) {
+            JsonNode resolved = schema == null ? null : document.resolve(schema, where);
+            JsonNode items = resolved == null ? null : resolved.get("items");
+            boolean itemsDeclared = items != null && items.isObject();
+            JsonMasker itemObjects = itemsDeclared ? node(items, path + ".", depth + 1) : untyped(path + ".");
+            JsonMasker values = techniques.compile(itemsDeclared ? items : resolved, technique, where);
+            JsonMasker[] self = new JsonMasker[2];
+            for (int level = 0; level < 2; level++) {
+                JsonMasker forObjects = level == 0 ? objects : itemObjects;
+                int at = level;
+                self[at] = (value, root) -> {
+                    if (value.isObject()) {
+                        return forObjects == null ? value : forObjects.mask(value, root);
+                    }
+                    if (value.isArray()) {
+                        ArrayNode out = JsonNodeFactory.instance.arrayNode(value.size());
+                        value.forEach(item -> out.add(item.isNull() ? item : self[1].mask(item, root)));
+                        return out;
+                    }
+                    return value.isNull() ? value : values.mask(value, root);
+                };
+            }
+            return self[0];
         }
 
         /** Values no schema describes: their properties are classified by name when first seen. */

@@ -51,7 +51,7 @@ public final class ProtobufMaskPlanner {
         Object mask(Object value, GenericRecord root);
     }
 
-    private record PlanKey(String dataset, int schemaId, String messageType, Set<String> clearPaths) {
+    private record PlanKey(String dataset, int schemaId, String messageType, Set<String> clearPaths, long generation) {
     }
 
     private final FieldClassifier classifier;
@@ -70,7 +70,7 @@ public final class ProtobufMaskPlanner {
      */
     public Plan plan(String dataset, int schemaId, Descriptors.Descriptor type, Map<String, Set<String>> inlineTags,
                      Set<String> clearPaths) {
-        Object plan = plans.computeIfAbsent(new PlanKey(dataset, schemaId, type.getFullName(), Set.copyOf(clearPaths)), k -> {
+        Object plan = plans.computeIfAbsent(new PlanKey(dataset, schemaId, type.getFullName(), Set.copyOf(clearPaths), classifier.generation()), k -> {
             try {
                 ValueMasker root = new Compiler(dataset, inlineTags, k.clearPaths()).message(type, "", new ArrayList<>());
                 return root == null ? (Plan) m -> m : (Plan) m -> (Message) root.mask(m, entity(m));
@@ -187,12 +187,29 @@ public final class ProtobufMaskPlanner {
             TechniqueSpec technique = classifier.techniqueFor(dataset, path, ProtobufTags.of(field, inline, where));
             if (technique == null) {
                 Descriptors.Descriptor inner = nestedType(field);
-                ValueMasker nested = inner == null || isLeafMessage(inner) ? null : message(inner, path + ".", stack);
+                boolean walked = inner != null && !isLeafMessage(inner);
+                ValueMasker nested = walked ? message(inner, path + ".", stack) : null;
+                TechniqueSpec byDefault = classifier.defaultFor(dataset, path);
+                if (byDefault != null && field.isMapField()) {
+                    // defaultDeny: a map's keys are values too; its values are masked, or walked when they are messages.
+                    FieldDescriptor value = field.getMessageType().findFieldByNumber(2);
+                    ValueMasker keys = new Options(byDefault, where).bool("keepMapKeys", false) ? null
+                            : mapKey(field.getMessageType().findFieldByNumber(1), where);
+                    return mapField(field, keys, walked ? nested : sensitive(value, byDefault, where, stack));
+                }
+                if (byDefault != null && !walked) {
+                    return valueTechnique(field, byDefault, where, stack);
+                }
                 if (nested == null) {
                     return null;
                 }
                 return field.isMapField() ? mapField(field, null, nested) : eachValue(field, nested);
             }
+            return valueTechnique(field, technique, where, stack);
+        }
+
+        /** A technique on a field's values: cleared by nullify (fields with presence only), else masked keeping the type. */
+        private FieldMask valueTechnique(FieldDescriptor field, TechniqueSpec technique, String where, List<Descriptors.Descriptor> stack) {
             if (Techniques.NULLIFY.equals(technique.type())) {
                 if (field.isRepeated() || !field.hasPresence()) {
                     throw new UnsupportedTypeException(where + ": technique 'nullify' needs a field with presence (optional, "

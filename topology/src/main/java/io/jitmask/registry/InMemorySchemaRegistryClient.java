@@ -14,6 +14,7 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
     private final Map<String, List<Integer>> idsBySubject = new TreeMap<>();
     private final Map<Integer, TypedSchema> typedById = new HashMap<>();
     private final Map<String, Integer> idsByTyped = new HashMap<>();
+    private final java.util.Set<String> hardDeleted = new java.util.HashSet<>();
     private int nextId = 1;
 
     /** JSON Schema and Protobuf schemas: kept as text with their references, ids from the same sequence as Avro's. */
@@ -34,6 +35,19 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
             ids.add(id);
         }
         return id;
+    }
+
+    @Override
+    public synchronized List<String> subjectsOf(int id) {
+        List<String> out = new ArrayList<>();
+        idsBySubject.forEach((subject, ids) -> {
+            for (int i = 0; i < ids.size(); i++) {
+                if (ids.get(i) == id && !hardDeleted.contains(subject + "/" + (i + 1)) && !out.contains(subject)) {
+                    out.add(subject);
+                }
+            }
+        });
+        return out;
     }
 
     @Override
@@ -104,6 +118,24 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
             versions.add(v);
         }
         return versions;
+    }
+
+    @Override
+    public synchronized List<RegisteredSchema> history(String subject) {
+        List<RegisteredSchema> out = new ArrayList<>();
+        List<Integer> ids = ids(subject);
+        for (int v = 1; v <= ids.size(); v++) {
+            if (!hardDeleted.contains(subject + "/" + v)) {
+                out.add(new RegisteredSchema(subject, v, ids.get(v - 1), schemasById.get(ids.get(v - 1))));
+            }
+        }
+        return out;
+    }
+
+    /** Removes a version for good, as a permanent delete does (tests): its number is not reused. */
+    public synchronized void deletePermanently(String subject, int version) {
+        ids(subject);
+        hardDeleted.add(subject + "/" + version);
     }
 
     private List<Integer> ids(String subject) {

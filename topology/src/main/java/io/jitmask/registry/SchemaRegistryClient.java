@@ -46,6 +46,18 @@ public interface SchemaRegistryClient extends AutoCloseable {
         return register(subject, new Schema.Parser().parse(schema.text()));
     }
 
+    /** The subjects a schema id is registered under, soft-deleted versions included. */
+    default List<String> subjectsOf(int id) {
+        throw new RegistryException(40403, "this registry client cannot list the subjects of schema " + id);
+    }
+
+    /**
+     * Every version of the subject that the registry still knows, soft-deleted ones included (Confluent's
+     * {@code ?deleted=true}); permanently deleted versions are gone. {@link SchemaNotFoundException} when the
+     * subject has never existed or is permanently deleted.
+     */
+    List<RegisteredSchema> history(String subject);
+
     @Override
     default void close() {
     }

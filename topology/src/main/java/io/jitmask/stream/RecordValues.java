@@ -14,7 +14,9 @@ import io.jitmask.serde.MalformedRecordException;
 import io.jitmask.serde.ProtobufCodec;
 import io.jitmask.serde.WireFormat;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -110,6 +112,31 @@ public final class RecordValues {
         ProtobufCodec.Decoded d = p.decoded();
         com.google.protobuf.Message masked = formats.protobuf().plan(dataset, d.schemaId(), d.type(), p.inlineTags(), clearPaths).apply(d.message());
         return ProtobufCodec.encode(maskedIds.typedValueId(dataset, d.schemaId(), p.schema()), d.indexes(), masked);
+    }
+
+    /** The writer schema id of a value; -1 for plain JSON. */
+    public static int schemaId(Value value) {
+        if (value instanceof AvroValue a) {
+            return a.decoded().schemaId();
+        }
+        if (value instanceof JsonValue j) {
+            return j.schemaId();
+        }
+        return ((ProtobufValue) value).decoded().schemaId();
+    }
+
+    /**
+     * Refuses a JSON Schema or Protobuf writer schema that is not registered under the dataset's subject
+     * ({@code raw.<dataset>-value}, or one of the policy's {@code subjects}), as the Avro admission does.
+     */
+    public void checkSubject(String dataset, int schemaId) {
+        List<String> allowed = new ArrayList<>(formats.subjects(dataset));
+        allowed.add(io.jitmask.config.Topics.raw(dataset) + "-value");
+        List<String> holding = registry.subjectsOf(schemaId);
+        if (holding.stream().noneMatch(allowed::contains)) {
+            throw new io.jitmask.classify.SchemaNotForDatasetException(dataset + ": schema id " + schemaId
+                    + " is not registered under subject " + String.join(" or ", allowed));
+        }
     }
 
     private Writer writer(int id) {

@@ -47,9 +47,13 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private final SchemaStore store = new SchemaStore();
     private final RegistryApi api = new RegistryApi(store, this::write);
     private final String url;
+    /** Null: open (plain {@code jitmask up}); else every request is authenticated and authorized first. */
+    private final RegistryAuthenticator authenticator;
 
-    private EmbeddedSchemaRegistry(Map<String, Object> kafka, String topic, String host, int port) throws IOException {
+    private EmbeddedSchemaRegistry(Map<String, Object> kafka, String topic, String host, int port,
+                                   RegistryAuthenticator authenticator) throws IOException {
         this.topic = topic;
+        this.authenticator = authenticator;
         // Bind first: a port in use fails at once, before any Kafka client (and its threads) exists.
         server = HttpServer.create(new InetSocketAddress(host, port), 50);
         KafkaProducer<String, String> created = null;
@@ -99,7 +103,13 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
 
     /** With any Kafka client settings ({@code bootstrap.servers} and e.g. {@code security.protocol}, {@code sasl.*}). */
     public static EmbeddedSchemaRegistry start(Map<String, Object> kafka, String topic, String host, int port) throws IOException {
-        return new EmbeddedSchemaRegistry(kafka, topic, host, port);
+        return new EmbeddedSchemaRegistry(kafka, topic, host, port, null);
+    }
+
+    /** Secured: every request needs basic auth, and writes need the rights {@code authenticator} gives. */
+    public static EmbeddedSchemaRegistry start(Map<String, Object> kafka, String topic, String host, int port,
+                                               RegistryAuthenticator authenticator) throws IOException {
+        return new EmbeddedSchemaRegistry(kafka, topic, host, port, authenticator);
     }
 
     private static Map<String, Object> with(Map<String, Object> kafka, Map<String, Object> own) {
@@ -169,6 +179,9 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             String path = exchange.getRequestURI().getRawPath();
             RegistryApi.Query query = RegistryApi.Query.parse(exchange.getRequestURI().getRawQuery());
             String body = readBody(exchange.getRequestBody());
+            if (authenticator != null) {
+                authenticator.authorize(method, path, exchange.getRequestHeaders().getFirst("Authorization"));
+            }
             Object answer;
             synchronized (store) {
                 answer = api.route(method, path, query, body);
@@ -176,6 +189,9 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             // Raw schema text (GET .../schema) goes out as it is; everything else as JSON.
             respond(exchange, 200, answer instanceof String s ? s : SchemaStore.JSON.writeValueAsString(answer));
         } catch (RegistryError e) {
+            if (e.status == 401) {
+                exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"jitmask-schema-registry\"");
+            }
             respondError(exchange, e.status, e.code, e.getMessage());
         } catch (RuntimeException e) {
             LOG.warn("schema registry request failed: {}", e.getClass().getSimpleName());
