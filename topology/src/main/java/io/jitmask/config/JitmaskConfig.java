@@ -84,7 +84,7 @@ public final class JitmaskConfig {
             Map.entry(APPLICATION_ID, "jitmask"),
             Map.entry(PROCESSING_GUARANTEE, StreamsConfig.EXACTLY_ONCE_V2),
             Map.entry(COMMIT_INTERVAL_MS, "100"),
-            Map.entry(DATASETS, "customers,payments,patients"),
+            Map.entry(DATASETS, "customers,payments,patients,tickets,orders,clicks"),
             Map.entry(GRANT_DELETE_GRACE_MS, "0"),
             Map.entry(GRANT_COPY_CUTOFF_MS, "1000"),
             Map.entry(REQUEST_TTL_SECONDS, "86400"),

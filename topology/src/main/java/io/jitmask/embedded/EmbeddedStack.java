@@ -206,6 +206,9 @@ public final class EmbeddedStack implements AutoCloseable {
                 if (SampleSchemas.has(dataset)) {
                     registry.register(Topics.raw(dataset) + "-value", SampleSchemas.of(dataset));
                     registry.register(Topics.masked(dataset) + "-value", SampleSchemas.of(dataset));
+                } else if (SampleSchemas.TYPED.containsKey(dataset)) {
+                    registry.registerTyped(Topics.raw(dataset) + "-value", SampleSchemas.typed(dataset));
+                    registry.registerTyped(Topics.masked(dataset) + "-value", SampleSchemas.typed(dataset));
                 }
             }
         }
