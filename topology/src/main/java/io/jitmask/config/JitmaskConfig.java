@@ -55,6 +55,21 @@ public final class JitmaskConfig {
     /** Optional: {@code <actor>.key} files the server signs with for callers who do not sign themselves. */
     public static final String HTTP_SIGNING_KEYS_DIR = "jitmask.http.signing.keys.dir";
     public static final String HTTP_AUDIT_TAIL_SIZE = "jitmask.http.audit.tail.size";
+    /** Notifications (io.jitmask.notify): the webhook every notification is posted to; none when unset. */
+    public static final String NOTIFY_WEBHOOK_URL = "jitmask.notify.webhook.url";
+    /** Body format: cloudevents (CloudEvents 1.0 structured JSON), slack or teams (incoming-webhook messages). */
+    public static final String NOTIFY_WEBHOOK_FORMAT = "jitmask.notify.webhook.format";
+    /** File holding the Standard Webhooks signing secret ({@code whsec_<base64>}); required with a webhook URL. */
+    public static final String NOTIFY_WEBHOOK_SECRET_FILE = "jitmask.notify.webhook.secret.file";
+    /** How long before a grant's expiresAt its grantee is reminded. */
+    public static final String NOTIFY_REMINDER_LEAD_SECONDS = "jitmask.notify.reminder.lead.seconds";
+    public static final String NOTIFY_RETRY_MAX_ATTEMPTS = "jitmask.notify.retry.max.attempts";
+    /** First retry delay; doubled on each attempt, at most 30 s. */
+    public static final String NOTIFY_RETRY_BACKOFF_MS = "jitmask.notify.retry.backoff.ms";
+    /** Base URL of the console, for links to a request in notifications; no link when unset. */
+    public static final String NOTIFY_CONSOLE_URL = "jitmask.notify.console.url";
+    /** Audit export: a topic to which every jit.audit event is copied as a CloudEvent (structured JSON); none when unset. */
+    public static final String AUDIT_CLOUDEVENTS_TOPIC = "jitmask.audit.cloudevents.topic";
 
     private static final Set<String> OWN_KEYS = Set.of(REGISTRY_URL, DATASETS, POLICY_FILE, KEYRING_FILE, KEYSET_FILE,
             GRANT_DELETE_GRACE_MS, GRANT_COPY_CUTOFF_MS, REQUEST_TTL_SECONDS, TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR, MANAGE_ACLS);
@@ -79,7 +94,11 @@ public final class JitmaskConfig {
             Map.entry(HTTP_ENABLED, "true"),
             Map.entry(HTTP_HOST, "localhost"),
             Map.entry(HTTP_PORT, "8080"),
-            Map.entry(HTTP_AUDIT_TAIL_SIZE, "10000"));
+            Map.entry(HTTP_AUDIT_TAIL_SIZE, "10000"),
+            Map.entry(NOTIFY_WEBHOOK_FORMAT, "cloudevents"),
+            Map.entry(NOTIFY_REMINDER_LEAD_SECONDS, "600"),
+            Map.entry(NOTIFY_RETRY_MAX_ATTEMPTS, "8"),
+            Map.entry(NOTIFY_RETRY_BACKOFF_MS, "500"));
 
     private final Properties props;
 
@@ -140,6 +159,33 @@ public final class JitmaskConfig {
         nonNegativeLong(METRICS_GRANT_SERIES_RETENTION_MS);
         httpPort();
         positiveLong(HTTP_AUDIT_TAIL_SIZE);
+        validateNotify();
+        String auditTopic = auditCloudEventsTopic();
+        if (auditTopic != null && !auditTopic.matches("[a-zA-Z0-9._-]{1,249}")) {
+            throw new ConfigException(AUDIT_CLOUDEVENTS_TOPIC + ": '" + auditTopic + "' is not a valid topic name");
+        }
+    }
+
+    private void validateNotify() {
+        positiveLong(NOTIFY_REMINDER_LEAD_SECONDS);
+        positiveLong(NOTIFY_RETRY_MAX_ATTEMPTS);
+        positiveLong(NOTIFY_RETRY_BACKOFF_MS);
+        String format = notifyWebhookFormat();
+        if (!List.of("cloudevents", "slack", "teams").contains(format)) {
+            throw new ConfigException(NOTIFY_WEBHOOK_FORMAT + " must be cloudevents, slack or teams, got '" + format + "'");
+        }
+        java.net.URI url = notifyWebhookUrl();
+        if (url == null) {
+            return;
+        }
+        if (!"https".equals(url.getScheme()) && !"http".equals(url.getScheme()) || url.getHost() == null) {
+            // Never echo the URL: incoming-webhook URLs (Slack, Teams) are themselves secrets.
+            throw new ConfigException(NOTIFY_WEBHOOK_URL + " must be an http(s) URL with a host");
+        }
+        if (notifyWebhookSecretFile() == null) {
+            throw new ConfigException(NOTIFY_WEBHOOK_SECRET_FILE + " is required with " + NOTIFY_WEBHOOK_URL
+                    + ": every notification is signed");
+        }
     }
 
     private void require(String key) {
@@ -291,6 +337,50 @@ public final class JitmaskConfig {
 
     public int httpAuditTailSize() {
         return (int) Math.min(Integer.MAX_VALUE, positiveLong(HTTP_AUDIT_TAIL_SIZE));
+    }
+
+    /** Where notifications go, or null: notifications are off. */
+    public java.net.URI notifyWebhookUrl() {
+        String raw = props.getProperty(NOTIFY_WEBHOOK_URL);
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        try {
+            return new java.net.URI(raw.trim());
+        } catch (java.net.URISyntaxException e) {
+            throw new ConfigException(NOTIFY_WEBHOOK_URL + " is not a valid URL");
+        }
+    }
+
+    public String notifyWebhookFormat() {
+        return props.getProperty(NOTIFY_WEBHOOK_FORMAT).trim();
+    }
+
+    public Path notifyWebhookSecretFile() {
+        return optionalPath(NOTIFY_WEBHOOK_SECRET_FILE);
+    }
+
+    public Duration notifyReminderLead() {
+        return Duration.ofSeconds(positiveLong(NOTIFY_REMINDER_LEAD_SECONDS));
+    }
+
+    public int notifyRetryMaxAttempts() {
+        return (int) Math.min(100, positiveLong(NOTIFY_RETRY_MAX_ATTEMPTS));
+    }
+
+    public Duration notifyRetryBackoff() {
+        return Duration.ofMillis(positiveLong(NOTIFY_RETRY_BACKOFF_MS));
+    }
+
+    /** Console base URL without a trailing slash, or null. */
+    public String notifyConsoleUrl() {
+        String raw = props.getProperty(NOTIFY_CONSOLE_URL);
+        return raw == null || raw.isBlank() ? null : raw.trim().replaceAll("/+$", "");
+    }
+
+    public String auditCloudEventsTopic() {
+        String raw = props.getProperty(AUDIT_CLOUDEVENTS_TOPIC);
+        return raw == null || raw.isBlank() ? null : raw.trim();
     }
 
     /** Settings for Kafka clients (admin, producers, consumers): everything that is not jitmask's own. */
