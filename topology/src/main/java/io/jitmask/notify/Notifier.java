@@ -69,8 +69,11 @@ public final class Notifier implements AutoCloseable {
 
     /** The notifier of a running application, or null when no webhook is configured. */
     public static Notifier startIfConfigured(JitmaskApp app) {
-        JitmaskApp.Context context = app.context();
-        JitmaskConfig config = context.config();
+        return startIfConfigured(app.context(), app.context().config());
+    }
+
+    /** With settings of its own (tests: another reminder lead on the same application). */
+    static Notifier startIfConfigured(JitmaskApp.Context context, JitmaskConfig config) {
         if (config.notifyWebhookUrl() == null) {
             return null;
         }
@@ -212,13 +215,20 @@ public final class Notifier implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops after the batch at hand is delivered and committed (a poll lasts 200 ms), so a clean stop repeats
+     * nothing; a delivery still retrying after 5 s is interrupted, and the next owner delivers it again.
+     */
     @Override
     public void close() {
         running = false;
-        consumer.wakeup();
-        thread.interrupt();
         try {
-            thread.join(15_000);
+            thread.join(5_000);
+            if (thread.isAlive()) {
+                consumer.wakeup();
+                thread.interrupt();
+                thread.join(10_000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
