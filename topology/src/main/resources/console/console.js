@@ -62,6 +62,9 @@ async function signIn(token) {
   $('audit').hidden = !state.me.reviewer;
   await loadDatasets();
   refresh();
+  // Notifications link here as #request=<id>: the audit view opens on that request.
+  const linked = /^#request=([A-Za-z0-9._-]{1,200})$/.exec(location.hash);
+  if (linked) $('audit-request').value = linked[1];
   if (state.me.reviewer) loadAudit();
 }
 

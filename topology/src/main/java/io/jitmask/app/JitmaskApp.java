@@ -137,6 +137,9 @@ public final class JitmaskApp implements AutoCloseable {
                 config.datasets(), engine, registry, grants, policy.headers().allow(), config.grantCopyCutoff(), metrics));
         JitmaskTopology.lifecycle(topology, new GrantLifecycleProcessor.Deps(validator, resources, endWorker,
                 config.manageAcls(), config.requestTtl(), config.grantDeleteGrace(), backfills, metrics));
+        if (config.auditCloudEventsTopic() != null) {
+            JitmaskTopology.auditExport(topology, config.applicationId(), config.auditCloudEventsTopic());
+        }
 
         Properties streamsProps = streamsProperties(config);
         streamsProps.put(GrantTopicProductionExceptionHandler.GRANT_INDEX_CONFIG, grants);

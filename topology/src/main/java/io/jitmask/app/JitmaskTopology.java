@@ -1,5 +1,6 @@
 package io.jitmask.app;
 
+import io.jitmask.audit.AuditCloudEventsProcessor;
 import io.jitmask.config.Topics;
 import io.jitmask.grants.GrantIndex;
 import io.jitmask.grants.GrantLifecycleProcessor;
@@ -31,6 +32,8 @@ import org.apache.kafka.streams.state.Stores;
  *
  * jit.approvals ─► grant-lifecycle (store grant-requests) ─► jit.grants
  *                                                        └─► jit.audit
+ *
+ * jit.audit ─► audit-cloudevents ─► jitmask.audit.cloudevents.topic   (only when that topic is configured)
  * </pre>
  *
  * The raw path is stateless apart from the read-only global grants store: no raw value can reach a changelog
@@ -50,6 +53,9 @@ public final class JitmaskTopology {
     public static final String GRANT_REQUESTS_STORE = "grant-requests";
     public static final String GRANTS_SINK = "grants-sink";
     public static final String AUDIT_SINK = "audit-sink";
+    public static final String AUDIT_SOURCE = "audit-source";
+    public static final String AUDIT_CLOUDEVENTS = "audit-cloudevents";
+    public static final String AUDIT_CLOUDEVENTS_SINK = "audit-cloudevents-sink";
 
     private JitmaskTopology() {
     }
@@ -100,6 +106,15 @@ public final class JitmaskTopology {
                         org.apache.kafka.common.serialization.Serdes.ByteArray()), GRANT_LIFECYCLE)
                 .addSink(GRANTS_SINK, Topics.GRANTS, new StringSerializer(), new ByteArraySerializer(), GRANT_LIFECYCLE)
                 .addSink(AUDIT_SINK, Topics.AUDIT, new StringSerializer(), new ByteArraySerializer(), GRANT_LIFECYCLE);
+        return topology;
+    }
+
+    /** Audit export: every event of {@code jit.audit}, as a CloudEvent, on {@code topic} (exactly once, like the rest). */
+    public static Topology auditExport(Topology topology, String applicationId, String topic) {
+        topology.addSource(AUDIT_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.AUDIT)
+                .addProcessor(AUDIT_CLOUDEVENTS, () -> new AuditCloudEventsProcessor(applicationId, AUDIT_CLOUDEVENTS_SINK),
+                        AUDIT_SOURCE)
+                .addSink(AUDIT_CLOUDEVENTS_SINK, topic, new StringSerializer(), new ByteArraySerializer(), AUDIT_CLOUDEVENTS);
         return topology;
     }
 }

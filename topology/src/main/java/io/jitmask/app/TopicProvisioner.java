@@ -31,6 +31,9 @@ public final class TopicProvisioner {
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
         topics.add(new NewTopic(Topics.AUDIT, partitions, replication));
         topics.add(new NewTopic(Topics.DLQ, partitions, replication));
+        if (config.auditCloudEventsTopic() != null) {
+            topics.add(new NewTopic(config.auditCloudEventsTopic(), partitions, replication));
+        }
         return topics;
     }
 

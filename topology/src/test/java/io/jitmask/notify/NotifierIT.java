@@ -55,6 +55,7 @@ class NotifierIT {
     static final String SUFFIX = UUID.randomUUID().toString().substring(0, 6);
     static final String DATASET = "ncust_" + SUFFIX;
     static final String CANARY = "canary-" + SUFFIX + "@example.com";
+    static final String EXPORT = "jit.audit.ce." + SUFFIX;
 
     record Delivery(String id, String timestamp, String signature, String contentType, byte[] body) {
         JsonNode json() {
@@ -115,6 +116,7 @@ class NotifierIT {
                 Map.entry(JitmaskConfig.NOTIFY_WEBHOOK_SECRET_FILE, secretFile.toString()),
                 Map.entry(JitmaskConfig.NOTIFY_RETRY_BACKOFF_MS, "100"),
                 Map.entry(JitmaskConfig.NOTIFY_CONSOLE_URL, "http://localhost:8080/"),
+                Map.entry(JitmaskConfig.AUDIT_CLOUDEVENTS_TOPIC, EXPORT),
                 // The first notifier's reminder window never opens during the test; the second one's is open at once.
                 Map.entry(JitmaskConfig.NOTIFY_REMINDER_LEAD_SECONDS, "1")));
         app = JitmaskApp.start(config);
@@ -246,6 +248,20 @@ class NotifierIT {
         Map<String, Long> counts = ids.stream().collect(Collectors.groupingBy(i -> i, Collectors.counting()));
         assertThat(counts.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList())
                 .containsExactly(ids.get(0));
+        // The audit export: the request's whole trail, as CloudEvents, in order, each with the audit event as data.
+        List<ConsumerRecord<byte[], byte[]>> trail = TopicReader.readAll(Topics.AUDIT).stream()
+                .filter(r -> granted.equals(new String(r.key(), StandardCharsets.UTF_8))).toList();
+        Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            List<JsonNode> exported = TopicReader.readAll(EXPORT).stream()
+                    .filter(r -> granted.equals(new String(r.key(), StandardCharsets.UTF_8)))
+                    .map(r -> new Delivery(null, null, null, null, r.value()).json()).toList();
+            assertThat(exported).hasSize(trail.size());
+            for (int i = 0; i < trail.size(); i++) {
+                AuditEvent a = AuditEvent.fromBytes(trail.get(i).value());
+                assertThat(exported.get(i)).isEqualTo(CloudEvent.ofAudit("notify-it-" + SUFFIX, trail.get(i).partition(),
+                        trail.get(i).offset(), a, AuditEvent.MAPPER.readTree(trail.get(i).value())).toJson());
+            }
+        });
         // No record value in any body.
         assertThat(deliveries).allSatisfy(d -> assertThat(new String(d.body(), StandardCharsets.UTF_8)).doesNotContain(CANARY));
     }
