@@ -3,6 +3,10 @@ package io.jitmask.app;
 import io.jitmask.approval.Keyring;
 import io.jitmask.backfill.BackfillClients;
 import io.jitmask.backfill.Backfills;
+import io.jitmask.audit.AuditSender;
+import io.jitmask.classify.ClassificationBook;
+import io.jitmask.classify.Declassifications;
+import io.jitmask.classify.SchemaAdmission;
 import io.jitmask.config.ConfigException;
 import io.jitmask.config.JitmaskConfig;
 import io.jitmask.config.Topics;
@@ -81,7 +85,8 @@ public final class JitmaskApp implements AutoCloseable {
         Policy policy = PolicyLoader.load(required(config.policyFile(), JitmaskConfig.POLICY_FILE));
         Keyring keyring = Keyring.load(required(config.keyringFile(), JitmaskConfig.KEYRING_FILE));
         Keyset keyset = loadKeyset(config);
-        return start(config, policy, keyring, new PolicyMaskEngine(policy, keyset), new HttpSchemaRegistryClient(config.registryUrl()));
+        return start(config, policy, keyring, new PolicyMaskEngine(policy, keyset, new ClassificationBook()),
+                new HttpSchemaRegistryClient(config.registryUrl(), config.registryUserInfo()));
     }
 
     private static java.nio.file.Path required(java.nio.file.Path path, String setting) {
@@ -132,9 +137,14 @@ public final class JitmaskApp implements AutoCloseable {
                 () -> new KafkaConsumer<>(consumerProps(config), new ByteArrayDeserializer(), new ByteArrayDeserializer()),
                 auditProducer, Clock.systemUTC(), backfills, metrics);
 
+        ClassificationBook book = engine instanceof PolicyMaskEngine p ? p.book() : new ClassificationBook();
+        SchemaAdmission admission = new SchemaAdmission(policy, registry, book, config.subjectNameStrategy());
+        Declassifications.events(policy, config.datasets(), Clock.systemUTC().instant())
+                .forEach(event -> AuditSender.send(auditProducer, event));
+
         Topology topology = new Topology();
-        JitmaskTopology.masking(topology, new JitmaskTopology.MaskingDeps(
-                config.datasets(), engine, registry, grants, policy.headers().allow(), config.grantCopyCutoff(), metrics));
+        JitmaskTopology.masking(topology, new JitmaskTopology.MaskingDeps(config.datasets(), engine, registry, grants,
+                policy.headers().allow(), config.grantCopyCutoff(), metrics, admission));
         JitmaskTopology.lifecycle(topology, new GrantLifecycleProcessor.Deps(validator, resources, endWorker,
                 config.manageAcls(), config.requestTtl(), config.grantDeleteGrace(), backfills, metrics));
         if (config.auditCloudEventsTopic() != null) {

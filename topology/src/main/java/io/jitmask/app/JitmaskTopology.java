@@ -1,11 +1,15 @@
 package io.jitmask.app;
 
 import io.jitmask.audit.AuditCloudEventsProcessor;
+import io.jitmask.classify.ClassificationStoreUpdater;
+import io.jitmask.classify.SchemaAdmission;
+import io.jitmask.classify.SubjectNaming;
 import io.jitmask.config.Topics;
 import io.jitmask.grants.GrantIndex;
 import io.jitmask.grants.GrantLifecycleProcessor;
 import io.jitmask.grants.GrantsStoreUpdater;
 import io.jitmask.mask.MaskEngine;
+import io.jitmask.mask.PolicyMaskEngine;
 import io.jitmask.registry.SchemaRegistryClient;
 import io.jitmask.stream.GrantCopy;
 import io.jitmask.stream.HeaderFilter;
@@ -26,8 +30,11 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  * raw.&lt;dataset&gt; ─► masking ─► masked.&lt;dataset&gt;
  *                     │  ▲
- *                     │  └── grants-global (from jit.grants)
+ *                     │  ├── grants-global (from jit.grants)
+ *                     │  └── classification-global (from jit.classification)
  *                     ├────► grant.&lt;dataset&gt;.&lt;requestId&gt;
+ *                     ├────► jit.classification (paths learnt from the subject's history)
+ *                     ├────► jit.audit (SCHEMA_CHANGED)
  *                     └────► jit.dlq
  *
  * jit.approvals ─► grant-lifecycle (store grant-requests) ─► jit.grants
@@ -36,8 +43,8 @@ import org.apache.kafka.streams.state.Stores;
  * jit.audit ─► audit-cloudevents ─► jitmask.audit.cloudevents.topic   (only when that topic is configured)
  * </pre>
  *
- * The raw path is stateless apart from the read-only global grants store: no raw value can reach a changelog
- * or repartition topic.
+ * The raw path is stateless apart from the read-only global grants and classification stores: no raw value can
+ * reach a changelog or repartition topic (the classification holds field paths and tag names only).
  */
 public final class JitmaskTopology {
     public static final String RAW_SOURCE = "raw-source";
@@ -45,6 +52,11 @@ public final class JitmaskTopology {
     public static final String MASKED_SINK = "masked-sink";
     public static final String GRANT_COPIES_SINK = "grant-copies-sink";
     public static final String DLQ_SINK = "dlq-sink";
+    public static final String CLASSIFICATION_SINK = "classification-sink";
+    public static final String SCHEMA_AUDIT_SINK = "schema-audit-sink";
+    public static final String CLASSIFICATION_GLOBAL_STORE = "classification-global";
+    public static final String CLASSIFICATION_GLOBAL_SOURCE = "classification-global-source";
+    public static final String CLASSIFICATION_GLOBAL_UPDATER = "classification-global-updater";
     public static final String GRANTS_GLOBAL_STORE = "grants-global";
     public static final String GRANTS_GLOBAL_SOURCE = "grants-global-source";
     public static final String GRANTS_GLOBAL_UPDATER = "grants-global-updater";
@@ -63,10 +75,12 @@ public final class JitmaskTopology {
     /** Everything the masking path needs; one instance per application instance. */
     public record MaskingDeps(List<String> datasets, MaskEngine engine, SchemaRegistryClient registry,
                               GrantIndex grants, List<String> allowedHeaders, java.time.Duration copyCutoff,
-                              io.jitmask.ops.JitmaskMetrics metrics) {
-        public MaskingDeps(List<String> datasets, MaskEngine engine, SchemaRegistryClient registry, GrantIndex grants,
+                              io.jitmask.ops.JitmaskMetrics metrics, SchemaAdmission admission) {
+        /** With the engine's policy and classification, and TopicNameStrategy subjects. */
+        public MaskingDeps(List<String> datasets, PolicyMaskEngine engine, SchemaRegistryClient registry, GrantIndex grants,
                            List<String> allowedHeaders, java.time.Duration copyCutoff) {
-            this(datasets, engine, registry, grants, allowedHeaders, copyCutoff, io.jitmask.ops.JitmaskMetrics.none());
+            this(datasets, engine, registry, grants, allowedHeaders, copyCutoff, io.jitmask.ops.JitmaskMetrics.none(),
+                    new SchemaAdmission(engine.policy(), registry, engine.book(), SubjectNaming.TOPIC));
         }
     }
 
@@ -79,13 +93,26 @@ public final class JitmaskTopology {
         TopicNameExtractor<byte[], byte[]> maskedTopic = (key, value, context) ->
                 maskedNames.computeIfAbsent(context.topic(), raw -> Topics.masked(Topics.datasetOfRaw(raw)));
 
+        MaskingProcessor.Sinks sinks = new MaskingProcessor.Sinks(MASKED_SINK, GRANT_COPIES_SINK, DLQ_SINK,
+                CLASSIFICATION_SINK, SCHEMA_AUDIT_SINK);
+
         topology.addSource(RAW_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), rawTopics)
-                .addProcessor(MASKING, () -> new MaskingProcessor(deps.engine(), deps.registry(), deps.grants(),
-                        headers, maskedIds, deps.copyCutoff(), MASKED_SINK, GRANT_COPIES_SINK, DLQ_SINK, deps.metrics()),
+                .addProcessor(MASKING, () -> new MaskingProcessor(deps.engine(), deps.registry(), deps.admission(),
+                        deps.grants(), headers, maskedIds, deps.copyCutoff(), sinks, deps.metrics()),
                         RAW_SOURCE)
                 .addSink(MASKED_SINK, maskedTopic, new ByteArraySerializer(), new ByteArraySerializer(), MASKING)
                 .addSink(GRANT_COPIES_SINK, GrantCopy.TOPIC, new ByteArraySerializer(), GrantCopy.VALUE_SERIALIZER, MASKING)
-                .addSink(DLQ_SINK, Topics.DLQ, new ByteArraySerializer(), new ByteArraySerializer(), MASKING);
+                .addSink(DLQ_SINK, Topics.DLQ, new ByteArraySerializer(), new ByteArraySerializer(), MASKING)
+                .addSink(CLASSIFICATION_SINK, Topics.CLASSIFICATION, new ByteArraySerializer(), new ByteArraySerializer(), MASKING)
+                .addSink(SCHEMA_AUDIT_SINK, Topics.AUDIT, new ByteArraySerializer(), new ByteArraySerializer(), MASKING);
+
+        topology.addGlobalStore(
+                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(CLASSIFICATION_GLOBAL_STORE),
+                        org.apache.kafka.common.serialization.Serdes.String(),
+                        org.apache.kafka.common.serialization.Serdes.ByteArray()).withLoggingDisabled(),
+                CLASSIFICATION_GLOBAL_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.CLASSIFICATION,
+                CLASSIFICATION_GLOBAL_UPDATER,
+                () -> new ClassificationStoreUpdater(CLASSIFICATION_GLOBAL_STORE, deps.admission().book()));
 
         topology.addGlobalStore(
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(GRANTS_GLOBAL_STORE),

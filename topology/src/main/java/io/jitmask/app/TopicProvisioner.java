@@ -29,6 +29,9 @@ public final class TopicProvisioner {
         topics.add(new NewTopic(Topics.APPROVALS, partitions, replication));
         topics.add(new NewTopic(Topics.GRANTS, partitions, replication)
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+        // One partition: it is read whole by every instance (global store), and it stays small (paths, tags).
+        topics.add(new NewTopic(Topics.CLASSIFICATION, 1, replication)
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
         topics.add(new NewTopic(Topics.AUDIT, partitions, replication));
         topics.add(new NewTopic(Topics.DLQ, partitions, replication));
         if (config.auditCloudEventsTopic() != null) {

@@ -41,7 +41,8 @@ public record AuditEvent(
         @JsonProperty("windowFrom") Instant windowFrom,
         @JsonProperty("windowTo") Instant windowTo,
         @JsonProperty("reachedBack") Instant reachedBack,
-        @JsonProperty("windowOffsets") Map<String, OffsetRange> windowOffsets) {
+        @JsonProperty("windowOffsets") Map<String, OffsetRange> windowOffsets,
+        @JsonProperty("schema") io.jitmask.classify.SchemaChange schema) {
 
     public static final ObjectMapper MAPPER = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -50,7 +51,8 @@ public record AuditEvent(
     public enum Type {
         REQUESTED, APPROVED, AUTO_APPROVED, DENIED, REJECTED, ACTIVATED, ACTIVATION_FAILED, ACL_NOT_ENFORCED,
         REVOKE_ACCEPTED, EXPIRY_DETECTED, REVOKED, EXPIRED, REQUEST_EXPIRED, DISCLOSURE_SUMMARY, TOPIC_DELETED,
-        BACKFILL_STARTED, BACKFILL_PROGRESS, BACKFILL_COMPLETED, BACKFILL_STOPPED
+        BACKFILL_STARTED, BACKFILL_PROGRESS, BACKFILL_COMPLETED, BACKFILL_STOPPED,
+        SCHEMA_CHANGED, DECLASSIFICATION_LOADED
     }
 
     /** First and last offset of the raw records delivered from one source partition. */
@@ -102,6 +104,7 @@ public record AuditEvent(
         private Instant windowTo;
         private Instant reachedBack;
         private Map<String, OffsetRange> windowOffsets;
+        private io.jitmask.classify.SchemaChange schema;
 
         private Builder(Type type, String requestId, Instant at) {
             this.type = type;
@@ -129,11 +132,12 @@ public record AuditEvent(
         public Builder windowTo(Instant v) { windowTo = v; return this; }
         public Builder reachedBack(Instant v) { reachedBack = v; return this; }
         public Builder windowOffsets(Map<String, OffsetRange> v) { windowOffsets = v; return this; }
+        public Builder schema(io.jitmask.classify.SchemaChange v) { schema = v; return this; }
 
         public AuditEvent build() {
             return new AuditEvent(type, requestId, at, actor, dataset, grantee, fields, filter, approvers, justification,
                     comment, reason, detail, topic, durationSeconds, expiresAt, records, sourceOffsets, lookbackSeconds,
-                    windowFrom, windowTo, reachedBack, windowOffsets);
+                    windowFrom, windowTo, reachedBack, windowOffsets, schema);
         }
     }
 }

@@ -33,19 +33,12 @@ public final class ClusterOptions {
 
     /** Settings for a Kafka client: the --command-config file's, with --bootstrap-servers winning. */
     public Map<String, Object> kafka() {
-        Map<String, Object> settings = new HashMap<>();
-        if (commandConfig != null) {
-            Properties props = new Properties();
-            try (Reader reader = Files.newBufferedReader(commandConfig)) {
-                props.load(reader);
-            } catch (IOException e) {
-                throw new ConfigException("cannot read --command-config " + commandConfig + " (" + e.getClass().getSimpleName() + ")");
-            }
-            props.forEach((k, v) -> settings.put(k.toString(), v.toString().trim()));
-        }
+        Map<String, Object> settings = new HashMap<>(fileSettings());
         if (bootstrapServers != null) {
             settings.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         }
+        // Registry credentials in the same file are not Kafka settings.
+        settings.keySet().removeIf(k -> k.startsWith("basic.auth.") || k.startsWith("schema.registry."));
         settings.putIfAbsent(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, DEFAULT_BOOTSTRAP);
         return settings;
     }
@@ -59,5 +52,28 @@ public final class ClusterOptions {
 
     public String registryUrl() {
         return registryUrl;
+    }
+
+    /**
+     * The registry's basic-auth {@code user:password} from the --command-config file ({@code basic.auth.user.info},
+     * as Confluent's clients read it; {@code jitmask up --secure} writes it there), or null.
+     */
+    public String registryUserInfo() {
+        return io.jitmask.config.JitmaskConfig.registryUserInfo(fileSettings()::get);
+    }
+
+    /** The --command-config file's settings; empty without one. */
+    private Map<String, String> fileSettings() {
+        Map<String, String> settings = new HashMap<>();
+        if (commandConfig != null) {
+            Properties props = new Properties();
+            try (Reader reader = Files.newBufferedReader(commandConfig)) {
+                props.load(reader);
+            } catch (IOException e) {
+                throw new ConfigException("cannot read --command-config " + commandConfig + " (" + e.getClass().getSimpleName() + ")");
+            }
+            props.forEach((k, v) -> settings.put(k.toString(), v.toString().trim()));
+        }
+        return settings;
     }
 }

@@ -57,7 +57,7 @@ public final class ConsumeCommand implements Callable<Integer> {
         String topic = target.topic != null ? target.topic : io.jitmask.config.Topics.grant(requireDataset(), target.grant);
         PrintWriter out = spec.commandLine().getOut();
         int seen = 0;
-        try (HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(cluster.registryUrl());
+        try (HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(cluster.registryUrl(), cluster.registryUserInfo());
              KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cluster.kafka(Map.of(
                      ConsumerConfig.GROUP_ID_CONFIG, DemoPrincipals.CONSUME_GROUP_PREFIX + UUID.randomUUID(),
                      ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",

@@ -40,6 +40,7 @@ public final class PolicyCommand {
         public Integer call() {
             Policy policy = PolicyLoader.load(policyFile);
             List<PolicyLinter.Problem> problems = new ArrayList<>();
+            List<String> notes = new ArrayList<>();
             for (Path file : schemas) {
                 Schema schema;
                 try {
@@ -49,8 +50,11 @@ public final class PolicyCommand {
                 }
                 String name = dataset != null ? dataset : file.getFileName().toString().replaceFirst("\\.avsc$", "");
                 problems.addAll(PolicyLinter.lint(policy, name, schema));
+                PolicyLinter.warnings(policy, name, schema).forEach(w -> notes.add("warning: " + w));
+                PolicyLinter.declassifications(policy, name).stream().filter(d -> !notes.contains(d)).forEach(notes::add);
             }
             PrintWriter out = spec.commandLine().getOut();
+            notes.forEach(out::println);
             if (problems.isEmpty()) {
                 out.println("policy " + policyFile + " covers every sensitive field of " + schemas.size() + " schema(s)");
                 out.flush();

@@ -39,7 +39,7 @@ public final class ProduceCommand implements Callable<Integer> {
     public Integer call() {
         SampleRecords samples = new SampleRecords(seed < 0 ? System.nanoTime() : seed);
         samples.next(dataset); // rejects an unknown dataset before anything connects
-        try (HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(cluster.registryUrl());
+        try (HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(cluster.registryUrl(), cluster.registryUserInfo());
              KafkaProducer<String, Object> producer = new KafkaProducer<>(cluster.kafka(Map.of(
                      ProducerConfig.ACKS_CONFIG, "all")),
                      new StringSerializer(), new ConfluentAvroSerializer(registry, false))) {

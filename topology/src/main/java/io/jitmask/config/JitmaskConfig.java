@@ -88,9 +88,21 @@ public final class JitmaskConfig {
     public static final String NOTIFY_CONSOLE_URL = "jitmask.notify.console.url";
     /** Audit export: a topic to which every jit.audit event is copied as a CloudEvent (structured JSON); none when unset. */
     public static final String AUDIT_CLOUDEVENTS_TOPIC = "jitmask.audit.cloudevents.topic";
+    /**
+     * Which subject a raw record's writer schema must be registered under: {@code topic} (TopicNameStrategy,
+     * {@code raw.<dataset>-value}) or {@code record} (RecordNameStrategy: the schema's full name, one of the
+     * dataset's {@code subjects} in the policy). A record whose schema id is not under it is dead-lettered.
+     */
+    public static final String SUBJECT_NAME_STRATEGY = "jitmask.subject.name.strategy";
+    /** Schema registry HTTP basic auth, as Confluent's clients take it: {@code USER_INFO} or {@code URL}. */
+    public static final String REGISTRY_AUTH_SOURCE = "basic.auth.credentials.source";
+    /** {@code user:password} for the schema registry (with source USER_INFO). Never logged. */
+    public static final String REGISTRY_USER_INFO = "basic.auth.user.info";
+    private static final String REGISTRY_PREFIX = "schema.registry.";
 
     private static final Set<String> OWN_KEYS = Set.of(REGISTRY_URL, DATASETS, POLICY_FILE, KEYRING_FILE, KEYSET_FILE,
-            GRANT_DELETE_GRACE_MS, GRANT_COPY_CUTOFF_MS, REQUEST_TTL_SECONDS, TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR, MANAGE_ACLS);
+            GRANT_DELETE_GRACE_MS, GRANT_COPY_CUTOFF_MS, REQUEST_TTL_SECONDS, TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR, MANAGE_ACLS,
+            REGISTRY_AUTH_SOURCE, REGISTRY_USER_INFO, REGISTRY_PREFIX + REGISTRY_AUTH_SOURCE, REGISTRY_PREFIX + REGISTRY_USER_INFO);
 
     private static final Map<String, String> DEFAULTS = Map.ofEntries(
             Map.entry(APPLICATION_ID, "jitmask"),
@@ -120,7 +132,8 @@ public final class JitmaskConfig {
             Map.entry(NOTIFY_WEBHOOK_FORMAT, "cloudevents"),
             Map.entry(NOTIFY_REMINDER_LEAD_SECONDS, "600"),
             Map.entry(NOTIFY_RETRY_MAX_ATTEMPTS, "8"),
-            Map.entry(NOTIFY_RETRY_BACKOFF_MS, "500"));
+            Map.entry(NOTIFY_RETRY_BACKOFF_MS, "500"),
+            Map.entry(SUBJECT_NAME_STRATEGY, "topic"));
 
     private final Properties props;
 
@@ -181,6 +194,8 @@ public final class JitmaskConfig {
         nonNegativeLong(METRICS_GRANT_SERIES_RETENTION_MS);
         httpPort();
         positiveLong(HTTP_AUDIT_TAIL_SIZE);
+        subjectNameStrategy();
+        registryUserInfo();
         validateNotify();
         if (oidcIssuer() != null) {
             require(HTTP_OIDC_AUDIENCE);
@@ -214,6 +229,45 @@ public final class JitmaskConfig {
             throw new ConfigException(NOTIFY_WEBHOOK_SECRET_FILE + " is required with " + NOTIFY_WEBHOOK_URL
                     + ": every notification is signed");
         }
+    }
+
+    public io.jitmask.classify.SubjectNaming subjectNameStrategy() {
+        return io.jitmask.classify.SubjectNaming.parse(props.getProperty(SUBJECT_NAME_STRATEGY));
+    }
+
+    /**
+     * The registry's basic-auth {@code user:password}, or null to use the URL's user info (if any). Confluent's
+     * names are read with or without their {@code schema.registry.} prefix.
+     */
+    public String registryUserInfo() {
+        return registryUserInfo(props::getProperty);
+    }
+
+    /** The same from any settings (a client properties file of the CLI). */
+    public static String registryUserInfo(java.util.function.Function<String, String> settings) {
+        String source = firstOf(settings, REGISTRY_PREFIX + REGISTRY_AUTH_SOURCE, REGISTRY_AUTH_SOURCE);
+        String userInfo = firstOf(settings, REGISTRY_PREFIX + REGISTRY_USER_INFO, REGISTRY_USER_INFO);
+        if (source != null && !source.equals("USER_INFO") && !source.equals("URL")) {
+            throw new ConfigException(REGISTRY_AUTH_SOURCE + " must be USER_INFO or URL, got '" + source + "'");
+        }
+        if ("URL".equals(source) || userInfo == null) {
+            return null;
+        }
+        if (!userInfo.contains(":")) {
+            // Never echo it: it holds a password.
+            throw new ConfigException(REGISTRY_USER_INFO + " must look like user:password");
+        }
+        return userInfo;
+    }
+
+    private static String firstOf(java.util.function.Function<String, String> settings, String... keys) {
+        for (String key : keys) {
+            String value = settings.apply(key);
+            if (value != null && !value.isBlank()) {
+                return value.trim();
+            }
+        }
+        return null;
     }
 
     private void require(String key) {

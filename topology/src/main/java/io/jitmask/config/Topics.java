@@ -9,6 +9,8 @@ public final class Topics {
     public static final String AUDIT = "jit.audit";
     public static final String DLQ = "jit.dlq";
     public static final String SCHEMAS = "_schemas";
+    /** Every field path of every dataset that was ever sensitive (compacted; read back as a global store). */
+    public static final String CLASSIFICATION = "jit.classification";
 
     public static final String RAW_PREFIX = "raw.";
     public static final String MASKED_PREFIX = "masked.";

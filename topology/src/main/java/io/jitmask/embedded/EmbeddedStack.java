@@ -87,8 +87,10 @@ public final class EmbeddedStack implements AutoCloseable {
                     : secure.clientSettings(io.jitmask.security.DemoPrincipals.JITMASK, bootstrapServers);
             credentials = secure == null ? Map.of() : secure.apply(bootstrapServers, applicationId);
             if (settings.registryUrl() == null) {
-                EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(new HashMap<>(kafka), Topics.SCHEMAS,
-                        settings.host(), settings.registryPort());
+                EmbeddedSchemaRegistry registry = secure == null
+                        ? EmbeddedSchemaRegistry.start(new HashMap<>(kafka), Topics.SCHEMAS, settings.host(), settings.registryPort())
+                        : EmbeddedSchemaRegistry.start(new HashMap<>(kafka), Topics.SCHEMAS, settings.host(), settings.registryPort(),
+                                secure.registryAuthenticator());
                 started.add(registry);
                 registryUrl = registry.url();
             } else {
@@ -96,6 +98,9 @@ public final class EmbeddedStack implements AutoCloseable {
             }
             Map<String, String> values = new HashMap<>(kafka);
             values.put(JitmaskConfig.REGISTRY_URL, registryUrl);
+            if (secure != null && settings.registryUrl() == null) {
+                values.putAll(secure.registrySettings(io.jitmask.security.DemoPrincipals.JITMASK));
+            }
             values.put(JitmaskConfig.STATE_DIR, dataDir.resolve("state").toString());
             values.put(JitmaskConfig.POLICY_FILE, seed(dataDir, "policy.yaml").toString());
             values.put(JitmaskConfig.KEYRING_FILE, seed(dataDir, "keyring.yaml").toString());
@@ -201,7 +206,7 @@ public final class EmbeddedStack implements AutoCloseable {
 
     /** The sample schemas go under both raw and masked subjects, so producers and consumers find them at once. */
     private static void registerSampleSchemas(JitmaskConfig config) {
-        try (SchemaRegistryClient registry = new HttpSchemaRegistryClient(config.registryUrl())) {
+        try (SchemaRegistryClient registry = new HttpSchemaRegistryClient(config.registryUrl(), config.registryUserInfo())) {
             for (String dataset : config.datasets()) {
                 if (SampleSchemas.has(dataset)) {
                     registry.register(Topics.raw(dataset) + "-value", SampleSchemas.of(dataset));

@@ -2,6 +2,7 @@ package io.jitmask.embedded;
 
 import io.jitmask.app.TopicProvisioner;
 import io.jitmask.config.JitmaskConfig;
+import io.jitmask.registry.server.RegistryAuthenticator;
 import io.jitmask.security.CredentialFiles;
 import io.jitmask.security.DemoPrincipals;
 import io.jitmask.security.DemoPrincipals.Principal;
@@ -47,6 +48,21 @@ final class SecureAccess {
         }
         certificate = SelfSignedCertificate.forHost(host);
         trustedCertificate = files.writeCertificate(certificate.certificatePem());
+    }
+
+    /** Who may do what on the embedded registry: admin anything, producer registers raw.*, jitmask raw.* and masked.*. */
+    RegistryAuthenticator registryAuthenticator() {
+        return new RegistryAuthenticator(passwords, List.of(DemoPrincipals.ADMIN), Map.of(
+                DemoPrincipals.PRODUCER, List.of(io.jitmask.config.Topics.RAW_PREFIX),
+                DemoPrincipals.JITMASK, List.of(io.jitmask.config.Topics.RAW_PREFIX, io.jitmask.config.Topics.MASKED_PREFIX)));
+    }
+
+    /** A principal's registry credentials, as Confluent's clients take them. */
+    Map<String, String> registrySettings(String principal) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put(JitmaskConfig.REGISTRY_AUTH_SOURCE, "USER_INFO");
+        settings.put(JitmaskConfig.REGISTRY_USER_INFO, principal + ":" + passwords.get(principal));
+        return settings;
     }
 
     String adminPassword() {
@@ -100,7 +116,10 @@ final class SecureAccess {
         }
         Map<String, Path> written = new LinkedHashMap<>();
         for (Principal p : DemoPrincipals.ALL) {
-            written.put(p.name(), files.write(p.name(), bootstrapServers, loginSettings(p),
+            Map<String, String> settings = new LinkedHashMap<>(loginSettings(p));
+            // The same file configures Confluent's serializers and jitmask's CLI for the embedded registry.
+            settings.putAll(registrySettings(p.name()));
+            written.put(p.name(), files.write(p.name(), bootstrapServers, settings,
                     "jitmask up --secure: Kafka client settings for User:" + p.name() + " (" + p.role().description() + ")"));
         }
         return written;

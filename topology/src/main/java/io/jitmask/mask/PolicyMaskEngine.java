@@ -1,5 +1,8 @@
 package io.jitmask.mask;
 
+import io.jitmask.classify.AvroFields;
+import io.jitmask.classify.ClassificationBook;
+import io.jitmask.classify.ClassifiedField;
 import io.jitmask.keys.Keyset;
 import io.jitmask.policy.Policy;
 import io.jitmask.policy.TechniqueSpec;
@@ -15,10 +18,13 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 
 /**
- * The policy's masking, compiled. A field is sensitive when the schema tags it ({@code "confluent:tags"}) or a
- * dataset path rule names it; its technique is the path rule's, else that of the first of its tags, in policy
- * order, that has one. A sensitive field without a technique, or with a tag the policy does not know, makes the
- * whole plan fail to compile (fail closed).
+ * The policy's masking, compiled. A field is sensitive when the schema tags it ({@code "confluent:tags"}), a
+ * dataset path rule names it, the dataset's classification history holds its path ({@link ClassificationBook}:
+ * it was sensitive in some version, and the policy has not declassified it), or the dataset is in
+ * {@code defaultDeny} mode and the policy does not list it public. Its technique is the path rule's, else the one
+ * the history recorded from a rule, else that of the first of its tags, in policy order, that has one, else (in
+ * {@code defaultDeny} mode) the dataset's default. A sensitive field without a technique, or with a tag the
+ * policy does not know, makes the whole plan fail to compile (fail closed).
  *
  * <p>Plans are compiled once per (dataset, schema id, clear paths) and cached; applying one walks the record
  * with precompiled maskers and copies only the records on the way to a masked field.
@@ -28,25 +34,40 @@ public final class PolicyMaskEngine implements MaskEngine {
 
     private final Policy policy;
     private final Keyset keyset;
+    private final ClassificationBook book;
     private final Map<PlanKey, MaskPlan> plans = new ConcurrentHashMap<>();
     private final Map<String, FieldMasker> stringKeyMaskers = new ConcurrentHashMap<>();
 
-    private record PlanKey(String dataset, int schemaId, Set<String> clearPaths, boolean key) {
+    /** {@code generation}: the classification the plan was compiled under; a grown classification needs new plans. */
+    private record PlanKey(String dataset, int schemaId, Set<String> clearPaths, boolean key, long generation) {
     }
 
     public PolicyMaskEngine(Policy policy, Keyset keyset) {
+        this(policy, keyset, new ClassificationBook());
+    }
+
+    public PolicyMaskEngine(Policy policy, Keyset keyset, ClassificationBook book) {
         this.policy = policy;
         this.keyset = keyset;
+        this.book = book;
+    }
+
+    public Policy policy() {
+        return policy;
+    }
+
+    public ClassificationBook book() {
+        return book;
     }
 
     @Override
     public MaskPlan valuePlan(String dataset, int schemaId, Schema schema, Set<String> clearPaths) {
-        return cached(new PlanKey(dataset, schemaId, Set.copyOf(clearPaths), false), k -> compile(dataset, schema, k.clearPaths()));
+        return cached(new PlanKey(dataset, schemaId, Set.copyOf(clearPaths), false, book.generation()), k -> compile(dataset, schema, k.clearPaths()));
     }
 
     @Override
     public MaskPlan keyPlan(String dataset, int schemaId, Schema schema, Set<String> clearPaths) {
-        return cached(new PlanKey(dataset, schemaId, Set.copyOf(clearPaths), true), k -> {
+        return cached(new PlanKey(dataset, schemaId, Set.copyOf(clearPaths), true, book.generation()), k -> {
             TechniqueSpec keyTechnique = datasetPolicy(dataset).key();
             if (keyTechnique != null && schema.getType() != Schema.Type.RECORD) {
                 FieldMasker masker = Techniques.compile(keyTechnique, schema, keyset, dataset + ": record key");
@@ -116,7 +137,13 @@ public final class PolicyMaskEngine implements MaskEngine {
             for (Schema.Field field : record.getFields()) {
                 String path = prefix + field.name();
                 Set<String> tags = tagsOf(dataset, field, path);
-                if (!tags.isEmpty() || datasetPolicy(dataset).fields().containsKey(path)) {
+                Policy.DatasetPolicy rules = datasetPolicy(dataset);
+                if (tags.isEmpty() && deniedByDefault(rules, path, field.schema())) {
+                    // Masked by the dataset's default: requestable under the default rule's tags.
+                    tags.addAll(rules.defaults().tags());
+                }
+                if (!tags.isEmpty() || rules.fields().containsKey(path) || book.field(dataset, path) != null
+                        || deniedByDefault(rules, path, field.schema())) {
                     out.merge(path, tags, (a, b) -> {
                         Set<String> both = new LinkedHashSet<>(a);
                         both.addAll(b);
@@ -127,6 +154,11 @@ public final class PolicyMaskEngine implements MaskEngine {
                 }
             }
         }
+    }
+
+    /** A default-deny dataset's field that no tag, rule or history covers and that is not public: a leaf gets the default. */
+    private static boolean deniedByDefault(Policy.DatasetPolicy rules, String path, Schema schema) {
+        return rules.defaultDeny() && !rules.isPublic(path) && AvroFields.recordsIn(schema).isEmpty();
     }
 
     private Policy.DatasetPolicy datasetPolicy(String dataset) {
@@ -163,7 +195,10 @@ public final class PolicyMaskEngine implements MaskEngine {
         if (stack.stream().anyMatch(s -> s.getFullName().equals(record.getFullName()))) {
             // A recursive schema: compiling it would never end. That is harmless when nothing below can be sensitive
             // (no tag anywhere in the type, no path rule down there); otherwise fail closed.
-            if (!hasTags(record, new java.util.HashSet<>()) && datasetPolicy(dataset).fields().keySet().stream().noneMatch(p -> p.startsWith(prefix))) {
+            Policy.DatasetPolicy rules = datasetPolicy(dataset);
+            if (!hasTags(record, new java.util.HashSet<>()) && rules.fields().keySet().stream().noneMatch(p -> p.startsWith(prefix))
+                    && book.fields(dataset).keySet().stream().noneMatch(p -> p.startsWith(prefix))
+                    && (!rules.defaultDeny() || !prefix.isEmpty() && rules.isPublic(prefix.substring(0, prefix.length() - 1)))) {
                 return null;
             }
             throw new UncoveredFieldException(dataset + ": recursive record type " + record.getFullName()
@@ -199,17 +234,33 @@ public final class PolicyMaskEngine implements MaskEngine {
             return null;
         }
         Set<String> tags = tagsOf(dataset, field, path);
-        Policy.FieldRule rule = datasetPolicy(dataset).fields().get(path);
-        if (tags.isEmpty() && (rule == null || rule.technique() == null)) {
-            return nestedMasker(dataset, field.schema(), path + ".", clearPaths, stack);
-        }
+        Policy.DatasetPolicy rules = datasetPolicy(dataset);
+        Policy.FieldRule rule = rules.fields().get(path);
+        ClassifiedField history = history(dataset, path);
         String where = dataset + ": field '" + path + "'";
+        if (tags.isEmpty() && (rule == null || rule.technique() == null) && (history == null || history.technique() == null)) {
+            if (!rules.defaultDeny() || rules.isPublic(path)) {
+                return nestedMasker(dataset, field.schema(), path + ".", clearPaths, stack);
+            }
+            if (!AvroFields.recordsIn(field.schema()).isEmpty()) {
+                if (mixesRecordsAndValues(field.schema())) {
+                    throw new UncoveredFieldException(where + " holds records and plain values side by side (a union or"
+                            + " container of both): list it public or give it a path rule");
+                }
+                return nestedMasker(dataset, field.schema(), path + ".", clearPaths, stack);
+            }
+            TechniqueSpec byDefault = rules.defaults().technique() != null ? rules.defaults().technique()
+                    : techniqueOfTags(new LinkedHashSet<>(rules.defaults().tags()));
+            checkEntityField(byDefault, stack.get(0), where);
+            return Techniques.compile(byDefault, field.schema(), keyset, where);
+        }
         for (String tag : tags) {
             if (!policy.tags().containsKey(tag)) {
                 throw new UncoveredFieldException(where + " is tagged " + tag + ", a tag the policy does not define");
             }
         }
-        TechniqueSpec technique = rule != null && rule.technique() != null ? rule.technique() : techniqueOfTags(tags);
+        TechniqueSpec technique = rule != null && rule.technique() != null ? rule.technique()
+                : history != null && history.technique() != null ? history.technique() : techniqueOfTags(tags);
         if (technique == null) {
             throw new UncoveredFieldException(where + " is tagged " + tags + " but the policy gives none of these tags a technique");
         }
@@ -249,7 +300,28 @@ public final class PolicyMaskEngine implements MaskEngine {
         if (rule != null) {
             tags.addAll(rule.tags());
         }
+        ClassifiedField history = history(dataset, path);
+        if (history != null) {
+            tags.addAll(history.tags());
+        }
         return tags;
+    }
+
+    /** What the dataset's history holds for a path, unless the policy declassified it. */
+    private ClassifiedField history(String dataset, String path) {
+        ClassifiedField field = book.field(dataset, path);
+        return field == null || datasetPolicy(dataset).declassification(path) != null ? null : field;
+    }
+
+    /** Whether walking a field's records would leave plain values (a union branch, array or map elements) unvisited. */
+    private static boolean mixesRecordsAndValues(Schema schema) {
+        return switch (schema.getType()) {
+            case RECORD, NULL -> false;
+            case UNION -> schema.getTypes().stream().anyMatch(PolicyMaskEngine::mixesRecordsAndValues);
+            case ARRAY -> mixesRecordsAndValues(schema.getElementType());
+            // Map keys are values too, and walking the records would pass them in clear.
+            default -> true;
+        };
     }
 
     static boolean isClear(String path, Set<String> clearPaths) {

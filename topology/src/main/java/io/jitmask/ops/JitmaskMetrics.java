@@ -32,6 +32,7 @@ public final class JitmaskMetrics {
     public static final String APPROVAL_TO_ACTIVATION = "jitmask.approval.to.activation";
     public static final String EXPIRY_TO_REVOCATION = "jitmask.expiry.to.revocation";
     public static final String AUDIT_EVENTS = "jitmask.audit.events";
+    public static final String SCHEMA_CHANGES = "jitmask.schema.changes";
 
     /** The names as Prometheus shows them (counters get {@code _total}, timers {@code _seconds_*}). */
     public static final List<String> PROMETHEUS_NAMES = List.of(
@@ -41,7 +42,7 @@ public final class JitmaskMetrics {
             "jitmask_approval_to_activation_seconds_sum", "jitmask_approval_to_activation_seconds_max",
             "jitmask_expiry_to_revocation_seconds_bucket", "jitmask_expiry_to_revocation_seconds_count",
             "jitmask_expiry_to_revocation_seconds_sum", "jitmask_expiry_to_revocation_seconds_max",
-            "jitmask_audit_events_total");
+            "jitmask_audit_events_total", "jitmask_schema_changes_total");
 
     private static final Duration[] LATENCY_BUCKETS = {
         Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
@@ -54,6 +55,7 @@ public final class JitmaskMetrics {
     private final Map<String, Counter> masked = new ConcurrentHashMap<>();
     private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
     private final Map<String, Counter> audits = new ConcurrentHashMap<>();
+    private final Map<String, Counter> schemaChanges = new ConcurrentHashMap<>();
     private final Map<String, Delivered> delivered = new ConcurrentHashMap<>();
     private final Timer approvalToActivation;
     private final Timer expiryToRevocation;
@@ -131,6 +133,12 @@ public final class JitmaskMetrics {
 
     public void recordRevocation(Instant expiresAt) {
         expiryToRevocation.record(nonNegative(Duration.between(expiresAt, clock.instant())));
+    }
+
+    /** A schema version seen for the first time on a raw topic (its SCHEMA_CHANGED event written). */
+    public void recordSchemaChange(String dataset) {
+        schemaChanges.computeIfAbsent(dataset, d -> Counter.builder(SCHEMA_CHANGES).tag("dataset", d)
+                .description("schema versions seen for the first time on raw.<dataset>").register(registry)).increment();
     }
 
     public void recordAudit(AuditEvent.Type type) {

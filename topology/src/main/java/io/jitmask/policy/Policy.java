@@ -52,13 +52,71 @@ public record Policy(
         }
     }
 
-    /** Per dataset: a technique for string record keys, and rules by field path (dotted, e.g. {@code address.street}). */
+    /**
+     * Per dataset: a technique for string record keys, rules by field path (dotted, e.g. {@code address.street}),
+     * and how fields no rule or tag names are treated ({@code mode}). In {@code defaultDeny} mode a field passes in
+     * clear only when {@code public} lists it (or a parent of it); every other field, including fields a future
+     * schema version adds, is masked by the {@code default} rule. {@code declassified} lists paths that were
+     * sensitive once (by a tag in an earlier schema version or a removed rule) and that the policy owners release,
+     * with who and why. {@code subjects}: the registry subjects whose schemas may be written to the dataset's raw
+     * topic when records are framed with RecordNameStrategy (with TopicNameStrategy it is {@code raw.<dataset>-value}).
+     */
     public record DatasetPolicy(
             @JsonProperty("key") TechniqueSpec key,
-            @JsonProperty("fields") Map<String, FieldRule> fields) {
+            @JsonProperty("fields") Map<String, FieldRule> fields,
+            @JsonProperty("mode") Mode mode,
+            @JsonProperty("default") FieldRule defaults,
+            @JsonProperty("public") List<String> publicFields,
+            @JsonProperty("declassified") List<Declassification> declassified,
+            @JsonProperty("subjects") List<String> subjects) {
         public DatasetPolicy {
             fields = fields == null ? Map.of() : Map.copyOf(fields);
+            mode = mode == null ? Mode.TAGS : mode;
+            publicFields = publicFields == null ? List.of() : List.copyOf(publicFields);
+            declassified = declassified == null ? List.of() : List.copyOf(declassified);
+            subjects = subjects == null ? List.of() : List.copyOf(subjects);
         }
+
+        public DatasetPolicy(TechniqueSpec key, Map<String, FieldRule> fields) {
+            this(key, fields, Mode.TAGS, null, null, null, null);
+        }
+
+        public boolean defaultDeny() {
+            return mode == Mode.DEFAULT_DENY;
+        }
+
+        /** Whether {@code path} is listed public, itself or through a parent ({@code address} covers {@code address.city}). */
+        public boolean isPublic(String path) {
+            for (String p : publicFields) {
+                if (path.equals(p) || path.startsWith(p + ".")) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** The declassification of a path, or null when the policy does not release it. */
+        public Declassification declassification(String path) {
+            for (Declassification d : declassified) {
+                if (d.path().equals(path)) {
+                    return d;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** {@code tags}: only tagged fields and path rules are sensitive. {@code defaultDeny}: everything not public is. */
+    public enum Mode {
+        @JsonProperty("tags") TAGS,
+        @JsonProperty("defaultDeny") DEFAULT_DENY
+    }
+
+    /** A path the policy owners release from the dataset's classification: who decided it, and why. */
+    public record Declassification(
+            @JsonProperty("path") String path,
+            @JsonProperty("by") String by,
+            @JsonProperty("reason") String reason) {
     }
 
     /** A path rule: extra tags for the field and/or a technique overriding the tags' default. */

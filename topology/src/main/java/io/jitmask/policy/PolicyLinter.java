@@ -57,6 +57,38 @@ public final class PolicyLinter {
         return problems;
     }
 
+    /**
+     * What is legal but risky, shown by {@code policy check} without failing it: a dataset in tag-driven mode (its
+     * new fields pass in clear unless the producer tags them), and public paths naming no field of the schema.
+     */
+    public static List<String> warnings(Policy policy, String dataset, Schema schema) {
+        List<String> out = new ArrayList<>();
+        Policy.DatasetPolicy rules = policy.datasets().get(dataset);
+        if (rules == null || !rules.defaultDeny()) {
+            out.add(dataset + ": mode tags: what is sensitive comes from schema tags and path rules, so a field that a"
+                    + " new schema version adds untagged passes in clear; use mode defaultDeny with a public list");
+        }
+        if (rules != null) {
+            Set<String> paths = io.jitmask.classify.AvroFields.of(schema).keySet();
+            for (String path : rules.publicFields()) {
+                if (!paths.contains(path)) {
+                    out.add(dataset + ": public path '" + path + "' names no field of schema " + schema.getFullName());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The dataset's declassifications, as {@code policy check} lists them: path, who, why. */
+    public static List<String> declassifications(Policy policy, String dataset) {
+        Policy.DatasetPolicy rules = policy.datasets().get(dataset);
+        if (rules == null) {
+            return List.of();
+        }
+        return rules.declassified().stream()
+                .map(d -> dataset + ": '" + d.path() + "' declassified by " + d.by() + ": " + d.reason()).toList();
+    }
+
     private static void walk(Policy policy, String dataset, Policy.DatasetPolicy rules, Schema schema, String prefix,
                              List<Problem> problems, Set<String> paths, Keyset keyset, Set<String> seen) {
         for (Schema record : PolicyMaskEngine.recordsIn(schema)) {

@@ -120,17 +120,76 @@ public final class PolicyLoader {
                     throw new ConfigException(fieldWhere + " needs a technique and/or tags");
                 }
                 checkTechnique(field.getValue().technique(), fieldWhere);
-                for (String tag : field.getValue().tags()) {
-                    if (!policy.tags().containsKey(tag)) {
-                        throw new ConfigException(fieldWhere + " uses tag '" + tag + "', which is not defined under tags");
-                    }
-                }
+                checkTags(policy, field.getValue(), fieldWhere);
             }
+            checkClassification(policy, dataset.getValue(), where);
         }
         Policy.AutoApprovalPolicy auto = policy.autoApproval();
         if (auto != null && auto.enabled()) {
             if (auto.maxSensitivity() == null || auto.maxDurationSeconds() <= 0) {
                 throw new ConfigException("autoApproval needs maxSensitivity and a positive maxDurationSeconds when enabled");
+            }
+        }
+    }
+
+    private static void checkTags(Policy policy, Policy.FieldRule rule, String where) {
+        for (String tag : rule.tags()) {
+            if (!policy.tags().containsKey(tag)) {
+                throw new ConfigException(where + " uses tag '" + tag + "', which is not defined under tags");
+            }
+        }
+    }
+
+    /** Mode, default rule, public paths and declassifications of one dataset. */
+    private static void checkClassification(Policy policy, Policy.DatasetPolicy rules, String where) {
+        if (rules.defaultDeny()) {
+            Policy.FieldRule defaults = rules.defaults();
+            if (defaults == null) {
+                throw new ConfigException(where + ".default is required with mode defaultDeny (the rule masking every field not listed public)");
+            }
+            checkTechnique(defaults.technique(), where + ".default");
+            checkTags(policy, defaults, where + ".default");
+            boolean tagTechnique = defaults.tags().stream().anyMatch(t -> policy.tags().get(t) != null
+                    && policy.tags().get(t).technique() != null);
+            if (defaults.technique() == null && !tagTechnique) {
+                throw new ConfigException(where + ".default needs a technique, or a tag that has one");
+            }
+        } else {
+            if (rules.defaults() != null) {
+                throw new ConfigException(where + ".default applies to mode defaultDeny only");
+            }
+            if (!rules.publicFields().isEmpty()) {
+                throw new ConfigException(where + ".public applies to mode defaultDeny only");
+            }
+        }
+        for (String path : rules.publicFields()) {
+            if (path == null || !FIELD_PATH.matcher(path).matches()) {
+                throw new ConfigException(where + ".public: '" + path + "' is not a field path (dotted Avro field names)");
+            }
+        }
+        java.util.Set<String> declassified = new java.util.HashSet<>();
+        for (int i = 0; i < rules.declassified().size(); i++) {
+            Policy.Declassification d = rules.declassified().get(i);
+            String at = where + ".declassified[" + i + "]";
+            if (d == null || d.path() == null || !FIELD_PATH.matcher(d.path()).matches()) {
+                throw new ConfigException(at + ".path must be a field path (dotted Avro field names)");
+            }
+            if (d.by() == null || d.by().isBlank()) {
+                throw new ConfigException(at + ".by must name who declassified '" + d.path() + "'");
+            }
+            if (d.reason() == null || d.reason().isBlank()) {
+                throw new ConfigException(at + ".reason must say why '" + d.path() + "' is declassified");
+            }
+            if (!declassified.add(d.path())) {
+                throw new ConfigException(at + ": '" + d.path() + "' is declassified twice");
+            }
+            if (rules.fields().containsKey(d.path())) {
+                throw new ConfigException(at + ": '" + d.path() + "' also has a path rule making it sensitive");
+            }
+        }
+        for (String subject : rules.subjects()) {
+            if (subject == null || subject.isBlank()) {
+                throw new ConfigException(where + ".subjects must not hold an empty subject");
             }
         }
     }

@@ -169,6 +169,19 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         return out;
     }
 
+    @Override
+    public List<RegisteredSchema> history(String subject) {
+        List<RegisteredSchema> out = new ArrayList<>();
+        for (JsonNode n : call("GET", "/subjects/" + encode(subject) + "/versions?deleted=true", null)) {
+            try {
+                out.add(registered(call("GET", "/subjects/" + encode(subject) + "/versions/" + n.asInt() + "?deleted=true", null)));
+            } catch (SchemaNotFoundException e) {
+                // permanently deleted between the two calls: gone, like the versions deleted before
+            }
+        }
+        return out;
+    }
+
     /** Soft-deletes a subject (or permanently, after a soft delete); returns the versions deleted. */
     public List<Integer> deleteSubject(String subject, boolean permanent) {
         List<Integer> out = new ArrayList<>();

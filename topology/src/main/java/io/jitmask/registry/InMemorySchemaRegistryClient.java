@@ -12,6 +12,7 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
     private final Map<String, Integer> idsBySchema = new HashMap<>();
     private final Map<Integer, Schema> schemasById = new HashMap<>();
     private final Map<String, List<Integer>> idsBySubject = new TreeMap<>();
+    private final java.util.Set<String> hardDeleted = new java.util.HashSet<>();
     private int nextId = 1;
 
     @Override
@@ -76,6 +77,24 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
             versions.add(v);
         }
         return versions;
+    }
+
+    @Override
+    public synchronized List<RegisteredSchema> history(String subject) {
+        List<RegisteredSchema> out = new ArrayList<>();
+        List<Integer> ids = ids(subject);
+        for (int v = 1; v <= ids.size(); v++) {
+            if (!hardDeleted.contains(subject + "/" + v)) {
+                out.add(new RegisteredSchema(subject, v, ids.get(v - 1), schemasById.get(ids.get(v - 1))));
+            }
+        }
+        return out;
+    }
+
+    /** Removes a version for good, as a permanent delete does (tests): its number is not reused. */
+    public synchronized void deletePermanently(String subject, int version) {
+        ids(subject);
+        hardDeleted.add(subject + "/" + version);
     }
 
     private List<Integer> ids(String subject) {

@@ -30,6 +30,13 @@ public interface SchemaRegistryClient extends AutoCloseable {
 
     List<Integer> versions(String subject);
 
+    /**
+     * Every version of the subject that the registry still knows, soft-deleted ones included (Confluent's
+     * {@code ?deleted=true}); permanently deleted versions are gone. {@link SchemaNotFoundException} when the
+     * subject has never existed or is permanently deleted.
+     */
+    List<RegisteredSchema> history(String subject);
+
     @Override
     default void close() {
     }

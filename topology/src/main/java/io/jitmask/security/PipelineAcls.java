@@ -31,6 +31,8 @@ public final class PipelineAcls {
         // Masked output, grant copies, the grant table (also read back as the global store), audit and DLQ.
         topicPrefix(acls, principal, Topics.MASKED_PREFIX, AclOperation.WRITE);
         topicLiteral(acls, principal, Topics.GRANTS, AclOperation.READ, AclOperation.WRITE);
+        // The classification of every dataset: written by the masking path, read back by every instance.
+        topicLiteral(acls, principal, Topics.CLASSIFICATION, AclOperation.READ, AclOperation.WRITE);
         topicLiteral(acls, principal, Topics.AUDIT, AclOperation.WRITE);
         topicLiteral(acls, principal, Topics.DLQ, AclOperation.WRITE);
         // Grant topics: created, written, counted for the disclosure summary and deleted by jitmask only.
@@ -56,7 +58,7 @@ public final class PipelineAcls {
         List<AclBinding> acls = new ArrayList<>();
         topicPrefix(acls, principal, Topics.RAW_PREFIX, AclOperation.CREATE);
         topicPrefix(acls, principal, Topics.MASKED_PREFIX, AclOperation.CREATE);
-        for (String topic : List.of(Topics.APPROVALS, Topics.GRANTS, Topics.AUDIT, Topics.DLQ)) {
+        for (String topic : List.of(Topics.APPROVALS, Topics.GRANTS, Topics.CLASSIFICATION, Topics.AUDIT, Topics.DLQ)) {
             topicLiteral(acls, principal, topic, AclOperation.CREATE);
         }
         return acls;

@@ -1,5 +1,10 @@
 package io.jitmask.stream;
 
+import io.jitmask.audit.AuditEvent;
+import io.jitmask.classify.ClassificationBook;
+import io.jitmask.classify.SchemaAdmission;
+import io.jitmask.classify.SchemaChange;
+import io.jitmask.classify.SchemaNotForDatasetException;
 import io.jitmask.config.Topics;
 import io.jitmask.grants.Grant;
 import io.jitmask.grants.GrantIndex;
@@ -24,6 +29,11 @@ import org.slf4j.LoggerFactory;
  * Masks every record of {@code raw.<dataset>} into {@code masked.<dataset>} and writes, for each live grant that
  * matches it, a copy with the granted fields in clear to the grant's topic.
  *
+ * <p>Before a writer schema is used, it is admitted to the dataset ({@link SchemaAdmission}): its id must be
+ * registered under the dataset's subject, and the dataset's classification is brought up to date with the
+ * subject's version history. What that adds is written to {@code jit.classification}, and a version seen for the
+ * first time is announced on {@code jit.audit} ({@code SCHEMA_CHANGED}), both in the record's transaction.
+ *
  * <p>Every output is computed before the first is forwarded, so a record either goes out completely or, when
  * anything about it fails, only to the DLQ (fail closed). A registry outage is not the record's fault: it is
  * rethrown so the stream thread is replaced and the record reprocessed from the last commit, never dropped.
@@ -46,18 +56,33 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
     private final String copiesSink;
     private final String dlqSink;
     private final JitmaskMetrics metrics;
+    private final SchemaAdmission admission;
+    private final String classificationSink;
+    private final String auditSink;
+    /** Writer schemas this processor admitted, by (dataset, schema id); refused ones with the time of the refusal. */
+    private final java.util.Map<AdmissionKey, Object> admitted = new java.util.HashMap<>();
     private ProcessorContext<byte[], Object> context;
 
-    public MaskingProcessor(MaskEngine engine, SchemaRegistryClient registry, GrantIndex grants, HeaderFilter headers,
-                            MaskedSchemaIds maskedIds, java.time.Duration copyCutoff, String maskedSink, String copiesSink,
-                            String dlqSink) {
-        this(engine, registry, grants, headers, maskedIds, copyCutoff, maskedSink, copiesSink, dlqSink, JitmaskMetrics.none());
+    private record AdmissionKey(String dataset, int schemaId) {
     }
 
-    public MaskingProcessor(MaskEngine engine, SchemaRegistryClient registry, GrantIndex grants, HeaderFilter headers,
-                            MaskedSchemaIds maskedIds, java.time.Duration copyCutoff, String maskedSink, String copiesSink,
-                            String dlqSink, JitmaskMetrics metrics) {
+    private record Refused(RuntimeException error, long atMs) {
+    }
+
+    /** How long a refused schema id is refused without asking the registry again (a flood costs a lookup each). */
+    static final long REFUSAL_MEMORY_MS = 30_000;
+
+    /** Where the outputs go: sink names of the topology. */
+    public record Sinks(String masked, String copies, String dlq, String classification, String audit) {
+    }
+
+    public MaskingProcessor(MaskEngine engine, SchemaRegistryClient registry, SchemaAdmission admission, GrantIndex grants,
+                            HeaderFilter headers, MaskedSchemaIds maskedIds, java.time.Duration copyCutoff, Sinks sinks,
+                            JitmaskMetrics metrics) {
         this.metrics = metrics;
+        this.admission = admission;
+        this.classificationSink = sinks.classification();
+        this.auditSink = sinks.audit();
         this.engine = engine;
         this.grants = grants;
         this.headers = headers;
@@ -66,14 +91,16 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
         this.copier = new GrantCopier(engine, registry, maskedIds, headers);
         this.codec = copier.codec();
         this.keys = copier.keys();
-        this.maskedSink = maskedSink;
-        this.copiesSink = copiesSink;
-        this.dlqSink = dlqSink;
+        this.maskedSink = sinks.masked();
+        this.copiesSink = sinks.copies();
+        this.dlqSink = sinks.dlq();
     }
 
     @Override
     public void init(ProcessorContext<byte[], Object> context) {
         this.context = context;
+        // A task re-initialised after an aborted transaction must write its admissions' records again.
+        admitted.clear();
     }
 
     @Override
@@ -83,6 +110,7 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
         byte[] masked;
         RecordKeyMasker.MaskedKey key;
         List<GrantCopier.Copy> copies;
+        SchemaAdmission.Admitted fresh = null;
         try {
             key = keys.mask(dataset, record.key());
             if (record.value() == null) {
@@ -92,6 +120,7 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
                 return;
             }
             AvroCodec.Decoded decoded = codec.decode(record.value());
+            fresh = admit(dataset, decoded);
             int maskedId = maskedIds.valueId(dataset, decoded.schemaId(), decoded.schema());
             masked = codec.encode(maskedId, decoded.schema(),
                     engine.valuePlan(dataset, decoded.schemaId(), decoded.schema(), Set.of()).apply(decoded.datum()));
@@ -99,9 +128,11 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
         } catch (RegistryUnavailableException e) {
             throw e;
         } catch (RuntimeException e) {
+            announce(fresh, record.timestamp());
             deadLetter(source, record.timestamp(), dataset, e);
             return;
         }
+        announce(fresh, record.timestamp());
         Headers passed = headers.filter(record.headers());
         context.forward(new Record<>(key.masked(), masked, record.timestamp(), passed), maskedSink);
         metrics.recordMasked(dataset);
@@ -117,6 +148,54 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
             context.forward(new Record<byte[], Object>(copy.key(), new GrantCopy(copy.grant().topic(), copy.value()),
                     record.timestamp(), copyHeaders), copiesSink);
             metrics.recordGrantCopy(dataset, copy.grant().requestId());
+        }
+    }
+
+    /**
+     * Admits the record's writer schema once per processor: returns the admission the first time (its records
+     * still to be written), null after. A refusal is remembered for {@link #REFUSAL_MEMORY_MS}.
+     */
+    private SchemaAdmission.Admitted admit(String dataset, AvroCodec.Decoded decoded) {
+        AdmissionKey key = new AdmissionKey(dataset, decoded.schemaId());
+        Object known = admitted.get(key);
+        long now = context.currentSystemTimeMs();
+        if (known instanceof Refused refused && now - refused.atMs() < REFUSAL_MEMORY_MS) {
+            throw refused.error() instanceof SchemaNotForDatasetException
+                    ? new SchemaNotForDatasetException(refused.error().getMessage()) : refused.error();
+        }
+        if (known instanceof SchemaAdmission.Admitted) {
+            return null;
+        }
+        try {
+            SchemaAdmission.Admitted fresh = admission.admit(dataset, decoded.schemaId(), decoded.schema());
+            admitted.put(key, fresh);
+            return fresh;
+        } catch (SchemaNotForDatasetException e) {
+            admitted.put(key, new Refused(e, now));
+            throw e;
+        }
+    }
+
+    /** Writes what an admission learnt: classification records, and the SCHEMA_CHANGED event of a new version. */
+    private void announce(SchemaAdmission.Admitted fresh, long timestamp) {
+        if (fresh == null) {
+            return;
+        }
+        for (ClassificationBook.Entry entry : fresh.records()) {
+            context.forward(new Record<byte[], Object>(entry.key().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    entry.value(), timestamp), classificationSink);
+        }
+        if (fresh.isNewVersion()) {
+            String eventId = SchemaChange.eventId(fresh.subject(), fresh.version());
+            AuditEvent event = AuditEvent.of(AuditEvent.Type.SCHEMA_CHANGED, eventId,
+                            Instant.ofEpochMilli(context.currentSystemTimeMs()))
+                    .actor("jitmask").dataset(fresh.dataset())
+                    .schema(new SchemaChange(fresh.subject(), fresh.version(), fresh.schemaId(), fresh.announce()))
+                    .build();
+            context.forward(new Record<byte[], Object>(eventId.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    event.toBytes(), timestamp), auditSink);
+            metrics.recordSchemaChange(fresh.dataset());
+            metrics.recordAudit(AuditEvent.Type.SCHEMA_CHANGED);
         }
     }
 

@@ -119,4 +119,60 @@ class PolicyLoaderTest {
                 "--policy", "../deploy/policy.yaml", "--schema", dir.resolve("missing.avsc").toString())).isEqualTo(2);
         assertThat(err.toString()).isEqualTo("jitmask: cannot read Avro schema " + dir.resolve("missing.avsc") + " (FileNotFoundException)\n");
     }
+
+    @Test
+    void defaultDenyDatasetsAndDeclassificationsAreChecked() {
+        String tags = "version: 1\ntags: {PII: {technique: {type: redact}}, EMAIL: {}}\n";
+        assertThatThrownBy(() -> PolicyLoader.parse(tags + "datasets: {c: {mode: defaultDeny, public: [id]}}\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("datasets.c.default is required with mode defaultDeny (the rule masking every field not listed public)");
+        assertThatThrownBy(() -> PolicyLoader.parse(tags + "datasets: {c: {mode: defaultDeny, default: {tags: [EMAIL]}}}\n"))
+                .isInstanceOf(ConfigException.class).hasMessage("datasets.c.default needs a technique, or a tag that has one");
+        assertThatThrownBy(() -> PolicyLoader.parse(tags + "datasets: {c: {public: [id]}}\n"))
+                .isInstanceOf(ConfigException.class).hasMessage("datasets.c.public applies to mode defaultDeny only");
+        assertThatThrownBy(() -> PolicyLoader.parse(tags + "datasets: {c: {mode: strict}}\n"))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("Cannot deserialize value of type");
+        assertThatThrownBy(() -> PolicyLoader.parse(tags + "datasets: {c: {declassified: [{path: email, by: dana}]}}\n"))
+                .isInstanceOf(ConfigException.class).hasMessage("datasets.c.declassified[0].reason must say why 'email' is declassified");
+        assertThatThrownBy(() -> PolicyLoader.parse(tags + "datasets: {c: {declassified: [{path: email, reason: x}]}}\n"))
+                .isInstanceOf(ConfigException.class).hasMessage("datasets.c.declassified[0].by must name who declassified 'email'");
+        assertThatThrownBy(() -> PolicyLoader.parse(tags
+                + "datasets: {c: {fields: {email: {tags: [PII]}}, declassified: [{path: email, by: dana, reason: x}]}}\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("datasets.c.declassified[0]: 'email' also has a path rule making it sensitive");
+        Policy ok = PolicyLoader.parse(tags + "datasets: {c: {mode: defaultDeny, default: {tags: [PII]}, public: [id, address.city],"
+                + " declassified: [{path: nickname, by: dana, reason: \"DPO-7 public by design\"}]}}\n");
+        Policy.DatasetPolicy c = ok.datasets().get("c");
+        assertThat(c.defaultDeny()).isTrue();
+        assertThat(c.isPublic("address.city")).isTrue();
+        assertThat(c.isPublic("address")).isFalse();
+        assertThat(c.isPublic("idx")).isFalse();
+        assertThat(c.declassification("nickname").by()).isEqualTo("dana");
+    }
+
+    @Test
+    void policyCheckWarnsAboutTagDrivenDatasetsAndListsDeclassifications() throws Exception {
+        Path policy = Files.writeString(dir.resolve("policy.yaml"), """
+                version: 1
+                tags:
+                  PII: {technique: {type: redact}}
+                  EMAIL: {technique: {type: hmac}}
+                  PHONE: {technique: {type: redact}}
+                  NATIONAL_ID: {technique: {type: redact}}
+                  DOB: {technique: {type: redact}}
+                  FREE_TEXT: {technique: {type: redact}}
+                datasets:
+                  customers:
+                    declassified:
+                      - {path: riskScore, by: "dana (data owner)", reason: "DPO-42 no longer personal data"}
+                """);
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        assertThat(JitmaskCli.run(new java.io.PrintWriter(out), new java.io.PrintWriter(err), "policy", "check",
+                "--policy", policy.toString(), "--schema", "../schemas/customers.avsc")).isZero();
+        assertThat(out.toString()).isEqualTo("warning: customers: mode tags: what is sensitive comes from schema tags and path"
+                + " rules, so a field that a new schema version adds untagged passes in clear; use mode defaultDeny with a public list\n"
+                + "customers: 'riskScore' declassified by dana (data owner): DPO-42 no longer personal data\n"
+                + "policy " + policy + " covers every sensitive field of 1 schema(s)\n");
+    }
 }

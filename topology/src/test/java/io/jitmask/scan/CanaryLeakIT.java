@@ -36,9 +36,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole lifecycle with a unique canary in every sensitive field, then a search of every topic (internal ones
- * included), every key and header, the broker's data directory, the state directory and every log line: the canary
- * may be only in the raw topic and, while it lived, the grant topic.
+ * The whole lifecycle with a unique canary in every sensitive field (also of a record written with the schema
+ * registered again without its tags), then a search of every topic (internal ones included), every key and
+ * header, the broker's data directory, the state directory and every log line: the canary may be only in the raw
+ * topic and, while it lived, the grant topic.
  */
 class CanaryLeakIT {
     @TempDir
@@ -83,9 +84,14 @@ class CanaryLeakIT {
                 producer.send(new ProducerRecord<>(Topics.raw(dataset), "L2", TestCustomers.withSecret("L2", canary))).get();
                 bytes.send(new ProducerRecord<>(Topics.raw(dataset), ("bad" + canary).getBytes(StandardCharsets.UTF_8),
                         ("\u0000\u0000\u0000\u0001" + canary).getBytes(StandardCharsets.UTF_8))).get();
+                // A producer registers the schema again without its tags: what was sensitive stays masked.
+                org.apache.avro.Schema untagged = new org.apache.avro.Schema.Parser().parse(SampleSchemas.of("customers")
+                        .toString().replaceAll(",\"confluent:tags\":\\[[^]]*]", ""));
+                producer.send(new ProducerRecord<>(Topics.raw(dataset), "L3", org.apache.avro.generic.GenericData.get()
+                        .deepCopy(untagged, TestCustomers.withSecret("L3", canary)))).get();
                 TopicReader.readAtLeast(Topics.grant(dataset, id), 1, Duration.ofSeconds(30))
                         .forEach(r -> seenOnGrantTopic.add(new String(r.value(), StandardCharsets.ISO_8859_1)));
-                TopicReader.readAtLeast(Topics.masked(dataset), 2, Duration.ofSeconds(30));
+                TopicReader.readAtLeast(Topics.masked(dataset), 3, Duration.ofSeconds(30));
                 Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> TopicReader.readAll(Topics.AUDIT).stream()
                         .filter(r -> id.equals(new String(r.key(), StandardCharsets.UTF_8)))
                         .anyMatch(r -> AuditEvent.fromBytes(r.value()).type() == AuditEvent.Type.TOPIC_DELETED));
@@ -100,7 +106,7 @@ class CanaryLeakIT {
             findings.addAll(scanner.scanFiles(List.of(dir)));
             findings.addAll(scanner.scanFiles(SharedKafka.logDirectories()));
             findings.addAll(scanner.scanLines(logs.lines(), "log output"));
-            System.out.printf("FIGURES CanaryLeakIT canaryRecords=3 logLines=%d leaks=%d%n", logs.lines().size(), findings.size());
+            System.out.printf("FIGURES CanaryLeakIT canaryRecords=4 logLines=%d leaks=%d%n", logs.lines().size(), findings.size());
             assertThat(findings).isEmpty();
             // The scanner does find the canary where it is: the raw topic, on the wire and on disk.
             LeakScanner strict = new LeakScanner(List.of(canary), topic -> false);

@@ -334,6 +334,52 @@ class SecureBrokerIT {
         assertThat(refused.err()).startsWith("jitmask: TopicAuthorizationException: ");
     }
 
+    record Http(int status, String body, String authenticate) {
+    }
+
+    /** One call to the embedded registry, as {@code principal} (null: no credentials; a password may be given). */
+    static Http registry(String method, String path, String body, String principal, String password) throws Exception {
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(stack.registryUrl() + path))
+                .method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                        : java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/vnd.schemaregistry.v1+json");
+        if (principal != null) {
+            String userInfo = principal + ":" + (password != null ? password : password(principal));
+            request.header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8)));
+        }
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient()
+                .send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        return new Http(response.statusCode(), response.body(), response.headers().firstValue("WWW-Authenticate").orElse(null));
+    }
+
+    @Test
+    @Order(6)
+    void theRegistryNeedsCredentialsAndOnlyProducerAndJitmaskRegisterUnderRaw() throws Exception {
+        String schema = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
+                .put("schema", io.jitmask.sample.SampleSchemas.of("customers").toString()).toString();
+        String unauthorized = "{\"error_code\":401,\"message\":\"Unauthorized\"}";
+        assertThat(registry("GET", "/subjects", null, null, null))
+                .isEqualTo(new Http(401, unauthorized, "Basic realm=\"jitmask-schema-registry\""));
+        assertThat(registry("POST", "/subjects/raw.customers-value/versions", schema, "producer", "wrong-password").status()).isEqualTo(401);
+        assertThat(registry("POST", "/subjects/raw.customers-value/versions", schema, "nobody", "x").body()).isEqualTo(unauthorized);
+
+        assertThat(registry("GET", "/subjects", null, "analyst", null).status()).isEqualTo(200);
+        assertThat(registry("POST", "/subjects/raw.customers-value/versions", schema, "producer", null).body()).startsWith("{\"id\":");
+        assertThat(registry("POST", "/subjects/raw.customers-value/versions", schema, "analyst", null))
+                .isEqualTo(new Http(403, "{\"error_code\":40301,\"message\":\"User analyst is denied operation Write on Subject:"
+                        + " raw.customers-value\"}", null));
+        assertThat(registry("POST", "/subjects/masked.customers-value/versions", schema, "producer", null).body())
+                .isEqualTo("{\"error_code\":40301,\"message\":\"User producer is denied operation Write on Subject:"
+                        + " masked.customers-value\"}");
+        assertThat(registry("DELETE", "/subjects/raw.customers-value/versions/1", null, "producer", null).body())
+                .isEqualTo("{\"error_code\":40301,\"message\":\"User producer is denied operation Delete on Subject:"
+                        + " raw.customers-value\"}");
+        assertThat(registry("PUT", "/config", "{\"compatibility\":\"NONE\"}", "jitmask", null).body())
+                .isEqualTo("{\"error_code\":40301,\"message\":\"User jitmask is denied operation Alter on Cluster: schema-registry\"}");
+        assertThat(registry("PUT", "/config/raw.audit-probe-value", "{\"compatibility\":\"FULL\"}", "admin", null).status()).isEqualTo(200);
+        assertThat(registry("GET", "/config", null, "producer", null).body()).contains("BACKWARD");
+    }
+
     @Test
     @Order(7)
     void noPasswordInAnyLogLine() {

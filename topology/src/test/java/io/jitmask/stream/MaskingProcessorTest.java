@@ -384,6 +384,11 @@ class MaskingProcessorTest {
             public List<Integer> versions(String subject) {
                 return List.of();
             }
+
+            @Override
+            public List<io.jitmask.registry.RegisteredSchema> history(String subject) {
+                throw new io.jitmask.registry.RegistryUnavailableException("registry down", null);
+            }
         };
         Policy policy = PolicyLoader.load(Path.of("../deploy/policy.yaml"));
         Topology topology = JitmaskTopology.masking(new Topology(), new JitmaskTopology.MaskingDeps(List.of("customers"),

@@ -54,9 +54,13 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private final String topic;
     private final SchemaStore store = new SchemaStore();
     private final String url;
+    /** Null: open (plain {@code jitmask up}); else every request is authenticated and authorized first. */
+    private final RegistryAuthenticator authenticator;
 
-    private EmbeddedSchemaRegistry(Map<String, Object> kafka, String topic, String host, int port) throws IOException {
+    private EmbeddedSchemaRegistry(Map<String, Object> kafka, String topic, String host, int port,
+                                   RegistryAuthenticator authenticator) throws IOException {
         this.topic = topic;
+        this.authenticator = authenticator;
         // Bind first: a port in use fails at once, before any Kafka client (and its threads) exists.
         server = HttpServer.create(new InetSocketAddress(host, port), 50);
         KafkaProducer<String, String> created = null;
@@ -106,7 +110,13 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
 
     /** With any Kafka client settings ({@code bootstrap.servers} and e.g. {@code security.protocol}, {@code sasl.*}). */
     public static EmbeddedSchemaRegistry start(Map<String, Object> kafka, String topic, String host, int port) throws IOException {
-        return new EmbeddedSchemaRegistry(kafka, topic, host, port);
+        return new EmbeddedSchemaRegistry(kafka, topic, host, port, null);
+    }
+
+    /** Secured: every request needs basic auth, and writes need the rights {@code authenticator} gives. */
+    public static EmbeddedSchemaRegistry start(Map<String, Object> kafka, String topic, String host, int port,
+                                               RegistryAuthenticator authenticator) throws IOException {
+        return new EmbeddedSchemaRegistry(kafka, topic, host, port, authenticator);
     }
 
     private static Map<String, Object> with(Map<String, Object> kafka, Map<String, Object> own) {
@@ -176,12 +186,18 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             String path = exchange.getRequestURI().getRawPath();
             Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
             String body = readBody(exchange.getRequestBody());
+            if (authenticator != null) {
+                authenticator.authorize(method, path, exchange.getRequestHeaders().getFirst("Authorization"));
+            }
             Object answer;
             synchronized (store) {
                 answer = route(method, path, query, body);
             }
             respond(exchange, 200, answer instanceof String s ? s : SchemaStore.JSON.writeValueAsString(answer));
         } catch (RegistryError e) {
+            if (e.status == 401) {
+                exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"jitmask-schema-registry\"");
+            }
             respondError(exchange, e.status, e.code, e.getMessage());
         } catch (RuntimeException e) {
             LOG.warn("schema registry request failed: {}", e.getClass().getSimpleName());

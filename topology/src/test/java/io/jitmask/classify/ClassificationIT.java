@@ -1,0 +1,196 @@
+package io.jitmask.classify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jitmask.app.JitmaskApp;
+import io.jitmask.audit.AuditEvent;
+import io.jitmask.cli.JitmaskCli;
+import io.jitmask.config.JitmaskConfig;
+import io.jitmask.config.Topics;
+import io.jitmask.keys.Keyset;
+import io.jitmask.registry.HttpSchemaRegistryClient;
+import io.jitmask.registry.RegisteredSchema;
+import io.jitmask.registry.server.EmbeddedSchemaRegistry;
+import io.jitmask.sample.SampleSchemas;
+import io.jitmask.scan.LeakScanner;
+import io.jitmask.serde.AvroCodec;
+import io.jitmask.testing.DemoActors;
+import io.jitmask.testing.LogCapture;
+import io.jitmask.testing.SharedKafka;
+import io.jitmask.testing.TestCustomers;
+import io.jitmask.testing.TopicReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The issue's attack on the real broker and the embedded registry: a producer registers the dataset's schema
+ * without its tags, soft-deletes and then permanently deletes the tagged version, jitmask restarts between the
+ * versions, and a record arrives framed with another subject's schema id. Every sensitive field stays masked, the
+ * foreign record is dead-lettered, each version is announced once, and no canary is anywhere but {@code raw.*}.
+ */
+class ClassificationIT {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    String suffix = UUID.randomUUID().toString().substring(0, 6);
+    String dataset = "cls_" + suffix;
+    String subject = Topics.raw(dataset) + "-value";
+
+    JitmaskApp start(String registryUrl, String state) {
+        JitmaskApp app = JitmaskApp.start(JitmaskConfig.of(Map.of(
+                JitmaskConfig.BOOTSTRAP_SERVERS, SharedKafka.bootstrapServers(),
+                JitmaskConfig.REGISTRY_URL, registryUrl,
+                JitmaskConfig.APPLICATION_ID, "cls-it-" + suffix,
+                JitmaskConfig.STATE_DIR, dir.resolve(state).toString(),
+                JitmaskConfig.DATASETS, dataset,
+                JitmaskConfig.POLICY_FILE, DemoActors.POLICY.toString(),
+                JitmaskConfig.KEYRING_FILE, DemoActors.KEYRING.toString(),
+                JitmaskConfig.KEYSET_FILE, dir.resolve("keyset.json").toString(),
+                JitmaskConfig.HTTP_ENABLED, "false")));
+        app.awaitRunning(Duration.ofSeconds(60));
+        return app;
+    }
+
+    static GenericRecord as(Schema schema, GenericRecord record) {
+        return (GenericRecord) GenericData.get().deepCopy(schema, record);
+    }
+
+    @Test
+    void sensitiveFieldsStayMaskedWhateverSchemaTheProducerRegisters() throws Exception {
+        Schema tagged = SampleSchemas.of("customers");
+        Schema untagged = new Schema.Parser().parse(tagged.toString().replaceAll(",\"confluent:tags\":\\[[^]]*]", ""));
+        List<String> canaries = List.of("CLSONE" + suffix, "CLSTWO" + suffix, "CLSTHREE" + suffix, "CLSFOREIGN" + suffix);
+        try (LogCapture logs = new LogCapture();
+             EmbeddedSchemaRegistry registryServer = EmbeddedSchemaRegistry.start(SharedKafka.bootstrapServers(), "localhost", 0);
+             HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(registryServer.url());
+             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                     SharedKafka.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+            AvroCodec codec = new AvroCodec(registry);
+            int v1 = registry.register(subject, tagged);
+            Keyset.loadOrCreate(dir.resolve("keyset.json"));
+
+            // Version 1, tagged, while jitmask runs.
+            try (JitmaskApp app = start(registryServer.url(), "state-a")) {
+                send(producer, codec, "C1", v1, tagged, TestCustomers.withSecret("C1", canaries.get(0)));
+                TopicReader.readAtLeast(Topics.masked(dataset), 1, Duration.ofSeconds(60));
+
+                // Version 2 without any tag; version 1 soft-deleted (still in the subject's history).
+                int v2 = registry.register(subject, untagged);
+                delete(registryServer.url(), "/subjects/" + subject + "/versions/1");
+                send(producer, codec, "C2", v2, untagged, as(untagged, TestCustomers.withSecret("C2", canaries.get(1))));
+                TopicReader.readAtLeast(Topics.masked(dataset), 2, Duration.ofSeconds(60));
+                assertThat(app.context().sensitiveFields(dataset)).as("requestable on the untagged version too")
+                        .containsKeys("email", "name", "address.street");
+            }
+
+            // Restart with version 1 permanently deleted: only jit.classification still knows what it tagged.
+            delete(registryServer.url(), "/subjects/" + subject + "/versions/1?permanent=true");
+            assertThat(registry.history(subject)).extracting(RegisteredSchema::version).containsExactly(2);
+            Schema v3Schema = new Schema.Parser().parse(untagged.toString().replace("{\"name\":\"segment\"",
+                    "{\"name\":\"nickname\",\"type\":\"string\",\"default\":\"\"},{\"name\":\"segment\""));
+            int v3 = registry.register(subject, v3Schema);
+            int foreign = registry.register(Topics.raw("other_" + suffix) + "-value", new Schema.Parser().parse(
+                    untagged.toString().replace("\"name\":\"Customer\"", "\"name\":\"Other\"")));
+            try (JitmaskApp app = start(registryServer.url(), "state-b")) {
+                GenericRecord third = as(v3Schema, TestCustomers.withSecret("C3", canaries.get(2)));
+                third.put("nickname", "nick");
+                send(producer, codec, "C3", v3, v3Schema, third);
+                Schema other = registry.schemaById(foreign);
+                send(producer, codec, "C4", foreign, other, as(other, TestCustomers.withSecret("C4", canaries.get(3))));
+                TopicReader.readAtLeast(Topics.masked(dataset), 3, Duration.ofSeconds(60));
+                TopicReader.readAtLeast(Topics.DLQ, 1, Duration.ofSeconds(60));
+                assertThat(app.context().sensitiveFields(dataset)).containsKeys("email", "name", "address.street");
+            }
+
+            List<GenericRecord> masked = TopicReader.readAll(Topics.masked(dataset)).stream()
+                    .map(r -> (GenericRecord) codec.decode(r.value()).datum()).toList();
+            assertThat(masked).hasSize(3);
+            for (GenericRecord out : masked) {
+                assertThat(out.get("email").toString()).startsWith("tok_");
+                assertThat(out.get("nationalId")).hasToString("REDACTED");
+                assertThat(out.get("name").toString()).doesNotContain("CLS");
+                assertThat(((GenericRecord) out.get("address")).get("street").toString()).doesNotContain("CLS");
+                assertThat(((GenericRecord) out.get("address")).get("city")).hasToString("Springfield");
+            }
+            assertThat(masked.get(2).get("nickname")).as("a new field of a tag-driven dataset passes").hasToString("nick");
+
+            List<JsonNode> letters = TopicReader.readAll(Topics.DLQ).stream().map(r -> json(r.value()))
+                    .filter(n -> n.get("dataset").asText().equals(dataset)).toList();
+            assertThat(letters).hasSize(1);
+            assertThat(letters.get(0).get("errorClass").asText()).isEqualTo(SchemaNotForDatasetException.class.getName());
+            assertThat(letters.get(0).get("message").asText())
+                    .isEqualTo(dataset + ": schema id " + foreign + " is not registered under subject " + subject);
+
+            List<AuditEvent> changes = TopicReader.readAll(Topics.AUDIT).stream()
+                    .filter(r -> new String(r.key(), StandardCharsets.UTF_8).startsWith("schema/" + subject + "/"))
+                    .map(r -> AuditEvent.fromBytes(r.value())).toList();
+            assertThat(changes).extracting(AuditEvent::requestId).containsExactly(
+                    "schema/" + subject + "/1", "schema/" + subject + "/2", "schema/" + subject + "/3");
+            assertThat(changes).allMatch(e -> e.type() == AuditEvent.Type.SCHEMA_CHANGED && dataset.equals(e.dataset()));
+            assertThat(changes.get(1).schema().changes().keptSensitive()).containsExactly("name", "email", "phone",
+                    "nationalId", "dateOfBirth", "address.street", "address.postalCode", "bio");
+            assertThat(changes.get(2).schema().changes().fieldsAdded()).containsExactly("nickname");
+
+            List<String> classification = TopicReader.readAll(Topics.CLASSIFICATION).stream()
+                    .map(r -> new String(r.key(), StandardCharsets.UTF_8)).filter(k -> k.contains("/" + dataset + "/")).toList();
+            assertThat(classification).contains("field/" + dataset + "/email/tag/EMAIL", "field/" + dataset + "/bio/tag/FREE_TEXT");
+
+            // No canary anywhere but raw.*: every topic, the state directories, every log line, and jitmask scan agrees.
+            LeakScanner scanner = new LeakScanner(canaries, topic -> topic.startsWith(Topics.RAW_PREFIX));
+            List<LeakScanner.Finding> findings = new ArrayList<>(scanner.scanTopics(SharedKafka.bootstrapServers()));
+            findings.addAll(scanner.scanFiles(List.of(dir)));
+            findings.addAll(scanner.scanLines(logs.lines(), "log output"));
+            System.out.printf("FIGURES ClassificationIT schemaVersions=3 canaries=%d leaks=%d%n", canaries.size(), findings.size());
+            assertThat(findings).isEmpty();
+            StringWriter out = new StringWriter();
+            List<String> args = new ArrayList<>(List.of("scan", "--bootstrap-servers", SharedKafka.bootstrapServers(),
+                    "--path", dir.toString()));
+            canaries.forEach(c -> args.addAll(List.of("--canary", c)));
+            assertThat(JitmaskCli.run(new PrintWriter(out), new PrintWriter(new StringWriter()), args.toArray(String[]::new)))
+                    .as(out.toString()).isZero();
+            assertThat(out.toString()).startsWith("no canary outside [raw.] and ");
+        }
+    }
+
+    void send(KafkaProducer<byte[], byte[]> producer, AvroCodec codec, String key, int id, Schema schema,
+              GenericRecord record) throws Exception {
+        producer.send(new ProducerRecord<>(Topics.raw(dataset), key.getBytes(StandardCharsets.UTF_8),
+                codec.encode(id, schema, record))).get();
+    }
+
+    static void delete(String registryUrl, String path) throws Exception {
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(registryUrl + path)).DELETE().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    }
+
+    static JsonNode json(byte[] bytes) {
+        try {
+            return JSON.readTree(bytes);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
