@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -36,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code jit.audit}: each event people hear about ({@link AuditNotifications}) is delivered, then the offsets
  *       are committed: delivery is at least once, a crash between the two repeats a notification with the same id.
- *       A group that has never committed starts at the end of the topic, so turning notifications on does not
- *       replay history.</li>
+ *       A partition the group has never committed starts at its end, and that start is committed on assignment, so
+ *       turning notifications on does not replay history and nothing written after that is missed.</li>
  *   <li>{@code jit.grants}: read from the beginning on every assignment (compacted: one record per live grant) to
  *       know the live grants and remind their grantees {@code jitmask.notify.reminder.lead.seconds} before expiry.
  *       Its offsets are never committed.</li>
@@ -127,8 +128,22 @@ public final class Notifier implements AutoCloseable {
                 reminders.assigned(tp.partition());
                 grantsEndAtAssignment.put(tp.partition(), end);
             });
-            // Fix where each audit partition starts now (committed offset, or the current end), not at the first fetch.
-            partitions.stream().filter(tp -> tp.topic().equals(Topics.AUDIT)).forEach(consumer::position);
+            // A partition the group never committed starts at its current end, and that start is committed at once:
+            // events written while no notifier runs later are then still notified (per partition, not only for
+            // partitions that happened to carry an event while a notifier ran).
+            Set<TopicPartition> audit = partitions.stream().filter(tp -> tp.topic().equals(Topics.AUDIT))
+                    .collect(java.util.stream.Collectors.toSet());
+            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(audit);
+            Map<TopicPartition, OffsetAndMetadata> starts = new HashMap<>();
+            for (TopicPartition tp : audit) {
+                long position = consumer.position(tp);
+                if (committed.get(tp) == null) {
+                    starts.put(tp, new OffsetAndMetadata(position));
+                }
+            }
+            if (!starts.isEmpty()) {
+                consumer.commitSync(starts);
+            }
             assigned.countDown();
         }
     };

@@ -166,6 +166,14 @@ class NotifierIT {
                 .untilAsserted(() -> assertThat(types(requestId)).containsExactly(expected));
     }
 
+    static int auditPartition(String requestId) throws Exception {
+        try (var admin = SharedKafka.admin()) {
+            int partitions = admin.describeTopics(List.of(Topics.AUDIT)).allTopicNames().get().get(Topics.AUDIT).partitions().size();
+            return org.apache.kafka.common.utils.Utils.toPositive(
+                    org.apache.kafka.common.utils.Utils.murmur2(requestId.getBytes(StandardCharsets.UTF_8))) % partitions;
+        }
+    }
+
     static ConsumerRecord<byte[], byte[]> auditRecord(String requestId, AuditEvent.Type type) {
         return TopicReader.readAll(Topics.AUDIT).stream()
                 .filter(r -> requestId.equals(new String(r.key(), StandardCharsets.UTF_8)))
@@ -192,7 +200,12 @@ class NotifierIT {
         first.close();
 
         // While no notifier runs: another request, denied. The next notifier must still tell both sides.
-        String denied = ApprovalEvents.newRequestId();
+        // On another jit.audit partition than the first request's: one the first notifier never committed on.
+        String candidate = ApprovalEvents.newRequestId();
+        while (auditPartition(candidate) == auditPartition(granted)) {
+            candidate = ApprovalEvents.newRequestId();
+        }
+        String denied = candidate;
         post(request(denied, "dave", 60));
         post(ApprovalEvents.denied(denied, "carol", Instant.now(), "no ticket", DemoActors.key("carol")));
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
