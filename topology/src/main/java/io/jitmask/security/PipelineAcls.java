@@ -42,6 +42,8 @@ public final class PipelineAcls {
         topicPrefix(acls, principal, applicationId + "-", AclOperation.CREATE, AclOperation.READ, AclOperation.WRITE,
                 AclOperation.DELETE, AclOperation.DESCRIBE_CONFIGS);
         acls.add(binding(ResourceType.GROUP, applicationId, PatternType.LITERAL, principal, AclOperation.READ));
+        // Notifications (when a webhook is configured): the notifier's own consumer group over jit.audit and jit.grants.
+        acls.add(binding(ResourceType.GROUP, applicationId + "-notify", PatternType.LITERAL, principal, AclOperation.READ));
         acls.add(binding(ResourceType.TRANSACTIONAL_ID, applicationId + "-", PatternType.PREFIXED, principal,
                 AclOperation.WRITE));
         // Adding and removing the grantee's READ ACL on each grant topic.

@@ -2,19 +2,14 @@ package io.jitmask.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import io.jitmask.config.JitmaskConfig;
 import io.jitmask.testing.TestOidcIssuer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,31 +24,24 @@ class OidcConsoleE2EIT {
     static Path dir;
     static TestOidcIssuer issuer;
     static ApiFixture api;
-    static Playwright playwright;
-    static Browser browser;
+    static HeadlessChromium chromium;
 
     @BeforeAll
     static void start() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(ConsoleE2EIT.CHROMIUM) || "true".equals(System.getenv("CI")),
-                "no /usr/bin/chromium (apt-get install -y chromium): console end-to-end test skipped outside CI");
+        HeadlessChromium.assumeAvailable();
         issuer = new TestOidcIssuer("jitmask-api");
         api = new ApiFixture(dir, "oidcui", List.of("bob"), Map.of(
                 JitmaskConfig.HTTP_OIDC_ISSUER, issuer.issuer(),
                 JitmaskConfig.HTTP_OIDC_AUDIENCE, "jitmask-api",
                 JitmaskConfig.HTTP_OIDC_ACTOR_MAP, "u-bob:bob",
                 JitmaskConfig.HTTP_OIDC_CLIENT_ID, "jitmask-console"));
-        playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-        browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(ConsoleE2EIT.CHROMIUM)
-                .setHeadless(true).setArgs(ConsoleE2EIT.CHROMIUM_ARGS));
+        chromium = new HeadlessChromium();
     }
 
     @AfterAll
     static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (playwright != null) {
-            playwright.close();
+        if (chromium != null) {
+            chromium.close();
         }
         if (api != null) {
             api.close();
@@ -65,7 +53,7 @@ class OidcConsoleE2EIT {
 
     @Test
     void signsInThroughTheProviderWithPkce() {
-        Page page = browser.newContext().newPage();
+        Page page = chromium.browser.newContext().newPage();
         page.navigate(api.api.url() + "/#request=r123");
         page.locator("#oidc-sign-in").click();
         page.waitForURL(url -> url.startsWith(issuer.issuer() + "/authorize"));
