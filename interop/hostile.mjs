@@ -5,7 +5,9 @@
 // then checks that the canary is on no topic but raw.* (masked.customers, jit.dlq, jit.audit, changelogs...),
 // that every once-sensitive field and the new field are masked on masked.customers, and that the foreign record
 // is dead-lettered as SchemaNotForDataset. Run against a fresh `./jitmask up`:  npm run hostile
-// Secure mode: REGISTRY_AUTH=producer:<password> SASL_USER=producer SASL_PASS=<password> SSL=1 npm run hostile
+// Secure mode (register as the producer, read every topic as admin): REGISTRY_AUTH=producer:<password>
+// REGISTRY_ADMIN_AUTH=admin:<password> SASL_USER=admin
+// SASL_MECHANISM=plain SASL_PASS=<password> SSL=1 npm run hostile
 import { Kafka, logLevel } from 'kafkajs';
 import { SchemaRegistryClient, AvroSerializer, AvroDeserializer, SerdeType } from '@confluentinc/schemaregistry';
 import { randomUUID } from 'node:crypto';
@@ -18,7 +20,7 @@ if (process.env.REGISTRY_AUTH) {
 }
 const kafkaConfig = { brokers: [bootstrap], clientId: 'jitmask-interop-hostile', logLevel: logLevel.ERROR };
 if (process.env.SASL_USER) {
-  kafkaConfig.sasl = { mechanism: 'scram-sha-512', username: process.env.SASL_USER, password: process.env.SASL_PASS };
+  kafkaConfig.sasl = { mechanism: process.env.SASL_MECHANISM || 'scram-sha-512', username: process.env.SASL_USER, password: process.env.SASL_PASS };
 }
 if (process.env.SSL) kafkaConfig.ssl = { rejectUnauthorized: false };
 const client = new SchemaRegistryClient(registryConfig);
@@ -75,8 +77,11 @@ for (const c of customers) {
 
 // 3. A schema registered under an unrelated subject, used to write to raw.customers.
 const foreignSchema = { type: 'record', name: 'Foreign', namespace: 'io.hostile', fields: [{ name: 'secret', type: 'string' }] };
-const foreignId = await client.register(`hostile.${run}-value`, { schemaType: 'AVRO', schema: JSON.stringify(foreignSchema) });
-const foreignSerializer = new AvroSerializer(client, SerdeType.VALUE, { useSchemaId: foreignId });
+// In secure mode the producer may register under raw.* only: the unrelated subject is someone else's (admin's).
+const foreignClient = process.env.REGISTRY_ADMIN_AUTH ? new SchemaRegistryClient({ baseURLs: [registryUrl],
+  basicAuthCredentials: { credentialsSource: 'USER_INFO', userInfo: process.env.REGISTRY_ADMIN_AUTH } }) : client;
+const foreignId = await foreignClient.register(`hostile.${run}-value`, { schemaType: 'AVRO', schema: JSON.stringify(foreignSchema) });
+const foreignSerializer = new AvroSerializer(foreignClient, SerdeType.VALUE, { useSchemaId: foreignId });
 const foreignKey = `HOSTILE-${run}-foreign`;
 await producer.send({ topic: 'raw.customers', messages: [{ key: foreignKey,
   value: await foreignSerializer.serialize(`hostile.${run}`, { secret: `${canary} foreign` }) }] });

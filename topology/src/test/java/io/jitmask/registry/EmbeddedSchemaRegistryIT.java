@@ -112,7 +112,7 @@ class EmbeddedSchemaRegistryIT {
         assertThat(call("GET", "/subjects/" + subject + "/versions/1/schema", null).body().path("name").asText()).isEqualTo("T");
         assertThat(call("GET", "/schemas/ids/" + id + "/versions", null).body().toString())
                 .contains("{\"subject\":\"" + subject + "\",\"version\":1}");
-        assertThat(call("GET", "/schemas/types", null).body().toString()).isEqualTo("[\"AVRO\"]");
+        assertThat(call("GET", "/schemas/types", null).body().toString()).isEqualTo("[\"JSON\",\"PROTOBUF\",\"AVRO\"]");
 
         String other = subject();
         assertThat(call("POST", "/subjects/" + other + "/versions", schemaBody(V1)).body().path("id").asInt())
@@ -220,7 +220,8 @@ class EmbeddedSchemaRegistryIT {
         assertThat(plain.status()).isEqualTo(200);
         Answer typed = call(registry, "application/vnd.schemaregistry+json", "POST", "/subjects/" + subject + "/versions",
                 "{\"schemaType\":\"AVRO\",\"references\":[],\"schema\":" + JSON.getNodeFactory().textNode(V1) + "}");
-        assertThat(typed.body().toString()).isEqualTo("{\"id\":" + plain.body().path("id").asInt() + "}");
+        assertThat(typed.body().toString()).isEqualTo("{\"id\":" + plain.body().path("id").asInt()
+                + ",\"version\":1,\"schemaType\":\"AVRO\",\"schema\":" + JSON.getNodeFactory().textNode(V1) + "}");
         assertError(call("GET", "/no/such/path", null), 404, 404);
         assertError(call("POST", "/subjects/" + subject + "/versions", "not json"), 400, 400);
         assertError(call("POST", "/subjects/" + subject + "/versions", "{\"schemaType\":\"AVRO\"}"), 422, 42201);

@@ -1,6 +1,8 @@
 package io.jitmask.registry.server;
 
-/** A refusal in Confluent's shape: HTTP status plus {@code {"error_code": ..., "message": ...}}. */
+import java.util.List;
+
+/** A refusal in Confluent's shape: HTTP status plus {@code {"error_code": ..., "message": ...}}, codes as Confluent's. */
 final class RegistryError extends RuntimeException {
     final int status;
     final int code;
@@ -35,5 +37,32 @@ final class RegistryError extends RuntimeException {
     static RegistryError invalidCompatibility(String level) {
         return new RegistryError(422, 42203, "Invalid compatibility level. Valid values are none, backward, forward, full,"
                 + " backward_transitive, forward_transitive, and full_transitive; got '" + level + "'");
+    }
+
+    static RegistryError invalidMode(String mode) {
+        return new RegistryError(422, 42204, "Invalid mode. Valid values are READWRITE, READONLY, READONLY_OVERRIDE and IMPORT;"
+                + " got '" + mode + "'");
+    }
+
+    static RegistryError readOnly(String subject) {
+        return new RegistryError(422, 42205, "Subject " + subject + " is in read-only mode");
+    }
+
+    static RegistryError referenceExists(String subject, int version) {
+        return new RegistryError(422, 42206, "One or more references exist to the schema {magic=1,keytype=SCHEMA,subject="
+                + subject + ",version=" + version + "}.");
+    }
+
+    static RegistryError invalidSubject(String subject) {
+        return new RegistryError(422, 42208, "The specified subject '" + subject.replaceAll("\\p{Cntrl}", "?") + "' is not valid.");
+    }
+
+    static RegistryError invalidRuleSet(String why) {
+        return new RegistryError(422, 42210, "Invalid rule set: " + why);
+    }
+
+    static RegistryError incompatible(String subject, List<String> problems) {
+        return new RegistryError(409, 409, "Schema being registered is incompatible with an earlier schema for subject \""
+                + subject + "\", details: " + String.join("; ", problems));
     }
 }

@@ -2,40 +2,73 @@ package io.jitmask.registry.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jitmask.schema.InvalidSchemaException;
+import io.jitmask.schema.ParsedSchema;
+import io.jitmask.schema.SchemaParser;
+import io.jitmask.schema.SchemaReference;
+import io.jitmask.schema.SchemaType;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.TreeMap;
+import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaCompatibility;
 
 /**
- * The registry's state, rebuilt from and kept in step with the {@code _schemas} records in Confluent's own format
- * (keys {@code {"keytype":"SCHEMA","subject":..,"version":..,"magic":1}} and
- * {@code {"keytype":"CONFIG","subject":..,"magic":0}}), so the topic could be read by Confluent's registry too.
+ * The registry's state, rebuilt from and kept in step with the {@code _schemas} records in Confluent's own format,
+ * so the topic could be read by Confluent's registry too:
+ * <ul>
+ *   <li>{@code {"keytype":"SCHEMA","subject":..,"version":..,"magic":1}} to {@code {"subject","version","id",
+ *       "schemaType" (not for AVRO),"references","metadata","ruleSet","schema","deleted"}};</li>
+ *   <li>{@code {"keytype":"CONFIG","subject":..,"magic":0}} to the config ({@code compatibilityLevel},
+ *       {@code normalize}, {@code defaultMetadata}, ...; {@code subject} null for the global one);</li>
+ *   <li>{@code {"keytype":"MODE","subject":..,"magic":0}} to {@code {"mode":..}}.</li>
+ * </ul>
  * Not thread-safe: the server serialises access.
  */
 final class SchemaStore {
     static final ObjectMapper JSON = new ObjectMapper();
     static final Set<String> LEVELS = Set.of("NONE", "BACKWARD", "BACKWARD_TRANSITIVE", "FORWARD", "FORWARD_TRANSITIVE",
             "FULL", "FULL_TRANSITIVE");
+    static final String DEFAULT_LEVEL = "BACKWARD";
+    static final String DEFAULT_MODE = "READWRITE";
 
-    record Version(String subject, int version, int id, String schema, boolean deleted) {
+    /** One version of a subject; {@code schema} is the canonical text, metadata and ruleSet null when absent. */
+    record Version(String subject, int version, int id, SchemaType type, String schema, List<SchemaReference> references,
+                   ObjectNode metadata, ObjectNode ruleSet, boolean deleted) {
+        Version {
+            references = List.copyOf(references);
+        }
+
+        /** What makes two registrations the same schema (and the same id): all but subject, version, deleted. */
+        String contentKey() {
+            return contentKey(type, schema, references, metadata, ruleSet);
+        }
+
+        static String contentKey(SchemaType type, String schema, List<SchemaReference> references, JsonNode metadata,
+                                 JsonNode ruleSet) {
+            return type + "\u0000" + schema + "\u0000" + references + "\u0000" + metadata + "\u0000" + ruleSet;
+        }
     }
 
     /** A record to append to {@code _schemas}: key and value JSON (null value = tombstone). */
     record Change(String key, String value) {
     }
 
-    private final Map<Integer, String> schemasById = new HashMap<>();
-    private final Map<String, Integer> idsBySchema = new HashMap<>();
+    private final Map<Integer, Version> schemasById = new HashMap<>();
+    private final Map<String, Integer> idsByContent = new HashMap<>();
     private final Map<String, NavigableMap<Integer, Version>> subjects = new TreeMap<>();
-    private final Map<String, String> subjectLevels = new HashMap<>();
-    private String globalLevel = "BACKWARD";
+    private final Map<String, ObjectNode> subjectConfigs = new HashMap<>();
+    private ObjectNode globalConfig = JSON.createObjectNode();
+    private final Map<String, String> subjectModes = new HashMap<>();
+    private String globalMode = DEFAULT_MODE;
+    private final Map<Integer, ParsedSchema> parsedById = new HashMap<>();
     private int maxId;
 
     /** Applies one record of {@code _schemas} (at start-up, and after each of our own writes). */
@@ -47,41 +80,86 @@ final class SchemaStore {
             return;
         }
         String type = k.path("keytype").asText();
-        if ("SCHEMA".equals(type)) {
-            String subject = k.path("subject").asText();
-            int version = k.path("version").asInt();
-            if (value == null) {
-                NavigableMap<Integer, Version> versions = subjects.get(subject);
-                if (versions != null) {
-                    versions.remove(version);
-                    if (versions.isEmpty()) {
-                        subjects.remove(subject);
-                    }
+        String subject = k.path("subject").isNull() || k.path("subject").isMissingNode() ? null : k.path("subject").asText();
+        switch (type) {
+            case "SCHEMA" -> applySchema(subject, k.path("version").asInt(), value);
+            case "CONFIG" -> {
+                ObjectNode config = value == null ? null : configOf(read(value));
+                if (subject == null) {
+                    globalConfig = config == null ? JSON.createObjectNode() : config;
+                } else if (config == null) {
+                    subjectConfigs.remove(subject);
+                } else {
+                    subjectConfigs.put(subject, config);
                 }
-                return;
             }
-            JsonNode v = read(value);
-            int id = v.path("id").asInt();
-            String schema = v.path("schema").asText();
-            schemasById.putIfAbsent(id, schema);
-            idsBySchema.putIfAbsent(schema, id);
-            maxId = Math.max(maxId, id);
-            subjects.computeIfAbsent(subject, s -> new TreeMap<>())
-                    .put(version, new Version(subject, version, id, schema, v.path("deleted").asBoolean(false)));
-        } else if ("CONFIG".equals(type)) {
-            String subject = k.path("subject").isNull() || k.path("subject").isMissingNode() ? null : k.path("subject").asText();
-            String level = value == null ? null : read(value).path("compatibilityLevel").asText(null);
-            if (subject == null) {
-                globalLevel = level == null ? "BACKWARD" : level;
-            } else if (level == null) {
-                subjectLevels.remove(subject);
-            } else {
-                subjectLevels.put(subject, level);
+            case "MODE" -> {
+                String mode = value == null ? null : read(value).path("mode").asText(null);
+                if (subject == null) {
+                    globalMode = mode == null ? DEFAULT_MODE : mode;
+                } else if (mode == null) {
+                    subjectModes.remove(subject);
+                } else {
+                    subjectModes.put(subject, mode);
+                }
+            }
+            default -> {
+                // NOOP, DELETE_SUBJECT, CLEAR_SUBJECT and others Confluent may write: nothing to keep.
             }
         }
     }
 
-    private static JsonNode read(String json) {
+    private static ObjectNode configOf(JsonNode value) {
+        ObjectNode config = value.isObject() ? ((ObjectNode) value).deepCopy() : JSON.createObjectNode();
+        config.remove("subject");
+        return config;
+    }
+
+    private void applySchema(String subject, int version, String value) {
+        if (value == null) {
+            NavigableMap<Integer, Version> versions = subjects.get(subject);
+            if (versions != null) {
+                versions.remove(version);
+                if (versions.isEmpty()) {
+                    subjects.remove(subject);
+                }
+            }
+            return;
+        }
+        JsonNode v = read(value);
+        int id = v.path("id").asInt();
+        SchemaType type;
+        try {
+            type = SchemaType.of(v.path("schemaType").asText(null));
+        } catch (InvalidSchemaException e) {
+            return; // a type this registry does not know: skipped, as Confluent skips unknown providers
+        }
+        Version parsed = new Version(subject, version, id, type, v.path("schema").asText(), references(v.path("references")),
+                object(v.get("metadata")), object(v.get("ruleSet")), v.path("deleted").asBoolean(false));
+        schemasById.putIfAbsent(id, parsed);
+        idsByContent.putIfAbsent(parsed.contentKey(), id);
+        maxId = Math.max(maxId, id);
+        subjects.computeIfAbsent(subject, s -> new TreeMap<>()).put(version, parsed);
+    }
+
+    static ObjectNode object(JsonNode node) {
+        return node != null && node.isObject() && !node.isEmpty() ? (ObjectNode) node : null;
+    }
+
+    static List<SchemaReference> references(JsonNode array) {
+        List<SchemaReference> out = new ArrayList<>();
+        if (array != null && array.isArray()) {
+            for (JsonNode r : array) {
+                if (!r.path("name").isTextual() || !r.path("subject").isTextual() || !r.path("version").canConvertToInt()) {
+                    throw RegistryError.invalidSchema("a reference needs a name, a subject and a version");
+                }
+                out.add(new SchemaReference(r.path("name").asText(), r.path("subject").asText(), r.path("version").asInt()));
+            }
+        }
+        return out;
+    }
+
+    static JsonNode read(String json) {
         try {
             return JSON.readTree(json);
         } catch (Exception e) {
@@ -89,14 +167,25 @@ final class SchemaStore {
         }
     }
 
-    List<String> subjects(boolean includeDeleted) {
+    // ---- subjects and versions ----
+
+    /** Subjects with a live version; with {@code includeDeleted} also soft-deleted ones; with {@code deletedOnly} only those. */
+    List<String> subjects(boolean includeDeleted, boolean deletedOnly, String prefix) {
         List<String> out = new ArrayList<>();
         subjects.forEach((subject, versions) -> {
-            if (includeDeleted || versions.values().stream().anyMatch(v -> !v.deleted())) {
+            if (prefix != null && !subject.startsWith(prefix)) {
+                return;
+            }
+            boolean live = versions.values().stream().anyMatch(v -> !v.deleted());
+            if (deletedOnly ? !live : live || includeDeleted) {
                 out.add(subject);
             }
         });
         return out;
+    }
+
+    List<String> subjects(boolean includeDeleted) {
+        return subjects(includeDeleted, false, null);
     }
 
     List<Version> live(String subject) {
@@ -117,6 +206,19 @@ final class SchemaStore {
             throw RegistryError.subjectNotFound(subject);
         }
         return new ArrayList<>(versions.values());
+    }
+
+    /** The subject's live versions, none when it does not exist or is soft-deleted. */
+    List<Version> liveOrEmpty(String subject) {
+        NavigableMap<Integer, Version> versions = subjects.get(subject);
+        return versions == null ? List.of() : versions.values().stream().filter(v -> !v.deleted()).toList();
+    }
+
+    /** Every version of every subject, subjects in order, versions ascending. */
+    List<Version> everyVersion() {
+        List<Version> out = new ArrayList<>();
+        subjects.values().forEach(vs -> out.addAll(vs.values()));
+        return out;
     }
 
     Version version(String subject, String version) {
@@ -146,33 +248,233 @@ final class SchemaStore {
         }
     }
 
-    String schemaById(int id) {
-        String schema = schemasById.get(id);
-        if (schema == null) {
+    /** The newest version whose metadata has every given property (Confluent's latest-with-metadata). */
+    Version latestWithMetadata(String subject, Map<String, String> properties, boolean includeDeleted) {
+        List<Version> candidates = includeDeleted ? all(subject) : live(subject);
+        for (int i = candidates.size() - 1; i >= 0; i--) {
+            Version v = candidates.get(i);
+            JsonNode props = v.metadata() == null ? JSON.createObjectNode() : v.metadata().path("properties");
+            if (properties.entrySet().stream().allMatch(p -> p.getValue().equals(props.path(p.getKey()).asText(null)))) {
+                return v;
+            }
+        }
+        throw RegistryError.schemaNotFound();
+    }
+
+    // ---- ids ----
+
+    Version byId(int id) {
+        Version v = schemasById.get(id);
+        if (v == null) {
             throw new RegistryError(404, 40403, "Schema " + id + " not found");
         }
-        return schema;
+        return v;
+    }
+
+    String schemaById(int id) {
+        return byId(id).schema();
     }
 
     List<Version> versionsOfId(int id) {
-        schemaById(id);
+        return versionsOfId(id, false);
+    }
+
+    List<Version> versionsOfId(int id, boolean includeDeleted) {
+        byId(id);
         List<Version> out = new ArrayList<>();
-        subjects.values().forEach(vs -> vs.values().stream().filter(v -> v.id() == id && !v.deleted()).forEach(out::add));
+        subjects.values().forEach(vs -> vs.values().stream().filter(v -> v.id() == id && (includeDeleted || !v.deleted()))
+                .forEach(out::add));
         return out;
     }
 
-    /** The live version of the subject holding this exact schema, if any. */
+    /** Ids of the live versions that reference {@code subject} at {@code version}. */
+    List<Integer> referencedBy(String subject, int version) {
+        return everyVersion().stream().filter(v -> !v.deleted())
+                .filter(v -> v.references().stream().anyMatch(r -> r.subject().equals(subject) && r.version() == version))
+                .map(Version::id).distinct().sorted().toList();
+    }
+
+    int nextId() {
+        return maxId + 1;
+    }
+
+    Integer idOfContent(String contentKey) {
+        return idsByContent.get(contentKey);
+    }
+
+    int idOf(Change change) {
+        return read(change.value()).path("id").asInt();
+    }
+
+    // ---- parsing with references ----
+
+    /**
+     * Every schema {@code references} imports, directly or not, by reference name and dependencies first, as
+     * {@link SchemaParser} wants them. A reference to a missing subject or version is an invalid schema.
+     */
+    Map<String, String> resolve(List<SchemaReference> references) {
+        Map<String, String> out = new LinkedHashMap<>();
+        resolveInto(references, out, 0);
+        return out;
+    }
+
+    private void resolveInto(List<SchemaReference> references, Map<String, String> out, int depth) {
+        if (depth > 32) {
+            throw RegistryError.invalidSchema("references nest deeper than 32 levels");
+        }
+        for (SchemaReference ref : references) {
+            if (out.containsKey(ref.name())) {
+                continue;
+            }
+            Version target;
+            try {
+                target = ref.version() == -1 ? version(ref.subject(), "latest") : version(ref.subject(), String.valueOf(ref.version()), true);
+            } catch (RegistryError e) {
+                throw RegistryError.invalidSchema("reference '" + ref.name() + "' to subject '" + ref.subject()
+                        + "' version " + ref.version() + " does not exist");
+            }
+            resolveInto(target.references(), out, depth + 1);
+            out.put(ref.name(), target.schema());
+        }
+    }
+
+    /** Parses a stored version (cached by id: a version's content never changes). */
+    ParsedSchema parsed(Version v) {
+        ParsedSchema cached = parsedById.get(v.id());
+        if (cached == null) {
+            cached = SchemaParser.parse(v.type(), v.schema(), v.references(), resolve(v.references()));
+            parsedById.put(v.id(), cached);
+        }
+        return cached;
+    }
+
+    // ---- config and mode ----
+
+    ObjectNode subjectConfig(String subject) {
+        return subjectConfigs.get(subject);
+    }
+
+    ObjectNode globalConfig() {
+        ObjectNode out = globalConfig.deepCopy();
+        if (!out.has("compatibilityLevel")) {
+            out.put("compatibilityLevel", DEFAULT_LEVEL);
+        }
+        return out;
+    }
+
+    /** The subject's config over the global one, field by field, as Confluent's config "in scope". */
+    ObjectNode effectiveConfig(String subject) {
+        ObjectNode out = globalConfig();
+        ObjectNode own = subject == null ? null : subjectConfigs.get(subject);
+        if (own != null) {
+            own.fields().forEachRemaining(e -> out.set(e.getKey(), e.getValue()));
+        }
+        return out;
+    }
+
+    String level(String subject) {
+        return effectiveConfig(subject).path("compatibilityLevel").asText(DEFAULT_LEVEL);
+    }
+
+    String subjectLevel(String subject) {
+        ObjectNode own = subjectConfigs.get(subject);
+        return own == null ? null : own.path("compatibilityLevel").asText(null);
+    }
+
+    String globalLevel() {
+        return globalConfig().path("compatibilityLevel").asText();
+    }
+
+    String subjectMode(String subject) {
+        return subjectModes.get(subject);
+    }
+
+    String globalMode() {
+        return globalMode;
+    }
+
+    String mode(String subject) {
+        return subjectModes.getOrDefault(subject, globalMode);
+    }
+
+    // ---- compatibility ----
+
+    /** Whether {@code schema} may follow the subject's live versions under its compatibility level. */
+    boolean compatible(String subject, Schema schema, List<Version> against) {
+        return incompatibilities(subject, avro(schema), against).isEmpty();
+    }
+
+    List<String> incompatibilities(String subject, Schema schema, List<Version> against) {
+        return incompatibilities(subject, avro(schema), against);
+    }
+
+    /**
+     * Why {@code schema} may not follow {@code against} (oldest first) under the subject's level; empty when it may.
+     * Non-transitive levels check the newest only; with a {@code compatibilityGroup}, only versions whose metadata
+     * property of that name equals the new schema's are checked. Messages name versions, paths and rules, never
+     * schema text.
+     */
+    List<String> incompatibilities(String subject, ParsedSchema schema, ObjectNode metadata, List<Version> against) {
+        String level = level(subject);
+        String group = effectiveConfig(subject).path("compatibilityGroup").asText(null);
+        List<Version> relevant = against;
+        if (group != null && !group.isEmpty()) {
+            String value = property(metadata, group);
+            relevant = against.stream().filter(v -> Objects.equals(property(v.metadata(), group), value)).toList();
+        }
+        if ("NONE".equals(level) || relevant.isEmpty()) {
+            return List.of();
+        }
+        List<Version> checked = level.endsWith("_TRANSITIVE") ? relevant : List.of(relevant.get(relevant.size() - 1));
+        String direction = level.replace("_TRANSITIVE", "");
+        List<String> problems = new ArrayList<>();
+        for (Version existing : checked) {
+            ParsedSchema old = parsed(existing);
+            if (!"FORWARD".equals(direction)) {
+                // BACKWARD: consumers on the new schema read data written with the old one.
+                schema.backwardIncompatibilities(old).forEach(p -> problems.add(p + " against version " + existing.version()
+                        + " under " + level));
+            }
+            if (!"BACKWARD".equals(direction)) {
+                // FORWARD: consumers on the old schema read data written with the new one.
+                old.backwardIncompatibilities(schema).forEach(p -> problems.add(p + " against version " + existing.version()
+                        + " under " + level));
+            }
+        }
+        return problems;
+    }
+
+    List<String> incompatibilities(String subject, ParsedSchema schema, List<Version> against) {
+        return incompatibilities(subject, schema, null, against);
+    }
+
+    private static String property(JsonNode metadata, String name) {
+        return metadata == null ? null : metadata.path("properties").path(name).asText(null);
+    }
+
+    // ---- registering ----
+
+    /** The live version of the subject holding this exact schema, if any (Avro, no references, no contract). */
     Version lookup(String subject, Schema schema) {
         return lookup(subject, schema, false);
     }
 
-    /** The newest version of the subject holding this exact schema; soft-deleted ones only when asked. */
     Version lookup(String subject, Schema schema, boolean includeDeleted) {
-        String text = schema.toString();
+        return lookup(subject, avro(schema), null, null, includeDeleted);
+    }
+
+    /**
+     * The newest version of the subject holding this schema (same type, canonical text and references); when
+     * metadata or a rule set is given, they must match too. Soft-deleted versions only when asked.
+     */
+    Version lookup(String subject, ParsedSchema schema, ObjectNode metadata, ObjectNode ruleSet, boolean includeDeleted) {
         List<Version> candidates = includeDeleted ? all(subject) : live(subject);
         Version found = null;
         for (Version v : candidates) {
-            if (v.schema().equals(text)) {
+            if (v.type() == schema.type() && v.schema().equals(schema.canonicalString())
+                    && v.references().equals(schema.references())
+                    && (metadata == null || metadata.equals(v.metadata()))
+                    && (ruleSet == null || ruleSet.equals(v.ruleSet()))) {
                 found = v;
             }
         }
@@ -182,93 +484,121 @@ final class SchemaStore {
         return found;
     }
 
-    String level(String subject) {
-        return subject != null && subjectLevels.containsKey(subject) ? subjectLevels.get(subject) : globalLevel;
+    /** The record that registers an Avro schema under the subject, or null when it is already there. */
+    Change register(String subject, Schema schema) {
+        Registration r = register(subject, avro(schema), null, null, null, null);
+        return r.change();
     }
 
-    String subjectLevel(String subject) {
-        return subjectLevels.get(subject);
-    }
-
-    String globalLevel() {
-        return globalLevel;
-    }
-
-    /** The subject's live versions, none when it does not exist or is soft-deleted. */
-    List<Version> liveOrEmpty(String subject) {
-        NavigableMap<Integer, Version> versions = subjects.get(subject);
-        return versions == null ? List.of() : versions.values().stream().filter(v -> !v.deleted()).toList();
-    }
-
-    /** Whether {@code schema} may follow the subject's live versions under its compatibility level. */
-    boolean compatible(String subject, Schema schema, List<Version> against) {
-        return incompatibilities(subject, schema, against).isEmpty();
+    /** The outcome of a registration: the version (new or existing) and the record to write (null when existing). */
+    record Registration(Version version, Change change) {
     }
 
     /**
-     * Why {@code schema} may not follow {@code against} (oldest first) under the subject's level; empty when it may.
-     * Non-transitive levels check the newest only. Messages name versions, paths and Avro's reasons, never schema text.
+     * Registers {@code schema} with its data contract: a request without metadata (rule set) keeps the previous
+     * version's, then the config's {@code defaultMetadata} goes under it and {@code overrideMetadata} over it (same
+     * for rule sets), as Confluent 7.4+. A live version with the same schema, references, metadata and rules is
+     * returned as is; otherwise the compatibility check runs and a new version is made (a new id unless the same
+     * content already has one). {@code importedId}/{@code importedVersion} are honoured in IMPORT mode.
      */
-    List<String> incompatibilities(String subject, Schema schema, List<Version> against) {
-        String level = level(subject);
-        if ("NONE".equals(level) || against.isEmpty()) {
-            return List.of();
-        }
-        List<Version> checked = level.endsWith("_TRANSITIVE") ? against : List.of(against.get(against.size() - 1));
-        String direction = level.replace("_TRANSITIVE", "");
-        List<String> problems = new ArrayList<>();
-        for (Version existing : checked) {
-            Schema old = new Schema.Parser().setValidateDefaults(false).parse(existing.schema());
-            if (!"FORWARD".equals(direction)) {
-                // BACKWARD: consumers on the new schema read data written with the old one.
-                describe(SchemaCompatibility.checkReaderWriterCompatibility(schema, old), existing, level, problems);
-            }
-            if (!"BACKWARD".equals(direction)) {
-                // FORWARD: consumers on the old schema read data written with the new one.
-                describe(SchemaCompatibility.checkReaderWriterCompatibility(old, schema), existing, level, problems);
-            }
-        }
-        return problems;
-    }
-
-    private static void describe(SchemaCompatibility.SchemaPairCompatibility result, Version existing, String level,
-                                 List<String> problems) {
-        if (result.getType() == SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
-            return;
-        }
-        for (SchemaCompatibility.Incompatibility i : result.getResult().getIncompatibilities()) {
-            problems.add(i.getType() + " at " + i.getLocation() + " (" + i.getMessage() + ") against version "
-                    + existing.version() + " under " + level);
-        }
-    }
-
-    /** The record that registers {@code schema} under the subject, or null when it is already there. */
-    Change register(String subject, Schema schema) {
-        String text = schema.toString();
+    Registration register(String subject, ParsedSchema schema, ObjectNode requestMetadata, ObjectNode requestRuleSet,
+                          Integer importedId, Integer importedVersion) {
         NavigableMap<Integer, Version> versions = subjects.get(subject);
         List<Version> live = new ArrayList<>();
         if (versions != null) {
             versions.values().stream().filter(v -> !v.deleted()).forEach(live::add);
-            if (live.stream().anyMatch(v -> v.schema().equals(text))) {
-                return null;
+        }
+        Version previous = live.isEmpty() ? null : live.get(live.size() - 1);
+        ObjectNode config = effectiveConfig(subject);
+        ObjectNode metadata = DataContracts.mergeMetadata(
+                DataContracts.mergeMetadata(object(config.get("defaultMetadata")),
+                        requestMetadata != null ? requestMetadata : previous == null ? null : previous.metadata()),
+                object(config.get("overrideMetadata")));
+        ObjectNode ruleSet = DataContracts.mergeRuleSets(
+                DataContracts.mergeRuleSets(object(config.get("defaultRuleSet")),
+                        requestRuleSet != null ? requestRuleSet : previous == null ? null : previous.ruleSet()),
+                object(config.get("overrideRuleSet")));
+        String content = Version.contentKey(schema.type(), schema.canonicalString(), schema.references(), metadata, ruleSet);
+        for (Version v : live) {
+            if (v.contentKey().equals(content) && (importedId == null || importedId == v.id())) {
+                return new Registration(v, null);
             }
         }
-        List<String> problems = incompatibilities(subject, schema, live);
-        if (!problems.isEmpty()) {
-            throw new RegistryError(409, 409, "Schema being registered is incompatible with an earlier schema for subject \""
-                    + subject + "\", details: " + String.join("; ", problems));
+        if (importedId == null) {
+            List<String> problems = incompatibilities(subject, schema, metadata, live);
+            if (!problems.isEmpty()) {
+                throw RegistryError.incompatible(subject, problems);
+            }
         }
-        Integer id = idsBySchema.get(text);
-        int newId = id == null ? maxId + 1 : id;
-        int version = versions == null || versions.isEmpty() ? 1 : versions.lastKey() + 1;
-        return schemaRecord(subject, version, newId, text, false);
+        Integer known = idsByContent.get(content);
+        int id;
+        if (importedId != null) {
+            Version holder = schemasById.get(importedId);
+            if (holder != null && !holder.contentKey().equals(content)) {
+                throw new RegistryError(422, 42207, "Schema with id " + importedId + " already exists with a different schema");
+            }
+            id = importedId;
+        } else {
+            id = known == null ? maxId + 1 : known;
+        }
+        int version;
+        if (importedVersion != null) {
+            if (versions != null && versions.containsKey(importedVersion)) {
+                throw new RegistryError(422, 42202, "Version " + importedVersion + " already exists in subject '" + subject + "'");
+            }
+            version = importedVersion;
+        } else {
+            version = versions == null || versions.isEmpty() ? 1 : versions.lastKey() + 1;
+        }
+        Version made = new Version(subject, version, id, schema.type(), schema.canonicalString(), schema.references(),
+                metadata, ruleSet, false);
+        return new Registration(made, schemaRecord(made, false));
     }
 
+    private static ParsedSchema avro(Schema schema) {
+        return SchemaParser.parse(SchemaType.AVRO, schema.toString());
+    }
+
+    // ---- records ----
+
     static Change schemaRecord(String subject, int version, int id, String schema, boolean deleted) {
-        ObjectNode key = JSON.createObjectNode().put("keytype", "SCHEMA").put("subject", subject).put("version", version).put("magic", 1);
-        ObjectNode value = JSON.createObjectNode().put("subject", subject).put("version", version).put("id", id)
-                .put("schema", schema).put("deleted", deleted);
+        return schemaRecord(new Version(subject, version, id, SchemaType.AVRO, schema, List.of(), null, null, deleted), deleted);
+    }
+
+    static Change schemaRecord(Version v, boolean deleted) {
+        ObjectNode key = JSON.createObjectNode().put("keytype", "SCHEMA").put("subject", v.subject()).put("version", v.version())
+                .put("magic", 1);
+        ObjectNode value = JSON.createObjectNode().put("subject", v.subject()).put("version", v.version()).put("id", v.id());
+        putContent(v, value, false);
+        value.put("deleted", deleted);
         return new Change(key.toString(), value.toString());
+    }
+
+    /**
+     * The schema's fields in Confluent's order and NON_EMPTY style: {@code schemaType} (for AVRO only when
+     * {@code avroTypeToo}: Confluent leaves it out of records and reads), {@code references}, {@code metadata},
+     * {@code ruleSet}, {@code schema}.
+     */
+    static ObjectNode putContent(Version v, ObjectNode out, boolean avroTypeToo) {
+        if (avroTypeToo || v.type() != SchemaType.AVRO) {
+            out.put("schemaType", v.type().name());
+        }
+        if (!v.references().isEmpty()) {
+            out.set("references", referencesJson(v.references()));
+        }
+        if (v.metadata() != null) {
+            out.set("metadata", v.metadata());
+        }
+        if (v.ruleSet() != null) {
+            out.set("ruleSet", v.ruleSet());
+        }
+        return out.put("schema", v.schema());
+    }
+
+    static ArrayNode referencesJson(List<SchemaReference> references) {
+        ArrayNode out = JSON.createArrayNode();
+        references.forEach(r -> out.addObject().put("name", r.name()).put("subject", r.subject()).put("version", r.version()));
+        return out;
     }
 
     static Change schemaTombstone(String subject, int version) {
@@ -276,18 +606,27 @@ final class SchemaStore {
         return new Change(key.toString(), null);
     }
 
-    static Change configRecord(String subject, String level) {
-        ObjectNode key = JSON.createObjectNode().put("keytype", "CONFIG");
+    private static ObjectNode keyOf(String keytype, String subject) {
+        ObjectNode key = JSON.createObjectNode().put("keytype", keytype);
         if (subject == null) {
             key.putNull("subject");
         } else {
             key.put("subject", subject);
         }
         key.put("magic", 0);
-        return new Change(key.toString(), level == null ? null : JSON.createObjectNode().put("compatibilityLevel", level).toString());
+        return key;
     }
 
-    int idOf(Change change) {
-        return read(change.value()).path("id").asInt();
+    static Change configRecord(String subject, String level) {
+        return configValueRecord(subject, level == null ? null : JSON.createObjectNode().put("compatibilityLevel", level));
+    }
+
+    /** A whole config value (Confluent's ConfigValue fields); null deletes it. */
+    static Change configValueRecord(String subject, ObjectNode config) {
+        return new Change(keyOf("CONFIG", subject).toString(), config == null ? null : config.toString());
+    }
+
+    static Change modeRecord(String subject, String mode) {
+        return new Change(keyOf("MODE", subject).toString(), mode == null ? null : JSON.createObjectNode().put("mode", mode).toString());
     }
 }

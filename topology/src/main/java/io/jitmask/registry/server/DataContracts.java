@@ -1,0 +1,191 @@
+package io.jitmask.registry.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Confluent's data contracts: a schema's {@code metadata} ({@code tags} by path, {@code properties},
+ * {@code sensitive}) and {@code ruleSet} ({@code migrationRules}, {@code domainRules}, {@code encodingRules}),
+ * checked as Confluent checks them and merged as Confluent merges the config's defaults and overrides.
+ */
+final class DataContracts {
+    static final List<String> RULE_LISTS = List.of("migrationRules", "domainRules", "encodingRules");
+    private static final Set<String> KINDS = Set.of("TRANSFORM", "CONDITION");
+    private static final Set<String> MIGRATION_MODES = Set.of("UPGRADE", "DOWNGRADE", "UPDOWN");
+    private static final Set<String> DOMAIN_MODES = Set.of("WRITE", "READ", "WRITEREAD");
+    private static final Pattern RULE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.\\-]*");
+
+    private DataContracts() {
+    }
+
+    /** Checks the shape of a metadata object; 42201 (invalid schema) naming the field when it is wrong. */
+    static ObjectNode metadata(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw RegistryError.invalidSchema("metadata must be an object");
+        }
+        JsonNode tags = node.get("tags");
+        if (tags != null && !tags.isNull()) {
+            if (!tags.isObject()) {
+                throw RegistryError.invalidSchema("metadata.tags must map paths to lists of tags");
+            }
+            tags.fields().forEachRemaining(e -> {
+                if (!e.getValue().isArray()) {
+                    throw RegistryError.invalidSchema("metadata.tags['" + e.getKey() + "'] must be a list of tags");
+                }
+            });
+        }
+        JsonNode properties = node.get("properties");
+        if (properties != null && !properties.isNull()) {
+            if (!properties.isObject()) {
+                throw RegistryError.invalidSchema("metadata.properties must be an object of strings");
+            }
+            properties.fields().forEachRemaining(e -> {
+                if (!e.getValue().isTextual()) {
+                    throw RegistryError.invalidSchema("metadata.properties['" + e.getKey() + "'] must be a string");
+                }
+            });
+        }
+        JsonNode sensitive = node.get("sensitive");
+        if (sensitive != null && !sensitive.isNull() && !sensitive.isArray()) {
+            throw RegistryError.invalidSchema("metadata.sensitive must be a list of property names");
+        }
+        return normalized((ObjectNode) node);
+    }
+
+    /** Drops empty parts so that an empty metadata is no metadata, as Confluent's NON_EMPTY serialisation. */
+    private static ObjectNode normalized(ObjectNode node) {
+        ObjectNode out = node.deepCopy();
+        Iterator<Map.Entry<String, JsonNode>> it = out.fields();
+        while (it.hasNext()) {
+            JsonNode v = it.next().getValue();
+            if (v.isNull() || (v.isContainerNode() && v.isEmpty())) {
+                it.remove();
+            }
+        }
+        return out.isEmpty() ? null : out;
+    }
+
+    /** Checks a rule set as Confluent does; 42210 with the reason when it is wrong. */
+    static ObjectNode ruleSet(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw RegistryError.invalidRuleSet("ruleSet must be an object");
+        }
+        Set<String> names = new HashSet<>();
+        for (String list : RULE_LISTS) {
+            JsonNode rules = node.get(list);
+            if (rules == null || rules.isNull()) {
+                continue;
+            }
+            if (!rules.isArray()) {
+                throw RegistryError.invalidRuleSet(list + " must be a list of rules");
+            }
+            for (JsonNode rule : rules) {
+                validateRule(list, rule, names);
+            }
+        }
+        return normalized((ObjectNode) node);
+    }
+
+    private static void validateRule(String list, JsonNode rule, Set<String> names) {
+        String name = rule.path("name").asText("");
+        if (name.isEmpty()) {
+            throw RegistryError.invalidRuleSet("Missing rule name");
+        }
+        if (!RULE_NAME.matcher(name).matches()) {
+            throw RegistryError.invalidRuleSet("Invalid rule name " + name);
+        }
+        if (!names.add(name)) {
+            throw RegistryError.invalidRuleSet("Found rule with duplicate name '" + name + "'");
+        }
+        String kind = rule.path("kind").asText("");
+        if (!KINDS.contains(kind)) {
+            throw RegistryError.invalidRuleSet(kind.isEmpty() ? "Missing rule kind" : "Invalid rule kind " + kind);
+        }
+        String mode = rule.path("mode").asText("");
+        if (mode.isEmpty()) {
+            throw RegistryError.invalidRuleSet("Missing rule mode");
+        }
+        if (rule.path("type").asText("").isEmpty()) {
+            throw RegistryError.invalidRuleSet("Missing rule type");
+        }
+        if ("migrationRules".equals(list) && !MIGRATION_MODES.contains(mode)) {
+            throw RegistryError.invalidRuleSet("Migration rules can only be UPGRADE, DOWNGRADE, UPDOWN");
+        }
+        if (!"migrationRules".equals(list) && !DOMAIN_MODES.contains(mode)) {
+            throw RegistryError.invalidRuleSet("Domain rules can only be WRITE, READ, WRITEREAD");
+        }
+    }
+
+    /** {@code over} on top of {@code under}: properties replaced by key, tags and sensitive names unioned. */
+    static ObjectNode mergeMetadata(ObjectNode under, ObjectNode over) {
+        if (under == null) {
+            return over;
+        }
+        if (over == null) {
+            return under;
+        }
+        ObjectNode out = SchemaStore.JSON.createObjectNode();
+        Map<String, Set<String>> tags = new LinkedHashMap<>();
+        for (ObjectNode source : List.of(under, over)) {
+            source.path("tags").fields().forEachRemaining(e -> e.getValue().forEach(t ->
+                    tags.computeIfAbsent(e.getKey(), k -> new LinkedHashSet<>()).add(t.asText())));
+        }
+        if (!tags.isEmpty()) {
+            ObjectNode t = out.putObject("tags");
+            tags.forEach((path, names) -> names.forEach(t.withArray(path)::add));
+        }
+        ObjectNode properties = SchemaStore.JSON.createObjectNode();
+        under.path("properties").fields().forEachRemaining(e -> properties.set(e.getKey(), e.getValue()));
+        over.path("properties").fields().forEachRemaining(e -> properties.set(e.getKey(), e.getValue()));
+        if (!properties.isEmpty()) {
+            out.set("properties", properties);
+        }
+        Set<String> sensitive = new LinkedHashSet<>();
+        under.path("sensitive").forEach(s -> sensitive.add(s.asText()));
+        over.path("sensitive").forEach(s -> sensitive.add(s.asText()));
+        if (!sensitive.isEmpty()) {
+            ArrayNode s = out.putArray("sensitive");
+            sensitive.forEach(s::add);
+        }
+        return out.isEmpty() ? null : out;
+    }
+
+    /** {@code over} on top of {@code under}, list by list: a rule of {@code over} replaces the one of the same name. */
+    static ObjectNode mergeRuleSets(ObjectNode under, ObjectNode over) {
+        if (under == null) {
+            return over;
+        }
+        if (over == null) {
+            return under;
+        }
+        ObjectNode out = SchemaStore.JSON.createObjectNode();
+        for (String list : RULE_LISTS) {
+            Map<String, JsonNode> rules = new LinkedHashMap<>();
+            under.path(list).forEach(r -> rules.put(r.path("name").asText(), r));
+            over.path(list).forEach(r -> {
+                rules.remove(r.path("name").asText());
+                rules.put(r.path("name").asText(), r);
+            });
+            if (!rules.isEmpty()) {
+                ArrayNode merged = out.putArray(list);
+                rules.values().forEach(merged::add);
+            }
+        }
+        return out.isEmpty() ? null : out;
+    }
+}

@@ -1,0 +1,570 @@
+package io.jitmask.registry.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jitmask.schema.InvalidSchemaException;
+import io.jitmask.schema.ParsedSchema;
+import io.jitmask.schema.SchemaParser;
+import io.jitmask.schema.SchemaReference;
+import io.jitmask.schema.SchemaType;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Confluent Schema Registry's REST API over a {@link SchemaStore}: each request is routed, checked and answered
+ * with Confluent's shapes, status codes and error codes. Every change goes through {@code writer}, which stores it
+ * in {@code _schemas} before it is applied. Not thread-safe: the server serialises requests.
+ */
+final class RegistryApi {
+    static final Set<String> MODES = Set.of("READWRITE", "READONLY", "READONLY_OVERRIDE", "IMPORT");
+    /** The fields of Confluent's config update request besides {@code compatibility}, stored as they are. */
+    private static final List<String> CONFIG_FIELDS = List.of("alias", "normalize", "validateFields", "validateRules",
+            "compatibilityGroup", "compatibilityPolicy", "defaultMetadata", "overrideMetadata", "defaultRuleSet",
+            "overrideRuleSet");
+
+    private final SchemaStore store;
+    private final Consumer<SchemaStore.Change> writer;
+
+    RegistryApi(SchemaStore store, Consumer<SchemaStore.Change> writer) {
+        this.store = store;
+        this.writer = writer;
+    }
+
+    /** Query parameters; a name may repeat ({@code key=a&key=b}). */
+    record Query(Map<String, List<String>> values) {
+        static Query parse(String raw) {
+            Map<String, List<String>> out = new LinkedHashMap<>();
+            if (raw != null && !raw.isEmpty()) {
+                for (String pair : raw.split("&")) {
+                    int eq = pair.indexOf('=');
+                    out.computeIfAbsent(decode(eq < 0 ? pair : pair.substring(0, eq)), k -> new ArrayList<>())
+                            .add(eq < 0 ? "" : decode(pair.substring(eq + 1)));
+                }
+            }
+            return new Query(out);
+        }
+
+        String get(String name) {
+            List<String> v = values.get(name);
+            return v == null || v.isEmpty() ? null : v.get(0);
+        }
+
+        List<String> all(String name) {
+            return values.getOrDefault(name, List.of());
+        }
+
+        boolean flag(String name) {
+            return "true".equalsIgnoreCase(get(name));
+        }
+
+        int integer(String name, int otherwise) {
+            try {
+                String v = get(name);
+                return v == null ? otherwise : Integer.parseInt(v);
+            } catch (NumberFormatException e) {
+                return otherwise;
+            }
+        }
+    }
+
+    Object route(String method, String rawPath, Query query, String body) {
+        String path = rawPath.length() > 1 && rawPath.endsWith("/") ? rawPath.substring(0, rawPath.length() - 1) : rawPath;
+        List<String> p = Arrays.stream(path.split("/")).skip(1).map(RegistryApi::decode).toList();
+        int n = p.size();
+        String first = n > 0 ? p.get(0) : "";
+        switch (method) {
+            case "GET" -> {
+                if (n == 0) {
+                    return json();
+                }
+                switch (first) {
+                    case "schemas" -> {
+                        if (n == 1) {
+                            return schemas(query);
+                        }
+                        if (n == 2 && p.get(1).equals("types")) {
+                            return List.of("JSON", "PROTOBUF", "AVRO");
+                        }
+                        if (n >= 3 && p.get(1).equals("ids")) {
+                            return schemaById(id(p.get(2)), n == 4 ? p.get(3) : null, n, query);
+                        }
+                    }
+                    case "subjects" -> {
+                        if (n == 1) {
+                            return store.subjects(query.flag("deleted"), query.flag("deletedOnly"), query.get("subjectPrefix"));
+                        }
+                        String subject = p.get(1);
+                        if (n == 3 && p.get(2).equals("versions")) {
+                            return versions(subject, query);
+                        }
+                        if (n == 3 && p.get(2).equals("metadata")) {
+                            return versionJson(store.latestWithMetadata(subject, properties(query), query.flag("deleted")), true);
+                        }
+                        if (n >= 4 && n <= 5 && p.get(2).equals("versions")) {
+                            SchemaStore.Version v = store.version(subject, p.get(3), query.flag("deleted"));
+                            if (n == 4) {
+                                return versionJson(v, true);
+                            }
+                            if (p.get(4).equals("schema")) {
+                                return v.schema();
+                            }
+                            if (p.get(4).equals("referencedby")) {
+                                return store.referencedBy(subject, v.version());
+                            }
+                        }
+                    }
+                    case "config" -> {
+                        if (n == 1) {
+                            return store.globalConfig();
+                        }
+                        if (n == 2) {
+                            return subjectConfig(p.get(1), query.flag("defaultToGlobal"));
+                        }
+                    }
+                    case "mode" -> {
+                        if (n == 1) {
+                            return json().put("mode", store.globalMode());
+                        }
+                        if (n == 2) {
+                            String mode = store.subjectMode(p.get(1));
+                            if (mode == null) {
+                                if (!query.flag("defaultToGlobal")) {
+                                    throw new RegistryError(404, 40409, "Subject '" + p.get(1)
+                                            + "' does not have subject-level mode configured");
+                                }
+                                mode = store.globalMode();
+                            }
+                            return json().put("mode", mode);
+                        }
+                    }
+                    case "contexts" -> {
+                        if (n == 1) {
+                            return List.of(".");
+                        }
+                    }
+                    default -> {
+                    }
+                }
+            }
+            case "POST" -> {
+                if (first.equals("subjects") && n == 3 && p.get(2).equals("versions")) {
+                    return register(p.get(1), body, query);
+                }
+                if (first.equals("subjects") && n == 2) {
+                    return lookup(p.get(1), body, query);
+                }
+                if (first.equals("compatibility") && n >= 4 && p.get(1).equals("subjects") && p.get(3).equals("versions")) {
+                    return compatibility(p.get(2), n == 5 ? p.get(4) : null, body, query);
+                }
+            }
+            case "PUT" -> {
+                if (first.equals("config") && n <= 2) {
+                    return updateConfig(n == 1 ? null : p.get(1), body);
+                }
+                if (first.equals("mode") && n <= 2) {
+                    return updateMode(n == 1 ? null : p.get(1), body, query.flag("force"));
+                }
+            }
+            case "DELETE" -> {
+                if (first.equals("config") && n <= 2) {
+                    return deleteConfig(n == 1 ? null : p.get(1));
+                }
+                if (first.equals("mode") && n <= 2) {
+                    return deleteMode(n == 1 ? null : p.get(1));
+                }
+                if (first.equals("subjects") && n == 2) {
+                    return deleteSubject(p.get(1), query.flag("permanent"));
+                }
+                if (first.equals("subjects") && n == 4 && p.get(2).equals("versions")) {
+                    return deleteVersion(p.get(1), p.get(3), query.flag("permanent"));
+                }
+            }
+            default -> {
+            }
+        }
+        throw new RegistryError(404, 404, "HTTP 404 Not Found");
+    }
+
+    private static ObjectNode json() {
+        return SchemaStore.JSON.createObjectNode();
+    }
+
+    // ---- reads ----
+
+    private Object schemaById(int id, String tail, int parts, Query query) {
+        SchemaStore.Version v = store.byId(id);
+        if (parts == 3) {
+            return SchemaStore.putContent(v, json(), false);
+        }
+        return switch (tail) {
+            case "schema" -> v.schema();
+            case "subjects" -> store.versionsOfId(id, query.flag("deleted")).stream().map(SchemaStore.Version::subject)
+                    .distinct().toList();
+            case "versions" -> {
+                ArrayNode out = SchemaStore.JSON.createArrayNode();
+                store.versionsOfId(id, query.flag("deleted")).forEach(x -> out.addObject().put("subject", x.subject())
+                        .put("version", x.version()));
+                yield out;
+            }
+            default -> throw new RegistryError(404, 404, "HTTP 404 Not Found");
+        };
+    }
+
+    private ArrayNode schemas(Query query) {
+        String prefix = query.get("subjectPrefix");
+        boolean deleted = query.flag("deleted");
+        boolean latestOnly = query.flag("latestOnly");
+        int offset = Math.max(0, query.integer("offset", 0));
+        int limit = query.integer("limit", -1);
+        List<SchemaStore.Version> selected = new ArrayList<>();
+        for (SchemaStore.Version v : store.everyVersion()) {
+            if (prefix != null && !v.subject().startsWith(prefix) || v.deleted() && !deleted) {
+                continue;
+            }
+            // Versions come subject by subject, oldest first: with latestOnly a subject's later one replaces it.
+            if (latestOnly && !selected.isEmpty() && selected.get(selected.size() - 1).subject().equals(v.subject())) {
+                selected.remove(selected.size() - 1);
+            }
+            selected.add(v);
+        }
+        ArrayNode out = SchemaStore.JSON.createArrayNode();
+        selected.stream().skip(offset).limit(limit < 0 ? Long.MAX_VALUE : limit).forEach(v -> out.add(versionJson(v, false)));
+        return out;
+    }
+
+    private List<Integer> versions(String subject, Query query) {
+        if (query.flag("deletedOnly")) {
+            return store.all(subject).stream().filter(SchemaStore.Version::deleted).map(SchemaStore.Version::version).toList();
+        }
+        return (query.flag("deleted") ? store.all(subject) : store.live(subject)).stream()
+                .map(SchemaStore.Version::version).toList();
+    }
+
+    private static Map<String, String> properties(Query query) {
+        List<String> keys = query.all("key");
+        List<String> values = query.all("value");
+        if (keys.size() != values.size()) {
+            throw new RegistryError(422, 422, "every key needs a value");
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (int i = 0; i < keys.size(); i++) {
+            out.put(keys.get(i), values.get(i));
+        }
+        return out;
+    }
+
+    /** A version as Confluent serves it: schemaType omitted for AVRO, references/metadata/ruleSet when present. */
+    static ObjectNode versionJson(SchemaStore.Version v, boolean markDeleted) {
+        ObjectNode out = json().put("subject", v.subject()).put("version", v.version()).put("id", v.id());
+        SchemaStore.putContent(v, out, false);
+        if (markDeleted && v.deleted()) {
+            out.put("deleted", true);
+        }
+        return out;
+    }
+
+
+    // ---- registering, looking up, checking ----
+
+    /** A register/lookup/compatibility request body, parsed and checked. */
+    private record Request(ParsedSchema schema, ObjectNode metadata, ObjectNode ruleSet, Integer id, Integer version) {
+    }
+
+    private Request request(String body) {
+        JsonNode request = body(body);
+        JsonNode text = request.get("schema");
+        if (text == null || !text.isTextual()) {
+            throw new RegistryError(422, 42201, "Invalid schema: the request has no 'schema' string");
+        }
+        SchemaType type;
+        try {
+            type = SchemaType.of(request.path("schemaType").asText(null));
+        } catch (InvalidSchemaException e) {
+            throw RegistryError.invalidSchema(e.getMessage());
+        }
+        List<SchemaReference> references = SchemaStore.references(request.get("references"));
+        ObjectNode metadata = DataContracts.metadata(request.get("metadata"));
+        ObjectNode ruleSet = DataContracts.ruleSet(request.get("ruleSet"));
+        ParsedSchema schema;
+        try {
+            schema = SchemaParser.parse(type, text.asText(), references, store.resolve(references));
+        } catch (InvalidSchemaException e) {
+            throw RegistryError.invalidSchema(e.getMessage());
+        }
+        Integer id = request.hasNonNull("id") && request.get("id").asInt() > 0 ? request.get("id").asInt() : null;
+        Integer version = request.hasNonNull("version") && request.get("version").asInt() > 0 ? request.get("version").asInt() : null;
+        return new Request(schema, metadata, ruleSet, id, version);
+    }
+
+    private ObjectNode register(String subject, String body, Query query) {
+        checkSubject(subject);
+        String mode = store.mode(subject);
+        if (mode.startsWith("READONLY")) {
+            throw RegistryError.readOnly(subject);
+        }
+        Request r = request(body);
+        boolean importing = "IMPORT".equals(mode);
+        if (!importing && r.id() != null) {
+            SchemaStore.Version holder;
+            try {
+                holder = store.byId(r.id());
+            } catch (RegistryError e) {
+                throw new RegistryError(422, 42205, "Subject " + subject + " is not in import mode");
+            }
+            if (!holder.schema().equals(r.schema().canonicalString())) {
+                throw new RegistryError(422, 42207, "Schema with id " + r.id() + " already exists with a different schema");
+            }
+        }
+        if (importing && r.id() == null) {
+            throw new RegistryError(422, 42205, "Subject " + subject + " is in import mode: a schema id is required");
+        }
+        SchemaStore.Registration registration = store.register(subject, r.schema(), r.metadata(), r.ruleSet(),
+                importing ? r.id() : null, importing ? r.version() : null);
+        if (registration.change() != null) {
+            writer.accept(registration.change());
+        }
+        SchemaStore.Version v = registration.version();
+        // Current Confluent clients read all of these from the answer (older ones only the id).
+        return SchemaStore.putContent(v, json().put("id", v.id()).put("version", v.version()), true);
+    }
+
+    private ObjectNode lookup(String subject, String body, Query query) {
+        Request r = request(body);
+        return versionJson(store.lookup(subject, r.schema(), r.metadata(), r.ruleSet(), query.flag("deleted")), false);
+    }
+
+    private ObjectNode compatibility(String subject, String version, String body, Query query) {
+        Request r = request(body);
+        List<SchemaStore.Version> against;
+        if (version == null) {
+            against = store.liveOrEmpty(subject);
+        } else if ("latest".equals(version) || "-1".equals(version)) {
+            // As Confluent: "latest" of a subject with no live version is compatible with anything.
+            List<SchemaStore.Version> live = store.liveOrEmpty(subject);
+            against = live.isEmpty() ? List.of() : List.of(live.get(live.size() - 1));
+        } else {
+            against = List.of(store.version(subject, version));
+        }
+        ObjectNode metadata = r.metadata() != null ? r.metadata() : against.isEmpty() ? null : against.get(against.size() - 1).metadata();
+        List<String> problems = store.incompatibilities(subject, r.schema(), metadata, against);
+        ObjectNode answer = json().put("is_compatible", problems.isEmpty());
+        if (query.flag("verbose")) {
+            problems.forEach(answer.putArray("messages")::add);
+        }
+        return answer;
+    }
+
+    private static void checkSubject(String subject) {
+        if (subject.isEmpty() || subject.chars().anyMatch(Character::isISOControl) || subject.equals("__GLOBAL")
+                || subject.equals("__EMPTY")) {
+            throw RegistryError.invalidSubject(subject);
+        }
+    }
+
+    // ---- config and mode ----
+
+    private ObjectNode subjectConfig(String subject, boolean defaultToGlobal) {
+        ObjectNode own = store.subjectConfig(subject);
+        if (own == null) {
+            if (!defaultToGlobal) {
+                throw new RegistryError(404, 40408, "Subject '" + subject + "' does not have subject-level compatibility configured");
+            }
+            return store.globalConfig();
+        }
+        return own.deepCopy();
+    }
+
+    /** Merges the update into the stored config (fields not sent stay), as Confluent 7.4+; answers the update. */
+    private ObjectNode updateConfig(String subject, String body) {
+        if (subject != null) {
+            checkSubject(subject);
+        }
+        JsonNode update = body(body);
+        ObjectNode stored = subject == null ? store.globalConfig() : store.subjectConfig(subject);
+        ObjectNode config = stored == null ? json() : stored.deepCopy();
+        ObjectNode answer = json();
+        if (update.hasNonNull("compatibility")) {
+            String level = update.get("compatibility").asText("").toUpperCase(Locale.ROOT);
+            if (!SchemaStore.LEVELS.contains(level)) {
+                throw RegistryError.invalidCompatibility(level);
+            }
+            config.put("compatibilityLevel", level);
+            answer.put("compatibility", level);
+        }
+        for (String field : CONFIG_FIELDS) {
+            JsonNode value = update.get(field);
+            if (value == null || value.isNull()) {
+                continue;
+            }
+            JsonNode checked = switch (field) {
+                case "defaultMetadata", "overrideMetadata" -> DataContracts.metadata(value);
+                case "defaultRuleSet", "overrideRuleSet" -> DataContracts.ruleSet(value);
+                case "normalize", "validateFields", "validateRules" -> {
+                    if (!value.isBoolean()) {
+                        throw new RegistryError(422, 422, field + " must be true or false");
+                    }
+                    yield value;
+                }
+                default -> {
+                    if (!value.isTextual()) {
+                        throw new RegistryError(422, 422, field + " must be a string");
+                    }
+                    yield value;
+                }
+            };
+            if (checked == null) {
+                config.remove(field);
+            } else {
+                config.set(field, checked);
+            }
+            answer.set(field, value);
+        }
+        writer.accept(SchemaStore.configValueRecord(subject, config));
+        return answer;
+    }
+
+    private ObjectNode deleteConfig(String subject) {
+        if (subject == null) {
+            ObjectNode previous = store.globalConfig();
+            writer.accept(SchemaStore.configValueRecord(null, null));
+            return previous;
+        }
+        ObjectNode previous = store.subjectConfig(subject);
+        if (previous == null) {
+            throw RegistryError.subjectNotFound(subject);
+        }
+        writer.accept(SchemaStore.configValueRecord(subject, null));
+        return previous.deepCopy();
+    }
+
+    private ObjectNode updateMode(String subject, String body, boolean force) {
+        if (subject != null) {
+            checkSubject(subject);
+        }
+        String mode = body(body).path("mode").asText("").toUpperCase(Locale.ROOT);
+        if (!MODES.contains(mode)) {
+            throw RegistryError.invalidMode(mode);
+        }
+        if ("IMPORT".equals(mode) && !force) {
+            boolean hasSchemas = subject == null ? !store.subjects(false).isEmpty() : !store.liveOrEmpty(subject).isEmpty();
+            if (hasSchemas) {
+                throw new RegistryError(422, 42205, "Cannot import since found existing subjects");
+            }
+        }
+        writer.accept(SchemaStore.modeRecord(subject, mode));
+        return json().put("mode", mode);
+    }
+
+    private ObjectNode deleteMode(String subject) {
+        if (subject == null) {
+            String previous = store.globalMode();
+            writer.accept(SchemaStore.modeRecord(null, null));
+            return json().put("mode", previous);
+        }
+        String previous = store.subjectMode(subject);
+        if (previous == null) {
+            throw RegistryError.subjectNotFound(subject);
+        }
+        writer.accept(SchemaStore.modeRecord(subject, null));
+        return json().put("mode", previous);
+    }
+
+    // ---- deleting ----
+
+    private void checkWritable(String subject) {
+        if (store.mode(subject).equals("READONLY")) {
+            throw RegistryError.readOnly(subject);
+        }
+    }
+
+    private void checkNotReferenced(SchemaStore.Version v) {
+        if (!store.referencedBy(v.subject(), v.version()).isEmpty()) {
+            throw RegistryError.referenceExists(v.subject(), v.version());
+        }
+    }
+
+    private List<Integer> deleteSubject(String subject, boolean permanent) {
+        checkWritable(subject);
+        if (permanent) {
+            List<SchemaStore.Version> all = store.all(subject);
+            if (all.stream().anyMatch(v -> !v.deleted())) {
+                throw new RegistryError(404, 40405, "Subject '" + subject + "' was not deleted first before being permanently deleted");
+            }
+            all.forEach(this::checkNotReferenced);
+            all.forEach(v -> writer.accept(SchemaStore.schemaTombstone(subject, v.version())));
+            return all.stream().map(SchemaStore.Version::version).toList();
+        }
+        List<SchemaStore.Version> live = store.liveOrEmpty(subject);
+        if (live.isEmpty()) {
+            store.all(subject);
+            throw new RegistryError(404, 40404, "Subject '" + subject + "' was soft deleted. Set permanent=true to delete permanently");
+        }
+        live.forEach(this::checkNotReferenced);
+        live.forEach(v -> writer.accept(SchemaStore.schemaRecord(v, true)));
+        return live.stream().map(SchemaStore.Version::version).toList();
+    }
+
+    private int deleteVersion(String subject, String version, boolean permanent) {
+        checkWritable(subject);
+        if (permanent) {
+            int number = "latest".equals(version) || "-1".equals(version)
+                    ? store.version(subject, "latest", true).version() : SchemaStore.parseVersion(version);
+            SchemaStore.Version v = store.all(subject).stream().filter(x -> x.version() == number).findFirst()
+                    .orElseThrow(() -> RegistryError.versionNotFound(number));
+            if (!v.deleted()) {
+                throw new RegistryError(404, 40407, "Subject '" + subject + "' Version " + number
+                        + " was not deleted first before being permanently deleted");
+            }
+            checkNotReferenced(v);
+            writer.accept(SchemaStore.schemaTombstone(subject, number));
+            return number;
+        }
+        if (!"latest".equals(version) && !"-1".equals(version)) {
+            int number = SchemaStore.parseVersion(version);
+            boolean softDeleted = store.all(subject).stream().anyMatch(x -> x.version() == number && x.deleted());
+            if (softDeleted) {
+                throw new RegistryError(404, 40406, "Subject '" + subject + "' Version " + number
+                        + " was soft deleted. Set permanent=true to delete permanently");
+            }
+        }
+        SchemaStore.Version v = store.version(subject, version);
+        checkNotReferenced(v);
+        writer.accept(SchemaStore.schemaRecord(v, true));
+        return v.version();
+    }
+
+    // ---- parsing ----
+
+    private static JsonNode body(String body) {
+        try {
+            JsonNode node = SchemaStore.JSON.readTree(body == null || body.isBlank() ? "{}" : body);
+            if (node == null || !node.isObject()) {
+                throw new RegistryError(422, 422, "Unrecognized request body: expected a JSON object");
+            }
+            return node;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new RegistryError(400, 400, "Malformed JSON in the request body");
+        }
+    }
+
+    private static int id(String text) {
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new RegistryError(404, 40403, "Schema " + text + " not found");
+        }
+    }
+
+    static String decode(String part) {
+        return URLDecoder.decode(part, StandardCharsets.UTF_8);
+    }
+}

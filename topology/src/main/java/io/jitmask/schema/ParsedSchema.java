@@ -1,0 +1,44 @@
+package io.jitmask.schema;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A schema of one of the registry's formats, parsed from its text together with the texts of the schemas it
+ * references, as Confluent's {@code ParsedSchema}. Immutable.
+ *
+ * <p>Made by {@link SchemaParser}; each format adds its own typed view ({@link AvroParsedSchema#avroSchema()},
+ * {@link JsonParsedSchema#jsonNode()}, {@link ProtobufParsedSchema#fileDescriptor()}).
+ */
+public sealed interface ParsedSchema permits AvroParsedSchema, JsonParsedSchema, ProtobufParsedSchema {
+
+    SchemaType type();
+
+    /** The text as registered. */
+    String text();
+
+    /**
+     * The form lookups and de-duplication compare, as Confluent's {@code canonicalString()}: Avro's
+     * {@code Schema.toString()}, the JSON Schema re-serialised compactly, the {@code .proto} printed by Wire.
+     */
+    String canonicalString();
+
+    List<SchemaReference> references();
+
+    /** Every schema this one imports, directly or not: reference name to schema text, dependencies first. */
+    Map<String, String> resolvedReferences();
+
+    /**
+     * Why data written with {@code previous} could not be read with this schema, per Confluent's rules for the
+     * format; empty when it can. Messages name paths and rule names, never values.
+     */
+    List<String> backwardIncompatibilities(ParsedSchema previous);
+
+    /**
+     * Data-contract tags written inline in the schema ({@code "confluent:tags"} in Avro and JSON Schema,
+     * {@code (confluent.field_meta).tags} in Protobuf), by field path ({@code Record.field},
+     * {@code #/properties/a}, {@code pkg.Message.field}).
+     */
+    Map<String, Set<String>> inlineTags();
+}
