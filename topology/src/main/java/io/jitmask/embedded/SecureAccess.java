@@ -50,15 +50,11 @@ final class SecureAccess {
         trustedCertificate = files.writeCertificate(certificate.certificatePem());
     }
 
-    /**
-     * Who may do what on the embedded registry: admin anything; producer registers under raw.* (and subjects
-     * outside raw.* and masked.*), jitmask under raw.* and masked.*; everyone else reads.
-     */
+    /** Who may do what on the embedded registry: admin anything, producer registers raw.*, jitmask raw.* and masked.*. */
     RegistryAuthenticator registryAuthenticator() {
         return new RegistryAuthenticator(passwords, List.of(DemoPrincipals.ADMIN), Map.of(
                 DemoPrincipals.PRODUCER, List.of(io.jitmask.config.Topics.RAW_PREFIX),
-                DemoPrincipals.JITMASK, List.of(io.jitmask.config.Topics.RAW_PREFIX, io.jitmask.config.Topics.MASKED_PREFIX)),
-                List.of(io.jitmask.config.Topics.RAW_PREFIX, io.jitmask.config.Topics.MASKED_PREFIX));
+                DemoPrincipals.JITMASK, List.of(io.jitmask.config.Topics.RAW_PREFIX, io.jitmask.config.Topics.MASKED_PREFIX)));
     }
 
     /** A principal's registry credentials, as Confluent's clients take them. */

@@ -36,8 +36,13 @@ public interface SchemaRegistryClient extends AutoCloseable {
      * Every version of the subject that the registry still knows, soft-deleted ones included (Confluent's
      * {@code ?deleted=true}); permanently deleted versions are gone. {@link SchemaNotFoundException} when the
      * subject has never existed or is permanently deleted.
+     *
+     * <p>The default lists the live versions only, for clients of registries without {@code ?deleted=true}; the HTTP
+     * and in-memory clients include soft-deleted versions.
      */
-    List<RegisteredSchema> history(String subject);
+    default List<RegisteredSchema> history(String subject) {
+        return versions(subject).stream().map(v -> version(subject, v)).toList();
+    }
 
     /**
      * Registers the schema with a data-contract {@code metadata} ({@code properties}, {@code tags},

@@ -128,12 +128,16 @@ class GrantLifecycleIT {
         assertThat(trail.get(2).approvers()).containsExactly("bob");
         assertThat(trail.get(4).records()).isEqualTo(1L);
         assertThat(trail.get(4).sourceOffsets()).hasSize(1);
+        assertThat(trail.get(4).fields()).containsExactly("email", "address.street");
+        assertThat(trail.get(4).windowFrom()).isEqualTo(trail.get(4).windowTo()).isNotNull();
         assertThat(topicExists(topic)).isFalse();
         assertThat(acls(topic)).isEmpty();
         assertThat(STACK.app().grants().contains(Topics.grantKey(CUSTOMERS, id))).isFalse();
         assertThat(TopicReader.readAll(Topics.GRANTS).stream()
                 .filter(r -> new String(r.key(), StandardCharsets.UTF_8).equals(Topics.grantKey(CUSTOMERS, id)))
-                .map(r -> r.value() == null ? "tombstone" : "grant").toList()).containsExactly("grant", "tombstone");
+                .map(r -> r.value() == null ? "tombstone" : GrantJson.fromBytes(r.value()).status()).toList())
+                .as("published, ended (each masking task closes its ledger), tombstoned once the ledger is closed")
+                .containsExactly(Grant.ACTIVE, Grant.ENDING, "tombstone");
         // Every audit event is free of field values.
         String all = TopicReader.readAll(Topics.AUDIT).stream().map(r -> new String(r.value(), StandardCharsets.UTF_8))
                 .reduce("", String::concat);

@@ -102,9 +102,14 @@ class GrantRestartIT {
             int before = TopicReader.readAll(Topics.masked(DATASET)).size();
             produce("G1");
             produce("H1");
-            TopicReader.readAtLeast(Topics.masked(DATASET), before + 2, Duration.ofSeconds(90));
-            // The doomed transaction costs one stream-thread replacement (and so a rebalance), never the application.
-            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> app.streams().state() == KafkaStreams.State.RUNNING);
+            // A timed-out write is never taken to mean the topic is gone: it costs a stream-thread replacement (and
+            // so a rebalance), never the application; the new producer learns from the broker that the topic does not
+            // exist, and only that answer marks it deleted. Awaitility must not take the replaced thread's failure for
+            // the test's.
+            Awaitility.await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> TopicReader.readAll(Topics.masked(DATASET)).size() >= before + 2);
+            Awaitility.await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(60))
+                    .until(() -> app.streams().state() == KafkaStreams.State.RUNNING);
             assertThat(admin.listTopics().names().get()).doesNotContain(Topics.grant(DATASET, id));
         } finally {
             app.close();

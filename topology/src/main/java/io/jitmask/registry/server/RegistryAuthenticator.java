@@ -14,9 +14,8 @@ import java.util.Map;
  *
  * <ul>
  *   <li>reading (GET, schema lookups, compatibility checks): any authenticated user;</li>
- *   <li>registering a schema under a protected prefix ({@code raw.}, {@code masked.}): only users granted that
- *       prefix ({@code raw.} for the producer, {@code raw.} and {@code masked.} for jitmask) and admins; under any
- *       other subject: any user granted some prefix (a writer), since jitmask reads no other subject;</li>
+ *   <li>registering a schema: under the subject prefixes granted to the user ({@code raw.} for the producer,
+ *       {@code raw.} and {@code masked.} for jitmask), or any subject for an admin;</li>
  *   <li>deletes, config and mode changes: admins only.</li>
  * </ul>
  *
@@ -28,17 +27,13 @@ public final class RegistryAuthenticator {
     private final Map<String, byte[]> passwordDigests;
     private final List<String> admins;
     private final Map<String, List<String>> registerPrefixes;
-    private final List<String> protectedPrefixes;
 
     /**
      * @param passwords password of every user
      * @param admins users who may do anything
-     * @param registerPrefixes protected subject prefixes each writer may register under
-     * @param protectedPrefixes prefixes only the users granted them may register under
+     * @param registerPrefixes subject prefixes each non-admin user may register under
      */
-    public RegistryAuthenticator(Map<String, String> passwords, List<String> admins, Map<String, List<String>> registerPrefixes,
-                                 List<String> protectedPrefixes) {
-        this.protectedPrefixes = List.copyOf(protectedPrefixes);
+    public RegistryAuthenticator(Map<String, String> passwords, List<String> admins, Map<String, List<String>> registerPrefixes) {
         this.passwordDigests = new java.util.HashMap<>();
         passwords.forEach((user, password) -> passwordDigests.put(user, digest(password)));
         this.admins = List.copyOf(admins);
@@ -61,9 +56,7 @@ public final class RegistryAuthenticator {
         }
         if (register) {
             String subject = java.net.URLDecoder.decode(parts[2], StandardCharsets.UTF_8);
-            List<String> granted = registerPrefixes.getOrDefault(user, List.of());
-            boolean isProtected = protectedPrefixes.stream().anyMatch(subject::startsWith);
-            if (isProtected ? granted.stream().anyMatch(subject::startsWith) : !granted.isEmpty()) {
+            if (registerPrefixes.getOrDefault(user, List.of()).stream().anyMatch(subject::startsWith)) {
                 return;
             }
             throw denied(user, "Write", "Subject: " + subject);
