@@ -2,7 +2,28 @@
 // text nodes or element attributes, never as markup.
 'use strict';
 
-const state = { token: sessionStorage.getItem('jitmask.token'), me: null, datasets: [], deadlines: new Map() };
+const state = { token: sessionStorage.getItem('jitmask.token'), me: null, datasets: [], deadlines: new Map(),
+  // How many pages of each list are shown: the API serves lists a page at a time ("Show more" adds one).
+  pages: { pending: 1, grants: 1, audit: 1 } };
+const PAGE_SIZE = { pending: 20, grants: 50, audit: 100 };
+
+// Up to `pages` pages of a list, following the API's `next` cursor; `more` when the list goes on. The audit
+// trail pages backwards (`next` leads to older events): its older pages go in front.
+async function pagesOf(path, field, pages, backwards) {
+  let items = [];
+  let cursor = null;
+  for (let i = 0; i < pages; i++) {
+    const page = await api('GET', path + (cursor ? '&cursor=' + encodeURIComponent(cursor) : ''));
+    items = backwards ? page[field].concat(items) : items.concat(page[field]);
+    cursor = page.next;
+    if (!cursor) break;
+  }
+  return { items, more: !!cursor };
+}
+
+function showMore(list, more) {
+  $(list + '-more').hidden = !more;
+}
 
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
@@ -62,7 +83,72 @@ async function signIn(token) {
   $('audit').hidden = !state.me.reviewer;
   await loadDatasets();
   refresh();
+  // Notifications link here as #request=<id>: the audit view opens on that request.
+  const linked = /^#request=([A-Za-z0-9._-]{1,200})$/.exec(location.hash);
+  if (linked) $('audit-request').value = linked[1];
   if (state.me.reviewer) loadAudit();
+}
+
+// ---- sign in through the identity provider: authorization code + PKCE (S256) ---------------------------------
+// The verifier and state live in sessionStorage (this tab) between leaving for the provider and coming back; the
+// code is redeemed by jitmask's own server (/oidc/token), the only origin this page may talk to.
+
+function b64url(bytes) {
+  return btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function randomString() {
+  const bytes = new Uint8Array(32);
+  crypto.getRandomValues(bytes);
+  return b64url(bytes);
+}
+
+async function startOidc(config) {
+  const verifier = randomString();
+  const stateValue = randomString();
+  const challenge = b64url(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
+  sessionStorage.setItem('jitmask.pkce', JSON.stringify({ verifier, state: stateValue, hash: location.hash }));
+  const params = new URLSearchParams({ response_type: 'code', client_id: config.clientId, redirect_uri: location.origin + '/',
+    scope: config.scope, state: stateValue, code_challenge: challenge, code_challenge_method: 'S256' });
+  location.assign(config.authorizationEndpoint + '?' + params);
+}
+
+/** Back from the provider with ?code=...&state=...: redeem the code; true when this page load was that return. */
+async function finishOidc() {
+  const params = new URLSearchParams(location.search);
+  if (!params.has('code') && !params.has('error')) return false;
+  const saved = JSON.parse(sessionStorage.getItem('jitmask.pkce') || 'null');
+  sessionStorage.removeItem('jitmask.pkce');
+  history.replaceState(null, '', '/' + (saved && saved.hash ? saved.hash : ''));
+  if (params.has('error')) {
+    $('login-error').textContent = 'The identity provider did not sign you in (' + params.get('error') + ').';
+    return true;
+  }
+  if (!saved || params.get('state') !== saved.state) {
+    $('login-error').textContent = 'Sign-in failed: the answer does not belong to a sign-in started here.';
+    return true;
+  }
+  const response = await fetch('/oidc/token', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ code: params.get('code'), codeVerifier: saved.verifier, redirectUri: location.origin + '/' }) });
+  const body = await response.json();
+  if (!response.ok) {
+    $('login-error').textContent = 'Sign-in failed: ' + body.error;
+    return true;
+  }
+  await signIn(body.accessToken);
+  return true;
+}
+
+async function offerOidc() {
+  try {
+    const response = await fetch('/oidc/config');
+    const config = response.ok ? await response.json() : { enabled: false };
+    if (!config.enabled) return;
+    $('oidc-login').hidden = false;
+    $('oidc-sign-in').addEventListener('click', () => startOidc(config));
+  } catch (e) {
+    // no provider: tokens only
+  }
 }
 
 function signOut() {
@@ -137,14 +223,15 @@ function pendingCard(request) {
 }
 
 async function loadPending() {
-  const { requests } = await api('GET', '/api/requests?status=PENDING');
+  const { items: requests, more } = await pagesOf('/api/requests?status=PENDING&limit=' + PAGE_SIZE.pending, 'requests', state.pages.pending);
+  showMore('pending', more);
   const list = $('pending-list');
   // Keep what someone is typing: only rebuild when the set of requests changed.
   const ids = requests.map(r => r.requestId + ':' + r.approvals.length).join(',');
   if (list.dataset.ids === ids) return;
   list.dataset.ids = ids;
   list.replaceChildren(...(requests.length ? requests.map(pendingCard) : [el('p', { class: 'hint' }, 'Nothing is waiting.')]));
-  $('pending-count').textContent = '(' + requests.length + ')';
+  $('pending-count').textContent = '(' + requests.length + (more ? '+' : '') + ')';
 }
 
 // ---- active grants -------------------------------------------------------------------------------------------
@@ -190,7 +277,8 @@ function grantRow(grant) {
 }
 
 async function loadGrants() {
-  const { grants } = await api('GET', '/api/grants');
+  const { items: grants, more } = await pagesOf('/api/grants?limit=' + PAGE_SIZE.grants, 'grants', state.pages.grants);
+  showMore('grants', more);
   const body = $('grants-body');
   const now = Date.now();
   state.deadlines = new Map(grants.map(g => [g.requestId, now + g.secondsLeft * 1000]));
@@ -200,7 +288,7 @@ async function loadGrants() {
     body.replaceChildren(...(grants.length ? grants.map(grantRow)
       : [el('tr', {}, el('td', { colspan: 7, class: 'hint' }, 'No active grants.'))]));
   }
-  $('grants-count').textContent = '(' + grants.length + ')';
+  $('grants-count').textContent = '(' + grants.length + (more ? '+' : '') + ')';
   tick();
 }
 
@@ -277,12 +365,15 @@ function auditDetails(e) {
 async function loadAudit(event) {
   if (event) event.preventDefault();
   if (!state.me || !state.me.reviewer) return;
-  const params = new URLSearchParams({ limit: '100' });
+  if (event) state.pages.audit = 1;
+  const params = new URLSearchParams({ limit: String(PAGE_SIZE.audit) });
   if ($('audit-request').value.trim()) params.set('requestId', $('audit-request').value.trim());
   if ($('audit-actor').value.trim()) params.set('actor', $('audit-actor').value.trim());
   if ($('audit-type').value) params.set('type', $('audit-type').value);
   try {
-    const { events } = await api('GET', '/api/audit?' + params);
+    // Newest page first, each page oldest first; `next` leads to older events.
+    const { items: events, more } = await pagesOf('/api/audit?' + params, 'events', state.pages.audit, true);
+    showMore('audit', more);
     // Newest first. The API gives each request's events in order (one partition); a stable sort by time keeps
     // that order and interleaves requests by when things happened.
     const newestFirst = events.slice().reverse().sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
@@ -313,8 +404,12 @@ document.addEventListener('DOMContentLoaded', () => {
   $('request-form').addEventListener('submit', sendRequest);
   $('rq-dataset').addEventListener('change', showFields);
   $('audit-form').addEventListener('submit', loadAudit);
+  $('pending-more').addEventListener('click', () => { state.pages.pending++; refresh(); });
+  $('grants-more').addEventListener('click', () => { state.pages.grants++; refresh(); });
+  $('audit-more').addEventListener('click', () => { state.pages.audit++; loadAudit(); });
   setInterval(refresh, 3000);
   setInterval(tick, 1000);
   setInterval(() => loadAudit(), 5000);
-  if (state.token) signIn(state.token);
+  offerOidc();
+  finishOidc().then(returned => { if (!returned && state.token) signIn(state.token); });
 });

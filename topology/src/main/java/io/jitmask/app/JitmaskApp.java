@@ -18,6 +18,8 @@ import io.jitmask.grants.GrantTopicCounter;
 import io.jitmask.grants.GrantIndex;
 import io.jitmask.grants.GrantLifecycleProcessor;
 import io.jitmask.grants.GrantTopicProductionExceptionHandler;
+import io.jitmask.grants.LifecycleLimits;
+import io.jitmask.grants.SensitiveFieldsCache;
 import io.jitmask.keys.Keyset;
 import io.jitmask.mask.MaskEngine;
 import io.jitmask.mask.PolicyMaskEngine;
@@ -49,11 +51,17 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThr
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One running jitmask instance: the Kafka Streams application with its masking path and grant lifecycle. */
+/**
+ * One running jitmask instance: two Kafka Streams instances in one process. The masking path runs under
+ * {@code application.id}; the control plane (the grant lifecycle) under {@code application.id + "-control"}, with
+ * its own threads, consumer group, transactions and state directory, so that nothing arriving on
+ * {@code jit.approvals} (a flood of requests, slow Admin calls) can delay a masked record.
+ */
 public final class JitmaskApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JitmaskApp.class);
 
     private final KafkaStreams streams;
+    private final KafkaStreams control;
     private final GrantIndex grants;
     private final Admin admin;
     private final GrantCommandWorker commandWorker;
@@ -70,13 +78,14 @@ public final class JitmaskApp implements AutoCloseable {
         }
     }
 
-    private JitmaskApp(KafkaStreams streams, GrantIndex grants, Admin admin, GrantCommandWorker commandWorker,
+    private JitmaskApp(KafkaStreams streams, KafkaStreams control, GrantIndex grants, Admin admin, GrantCommandWorker commandWorker,
                        KafkaProducer<String, byte[]> auditProducer, Backfills backfills, Management management,
                        Context context) {
         this.backfills = backfills;
         this.management = management;
         this.context = context;
         this.streams = streams;
+        this.control = control;
         this.grants = grants;
         this.admin = admin;
         this.commandWorker = commandWorker;
@@ -130,7 +139,8 @@ public final class JitmaskApp implements AutoCloseable {
         GrantIndex grants = new GrantIndex();
         metrics.watch(grants);
         Context context = new Context(config, policy, keyring, engine, registry);
-        ApprovalValidator validator = new ApprovalValidator(keyring, policy, Set.copyOf(config.datasets()), context::sensitiveFields);
+        ApprovalValidator validator = new ApprovalValidator(keyring, policy, Set.copyOf(config.datasets()),
+                new SensitiveFieldsCache(context::sensitiveFields, SensitiveFieldsCache.DEFAULT_MAX_AGE, Clock.systemUTC()));
         AdminGrantResources resources = new AdminGrantResources(admin, config.topicReplicationFactor());
         KafkaProducer<String, byte[]> auditProducer = new KafkaProducer<>(producerProps(config), new StringSerializer(),
                 new ByteArraySerializer());
@@ -157,25 +167,52 @@ public final class JitmaskApp implements AutoCloseable {
             }
         }
 
-        Topology topology = new Topology();
-        JitmaskTopology.masking(topology, new JitmaskTopology.MaskingDeps(config.datasets(), engine, registry, grants,
-                policy.headers().allow(), config.grantCopyCutoff(), metrics, admission));
-        JitmaskTopology.lifecycle(topology, new GrantLifecycleProcessor.Deps(validator, config.manageAcls(),
-                config.requestTtl(), config.grantDeleteGrace(), backfills, metrics));
+        Topology masking = JitmaskTopology.masking(new Topology(), new JitmaskTopology.MaskingDeps(config.datasets(), engine,
+                registry, grants, policy.headers().allow(), config.grantCopyCutoff(), metrics, admission));
+        Topology lifecycle = JitmaskTopology.lifecycle(new Topology(), new GrantLifecycleProcessor.Deps(validator,
+                config.manageAcls(), config.requestTtl(), config.grantDeleteGrace(), backfills, metrics),
+                lifecycleLimits(config));
+        // Audit export: in the control plane, beside the lifecycle that writes jit.audit.
+        if (config.auditCloudEventsTopic() != null) {
+            JitmaskTopology.auditExport(lifecycle, config.applicationId(), config.auditCloudEventsTopic());
+        }
 
         Properties streamsProps = streamsProperties(config);
         streamsProps.put(GrantTopicProductionExceptionHandler.GRANT_INDEX_CONFIG, grants);
-        KafkaStreams streams = new KafkaStreams(topology, streamsProps);
+        KafkaStreams streams = replacingFailedThreads(new KafkaStreams(masking, streamsProps));
+        KafkaStreams control = replacingFailedThreads(new KafkaStreams(lifecycle, controlProperties(config)));
+        management.attach(streams, control);
+        control.start();
+        streams.start();
+        commandWorker.start();
+        return new JitmaskApp(streams, control, grants, admin, commandWorker, auditProducer, backfills, management, context);
+    }
+
+    static LifecycleLimits lifecycleLimits(JitmaskConfig config) {
+        return new LifecycleLimits(config.requestTtl(), config.requestPruneHorizon(), config.maxPendingPerRequester());
+    }
+
+    private static KafkaStreams replacingFailedThreads(KafkaStreams streams) {
         streams.setUncaughtExceptionHandler(e -> {
             // Only transient failures (registry outage, broker hiccup) reach here: every bad record goes to the
-            // DLQ. A new thread resumes from the last committed offsets, so nothing is lost or duplicated.
+            // DLQ or is audited as REJECTED. A new thread resumes from the last committed offsets, so nothing is
+            // lost or duplicated.
             LOG.error("stream thread failed ({}); replacing it", e.getClass().getSimpleName());
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        management.attach(streams);
-        streams.start();
-        commandWorker.start();
-        return new JitmaskApp(streams, grants, admin, commandWorker, auditProducer, backfills, management, context);
+        return streams;
+    }
+
+    /**
+     * The control plane's Kafka Streams settings: the same cluster, security and guarantee as masking, its own
+     * application id (so its own group, transactional ids, internal topics and state directory under the same
+     * {@code state.dir}) and its own threads.
+     */
+    static Properties controlProperties(JitmaskConfig config) {
+        Properties props = config.streamsProperties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.controlApplicationId());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(config.controlStreamThreads()));
+        return props;
     }
 
     static Properties streamsProperties(JitmaskConfig config) {
@@ -231,13 +268,15 @@ public final class JitmaskApp implements AutoCloseable {
         return props;
     }
 
-    /** Blocks until the application processes records, or fails after {@code timeout}. */
+    /** Blocks until both Kafka Streams instances process records, or fails after {@code timeout}. */
     public void awaitRunning(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (streams.state() != KafkaStreams.State.RUNNING) {
-            if (System.nanoTime() > deadline || !streams.state().isRunningOrRebalancing()
-                    && streams.state() != KafkaStreams.State.CREATED) {
-                throw new IllegalStateException("jitmask did not reach RUNNING (state " + streams.state() + ")");
+        while (streams.state() != KafkaStreams.State.RUNNING || control.state() != KafkaStreams.State.RUNNING) {
+            for (KafkaStreams s : java.util.List.of(streams, control)) {
+                if (System.nanoTime() > deadline || !s.state().isRunningOrRebalancing() && s.state() != KafkaStreams.State.CREATED) {
+                    throw new IllegalStateException("jitmask did not reach RUNNING (masking " + streams.state()
+                            + ", control " + control.state() + ")");
+                }
             }
             try {
                 Thread.sleep(50);
@@ -248,8 +287,14 @@ public final class JitmaskApp implements AutoCloseable {
         }
     }
 
+    /** The masking path's Kafka Streams instance. */
     public KafkaStreams streams() {
         return streams;
+    }
+
+    /** The control plane's Kafka Streams instance: the grant lifecycle and its {@code grant-requests} store. */
+    public KafkaStreams control() {
+        return control;
     }
 
     public GrantIndex grants() {
@@ -276,8 +321,10 @@ public final class JitmaskApp implements AutoCloseable {
         backfills.close();
         // Leave the group: the other instances (or this one, restarted) take the tasks over at once instead of
         // after the session timeout, so masking pauses for a rebalance, not for 45 s.
-        streams.close(org.apache.kafka.streams.CloseOptions.groupMembershipOperation(
-                org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(Duration.ofSeconds(30)));
+        org.apache.kafka.streams.CloseOptions leave = org.apache.kafka.streams.CloseOptions.groupMembershipOperation(
+                org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(Duration.ofSeconds(30));
+        control.close(leave);
+        streams.close(leave);
         commandWorker.close();
         auditProducer.close(Duration.ofSeconds(5));
         admin.close(Duration.ofSeconds(5));

@@ -1,5 +1,6 @@
 package io.jitmask.app;
 
+import io.jitmask.audit.AuditCloudEventsProcessor;
 import io.jitmask.classify.ClassificationStoreUpdater;
 import io.jitmask.classify.SchemaAdmission;
 import io.jitmask.classify.SubjectNaming;
@@ -7,6 +8,7 @@ import io.jitmask.config.Topics;
 import io.jitmask.grants.GrantIndex;
 import io.jitmask.grants.GrantLifecycleProcessor;
 import io.jitmask.grants.GrantsStoreUpdater;
+import io.jitmask.grants.LifecycleLimits;
 import io.jitmask.mask.MaskEngine;
 import io.jitmask.mask.PolicyMaskEngine;
 import io.jitmask.registry.SchemaRegistryClient;
@@ -17,6 +19,7 @@ import io.jitmask.stream.MaskingProcessor;
 import java.util.List;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
@@ -38,9 +41,11 @@ import org.apache.kafka.streams.state.Stores;
  *                     └────► jit.dlq
  *
  * jit.approvals ─────┐
- * jit.grant-results ─┴► grant-lifecycle (stores grant-requests, grant-progress) ─► jit.grants
+ * jit.grant-results ─┴► grant-lifecycle (stores grant-requests, grant-deadlines, grant-counters, grant-progress) ─► jit.grants
  *                                                                            ├─► jit.audit
  *                                                                            └─► jit.grant-commands ─► workers
+ *
+ * jit.audit ─► audit-cloudevents ─► jitmask.audit.cloudevents.topic   (only when that topic is configured)
  * </pre>
  *
  * The raw path keeps no raw value in state: the global grants and classification stores and the disclosure
@@ -69,8 +74,13 @@ public final class JitmaskTopology {
     public static final String GRANT_PROGRESS_STORE = "grant-progress";
     public static final String GRANT_RESULTS_SOURCE = "grant-results-source";
     public static final String GRANT_COMMANDS_SINK = "grant-commands-sink";
+    public static final String GRANT_DEADLINES_STORE = "grant-deadlines";
+    public static final String GRANT_COUNTERS_STORE = "grant-counters";
     public static final String GRANTS_SINK = "grants-sink";
     public static final String AUDIT_SINK = "audit-sink";
+    public static final String AUDIT_SOURCE = "audit-source";
+    public static final String AUDIT_CLOUDEVENTS = "audit-cloudevents";
+    public static final String AUDIT_CLOUDEVENTS_SINK = "audit-cloudevents-sink";
 
     private JitmaskTopology() {
     }
@@ -124,34 +134,53 @@ public final class JitmaskTopology {
 
         topology.addGlobalStore(
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(GRANTS_GLOBAL_STORE),
-                        org.apache.kafka.common.serialization.Serdes.String(),
-                        org.apache.kafka.common.serialization.Serdes.ByteArray()).withLoggingDisabled(),
+                        Serdes.String(),
+                        Serdes.ByteArray()).withLoggingDisabled(),
                 GRANTS_GLOBAL_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.GRANTS,
                 GRANTS_GLOBAL_UPDATER, () -> new GrantsStoreUpdater(GRANTS_GLOBAL_STORE, deps.grants()));
         return topology;
     }
 
+    /** The grant lifecycle with the default limits and the deps' request TTL. */
+    public static Topology lifecycle(Topology topology, GrantLifecycleProcessor.Deps deps) {
+        return lifecycle(topology, deps, LifecycleLimits.withTtl(deps.requestTtl()));
+    }
+
     /**
      * The grant lifecycle: signed events and the results of side effects in; grants, audit events and side-effect
      * commands out. {@code jit.grant-results} is partitioned as {@code jit.approvals}, so a request's events and
-     * results reach the same task.
+     * results reach the same task. Its stores: the requests, their deadlines ordered by time and the per-requester
+     * counters ({@link io.jitmask.grants.LifecycleStore}), and the progress of side effects under way.
      */
-    public static Topology lifecycle(Topology topology, GrantLifecycleProcessor.Deps deps) {
+    public static Topology lifecycle(Topology topology, GrantLifecycleProcessor.Deps deps, LifecycleLimits limits) {
+        GrantLifecycleProcessor.Names names = new GrantLifecycleProcessor.Names(GRANT_REQUESTS_STORE,
+                GRANT_DEADLINES_STORE, GRANT_COUNTERS_STORE, GRANT_PROGRESS_STORE, GRANTS_SINK, AUDIT_SINK,
+                GRANT_COMMANDS_SINK);
         topology.addSource(APPROVALS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.APPROVALS)
                 .addSource(GRANT_RESULTS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.GRANT_RESULTS)
-                .addProcessor(GRANT_LIFECYCLE, () -> new GrantLifecycleProcessor(deps, new GrantLifecycleProcessor.Names(
-                                GRANT_REQUESTS_STORE, GRANT_PROGRESS_STORE, GRANTS_SINK, AUDIT_SINK, GRANT_COMMANDS_SINK)),
+                .addProcessor(GRANT_LIFECYCLE, () -> new GrantLifecycleProcessor(deps, limits, names),
                         APPROVALS_SOURCE, GRANT_RESULTS_SOURCE)
                 .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GRANT_REQUESTS_STORE),
-                        org.apache.kafka.common.serialization.Serdes.String(),
-                        org.apache.kafka.common.serialization.Serdes.ByteArray()), GRANT_LIFECYCLE)
+                        Serdes.String(), Serdes.ByteArray()), GRANT_LIFECYCLE)
+                .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GRANT_DEADLINES_STORE),
+                        Serdes.String(), Serdes.String()), GRANT_LIFECYCLE)
+                .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GRANT_COUNTERS_STORE),
+                        Serdes.String(), Serdes.Long()), GRANT_LIFECYCLE)
                 .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GRANT_PROGRESS_STORE),
-                        org.apache.kafka.common.serialization.Serdes.String(),
-                        org.apache.kafka.common.serialization.Serdes.ByteArray()), GRANT_LIFECYCLE)
+                        Serdes.String(), Serdes.ByteArray()), GRANT_LIFECYCLE)
                 .addSink(GRANTS_SINK, Topics.GRANTS, new StringSerializer(), new ByteArraySerializer(), GRANT_LIFECYCLE)
                 .addSink(AUDIT_SINK, Topics.AUDIT, new StringSerializer(), new ByteArraySerializer(), GRANT_LIFECYCLE)
                 .addSink(GRANT_COMMANDS_SINK, Topics.GRANT_COMMANDS, new StringSerializer(), new ByteArraySerializer(),
                         GRANT_LIFECYCLE);
+        return topology;
+    }
+
+    /** Audit export: every event of {@code jit.audit}, as a CloudEvent, on {@code topic} (exactly once, like the rest). */
+    public static Topology auditExport(Topology topology, String applicationId, String topic) {
+        topology.addSource(AUDIT_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.AUDIT)
+                .addProcessor(AUDIT_CLOUDEVENTS, () -> new AuditCloudEventsProcessor(applicationId, AUDIT_CLOUDEVENTS_SINK),
+                        AUDIT_SOURCE)
+                .addSink(AUDIT_CLOUDEVENTS_SINK, topic, new StringSerializer(), new ByteArraySerializer(), AUDIT_CLOUDEVENTS);
         return topology;
     }
 }

@@ -9,14 +9,11 @@ import io.jitmask.config.Topics;
 import io.jitmask.ops.JitmaskMetrics;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * The life of every request, keyed by requestId: validates each signed event, activates a grant once enough
  * valid approvals are in (topic, then ACL, then the ACTIVE grant on {@code jit.grants}), and ends grants on
  * revocation or expiry (wall-clock punctuation every second; also right after start-up, for grants that expired
- * while jitmask was down). Every decision, accepted or refused, is written to {@code jit.audit}.
+ * while jitmask was down). Every decision, accepted or refused, is written to {@code jit.audit}. The punctuation
+ * reads only the deadlines that have come ({@link LifecycleStore}); finished requests are pruned after
+ * {@link LifecycleLimits#pruneHorizon()}, and events older than it are refused ({@code STALE}).
  */
 public final class GrantLifecycleProcessor implements Processor<String, byte[], String, byte[]> {
     private static final Logger LOG = LoggerFactory.getLogger(GrantLifecycleProcessor.class);
@@ -45,26 +44,37 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
     }
 
     /** Names of the lifecycle's stores and sinks in the topology. */
-    public record Names(String requestsStore, String progressStore, String grantsSink, String auditSink,
-                        String commandsSink) {
+    public record Names(String requestsStore, String deadlinesStore, String countersStore, String progressStore,
+                        String grantsSink, String auditSink, String commandsSink) {
     }
 
+    /** Deadlines handled per punctuation at most, so a backlog (a mass expiry, a first pruning) never stalls the thread. */
+    static final int MAX_DUE_PER_PUNCTUATION = 5_000;
+
     private final Deps deps;
+    private final LifecycleLimits limits;
     private final Names names;
     private ProcessorContext<String, byte[]> context;
-    private KeyValueStore<String, byte[]> store;
+    private LifecycleStore store;
     private KeyValueStore<String, byte[]> progressStore;
     private GrantResultHandler results;
 
-    public GrantLifecycleProcessor(Deps deps, Names names) {
+    public GrantLifecycleProcessor(Deps deps, LifecycleLimits limits, Names names) {
         this.deps = deps;
+        this.limits = limits;
         this.names = names;
     }
 
     @Override
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
-        this.store = context.getStateStore(names.requestsStore());
+        KeyValueStore<String, byte[]> requests = context.getStateStore(names.requestsStore());
+        KeyValueStore<String, String> deadlines = context.getStateStore(names.deadlinesStore());
+        KeyValueStore<String, Long> counters = context.getStateStore(names.countersStore());
+        this.store = new LifecycleStore(requests, deadlines, counters, limits);
+        if (store.rebuildIfNeeded()) {
+            LOG.info("built the lifecycle's deadline index and counters for task {}", context.taskId());
+        }
         this.progressStore = context.getStateStore(names.progressStore());
         this.results = new GrantResultHandler(new Outputs(), deps);
         // Side effects under way need nothing here: their commands are on jit.grant-commands, and the workers that
@@ -119,6 +129,11 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
         RequestState state = load(event.requestId());
         try {
             Keyring.Actor actor = deps.validator().authenticate(event, now);
+            // Before REPLAY: the answer to an old event must not depend on whether its request was pruned yet.
+            if (limits.isStale(event.at(), now)) {
+                throw new Rejection(Rejection.Reason.STALE, "'at' is more than " + limits.pruneHorizon().toSeconds()
+                        + " seconds in the past (the prune horizon)");
+            }
             if (state != null && state.signatures().contains(event.signature())) {
                 throw new Rejection(Rejection.Reason.REPLAY, "this exact signed event was already processed");
             }
@@ -143,10 +158,15 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
             throw new Rejection(Rejection.Reason.UNKNOWN_ACTOR, "actor mismatch");
         }
         RequestState state = deps.validator().request(event, actor, existing);
+        int pending = store.pendingOf(actor.name());
+        if (pending >= limits.maxPendingPerRequester()) {
+            throw new Rejection(Rejection.Reason.TOO_MANY_PENDING, actor.name() + " already has " + pending
+                    + " pending requests, the most allowed (" + limits.maxPendingPerRequester() + ")");
+        }
         save(state);
         audit(base(AuditEvent.Type.REQUESTED, state, now).actor(actor.name()).justification(state.justification())
                 .durationSeconds(state.durationSeconds()).lookbackSeconds(state.lookbackSeconds()).build());
-        if (deps.validator().autoApproves(state, activeGrantsOf(state.grantee()), now)) {
+        if (deps.validator().autoApproves(state, store.activeGrantsOf(state.grantee()), now)) {
             RequestState approved = state.withApproval(new RequestState.Approval(AUTO_APPROVER, now, null, true), null);
             save(approved);
             audit(base(AuditEvent.Type.AUTO_APPROVED, approved, now).actor(AUTO_APPROVER)
@@ -230,42 +250,37 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
         command(GrantCommand.withdrawAccess(state.requestId(), state.dataset(), topic, state.grantee(), deps.manageAcls()));
     }
 
-    /** Punctuation: expire grants and unanswered requests whose time is up. */
+    /**
+     * Punctuation: expire grants and unanswered requests whose time is up, confirm ended grants and prune finished
+     * requests. Reads only the deadlines up to now, never the whole store.
+     */
     void endDue(long wallClockMs) {
         Instant now = Instant.ofEpochMilli(wallClockMs);
-        for (RequestState state : states()) {
-            if (state.status() == RequestState.Status.ACTIVE && !now.isBefore(state.expiresAt())) {
-                end(state, now, false, "jitmask", "expired at " + state.expiresAt());
-            } else if (state.status() == RequestState.Status.PENDING
-                    && !now.isBefore(state.requestedAt().plus(deps.requestTtl()))) {
-                save(state.ended(RequestState.Status.REQUEST_EXPIRED, now, "not approved in time"));
-                audit(base(AuditEvent.Type.REQUEST_EXPIRED, state, now).actor("jitmask")
-                        .detail("not approved within " + deps.requestTtl().toSeconds() + " seconds").build());
+        for (LifecycleStore.Due due : store.due(now, MAX_DUE_PER_PUNCTUATION)) {
+            RequestState state = load(due.requestId());
+            if (store.dropIfStale(due, state)) {
+                continue;
+            }
+            switch (state.status()) {
+                case ACTIVE -> end(state, now, false, "jitmask", "expired at " + state.expiresAt());
+                case PENDING -> {
+                    save(state.ended(RequestState.Status.REQUEST_EXPIRED, now, "not approved in time"));
+                    audit(base(AuditEvent.Type.REQUEST_EXPIRED, state, now).actor("jitmask")
+                            .detail("not approved within " + limits.requestTtl().toSeconds() + " seconds").build());
+                }
+                // ACTIVATING and ENDING have no deadline: the workers' results move them on (GrantResultHandler).
+                case ACTIVATING, ENDING -> { }
+                default -> {
+                    store.prune(state);
+                    progressStore.delete(state.requestId());
+                    deps.metrics().recordPruned();
+                }
             }
         }
-    }
-
-    private int activeGrantsOf(String grantee) {
-        int count = 0;
-        for (RequestState state : states()) {
-            // A grant being provisioned counts: it is about to be live.
-            if ((state.status() == RequestState.Status.ACTIVE || state.status() == RequestState.Status.ACTIVATING)
-                    && grantee.equals(state.grantee())) {
-                count++;
-            }
-        }
-        return count;
     }
 
     private List<RequestState> states() {
-        List<RequestState> out = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> all = store.all()) {
-            while (all.hasNext()) {
-                KeyValue<String, byte[]> entry = all.next();
-                out.add(RequestState.fromBytes(entry.value));
-            }
-        }
-        return out;
+        return store.all();
     }
 
     static AuditEvent.Builder base(AuditEvent.Type type, RequestState state, Instant now) {
@@ -275,12 +290,11 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
     }
 
     private RequestState load(String requestId) {
-        byte[] bytes = store.get(requestId);
-        return bytes == null ? null : RequestState.fromBytes(bytes);
+        return store.get(requestId);
     }
 
     private void save(RequestState state) {
-        store.put(state.requestId(), state.toBytes());
+        store.put(state);
     }
 
     private void audit(AuditEvent event) {

@@ -34,6 +34,7 @@ public final class JitmaskMetrics {
     public static final String AUDIT_EVENTS = "jitmask.audit.events";
     public static final String GRANT_COMMAND_FAILURES = "jitmask.grant.command.failures";
     public static final String GRANT_COMMANDS_FAILING = "jitmask.grant.commands.failing";
+    public static final String REQUESTS_PRUNED = "jitmask.requests.pruned";
     public static final String SCHEMA_CHANGES = "jitmask.schema.changes";
 
     /** The names as Prometheus shows them (counters get {@code _total}, timers {@code _seconds_*}). */
@@ -45,7 +46,7 @@ public final class JitmaskMetrics {
             "jitmask_expiry_to_revocation_seconds_bucket", "jitmask_expiry_to_revocation_seconds_count",
             "jitmask_expiry_to_revocation_seconds_sum", "jitmask_expiry_to_revocation_seconds_max",
             "jitmask_audit_events_total", "jitmask_schema_changes_total", "jitmask_grant_command_failures_total",
-            "jitmask_grant_commands_failing");
+            "jitmask_grant_commands_failing", "jitmask_requests_pruned_total");
 
     private static final Duration[] LATENCY_BUCKETS = {
         Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
@@ -62,6 +63,7 @@ public final class JitmaskMetrics {
     private final Map<String, Delivered> delivered = new ConcurrentHashMap<>();
     private final Timer approvalToActivation;
     private final Timer expiryToRevocation;
+    private final Counter pruned;
     private volatile GrantIndex grants;
     private final Map<String, Counter> commandFailures = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicInteger commandsFailing = new java.util.concurrent.atomic.AtomicInteger();
@@ -86,6 +88,8 @@ public final class JitmaskMetrics {
                 "from the approval (or request, when auto-approved) landing on jit.approvals to the grant being ACTIVE");
         this.expiryToRevocation = latency(EXPIRY_TO_REVOCATION,
                 "from a grant's expiresAt to its topic being deleted and EXPIRED audited");
+        this.pruned = Counter.builder(REQUESTS_PRUNED)
+                .description("finished requests removed from the lifecycle store after the prune horizon").register(registry);
         Gauge.builder(GRANTS_ACTIVE, this, m -> m.grants == null ? 0 : m.grants.size())
                 .description("grants live in this instance's grant index (the same on every instance)")
                 .register(registry);
@@ -154,6 +158,11 @@ public final class JitmaskMetrics {
 
     public void recordRevocation(Instant expiresAt) {
         expiryToRevocation.record(nonNegative(Duration.between(expiresAt, clock.instant())));
+    }
+
+    /** A finished request left the lifecycle store (its history stays in the audit trail). */
+    public void recordPruned() {
+        pruned.increment();
     }
 
     /** A schema version seen for the first time on a raw topic (its SCHEMA_CHANGED event written). */

@@ -14,9 +14,52 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
     private final Map<String, Integer> idsBySchema = new HashMap<>();
     private final Map<Integer, Schema> schemasById = new HashMap<>();
     private final Map<Integer, JsonNode> metadataById = new HashMap<>();
+    private final Map<String, Integer> idsByStored = new HashMap<>();
+    private final Map<Integer, StoredSchema> storedById = new HashMap<>();
     private final Map<String, List<Integer>> idsBySubject = new TreeMap<>();
+    private final Map<Integer, TypedSchema> typedById = new HashMap<>();
+    private final Map<String, Integer> idsByTyped = new HashMap<>();
     private final java.util.Set<String> hardDeleted = new java.util.HashSet<>();
     private int nextId = 1;
+
+    /** JSON Schema and Protobuf schemas: kept as text with their references, ids from the same sequence as Avro's. */
+    @Override
+    public synchronized int registerTyped(String subject, TypedSchema schema) {
+        if (TypedSchema.AVRO.equals(schema.type()) && schema.references().isEmpty()) {
+            return register(subject, new Schema.Parser().parse(schema.text()));
+        }
+        String canonical = schema.type() + "\u0000" + schema.text() + "\u0000" + schema.references();
+        Integer id = idsByTyped.get(canonical);
+        if (id == null) {
+            id = nextId++;
+            idsByTyped.put(canonical, id);
+            typedById.put(id, schema);
+        }
+        List<Integer> ids = idsBySubject.computeIfAbsent(subject, s -> new ArrayList<>());
+        if (!ids.contains(id)) {
+            ids.add(id);
+        }
+        return id;
+    }
+
+    @Override
+    public synchronized List<String> subjectsOf(int id) {
+        List<String> out = new ArrayList<>();
+        idsBySubject.forEach((subject, ids) -> {
+            for (int i = 0; i < ids.size(); i++) {
+                if (ids.get(i) == id && !hardDeleted.contains(subject + "/" + (i + 1)) && !out.contains(subject)) {
+                    out.add(subject);
+                }
+            }
+        });
+        return out;
+    }
+
+    @Override
+    public synchronized TypedSchema typedSchemaById(int id) {
+        TypedSchema typed = typedById.get(id);
+        return typed != null ? typed : SchemaRegistryClient.super.typedSchemaById(id);
+    }
 
     @Override
     public synchronized int register(String subject, Schema schema) {
@@ -106,6 +149,34 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
             }
         }
         return out;
+    }
+
+    /** Any type, references and contract; plain Avro goes the Avro way, so both views of it agree. */
+    @Override
+    public synchronized int register(String subject, StoredSchema schema) {
+        if (schema.type() == io.jitmask.schema.SchemaType.AVRO && schema.references().isEmpty() && schema.ruleSet() == null) {
+            return register(subject, new Schema.Parser().parse(schema.schema()), schema.metadata());
+        }
+        Integer id = idsByStored.get(schema.toString());
+        if (id == null) {
+            id = nextId++;
+            idsByStored.put(schema.toString(), id);
+            storedById.put(id, schema);
+        }
+        List<Integer> ids = idsBySubject.computeIfAbsent(subject, s -> new ArrayList<>());
+        if (!ids.contains(id)) {
+            ids.add(id);
+        }
+        return id;
+    }
+
+    @Override
+    public synchronized StoredSchema storedSchema(int id) {
+        StoredSchema stored = storedById.get(id);
+        if (stored != null) {
+            return stored;
+        }
+        return new StoredSchema(io.jitmask.schema.SchemaType.AVRO, schemaById(id).toString(), List.of(), metadataById.get(id), null);
     }
 
     /** Removes a version for good, as a permanent delete does (tests): its number is not reused. */

@@ -1,5 +1,6 @@
 package io.jitmask.security;
 
+import io.jitmask.config.JitmaskConfig;
 import io.jitmask.config.Topics;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,10 +39,16 @@ public final class PipelineAcls {
         // Grant topics: created, written, counted for the disclosure summary and deleted by jitmask only.
         topicPrefix(acls, principal, Topics.GRANT_PREFIX, AclOperation.CREATE, AclOperation.WRITE, AclOperation.READ,
                 AclOperation.DELETE);
-        // Kafka Streams: internal topics (changelogs), the consumer group and transactional ids of exactly_once_v2.
+        // Kafka Streams: internal topics (changelogs), the consumer groups and transactional ids of exactly_once_v2,
+        // for masking (application.id) and the control plane (application.id-control, whose internal topics and
+        // transactional ids fall under the same prefix).
         topicPrefix(acls, principal, applicationId + "-", AclOperation.CREATE, AclOperation.READ, AclOperation.WRITE,
                 AclOperation.DELETE, AclOperation.DESCRIBE_CONFIGS);
         acls.add(binding(ResourceType.GROUP, applicationId, PatternType.LITERAL, principal, AclOperation.READ));
+        acls.add(binding(ResourceType.GROUP, applicationId + JitmaskConfig.CONTROL_SUFFIX, PatternType.LITERAL, principal,
+                AclOperation.READ));
+        // Notifications (when a webhook is configured): the notifier's own consumer group over jit.audit and jit.grants.
+        acls.add(binding(ResourceType.GROUP, applicationId + "-notify", PatternType.LITERAL, principal, AclOperation.READ));
         acls.add(binding(ResourceType.TRANSACTIONAL_ID, applicationId + "-", PatternType.PREFIXED, principal,
                 AclOperation.WRITE));
         // Grant side effects: commands written by the lifecycle and read by the workers; results written by the

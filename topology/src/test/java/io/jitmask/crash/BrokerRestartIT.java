@@ -3,25 +3,21 @@ package io.jitmask.crash;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jitmask.app.JitmaskApp;
-import io.jitmask.config.JitmaskConfig;
 import io.jitmask.config.Topics;
 import io.jitmask.embedded.EmbeddedKafkaBroker;
-import io.jitmask.keys.Keyset;
 import io.jitmask.registry.HttpSchemaRegistryClient;
 import io.jitmask.registry.server.EmbeddedSchemaRegistry;
 import io.jitmask.sample.SampleSchemas;
-import io.jitmask.testing.DemoActors;
 import io.jitmask.testing.Delivery;
+import io.jitmask.testing.DemoActors;
 import io.jitmask.testing.RawLoad;
+import io.jitmask.testing.StandaloneStack;
 import io.jitmask.testing.TopicReader;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.KafkaStreams;
 import org.awaitility.Awaitility;
@@ -85,24 +81,12 @@ class BrokerRestartIT {
         int controllerPort = freePort();
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("broker"), "localhost", port, controllerPort);
         String bootstrap = broker.bootstrapServers();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(Topics.raw(DATASET), 3, (short) 1),
-                    new NewTopic(Topics.masked(DATASET), 3, (short) 1))).all().get();
-        }
-        Keyset.loadOrCreate(dir.resolve("keyset.json"));
+        StandaloneStack.createDatasetTopics(bootstrap, DATASET);
         JitmaskApp app = null;
         try (EmbeddedSchemaRegistry registryServer = EmbeddedSchemaRegistry.start(bootstrap, "localhost", 0);
              HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(registryServer.url())) {
             registry.register(Topics.raw(DATASET) + "-value", SampleSchemas.of("customers"));
-            app = JitmaskApp.start(JitmaskConfig.of(Map.of(
-                    JitmaskConfig.BOOTSTRAP_SERVERS, bootstrap,
-                    JitmaskConfig.REGISTRY_URL, registryServer.url(),
-                    JitmaskConfig.STATE_DIR, dir.resolve("state").toString(),
-                    JitmaskConfig.DATASETS, DATASET,
-                    JitmaskConfig.POLICY_FILE, DemoActors.POLICY.toString(),
-                    JitmaskConfig.KEYRING_FILE, DemoActors.KEYRING.toString(),
-                    JitmaskConfig.KEYSET_FILE, dir.resolve("keyset.json").toString(),
-                    "consumer.auto.offset.reset", "earliest")));
+            app = JitmaskApp.start(StandaloneStack.config(bootstrap, registryServer.url(), dir, DATASET, Map.of()));
             app.awaitRunning(Duration.ofSeconds(60));
             RawLoad load = RawLoad.start(bootstrap, registry, Topics.raw(DATASET), seq -> "K" + (seq % 10));
             try {

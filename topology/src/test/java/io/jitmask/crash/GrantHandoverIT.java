@@ -42,8 +42,11 @@ import org.junit.jupiter.api.io.TempDir;
  * tasks and command partitions in the middle of the end, and the grant still ends exactly once, its ledger exact.
  */
 class GrantHandoverIT {
-    /** Long enough to read a grant topic between its tombstone (ledger closed) and its deletion. */
-    static final String DELETE_GRACE_MS = "8000";
+    /**
+     * Long enough to read a grant topic between its tombstone (ledger closed) and its deletion, also on a machine
+     * as loaded as the shared 2-core one.
+     */
+    static final String DELETE_GRACE_MS = "30000";
 
     @TempDir
     Path dir;

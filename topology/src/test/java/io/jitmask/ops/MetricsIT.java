@@ -114,7 +114,7 @@ class MetricsIT {
         Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                 .until(() -> get("/ready").statusCode() == 200);
         assertThat(JSON.readTree(get("/ready").body())).isEqualTo(JSON.readTree(
-                "{\"ready\":true,\"state\":\"RUNNING\",\"globalStoreRestored\":true}"));
+                "{\"ready\":true,\"state\":\"RUNNING\",\"globalStoreRestored\":true,\"controlState\":\"RUNNING\"}"));
         HttpResponse<String> health = get("/health");
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(health.body()).get("status").asText()).isEqualTo("UP");

@@ -55,27 +55,13 @@ class JsInteropIT {
                 producer.send(new ProducerRecord<>(javaTopic, "k", customer)).get(30, TimeUnit.SECONDS);
             }
 
-            ProcessBuilder builder = new ProcessBuilder("node", "interop.js")
-                    .directory(SCRIPT_DIR.toFile())
-                    .redirectErrorStream(true);
-            builder.environment().putAll(Map.of(
+            String output = node("interop.js", Map.of(
                     "REGISTRY_URL", registry.url(),
                     "BOOTSTRAP", SharedKafka.bootstrapServers(),
                     "JAVA_TOPIC", javaTopic,
                     "JS_TOPIC", jsTopic,
                     "EXPECT_CUSTOMER_ID", customer.get("customerId").toString(),
                     "RUN_ID", run));
-            Path log = Files.createTempFile("interop-js", ".log");
-            builder.redirectOutput(log.toFile());
-            Process node = builder.start();
-            boolean exited = node.waitFor(3, TimeUnit.MINUTES);
-            if (!exited) {
-                node.destroyForcibly();
-            }
-            String output = Files.readString(log, StandardCharsets.UTF_8);
-            System.out.println("interop.js: " + output.strip());
-            assertThat(exited).as("interop.js finished: " + output).isTrue();
-            assertThat(node.exitValue()).as(output).isZero();
             assertThat(output).contains("INTEROP OK");
 
             List<ConsumerRecord<byte[], byte[]>> written = TopicReader.readAtLeast(jsTopic, 1, Duration.ofSeconds(30));
