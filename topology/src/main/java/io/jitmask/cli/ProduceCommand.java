@@ -26,7 +26,7 @@ public final class ProduceCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
 
-    @Option(names = "--dataset", required = true, description = "customers, payments or patients.")
+    @Option(names = "--dataset", required = true, description = "customers, payments or patients (Avro), tickets (JSON Schema), orders (Protobuf) or clicks (plain JSON).")
     String dataset;
 
     @Option(names = "--count", defaultValue = "10", description = "How many records (default: ${DEFAULT-VALUE}).")
@@ -37,6 +37,9 @@ public final class ProduceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (io.jitmask.sample.FormatSampleRecords.DATASETS.contains(dataset)) {
+            return produceOtherFormat();
+        }
         SampleRecords samples = new SampleRecords(seed < 0 ? System.nanoTime() : seed);
         samples.next(dataset); // rejects an unknown dataset before anything connects
         try (HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(cluster.registryUrl(), cluster.registryUserInfo());
@@ -46,6 +49,25 @@ public final class ProduceCommand implements Callable<Integer> {
             for (int i = 0; i < count; i++) {
                 GenericRecord record = samples.next(dataset);
                 producer.send(new ProducerRecord<>(Topics.raw(dataset), SampleRecords.keyOf(dataset, record), record));
+            }
+            producer.flush();
+        }
+        spec.commandLine().getOut().println("produced " + count + " records to " + Topics.raw(dataset));
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+
+    /** JSON Schema and Protobuf records framed with the id of the sample schema (registered if absent), plain JSON as is. */
+    private Integer produceOtherFormat() {
+        io.jitmask.sample.FormatSampleRecords samples = new io.jitmask.sample.FormatSampleRecords(seed < 0 ? System.nanoTime() : seed);
+        try (HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(cluster.registryUrl(), cluster.registryUserInfo());
+             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(cluster.kafka(Map.of(ProducerConfig.ACKS_CONFIG, "all")),
+                     new StringSerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            int schemaId = io.jitmask.sample.SampleSchemas.TYPED.containsKey(dataset)
+                    ? registry.registerTyped(Topics.raw(dataset) + "-value", io.jitmask.sample.SampleSchemas.typed(dataset)) : -1;
+            for (int i = 0; i < count; i++) {
+                io.jitmask.sample.FormatSampleRecords.Sample sample = samples.next(dataset, schemaId);
+                producer.send(new ProducerRecord<>(Topics.raw(dataset), sample.key(), sample.value()));
             }
             producer.flush();
         }

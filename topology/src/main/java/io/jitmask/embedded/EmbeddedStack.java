@@ -5,6 +5,7 @@ import io.jitmask.config.ConfigException;
 import io.jitmask.config.JitmaskConfig;
 import io.jitmask.config.Topics;
 import io.jitmask.http.ApiServer;
+import io.jitmask.notify.Notifier;
 import io.jitmask.http.DemoTokens;
 import io.jitmask.keys.Keyset;
 import io.jitmask.registry.HttpSchemaRegistryClient;
@@ -125,6 +126,10 @@ public final class EmbeddedStack implements AutoCloseable {
             if (api != null) {
                 started.add(api);
             }
+            Notifier notifier = Notifier.startIfConfigured(app);
+            if (notifier != null) {
+                started.add(notifier);
+            }
         } catch (Exception | Error e) {
             close();
             throw e;
@@ -206,6 +211,9 @@ public final class EmbeddedStack implements AutoCloseable {
                 if (SampleSchemas.has(dataset)) {
                     registry.register(Topics.raw(dataset) + "-value", SampleSchemas.of(dataset));
                     registry.register(Topics.masked(dataset) + "-value", SampleSchemas.of(dataset));
+                } else if (SampleSchemas.TYPED.containsKey(dataset)) {
+                    registry.registerTyped(Topics.raw(dataset) + "-value", SampleSchemas.typed(dataset));
+                    registry.registerTyped(Topics.masked(dataset) + "-value", SampleSchemas.typed(dataset));
                 }
             }
         }

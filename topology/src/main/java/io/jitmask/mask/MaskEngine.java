@@ -26,4 +26,7 @@ public interface MaskEngine {
 
     /** Sensitive field paths of a schema and their tags, for request validation and the approver's view. */
     Map<String, Set<String>> sensitiveFields(String dataset, Schema schema);
+
+    /** The masking of JSON Schema, Protobuf and plain JSON records, by the same policy and keys. */
+    FormatMasking formats();
 }

@@ -42,6 +42,8 @@ public final class PolicyMaskEngine implements MaskEngine {
     private record PlanKey(String dataset, int schemaId, Set<String> clearPaths, boolean key, long generation) {
     }
 
+    private final FormatMasking formats;
+
     public PolicyMaskEngine(Policy policy, Keyset keyset) {
         this(policy, keyset, new ClassificationBook());
     }
@@ -50,6 +52,7 @@ public final class PolicyMaskEngine implements MaskEngine {
         this.policy = policy;
         this.keyset = keyset;
         this.book = book;
+        this.formats = new FormatMasking(policy, new PolicyFieldClassifier(policy, book), keyset);
     }
 
     public Policy policy() {
@@ -58,6 +61,11 @@ public final class PolicyMaskEngine implements MaskEngine {
 
     public ClassificationBook book() {
         return book;
+    }
+
+    @Override
+    public FormatMasking formats() {
+        return formats;
     }
 
     @Override

@@ -101,7 +101,7 @@ public final class Techniques {
         throw first != null ? first : new MaskingConfigException(where + ": technique '" + spec.type() + "' fits no field type");
     }
 
-    private static FieldMasker mapKeyMasker(Keyset keyset) {
+    static FieldMasker mapKeyMasker(Keyset keyset) {
         Keyset.Key key = keyset.primary();
         ThreadLocal<javax.crypto.Mac> mac = ThreadLocal.withInitial(() -> key.mac(HmacTokenTechnique.PURPOSE));
         String head = key.id() + ":";

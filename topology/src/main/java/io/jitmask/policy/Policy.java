@@ -60,6 +60,8 @@ public record Policy(
      * sensitive once (by a tag in an earlier schema version or a removed rule) and that the policy owners release,
      * with who and why. {@code subjects}: the registry subjects whose schemas may be written to the dataset's raw
      * topic when records are framed with RecordNameStrategy (with TopicNameStrategy it is {@code raw.<dataset>-value}).
+     * {@code format}: absent for Confluent-framed records whose type (Avro, JSON Schema, Protobuf) the registry names,
+     * {@value #PLAIN_JSON} for JSON without a registry, classified by path rules (and {@code defaultDeny}) only.
      */
     public record DatasetPolicy(
             @JsonProperty("key") TechniqueSpec key,
@@ -68,7 +70,10 @@ public record Policy(
             @JsonProperty("default") FieldRule defaults,
             @JsonProperty("public") List<String> publicFields,
             @JsonProperty("declassified") List<Declassification> declassified,
-            @JsonProperty("subjects") List<String> subjects) {
+            @JsonProperty("subjects") List<String> subjects,
+            @JsonProperty("format") String format) {
+        public static final String PLAIN_JSON = "json";
+
         public DatasetPolicy {
             fields = fields == null ? Map.of() : Map.copyOf(fields);
             mode = mode == null ? Mode.TAGS : mode;
@@ -78,7 +83,11 @@ public record Policy(
         }
 
         public DatasetPolicy(TechniqueSpec key, Map<String, FieldRule> fields) {
-            this(key, fields, Mode.TAGS, null, null, null, null);
+            this(key, fields, Mode.TAGS, null, null, null, null, null);
+        }
+
+        public boolean isPlainJson() {
+            return PLAIN_JSON.equals(format);
         }
 
         public boolean defaultDeny() {

@@ -111,6 +111,12 @@ public final class PolicyLoader {
                 continue;
             }
             checkKeyTechnique(dataset.getValue().key(), where + ".key");
+            String format = dataset.getValue().format();
+            if (format != null && !Policy.DatasetPolicy.PLAIN_JSON.equals(format)) {
+                throw new ConfigException(where + ".format is '" + format + "': the only format to declare is '"
+                        + Policy.DatasetPolicy.PLAIN_JSON + "' (JSON without a registry); leave it out for records in the "
+                        + "Confluent wire format, whose type the registry names");
+            }
             for (Map.Entry<String, Policy.FieldRule> field : dataset.getValue().fields().entrySet()) {
                 String fieldWhere = where + ".fields." + field.getKey();
                 if (!FIELD_PATH.matcher(field.getKey()).matches()) {

@@ -48,6 +48,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     private final int attempts;
     private final Duration firstBackoff;
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
+    private final Map<Integer, TypedSchema> typedById = new ConcurrentHashMap<>();
     private final Map<String, Integer> idsBySubjectSchema = new ConcurrentHashMap<>();
     private final Map<Integer, StoredSchema> storedById = new ConcurrentHashMap<>();
 
@@ -233,6 +234,64 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     }
 
     @Override
+    public TypedSchema typedSchemaById(int id) {
+        TypedSchema cached = typedById.get(id);
+        if (cached != null) {
+            return cached;
+        }
+        JsonNode answer = call("GET", "/schemas/ids/" + id, null);
+        java.util.LinkedHashMap<String, String> resolved = new java.util.LinkedHashMap<>();
+        List<TypedSchema.Reference> references = references(answer.path("references"));
+        resolve(references, resolved, 0);
+        TypedSchema typed = new TypedSchema(answer.path("schemaType").asText(TypedSchema.AVRO), answer.path("schema").asText(),
+                references, resolved);
+        typedById.putIfAbsent(id, typed);
+        return typed;
+    }
+
+    @Override
+    public int registerTyped(String subject, TypedSchema schema) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("schema", schema.text());
+        if (!TypedSchema.AVRO.equals(schema.type())) {
+            body.put("schemaType", schema.type());
+        }
+        if (!schema.references().isEmpty()) {
+            var refs = body.putArray("references");
+            schema.references().forEach(r -> refs.addObject().put("name", r.name()).put("subject", r.subject()).put("version", r.version()));
+        }
+        String cacheKey = subject + "\u0000" + body;
+        Integer cached = idsBySubjectSchema.get(cacheKey);
+        if (cached != null) {
+            return cached;
+        }
+        int id = call("POST", "/subjects/" + encode(subject) + "/versions", body.toString()).path("id").asInt();
+        idsBySubjectSchema.put(cacheKey, id);
+        return id;
+    }
+
+    private static List<TypedSchema.Reference> references(JsonNode refs) {
+        List<TypedSchema.Reference> out = new ArrayList<>();
+        refs.forEach(r -> out.add(new TypedSchema.Reference(r.path("name").asText(), r.path("subject").asText(), r.path("version").asInt())));
+        return out;
+    }
+
+    /** The texts of every referenced schema, dependencies first (a reference's own references before it). */
+    private void resolve(List<TypedSchema.Reference> references, Map<String, String> resolved, int depth) {
+        if (depth > 32) {
+            throw new RegistryException(42201, "schema references nest deeper than 32 levels");
+        }
+        for (TypedSchema.Reference reference : references) {
+            if (resolved.containsKey(reference.name())) {
+                continue;
+            }
+            JsonNode version = call("GET", "/subjects/" + encode(reference.subject()) + "/versions/" + reference.version(), null);
+            resolve(references(version.path("references")), resolved, depth + 1);
+            resolved.put(reference.name(), version.path("schema").asText());
+        }
+    }
+
+    @Override
     public int idOf(String subject, Schema schema) {
         String cacheKey = subject + "\u0000" + schema;
         Integer cached = idsBySubjectSchema.get(cacheKey);
@@ -266,6 +325,13 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     public List<Integer> versions(String subject) {
         List<Integer> out = new ArrayList<>();
         call("GET", "/subjects/" + encode(subject) + "/versions", null).forEach(n -> out.add(n.asInt()));
+        return out;
+    }
+
+    @Override
+    public List<String> subjectsOf(int id) {
+        List<String> out = new ArrayList<>();
+        call("GET", "/schemas/ids/" + id + "/subjects?deleted=true", null).forEach(n -> out.add(n.asText()));
         return out;
     }
 

@@ -17,8 +17,49 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
     private final Map<String, Integer> idsByStored = new HashMap<>();
     private final Map<Integer, StoredSchema> storedById = new HashMap<>();
     private final Map<String, List<Integer>> idsBySubject = new TreeMap<>();
+    private final Map<Integer, TypedSchema> typedById = new HashMap<>();
+    private final Map<String, Integer> idsByTyped = new HashMap<>();
     private final java.util.Set<String> hardDeleted = new java.util.HashSet<>();
     private int nextId = 1;
+
+    /** JSON Schema and Protobuf schemas: kept as text with their references, ids from the same sequence as Avro's. */
+    @Override
+    public synchronized int registerTyped(String subject, TypedSchema schema) {
+        if (TypedSchema.AVRO.equals(schema.type()) && schema.references().isEmpty()) {
+            return register(subject, new Schema.Parser().parse(schema.text()));
+        }
+        String canonical = schema.type() + "\u0000" + schema.text() + "\u0000" + schema.references();
+        Integer id = idsByTyped.get(canonical);
+        if (id == null) {
+            id = nextId++;
+            idsByTyped.put(canonical, id);
+            typedById.put(id, schema);
+        }
+        List<Integer> ids = idsBySubject.computeIfAbsent(subject, s -> new ArrayList<>());
+        if (!ids.contains(id)) {
+            ids.add(id);
+        }
+        return id;
+    }
+
+    @Override
+    public synchronized List<String> subjectsOf(int id) {
+        List<String> out = new ArrayList<>();
+        idsBySubject.forEach((subject, ids) -> {
+            for (int i = 0; i < ids.size(); i++) {
+                if (ids.get(i) == id && !hardDeleted.contains(subject + "/" + (i + 1)) && !out.contains(subject)) {
+                    out.add(subject);
+                }
+            }
+        });
+        return out;
+    }
+
+    @Override
+    public synchronized TypedSchema typedSchemaById(int id) {
+        TypedSchema typed = typedById.get(id);
+        return typed != null ? typed : SchemaRegistryClient.super.typedSchemaById(id);
+    }
 
     @Override
     public synchronized int register(String subject, Schema schema) {

@@ -33,6 +33,27 @@ public interface SchemaRegistryClient extends AutoCloseable {
     List<Integer> versions(String subject);
 
     /**
+     * The schema with this id whatever its type, with the texts of the schemas it references. Registries that hold
+     * only Avro answer with the Avro schema.
+     */
+    default TypedSchema typedSchemaById(int id) {
+        return new TypedSchema(TypedSchema.AVRO, schemaById(id).toString(), List.of(), java.util.Map.of());
+    }
+
+    /** Registers (or finds) a schema of any type under the subject and returns its global id. */
+    default int registerTyped(String subject, TypedSchema schema) {
+        if (!TypedSchema.AVRO.equals(schema.type()) || !schema.references().isEmpty()) {
+            throw new RegistryException(42201, "this registry client registers only Avro schemas without references");
+        }
+        return register(subject, new Schema.Parser().parse(schema.text()));
+    }
+
+    /** The subjects a schema id is registered under, soft-deleted versions included. */
+    default List<String> subjectsOf(int id) {
+        throw new RegistryException(40403, "this registry client cannot list the subjects of schema " + id);
+    }
+
+    /**
      * Every version of the subject that the registry still knows, soft-deleted ones included (Confluent's
      * {@code ?deleted=true}); permanently deleted versions are gone. {@link SchemaNotFoundException} when the
      * subject has never existed or is permanently deleted.

@@ -13,6 +13,29 @@ public final class SampleSchemas {
     private SampleSchemas() {
     }
 
+    /** The samples in other formats: JSON Schema and Protobuf, registered with their type (plain JSON needs no schema). */
+    public static final java.util.Map<String, String> TYPED = java.util.Map.of(
+            "tickets", "tickets.schema.json",
+            "orders", "orders.proto");
+
+    /** The registry schema of a JSON Schema or Protobuf sample dataset. */
+    public static io.jitmask.registry.TypedSchema typed(String dataset) {
+        String file = TYPED.get(dataset);
+        if (file == null) {
+            throw new IllegalArgumentException("no JSON Schema or Protobuf sample for dataset '" + dataset + "' (samples: " + TYPED.keySet() + ")");
+        }
+        try (InputStream in = SampleSchemas.class.getResourceAsStream("/jitmask/schemas/" + file)) {
+            if (in == null) {
+                throw new IllegalStateException("sample schema " + file + " is missing from the jar");
+            }
+            String type = file.endsWith(".proto") ? io.jitmask.registry.TypedSchema.PROTOBUF : io.jitmask.registry.TypedSchema.JSON;
+            return new io.jitmask.registry.TypedSchema(type, new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8),
+                    List.of(), java.util.Map.of());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static boolean has(String dataset) {
         return DATASETS.contains(dataset);
     }

@@ -11,15 +11,38 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  */
 public final class RecordJson {
     private final ConfluentAvroDeserializer deserializer;
+    private final SchemaRegistryClient registry;
+    private final java.util.Map<Integer, io.jitmask.registry.TypedSchema> typed = new java.util.HashMap<>();
 
     public RecordJson(SchemaRegistryClient registry) {
         this.deserializer = new ConfluentAvroDeserializer(registry);
+        this.registry = registry;
     }
 
     public String line(String topic, ConsumerRecord<byte[], byte[]> record) {
-        String value = record.value() == null ? "null" : GenericData.get().toString(deserializer.deserialize(topic, record.value()));
+        String value = record.value() == null ? "null" : value(topic, record.value());
         return "{\"partition\":" + record.partition() + ",\"offset\":" + record.offset()
                 + ",\"key\":" + keyJson(topic, record.key()) + ",\"value\":" + value + "}";
+    }
+
+    /** Avro, JSON Schema or Protobuf by the registry's type of the schema id; an unframed value is plain JSON. */
+    private String value(String topic, byte[] bytes) {
+        if (!WireFormat.isFramed(bytes)) {
+            return JsonCodec.readPlain(bytes).toString();
+        }
+        int id = WireFormat.schemaId(bytes);
+        io.jitmask.registry.TypedSchema schema = typed.computeIfAbsent(id, registry::typedSchemaById);
+        return switch (schema.type()) {
+            case io.jitmask.registry.TypedSchema.JSON -> JsonCodec.readFramed(bytes, id).toString();
+            case io.jitmask.registry.TypedSchema.PROTOBUF -> {
+                java.util.List<io.jitmask.schema.SchemaReference> refs = schema.references().stream()
+                        .map(r -> new io.jitmask.schema.SchemaReference(r.name(), r.subject(), r.version())).toList();
+                com.google.protobuf.Descriptors.FileDescriptor file = ((io.jitmask.schema.ProtobufParsedSchema) io.jitmask.schema.SchemaParser
+                        .parse(io.jitmask.schema.SchemaType.PROTOBUF, schema.text(), refs, schema.resolved())).fileDescriptor();
+                yield ProtobufJson.of(ProtobufCodec.decode(bytes, id, file).message()).toString();
+            }
+            default -> GenericData.get().toString(deserializer.deserialize(topic, bytes));
+        };
     }
 
     private String keyJson(String topic, byte[] key) {

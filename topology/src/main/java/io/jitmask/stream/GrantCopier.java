@@ -21,22 +21,18 @@ public final class GrantCopier {
     public record Copy(Grant grant, byte[] key, byte[] value) {
     }
 
-    private final MaskEngine engine;
-    private final AvroCodec codec;
+    private final RecordValues values;
     private final RecordKeyMasker keys;
-    private final MaskedSchemaIds maskedIds;
     private final HeaderFilter headers;
 
     public GrantCopier(MaskEngine engine, SchemaRegistryClient registry, MaskedSchemaIds maskedIds, HeaderFilter headers) {
-        this.engine = engine;
-        this.codec = new AvroCodec(registry);
+        this.values = new RecordValues(engine, registry, maskedIds);
         this.keys = new RecordKeyMasker(engine, new AvroCodec(registry), maskedIds);
-        this.maskedIds = maskedIds;
         this.headers = headers;
     }
 
-    AvroCodec codec() {
-        return codec;
+    RecordValues values() {
+        return values;
     }
 
     RecordKeyMasker keys() {
@@ -44,13 +40,10 @@ public final class GrantCopier {
     }
 
     /** The copy of an already decoded record for a grant that matches it. */
-    Copy copy(Grant grant, String dataset, byte[] rawKey, RecordKeyMasker.MaskedKey key, AvroCodec.Decoded decoded,
-              int maskedId) {
-        Object partlyClear = engine.valuePlan(dataset, decoded.schemaId(), decoded.schema(), grant.clearPaths())
-                .apply(decoded.datum());
+    Copy copy(Grant grant, String dataset, byte[] rawKey, RecordKeyMasker.MaskedKey key, RecordValues.Value decoded) {
         // A grant limited to named keys reveals them anyway; any other grant sees keys as masked consumers do.
         byte[] copyKey = grant.filter() instanceof GrantFilter.Keys ? rawKey : key.masked();
-        return new Copy(grant, copyKey, codec.encode(maskedId, decoded.schema(), partlyClear));
+        return new Copy(grant, copyKey, values.mask(dataset, decoded, grant.clearPaths()));
     }
 
     /**
@@ -67,9 +60,7 @@ public final class GrantCopier {
         if (!grant.filter().matches(key.filterKey())) {
             return null;
         }
-        AvroCodec.Decoded decoded = codec.decode(rawValue);
-        int maskedId = maskedIds.valueId(dataset, decoded.schemaId(), decoded.schema());
-        return copy(grant, dataset, rawKey, key, decoded, maskedId);
+        return copy(grant, dataset, rawKey, key, values.decode(dataset, rawValue));
     }
 
     /** The headers of a copy: the raw record's allow-listed ones and where it came from. */

@@ -29,6 +29,12 @@ public final class MaskedSchemaIds {
                 k -> registry.register(Topics.masked(dataset) + "-value", schema, registry.metadataOf(rawId).orElse(null)));
     }
 
+    /** Same for a JSON Schema or Protobuf writer schema: registered with its type and references. */
+    public int typedValueId(String dataset, int rawId, io.jitmask.registry.TypedSchema schema) {
+        return ids.computeIfAbsent(new Key(dataset, rawId, false),
+                k -> registry.registerTyped(Topics.masked(dataset) + "-value", schema));
+    }
+
     public int keyId(String dataset, int rawId, Schema schema) {
         return ids.computeIfAbsent(new Key(dataset, rawId, true),
                 k -> registry.register(Topics.masked(dataset) + "-key", schema, registry.metadataOf(rawId).orElse(null)));

@@ -12,7 +12,6 @@ import io.jitmask.mask.MaskEngine;
 import io.jitmask.ops.JitmaskMetrics;
 import io.jitmask.registry.RegistryUnavailableException;
 import io.jitmask.registry.SchemaRegistryClient;
-import io.jitmask.serde.AvroCodec;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +48,7 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
     private final HeaderFilter headers;
     private final MaskedSchemaIds maskedIds;
     private final java.time.Duration copyCutoff;
-    private final AvroCodec codec;
+    private final RecordValues values;
     private final RecordKeyMasker keys;
     private final GrantCopier copier;
     private final String maskedSink;
@@ -71,6 +70,9 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
 
     private record Refused(RuntimeException error, long atMs) {
     }
+
+    /** An admitted writer schema of a format whose classification history is not tracked. */
+    private static final Object NOT_TRACKED = new Object();
 
     /** How long a refused schema id is refused without asking the registry again (a flood costs a lookup each). */
     static final long REFUSAL_MEMORY_MS = 30_000;
@@ -95,7 +97,7 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
         this.maskedIds = maskedIds;
         this.copyCutoff = copyCutoff;
         this.copier = new GrantCopier(engine, registry, maskedIds, headers);
-        this.codec = copier.codec();
+        this.values = copier.values();
         this.keys = copier.keys();
         this.maskedSink = sinks.masked();
         this.copiesSink = sinks.copies();
@@ -138,12 +140,10 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
                 metrics.recordMasked(dataset);
                 return;
             }
-            AvroCodec.Decoded decoded = codec.decode(record.value());
+            RecordValues.Value decoded = values.decode(dataset, record.value());
             fresh = admit(dataset, decoded);
-            int maskedId = maskedIds.valueId(dataset, decoded.schemaId(), decoded.schema());
-            masked = codec.encode(maskedId, decoded.schema(),
-                    engine.valuePlan(dataset, decoded.schemaId(), decoded.schema(), Set.of()).apply(decoded.datum()));
-            copies = copiesFor(dataset, source, record.key(), key, decoded, maskedId);
+            masked = values.mask(dataset, decoded, Set.of());
+            copies = copiesFor(dataset, source, record.key(), key, decoded);
         } catch (RegistryUnavailableException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -178,19 +178,30 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
      * Admits the record's writer schema once per processor: returns the admission the first time (its records
      * still to be written), null after. A refusal is remembered for {@link #REFUSAL_MEMORY_MS}.
      */
-    private SchemaAdmission.Admitted admit(String dataset, AvroCodec.Decoded decoded) {
-        AdmissionKey key = new AdmissionKey(dataset, decoded.schemaId());
+    private SchemaAdmission.Admitted admit(String dataset, RecordValues.Value value) {
+        int schemaId = RecordValues.schemaId(value);
+        if (schemaId < 0) {
+            return null; // plain JSON: no registry, no writer schema to admit
+        }
+        AdmissionKey key = new AdmissionKey(dataset, schemaId);
         Object known = admitted.get(key);
         long now = context.currentSystemTimeMs();
         if (known instanceof Refused refused && now - refused.atMs() < REFUSAL_MEMORY_MS) {
             throw refused.error() instanceof SchemaNotForDatasetException
                     ? new SchemaNotForDatasetException(refused.error().getMessage()) : refused.error();
         }
-        if (known instanceof SchemaAdmission.Admitted) {
+        if (known instanceof SchemaAdmission.Admitted || known == NOT_TRACKED) {
             return null;
         }
         try {
-            SchemaAdmission.Admitted fresh = admission.admit(dataset, decoded.schemaId(), decoded.schema());
+            if (!(value instanceof RecordValues.AvroValue avro)) {
+                // JSON Schema and Protobuf: the id must belong to the dataset's subject; the classification history
+                // of those formats is not kept (yet), their tags and the policy classify them.
+                values.checkSubject(dataset, schemaId);
+                admitted.put(key, NOT_TRACKED);
+                return null;
+            }
+            SchemaAdmission.Admitted fresh = admission.admit(dataset, schemaId, avro.decoded().schema());
             admitted.put(key, fresh);
             return fresh;
         } catch (SchemaNotForDatasetException e) {
@@ -223,7 +234,7 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
     }
 
     private List<GrantCopier.Copy> copiesFor(String dataset, RecordMetadata source, byte[] rawKey,
-                                             RecordKeyMasker.MaskedKey key, AvroCodec.Decoded decoded, int maskedId) {
+                                             RecordKeyMasker.MaskedKey key, RecordValues.Value decoded) {
         List<Grant> matching = grants.matching(dataset, key.filterKey());
         if (matching.isEmpty()) {
             return List.of();
@@ -235,7 +246,7 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
             if (grant.hasLookback()) {
                 continue;
             }
-            copies.add(copier.copy(grant, dataset, rawKey, key, decoded, maskedId));
+            copies.add(copier.copy(grant, dataset, rawKey, key, decoded));
         }
         return copies;
     }

@@ -1,0 +1,166 @@
+package io.jitmask.stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jitmask.mask.FormatMasking;
+import io.jitmask.mask.JsonSchemaDocument;
+import io.jitmask.mask.MaskEngine;
+import io.jitmask.registry.RegistryException;
+import io.jitmask.registry.SchemaRegistryClient;
+import io.jitmask.registry.TypedSchema;
+import io.jitmask.serde.AvroCodec;
+import io.jitmask.serde.JsonCodec;
+import io.jitmask.serde.MalformedRecordException;
+import io.jitmask.serde.ProtobufCodec;
+import io.jitmask.serde.WireFormat;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiFunction;
+
+/**
+ * The one place the masking path dispatches on a record's format: decodes a raw value (Avro, JSON Schema or Protobuf
+ * in the Confluent wire format, by the type the registry gives its schema id; plain JSON when the policy declares
+ * the dataset so), and encodes a masked copy of it with the masked subject's schema id.
+ *
+ * <p>Not thread-safe (it caches per schema id and owns an {@link AvroCodec}): one per stream task or backfill run.
+ */
+public final class RecordValues {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A decoded raw value. */
+    public sealed interface Value permits AvroValue, JsonValue, ProtobufValue {
+    }
+
+    public record AvroValue(AvroCodec.Decoded decoded) implements Value {
+    }
+
+    /** A JSON value; {@code schemaId} is -1 and {@code schema} null for plain JSON. */
+    public record JsonValue(int schemaId, TypedSchema schema, JsonSchemaDocument document, JsonNode tree) implements Value {
+    }
+
+    public record ProtobufValue(TypedSchema schema, java.util.Map<String, Set<String>> inlineTags, ProtobufCodec.Decoded decoded)
+            implements Value {
+    }
+
+    /** A writer schema of a non-Avro type, parsed once per id. */
+    private record Writer(TypedSchema schema, JsonSchemaDocument json, ProtoSchemas.Parsed proto) {
+    }
+
+    private final MaskEngine engine;
+    private final FormatMasking formats;
+    private final SchemaRegistryClient registry;
+    private final MaskedSchemaIds maskedIds;
+    private final AvroCodec avro;
+    private final BiFunction<Integer, TypedSchema, ProtoSchemas.Parsed> protoParser;
+    /** Per schema id: null for Avro (decoded by the Avro codec), else the parsed writer schema. */
+    private final Map<Integer, Writer> writers = new HashMap<>();
+
+    public RecordValues(MaskEngine engine, SchemaRegistryClient registry, MaskedSchemaIds maskedIds) {
+        this(engine, registry, maskedIds, ProtoSchemas::parse);
+    }
+
+    RecordValues(MaskEngine engine, SchemaRegistryClient registry, MaskedSchemaIds maskedIds,
+                 BiFunction<Integer, TypedSchema, ProtoSchemas.Parsed> protoParser) {
+        this.engine = engine;
+        this.formats = engine.formats();
+        this.registry = registry;
+        this.maskedIds = maskedIds;
+        this.avro = new AvroCodec(registry);
+        this.protoParser = protoParser;
+    }
+
+    /**
+     * @throws MalformedRecordException bad framing, or bytes that are not a value of the writer schema (permanent)
+     * @throws io.jitmask.registry.SchemaNotFoundException unknown schema id (permanent)
+     * @throws io.jitmask.registry.RegistryUnavailableException registry unreachable (transient)
+     */
+    public Value decode(String dataset, byte[] bytes) {
+        if (formats.isPlainJson(dataset)) {
+            return new JsonValue(-1, null, null, JsonCodec.readPlain(bytes));
+        }
+        int id = WireFormat.schemaId(bytes);
+        Writer writer = writers.containsKey(id) ? writers.get(id) : writer(id);
+        if (writer == null) {
+            return new AvroValue(avro.decode(bytes));
+        }
+        if (writer.json() != null) {
+            return new JsonValue(id, writer.schema(), writer.json(), JsonCodec.readFramed(bytes, id));
+        }
+        return new ProtobufValue(writer.schema(), writer.proto().inlineTags(), ProtobufCodec.decode(bytes, id, writer.proto().file()));
+    }
+
+    /** A masked copy of the value, every sensitive field masked except {@code clearPaths}, encoded for its topic. */
+    public byte[] mask(String dataset, Value value, Set<String> clearPaths) {
+        if (value instanceof AvroValue a) {
+            AvroCodec.Decoded d = a.decoded();
+            int maskedId = maskedIds.valueId(dataset, d.schemaId(), d.schema());
+            return avro.encode(maskedId, d.schema(), engine.valuePlan(dataset, d.schemaId(), d.schema(), clearPaths).apply(d.datum()));
+        }
+        if (value instanceof JsonValue j) {
+            JsonNode masked = formats.json().plan(dataset, j.schemaId(), j.document(), clearPaths).apply(j.tree());
+            if (j.schema() == null) {
+                return JsonCodec.writePlain(masked);
+            }
+            return JsonCodec.writeFramed(maskedIds.typedValueId(dataset, j.schemaId(), j.schema()), masked);
+        }
+        ProtobufValue p = (ProtobufValue) value;
+        ProtobufCodec.Decoded d = p.decoded();
+        com.google.protobuf.Message masked = formats.protobuf().plan(dataset, d.schemaId(), d.type(), p.inlineTags(), clearPaths).apply(d.message());
+        return ProtobufCodec.encode(maskedIds.typedValueId(dataset, d.schemaId(), p.schema()), d.indexes(), masked);
+    }
+
+    /** The writer schema id of a value; -1 for plain JSON. */
+    public static int schemaId(Value value) {
+        if (value instanceof AvroValue a) {
+            return a.decoded().schemaId();
+        }
+        if (value instanceof JsonValue j) {
+            return j.schemaId();
+        }
+        return ((ProtobufValue) value).decoded().schemaId();
+    }
+
+    /**
+     * Refuses a JSON Schema or Protobuf writer schema that is not registered under the dataset's subject
+     * ({@code raw.<dataset>-value}, or one of the policy's {@code subjects}), as the Avro admission does.
+     */
+    public void checkSubject(String dataset, int schemaId) {
+        List<String> allowed = new ArrayList<>(formats.subjects(dataset));
+        allowed.add(io.jitmask.config.Topics.raw(dataset) + "-value");
+        List<String> holding = registry.subjectsOf(schemaId);
+        if (holding.stream().noneMatch(allowed::contains)) {
+            throw new io.jitmask.classify.SchemaNotForDatasetException(dataset + ": schema id " + schemaId
+                    + " is not registered under subject " + String.join(" or ", allowed));
+        }
+    }
+
+    private Writer writer(int id) {
+        TypedSchema schema = registry.typedSchemaById(id);
+        Writer writer = switch (schema.type()) {
+            case TypedSchema.AVRO -> null;
+            case TypedSchema.JSON -> new Writer(schema, jsonDocument(id, schema), null);
+            case TypedSchema.PROTOBUF -> new Writer(schema, null, protoParser.apply(id, schema));
+            default -> throw new RegistryException(42201, "schema id " + id + " has type " + schema.type()
+                    + ", which jitmask cannot mask");
+        };
+        writers.put(id, writer);
+        return writer;
+    }
+
+    private static JsonSchemaDocument jsonDocument(int id, TypedSchema schema) {
+        try {
+            Map<String, JsonNode> references = new LinkedHashMap<>();
+            for (Map.Entry<String, String> ref : schema.resolved().entrySet()) {
+                references.put(ref.getKey(), JSON.readTree(ref.getValue()));
+            }
+            return new JsonSchemaDocument(JSON.readTree(schema.text()), references);
+        } catch (IOException e) {
+            throw new RegistryException(42201, "JSON Schema with id " + id + " from the registry is not valid JSON");
+        }
+    }
+}

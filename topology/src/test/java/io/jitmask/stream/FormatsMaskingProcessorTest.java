@@ -1,0 +1,225 @@
+package io.jitmask.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.Descriptors;
+import com.google.protobuf.DynamicMessage;
+import com.google.protobuf.Message;
+import io.jitmask.app.JitmaskTopology;
+import io.jitmask.config.Topics;
+import io.jitmask.grants.Grant;
+import io.jitmask.grants.GrantFilter;
+import io.jitmask.grants.GrantIndex;
+import io.jitmask.grants.GrantJson;
+import io.jitmask.keys.Keyset;
+import io.jitmask.mask.PolicyMaskEngine;
+import io.jitmask.policy.Policy;
+import io.jitmask.policy.PolicyLoader;
+import io.jitmask.registry.InMemorySchemaRegistryClient;
+import io.jitmask.registry.TypedSchema;
+import io.jitmask.schema.ProtobufParsedSchema;
+import io.jitmask.schema.SchemaParser;
+import io.jitmask.schema.SchemaType;
+import io.jitmask.serde.JsonCodec;
+import io.jitmask.serde.ProtobufCodec;
+import io.jitmask.serde.WireFormat;
+import io.jitmask.testing.FormatSamples;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The masking path for the sample datasets of each non-Avro format, with the shipped policy: `tickets` (JSON
+ * Schema), `orders` (Protobuf) and `clicks` (plain JSON): exact masked records on masked.*, grant copies with the
+ * granted fields clear, malformed or foreign records dead-lettered.
+ */
+class FormatsMaskingProcessorTest {
+    static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    InMemorySchemaRegistryClient registry;
+    GrantIndex grants;
+    TopologyTestDriver driver;
+    TestInputTopic<byte[], byte[]> rawTickets;
+    TestInputTopic<byte[], byte[]> rawOrders;
+    TestInputTopic<byte[], byte[]> rawClicks;
+    TestInputTopic<String, byte[]> grantsTopic;
+    TestOutputTopic<byte[], byte[]> maskedTickets;
+    TestOutputTopic<byte[], byte[]> maskedOrders;
+    TestOutputTopic<byte[], byte[]> maskedClicks;
+    TestOutputTopic<byte[], byte[]> dlq;
+    int ticketsId;
+    int ordersId;
+    Descriptors.Descriptor order;
+
+    @BeforeEach
+    void setUp() {
+        registry = new InMemorySchemaRegistryClient();
+        ticketsId = registry.registerTyped("raw.tickets-value", FormatSamples.TICKETS_SCHEMA);
+        ordersId = registry.registerTyped("raw.orders-value", FormatSamples.ORDERS_SCHEMA);
+        order = FormatSamples.orderDescriptor();
+        Policy policy = PolicyLoader.load(Path.of("../deploy/policy.yaml"));
+        grants = new GrantIndex();
+        Topology topology = JitmaskTopology.masking(new Topology(), new JitmaskTopology.MaskingDeps(
+                List.of("tickets", "orders", "clicks"), new PolicyMaskEngine(policy, Keyset.fromJson(io.jitmask.testing.TestKeys.JSON)),
+                registry, grants, policy.headers().allow(), Duration.ofSeconds(1)));
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "formats-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        driver = new TopologyTestDriver(topology, props, NOW);
+        ByteArraySerializer bytes = new ByteArraySerializer();
+        ByteArrayDeserializer read = new ByteArrayDeserializer();
+        rawTickets = driver.createInputTopic("raw.tickets", bytes, bytes);
+        rawOrders = driver.createInputTopic("raw.orders", bytes, bytes);
+        rawClicks = driver.createInputTopic("raw.clicks", bytes, bytes);
+        grantsTopic = driver.createInputTopic(Topics.GRANTS, new StringSerializer(), bytes);
+        maskedTickets = driver.createOutputTopic("masked.tickets", read, read);
+        maskedOrders = driver.createOutputTopic("masked.orders", read, read);
+        maskedClicks = driver.createOutputTopic("masked.clicks", read, read);
+        dlq = driver.createOutputTopic(Topics.DLQ, read, read);
+    }
+
+    @AfterEach
+    void tearDown() {
+        driver.close();
+    }
+
+    static byte[] key(String k) {
+        return k.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void jsonSchemaTicketIsMaskedTagByTagAndStillValidates() throws Exception {
+        rawTickets.pipeInput(key("T-1"), JsonCodec.writeFramed(ticketsId, FormatSamples.ticket("T-1")));
+
+        byte[] bytes = maskedTickets.readValue();
+        int maskedId = WireFormat.schemaId(bytes);
+        assertThat(registry.subjectsOf(maskedId)).containsExactlyInAnyOrder("raw.tickets-value", "masked.tickets-value");
+        JsonNode masked = JSON.readTree(java.util.Arrays.copyOfRange(bytes, 5, bytes.length));
+        assertThat(masked.toString()).isEqualTo(FormatSamples.MASKED_TICKET_T1);
+        assertThat(FormatSamples.ticketViolations(masked)).isEmpty();
+        assertThat(dlq.isEmpty()).isTrue();
+    }
+
+    @Test
+    void protobufOrderIsMaskedTagByTagAndParsesWithTheSameDescriptor() throws Exception {
+        rawOrders.pipeInput(key("O-1"), ProtobufCodec.encode(ordersId, List.of(0), FormatSamples.order(order, "O-1")));
+
+        byte[] bytes = maskedOrders.readValue();
+        ProtobufCodec.Decoded decoded = ProtobufCodec.decode(bytes, WireFormat.schemaId(bytes), order.getFile());
+        assertThat(decoded.indexes()).isEqualTo(List.of(0));
+        assertThat(com.google.protobuf.TextFormat.printer().emittingSingleLine(true).printToString(decoded.message()))
+                .isEqualTo(FormatSamples.MASKED_ORDER_O1);
+        assertThat(dlq.isEmpty()).isTrue();
+    }
+
+    @Test
+    void plainJsonIsMaskedByPathRulesAndMalformedJsonIsDeadLettered() throws Exception {
+        rawClicks.pipeInput(key("S-1"), FormatSamples.CLICK.getBytes(StandardCharsets.UTF_8));
+        rawClicks.pipeInput(key("S-2"), "{\"user\": {\"email\": \"ada@example.org\"".getBytes(StandardCharsets.UTF_8));
+        rawClicks.pipeInput(key("S-3"), "{\"a\": 1, \"a\": \"ada@example.org\"}".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(new String(maskedClicks.readValue(), StandardCharsets.UTF_8)).isEqualTo(FormatSamples.MASKED_CLICK);
+        assertThat(maskedClicks.isEmpty()).isTrue();
+        List<JsonNode> dead = dlq.readValuesToList().stream().map(v -> {
+            try {
+                return JSON.readTree(v);
+            } catch (java.io.IOException e) {
+                throw new AssertionError(e);
+            }
+        }).toList();
+        assertThat(dead).extracting(d -> d.get("offset").asLong(), d -> d.get("errorClass").asText(), d -> d.get("message").asText())
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(1L, "io.jitmask.serde.MalformedRecordException", "malformed JSON value (JsonEOFException)"),
+                        org.assertj.core.groups.Tuple.tuple(2L, "io.jitmask.serde.MalformedRecordException", "malformed JSON value (JsonParseException)"));
+        assertThat(dead.toString()).doesNotContain("ada@example.org");
+    }
+
+    @Test
+    void grantCopiesCarryTheGrantedFieldsClearInEveryFormat() throws Exception {
+        Grant tickets = grant("r-t", "tickets", List.of("reporter.email", "description"));
+        Grant orders = grant("r-o", "orders", List.of("buyer", "payment.card_number"));
+        Grant clicks = grant("r-c", "clicks", List.of("user.email"));
+        for (Grant g : List.of(tickets, orders, clicks)) {
+            grantsTopic.pipeInput(g.key(), GrantJson.toBytes(g));
+        }
+        TestOutputTopic<byte[], byte[]> ticketCopies = driver.createOutputTopic(tickets.topic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        TestOutputTopic<byte[], byte[]> orderCopies = driver.createOutputTopic(orders.topic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        TestOutputTopic<byte[], byte[]> clickCopies = driver.createOutputTopic(clicks.topic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+
+        rawTickets.pipeInput(key("T-1"), JsonCodec.writeFramed(ticketsId, FormatSamples.ticket("T-1")));
+        rawOrders.pipeInput(key("O-1"), ProtobufCodec.encode(ordersId, List.of(0), FormatSamples.order(order, "O-1")));
+        rawClicks.pipeInput(key("S-1"), FormatSamples.CLICK.getBytes(StandardCharsets.UTF_8));
+
+        byte[] t = ticketCopies.readValue();
+        JsonNode ticket = JSON.readTree(java.util.Arrays.copyOfRange(t, 5, t.length));
+        JsonNode masked = JSON.readTree(FormatSamples.MASKED_TICKET_T1);
+        assertThat(ticket.at("/reporter/email").asText()).isEqualTo("ada@example.org");
+        assertThat(ticket.at("/description").asText()).isEqualTo(FormatSamples.ticket("T-1").get("description").asText());
+        assertThat(ticket.at("/reporter/name")).isEqualTo(masked.at("/reporter/name"));
+        assertThat(ticket.at("/customerPhone")).isEqualTo(masked.at("/customerPhone"));
+
+        byte[] o = orderCopies.readValue();
+        Message copy = ProtobufCodec.decode(o, WireFormat.schemaId(o), order.getFile()).message();
+        Message raw = FormatSamples.order(order, "O-1");
+        assertThat(copy.getField(order.findFieldByName("buyer"))).isEqualTo(raw.getField(order.findFieldByName("buyer")));
+        Message payment = (Message) copy.getField(order.findFieldByName("payment"));
+        assertThat(payment.getField(payment.getDescriptorForType().findFieldByName("card_number"))).isEqualTo("4111 1111 1111 1111");
+        assertThat(payment.getField(payment.getDescriptorForType().findFieldByName("cardholder"))).isEqualTo("REDACTED");
+
+        JsonNode click = JSON.readTree(clickCopies.readValue());
+        assertThat(click.at("/user/email").asText()).isEqualTo("ada@example.org");
+        assertThat(click.at("/user/ip")).isEqualTo(JSON.readTree(FormatSamples.MASKED_CLICK).at("/user/ip"));
+    }
+
+    @Test
+    void aSchemaIdOfAnotherSubjectAndUnknownProtobufFieldsAreDeadLettered() throws Exception {
+        int foreign = registry.registerTyped("raw.other-value", new TypedSchema(TypedSchema.JSON, "{\"type\": \"object\"}", List.of(), Map.of()));
+        rawTickets.pipeInput(key("T-9"), JsonCodec.writeFramed(foreign, JSON.readTree("{\"email\": \"ada@example.org\"}")));
+        byte[] withUnknown = com.google.protobuf.UnknownFieldSet.newBuilder()
+                .addField(99, com.google.protobuf.UnknownFieldSet.Field.newBuilder().addLengthDelimited(
+                        com.google.protobuf.ByteString.copyFromUtf8("ada@example.org")).build()).build().toByteArray();
+        byte[] framed = ProtobufCodec.encode(ordersId, List.of(0), FormatSamples.order(order, "O-2"));
+        byte[] hostile = new byte[framed.length + withUnknown.length];
+        System.arraycopy(framed, 0, hostile, 0, framed.length);
+        System.arraycopy(withUnknown, 0, hostile, framed.length, withUnknown.length);
+        rawOrders.pipeInput(key("O-2"), hostile);
+
+        List<JsonNode> dead = dlq.readValuesToList().stream().map(v -> {
+            try {
+                return JSON.readTree(v);
+            } catch (java.io.IOException e) {
+                throw new AssertionError(e);
+            }
+        }).toList();
+        assertThat(dead).extracting(d -> d.get("errorClass").asText(), d -> d.get("message").asText()).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("io.jitmask.classify.SchemaNotForDatasetException",
+                        "tickets: schema id " + foreign + " is not registered under subject raw.tickets-value"),
+                org.assertj.core.groups.Tuple.tuple("io.jitmask.serde.MalformedRecordException", "Protobuf value for schema id " + ordersId
+                        + " has fields numbered [99] that message io.jitmask.sample.Order does not declare"));
+        assertThat(maskedTickets.isEmpty()).isTrue();
+        assertThat(maskedOrders.isEmpty()).isTrue();
+    }
+
+    static Grant grant(String requestId, String dataset, List<String> fields) {
+        return new Grant(requestId, dataset, "User:alice", fields, new GrantFilter.All(), Topics.grant(dataset, requestId),
+                "alice", List.of("bob"), "INC-1 test", NOW.minusSeconds(60), NOW.plusSeconds(3600), Grant.ACTIVE);
+    }
+}
