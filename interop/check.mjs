@@ -9,12 +9,13 @@ import { randomUUID } from 'node:crypto';
 const bootstrap = process.env.BOOTSTRAP || 'localhost:9092';
 const registryUrl = process.env.REGISTRY || 'http://localhost:8081';
 const client = new SchemaRegistryClient({ baseURLs: [registryUrl] });
-const serializer = new AvroSerializer(client, SerdeType.VALUE, { useLatestVersion: true });
 const deserializer = new AvroDeserializer(client, SerdeType.VALUE, {});
 const kafka = new Kafka({ brokers: [bootstrap], clientId: 'jitmask-interop', logLevel: logLevel.ERROR });
 
-const latest = await client.getLatestSchemaMetadata('raw.customers-value');
-const schema = JSON.parse(latest.schema);
+// The shipped version (1): what its tags name must be masked whatever later versions (e.g. hostile.mjs's) say.
+const shipped = await client.getSchemaMetadata('raw.customers-value', 1);
+const schema = JSON.parse(shipped.schema);
+const serializer = new AvroSerializer(client, SerdeType.VALUE, { useSchemaId: shipped.id });
 const tagged = [];
 for (const f of schema.fields) {
   if (f['confluent:tags']) tagged.push(f.name);

@@ -2,7 +2,28 @@
 // text nodes or element attributes, never as markup.
 'use strict';
 
-const state = { token: sessionStorage.getItem('jitmask.token'), me: null, datasets: [], deadlines: new Map() };
+const state = { token: sessionStorage.getItem('jitmask.token'), me: null, datasets: [], deadlines: new Map(),
+  // How many pages of each list are shown: the API serves lists a page at a time ("Show more" adds one).
+  pages: { pending: 1, grants: 1, audit: 1 } };
+const PAGE_SIZE = { pending: 20, grants: 50, audit: 100 };
+
+// Up to `pages` pages of a list, following the API's `next` cursor; `more` when the list goes on. The audit
+// trail pages backwards (`next` leads to older events): its older pages go in front.
+async function pagesOf(path, field, pages, backwards) {
+  let items = [];
+  let cursor = null;
+  for (let i = 0; i < pages; i++) {
+    const page = await api('GET', path + (cursor ? '&cursor=' + encodeURIComponent(cursor) : ''));
+    items = backwards ? page[field].concat(items) : items.concat(page[field]);
+    cursor = page.next;
+    if (!cursor) break;
+  }
+  return { items, more: !!cursor };
+}
+
+function showMore(list, more) {
+  $(list + '-more').hidden = !more;
+}
 
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
@@ -137,14 +158,15 @@ function pendingCard(request) {
 }
 
 async function loadPending() {
-  const { requests } = await api('GET', '/api/requests?status=PENDING');
+  const { items: requests, more } = await pagesOf('/api/requests?status=PENDING&limit=' + PAGE_SIZE.pending, 'requests', state.pages.pending);
+  showMore('pending', more);
   const list = $('pending-list');
   // Keep what someone is typing: only rebuild when the set of requests changed.
   const ids = requests.map(r => r.requestId + ':' + r.approvals.length).join(',');
   if (list.dataset.ids === ids) return;
   list.dataset.ids = ids;
   list.replaceChildren(...(requests.length ? requests.map(pendingCard) : [el('p', { class: 'hint' }, 'Nothing is waiting.')]));
-  $('pending-count').textContent = '(' + requests.length + ')';
+  $('pending-count').textContent = '(' + requests.length + (more ? '+' : '') + ')';
 }
 
 // ---- active grants -------------------------------------------------------------------------------------------
@@ -190,7 +212,8 @@ function grantRow(grant) {
 }
 
 async function loadGrants() {
-  const { grants } = await api('GET', '/api/grants');
+  const { items: grants, more } = await pagesOf('/api/grants?limit=' + PAGE_SIZE.grants, 'grants', state.pages.grants);
+  showMore('grants', more);
   const body = $('grants-body');
   const now = Date.now();
   state.deadlines = new Map(grants.map(g => [g.requestId, now + g.secondsLeft * 1000]));
@@ -200,7 +223,7 @@ async function loadGrants() {
     body.replaceChildren(...(grants.length ? grants.map(grantRow)
       : [el('tr', {}, el('td', { colspan: 7, class: 'hint' }, 'No active grants.'))]));
   }
-  $('grants-count').textContent = '(' + grants.length + ')';
+  $('grants-count').textContent = '(' + grants.length + (more ? '+' : '') + ')';
   tick();
 }
 
@@ -246,10 +269,24 @@ async function sendRequest(event) {
 
 const AUDIT_TYPES = ['REQUESTED', 'APPROVED', 'AUTO_APPROVED', 'DENIED', 'REJECTED', 'ACTIVATED', 'ACTIVATION_FAILED',
   'ACL_NOT_ENFORCED', 'REVOKE_ACCEPTED', 'EXPIRY_DETECTED', 'REVOKED', 'EXPIRED', 'REQUEST_EXPIRED',
-  'DISCLOSURE_SUMMARY', 'TOPIC_DELETED'];
+  'DISCLOSURE_SUMMARY', 'TOPIC_DELETED', 'SCHEMA_CHANGED', 'DECLASSIFICATION_LOADED'];
+
+/** SCHEMA_CHANGED: which version, and what it changed about the dataset's classification (paths and tags only). */
+function schemaDetails(s) {
+  const c = s.changes || {};
+  const byPath = (m) => Object.entries(m || {}).map(([path, tags]) => path + ' [' + tags.join(', ') + ']').join(', ');
+  const parts = [s.subject + ' version ' + s.version + ' (id ' + s.id + ')'];
+  if (c.fieldsAdded && c.fieldsAdded.length) parts.push('fields added: ' + c.fieldsAdded.join(', '));
+  if (c.fieldsRemoved && c.fieldsRemoved.length) parts.push('fields removed: ' + c.fieldsRemoved.join(', '));
+  if (c.tagsAdded && Object.keys(c.tagsAdded).length) parts.push('tags added: ' + byPath(c.tagsAdded));
+  if (c.tagsRemoved && Object.keys(c.tagsRemoved).length) parts.push('tags removed: ' + byPath(c.tagsRemoved));
+  if (c.keptSensitive && c.keptSensitive.length) parts.push('kept masked: ' + c.keptSensitive.join(', '));
+  return parts.join('; ');
+}
 
 function auditDetails(e) {
   const parts = [];
+  if (e.schema) parts.push(e.dataset + ': ' + schemaDetails(e.schema));
   if (e.fields) parts.push('fields ' + e.fields.join(', '));
   if (e.justification) parts.push('why: ' + e.justification);
   if (e.comment) parts.push('comment: ' + e.comment);
@@ -263,12 +300,15 @@ function auditDetails(e) {
 async function loadAudit(event) {
   if (event) event.preventDefault();
   if (!state.me || !state.me.reviewer) return;
-  const params = new URLSearchParams({ limit: '100' });
+  if (event) state.pages.audit = 1;
+  const params = new URLSearchParams({ limit: String(PAGE_SIZE.audit) });
   if ($('audit-request').value.trim()) params.set('requestId', $('audit-request').value.trim());
   if ($('audit-actor').value.trim()) params.set('actor', $('audit-actor').value.trim());
   if ($('audit-type').value) params.set('type', $('audit-type').value);
   try {
-    const { events } = await api('GET', '/api/audit?' + params);
+    // Newest page first, each page oldest first; `next` leads to older events.
+    const { items: events, more } = await pagesOf('/api/audit?' + params, 'events', state.pages.audit, true);
+    showMore('audit', more);
     // Newest first. The API gives each request's events in order (one partition); a stable sort by time keeps
     // that order and interleaves requests by when things happened.
     const newestFirst = events.slice().reverse().sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
@@ -299,6 +339,9 @@ document.addEventListener('DOMContentLoaded', () => {
   $('request-form').addEventListener('submit', sendRequest);
   $('rq-dataset').addEventListener('change', showFields);
   $('audit-form').addEventListener('submit', loadAudit);
+  $('pending-more').addEventListener('click', () => { state.pages.pending++; refresh(); });
+  $('grants-more').addEventListener('click', () => { state.pages.grants++; refresh(); });
+  $('audit-more').addEventListener('click', () => { state.pages.audit++; loadAudit(); });
   setInterval(refresh, 3000);
   setInterval(tick, 1000);
   setInterval(() => loadAudit(), 5000);

@@ -12,10 +12,14 @@ import io.jitmask.config.JitmaskConfig;
 import io.jitmask.config.Topics;
 import io.jitmask.grants.AdminGrantResources;
 import io.jitmask.grants.ApprovalValidator;
-import io.jitmask.grants.GrantEndWorker;
+import io.jitmask.grants.GrantCommandExecutor;
+import io.jitmask.grants.GrantCommandWorker;
+import io.jitmask.grants.GrantTopicCounter;
 import io.jitmask.grants.GrantIndex;
 import io.jitmask.grants.GrantLifecycleProcessor;
 import io.jitmask.grants.GrantTopicProductionExceptionHandler;
+import io.jitmask.grants.LifecycleLimits;
+import io.jitmask.grants.SensitiveFieldsCache;
 import io.jitmask.keys.Keyset;
 import io.jitmask.mask.MaskEngine;
 import io.jitmask.mask.PolicyMaskEngine;
@@ -38,6 +42,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -46,14 +51,20 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThr
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One running jitmask instance: the Kafka Streams application with its masking path and grant lifecycle. */
+/**
+ * One running jitmask instance: two Kafka Streams instances in one process. The masking path runs under
+ * {@code application.id}; the control plane (the grant lifecycle) under {@code application.id + "-control"}, with
+ * its own threads, consumer group, transactions and state directory, so that nothing arriving on
+ * {@code jit.approvals} (a flood of requests, slow Admin calls) can delay a masked record.
+ */
 public final class JitmaskApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JitmaskApp.class);
 
     private final KafkaStreams streams;
+    private final KafkaStreams control;
     private final GrantIndex grants;
     private final Admin admin;
-    private final GrantEndWorker endWorker;
+    private final GrantCommandWorker commandWorker;
     private final KafkaProducer<String, byte[]> auditProducer;
     private final Backfills backfills;
     private final Management management;
@@ -67,16 +78,17 @@ public final class JitmaskApp implements AutoCloseable {
         }
     }
 
-    private JitmaskApp(KafkaStreams streams, GrantIndex grants, Admin admin, GrantEndWorker endWorker,
+    private JitmaskApp(KafkaStreams streams, KafkaStreams control, GrantIndex grants, Admin admin, GrantCommandWorker commandWorker,
                        KafkaProducer<String, byte[]> auditProducer, Backfills backfills, Management management,
                        Context context) {
         this.backfills = backfills;
         this.management = management;
         this.context = context;
         this.streams = streams;
+        this.control = control;
         this.grants = grants;
         this.admin = admin;
-        this.endWorker = endWorker;
+        this.commandWorker = commandWorker;
         this.auditProducer = auditProducer;
     }
 
@@ -127,49 +139,76 @@ public final class JitmaskApp implements AutoCloseable {
         GrantIndex grants = new GrantIndex();
         metrics.watch(grants);
         Context context = new Context(config, policy, keyring, engine, registry);
-        ApprovalValidator validator = new ApprovalValidator(keyring, policy, Set.copyOf(config.datasets()), context::sensitiveFields);
+        ApprovalValidator validator = new ApprovalValidator(keyring, policy, Set.copyOf(config.datasets()),
+                new SensitiveFieldsCache(context::sensitiveFields, SensitiveFieldsCache.DEFAULT_MAX_AGE, Clock.systemUTC()));
         AdminGrantResources resources = new AdminGrantResources(admin, config.topicReplicationFactor());
         KafkaProducer<String, byte[]> auditProducer = new KafkaProducer<>(producerProps(config), new StringSerializer(),
                 new ByteArraySerializer());
         Backfills backfills = new Backfills(BackfillClients.settings(config, admin, auditProducer, grants,
                 engine, registry, policy.headers().allow(), metrics));
-        GrantEndWorker endWorker = new GrantEndWorker(resources, grants::contains, endWait(config), config.manageAcls(),
-                () -> new KafkaConsumer<>(consumerProps(config), new ByteArrayDeserializer(), new ByteArrayDeserializer()),
-                auditProducer, Clock.systemUTC(), backfills, metrics);
+        GrantCommandExecutor executor = new GrantCommandExecutor(resources, new GrantTopicCounter(
+                () -> new KafkaConsumer<>(consumerProps(config), new ByteArrayDeserializer(), new ByteArrayDeserializer())),
+                backfills, Clock.systemUTC());
+        GrantCommandWorker commandWorker = new GrantCommandWorker(
+                new KafkaConsumer<>(workerConsumerProps(config), new StringDeserializer(), new ByteArrayDeserializer()),
+                auditProducer, executor, Clock.systemUTC(), metrics);
 
         ClassificationBook book = engine instanceof PolicyMaskEngine p ? p.book() : new ClassificationBook();
         SchemaAdmission admission = new SchemaAdmission(policy, registry, book, config.subjectNameStrategy());
-        Declassifications.events(policy, config.datasets(), Clock.systemUTC().instant())
-                .forEach(event -> AuditSender.send(auditProducer, event));
+        Declassifications.events(policy, config.datasets(), Clock.systemUTC().instant()).forEach(event -> {
+            AuditSender.send(auditProducer, event);
+            metrics.recordAudit(event.type());
+        });
+        for (String dataset : config.datasets()) {
+            Policy.DatasetPolicy rules = policy.datasets().get(dataset);
+            if (rules == null || !rules.defaultDeny()) {
+                LOG.warn("dataset {} is tag-driven: a field a new schema version adds untagged passes in clear"
+                        + " (policy mode defaultDeny masks it)", dataset);
+            }
+        }
 
-        Topology topology = new Topology();
-        JitmaskTopology.masking(topology, new JitmaskTopology.MaskingDeps(config.datasets(), engine, registry, grants,
-                policy.headers().allow(), config.grantCopyCutoff(), metrics, admission));
-        JitmaskTopology.lifecycle(topology, new GrantLifecycleProcessor.Deps(validator, resources, endWorker,
-                config.manageAcls(), config.requestTtl(), config.grantDeleteGrace(), backfills, metrics));
+        Topology masking = JitmaskTopology.masking(new Topology(), new JitmaskTopology.MaskingDeps(config.datasets(), engine,
+                registry, grants, policy.headers().allow(), config.grantCopyCutoff(), metrics, admission));
+        Topology lifecycle = JitmaskTopology.lifecycle(new Topology(), new GrantLifecycleProcessor.Deps(validator,
+                config.manageAcls(), config.requestTtl(), config.grantDeleteGrace(), backfills, metrics),
+                lifecycleLimits(config));
 
         Properties streamsProps = streamsProperties(config);
         streamsProps.put(GrantTopicProductionExceptionHandler.GRANT_INDEX_CONFIG, grants);
-        KafkaStreams streams = new KafkaStreams(topology, streamsProps);
+        KafkaStreams streams = replacingFailedThreads(new KafkaStreams(masking, streamsProps));
+        KafkaStreams control = replacingFailedThreads(new KafkaStreams(lifecycle, controlProperties(config)));
+        management.attach(streams, control);
+        control.start();
+        streams.start();
+        commandWorker.start();
+        return new JitmaskApp(streams, control, grants, admin, commandWorker, auditProducer, backfills, management, context);
+    }
+
+    static LifecycleLimits lifecycleLimits(JitmaskConfig config) {
+        return new LifecycleLimits(config.requestTtl(), config.requestPruneHorizon(), config.maxPendingPerRequester());
+    }
+
+    private static KafkaStreams replacingFailedThreads(KafkaStreams streams) {
         streams.setUncaughtExceptionHandler(e -> {
             // Only transient failures (registry outage, broker hiccup) reach here: every bad record goes to the
-            // DLQ. A new thread resumes from the last committed offsets, so nothing is lost or duplicated.
+            // DLQ or is audited as REJECTED. A new thread resumes from the last committed offsets, so nothing is
+            // lost or duplicated.
             LOG.error("stream thread failed ({}); replacing it", e.getClass().getSimpleName());
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        management.attach(streams);
-        streams.start();
-        return new JitmaskApp(streams, grants, admin, endWorker, auditProducer, backfills, management, context);
+        return streams;
     }
 
     /**
-     * How long an ended grant's topic outlives its visibility in this instance: the configured grace, and never
-     * less than two commit intervals plus a second, the time a copy computed just before the tombstone needs to
-     * be written and committed.
+     * The control plane's Kafka Streams settings: the same cluster, security and guarantee as masking, its own
+     * application id (so its own group, transactional ids, internal topics and state directory under the same
+     * {@code state.dir}) and its own threads.
      */
-    static Duration endWait(JitmaskConfig config) {
-        Duration margin = Duration.ofMillis(2 * Long.parseLong(config.get(JitmaskConfig.COMMIT_INTERVAL_MS)) + 1000);
-        return config.grantDeleteGrace().compareTo(margin) > 0 ? config.grantDeleteGrace() : margin;
+    static Properties controlProperties(JitmaskConfig config) {
+        Properties props = config.streamsProperties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.controlApplicationId());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(config.controlStreamThreads()));
+        return props;
     }
 
     static Properties streamsProperties(JitmaskConfig config) {
@@ -191,6 +230,32 @@ public final class JitmaskApp implements AutoCloseable {
         return props;
     }
 
+    /**
+     * The grant command workers' group: partitions of jit.grant-commands are owned by assignment, only committed
+     * commands are read, and offsets are committed by hand past finished commands.
+     */
+    private static Properties workerConsumerProps(JitmaskConfig config) {
+        Properties props = config.clientProperties();
+        // Consumer settings given for Kafka Streams ("consumer." prefix, e.g. a short session timeout so a killed
+        // instance's partitions move on in seconds) apply to the workers' consumer too.
+        for (String key : props.stringPropertyNames()) {
+            if (key.startsWith(StreamsConfig.CONSUMER_PREFIX)) {
+                props.setProperty(key.substring(StreamsConfig.CONSUMER_PREFIX.length()), props.getProperty(key));
+            }
+        }
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, workerGroup(config.applicationId()));
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, config.applicationId() + "-grant-worker-" + UUID.randomUUID());
+        return props;
+    }
+
+    /** The consumer group of the grant command workers of an application. */
+    public static String workerGroup(String applicationId) {
+        return applicationId + "-grant-workers";
+    }
+
     private static Properties consumerProps(JitmaskConfig config) {
         Properties props = config.clientProperties();
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -199,13 +264,15 @@ public final class JitmaskApp implements AutoCloseable {
         return props;
     }
 
-    /** Blocks until the application processes records, or fails after {@code timeout}. */
+    /** Blocks until both Kafka Streams instances process records, or fails after {@code timeout}. */
     public void awaitRunning(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (streams.state() != KafkaStreams.State.RUNNING) {
-            if (System.nanoTime() > deadline || !streams.state().isRunningOrRebalancing()
-                    && streams.state() != KafkaStreams.State.CREATED) {
-                throw new IllegalStateException("jitmask did not reach RUNNING (state " + streams.state() + ")");
+        while (streams.state() != KafkaStreams.State.RUNNING || control.state() != KafkaStreams.State.RUNNING) {
+            for (KafkaStreams s : java.util.List.of(streams, control)) {
+                if (System.nanoTime() > deadline || !s.state().isRunningOrRebalancing() && s.state() != KafkaStreams.State.CREATED) {
+                    throw new IllegalStateException("jitmask did not reach RUNNING (masking " + streams.state()
+                            + ", control " + control.state() + ")");
+                }
             }
             try {
                 Thread.sleep(50);
@@ -216,8 +283,14 @@ public final class JitmaskApp implements AutoCloseable {
         }
     }
 
+    /** The masking path's Kafka Streams instance. */
     public KafkaStreams streams() {
         return streams;
+    }
+
+    /** The control plane's Kafka Streams instance: the grant lifecycle and its {@code grant-requests} store. */
+    public KafkaStreams control() {
+        return control;
     }
 
     public GrantIndex grants() {
@@ -244,9 +317,11 @@ public final class JitmaskApp implements AutoCloseable {
         backfills.close();
         // Leave the group: the other instances (or this one, restarted) take the tasks over at once instead of
         // after the session timeout, so masking pauses for a rebalance, not for 45 s.
-        streams.close(org.apache.kafka.streams.CloseOptions.groupMembershipOperation(
-                org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(Duration.ofSeconds(30)));
-        endWorker.close();
+        org.apache.kafka.streams.CloseOptions leave = org.apache.kafka.streams.CloseOptions.groupMembershipOperation(
+                org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(Duration.ofSeconds(30));
+        control.close(leave);
+        streams.close(leave);
+        commandWorker.close();
         auditProducer.close(Duration.ofSeconds(5));
         admin.close(Duration.ofSeconds(5));
     }

@@ -7,6 +7,7 @@ import io.jitmask.config.Topics;
 import io.jitmask.grants.GrantIndex;
 import io.jitmask.grants.GrantLifecycleProcessor;
 import io.jitmask.grants.GrantsStoreUpdater;
+import io.jitmask.grants.LifecycleLimits;
 import io.jitmask.mask.MaskEngine;
 import io.jitmask.mask.PolicyMaskEngine;
 import io.jitmask.registry.SchemaRegistryClient;
@@ -17,6 +18,7 @@ import io.jitmask.stream.MaskingProcessor;
 import java.util.List;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
@@ -31,17 +33,21 @@ import org.apache.kafka.streams.state.Stores;
  *                     │  ▲
  *                     │  ├── grants-global (from jit.grants)
  *                     │  └── classification-global (from jit.classification)
- *                     ├────► grant.&lt;dataset&gt;.&lt;requestId&gt;
+ *                     ├────► grant.&lt;dataset&gt;.&lt;requestId&gt;   (counted in store grant-ledger)
  *                     ├────► jit.classification (paths learnt from the subject's history)
  *                     ├────► jit.audit (SCHEMA_CHANGED)
+ *                     ├────► jit.grant-results (LEDGER_CLOSED)
  *                     └────► jit.dlq
  *
- * jit.approvals ─► grant-lifecycle (store grant-requests) ─► jit.grants
- *                                                        └─► jit.audit
+ * jit.approvals ─────┐
+ * jit.grant-results ─┴► grant-lifecycle (stores grant-requests, grant-deadlines, grant-counters, grant-progress) ─► jit.grants
+ *                                                                            ├─► jit.audit
+ *                                                                            └─► jit.grant-commands ─► workers
  * </pre>
  *
- * The raw path is stateless apart from the read-only global grants and classification stores: no raw value can
- * reach a changelog or repartition topic (the classification holds field paths and tag names only).
+ * The raw path keeps no raw value in state: the global grants and classification stores and the disclosure
+ * ledger (counts, offsets and timestamps per grant and partition) are metadata (the classification holds field paths
+ * and tag names only), so no raw value can reach a changelog or repartition topic.
  */
 public final class JitmaskTopology {
     public static final String RAW_SOURCE = "raw-source";
@@ -49,6 +55,8 @@ public final class JitmaskTopology {
     public static final String MASKED_SINK = "masked-sink";
     public static final String GRANT_COPIES_SINK = "grant-copies-sink";
     public static final String DLQ_SINK = "dlq-sink";
+    public static final String GRANT_LEDGER_STORE = "grant-ledger";
+    public static final String LEDGER_RESULTS_SINK = "ledger-results-sink";
     public static final String CLASSIFICATION_SINK = "classification-sink";
     public static final String SCHEMA_AUDIT_SINK = "schema-audit-sink";
     public static final String CLASSIFICATION_GLOBAL_STORE = "classification-global";
@@ -60,6 +68,11 @@ public final class JitmaskTopology {
     public static final String APPROVALS_SOURCE = "approvals-source";
     public static final String GRANT_LIFECYCLE = "grant-lifecycle";
     public static final String GRANT_REQUESTS_STORE = "grant-requests";
+    public static final String GRANT_PROGRESS_STORE = "grant-progress";
+    public static final String GRANT_RESULTS_SOURCE = "grant-results-source";
+    public static final String GRANT_COMMANDS_SINK = "grant-commands-sink";
+    public static final String GRANT_DEADLINES_STORE = "grant-deadlines";
+    public static final String GRANT_COUNTERS_STORE = "grant-counters";
     public static final String GRANTS_SINK = "grants-sink";
     public static final String AUDIT_SINK = "audit-sink";
 
@@ -88,17 +101,22 @@ public final class JitmaskTopology {
                 maskedNames.computeIfAbsent(context.topic(), raw -> Topics.masked(Topics.datasetOfRaw(raw)));
 
         MaskingProcessor.Sinks sinks = new MaskingProcessor.Sinks(MASKED_SINK, GRANT_COPIES_SINK, DLQ_SINK,
-                CLASSIFICATION_SINK, SCHEMA_AUDIT_SINK);
+                CLASSIFICATION_SINK, SCHEMA_AUDIT_SINK, LEDGER_RESULTS_SINK);
 
         topology.addSource(RAW_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), rawTopics)
                 .addProcessor(MASKING, () -> new MaskingProcessor(deps.engine(), deps.registry(), deps.admission(),
-                        deps.grants(), headers, maskedIds, deps.copyCutoff(), sinks, deps.metrics()),
+                        deps.grants(), headers, maskedIds, deps.copyCutoff(), sinks, GRANT_LEDGER_STORE, deps.metrics()),
                         RAW_SOURCE)
+                // Cached: a busy grant's ledger entry reaches the changelog once per commit, not once per copy.
+                .addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(GRANT_LEDGER_STORE),
+                        org.apache.kafka.common.serialization.Serdes.String(),
+                        org.apache.kafka.common.serialization.Serdes.ByteArray()).withCachingEnabled(), MASKING)
                 .addSink(MASKED_SINK, maskedTopic, new ByteArraySerializer(), new ByteArraySerializer(), MASKING)
                 .addSink(GRANT_COPIES_SINK, GrantCopy.TOPIC, new ByteArraySerializer(), GrantCopy.VALUE_SERIALIZER, MASKING)
                 .addSink(DLQ_SINK, Topics.DLQ, new ByteArraySerializer(), new ByteArraySerializer(), MASKING)
                 .addSink(CLASSIFICATION_SINK, Topics.CLASSIFICATION, new ByteArraySerializer(), new ByteArraySerializer(), MASKING)
-                .addSink(SCHEMA_AUDIT_SINK, Topics.AUDIT, new ByteArraySerializer(), new ByteArraySerializer(), MASKING);
+                .addSink(SCHEMA_AUDIT_SINK, Topics.AUDIT, new ByteArraySerializer(), new ByteArraySerializer(), MASKING)
+                .addSink(LEDGER_RESULTS_SINK, Topics.GRANT_RESULTS, new ByteArraySerializer(), new ByteArraySerializer(), MASKING);
 
         topology.addGlobalStore(
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(CLASSIFICATION_GLOBAL_STORE),
@@ -110,23 +128,44 @@ public final class JitmaskTopology {
 
         topology.addGlobalStore(
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(GRANTS_GLOBAL_STORE),
-                        org.apache.kafka.common.serialization.Serdes.String(),
-                        org.apache.kafka.common.serialization.Serdes.ByteArray()).withLoggingDisabled(),
+                        Serdes.String(),
+                        Serdes.ByteArray()).withLoggingDisabled(),
                 GRANTS_GLOBAL_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.GRANTS,
                 GRANTS_GLOBAL_UPDATER, () -> new GrantsStoreUpdater(GRANTS_GLOBAL_STORE, deps.grants()));
         return topology;
     }
 
-    /** The grant lifecycle: signed events in, grants and audit events out. */
+    /** The grant lifecycle with the default limits and the deps' request TTL. */
     public static Topology lifecycle(Topology topology, GrantLifecycleProcessor.Deps deps) {
+        return lifecycle(topology, deps, LifecycleLimits.withTtl(deps.requestTtl()));
+    }
+
+    /**
+     * The grant lifecycle: signed events and the results of side effects in; grants, audit events and side-effect
+     * commands out. {@code jit.grant-results} is partitioned as {@code jit.approvals}, so a request's events and
+     * results reach the same task. Its stores: the requests, their deadlines ordered by time and the per-requester
+     * counters ({@link io.jitmask.grants.LifecycleStore}), and the progress of side effects under way.
+     */
+    public static Topology lifecycle(Topology topology, GrantLifecycleProcessor.Deps deps, LifecycleLimits limits) {
+        GrantLifecycleProcessor.Names names = new GrantLifecycleProcessor.Names(GRANT_REQUESTS_STORE,
+                GRANT_DEADLINES_STORE, GRANT_COUNTERS_STORE, GRANT_PROGRESS_STORE, GRANTS_SINK, AUDIT_SINK,
+                GRANT_COMMANDS_SINK);
         topology.addSource(APPROVALS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.APPROVALS)
-                .addProcessor(GRANT_LIFECYCLE, () -> new GrantLifecycleProcessor(deps, GRANT_REQUESTS_STORE, GRANTS_SINK, AUDIT_SINK),
-                        APPROVALS_SOURCE)
+                .addSource(GRANT_RESULTS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.GRANT_RESULTS)
+                .addProcessor(GRANT_LIFECYCLE, () -> new GrantLifecycleProcessor(deps, limits, names),
+                        APPROVALS_SOURCE, GRANT_RESULTS_SOURCE)
                 .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GRANT_REQUESTS_STORE),
-                        org.apache.kafka.common.serialization.Serdes.String(),
-                        org.apache.kafka.common.serialization.Serdes.ByteArray()), GRANT_LIFECYCLE)
+                        Serdes.String(), Serdes.ByteArray()), GRANT_LIFECYCLE)
+                .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GRANT_DEADLINES_STORE),
+                        Serdes.String(), Serdes.String()), GRANT_LIFECYCLE)
+                .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GRANT_COUNTERS_STORE),
+                        Serdes.String(), Serdes.Long()), GRANT_LIFECYCLE)
+                .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GRANT_PROGRESS_STORE),
+                        Serdes.String(), Serdes.ByteArray()), GRANT_LIFECYCLE)
                 .addSink(GRANTS_SINK, Topics.GRANTS, new StringSerializer(), new ByteArraySerializer(), GRANT_LIFECYCLE)
-                .addSink(AUDIT_SINK, Topics.AUDIT, new StringSerializer(), new ByteArraySerializer(), GRANT_LIFECYCLE);
+                .addSink(AUDIT_SINK, Topics.AUDIT, new StringSerializer(), new ByteArraySerializer(), GRANT_LIFECYCLE)
+                .addSink(GRANT_COMMANDS_SINK, Topics.GRANT_COMMANDS, new StringSerializer(), new ByteArraySerializer(),
+                        GRANT_LIFECYCLE);
         return topology;
     }
 }

@@ -34,13 +34,23 @@ public final class TopicProvisioner {
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
         topics.add(new NewTopic(Topics.AUDIT, partitions, replication));
         topics.add(new NewTopic(Topics.DLQ, partitions, replication));
+        topics.add(new NewTopic(Topics.GRANT_COMMANDS, partitions, replication));
+        // Partitioned as jit.approvals (same count, same key): a request's results reach its lifecycle task.
+        topics.add(new NewTopic(Topics.GRANT_RESULTS, partitions, replication));
         return topics;
     }
 
     public static void ensure(Admin admin, JitmaskConfig config) {
         try {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            List<NewTopic> missing = topicsFor(config).stream().filter(t -> !existing.contains(t.name())).toList();
+            List<NewTopic> missing = new ArrayList<>(topicsFor(config).stream().filter(t -> !existing.contains(t.name())).toList());
+            if (existing.contains(Topics.APPROVALS)) {
+                // jit.grant-results must have the partition count of jit.approvals, whatever it was created with.
+                int approvals = admin.describeTopics(List.of(Topics.APPROVALS)).allTopicNames().get(30, TimeUnit.SECONDS)
+                        .get(Topics.APPROVALS).partitions().size();
+                missing.replaceAll(t -> t.name().equals(Topics.GRANT_RESULTS)
+                        ? new NewTopic(t.name(), approvals, config.topicReplicationFactor()) : t);
+            }
             for (NewTopic topic : missing) {
                 try {
                     admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);

@@ -38,11 +38,30 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--expiring", defaultValue = "20", description = "Grants expiring under load (default: ${DEFAULT-VALUE}).")
     int expiring;
 
-    @Option(names = "--out", defaultValue = "bench/results/latest.json", description = "JSON results (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--out", description = "JSON results (default: bench/results/latest.json, with --control-plane bench/results/control-plane.json).")
     Path out;
+
+    @Option(names = "--control-plane", description = "Only the control-plane benchmarks: lifecycle ingest and approval latency against history, masking under a request flood.")
+    boolean controlPlane;
+
+    @Option(names = "--history", split = ",", defaultValue = "0,10000,50000",
+            description = "Ended requests in history for the lifecycle runs (default: ${DEFAULT-VALUE}).")
+    List<Integer> history;
+
+    @Option(names = "--flood", defaultValue = "50000", description = "Signed requests (each then denied) flooding jit.approvals (default: ${DEFAULT-VALUE}).")
+    int floodRequests;
+
+    @Option(names = "--probes", defaultValue = "100", description = "Records timed raw -> masked per masking run (default: ${DEFAULT-VALUE}).")
+    int probes;
 
     @Override
     public Integer call() throws Exception {
+        if (controlPlane) {
+            return controlPlane();
+        }
+        if (out == null) {
+            out = Path.of("bench/results/latest.json");
+        }
         Path dir = Files.createTempDirectory("jitmask-bench");
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("at", Instant.now().toString());
@@ -125,6 +144,63 @@ public final class BenchCommand implements Callable<Integer> {
         Files.writeString(out, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
         print(spec.commandLine().getOut(), report);
         return 0;
+    }
+
+    /** Issue 16: the lifecycle against its history, and masking against a flood on jit.approvals. */
+    private int controlPlane() throws Exception {
+        if (out == null) {
+            out = Path.of("bench/results/control-plane.json");
+        }
+        Path dir = Files.createTempDirectory("jitmask-bench");
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("at", Instant.now().toString());
+        report.put("machine", BenchHarness.machine());
+        try (BenchHarness bench = new BenchHarness(dir, System.err)) {
+            ControlPlaneBench control = new ControlPlaneBench(bench);
+            int largest = Math.max(floodRequests, history.stream().mapToInt(Integer::intValue).max().orElse(0));
+            bench.expectSteps(2 + history.size() + 2 * repetitions + 1);
+            bench.preload(records);
+            bench.step("signing " + largest + " requests and their denials (not measured)");
+            control.sign(largest);
+
+            List<Map<String, Object>> lifecycle = new ArrayList<>();
+            for (int ended : history) {
+                bench.step("lifecycle with " + ended + " ended requests in history");
+                lifecycle.add(control.lifecycle(records, ended, latencySamples));
+            }
+            report.put("lifecycle", lifecycle);
+
+            List<Map<String, Object>> quiet = new ArrayList<>();
+            List<Map<String, Object>> flooded = new ArrayList<>();
+            for (int rep = 1; rep <= repetitions; rep++) {
+                bench.step("masking, no requests arriving, run " + rep + " of " + repetitions);
+                quiet.add(control.masking(records, 0, probes));
+                bench.step("masking while " + floodRequests + " requests arrive, run " + rep + " of " + repetitions);
+                flooded.add(control.masking(records, floodRequests, probes));
+            }
+            List<Double> quietRate = quiet.stream().map(r -> ((Number) r.get("perSecond")).doubleValue()).toList();
+            List<Double> floodRate = flooded.stream().map(r -> ((Number) r.get("perSecond")).doubleValue()).toList();
+            List<Double> quietP50 = quiet.stream().map(r -> latency(r, "p50")).toList();
+            List<Double> floodP50 = flooded.stream().map(r -> latency(r, "p50")).toList();
+            Map<String, Object> isolation = new LinkedHashMap<>();
+            isolation.put("throughputRatio", round(Stats.pairedRatio(floodRate, quietRate)));
+            isolation.put("latencyP50Ratio", round(Stats.pairedRatio(floodP50, quietP50)));
+            isolation.put("quiet", quiet);
+            isolation.put("flood", flooded);
+            report.put("maskingUnderFlood", isolation);
+            bench.step("done");
+        }
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
+        PrintWriter printer = spec.commandLine().getOut();
+        printer.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
+        printer.flush();
+        return 0;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static double latency(Map<String, Object> run, String quantile) {
+        return ((Number) ((Map<String, Object>) run.get("latencyMs")).get(quantile)).doubleValue();
     }
 
     private List<BenchHarness.Measure> maskingRuns(BenchHarness bench, int grants, String label) throws Exception {

@@ -76,7 +76,8 @@ public final class BenchHarness implements AutoCloseable {
         bootstrap = broker.bootstrapServers();
         registryServer = EmbeddedSchemaRegistry.start(bootstrap, "localhost", 0);
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
-        for (String resource : List.of("policy.yaml", "keyring.yaml", "demo-keys/alice.key", "demo-keys/bob.key")) {
+        for (String resource : List.of("policy.yaml", "keyring.yaml", "demo-keys/alice.key", "demo-keys/bob.key",
+                "demo-keys/dave.key")) {
             Path target = dir.resolve(resource);
             Files.createDirectories(target.getParent());
             try (InputStream in = BenchHarness.class.getResourceAsStream("/jitmask/deploy/" + resource)) {
@@ -150,7 +151,7 @@ public final class BenchHarness implements AutoCloseable {
         }
     }
 
-    private JitmaskConfig config(String applicationId, String guarantee, Map<String, String> extra) {
+    JitmaskConfig config(String applicationId, String guarantee, Map<String, String> extra) {
         Map<String, String> values = new HashMap<>(Map.of(
                 JitmaskConfig.BOOTSTRAP_SERVERS, bootstrap,
                 JitmaskConfig.REGISTRY_URL, registryServer.url(),
@@ -386,7 +387,7 @@ public final class BenchHarness implements AutoCloseable {
      * to 1 s while a fresh topic's leader is not known yet, fetch.max.wait.ms 500) add up to seconds that are the
      * consumer's, not jitmask's, and made the approval p99 swing between 1.8 and 6 s from run to run.
      */
-    private KafkaConsumer<byte[], byte[]> consumer() {
+    KafkaConsumer<byte[], byte[]> consumer() {
         return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.GROUP_ID_CONFIG, "bench-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.METADATA_MAX_AGE_CONFIG, 500,
@@ -395,7 +396,7 @@ public final class BenchHarness implements AutoCloseable {
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
-    private double approveAndAwaitFirstCopy(KafkaProducer<String, String> approvals, String id, String key, int timeoutSeconds)
+    double approveAndAwaitFirstCopy(KafkaProducer<String, String> approvals, String id, String key, int timeoutSeconds)
             throws Exception {
         ObjectNode request = ApprovalEvents.requested(id, "alice", Instant.now(), "User:alice", DATASET, List.of("email"),
                 List.of(key), "BENCH-3 latency", 300, null, key("alice"));
@@ -428,7 +429,7 @@ public final class BenchHarness implements AutoCloseable {
     }
 
     /** Writes, every 10 ms, one record for each key a live benchmark grant covers. */
-    private void produceLoad(Map<String, String> keys, AtomicBoolean running) {
+    void produceLoad(Map<String, String> keys, AtomicBoolean running) {
         try (HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(registryServer.url());
              KafkaProducer<String, Object> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                      ProducerConfig.LINGER_MS_CONFIG, 0), new StringSerializer(), new ConfluentAvroSerializer(registry, false))) {
@@ -444,6 +445,14 @@ public final class BenchHarness implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    Admin admin() {
+        return admin;
+    }
+
+    String registryUrl() {
+        return registryServer.url();
     }
 
     public String bootstrap() {

@@ -54,7 +54,8 @@ public record ClassificationDiff(
                 removed.add(path);
             }
         }
-        return new ClassificationDiff(List.copyOf(added), List.copyOf(removed), Map.copyOf(tagsAdded),
-                Map.copyOf(tagsRemoved), List.copyOf(kept));
+        // Schema order throughout, so the event reads like the schema and is the same on every instance.
+        return new ClassificationDiff(List.copyOf(added), List.copyOf(removed), java.util.Collections.unmodifiableMap(tagsAdded),
+                java.util.Collections.unmodifiableMap(tagsRemoved), List.copyOf(kept));
     }
 }

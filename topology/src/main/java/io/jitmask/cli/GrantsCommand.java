@@ -7,6 +7,8 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -16,7 +18,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code jitmask grants}: the live grants, with the time each has left. */
+/** {@code jitmask grants}: the live grants, soonest to end first, with the time each has left; a page at a time. */
 @Command(name = "grants", mixinStandardHelpOptions = true, description = "List active grants and their time left.")
 public final class GrantsCommand implements Callable<Integer> {
     @Spec
@@ -24,6 +26,9 @@ public final class GrantsCommand implements Callable<Integer> {
 
     @Mixin
     ClusterOptions cluster;
+
+    @Mixin
+    PageOptions page;
 
     @Override
     public Integer call() {
@@ -46,10 +51,10 @@ public final class GrantsCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Instant now = Instant.now();
         out.printf("%-20s %-12s %-16s %-10s %s%n", "REQUEST", "DATASET", "GRANTEE", "TIME LEFT", "FIELDS");
-        for (Grant grant : live.values()) {
-            if (!grant.isLiveAt(now)) {
-                continue;
-            }
+        // Soonest to end first, as the API lists them.
+        List<Grant> ordered = live.values().stream().filter(g -> g.isLiveAt(now))
+                .sorted(Comparator.comparing(Grant::expiresAt).thenComparing(Grant::requestId)).toList();
+        for (Grant grant : page.page(ordered, spec.commandLine())) {
             Duration left = Duration.between(now, grant.expiresAt());
             out.printf("%-20s %-12s %-16s %-10s %s%s%n", grant.requestId(), grant.dataset(), grant.grantee(),
                     String.format("%dm%02ds", left.toMinutes(), left.toSecondsPart()), String.join(",", grant.fields()),

@@ -18,8 +18,40 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jitmask policy check}: lint a policy against schemas; exit 1 with a report when anything is wrong. */
 @Command(name = "policy", mixinStandardHelpOptions = true, description = "Work with the masking policy.",
-        subcommands = PolicyCommand.Check.class)
+        subcommands = {PolicyCommand.Check.class, PolicyCommand.Init.class})
 public final class PolicyCommand {
+
+    @Command(name = "init", mixinStandardHelpOptions = true,
+            description = "Print a default-deny policy entry for a dataset from its schema: tagged fields become path rules,"
+                    + " untagged fields are listed public for review, anything else is masked.")
+    static final class Init implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--schema", required = true, description = "Avro schema file (.avsc).")
+        Path schema;
+
+        @Option(names = "--dataset", description = "Dataset name (default: the file name without .avsc).")
+        String dataset;
+
+        @Option(names = "--default-tag", description = "Tag of fields masked by default, so they can be requested (e.g. PII).")
+        String defaultTag;
+
+        @Override
+        public Integer call() {
+            Schema parsed;
+            try {
+                parsed = new Schema.Parser().parse(schema.toFile());
+            } catch (IOException | RuntimeException e) {
+                throw new ConfigException("cannot read Avro schema " + schema + " (" + e.getClass().getSimpleName() + ")");
+            }
+            String name = dataset != null ? dataset : schema.getFileName().toString().replaceFirst("\\.avsc$", "");
+            PrintWriter out = spec.commandLine().getOut();
+            out.print("datasets:\n" + io.jitmask.policy.PolicyTemplate.datasetEntry(name, parsed, defaultTag));
+            out.flush();
+            return 0;
+        }
+    }
 
     @Command(name = "check", mixinStandardHelpOptions = true,
             description = "Check a policy against schemas: uncovered tags, unknown paths, techniques that do not fit.")

@@ -55,8 +55,8 @@ public final class RunCommand implements Callable<Integer> {
         if (api != null) {
             spec.commandLine().getOut().println("console and API on " + api.url() + "/");
         }
-        spec.commandLine().getOut().println("jitmask is running (application.id "
-                + app.streams().metadataForLocalThreads().size() + " threads); Ctrl-C to stop");
+        spec.commandLine().getOut().println("jitmask is running (" + app.streams().metadataForLocalThreads().size()
+                + " masking and " + app.control().metadataForLocalThreads().size() + " control-plane threads); Ctrl-C to stop");
         spec.commandLine().getOut().flush();
         stopped.await();
         return 0;

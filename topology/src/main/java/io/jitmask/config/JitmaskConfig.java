@@ -31,6 +31,15 @@ public final class JitmaskConfig {
     public static final String KEYSET_ENV = "JITMASK_KEYSET";
     public static final String GRANT_DELETE_GRACE_MS = "jitmask.grant.delete.grace.ms";
     public static final String REQUEST_TTL_SECONDS = "jitmask.request.ttl.seconds";
+    /**
+     * Finished requests leave the lifecycle store this long after they end, and events signed this long ago are
+     * refused (STALE), so pruning never lets a replay in. Longer than any outage or consumer lag to ride out.
+     */
+    public static final String REQUEST_PRUNE_HORIZON_SECONDS = "jitmask.request.prune.horizon.seconds";
+    /** Undecided requests one requester may have at once; more are refused (TOO_MANY_PENDING) and audited. */
+    public static final String REQUEST_MAX_PENDING_PER_REQUESTER = "jitmask.request.max.pending.per.requester";
+    /** Stream threads of the control plane (the lifecycle's own Kafka Streams instance, application.id + "-control"). */
+    public static final String CONTROL_STREAM_THREADS = "jitmask.control.num.stream.threads";
     /** Copies stop this long before expiresAt, so batching and commit delays cannot land one after it. */
     public static final String GRANT_COPY_CUTOFF_MS = "jitmask.grant.copy.cutoff.ms";
     public static final String TOPIC_PARTITIONS = "jitmask.topic.partitions";
@@ -79,6 +88,9 @@ public final class JitmaskConfig {
             Map.entry(GRANT_DELETE_GRACE_MS, "0"),
             Map.entry(GRANT_COPY_CUTOFF_MS, "1000"),
             Map.entry(REQUEST_TTL_SECONDS, "86400"),
+            Map.entry(REQUEST_PRUNE_HORIZON_SECONDS, "604800"),
+            Map.entry(REQUEST_MAX_PENDING_PER_REQUESTER, "50"),
+            Map.entry(CONTROL_STREAM_THREADS, "1"),
             Map.entry(TOPIC_PARTITIONS, "3"),
             Map.entry(TOPIC_REPLICATION_FACTOR, "1"),
             Map.entry(MANAGE_ACLS, "true"),
@@ -93,6 +105,8 @@ public final class JitmaskConfig {
             Map.entry(HTTP_PORT, "8080"),
             Map.entry(HTTP_AUDIT_TAIL_SIZE, "10000"),
             Map.entry(SUBJECT_NAME_STRATEGY, "topic"));
+
+    public static final String CONTROL_SUFFIX = "-control";
 
     private final Properties props;
 
@@ -145,6 +159,9 @@ public final class JitmaskConfig {
         nonNegativeLong(GRANT_DELETE_GRACE_MS);
         nonNegativeLong(GRANT_COPY_CUTOFF_MS);
         positiveLong(REQUEST_TTL_SECONDS);
+        positiveLong(REQUEST_PRUNE_HORIZON_SECONDS);
+        positiveInt(REQUEST_MAX_PENDING_PER_REQUESTER);
+        positiveInt(CONTROL_STREAM_THREADS);
         positiveLong(TOPIC_PARTITIONS);
         positiveLong(TOPIC_REPLICATION_FACTOR);
         positiveLong(BACKFILL_MAX_RECORDS_PER_SECOND);
@@ -211,6 +228,14 @@ public final class JitmaskConfig {
         return value;
     }
 
+    private int positiveInt(String key) {
+        long value = positiveLong(key);
+        if (value > Integer.MAX_VALUE) {
+            throw new ConfigException(key + " must be at most " + Integer.MAX_VALUE + ", got " + value);
+        }
+        return (int) value;
+    }
+
     private long nonNegativeLong(String key) {
         long value = longValue(key);
         if (value < 0) {
@@ -275,6 +300,23 @@ public final class JitmaskConfig {
 
     public Duration requestTtl() {
         return Duration.ofSeconds(positiveLong(REQUEST_TTL_SECONDS));
+    }
+
+    public Duration requestPruneHorizon() {
+        return Duration.ofSeconds(positiveLong(REQUEST_PRUNE_HORIZON_SECONDS));
+    }
+
+    public int maxPendingPerRequester() {
+        return positiveInt(REQUEST_MAX_PENDING_PER_REQUESTER);
+    }
+
+    public int controlStreamThreads() {
+        return positiveInt(CONTROL_STREAM_THREADS);
+    }
+
+    /** The control plane's Kafka Streams application id: its own group, transactional ids, internal topics and state dir. */
+    public String controlApplicationId() {
+        return applicationId() + CONTROL_SUFFIX;
     }
 
     public int topicPartitions() {

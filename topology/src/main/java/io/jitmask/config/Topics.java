@@ -8,6 +8,10 @@ public final class Topics {
     public static final String GRANTS = "jit.grants";
     public static final String AUDIT = "jit.audit";
     public static final String DLQ = "jit.dlq";
+    /** Side effects the lifecycle asks for (key requestId); only jitmask reads and writes it. */
+    public static final String GRANT_COMMANDS = "jit.grant-commands";
+    /** Outcomes of those side effects and closed ledger entries (key requestId, partitioned as jit.approvals). */
+    public static final String GRANT_RESULTS = "jit.grant-results";
     public static final String SCHEMAS = "_schemas";
     /** Every field path of every dataset that was ever sensitive (compacted; read back as a global store). */
     public static final String CLASSIFICATION = "jit.classification";

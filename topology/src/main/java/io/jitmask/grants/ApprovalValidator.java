@@ -174,7 +174,8 @@ public final class ApprovalValidator {
         if (state == null) {
             throw new Rejection(UNKNOWN_REQUEST, "no such request");
         }
-        if (state.status() != RequestState.Status.ACTIVE && state.status() != RequestState.Status.PENDING) {
+        if (state.status() != RequestState.Status.ACTIVE && state.status() != RequestState.Status.PENDING
+                && state.status() != RequestState.Status.ACTIVATING) {
             throw new Rejection(NOT_ACTIVE, "request is " + state.status() + ", nothing to revoke");
         }
         if (!mayRevoke(actor, state)) {

@@ -29,6 +29,11 @@ public record Grant(
         @JsonProperty("lookbackSeconds") Long lookbackSeconds) {
 
     public static final String ACTIVE = "ACTIVE";
+    /**
+     * Ended, its side effects under way: the masking path copies nothing more for it, and each masking task closes
+     * its ledger entries for it. The lifecycle tombstones the grant once every ledger partition is closed.
+     */
+    public static final String ENDING = "ENDING";
 
     public Grant {
         fields = List.copyOf(fields);
@@ -59,6 +64,12 @@ public record Grant(
     @JsonIgnore
     public Set<String> clearPaths() {
         return Set.copyOf(fields);
+    }
+
+    /** This grant, ended. */
+    public Grant ending() {
+        return new Grant(requestId, dataset, grantee, fields, filter, topic, requester, approvers, justification,
+                activatedAt, expiresAt, ENDING, lookbackSeconds);
     }
 
     /** Live at {@code now}: the last guard before a copy is written. */

@@ -16,7 +16,10 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class GrantIndex {
     private final Map<String, Grant> byGrantKey = new ConcurrentHashMap<>();
     private final Map<String, DatasetGrants> byDataset = new ConcurrentHashMap<>();
-    private final java.util.Set<String> goneTopics = ConcurrentHashMap.newKeySet();
+    /** Topics the broker said do not exist while their grant was live (deleted by hand), until the grant ends. */
+    private final java.util.Set<String> deletedTopics = ConcurrentHashMap.newKeySet();
+    /** Grants that ended and whose ledger is being closed, by grant key: matched by no record. */
+    private final Map<String, Grant> ending = new ConcurrentHashMap<>();
 
     private static final class DatasetGrants {
         final Map<String, Grant> unfiltered = new ConcurrentHashMap<>();
@@ -26,6 +29,10 @@ public final class GrantIndex {
     /** Adds or replaces a grant. */
     public synchronized void put(Grant grant) {
         remove(grant.key());
+        if (Grant.ENDING.equals(grant.status())) {
+            ending.put(grant.key(), grant);
+            return;
+        }
         byGrantKey.put(grant.key(), grant);
         DatasetGrants grants = byDataset.computeIfAbsent(grant.dataset(), d -> new DatasetGrants());
         var keys = grant.filter().indexKeys();
@@ -39,10 +46,15 @@ public final class GrantIndex {
     }
 
     public synchronized void remove(String grantKey) {
+        Grant wasEnding = ending.remove(grantKey);
+        if (wasEnding != null) {
+            deletedTopics.remove(wasEnding.topic());
+        }
         Grant old = byGrantKey.remove(grantKey);
         if (old == null) {
             return;
         }
+        deletedTopics.remove(old.topic());
         DatasetGrants grants = byDataset.get(old.dataset());
         grants.unfiltered.remove(grantKey);
         var keys = old.filter().indexKeys();
@@ -60,6 +72,8 @@ public final class GrantIndex {
     }
 
     public synchronized void clear() {
+        ending.clear();
+        deletedTopics.clear();
         byGrantKey.clear();
         byDataset.clear();
     }
@@ -94,16 +108,29 @@ public final class GrantIndex {
     }
 
     /**
-     * Records that a grant topic can no longer be written (deleted, or access withdrawn) while its grant still
-     * looked live here. Copies for it are skipped from then on: under exactly-once a failed write aborts the whole
-     * transaction, so writing again would fail the same way forever.
+     * Grants that ended (published ENDING by the lifecycle) and are not tombstoned yet: every masking task closes its
+     * ledger entries for them. Only the grant's own end puts a grant here; nothing else stops its copies.
      */
-    public void markTopicGone(String topic) {
-        goneTopics.add(topic);
+    public Collection<Grant> ending() {
+        return List.copyOf(ending.values());
     }
 
-    public boolean isTopicGone(String topic) {
-        return goneTopics.contains(topic);
+    /** True while the grant ended but is not tombstoned yet. */
+    public boolean isEnding(String grantKey) {
+        return ending.containsKey(grantKey);
+    }
+
+    /**
+     * The broker answered that a live grant's topic does not exist (it was deleted by hand): copies for it are
+     * skipped, so masking goes on, until the grant's end clears the mark. A timeout never marks a topic: only this
+     * answer from the broker, or the grant's own end, stops a live grant's copies.
+     */
+    public void markTopicDeleted(String topic) {
+        deletedTopics.add(topic);
+    }
+
+    public boolean isTopicDeleted(String topic) {
+        return deletedTopics.contains(topic);
     }
 
     /** The grant as this instance's masking path sees it, or null. */

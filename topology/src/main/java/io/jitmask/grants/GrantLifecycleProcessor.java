@@ -9,14 +9,11 @@ import io.jitmask.config.Topics;
 import io.jitmask.ops.JitmaskMetrics;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,56 +22,65 @@ import org.slf4j.LoggerFactory;
  * The life of every request, keyed by requestId: validates each signed event, activates a grant once enough
  * valid approvals are in (topic, then ACL, then the ACTIVE grant on {@code jit.grants}), and ends grants on
  * revocation or expiry (wall-clock punctuation every second; also right after start-up, for grants that expired
- * while jitmask was down). Every decision, accepted or refused, is written to {@code jit.audit}.
+ * while jitmask was down). Every decision, accepted or refused, is written to {@code jit.audit}. The punctuation
+ * reads only the deadlines that have come ({@link LifecycleStore}); finished requests are pruned after
+ * {@link LifecycleLimits#pruneHorizon()}, and events older than it are refused ({@code STALE}).
  */
 public final class GrantLifecycleProcessor implements Processor<String, byte[], String, byte[]> {
     private static final Logger LOG = LoggerFactory.getLogger(GrantLifecycleProcessor.class);
     public static final String AUTO_APPROVER = "jitmask-auto-approval";
 
-    /** What the lifecycle needs besides its store. */
-    public record Deps(ApprovalValidator validator, GrantResources resources, GrantEnder ender, boolean manageAcls,
-                       Duration requestTtl, Duration deleteGrace, Backfiller backfiller, JitmaskMetrics metrics) {
-        public Deps(ApprovalValidator validator, GrantResources resources, GrantEnder ender, boolean manageAcls,
-                    Duration requestTtl, Duration deleteGrace) {
-            this(validator, resources, ender, manageAcls, requestTtl, deleteGrace, Backfiller.NONE, JitmaskMetrics.none());
+    /** What the lifecycle needs besides its stores. Side effects are commands on {@code jit.grant-commands}. */
+    public record Deps(ApprovalValidator validator, boolean manageAcls, Duration requestTtl, Duration deleteGrace,
+                       Backfiller backfiller, JitmaskMetrics metrics) {
+        public Deps(ApprovalValidator validator, boolean manageAcls, Duration requestTtl, Duration deleteGrace) {
+            this(validator, manageAcls, requestTtl, deleteGrace, Backfiller.NONE, JitmaskMetrics.none());
         }
 
-        public Deps(ApprovalValidator validator, GrantResources resources, GrantEnder ender, boolean manageAcls,
-                    Duration requestTtl, Duration deleteGrace, Backfiller backfiller) {
-            this(validator, resources, ender, manageAcls, requestTtl, deleteGrace, backfiller, JitmaskMetrics.none());
-        }
-
-        public Deps(ApprovalValidator validator, GrantResources resources, GrantEnder ender, boolean manageAcls,
-                    Duration requestTtl, Duration deleteGrace, JitmaskMetrics metrics) {
-            this(validator, resources, ender, manageAcls, requestTtl, deleteGrace, Backfiller.NONE, metrics);
+        public Deps(ApprovalValidator validator, boolean manageAcls, Duration requestTtl, Duration deleteGrace,
+                    Backfiller backfiller) {
+            this(validator, manageAcls, requestTtl, deleteGrace, backfiller, JitmaskMetrics.none());
         }
     }
 
-    private final Deps deps;
-    private final String storeName;
-    private final String grantsSink;
-    private final String auditSink;
-    private ProcessorContext<String, byte[]> context;
-    private KeyValueStore<String, byte[]> store;
-    /** When the event being processed landed on jit.approvals: the start of approval-to-activation. */
-    private long eventTimestampMs;
+    /** Names of the lifecycle's stores and sinks in the topology. */
+    public record Names(String requestsStore, String deadlinesStore, String countersStore, String progressStore,
+                        String grantsSink, String auditSink, String commandsSink) {
+    }
 
-    public GrantLifecycleProcessor(Deps deps, String storeName, String grantsSink, String auditSink) {
+    /** Deadlines handled per punctuation at most, so a backlog (a mass expiry, a first pruning) never stalls the thread. */
+    static final int MAX_DUE_PER_PUNCTUATION = 5_000;
+
+    private final Deps deps;
+    private final LifecycleLimits limits;
+    private final Names names;
+    private ProcessorContext<String, byte[]> context;
+    private LifecycleStore store;
+    private KeyValueStore<String, byte[]> progressStore;
+    private GrantResultHandler results;
+
+    public GrantLifecycleProcessor(Deps deps, LifecycleLimits limits, Names names) {
         this.deps = deps;
-        this.storeName = storeName;
-        this.grantsSink = grantsSink;
-        this.auditSink = auditSink;
+        this.limits = limits;
+        this.names = names;
     }
 
     @Override
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
-        this.store = context.getStateStore(storeName);
-        // Grants whose end was under way when the process stopped: finish ending them.
+        KeyValueStore<String, byte[]> requests = context.getStateStore(names.requestsStore());
+        KeyValueStore<String, String> deadlines = context.getStateStore(names.deadlinesStore());
+        KeyValueStore<String, Long> counters = context.getStateStore(names.countersStore());
+        this.store = new LifecycleStore(requests, deadlines, counters, limits);
+        if (store.rebuildIfNeeded()) {
+            LOG.info("built the lifecycle's deadline index and counters for task {}", context.taskId());
+        }
+        this.progressStore = context.getStateStore(names.progressStore());
+        this.results = new GrantResultHandler(new Outputs(), deps);
+        // Side effects under way need nothing here: their commands are on jit.grant-commands, and the workers that
+        // own those partitions carry them out and post their results, which this task reads from its offsets on.
         for (RequestState state : states()) {
-            if (state.status() == RequestState.Status.ENDING) {
-                deps.ender().end(endJob(state, "REVOKED".equals(state.endReason()) ? state.endReason() : null));
-            } else if (state.status() == RequestState.Status.ACTIVE && state.lookbackSeconds() != null) {
+            if (state.status() == RequestState.Status.ACTIVE && state.lookbackSeconds() != null) {
                 // Backfills run in memory: one cut short by a stop resumes, skipping what it already delivered.
                 deps.backfiller().start(state.requestId(), Topics.grantKey(state.dataset(), state.requestId()));
             }
@@ -107,7 +113,10 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
     @Override
     public void process(Record<String, byte[]> record) {
         Instant now = now();
-        eventTimestampMs = record.timestamp();
+        if (context.recordMetadata().map(m -> Topics.GRANT_RESULTS.equals(m.topic())).orElse(false)) {
+            results.handle(record.key(), record.value(), now);
+            return;
+        }
         ApprovalEvent event;
         try {
             event = ApprovalEvent.parse(record.key(), record.value());
@@ -120,6 +129,11 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
         RequestState state = load(event.requestId());
         try {
             Keyring.Actor actor = deps.validator().authenticate(event, now);
+            // Before REPLAY: the answer to an old event must not depend on whether its request was pruned yet.
+            if (limits.isStale(event.at(), now)) {
+                throw new Rejection(Rejection.Reason.STALE, "'at' is more than " + limits.pruneHorizon().toSeconds()
+                        + " seconds in the past (the prune horizon)");
+            }
             if (state != null && state.signatures().contains(event.signature())) {
                 throw new Rejection(Rejection.Reason.REPLAY, "this exact signed event was already processed");
             }
@@ -144,10 +158,15 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
             throw new Rejection(Rejection.Reason.UNKNOWN_ACTOR, "actor mismatch");
         }
         RequestState state = deps.validator().request(event, actor, existing);
+        int pending = store.pendingOf(actor.name());
+        if (pending >= limits.maxPendingPerRequester()) {
+            throw new Rejection(Rejection.Reason.TOO_MANY_PENDING, actor.name() + " already has " + pending
+                    + " pending requests, the most allowed (" + limits.maxPendingPerRequester() + ")");
+        }
         save(state);
         audit(base(AuditEvent.Type.REQUESTED, state, now).actor(actor.name()).justification(state.justification())
                 .durationSeconds(state.durationSeconds()).lookbackSeconds(state.lookbackSeconds()).build());
-        if (deps.validator().autoApproves(state, activeGrantsOf(state.grantee()), now)) {
+        if (deps.validator().autoApproves(state, store.activeGrantsOf(state.grantee()), now)) {
             RequestState approved = state.withApproval(new RequestState.Approval(AUTO_APPROVER, now, null, true), null);
             save(approved);
             audit(base(AuditEvent.Type.AUTO_APPROVED, approved, now).actor(AUTO_APPROVER)
@@ -185,45 +204,23 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
         end(seen, now, true, actor.name(), event.string("reason"));
     }
 
-    /** Topic first, then ACL, then the ACTIVE grant: a grantee never sees a grant it cannot read. */
+    /**
+     * Approved: asks a worker to create the topic, then the ACL (command PROVISION). The grant is published ACTIVE
+     * and audited only when the worker reports both exist (result PROVISIONED, {@link GrantResultHandler}): a grantee
+     * never sees a grant it cannot read, and no Admin call runs on the stream thread.
+     */
     private void activate(RequestState state, Instant now) {
-        Instant expiresAt = now.plusSeconds(state.durationSeconds());
         String topic = Topics.grant(state.dataset(), state.requestId());
-        try {
-            int partitions = deps.resources().partitionsOf(Topics.raw(state.dataset()));
-            long retentionMs = Duration.ofSeconds(state.durationSeconds()).plus(deps.deleteGrace()).toMillis() + 60_000;
-            deps.resources().createTopic(topic, partitions, retentionMs);
-            if (deps.manageAcls()) {
-                deps.resources().allowRead(topic, state.grantee());
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("activating grant {} failed: {}", state.requestId(), e.getClass().getSimpleName());
-            try {
-                deps.resources().deleteTopic(topic);
-            } catch (RuntimeException ignored) {
-                // best effort: the topic may never have been created
-            }
-            save(state.ended(RequestState.Status.FAILED, now, "activation failed"));
-            audit(base(AuditEvent.Type.ACTIVATION_FAILED, state, now).topic(topic)
-                    .detail("could not create the grant topic or its ACL (" + e.getClass().getSimpleName() + ")").build());
-            return;
-        }
-        RequestState active = state.activated(now, expiresAt, topic);
-        save(active);
-        if (!deps.manageAcls()) {
-            audit(base(AuditEvent.Type.ACL_NOT_ENFORCED, active, now).topic(topic)
-                    .detail("jitmask.acls.enabled=false: the broker does not restrict who reads the grant topic").build());
-        }
-        Grant grant = new Grant(active.requestId(), active.dataset(), active.grantee(), active.fields(), filter(active),
-                topic, active.requester(), active.approverNames(), active.justification(), now, expiresAt, Grant.ACTIVE,
-                active.lookbackSeconds());
-        context.forward(new Record<>(grant.key(), GrantJson.toBytes(grant), context.currentSystemTimeMs()), grantsSink);
-        audit(base(AuditEvent.Type.ACTIVATED, active, now).topic(topic).approvers(active.approverNames())
-                .durationSeconds(active.durationSeconds()).lookbackSeconds(active.lookbackSeconds()).expiresAt(expiresAt).build());
-        if (grant.hasLookback()) {
-            deps.backfiller().start(grant.requestId(), grant.key());
-        }
-        deps.metrics().recordActivation(Instant.ofEpochMilli(eventTimestampMs));
+        long retentionMs = Duration.ofSeconds(state.durationSeconds()).plus(deps.deleteGrace()).toMillis() + 60_000;
+        save(state.activating(topic));
+        command(GrantCommand.provision(state.requestId(), state.dataset(), topic, Topics.raw(state.dataset()),
+                state.grantee(), deps.manageAcls(), retentionMs));
+    }
+
+    static Grant grantOf(RequestState state, String status) {
+        return new Grant(state.requestId(), state.dataset(), state.grantee(), state.fields(), filter(state),
+                state.topic(), state.requester(), state.approverNames(), state.justification(), state.activatedAt(),
+                state.expiresAt(), status, state.lookbackSeconds());
     }
 
     private static GrantFilter filter(RequestState state) {
@@ -234,81 +231,132 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
         }
     }
 
-    /** Tombstone and first audit event in this transaction; access, topic and final audit in the end worker. */
+    /**
+     * The first step of an end, in this transaction: the grant is published ENDING (no masking task copies for it
+     * any more, and each closes its ledger entry for it), the end is audited, and a worker is asked to withdraw the
+     * grantee's access. Who ended it and why are kept in {@code grant-progress} for the final events, whatever
+     * restarts happen meanwhile. The rest follows from the results ({@link GrantResultHandler}).
+     */
     private void end(RequestState state, Instant now, boolean revoked, String actor, String reason) {
         RequestState ending = state.ended(RequestState.Status.ENDING, now, revoked ? "REVOKED" : "EXPIRED");
         save(ending);
-        context.forward(new Record<>(Topics.grantKey(state.dataset(), state.requestId()), (byte[]) null,
-                context.currentSystemTimeMs()), grantsSink);
+        saveProgress(state.requestId(), progress(state.requestId()).ending(revoked ? actor : "jitmask", reason));
+        String topic = state.topic() != null ? state.topic() : Topics.grant(state.dataset(), state.requestId());
+        context.forward(new Record<>(Topics.grantKey(state.dataset(), state.requestId()),
+                GrantJson.toBytes(grantOf(state.status() == RequestState.Status.ACTIVATING ? state.activating(topic) : state,
+                        Grant.ACTIVE).ending()), context.currentSystemTimeMs()), names.grantsSink());
         audit(base(revoked ? AuditEvent.Type.REVOKE_ACCEPTED : AuditEvent.Type.EXPIRY_DETECTED, ending, now)
-                .actor(revoked ? actor : "jitmask").reason(reason).topic(state.topic()).expiresAt(state.expiresAt()).build());
-        deps.ender().end(new GrantEnder.EndJob(state.requestId(), state.dataset(),
-                Topics.grantKey(state.dataset(), state.requestId()), state.topic(), state.grantee(), revoked,
-                revoked ? actor : "jitmask", reason, state.expiresAt()));
+                .actor(revoked ? actor : "jitmask").reason(reason).topic(topic).expiresAt(state.expiresAt()).build());
+        command(GrantCommand.withdrawAccess(state.requestId(), state.dataset(), topic, state.grantee(), deps.manageAcls()));
     }
 
-    private GrantEnder.EndJob endJob(RequestState state, String reason) {
-        boolean revoked = "REVOKED".equals(state.endReason());
-        return new GrantEnder.EndJob(state.requestId(), state.dataset(), Topics.grantKey(state.dataset(), state.requestId()),
-                state.topic(), state.grantee(), revoked, "jitmask", reason, state.expiresAt());
-    }
-
-    /** Punctuation: expire grants and unanswered requests whose time is up. */
+    /**
+     * Punctuation: expire grants and unanswered requests whose time is up, confirm ended grants and prune finished
+     * requests. Reads only the deadlines up to now, never the whole store.
+     */
     void endDue(long wallClockMs) {
         Instant now = Instant.ofEpochMilli(wallClockMs);
-        for (RequestState state : states()) {
-            if (state.status() == RequestState.Status.ACTIVE && !now.isBefore(state.expiresAt())) {
-                end(state, now, false, "jitmask", "expired at " + state.expiresAt());
-            } else if (state.status() == RequestState.Status.ENDING && deps.ender().confirmFinished(state.requestId())) {
-                // The final audit events are out: a restart must not hand this grant over (and audit it) again.
-                save(state.ended(RequestState.Status.ENDED, state.endedAt(), state.endReason()));
-            } else if (state.status() == RequestState.Status.PENDING
-                    && !now.isBefore(state.requestedAt().plus(deps.requestTtl()))) {
-                save(state.ended(RequestState.Status.REQUEST_EXPIRED, now, "not approved in time"));
-                audit(base(AuditEvent.Type.REQUEST_EXPIRED, state, now).actor("jitmask")
-                        .detail("not approved within " + deps.requestTtl().toSeconds() + " seconds").build());
+        for (LifecycleStore.Due due : store.due(now, MAX_DUE_PER_PUNCTUATION)) {
+            RequestState state = load(due.requestId());
+            if (store.dropIfStale(due, state)) {
+                continue;
+            }
+            switch (state.status()) {
+                case ACTIVE -> end(state, now, false, "jitmask", "expired at " + state.expiresAt());
+                case PENDING -> {
+                    save(state.ended(RequestState.Status.REQUEST_EXPIRED, now, "not approved in time"));
+                    audit(base(AuditEvent.Type.REQUEST_EXPIRED, state, now).actor("jitmask")
+                            .detail("not approved within " + limits.requestTtl().toSeconds() + " seconds").build());
+                }
+                // ACTIVATING and ENDING have no deadline: the workers' results move them on (GrantResultHandler).
+                case ACTIVATING, ENDING -> { }
+                default -> {
+                    store.prune(state);
+                    progressStore.delete(state.requestId());
+                    deps.metrics().recordPruned();
+                }
             }
         }
-    }
-
-    private int activeGrantsOf(String grantee) {
-        int count = 0;
-        for (RequestState state : states()) {
-            if (state.status() == RequestState.Status.ACTIVE && grantee.equals(state.grantee())) {
-                count++;
-            }
-        }
-        return count;
     }
 
     private List<RequestState> states() {
-        List<RequestState> out = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> all = store.all()) {
-            while (all.hasNext()) {
-                KeyValue<String, byte[]> entry = all.next();
-                out.add(RequestState.fromBytes(entry.value));
-            }
-        }
-        return out;
+        return store.all();
     }
 
-    private static AuditEvent.Builder base(AuditEvent.Type type, RequestState state, Instant now) {
+    static AuditEvent.Builder base(AuditEvent.Type type, RequestState state, Instant now) {
         JsonNode filter = state.filter() == null || state.filter().isEmpty() ? null : state.filter();
         return AuditEvent.of(type, state.requestId(), now).dataset(state.dataset()).grantee(state.grantee())
                 .fields(state.fields()).filter(filter);
     }
 
     private RequestState load(String requestId) {
-        byte[] bytes = store.get(requestId);
-        return bytes == null ? null : RequestState.fromBytes(bytes);
+        return store.get(requestId);
     }
 
     private void save(RequestState state) {
-        store.put(state.requestId(), state.toBytes());
+        store.put(state);
     }
 
     private void audit(AuditEvent event) {
-        context.forward(new Record<>(event.requestId(), event.toBytes(), context.currentSystemTimeMs()), auditSink);
+        context.forward(new Record<>(event.requestId(), event.toBytes(), context.currentSystemTimeMs()), names.auditSink());
         deps.metrics().recordAudit(event.type());
+    }
+
+    private void command(GrantCommand command) {
+        context.forward(new Record<>(command.requestId(), command.toBytes(), context.currentSystemTimeMs()),
+                names.commandsSink());
+    }
+
+    private GrantProgress progress(String requestId) {
+        byte[] bytes = progressStore.get(requestId);
+        return bytes == null ? GrantProgress.NONE : GrantProgress.fromBytes(bytes);
+    }
+
+    private void saveProgress(String requestId, GrantProgress progress) {
+        progressStore.put(requestId, progress.toBytes());
+    }
+
+    /** What the result handler may read and write: this task's stores and sinks, in this task's transaction. */
+    private final class Outputs implements GrantResultHandler.Outputs {
+        @Override
+        public RequestState load(String requestId) {
+            return GrantLifecycleProcessor.this.load(requestId);
+        }
+
+        @Override
+        public void save(RequestState state) {
+            GrantLifecycleProcessor.this.save(state);
+        }
+
+        @Override
+        public GrantProgress progress(String requestId) {
+            return GrantLifecycleProcessor.this.progress(requestId);
+        }
+
+        @Override
+        public void saveProgress(String requestId, GrantProgress progress) {
+            GrantLifecycleProcessor.this.saveProgress(requestId, progress);
+        }
+
+        @Override
+        public void forgetProgress(String requestId) {
+            progressStore.delete(requestId);
+        }
+
+        @Override
+        public void publish(String grantKey, Grant grant) {
+            context.forward(new Record<>(grantKey, grant == null ? null : GrantJson.toBytes(grant),
+                    context.currentSystemTimeMs()), names.grantsSink());
+        }
+
+        @Override
+        public void audit(AuditEvent event) {
+            GrantLifecycleProcessor.this.audit(event);
+        }
+
+        @Override
+        public void command(GrantCommand command) {
+            GrantLifecycleProcessor.this.command(command);
+        }
     }
 }

@@ -3,7 +3,6 @@ package io.jitmask.grants;
 import io.jitmask.config.Topics;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProductionExceptionHandler;
@@ -11,11 +10,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A copy for a grant whose topic was just deleted (or whose access was just withdrawn) is dropped, not retried:
- * the grant has ended, and the copy must not land anyway. The topic is marked gone in the instance's
- * {@link GrantIndex} so the masking path stops writing there: under exactly-once the failed write has already
- * doomed the open transaction, which Kafka Streams aborts and replays once, this time without the copy. Every
- * other failed write stops processing, so Kafka Streams retries it from the last commit and nothing is lost.
+ * Every failed write stops processing, grant copies included: Kafka Streams aborts the transaction, the stream
+ * thread is replaced and the records are processed again from the last commit, so nothing is lost and nothing is
+ * counted twice in the disclosure ledger.
+ *
+ * <p>A failed write to a grant topic is never taken to mean the topic is gone because it timed out: a broker away
+ * for longer than {@code delivery.timeout.ms} fails writes with a {@code TimeoutException}, and a live grant must get
+ * its copies once the broker is back (it used to be marked gone for good on any timeout, and silently got nothing
+ * more). Only when the broker itself answered that the topic does not exist ({@link UnknownTopicOrPartitionException}
+ * anywhere in the cause chain: a grant topic deleted by hand under a live grant) is the topic marked deleted in the
+ * {@link GrantIndex}, so copies for it are skipped and masking goes on; jitmask itself deletes a grant topic only
+ * after every masking task closed the grant's ledger, so it never writes to a topic it deleted.
  */
 public final class GrantTopicProductionExceptionHandler implements ProductionExceptionHandler {
     private static final Logger LOG = LoggerFactory.getLogger(GrantTopicProductionExceptionHandler.class);
@@ -26,20 +31,37 @@ public final class GrantTopicProductionExceptionHandler implements ProductionExc
 
     @Override
     public Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
-        if (isEndedGrantWrite(record.topic(), exception)) {
-            if (index != null) {
-                index.markTopicGone(record.topic());
+        if (isGrantWrite(record.topic())) {
+            if (brokerSaysNoSuchTopic(exception) && index != null) {
+                index.markTopicDeleted(record.topic());
+                LOG.warn("{} does not exist any more although its grant is live (deleted by hand?): copies for it are "
+                        + "skipped until the grant ends", record.topic());
+                // The copy cannot land anywhere. Under exactly-once a write that failed on the broker dooms the open
+                // transaction, which Kafka Streams aborts and replays (now without copies for this topic) without
+                // replacing the thread. A copy refused before it was sent is counted in the ledger but never
+                // written: the summary of a grant whose topic was deleted by hand may count a copy too many, never
+                // one too few.
+                return Response.resume();
+            } else {
+                LOG.warn("a copy for {} could not be written ({}): processing resumes from the last commit",
+                        record.topic(), exception.getClass().getSimpleName());
             }
-            LOG.warn("dropped a copy for {}: the grant topic is gone ({})", record.topic(), exception.getClass().getSimpleName());
-            return Response.resume();
         }
         return Response.fail();
     }
 
-    static boolean isEndedGrantWrite(String topic, Exception exception) {
-        return topic != null && topic.startsWith(Topics.GRANT_PREFIX)
-                && (exception instanceof UnknownTopicOrPartitionException || exception instanceof TopicAuthorizationException
-                    || exception instanceof org.apache.kafka.common.errors.TimeoutException);
+    static boolean isGrantWrite(String topic) {
+        return topic != null && topic.startsWith(Topics.GRANT_PREFIX);
+    }
+
+    /** True only when the broker answered that the topic does not exist; a timeout alone never says so. */
+    static boolean brokerSaysNoSuchTopic(Throwable exception) {
+        for (Throwable t = exception; t != null; t = t.getCause()) {
+            if (t instanceof UnknownTopicOrPartitionException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

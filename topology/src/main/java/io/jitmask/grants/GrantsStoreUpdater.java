@@ -59,7 +59,7 @@ public final class GrantsStoreUpdater implements Processor<String, byte[], Void,
             if (!key.equals(Topics.grantKey(grant.dataset(), grant.requestId()))) {
                 throw new IllegalArgumentException("grant key does not match its dataset and request id");
             }
-            if (Grant.ACTIVE.equals(grant.status())) {
+            if (Grant.ACTIVE.equals(grant.status()) || Grant.ENDING.equals(grant.status())) {
                 index.put(grant);
             } else {
                 index.remove(key);

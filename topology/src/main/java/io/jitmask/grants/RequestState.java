@@ -39,7 +39,8 @@ public record RequestState(
         @JsonProperty("endedAt") Instant endedAt,
         @JsonProperty("endReason") String endReason) {
 
-    public enum Status { PENDING, ACTIVE, ENDING, ENDED, DENIED, REQUEST_EXPIRED, FAILED }
+    /** ACTIVATING: approved, its topic and ACL being provisioned by a grant command worker. */
+    public enum Status { PENDING, ACTIVATING, ACTIVE, ENDING, ENDED, DENIED, REQUEST_EXPIRED, FAILED }
 
     /** How many distinct approvers, and for each tag of the requested fields the roles of which one must be held. */
     public record Requirement(@JsonProperty("approvers") int approvers,
@@ -82,6 +83,12 @@ public record RequestState(
             s.add(signature);
         }
         return s;
+    }
+
+    public RequestState activating(String grantTopic) {
+        return new RequestState(requestId, Status.ACTIVATING, request, digest, requester, dataset, grantee, fields, filter,
+                justification, durationSeconds, requestedAt, requirement, approvals, signatures, activatedAt, expiresAt,
+                grantTopic, endedAt, endReason);
     }
 
     public RequestState activated(Instant at, Instant expires, String grantTopic) {

@@ -62,7 +62,7 @@ public final class ApiServer implements AutoCloseable {
         auditTail = new AuditTail(config.clientProperties(), config.httpAuditTailSize());
         poster = new ApprovalPoster(config.clientProperties());
         ApiAccess access = new ApiAccess(context.policy());
-        RequestStates states = new RequestStates(app.streams());
+        RequestStates states = new RequestStates(app.control());
         EventSigner signer = new EventSigner(config.httpSigningKeysDir());
         MaskedPreview preview = new MaskedPreview(config.clientProperties(), context.registry(), PREVIEW_RECORDS, clock);
         RequestsHandler requests = new RequestsHandler(states, access, preview, signer, poster, clock);

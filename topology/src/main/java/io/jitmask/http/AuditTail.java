@@ -27,8 +27,18 @@ import org.slf4j.LoggerFactory;
 public final class AuditTail implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AuditTail.class);
 
-    private record Entry(String key, AuditEvent event, JsonNode json) {
+    private record Entry(String key, AuditEvent event, JsonNode json, String position) {
     }
+
+    /**
+     * An event and its place in the trail: the record's timestamp, never earlier than the partition's previous one
+     * (so one request's trail, one partition, keeps its topic order), then partition and offset. The tail reads
+     * every partition from its start, so every instance computes the same position for an event.
+     */
+    public record Positioned(String position, JsonNode json) {
+    }
+
+    private final java.util.Map<Integer, Long> partitionTime = new java.util.HashMap<>();
 
     private final int capacity;
     private final Deque<Entry> entries = new ArrayDeque<>();
@@ -65,6 +75,7 @@ public final class AuditTail implements AutoCloseable {
     }
 
     private void add(ConsumerRecord<byte[], byte[]> record) {
+        long time = partitionTime.merge(record.partition(), record.timestamp(), Math::max);
         if (record.value() == null) {
             return;
         }
@@ -73,7 +84,8 @@ public final class AuditTail implements AutoCloseable {
             AuditEvent event = AuditEvent.MAPPER.treeToValue(json, AuditEvent.class);
             String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
             synchronized (entries) {
-                entries.addLast(new Entry(key, event, json));
+                entries.addLast(new Entry(key, event, json, Paging.pad(time) + "/" + Paging.pad(record.partition())
+                        + "/" + Paging.pad(record.offset())));
                 if (entries.size() > capacity) {
                     entries.removeFirst();
                 }
@@ -83,17 +95,17 @@ public final class AuditTail implements AutoCloseable {
         }
     }
 
-    /** The last {@code limit} events matching the filter, oldest first, exactly as they are on the topic. */
-    public List<JsonNode> find(AuditFilter filter, int limit) {
-        List<JsonNode> matching = new ArrayList<>();
+    /** Every event in the tail matching the filter, exactly as it is on the topic, with its position. */
+    public List<Positioned> find(AuditFilter filter) {
+        List<Positioned> matching = new ArrayList<>();
         synchronized (entries) {
             for (Entry entry : entries) {
                 if (filter.matches(entry.key(), entry.event())) {
-                    matching.add(entry.json());
+                    matching.add(new Positioned(entry.position(), entry.json()));
                 }
             }
         }
-        return matching.subList(Math.max(0, matching.size() - limit), matching.size());
+        return matching;
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.jitmask.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jitmask.approval.ApprovalEvents;
 import io.jitmask.approval.ApprovalPoster;
@@ -17,6 +16,8 @@ import java.util.List;
  * Creating posts a signed REQUESTED event; the lifecycle validates it like any other and audits a refusal.
  */
 final class RequestsHandler {
+    static final int DEFAULT_LIMIT = 100;
+
     private final RequestStates states;
     private final ApiAccess access;
     private final MaskedPreview preview;
@@ -34,18 +35,25 @@ final class RequestsHandler {
         this.clock = clock;
     }
 
+    /** A page of the requests the caller may see, newest first; previews only for the page's pending ones. */
     ApiResponse list(ApiRequest call) {
         RequestState.Status status = status(call.queryParam("status"));
+        int limit = Paging.limit(call, DEFAULT_LIMIT);
         Instant now = clock.instant();
-        ArrayNode requests = ApiJson.MAPPER.createArrayNode();
+        List<RequestState> visible = new ArrayList<>();
         for (RequestState state : states.all()) {
             if ((status == null || state.status() == status) && access.maySee(call.actor(), state)) {
-                requests.add(withPreview(RequestView.of(state, now), state));
+                visible.add(state);
             }
         }
-        ObjectNode body = ApiJson.object();
-        body.set("requests", requests);
-        return ApiResponse.ok(body);
+        Paging.Page<RequestState> page = Paging.forward(visible, RequestsHandler::position, call.queryParam("cursor"), limit);
+        return ApiResponse.ok(page.body("requests", state -> withPreview(RequestView.of(state, now), state)));
+    }
+
+    /** Newest first, then by id. */
+    private static String position(RequestState state) {
+        long millis = state.requestedAt() == null ? 0 : state.requestedAt().toEpochMilli();
+        return Paging.pad(Long.MAX_VALUE - millis) + "/" + state.requestId();
     }
 
     ApiResponse get(ApiRequest call) {

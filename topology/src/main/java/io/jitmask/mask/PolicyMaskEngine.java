@@ -30,7 +30,7 @@ import org.apache.avro.generic.GenericRecord;
  * with precompiled maskers and copies only the records on the way to a masked field.
  */
 public final class PolicyMaskEngine implements MaskEngine {
-    public static final String TAGS_PROPERTY = "confluent:tags";
+    public static final String TAGS_PROPERTY = AvroFields.TAGS_PROPERTY;
 
     private final Policy policy;
     private final Keyset keyset;
@@ -346,20 +346,7 @@ public final class PolicyMaskEngine implements MaskEngine {
 
     /** The record types a schema holds directly, as union branches, or as array/map elements, in schema order. */
     public static List<Schema> recordsIn(Schema schema) {
-        List<Schema> out = new ArrayList<>();
-        recordsIn(schema, out);
-        return out;
-    }
-
-    private static void recordsIn(Schema schema, List<Schema> out) {
-        switch (schema.getType()) {
-            case RECORD -> out.add(schema);
-            case UNION -> schema.getTypes().forEach(branch -> recordsIn(branch, out));
-            case ARRAY -> recordsIn(schema.getElementType(), out);
-            case MAP -> recordsIn(schema.getValueType(), out);
-            default -> {
-            }
-        }
+        return AvroFields.recordsIn(schema);
     }
 
     /** Whether a record type, or any type reachable from it, has a tagged field. */

@@ -32,6 +32,9 @@ public final class JitmaskMetrics {
     public static final String APPROVAL_TO_ACTIVATION = "jitmask.approval.to.activation";
     public static final String EXPIRY_TO_REVOCATION = "jitmask.expiry.to.revocation";
     public static final String AUDIT_EVENTS = "jitmask.audit.events";
+    public static final String GRANT_COMMAND_FAILURES = "jitmask.grant.command.failures";
+    public static final String GRANT_COMMANDS_FAILING = "jitmask.grant.commands.failing";
+    public static final String REQUESTS_PRUNED = "jitmask.requests.pruned";
     public static final String SCHEMA_CHANGES = "jitmask.schema.changes";
 
     /** The names as Prometheus shows them (counters get {@code _total}, timers {@code _seconds_*}). */
@@ -42,7 +45,8 @@ public final class JitmaskMetrics {
             "jitmask_approval_to_activation_seconds_sum", "jitmask_approval_to_activation_seconds_max",
             "jitmask_expiry_to_revocation_seconds_bucket", "jitmask_expiry_to_revocation_seconds_count",
             "jitmask_expiry_to_revocation_seconds_sum", "jitmask_expiry_to_revocation_seconds_max",
-            "jitmask_audit_events_total", "jitmask_schema_changes_total");
+            "jitmask_audit_events_total", "jitmask_schema_changes_total", "jitmask_grant_command_failures_total",
+            "jitmask_grant_commands_failing", "jitmask_requests_pruned_total");
 
     private static final Duration[] LATENCY_BUCKETS = {
         Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
@@ -59,7 +63,10 @@ public final class JitmaskMetrics {
     private final Map<String, Delivered> delivered = new ConcurrentHashMap<>();
     private final Timer approvalToActivation;
     private final Timer expiryToRevocation;
+    private final Counter pruned;
     private volatile GrantIndex grants;
+    private final Map<String, Counter> commandFailures = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger commandsFailing = new java.util.concurrent.atomic.AtomicInteger();
 
     /** A grant's delivery counter, and when this instance first saw the grant gone from the index. */
     private static final class Delivered {
@@ -81,9 +88,27 @@ public final class JitmaskMetrics {
                 "from the approval (or request, when auto-approved) landing on jit.approvals to the grant being ACTIVE");
         this.expiryToRevocation = latency(EXPIRY_TO_REVOCATION,
                 "from a grant's expiresAt to its topic being deleted and EXPIRED audited");
+        this.pruned = Counter.builder(REQUESTS_PRUNED)
+                .description("finished requests removed from the lifecycle store after the prune horizon").register(registry);
         Gauge.builder(GRANTS_ACTIVE, this, m -> m.grants == null ? 0 : m.grants.size())
                 .description("grants live in this instance's grant index (the same on every instance)")
                 .register(registry);
+        Gauge.builder(GRANT_COMMANDS_FAILING, commandsFailing, java.util.concurrent.atomic.AtomicInteger::get)
+                .description("grant commands (topic, ACL) of this instance's worker that failed 5 times or more and are"
+                        + " still retried: alert when above 0")
+                .register(registry);
+    }
+
+    /** One failed attempt of a grant command (it is retried). */
+    public void recordGrantCommandFailure(String command) {
+        commandFailures.computeIfAbsent(command, c -> Counter.builder(GRANT_COMMAND_FAILURES).tag("command", c)
+                .description("failed attempts of grant commands, by command; every one is retried").register(registry))
+                .increment();
+    }
+
+    /** How many commands of this instance's worker keep failing right now. */
+    public void recordGrantCommandsFailing(int count) {
+        commandsFailing.set(count);
     }
 
     /** Counts nothing and costs next to nothing: for unit tests and for a disabled management endpoint. */
@@ -133,6 +158,11 @@ public final class JitmaskMetrics {
 
     public void recordRevocation(Instant expiresAt) {
         expiryToRevocation.record(nonNegative(Duration.between(expiresAt, clock.instant())));
+    }
+
+    /** A finished request left the lifecycle store (its history stays in the audit trail). */
+    public void recordPruned() {
+        pruned.increment();
     }
 
     /** A schema version seen for the first time on a raw topic (its SCHEMA_CHANGED event written). */

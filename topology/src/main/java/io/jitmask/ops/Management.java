@@ -36,6 +36,7 @@ public final class Management implements AutoCloseable {
     private final JvmGcMetrics gc;
     private ScheduledExecutorService kafkaRefresh;
     private KafkaStreamsMetrics kafkaMetrics;
+    private KafkaStreamsMetrics controlMetrics;
 
     private Management(JitmaskMetrics metrics, PrometheusMeterRegistry registry, ManagementServer server, JvmGcMetrics gc) {
         this.metrics = metrics;
@@ -82,6 +83,14 @@ public final class Management implements AutoCloseable {
 
     /** Hands the application to the probes and binds Kafka Streams' own metrics (lag, rates, thread states). */
     public void attach(KafkaStreams streams) {
+        attach(streams, null);
+    }
+
+    /**
+     * Both Kafka Streams instances: masking and the control plane. Their metrics carry a {@code streams} label
+     * ({@code masking}, {@code control}) besides Kafka's own client and thread ids.
+     */
+    public void attach(KafkaStreams streams, KafkaStreams control) {
         if (server == null) {
             return;
         }
@@ -90,9 +99,13 @@ public final class Management implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        kafkaMetrics = new KafkaStreamsMetrics(streams, Tags.empty(), kafkaRefresh, KAFKA_METRICS_REFRESH);
+        kafkaMetrics = new KafkaStreamsMetrics(streams, Tags.of("streams", "masking"), kafkaRefresh, KAFKA_METRICS_REFRESH);
         kafkaMetrics.bindTo(registry);
-        server.attach(streams);
+        if (control != null) {
+            controlMetrics = new KafkaStreamsMetrics(control, Tags.of("streams", "control"), kafkaRefresh, KAFKA_METRICS_REFRESH);
+            controlMetrics.bindTo(registry);
+        }
+        server.attach(streams, control);
     }
 
     /** The management URL, or null when it is not enabled. */
@@ -108,6 +121,9 @@ public final class Management implements AutoCloseable {
         server.close();
         if (kafkaMetrics != null) {
             kafkaMetrics.close();
+            if (controlMetrics != null) {
+                controlMetrics.close();
+            }
             kafkaRefresh.shutdownNow();
         }
         gc.close();

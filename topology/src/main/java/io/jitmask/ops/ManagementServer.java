@@ -27,10 +27,11 @@ import org.slf4j.LoggerFactory;
  * probes work whether or not the HTTP API is enabled.
  *
  * <ul>
- *   <li>{@code /health}: 200 unless Kafka Streams is in ERROR, PENDING_ERROR or NOT_RUNNING, or runs without a
- *   single live stream thread; a restart is the cure for all of these.</li>
- *   <li>{@code /ready}: 200 once Kafka Streams is RUNNING and the global grants store can be queried (restored);
- *   503 before, during a rebalance, and after.</li>
+ *   <li>{@code /health}: 200 unless either Kafka Streams instance (masking, control plane) is in ERROR,
+ *   PENDING_ERROR or NOT_RUNNING, or runs without a single live stream thread; a restart is the cure for all of
+ *   these.</li>
+ *   <li>{@code /ready}: 200 once both are RUNNING and the masking instance's global grants store can be queried
+ *   (restored); 503 before, during a rebalance, and after.</li>
  * </ul>
  */
 public final class ManagementServer implements AutoCloseable {
@@ -46,6 +47,7 @@ public final class ManagementServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private volatile KafkaStreams streams;
+    private volatile KafkaStreams control;
     private final PrometheusMeterRegistry registry;
     private final JitmaskMetrics metrics;
     private final String globalStore;
@@ -81,6 +83,12 @@ public final class ManagementServer implements AutoCloseable {
     }
 
     public void attach(KafkaStreams streams) {
+        attach(streams, null);
+    }
+
+    /** The masking instance and the control plane's (null when there is none). */
+    public void attach(KafkaStreams streams, KafkaStreams control) {
+        this.control = control;
         this.streams = streams;
     }
 
@@ -133,13 +141,20 @@ public final class ManagementServer implements AutoCloseable {
         if (streams == null) {
             return json(true, JSON.createObjectNode().put("status", "UP").put("state", "STARTING").put("streamThreads", 0));
         }
-        KafkaStreams.State state = streams.state();
-        long liveThreads = liveStreamThreads(streams);
-        boolean threadsNeeded = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
-        boolean up = !DEAD.contains(state) && (!threadsNeeded || liveThreads > 0);
-        ObjectNode body = JSON.createObjectNode().put("status", up ? "UP" : "DOWN").put("state", state.name())
-                .put("streamThreads", liveThreads);
+        KafkaStreams control = this.control;
+        boolean up = alive(streams) && (control == null || alive(control));
+        ObjectNode body = JSON.createObjectNode().put("status", up ? "UP" : "DOWN").put("state", streams.state().name())
+                .put("streamThreads", liveStreamThreads(streams));
+        if (control != null) {
+            body.put("controlState", control.state().name()).put("controlStreamThreads", liveStreamThreads(control));
+        }
         return json(up, body);
+    }
+
+    private static boolean alive(KafkaStreams streams) {
+        KafkaStreams.State state = streams.state();
+        boolean threadsNeeded = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
+        return !DEAD.contains(state) && (!threadsNeeded || liveStreamThreads(streams) > 0);
     }
 
     private Response ready() {
@@ -149,9 +164,14 @@ public final class ManagementServer implements AutoCloseable {
         }
         KafkaStreams.State state = streams.state();
         boolean restored = state == KafkaStreams.State.RUNNING && globalStoreQueryable(streams);
-        ObjectNode body = JSON.createObjectNode().put("ready", restored).put("state", state.name())
+        KafkaStreams control = this.control;
+        boolean ready = restored && (control == null || control.state() == KafkaStreams.State.RUNNING);
+        ObjectNode body = JSON.createObjectNode().put("ready", ready).put("state", state.name())
                 .put("globalStoreRestored", restored);
-        return json(restored, body);
+        if (control != null) {
+            body.put("controlState", control.state().name());
+        }
+        return json(ready, body);
     }
 
     private static long liveStreamThreads(KafkaStreams streams) {

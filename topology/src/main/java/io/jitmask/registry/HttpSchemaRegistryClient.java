@@ -2,7 +2,11 @@ package io.jitmask.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jitmask.schema.InvalidSchemaException;
+import io.jitmask.schema.SchemaReference;
+import io.jitmask.schema.SchemaType;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -16,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 
@@ -45,6 +50,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
     private final Map<Integer, TypedSchema> typedById = new ConcurrentHashMap<>();
     private final Map<String, Integer> idsBySubjectSchema = new ConcurrentHashMap<>();
+    private final Map<Integer, StoredSchema> storedById = new ConcurrentHashMap<>();
 
     public HttpSchemaRegistryClient(String baseUrl) {
         this(baseUrl, null, DEFAULT_ATTEMPTS, DEFAULT_FIRST_BACKOFF);
@@ -105,16 +111,109 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
     @Override
     public int register(String subject, Schema schema) {
-        String cacheKey = subject + "\u0000" + schema;
+        return register(subject, schema, null);
+    }
+
+    @Override
+    public int register(String subject, Schema schema, JsonNode metadata) {
+        // Without metadata, the same key idOf caches under.
+        String cacheKey = subject + "\u0000" + schema + (metadata == null ? "" : "\u0000" + metadata);
         Integer cached = idsBySubjectSchema.get(cacheKey);
         if (cached != null) {
             return cached;
         }
-        JsonNode answer = call("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema));
+        ObjectNode body = JSON.createObjectNode().put("schema", schema.toString());
+        if (metadata != null) {
+            body.set("metadata", metadata);
+        }
+        JsonNode answer = call("POST", "/subjects/" + encode(subject) + "/versions", body.toString());
         int id = answer.path("id").asInt();
         idsBySubjectSchema.put(cacheKey, id);
         schemasById.putIfAbsent(id, schema);
         return id;
+    }
+
+    /** The id and version a registration got. */
+    public record Registration(int id, int version) {
+    }
+
+    /**
+     * Registers a schema of any type with its references and data contract. The version comes from the answer
+     * (Confluent 7.4+); registries that answer only the id are asked for it by a lookup.
+     */
+    public Registration registerVersion(String subject, StoredSchema schema) {
+        JsonNode answer = call("POST", "/subjects/" + encode(subject) + "/versions", body(schema).toString());
+        int id = answer.path("id").asInt();
+        int version = answer.path("version").asInt(0);
+        if (version == 0) {
+            version = call("POST", "/subjects/" + encode(subject), body(schema).toString()).path("version").asInt();
+        }
+        return new Registration(id, version);
+    }
+
+    @Override
+    public int register(String subject, StoredSchema schema) {
+        return registerVersion(subject, schema).id();
+    }
+
+    /** The schema with this id, of any type, with its references and data contract (cached: ids are immutable). */
+    @Override
+    public StoredSchema storedSchema(int id) {
+        StoredSchema cached = storedById.get(id);
+        if (cached != null) {
+            return cached;
+        }
+        StoredSchema stored = stored(call("GET", "/schemas/ids/" + id, null));
+        storedById.putIfAbsent(id, stored);
+        return stored;
+    }
+
+    @Override
+    public Optional<JsonNode> metadataOf(int id) {
+        return Optional.ofNullable(storedSchema(id).metadata());
+    }
+
+    /** The subject's config ({@code compatibilityLevel}, {@code normalize}, {@code defaultMetadata}, ...), or the global one. */
+    public JsonNode config(String subject) {
+        return call("GET", subject == null ? "/config" : "/config/" + encode(subject) + "?defaultToGlobal=true", null);
+    }
+
+    /** Updates the subject's (or the global) config with Confluent's config request fields. */
+    public JsonNode updateConfig(String subject, JsonNode update) {
+        return call("PUT", subject == null ? "/config" : "/config/" + encode(subject), update.toString());
+    }
+
+    private static ObjectNode body(StoredSchema schema) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("schemaType", schema.type().name());
+        if (!schema.references().isEmpty()) {
+            ArrayNode refs = body.putArray("references");
+            schema.references().forEach(r -> refs.addObject().put("name", r.name()).put("subject", r.subject())
+                    .put("version", r.version()));
+        }
+        if (schema.metadata() != null) {
+            body.set("metadata", schema.metadata());
+        }
+        if (schema.ruleSet() != null) {
+            body.set("ruleSet", schema.ruleSet());
+        }
+        return body.put("schema", schema.schema());
+    }
+
+    private static StoredSchema stored(JsonNode answer) {
+        SchemaType type;
+        try {
+            type = SchemaType.of(answer.path("schemaType").asText(null));
+        } catch (RuntimeException e) {
+            throw new RegistryException(42201, "the registry answered an unknown schema type");
+        }
+        List<SchemaReference> refs = new ArrayList<>();
+        answer.path("references").forEach(r -> refs.add(new SchemaReference(r.path("name").asText(),
+                r.path("subject").asText(), r.path("version").asInt())));
+        JsonNode metadata = answer.path("metadata");
+        JsonNode ruleSet = answer.path("ruleSet");
+        return new StoredSchema(type, answer.path("schema").asText(), refs,
+                metadata.isObject() && !metadata.isEmpty() ? metadata : null, ruleSet.isObject() && !ruleSet.isEmpty() ? ruleSet : null);
     }
 
     @Override
@@ -124,6 +223,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             return cached;
         }
         JsonNode answer = call("GET", "/schemas/ids/" + id, null);
+        storedById.putIfAbsent(id, stored(answer));
         String type = answer.path("schemaType").asText("AVRO");
         if (!"AVRO".equals(type)) {
             throw new RegistryException(42201, "schema " + id + " is of type " + type + ", not AVRO");
@@ -133,39 +233,32 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         return schemasById.get(id);
     }
 
+    /** {@link #storedSchema} with the texts of every schema it references, as the masking path parses it. */
     @Override
     public TypedSchema typedSchemaById(int id) {
         TypedSchema cached = typedById.get(id);
         if (cached != null) {
             return cached;
         }
-        JsonNode answer = call("GET", "/schemas/ids/" + id, null);
+        StoredSchema stored = storedSchema(id);
+        List<TypedSchema.Reference> references = stored.references().stream()
+                .map(r -> new TypedSchema.Reference(r.name(), r.subject(), r.version())).toList();
         java.util.LinkedHashMap<String, String> resolved = new java.util.LinkedHashMap<>();
-        List<TypedSchema.Reference> references = references(answer.path("references"));
         resolve(references, resolved, 0);
-        TypedSchema typed = new TypedSchema(answer.path("schemaType").asText(TypedSchema.AVRO), answer.path("schema").asText(),
-                references, resolved);
+        TypedSchema typed = new TypedSchema(stored.type().name(), stored.schema(), references, resolved);
         typedById.putIfAbsent(id, typed);
         return typed;
     }
 
     @Override
     public int registerTyped(String subject, TypedSchema schema) {
-        ObjectNode body = JSON.createObjectNode();
-        body.put("schema", schema.text());
-        if (!TypedSchema.AVRO.equals(schema.type())) {
-            body.put("schemaType", schema.type());
-        }
-        if (!schema.references().isEmpty()) {
-            var refs = body.putArray("references");
-            schema.references().forEach(r -> refs.addObject().put("name", r.name()).put("subject", r.subject()).put("version", r.version()));
-        }
-        String cacheKey = subject + "\u0000" + body;
+        String cacheKey = subject + "\u0000" + schema;
         Integer cached = idsBySubjectSchema.get(cacheKey);
         if (cached != null) {
             return cached;
         }
-        int id = call("POST", "/subjects/" + encode(subject) + "/versions", body.toString()).path("id").asInt();
+        int id = register(subject, new StoredSchema(SchemaType.of(schema.type()), schema.text(), schema.references().stream()
+                .map(r -> new SchemaReference(r.name(), r.subject(), r.version())).toList(), null, null));
         idsBySubjectSchema.put(cacheKey, id);
         return id;
     }
@@ -358,17 +451,6 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
      * brace or bracket on is dropped.
      */
     static String sanitize(String message) {
-        int cut = message.length();
-        for (char c : new char[] {'{', '['}) {
-            int at = message.indexOf(c);
-            if (at >= 0 && at < cut) {
-                cut = at;
-            }
-        }
-        String kept = message.substring(0, cut).strip();
-        if (kept.length() > MAX_MESSAGE_CHARS) {
-            kept = kept.substring(0, MAX_MESSAGE_CHARS) + "...";
-        }
-        return kept;
+        return InvalidSchemaException.withoutSchemaText(message, MAX_MESSAGE_CHARS);
     }
 }

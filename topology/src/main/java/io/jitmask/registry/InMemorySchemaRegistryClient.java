@@ -1,9 +1,11 @@
 package io.jitmask.registry;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.avro.Schema;
 
@@ -11,6 +13,9 @@ import org.apache.avro.Schema;
 public final class InMemorySchemaRegistryClient implements SchemaRegistryClient {
     private final Map<String, Integer> idsBySchema = new HashMap<>();
     private final Map<Integer, Schema> schemasById = new HashMap<>();
+    private final Map<Integer, JsonNode> metadataById = new HashMap<>();
+    private final Map<String, Integer> idsByStored = new HashMap<>();
+    private final Map<Integer, StoredSchema> storedById = new HashMap<>();
     private final Map<String, List<Integer>> idsBySubject = new TreeMap<>();
     private final Map<Integer, TypedSchema> typedById = new HashMap<>();
     private final Map<String, Integer> idsByTyped = new HashMap<>();
@@ -58,12 +63,21 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
 
     @Override
     public synchronized int register(String subject, Schema schema) {
-        String canonical = schema.toString();
+        return register(subject, schema, null);
+    }
+
+    /** As Confluent: the same text with other metadata is another schema (another id). */
+    @Override
+    public synchronized int register(String subject, Schema schema, JsonNode metadata) {
+        String canonical = schema.toString() + (metadata == null ? "" : "\u0000" + metadata);
         Integer id = idsBySchema.get(canonical);
         if (id == null) {
             id = nextId++;
             idsBySchema.put(canonical, id);
             schemasById.put(id, schema);
+            if (metadata != null) {
+                metadataById.put(id, metadata.deepCopy());
+            }
         }
         List<Integer> ids = idsBySubject.computeIfAbsent(subject, s -> new ArrayList<>());
         if (!ids.contains(id)) {
@@ -79,6 +93,11 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
             throw new SchemaNotFoundException(40403, "Schema " + id + " not found");
         }
         return schema;
+    }
+
+    @Override
+    public synchronized Optional<JsonNode> metadataOf(int id) {
+        return Optional.ofNullable(metadataById.get(id));
     }
 
     @Override
@@ -130,6 +149,34 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
             }
         }
         return out;
+    }
+
+    /** Any type, references and contract; plain Avro goes the Avro way, so both views of it agree. */
+    @Override
+    public synchronized int register(String subject, StoredSchema schema) {
+        if (schema.type() == io.jitmask.schema.SchemaType.AVRO && schema.references().isEmpty() && schema.ruleSet() == null) {
+            return register(subject, new Schema.Parser().parse(schema.schema()), schema.metadata());
+        }
+        Integer id = idsByStored.get(schema.toString());
+        if (id == null) {
+            id = nextId++;
+            idsByStored.put(schema.toString(), id);
+            storedById.put(id, schema);
+        }
+        List<Integer> ids = idsBySubject.computeIfAbsent(subject, s -> new ArrayList<>());
+        if (!ids.contains(id)) {
+            ids.add(id);
+        }
+        return id;
+    }
+
+    @Override
+    public synchronized StoredSchema storedSchema(int id) {
+        StoredSchema stored = storedById.get(id);
+        if (stored != null) {
+            return stored;
+        }
+        return new StoredSchema(io.jitmask.schema.SchemaType.AVRO, schemaById(id).toString(), List.of(), metadataById.get(id), null);
     }
 
     /** Removes a version for good, as a permanent delete does (tests): its number is not reused. */

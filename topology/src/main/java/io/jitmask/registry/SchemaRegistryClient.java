@@ -1,6 +1,8 @@
 package io.jitmask.registry;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import java.util.Optional;
 import org.apache.avro.Schema;
 
 /**
@@ -55,8 +57,43 @@ public interface SchemaRegistryClient extends AutoCloseable {
      * Every version of the subject that the registry still knows, soft-deleted ones included (Confluent's
      * {@code ?deleted=true}); permanently deleted versions are gone. {@link SchemaNotFoundException} when the
      * subject has never existed or is permanently deleted.
+     *
+     * <p>The default lists the live versions only, for clients of registries without {@code ?deleted=true}; the HTTP
+     * and in-memory clients include soft-deleted versions.
      */
-    List<RegisteredSchema> history(String subject);
+    default List<RegisteredSchema> history(String subject) {
+        return versions(subject).stream().map(v -> version(subject, v)).toList();
+    }
+
+    /**
+     * Registers the schema with a data-contract {@code metadata} ({@code properties}, {@code tags},
+     * {@code sensitive}, as Confluent 7.4+); null registers it without. The same text with other metadata is
+     * another version (and id) in a Confluent registry.
+     */
+    default int register(String subject, Schema schema, JsonNode metadata) {
+        if (metadata != null) {
+            throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no metadata");
+        }
+        return register(subject, schema);
+    }
+
+    /** The data-contract metadata registered with this id, empty when it has none. */
+    default Optional<JsonNode> metadataOf(int id) {
+        return Optional.empty();
+    }
+
+    /**
+     * Registers a schema of any type with its references and data contract (Confluent's full request) and returns
+     * its id.
+     */
+    default int register(String subject, StoredSchema schema) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps Avro schemas only");
+    }
+
+    /** The schema with this id, of any type, with its references and data contract. */
+    default StoredSchema storedSchema(int id) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps Avro schemas only");
+    }
 
     @Override
     default void close() {

@@ -13,17 +13,12 @@ import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.AvroRuntimeException;
 
 /** An Avro schema; references are named types defined by other registered schemas. */
-public final class AvroParsedSchema implements ParsedSchema {
-    private final String text;
+public final class AvroParsedSchema extends ParsedSchemaBase implements ParsedSchema {
     private final Schema schema;
-    private final List<SchemaReference> references;
-    private final Map<String, String> resolved;
     private final String canonical;
 
     AvroParsedSchema(String text, List<SchemaReference> references, Map<String, String> resolved) {
-        this.text = text;
-        this.references = List.copyOf(references);
-        this.resolved = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(resolved));
+        super(text, references, resolved);
         // Referenced types are defined first in the same parser, so the schema can name them.
         Schema.Parser parser = new Schema.Parser();
         List<Schema> referenced = new ArrayList<>();
@@ -71,10 +66,9 @@ public final class AvroParsedSchema implements ParsedSchema {
         }
     }
 
-    /** Avro's parse messages name the problem (a type or field name, a JSON position); schemas hold no data. */
+    /** Avro's parse message names the problem (a type or field name); a quoted piece of schema is cut. */
     private static String reason(AvroRuntimeException e) {
-        String message = String.valueOf(e.getMessage());
-        return message.length() > 200 ? message.substring(0, 200) + "..." : message;
+        return InvalidSchemaException.withoutSchemaText(e.getMessage(), 200);
     }
 
     public Schema avroSchema() {
@@ -87,23 +81,8 @@ public final class AvroParsedSchema implements ParsedSchema {
     }
 
     @Override
-    public String text() {
-        return text;
-    }
-
-    @Override
     public String canonicalString() {
         return canonical;
-    }
-
-    @Override
-    public List<SchemaReference> references() {
-        return references;
-    }
-
-    @Override
-    public Map<String, String> resolvedReferences() {
-        return resolved;
     }
 
     @Override

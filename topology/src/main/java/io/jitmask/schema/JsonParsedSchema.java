@@ -22,21 +22,16 @@ import java.util.Set;
  * registered JSON Schemas that {@code $ref} names by their reference name. The schema itself is checked against
  * its draft's meta-schema; nothing is ever fetched from the network ({@code $ref}s resolve only to references).
  */
-public final class JsonParsedSchema implements ParsedSchema {
+public final class JsonParsedSchema extends ParsedSchemaBase implements ParsedSchema {
     static final ObjectMapper JSON = new ObjectMapper();
 
-    private final String text;
     private final JsonNode node;
-    private final List<SchemaReference> references;
-    private final Map<String, String> resolved;
     private final String canonical;
     private final SpecificationVersion draft;
     private volatile Schema validator;
 
     JsonParsedSchema(String text, List<SchemaReference> references, Map<String, String> resolved) {
-        this.text = text;
-        this.references = List.copyOf(references);
-        this.resolved = Collections.unmodifiableMap(new LinkedHashMap<>(resolved));
+        super(text, references, resolved);
         try {
             this.node = JSON.readTree(text);
         } catch (JsonProcessingException e) {
@@ -70,7 +65,7 @@ public final class JsonParsedSchema implements ParsedSchema {
     private SchemaRegistry registry() {
         return SchemaRegistry.withDefaultDialect(draft, b -> b
                 .schemaLoader(l -> l.fetchRemoteResources(false))
-                .schemas(resolved));
+                .schemas(resolvedReferences()));
     }
 
     private void checkAgainstMetaSchema() {
@@ -80,7 +75,7 @@ public final class JsonParsedSchema implements ParsedSchema {
         List<Error> errors;
         try {
             Schema meta = registry().getSchema(SchemaLocation.of(draft.getDialectId()));
-            errors = meta.validate(text, InputFormat.JSON);
+            errors = meta.validate(text(), InputFormat.JSON);
         } catch (RuntimeException e) {
             throw new InvalidSchemaException("not a valid JSON Schema (" + e.getClass().getSimpleName() + ")");
         }
@@ -106,7 +101,7 @@ public final class JsonParsedSchema implements ParsedSchema {
         Schema v = validator;
         if (v == null) {
             try {
-                v = registry().getSchema(text, InputFormat.JSON);
+                v = registry().getSchema(text(), InputFormat.JSON);
             } catch (RuntimeException e) {
                 throw new InvalidSchemaException("the JSON Schema cannot be loaded (" + e.getClass().getSimpleName() + ")");
             }
@@ -130,23 +125,8 @@ public final class JsonParsedSchema implements ParsedSchema {
     }
 
     @Override
-    public String text() {
-        return text;
-    }
-
-    @Override
     public String canonicalString() {
         return canonical;
-    }
-
-    @Override
-    public List<SchemaReference> references() {
-        return references;
-    }
-
-    @Override
-    public Map<String, String> resolvedReferences() {
-        return resolved;
     }
 
     @Override
@@ -164,7 +144,7 @@ public final class JsonParsedSchema implements ParsedSchema {
         String pointer = hash < 0 ? "" : ref.substring(hash + 1);
         JsonNode base = root;
         if (!document.isEmpty()) {
-            String referenced = resolved.get(document);
+            String referenced = resolvedReferences().get(document);
             if (referenced == null) {
                 return null;
             }

@@ -39,7 +39,7 @@ import java.util.Set;
  * the built-ins Confluent's registry also knows without references: {@code google/protobuf/*.proto} well-known
  * types, {@code confluent/meta.proto} and {@code confluent/type/decimal.proto}.
  */
-public final class ProtobufParsedSchema implements ParsedSchema {
+public final class ProtobufParsedSchema extends ParsedSchemaBase implements ParsedSchema {
     /** The file name the schema itself gets in its descriptor (references keep their import names). */
     public static final String DEFAULT_NAME = "default.proto";
     private static final Map<String, Descriptors.FileDescriptor> WELL_KNOWN = Map.ofEntries(
@@ -58,17 +58,12 @@ public final class ProtobufParsedSchema implements ParsedSchema {
             "confluent/meta.proto", resource("proto/confluent/meta.proto"),
             "confluent/type/decimal.proto", resource("proto/confluent/type/decimal.proto"));
 
-    private final String text;
     private final ProtoFileElement file;
     private final Descriptors.FileDescriptor descriptor;
-    private final List<SchemaReference> references;
-    private final Map<String, String> resolved;
     private final String canonical;
 
     ProtobufParsedSchema(String text, List<SchemaReference> references, Map<String, String> resolved) {
-        this.text = text;
-        this.references = List.copyOf(references);
-        this.resolved = Collections.unmodifiableMap(new LinkedHashMap<>(resolved));
+        super(text, references, resolved);
         this.file = parse(DEFAULT_NAME, text);
         this.descriptor = link(DEFAULT_NAME, file, resolved, new HashMap<>(), new LinkedHashSet<>());
         this.canonical = printed(file);
@@ -202,23 +197,8 @@ public final class ProtobufParsedSchema implements ParsedSchema {
     }
 
     @Override
-    public String text() {
-        return text;
-    }
-
-    @Override
     public String canonicalString() {
         return canonical;
-    }
-
-    @Override
-    public List<SchemaReference> references() {
-        return references;
-    }
-
-    @Override
-    public Map<String, String> resolvedReferences() {
-        return resolved;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.jitmask.security;
 
+import io.jitmask.config.JitmaskConfig;
 import io.jitmask.config.Topics;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,12 +39,22 @@ public final class PipelineAcls {
         // Grant topics: created, written, counted for the disclosure summary and deleted by jitmask only.
         topicPrefix(acls, principal, Topics.GRANT_PREFIX, AclOperation.CREATE, AclOperation.WRITE, AclOperation.READ,
                 AclOperation.DELETE);
-        // Kafka Streams: internal topics (changelogs), the consumer group and transactional ids of exactly_once_v2.
+        // Kafka Streams: internal topics (changelogs), the consumer groups and transactional ids of exactly_once_v2,
+        // for masking (application.id) and the control plane (application.id-control, whose internal topics and
+        // transactional ids fall under the same prefix).
         topicPrefix(acls, principal, applicationId + "-", AclOperation.CREATE, AclOperation.READ, AclOperation.WRITE,
                 AclOperation.DELETE, AclOperation.DESCRIBE_CONFIGS);
         acls.add(binding(ResourceType.GROUP, applicationId, PatternType.LITERAL, principal, AclOperation.READ));
+        acls.add(binding(ResourceType.GROUP, applicationId + JitmaskConfig.CONTROL_SUFFIX, PatternType.LITERAL, principal,
+                AclOperation.READ));
         acls.add(binding(ResourceType.TRANSACTIONAL_ID, applicationId + "-", PatternType.PREFIXED, principal,
                 AclOperation.WRITE));
+        // Grant side effects: commands written by the lifecycle and read by the workers; results written by the
+        // workers and the masking path, read by the lifecycle. The workers' own consumer group.
+        topicLiteral(acls, principal, Topics.GRANT_COMMANDS, AclOperation.READ, AclOperation.WRITE);
+        topicLiteral(acls, principal, Topics.GRANT_RESULTS, AclOperation.READ, AclOperation.WRITE);
+        acls.add(binding(ResourceType.GROUP, applicationId + "-grant-workers", PatternType.LITERAL, principal,
+                AclOperation.READ));
         // Adding and removing the grantee's READ ACL on each grant topic.
         acls.add(binding(ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL, principal, AclOperation.ALTER));
         // The HTTP API and console in the same process: audit tail, masked previews, signed events of its users.
@@ -58,7 +69,8 @@ public final class PipelineAcls {
         List<AclBinding> acls = new ArrayList<>();
         topicPrefix(acls, principal, Topics.RAW_PREFIX, AclOperation.CREATE);
         topicPrefix(acls, principal, Topics.MASKED_PREFIX, AclOperation.CREATE);
-        for (String topic : List.of(Topics.APPROVALS, Topics.GRANTS, Topics.CLASSIFICATION, Topics.AUDIT, Topics.DLQ)) {
+        for (String topic : List.of(Topics.APPROVALS, Topics.GRANTS, Topics.CLASSIFICATION, Topics.AUDIT, Topics.DLQ,
+                Topics.GRANT_COMMANDS, Topics.GRANT_RESULTS)) {
             topicLiteral(acls, principal, topic, AclOperation.CREATE);
         }
         return acls;

@@ -8,9 +8,10 @@ import org.apache.avro.Schema;
 
 /**
  * Registers each writer schema seen on {@code raw.<dataset>} under {@code masked.<dataset>-value} (or
- * {@code -key}) once, so consumers of the masked topic resolve it by the usual subject naming. Confluent
- * registries return the same id for the same schema; the id the registry returns is the one written, in case
- * another registry does not.
+ * {@code -key}) once, so consumers of the masked topic resolve it by the usual subject naming. The masked subject
+ * carries the raw schema's data-contract metadata (owner, sensitivity tags, ...), so catalogues and rules see the
+ * same contract on both topics. Confluent registries return the same id for the same schema and metadata; the id
+ * the registry returns is the one written, in case another registry does not.
  */
 public final class MaskedSchemaIds {
     private final SchemaRegistryClient registry;
@@ -25,7 +26,7 @@ public final class MaskedSchemaIds {
 
     public int valueId(String dataset, int rawId, Schema schema) {
         return ids.computeIfAbsent(new Key(dataset, rawId, false),
-                k -> registry.register(Topics.masked(dataset) + "-value", schema));
+                k -> registry.register(Topics.masked(dataset) + "-value", schema, registry.metadataOf(rawId).orElse(null)));
     }
 
     /** Same for a JSON Schema or Protobuf writer schema: registered with its type and references. */
@@ -36,6 +37,6 @@ public final class MaskedSchemaIds {
 
     public int keyId(String dataset, int rawId, Schema schema) {
         return ids.computeIfAbsent(new Key(dataset, rawId, true),
-                k -> registry.register(Topics.masked(dataset) + "-key", schema));
+                k -> registry.register(Topics.masked(dataset) + "-key", schema, registry.metadataOf(rawId).orElse(null)));
     }
 }

@@ -55,12 +55,15 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
     private final String copiesSink;
     private final String dlqSink;
     private final JitmaskMetrics metrics;
+    private final String ledgerStore;
+    private final String resultsSink;
     private final SchemaAdmission admission;
     private final String classificationSink;
     private final String auditSink;
     /** Writer schemas this processor admitted, by (dataset, schema id); refused ones with the time of the refusal. */
     private final java.util.Map<AdmissionKey, Object> admitted = new java.util.HashMap<>();
     private ProcessorContext<byte[], Object> context;
+    private DisclosureLedger ledger;
 
     private record AdmissionKey(String dataset, int schemaId) {
     }
@@ -75,13 +78,16 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
     static final long REFUSAL_MEMORY_MS = 30_000;
 
     /** Where the outputs go: sink names of the topology. */
-    public record Sinks(String masked, String copies, String dlq, String classification, String audit) {
+    public record Sinks(String masked, String copies, String dlq, String classification, String audit,
+                        String ledgerResults) {
     }
 
     public MaskingProcessor(MaskEngine engine, SchemaRegistryClient registry, SchemaAdmission admission, GrantIndex grants,
                             HeaderFilter headers, MaskedSchemaIds maskedIds, java.time.Duration copyCutoff, Sinks sinks,
-                            JitmaskMetrics metrics) {
+                            String ledgerStore, JitmaskMetrics metrics) {
         this.metrics = metrics;
+        this.ledgerStore = ledgerStore;
+        this.resultsSink = sinks.ledgerResults();
         this.admission = admission;
         this.classificationSink = sinks.classification();
         this.auditSink = sinks.audit();
@@ -103,6 +109,19 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
         this.context = context;
         // A task re-initialised after an aborted transaction must write its admissions' records again.
         admitted.clear();
+        this.ledger = new DisclosureLedger(context.getStateStore(ledgerStore));
+        // Closes this task's ledger entries of ended grants, in the task's transaction (also right after a restart
+        // or a handover, for grants that ended meanwhile).
+        context.schedule(java.time.Duration.ofSeconds(1), org.apache.kafka.streams.processor.PunctuationType.WALL_CLOCK_TIME,
+                this::closeEndedGrants);
+    }
+
+    void closeEndedGrants(long wallClockMs) {
+        int partition = context.taskId().partition();
+        for (io.jitmask.grants.GrantResult closed : ledger.closeEnded(grants, partition, Instant.ofEpochMilli(wallClockMs))) {
+            context.forward(new Record<byte[], Object>(closed.requestId().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    closed.toBytes(), wallClockMs), resultsSink);
+        }
     }
 
     @Override
@@ -139,11 +158,15 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
         for (GrantCopier.Copy copy : copies) {
             // The last guards against a late copy: the grant may have expired, or been ended, while this record
             // was masked. The cutoff keeps batching and commit delays from landing a copy after expiresAt. An
-            // ended grant leaves the index before its topic is deleted.
+            // ended grant leaves the index before its topic is deleted. Once this task closed the grant's ledger
+            // entry for the partition (it saw the grant end), nothing more is copied, even where the global store
+            // lags.
             if (!copy.grant().isLiveAt(Instant.ofEpochMilli(context.currentSystemTimeMs()).plus(copyCutoff))
-                    || !grants.contains(copy.grant().key()) || grants.isTopicGone(copy.grant().topic())) {
+                    || !grants.contains(copy.grant().key()) || grants.isTopicDeleted(copy.grant().topic())
+                    || ledger.isClosed(copy.grant().requestId(), source.partition())) {
                 continue;
             }
+            ledger.record(copy.grant().requestId(), source.partition(), source.offset(), Instant.ofEpochMilli(record.timestamp()));
             Headers copyHeaders = copier.headers(record.headers(), source.partition(), source.offset());
             context.forward(new Record<byte[], Object>(copy.key(), new GrantCopy(copy.grant().topic(), copy.value()),
                     record.timestamp(), copyHeaders), copiesSink);

@@ -2,13 +2,10 @@ package io.jitmask.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jitmask.config.JitmaskConfig;
 import io.jitmask.config.Topics;
-import io.jitmask.keys.Keyset;
-import io.jitmask.registry.HttpSchemaRegistryClient;
-import io.jitmask.registry.server.EmbeddedSchemaRegistry;
 import io.jitmask.serde.ConfluentAvroDeserializer;
 import io.jitmask.serde.ConfluentAvroSerializer;
+import io.jitmask.testing.JitmaskStack;
 import io.jitmask.testing.LogCapture;
 import io.jitmask.testing.SharedKafka;
 import io.jitmask.testing.TopicReader;
@@ -18,10 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.Stream;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -30,9 +24,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The masked path on a real broker, with the registry over HTTP: records produced through the serde come out of
@@ -40,42 +33,15 @@ import org.junit.jupiter.api.io.TempDir;
  * no output topic and no log line.
  */
 class MaskedPathIT {
-    static final String DATASET = "cust_" + UUID.randomUUID().toString().substring(0, 8);
     static final String CANARY = "CANARYzq81";
-
-    @TempDir
-    static Path dir;
-    static EmbeddedSchemaRegistry registryServer;
-    static HttpSchemaRegistryClient registry;
-    static JitmaskApp app;
-    static LogCapture logs;
-    static Schema schema;
-
-    @BeforeAll
-    static void start() throws Exception {
-        logs = new LogCapture();
-        registryServer = EmbeddedSchemaRegistry.start(SharedKafka.bootstrapServers(), "localhost", 0);
-        registry = new HttpSchemaRegistryClient(registryServer.url());
-        schema = io.jitmask.sample.SampleSchemas.of("customers");
-        Keyset.loadOrCreate(dir.resolve("keyset.json"));
-        JitmaskConfig config = JitmaskConfig.of(Map.of(
-                JitmaskConfig.BOOTSTRAP_SERVERS, SharedKafka.bootstrapServers(),
-                JitmaskConfig.REGISTRY_URL, registryServer.url(),
-                JitmaskConfig.APPLICATION_ID, "masked-path-it-" + DATASET,
-                JitmaskConfig.STATE_DIR, dir.resolve("state").toString(),
-                JitmaskConfig.DATASETS, DATASET,
-                JitmaskConfig.POLICY_FILE, Path.of("../deploy/policy.yaml").toAbsolutePath().toString(),
-                JitmaskConfig.KEYRING_FILE, io.jitmask.testing.DemoActors.KEYRING.toString(),
-                JitmaskConfig.KEYSET_FILE, dir.resolve("keyset.json").toString()));
-        app = JitmaskApp.start(config);
-        app.awaitRunning(Duration.ofSeconds(60));
-    }
+    /** Made before the stack starts, so it sees every line the application logs. */
+    static final LogCapture logs = new LogCapture();
+    @RegisterExtension
+    static final JitmaskStack STACK = JitmaskStack.builder("masked-path").dataset("cust", "customers").build();
+    static final String DATASET = STACK.dataset();
 
     @AfterAll
     static void stop() {
-        app.close();
-        registry.close();
-        registryServer.close();
         logs.close();
     }
 
@@ -88,7 +54,7 @@ class MaskedPathIT {
         String raw = Topics.raw(DATASET);
         try (KafkaProducer<String, Object> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers()),
-                new StringSerializer(), new ConfluentAvroSerializer(registry, false));
+                new StringSerializer(), new ConfluentAvroSerializer(STACK.registry(), false));
              KafkaProducer<byte[], byte[]> badProducer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers()),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
@@ -104,7 +70,7 @@ class MaskedPathIT {
 
         List<ConsumerRecord<byte[], byte[]>> masked = TopicReader.readAtLeast(Topics.masked(DATASET), 5, Duration.ofSeconds(60));
         assertThat(masked).hasSize(5);
-        ConfluentAvroDeserializer deserializer = new ConfluentAvroDeserializer(registry);
+        ConfluentAvroDeserializer deserializer = new ConfluentAvroDeserializer(STACK.registry());
         for (ConsumerRecord<byte[], byte[]> record : masked) {
             GenericRecord value = (GenericRecord) deserializer.deserialize(record.topic(), record.value());
             String id = value.get("customerId").toString();
@@ -120,7 +86,7 @@ class MaskedPathIT {
             assertThat(value.toString()).doesNotContain(CANARY);
         }
         // The masked topic's schema is registered under the usual subject, so any consumer resolves it.
-        assertThat(registry.subjects()).contains(Topics.masked(DATASET) + "-value");
+        assertThat(STACK.registry().subjects()).contains(Topics.masked(DATASET) + "-value");
 
         List<ConsumerRecord<byte[], byte[]>> letters = TopicReader.readAll(Topics.DLQ).stream()
                 .filter(r -> new String(r.key(), StandardCharsets.UTF_8).startsWith(raw + "/")).toList();
@@ -138,7 +104,7 @@ class MaskedPathIT {
             }
         }
         assertThat(logs.lines()).noneMatch(line -> line.contains(CANARY));
-        try (Stream<Path> files = Files.walk(dir)) {
+        try (Stream<Path> files = Files.walk(STACK.dir())) {
             assertThat(files.filter(Files::isRegularFile).filter(MaskedPathIT::fileContainsCanary).toList()).isEmpty();
         }
     }

@@ -2,14 +2,8 @@ package io.jitmask.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jitmask.app.JitmaskApp;
-import io.jitmask.config.JitmaskConfig;
 import io.jitmask.config.Topics;
-import io.jitmask.keys.Keyset;
-import io.jitmask.registry.HttpSchemaRegistryClient;
-import io.jitmask.registry.server.EmbeddedSchemaRegistry;
-import io.jitmask.sample.SampleSchemas;
-import io.jitmask.testing.DemoActors;
+import io.jitmask.testing.JitmaskStack;
 import io.jitmask.testing.SharedKafka;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -19,45 +13,16 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The README's walk, command by command, through the real CLI against a real broker, registry and application. */
 class CliWalkIT {
-    @TempDir
-    static Path dir;
-    static EmbeddedSchemaRegistry registryServer;
-    static JitmaskApp app;
-
-    @BeforeAll
-    static void start() throws Exception {
-        registryServer = EmbeddedSchemaRegistry.start(SharedKafka.bootstrapServers(), "localhost", 0);
-        try (HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(registryServer.url())) {
-            registry.register("raw.customers-value", SampleSchemas.of("customers"));
-        }
-        Keyset.loadOrCreate(dir.resolve("keyset.json"));
-        app = JitmaskApp.start(JitmaskConfig.of(Map.of(
-                JitmaskConfig.BOOTSTRAP_SERVERS, SharedKafka.bootstrapServers(),
-                JitmaskConfig.REGISTRY_URL, registryServer.url(),
-                JitmaskConfig.APPLICATION_ID, "cli-walk-" + UUID.randomUUID(),
-                JitmaskConfig.STATE_DIR, dir.resolve("state").toString(),
-                JitmaskConfig.DATASETS, "customers",
-                JitmaskConfig.POLICY_FILE, DemoActors.POLICY.toString(),
-                JitmaskConfig.KEYRING_FILE, DemoActors.KEYRING.toString(),
-                JitmaskConfig.KEYSET_FILE, dir.resolve("keyset.json").toString())));
-        app.awaitRunning(Duration.ofSeconds(60));
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
-        registryServer.close();
-    }
+    /** The README's commands name the dataset {@code customers}. */
+    @RegisterExtension
+    static final JitmaskStack STACK = JitmaskStack.builder("cli-walk").exactDataset("customers", "customers").build();
 
     record Result(int exit, String out, String err) {
         List<String> lines() {
@@ -72,7 +37,7 @@ class CliWalkIT {
             all.add("--bootstrap-servers=" + SharedKafka.bootstrapServers());
         }
         if (List.of("produce", "consume").contains(verb)) {
-            all.add("--registry-url=" + registryServer.url());
+            all.add("--registry-url=" + STACK.registryServer().url());
         }
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -98,7 +63,7 @@ class CliWalkIT {
         Result approved = jitmask("approve", "--request", id, "--actor", "bob", "--key", key("bob"), "--comment", "ticket checked");
         assertThat(approved.exit()).as(approved.err()).isZero();
         assertThat(approved.out()).contains("alice asks for [\"email\",\"name\"] of customers for 600s");
-        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> app.grants().contains(Topics.grantKey("customers", id)));
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> STACK.app().grants().contains(Topics.grantKey("customers", id)));
         assertThat(jitmask("grants").out()).containsPattern(id + "\\s+customers\\s+User:alice\\s+\\d+m\\d\\ds\\s+email,name");
 
         jitmask("produce", "--dataset", "customers", "--count", "2", "--seed", "2");
@@ -128,7 +93,7 @@ class CliWalkIT {
         assertThat(approved.exit()).as(approved.err()).isZero();
         assertThat(approved.out()).contains("alice asks for [\"email\"] of customers for 600s, including the last 86400s"
                 + " of records before approval (INC-1250 refund failed yesterday)");
-        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> app.grants().contains(Topics.grantKey("customers", id)));
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> STACK.app().grants().contains(Topics.grantKey("customers", id)));
         assertThat(jitmask("grants").out()).containsPattern(id + "\\s+customers\\s+User:alice\\s+\\d+m\\d\\ds\\s+email  \\(lookback 86400s\\)");
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() ->
                 jitmask("audit", "--request", id).out().contains("\"type\":\"BACKFILL_COMPLETED\""));
@@ -138,11 +103,11 @@ class CliWalkIT {
 
     @Test
     void keygenWritesAnOwnerOnlyKeyAndPrintsTheKeyringEntry() throws Exception {
-        Result result = jitmask("keygen", "--actor", "zed", "--out", dir.toString(), "--roles", "privacy-officer");
+        Result result = jitmask("keygen", "--actor", "zed", "--out", STACK.dir().toString(), "--roles", "privacy-officer");
         assertThat(result.exit()).isZero();
         assertThat(result.out()).matches("(?s)  zed: \\{publicKey: \"MCowBQYDK2VwAyEA[A-Za-z0-9+/=]+\", roles: \\[privacy-officer], principal: \"User:zed\"}\\s*");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("zed.key")))).isEqualTo("rw-------");
-        assertThat(jitmask("keygen", "--actor", "zed", "--out", dir.toString()).exit()).isEqualTo(2);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(STACK.dir().resolve("zed.key")))).isEqualTo("rw-------");
+        assertThat(jitmask("keygen", "--actor", "zed", "--out", STACK.dir().toString()).exit()).isEqualTo(2);
         assertThat(jitmask("keygen", "--actor", "Zed!").exit()).isEqualTo(2);
     }
 

@@ -11,7 +11,6 @@ import io.jitmask.audit.AuditEvent;
 import io.jitmask.config.Topics;
 import io.jitmask.grants.ApprovalValidator;
 import io.jitmask.grants.GrantLifecycleProcessor;
-import io.jitmask.grants.GrantResources;
 import io.jitmask.mask.PolicyMaskEngine;
 import io.jitmask.policy.Policy;
 import io.jitmask.policy.PolicyLoader;
@@ -20,7 +19,6 @@ import io.jitmask.testing.DemoActors;
 import io.jitmask.testing.TestKeys;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.Random;
@@ -49,32 +47,6 @@ class ApprovalFuzzTest {
     static final PolicyMaskEngine ENGINE = new PolicyMaskEngine(POLICY, TestKeys.KEYSET);
     static final Keyring KEYRING = Keyring.load(DemoActors.KEYRING);
 
-    static final class CountingResources implements GrantResources {
-        final List<String> created = new ArrayList<>();
-
-        @Override
-        public int partitionsOf(String topic) {
-            return 1;
-        }
-
-        @Override
-        public void createTopic(String topic, int partitions, long retentionMs) {
-            created.add(topic);
-        }
-
-        @Override
-        public void allowRead(String topic, String principal) {
-        }
-
-        @Override
-        public void revokeRead(String topic, String principal) {
-        }
-
-        @Override
-        public void deleteTopic(String topic) {
-        }
-    }
-
     static final List<String> FIELDS = List.of("type", "requestId", "actor", "at", "signature", "requestDigest", "comment");
 
     ObjectNode mutate(Random random, ObjectNode approval) {
@@ -99,17 +71,17 @@ class ApprovalFuzzTest {
     @Property(tries = 150)
     void mutatedApprovalsNeverGrant(@ForAll @LongRange(min = 0, max = 1_000_000) long seed) {
         Random random = new Random(seed);
-        CountingResources resources = new CountingResources();
         ApprovalValidator validator = new ApprovalValidator(KEYRING, POLICY, Set.of("customers"),
                 dataset -> ENGINE.sensitiveFields(dataset, SampleSchemas.of(dataset)));
-        Topology topology = JitmaskTopology.lifecycle(new Topology(), new GrantLifecycleProcessor.Deps(validator, resources,
-                job -> { }, true, Duration.ofHours(1), Duration.ZERO));
+        Topology topology = JitmaskTopology.lifecycle(new Topology(), new GrantLifecycleProcessor.Deps(validator, true,
+                Duration.ofHours(1), Duration.ZERO));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "approval-fuzz");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         try (TopologyTestDriver driver = new TopologyTestDriver(topology, props, NOW)) {
             TestInputTopic<String, String> in = driver.createInputTopic(Topics.APPROVALS, new StringSerializer(), new StringSerializer());
             TestOutputTopic<String, byte[]> audit = driver.createOutputTopic(Topics.AUDIT, new StringDeserializer(), new ByteArrayDeserializer());
+            TestOutputTopic<String, byte[]> commands = driver.createOutputTopic(Topics.GRANT_COMMANDS, new StringDeserializer(), new ByteArrayDeserializer());
             long duration = random.nextBoolean() ? 600 : Long.MAX_VALUE / (1 + random.nextInt(1000));
             ObjectNode request = ApprovalEvents.requested("f" + seed, "alice", NOW, "User:alice", "customers",
                     List.of("email"), null, "INC-5 fuzz", duration, null, DemoActors.key("alice"));
@@ -123,7 +95,7 @@ class ApprovalFuzzTest {
             assertThat(events).as("every event leaves a trace").hasSizeGreaterThanOrEqualTo(2);
             boolean exactlyValid = payload.equals(approval.toString()) && duration == 600;
             if (!exactlyValid) {
-                assertThat(resources.created).as("no grant from a mutated approval").isEmpty();
+                assertThat(commands.isEmpty()).as("no grant topic provisioned for a mutated approval").isTrue();
                 assertThat(events).noneMatch(e -> e.type() == AuditEvent.Type.ACTIVATED);
                 assertThat(events.get(events.size() - 1).type()).isEqualTo(AuditEvent.Type.REJECTED);
             }

@@ -4,24 +4,16 @@ import static io.jitmask.audit.AuditEvent.Type.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.jitmask.app.JitmaskApp;
 import io.jitmask.approval.ApprovalEvents;
 import io.jitmask.approval.Ed25519;
 import io.jitmask.audit.AuditEvent;
-import io.jitmask.config.JitmaskConfig;
 import io.jitmask.config.Topics;
-import io.jitmask.keys.Keyset;
-import io.jitmask.registry.HttpSchemaRegistryClient;
-import io.jitmask.registry.server.EmbeddedSchemaRegistry;
 import io.jitmask.sample.SampleRecords;
-import io.jitmask.sample.SampleSchemas;
 import io.jitmask.serde.ConfluentAvroDeserializer;
-import io.jitmask.serde.ConfluentAvroSerializer;
 import io.jitmask.testing.DemoActors;
-import io.jitmask.testing.SharedKafka;
+import io.jitmask.testing.JitmaskStack;
 import io.jitmask.testing.TopicReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -29,79 +21,31 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclBindingFilter;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The grant lifecycle on a real broker with the real application: signed events in, grant topics, ACLs, copies,
  * expiry, revocation and the audit trail out, exactly as an outside client sees them.
  */
 class GrantLifecycleIT {
-    static final String SUFFIX = UUID.randomUUID().toString().substring(0, 6);
-    static final String CUSTOMERS = "gcust_" + SUFFIX;
-    static final String PAYMENTS = "gpay_" + SUFFIX;
-
-    @TempDir
-    static Path dir;
-    static EmbeddedSchemaRegistry registryServer;
-    static HttpSchemaRegistryClient registry;
-    static JitmaskApp app;
-    static KafkaProducer<String, Object> producer;
-    static KafkaProducer<String, String> approvals;
-    static Admin admin;
-
-    @BeforeAll
-    static void start() throws Exception {
-        registryServer = EmbeddedSchemaRegistry.start(SharedKafka.bootstrapServers(), "localhost", 0);
-        registry = new HttpSchemaRegistryClient(registryServer.url());
-        registry.register(Topics.raw(CUSTOMERS) + "-value", SampleSchemas.of("customers"));
-        registry.register(Topics.raw(PAYMENTS) + "-value", SampleSchemas.of("payments"));
-        Keyset.loadOrCreate(dir.resolve("keyset.json"));
-        JitmaskConfig config = JitmaskConfig.of(Map.of(
-                JitmaskConfig.BOOTSTRAP_SERVERS, SharedKafka.bootstrapServers(),
-                JitmaskConfig.REGISTRY_URL, registryServer.url(),
-                JitmaskConfig.APPLICATION_ID, "grant-it-" + SUFFIX,
-                JitmaskConfig.STATE_DIR, dir.resolve("state").toString(),
-                JitmaskConfig.DATASETS, CUSTOMERS + "," + PAYMENTS,
-                JitmaskConfig.POLICY_FILE, DemoActors.POLICY.toString(),
-                JitmaskConfig.KEYRING_FILE, DemoActors.KEYRING.toString(),
-                JitmaskConfig.KEYSET_FILE, dir.resolve("keyset.json").toString()));
-        app = JitmaskApp.start(config);
-        app.awaitRunning(Duration.ofSeconds(60));
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers()),
-                new StringSerializer(), new ConfluentAvroSerializer(registry, false));
-        approvals = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers()),
-                new StringSerializer(), new StringSerializer());
-        admin = SharedKafka.admin();
-    }
-
-    @AfterAll
-    static void stop() {
-        admin.close();
-        approvals.close();
-        producer.close();
-        app.close();
-        registry.close();
-        registryServer.close();
-    }
+    @RegisterExtension
+    static final JitmaskStack STACK = JitmaskStack.builder("grant")
+            .dataset("gcust", "customers").dataset("gpay", "payments").build();
+    static final String CUSTOMERS = STACK.dataset("gcust");
+    static final String PAYMENTS = STACK.dataset("gpay");
 
     static String newId() {
         return "r" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     }
 
     static void post(ObjectNode event) throws Exception {
-        approvals.send(new ProducerRecord<>(Topics.APPROVALS, event.get("requestId").asText(), event.toString())).get();
+        STACK.approvals().send(new ProducerRecord<>(Topics.APPROVALS, event.get("requestId").asText(), event.toString())).get();
     }
 
     static ObjectNode request(String id, String requester, String dataset, List<String> fields, List<String> keys, long seconds) {
@@ -130,11 +74,11 @@ class GrantLifecycleIT {
     }
 
     static boolean topicExists(String topic) throws Exception {
-        return admin.listTopics().names().get().contains(topic);
+        return STACK.admin().listTopics().names().get().contains(topic);
     }
 
     static Collection<AclBinding> acls(String topic) throws Exception {
-        return admin.describeAcls(AclBindingFilter.ANY).values().get().stream()
+        return STACK.admin().describeAcls(AclBindingFilter.ANY).values().get().stream()
                 .filter(b -> b.pattern().name().equals(topic)).toList();
     }
 
@@ -145,7 +89,7 @@ class GrantLifecycleIT {
     }
 
     static void produceCustomer(String id) throws Exception {
-        producer.send(new ProducerRecord<>(Topics.raw(CUSTOMERS), id, customer(id))).get();
+        STACK.producer().send(new ProducerRecord<>(Topics.raw(CUSTOMERS), id, customer(id))).get();
     }
 
     @Test
@@ -159,13 +103,13 @@ class GrantLifecycleIT {
         assertThat(topicExists(topic)).isTrue();
         assertThat(acls(topic)).extracting(b -> b.entry().principal() + " " + b.entry().operation())
                 .containsExactlyInAnyOrder("User:alice READ", "User:alice DESCRIBE");
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> app.grants().contains(Topics.grantKey(CUSTOMERS, id)));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> STACK.app().grants().contains(Topics.grantKey(CUSTOMERS, id)));
 
         produceCustomer("C1");
         produceCustomer("C2");
         List<ConsumerRecord<byte[], byte[]>> copies = TopicReader.readAtLeast(topic, 1, Duration.ofSeconds(30));
         assertThat(copies).hasSize(1);
-        GenericRecord copy = (GenericRecord) new ConfluentAvroDeserializer(registry).deserialize(topic, copies.get(0).value());
+        GenericRecord copy = (GenericRecord) new ConfluentAvroDeserializer(STACK.registry()).deserialize(topic, copies.get(0).value());
         GenericRecord original = customer("C1");
         assertThat(copy.get("email")).hasToString(original.get("email").toString());
         assertThat(((GenericRecord) copy.get("address")).get("street"))
@@ -184,12 +128,16 @@ class GrantLifecycleIT {
         assertThat(trail.get(2).approvers()).containsExactly("bob");
         assertThat(trail.get(4).records()).isEqualTo(1L);
         assertThat(trail.get(4).sourceOffsets()).hasSize(1);
+        assertThat(trail.get(4).fields()).containsExactly("email", "address.street");
+        assertThat(trail.get(4).windowFrom()).isEqualTo(trail.get(4).windowTo()).isNotNull();
         assertThat(topicExists(topic)).isFalse();
         assertThat(acls(topic)).isEmpty();
-        assertThat(app.grants().contains(Topics.grantKey(CUSTOMERS, id))).isFalse();
+        assertThat(STACK.app().grants().contains(Topics.grantKey(CUSTOMERS, id))).isFalse();
         assertThat(TopicReader.readAll(Topics.GRANTS).stream()
                 .filter(r -> new String(r.key(), StandardCharsets.UTF_8).equals(Topics.grantKey(CUSTOMERS, id)))
-                .map(r -> r.value() == null ? "tombstone" : "grant").toList()).containsExactly("grant", "tombstone");
+                .map(r -> r.value() == null ? "tombstone" : GrantJson.fromBytes(r.value()).status()).toList())
+                .as("published, ended (each masking task closes its ledger), tombstoned once the ledger is closed")
+                .containsExactly(Grant.ACTIVE, Grant.ENDING, "tombstone");
         // Every audit event is free of field values.
         String all = TopicReader.readAll(Topics.AUDIT).stream().map(r -> new String(r.value(), StandardCharsets.UTF_8))
                 .reduce("", String::concat);
@@ -204,7 +152,7 @@ class GrantLifecycleIT {
         post(request);
         post(approve(request, "carol"));
         awaitAudit(id, ACTIVATED);
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> app.grants().contains(Topics.grantKey(CUSTOMERS, id)));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> STACK.app().grants().contains(Topics.grantKey(CUSTOMERS, id)));
         produceCustomer("C7");
         TopicReader.readAtLeast(topic, 1, Duration.ofSeconds(30));
 
@@ -234,7 +182,7 @@ class GrantLifecycleIT {
         awaitAudit(id, ACTIVATED);
         assertThat(auditTypes(id)).containsExactly(REQUESTED, APPROVED, REJECTED, APPROVED, ACTIVATED);
         assertThat(audit(id).get(4).approvers()).containsExactly("bob", "carol");
-        post(ApprovalEvents.revoked(id, "erin", Instant.now(), "admin clean-up", DemoActors.key("erin")));
+        post(ApprovalEvents.revoked(id, "erin", Instant.now(), "STACK.admin() clean-up", DemoActors.key("erin")));
         awaitAudit(id, TOPIC_DELETED);
     }
 
@@ -299,7 +247,7 @@ class GrantLifecycleIT {
         post(ApprovalEvents.requested(badJustification, "alice", Instant.now(), "User:alice", CUSTOMERS, List.of("email"),
                 null, "because", 60, null, DemoActors.key("alice")));
 
-        approvals.send(new ProducerRecord<>(Topics.APPROVALS, "garbage1", "{not json")).get();
+        STACK.approvals().send(new ProducerRecord<>(Topics.APPROVALS, "garbage1", "{not json")).get();
 
         Map<String, String> expected = Map.of(forged, "BAD_SIGNATURE", self, "SELF_APPROVAL", tooLong, "DURATION_TOO_LONG",
                 noRole, "MISSING_ROLE", altered, "DIGEST_MISMATCH", replay, "REPLAY", unknown, "UNKNOWN_ACTOR",

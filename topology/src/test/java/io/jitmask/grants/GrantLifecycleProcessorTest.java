@@ -18,9 +18,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
@@ -33,57 +35,26 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The lifecycle processor alone: wall-clock expiry driven by the test driver, resources recorded in memory. */
+/**
+ * The lifecycle processor alone: wall-clock expiry driven by the test driver; the side effects are the commands it
+ * writes to jit.grant-commands, and the workers' results are piped into jit.grant-results by the test.
+ */
 class GrantLifecycleProcessorTest {
     static final Instant START = Instant.parse("2026-11-23T09:00:00Z");
 
-    /** Records every resource call in order, as "verb topic [principal]". */
-    static final class RecordingResources implements GrantResources {
-        final List<String> calls = new ArrayList<>();
-        boolean failCreate;
-
-        @Override
-        public int partitionsOf(String topic) {
-            return 3;
-        }
-
-        @Override
-        public void createTopic(String topic, int partitions, long retentionMs) {
-            if (failCreate) {
-                throw new IllegalStateException("broker says no");
-            }
-            calls.add("create " + topic + " " + partitions + " " + retentionMs);
-        }
-
-        @Override
-        public void allowRead(String topic, String principal) {
-            calls.add("allow " + topic + " " + principal);
-        }
-
-        @Override
-        public void revokeRead(String topic, String principal) {
-            calls.add("revoke " + topic + " " + principal);
-        }
-
-        @Override
-        public void deleteTopic(String topic) {
-            calls.add("delete " + topic);
-        }
-    }
-
-    RecordingResources resources;
-    List<GrantEnder.EndJob> ended;
     List<String> backfills;
     Backfiller backfiller;
     TopologyTestDriver driver;
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path stateDir;
     TestInputTopic<String, String> approvals;
+    TestInputTopic<String, byte[]> results;
     TestOutputTopic<String, byte[]> grants;
     TestOutputTopic<String, byte[]> audit;
+    TestOutputTopic<String, byte[]> commands;
 
     @BeforeEach
     void setUp() {
-        resources = new RecordingResources();
-        ended = new ArrayList<>();
         backfills = new ArrayList<>();
         backfiller = new Backfiller() {
             @Override
@@ -96,23 +67,34 @@ class GrantLifecycleProcessorTest {
                 backfills.add("stop " + requestId + " " + grantKey);
             }
         };
-        startDriver(ended::add);
-    }
-
-    void startDriver(GrantEnder ender) {
         Policy policy = PolicyLoader.load(DemoActors.POLICY);
         PolicyMaskEngine engine = new PolicyMaskEngine(policy, io.jitmask.testing.TestKeys.KEYSET);
         ApprovalValidator validator = new ApprovalValidator(Keyring.load(DemoActors.KEYRING), policy,
                 Set.of("customers", "payments"), dataset -> engine.sensitiveFields(dataset, SampleSchemas.of(dataset)));
-        Topology topology = JitmaskTopology.lifecycle(new Topology(), new GrantLifecycleProcessor.Deps(validator, resources,
-                ender, true, Duration.ofHours(1), Duration.ZERO, backfiller));
+        startDriver(JitmaskTopology.lifecycle(new Topology(), new GrantLifecycleProcessor.Deps(validator, true,
+                Duration.ofHours(1), Duration.ofSeconds(5), backfiller)), "lifecycle-test");
+    }
+
+    void startDriver(Topology topology, String applicationId) {
         Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "lifecycle-test");
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        // Its own state directory: other builds on this machine run the same test at the same time.
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(topology, props, START);
         approvals = driver.createInputTopic(Topics.APPROVALS, new StringSerializer(), new StringSerializer());
+        results = driver.createInputTopic(Topics.GRANT_RESULTS, new StringSerializer(), new ByteArraySerializer());
         grants = driver.createOutputTopic(Topics.GRANTS, new StringDeserializer(), new ByteArrayDeserializer());
         audit = driver.createOutputTopic(Topics.AUDIT, new StringDeserializer(), new ByteArrayDeserializer());
+        commands = driver.createOutputTopic(Topics.GRANT_COMMANDS, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    void result(GrantResult result) {
+        results.pipeInput(result.requestId(), result.toBytes());
+    }
+
+    List<GrantCommand> commands() {
+        return commands.readValuesToList().stream().map(GrantCommand::fromBytes).toList();
     }
 
     @AfterEach
@@ -133,6 +115,10 @@ class GrantLifecycleProcessorTest {
                 "INC-7 refund dispute", seconds, null, DemoActors.key("alice"));
     }
 
+    static LedgerEntry entry(long records, long first, long last, Instant firstAt, Instant lastAt) {
+        return new LedgerEntry(records, first, last, firstAt, lastAt, true, firstAt);
+    }
+
     @Test
     void aLookbackRequestShowsItsWindowInTheAuditAndTheGrantAndStartsOneBackfill() {
         ObjectNode request = ApprovalEvents.requested("r5", "alice", START, "User:alice", "customers", List.of("email"),
@@ -140,6 +126,8 @@ class GrantLifecycleProcessorTest {
         post(request);
         assertThat(backfills).isEmpty();
         post(ApprovalEvents.approved(request, "bob", START, "ok", DemoActors.key("bob")));
+        assertThat(backfills).isEmpty();
+        result(GrantResult.provisioned("r5", START, 3));
 
         Grant grant = GrantJson.fromBytes(grants.readRecord().value());
         assertThat(grant.lookbackSeconds()).isEqualTo(86_400L);
@@ -153,60 +141,152 @@ class GrantLifecycleProcessorTest {
         ObjectNode plain = request("r6", 60);
         post(plain);
         post(ApprovalEvents.approved(plain, "bob", START, "ok", DemoActors.key("bob")));
+        result(GrantResult.provisioned("r6", START, 3));
         assertThat(GrantJson.fromBytes(grants.readRecord().value()).lookbackSeconds()).isNull();
         assertThat(auditEvents()).extracting(AuditEvent::lookbackSeconds).containsOnlyNulls();
         assertThat(backfills).containsExactly("start r5 customers/r5");
     }
 
     @Test
-    void activatesWithTopicThenAclThenGrantAndExpiresOnTheWallClock() {
+    void activatesOnlyOnceTheWorkerProvisionedTopicAndAclThenEndsThroughCommandsAndTheLedger() {
         ObjectNode request = request("r1", 60);
         post(request);
         post(ApprovalEvents.approved(request, "bob", START, "ok", DemoActors.key("bob")));
 
-        assertThat(resources.calls).containsExactly("create grant.customers.r1 3 120000", "allow grant.customers.r1 User:alice");
+        // Nothing is published before the topic and ACL exist: the lifecycle asks, a worker does it.
+        assertThat(commands()).containsExactly(GrantCommand.provision("r1", "customers", "grant.customers.r1",
+                "raw.customers", "User:alice", true, 125_000));
+        assertThat(grants.isEmpty()).isTrue();
+        assertThat(auditEvents()).extracting(AuditEvent::type).containsExactly(REQUESTED, APPROVED);
+        var store = driver.<String, byte[]>getKeyValueStore(JitmaskTopology.GRANT_REQUESTS_STORE);
+        assertThat(RequestState.fromBytes(store.get("r1")).status()).isEqualTo(RequestState.Status.ACTIVATING);
+
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        Instant activatedAt = START.plusSeconds(2);
+        result(GrantResult.provisioned("r1", activatedAt, 3));
         TestRecord<String, byte[]> published = grants.readRecord();
         assertThat(published.key()).isEqualTo("customers/r1");
         Grant grant = GrantJson.fromBytes(published.value());
+        assertThat(grant.status()).isEqualTo(Grant.ACTIVE);
         assertThat(grant.fields()).containsExactly("email");
         assertThat(grant.filter()).isEqualTo(new GrantFilter.Keys(List.of("C1")));
-        assertThat(grant.expiresAt()).isEqualTo(START.plusSeconds(60));
+        assertThat(grant.expiresAt()).isEqualTo(activatedAt.plusSeconds(60));
         assertThat(grant.approvers()).containsExactly("bob");
-        assertThat(auditEvents()).extracting(AuditEvent::type).containsExactly(REQUESTED, APPROVED, ACTIVATED);
+        assertThat(auditEvents()).extracting(AuditEvent::type).containsExactly(ACTIVATED);
+        // A result posted twice (a worker handing over) changes nothing.
+        result(GrantResult.provisioned("r1", activatedAt, 3));
+        assertThat(grants.isEmpty()).isTrue();
+        assertThat(audit.isEmpty()).isTrue();
 
         driver.advanceWallClockTime(Duration.ofSeconds(59));
         assertThat(grants.isEmpty()).isTrue();
-        assertThat(ended).isEmpty();
+        assertThat(commands.isEmpty()).isTrue();
         driver.advanceWallClockTime(Duration.ofSeconds(1));
+        Instant endedAt = activatedAt.plusSeconds(60);
+        TestRecord<String, byte[]> ending = grants.readRecord();
+        assertThat(ending.key()).isEqualTo("customers/r1");
+        assertThat(GrantJson.fromBytes(ending.value())).isEqualTo(grant.ending());
+        assertThat(auditEvents()).extracting(AuditEvent::type).containsExactly(EXPIRY_DETECTED);
+        assertThat(commands()).containsExactly(GrantCommand.withdrawAccess("r1", "customers", "grant.customers.r1",
+                "User:alice", true));
+
+        // The topic is deleted only when access is gone and every raw partition's ledger is closed.
+        result(GrantResult.ledgerClosed("r1", endedAt, 0, entry(2, 10, 14, START.plusSeconds(3), START.plusSeconds(9))));
+        result(GrantResult.accessWithdrawn("r1", endedAt));
+        result(GrantResult.ledgerClosed("r1", endedAt, 2, new LedgerEntry(0, null, null, null, null, true, endedAt)));
+        assertThat(grants.isEmpty()).isTrue();
+        assertThat(commands.isEmpty()).isTrue();
+        result(GrantResult.ledgerClosed("r1", endedAt, 1, entry(3, 7, 30, START.plusSeconds(4), START.plusSeconds(50))));
         TestRecord<String, byte[]> tombstone = grants.readRecord();
         assertThat(tombstone.key()).isEqualTo("customers/r1");
         assertThat(tombstone.value()).isNull();
-        List<AuditEvent> expiry = auditEvents();
-        assertThat(expiry).extracting(AuditEvent::type).containsExactly(EXPIRY_DETECTED);
-        assertThat(ended).containsExactly(new GrantEnder.EndJob("r1", "customers", "customers/r1", "grant.customers.r1",
-                "User:alice", false, "jitmask", "expired at " + START.plusSeconds(60), START.plusSeconds(60)));
-        driver.advanceWallClockTime(Duration.ofSeconds(5));
-        assertThat(ended).hasSize(1);
+        assertThat(commands()).containsExactly(GrantCommand.deleteTopic("r1", "customers", "grant.customers.r1",
+                endedAt.plusSeconds(5), false));
         assertThat(audit.isEmpty()).isTrue();
+        // A partition closed twice (a masking task replayed) counts once.
+        result(GrantResult.ledgerClosed("r1", endedAt, 1, entry(3, 7, 30, START.plusSeconds(4), START.plusSeconds(50))));
+        assertThat(commands.isEmpty()).isTrue();
+
+        result(GrantResult.topicDeleted("r1", endedAt.plusSeconds(5), null, null));
+        List<AuditEvent> last = auditEvents();
+        assertThat(last).extracting(AuditEvent::type).containsExactly(DISCLOSURE_SUMMARY, EXPIRED, TOPIC_DELETED);
+        AuditEvent summary = last.get(0);
+        assertThat(summary.records()).isEqualTo(5L);
+        assertThat(summary.sourceOffsets()).isEqualTo(Map.of("0", new AuditEvent.OffsetRange(10, 14),
+                "1", new AuditEvent.OffsetRange(7, 30)));
+        assertThat(summary.fields()).containsExactly("email");
+        assertThat(summary.windowFrom()).isEqualTo(START.plusSeconds(3));
+        assertThat(summary.windowTo()).isEqualTo(START.plusSeconds(50));
+        assertThat(last.get(1).actor()).isEqualTo("jitmask");
+        assertThat(last.get(1).reason()).isEqualTo("expired at " + endedAt);
+        assertThat(RequestState.fromBytes(store.get("r1")).status()).isEqualTo(RequestState.Status.ENDED);
+
+        // Late duplicates of every result: nothing more, ever.
+        result(GrantResult.topicDeleted("r1", endedAt.plusSeconds(6), null, null));
+        result(GrantResult.accessWithdrawn("r1", endedAt));
+        driver.advanceWallClockTime(Duration.ofSeconds(10));
+        assertThat(audit.isEmpty()).isTrue();
+        assertThat(grants.isEmpty()).isTrue();
+        assertThat(commands.isEmpty()).isTrue();
     }
 
     @Test
-    void revocationEndsAtOnceAndOnlyOnce() {
+    void revocationEndsAtOnceAndOnlyOnceAndKeepsWhoRevokedAndWhy() {
         ObjectNode request = request("r2", 600);
         post(request);
         post(ApprovalEvents.approved(request, "carol", START, null, DemoActors.key("carol")));
+        result(GrantResult.provisioned("r2", START, 1));
         auditEvents();
         grants.readRecord();
+        commands();
         post(ApprovalEvents.revoked("r2", "bob", START.plusSeconds(5), "incident closed", DemoActors.key("bob")));
-        assertThat(grants.readRecord().value()).isNull();
+        assertThat(GrantJson.fromBytes(grants.readRecord().value()).status()).isEqualTo(Grant.ENDING);
         AuditEvent accepted = auditEvents().get(0);
         assertThat(accepted.type()).isEqualTo(REVOKE_ACCEPTED);
         assertThat(accepted.actor()).isEqualTo("bob");
         assertThat(accepted.reason()).isEqualTo("incident closed");
-        assertThat(ended).extracting(GrantEnder.EndJob::revoked).containsExactly(true);
+        assertThat(commands()).extracting(GrantCommand::type).containsExactly(GrantCommand.Type.WITHDRAW_ACCESS);
         post(ApprovalEvents.revoked("r2", "alice", START.plusSeconds(6), "again", DemoActors.key("alice")));
         assertThat(auditEvents()).extracting(AuditEvent::reason).containsExactly("NOT_ACTIVE");
-        assertThat(ended).hasSize(1);
+        assertThat(commands.isEmpty()).isTrue();
+
+        // Who revoked and why live in the lifecycle's store, not in any worker's memory.
+        GrantProgress progress = GrantProgress.fromBytes(driver.<String, byte[]>getKeyValueStore(
+                JitmaskTopology.GRANT_PROGRESS_STORE).get("r2"));
+        assertThat(progress.endActor()).isEqualTo("bob");
+        assertThat(progress.endDetail()).isEqualTo("incident closed");
+        result(GrantResult.accessWithdrawn("r2", START));
+        result(GrantResult.ledgerClosed("r2", START, 0, new LedgerEntry(0, null, null, null, null, true, START)));
+        assertThat(commands()).extracting(GrantCommand::type).containsExactly(GrantCommand.Type.DELETE_TOPIC);
+        result(GrantResult.topicDeleted("r2", START, null, null));
+        List<AuditEvent> last = auditEvents();
+        assertThat(last).extracting(AuditEvent::type).containsExactly(DISCLOSURE_SUMMARY, REVOKED, TOPIC_DELETED);
+        assertThat(last.get(0).records()).isZero();
+        assertThat(last.get(0).sourceOffsets()).isEmpty();
+        assertThat(last.get(1).actor()).isEqualTo("bob");
+        assertThat(last.get(1).reason()).isEqualTo("incident closed");
+    }
+
+    @Test
+    void aRequestRevokedWhileItsTopicIsProvisionedIsNeverActivated() {
+        ObjectNode request = request("r11", 600);
+        post(request);
+        post(ApprovalEvents.approved(request, "carol", START, null, DemoActors.key("carol")));
+        auditEvents();
+        commands();
+        post(ApprovalEvents.revoked("r11", "alice", START.plusSeconds(1), "not needed", DemoActors.key("alice")));
+        assertThat(auditEvents()).extracting(AuditEvent::type).containsExactly(REVOKE_ACCEPTED);
+        assertThat(GrantJson.fromBytes(grants.readRecord().value()).status()).isEqualTo(Grant.ENDING);
+        result(GrantResult.provisioned("r11", START, 2));
+        assertThat(grants.isEmpty()).isTrue();
+        assertThat(audit.isEmpty()).isTrue();
+        result(GrantResult.accessWithdrawn("r11", START));
+        result(GrantResult.ledgerClosed("r11", START, 0, new LedgerEntry(0, null, null, null, null, true, START)));
+        result(GrantResult.ledgerClosed("r11", START, 1, new LedgerEntry(0, null, null, null, null, true, START)));
+        assertThat(commands()).extracting(GrantCommand::type).containsExactly(GrantCommand.Type.WITHDRAW_ACCESS,
+                GrantCommand.Type.DELETE_TOPIC);
+        result(GrantResult.topicDeleted("r11", START, null, null));
+        assertThat(auditEvents()).extracting(AuditEvent::type).containsExactly(DISCLOSURE_SUMMARY, REVOKED, TOPIC_DELETED);
     }
 
     @Test
@@ -215,18 +295,37 @@ class GrantLifecycleProcessorTest {
         auditEvents();
         driver.advanceWallClockTime(Duration.ofHours(1));
         assertThat(auditEvents()).extracting(AuditEvent::type).containsExactly(REQUEST_EXPIRED);
-        assertThat(resources.calls).isEmpty();
+        assertThat(commands.isEmpty()).isTrue();
     }
 
     @Test
     void failedActivationIsAuditedAndGrantsNothing() {
-        resources.failCreate = true;
         ObjectNode request = request("r4", 60);
         post(request);
         post(ApprovalEvents.approved(request, "bob", START, null, DemoActors.key("bob")));
-        assertThat(auditEvents()).extracting(AuditEvent::type).containsExactly(REQUESTED, APPROVED, ACTIVATION_FAILED);
+        result(GrantResult.provisionFailed("r4", START, "UnknownTopicOrPartitionException"));
+        List<AuditEvent> trail = auditEvents();
+        assertThat(trail).extracting(AuditEvent::type).containsExactly(REQUESTED, APPROVED, ACTIVATION_FAILED);
+        assertThat(trail.get(2).detail()).isEqualTo("could not create the grant topic or its ACL (UnknownTopicOrPartitionException)");
         assertThat(grants.isEmpty()).isTrue();
-        assertThat(resources.calls).containsExactly("delete grant.customers.r4");
+    }
+
+    @Test
+    void aSideEffectThatKeepsFailingIsAuditedEachTimeTheWorkerReportsIt() {
+        ObjectNode request = request("r12", 60);
+        post(request);
+        post(ApprovalEvents.approved(request, "bob", START, null, DemoActors.key("bob")));
+        auditEvents();
+        result(GrantResult.failing("r12", START, GrantCommand.Type.PROVISION, 5, "TimeoutException"));
+        List<AuditEvent> failing = auditEvents();
+        assertThat(failing).extracting(AuditEvent::type).containsExactly(SIDE_EFFECT_FAILING);
+        assertThat(failing.get(0).reason()).isEqualTo("PROVISION");
+        assertThat(failing.get(0).detail()).isEqualTo("PROVISION failed 5 times (TimeoutException); the worker keeps retrying");
+        result(GrantResult.provisioned("r12", START, 1));
+        assertThat(auditEvents()).extracting(AuditEvent::type).containsExactly(ACTIVATED);
+        // Once nothing waits for it, a late report is no alert.
+        result(GrantResult.failing("r12", START, GrantCommand.Type.PROVISION, 25, "TimeoutException"));
+        assertThat(audit.isEmpty()).isTrue();
     }
 
     @Test
@@ -252,49 +351,6 @@ class GrantLifecycleProcessorTest {
     }
 
     @Test
-    void grantsThatEndedWhileDownAreHandedOverAgainAtStartUp() {
-        ObjectNode request = request("r9", 60);
-        post(request);
-        post(ApprovalEvents.approved(request, "bob", START, null, DemoActors.key("bob")));
-        driver.advanceWallClockTime(Duration.ofSeconds(61));
-        assertThat(ended).hasSize(1);
-        // The store now says ENDING; a restarted processor must finish the job.
-        var store = driver.<String, byte[]>getKeyValueStore(JitmaskTopology.GRANT_REQUESTS_STORE);
-        assertThat(RequestState.fromBytes(store.get("r9")).status()).isEqualTo(RequestState.Status.ENDING);
-    }
-
-    @Test
-    void aFinishedEndIsRecordedSoItIsNeverHandedOverAgain() {
-        driver.close();
-        GrantEnder confirming = new GrantEnder() {
-            @Override
-            public void end(EndJob job) {
-                ended.add(job);
-            }
-
-            @Override
-            public boolean confirmFinished(String requestId) {
-                return ended.stream().anyMatch(job -> job.requestId().equals(requestId));
-            }
-        };
-        startDriver(confirming);
-        ObjectNode request = request("r10", 60);
-        post(request);
-        post(ApprovalEvents.approved(request, "bob", START, null, DemoActors.key("bob")));
-        driver.advanceWallClockTime(Duration.ofSeconds(61));
-        var store = driver.<String, byte[]>getKeyValueStore(JitmaskTopology.GRANT_REQUESTS_STORE);
-        assertThat(RequestState.fromBytes(store.get("r10")).status()).isEqualTo(RequestState.Status.ENDING);
-        driver.advanceWallClockTime(Duration.ofSeconds(1));
-        RequestState state = RequestState.fromBytes(store.get("r10"));
-        assertThat(state.status()).isEqualTo(RequestState.Status.ENDED);
-        assertThat(state.endReason()).isEqualTo("EXPIRED");
-        assertThat(state.endedAt()).isEqualTo(START.plusSeconds(61));
-        driver.advanceWallClockTime(Duration.ofSeconds(5));
-        assertThat(ended).hasSize(1);
-        assertThat(auditEvents()).extracting(AuditEvent::type).containsOnlyOnce(AuditEvent.Type.EXPIRY_DETECTED);
-    }
-
-    @Test
     void automatedRulesApproveOnlyLowRiskShortRequestsUpToTheGranteeLimit() {
         Policy policy = PolicyLoader.parse("""
                 version: 1
@@ -314,18 +370,21 @@ class GrantLifecycleProcessorTest {
         PolicyMaskEngine engine = new PolicyMaskEngine(policy, io.jitmask.testing.TestKeys.KEYSET);
         ApprovalValidator validator = new ApprovalValidator(Keyring.load(DemoActors.KEYRING), policy, Set.of("customers"),
                 dataset -> engine.sensitiveFields(dataset, SampleSchemas.of(dataset)));
-        Topology topology = JitmaskTopology.lifecycle(new Topology(), new GrantLifecycleProcessor.Deps(validator, resources,
-                ended::add, true, Duration.ofHours(1), Duration.ZERO));
+        Topology topology = JitmaskTopology.lifecycle(new Topology(), new GrantLifecycleProcessor.Deps(validator, true,
+                Duration.ofHours(1), Duration.ZERO));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "lifecycle-auto-test");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("auto").toString());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         try (TopologyTestDriver auto = new TopologyTestDriver(topology, props, START)) {
             TestInputTopic<String, String> in = auto.createInputTopic(Topics.APPROVALS, new StringSerializer(), new StringSerializer());
             TestOutputTopic<String, byte[]> out = auto.createOutputTopic(Topics.AUDIT, new StringDeserializer(), new ByteArrayDeserializer());
+            TestInputTopic<String, byte[]> provisioned = auto.createInputTopic(Topics.GRANT_RESULTS, new StringSerializer(), new ByteArraySerializer());
             java.util.function.BiConsumer<String, ObjectNode> post = (id, e) -> in.pipeInput(id, e.toString());
             java.util.function.Function<Object[], ObjectNode> req = a -> ApprovalEvents.requested((String) a[0], "alice", START,
                     "User:alice", "customers", List.of((String) a[1]), null, "INC-3 check", (Long) a[2], null, DemoActors.key("alice"));
             post.accept("a1", req.apply(new Object[] {"a1", "name", 600L}));
+            provisioned.pipeInput("a1", GrantResult.provisioned("a1", START, 1).toBytes());
             post.accept("a2", req.apply(new Object[] {"a2", "name", 600L}));
             post.accept("a3", req.apply(new Object[] {"a3", "nationalId", 600L}));
             post.accept("a4", req.apply(new Object[] {"a4", "email", 1800L}));

@@ -270,8 +270,49 @@ class HttpApiIT {
                 .filter(e -> "bob".equals(e.path("actor").asText())).toList()));
         assertThat(call("GET", "/api/audit?requestId=" + id + "&limit=2", "bob", null).json().get("events"))
                 .isEqualTo(ApiFixture.JSON.valueToTree(List.of(trail.get(5), trail.get(6))));
+        // Paged: the newest page first, each page oldest first; following `next` gives the whole trail once.
+        List<JsonNode> paged = new ArrayList<>();
+        List<Integer> sizes = new ArrayList<>();
+        String cursor = null;
+        do {
+            JsonNode page = call("GET", "/api/audit?requestId=" + id + "&limit=3" + (cursor == null ? "" : "&cursor=" + cursor),
+                    "bob", null).json();
+            List<JsonNode> events = StreamSupport.stream(page.get("events").spliterator(), false).toList();
+            sizes.add(events.size());
+            paged.addAll(0, events);
+            cursor = page.hasNonNull("next") ? page.get("next").asText() : null;
+        } while (cursor != null);
+        assertThat(sizes).containsExactly(3, 3, 1);
+        assertThat(paged).isEqualTo(StreamSupport.stream(trail.spliterator(), false).toList());
         assertThat(call("GET", "/api/audit", "alice", null).json())
                 .isEqualTo(error(403, "alice may not read the audit trail (needs an approver role, admin or auditor)"));
+    }
+
+    @Test
+    void requestListsArePagedNewestFirstWithEveryRequestOnce() throws Exception {
+        List<String> posted = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String id = newId();
+            posted.add(0, id);
+            assertThat(call("POST", "/api/requests", "alice", Map.of("requestId", id, "dataset", api.dataset,
+                    "fields", List.of("phone"), "justification", "INC-12 paging " + i, "durationSeconds", 300)).status())
+                    .isEqualTo(202);
+            awaitRequest(id, "PENDING");
+        }
+        List<String> seen = new ArrayList<>();
+        String cursor = null;
+        do {
+            JsonNode page = call("GET", "/api/requests?status=PENDING&limit=2" + (cursor == null ? "" : "&cursor=" + cursor),
+                    "alice", null).json();
+            assertThat(page.get("requests").size()).isBetween(1, 2);
+            seen.addAll(ids(page.get("requests")));
+            cursor = page.hasNonNull("next") ? page.get("next").asText() : null;
+        } while (cursor != null);
+        assertThat(seen).doesNotHaveDuplicates();
+        assertThat(seen.stream().filter(posted::contains).toList()).isEqualTo(posted);
+        for (String id : posted) {
+            call("POST", "/api/requests/" + id + "/revoke", "alice", Map.of("reason", "paging test done"));
+        }
     }
 
     @Test
@@ -333,6 +374,10 @@ class HttpApiIT {
                 .isEqualTo(error(400, "'status' must be one of " + List.of(io.jitmask.grants.RequestState.Status.values())));
         assertThat(call("GET", "/api/audit?type=NOPE", "bob", null).status()).isEqualTo(400);
         assertThat(call("GET", "/api/audit?limit=0", "bob", null).json())
+                .isEqualTo(error(400, "'limit' must be a whole number from 1 to 1000"));
+        assertThat(call("GET", "/api/requests?cursor=not-ours", "bob", null).json())
+                .isEqualTo(error(400, "'cursor' must be a 'next' value this API returned"));
+        assertThat(call("GET", "/api/grants?limit=1001", "bob", null).json())
                 .isEqualTo(error(400, "'limit' must be a whole number from 1 to 1000"));
         assertThat(call("GET", "/api/nothing", "bob", null).json()).isEqualTo(error(404, "no such API route"));
         assertThat(call("DELETE", "/api/grants", "bob", null).json()).isEqualTo(error(405, "method not allowed"));

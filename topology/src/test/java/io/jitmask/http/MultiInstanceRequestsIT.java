@@ -67,7 +67,7 @@ class MultiInstanceRequestsIT {
                     apps.add(JitmaskApp.start(JitmaskConfig.of(settings)));
                 }
                 Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() ->
-                        apps.stream().allMatch(app -> app.streams().state() == KafkaStreams.State.RUNNING)
+                        apps.stream().allMatch(app -> app.control().state() == KafkaStreams.State.RUNNING)
                                 && apps.stream().allMatch(app -> !activeApprovalPartitions(app).isEmpty()));
                 // The split this test is about: neither instance is active for every partition of jit.approvals.
                 Set<Integer> a = activeApprovalPartitions(apps.get(0));
@@ -86,7 +86,7 @@ class MultiInstanceRequestsIT {
                     }
                 }
                 for (JitmaskApp app : apps) {
-                    RequestStates states = new RequestStates(app.streams());
+                    RequestStates states = new RequestStates(app.control());
                     Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
                             assertThat(states.all().stream().filter(s -> s.dataset() != null && s.dataset().equals(dataset))
                                     .collect(Collectors.toMap(RequestState::requestId, RequestState::status)))
@@ -104,7 +104,7 @@ class MultiInstanceRequestsIT {
 
     private static Set<Integer> activeApprovalPartitions(JitmaskApp app) {
         Set<Integer> partitions = new java.util.HashSet<>();
-        for (ThreadMetadata thread : app.streams().metadataForLocalThreads()) {
+        for (ThreadMetadata thread : app.control().metadataForLocalThreads()) {
             for (TaskMetadata task : thread.activeTasks()) {
                 task.topicPartitions().stream().filter(tp -> tp.topic().equals(Topics.APPROVALS))
                         .forEach(tp -> partitions.add(tp.partition()));

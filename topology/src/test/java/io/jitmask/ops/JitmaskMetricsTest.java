@@ -8,12 +8,11 @@ import io.jitmask.grants.GrantFilter;
 import io.jitmask.grants.GrantIndex;
 import io.jitmask.mask.UncoveredFieldException;
 import io.jitmask.serde.MalformedRecordException;
+import io.jitmask.testing.HandClock;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -21,28 +20,8 @@ import org.junit.jupiter.api.Test;
 class JitmaskMetricsTest {
     static final Instant T0 = Instant.parse("2026-11-24T08:00:00Z");
 
-    /** A clock the test moves by hand. */
-    static final class HandClock extends Clock {
-        Instant now = T0;
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    final HandClock clock = new HandClock();
+    final HandClock clock = new HandClock(T0);
     final JitmaskMetrics metrics = new JitmaskMetrics(registry, clock, Duration.ofMinutes(5));
     final GrantIndex index = new GrantIndex();
 

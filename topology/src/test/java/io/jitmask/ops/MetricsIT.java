@@ -10,12 +10,8 @@ import io.jitmask.approval.ApprovalEvents;
 import io.jitmask.audit.AuditEvent;
 import io.jitmask.config.JitmaskConfig;
 import io.jitmask.config.Topics;
-import io.jitmask.keys.Keyset;
-import io.jitmask.registry.HttpSchemaRegistryClient;
-import io.jitmask.registry.server.EmbeddedSchemaRegistry;
-import io.jitmask.sample.SampleSchemas;
-import io.jitmask.serde.ConfluentAvroSerializer;
 import io.jitmask.testing.DemoActors;
+import io.jitmask.testing.JitmaskStack;
 import io.jitmask.testing.SharedKafka;
 import io.jitmask.testing.TestCustomers;
 import io.jitmask.testing.TopicReader;
@@ -40,10 +36,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The management port of a real application on the shared broker: readiness around start-up, exact metric values
@@ -52,58 +47,32 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MetricsIT {
     static final String SUFFIX = UUID.randomUUID().toString().substring(0, 6);
-    static final String DATASET = "mcust_" + SUFFIX;
+    @RegisterExtension
+    static final JitmaskStack STACK = JitmaskStack.builder("metrics").dataset("mcust", "customers").withoutApp()
+            .setting(JitmaskConfig.METRICS_ENABLED, "true")
+            .setting(JitmaskConfig.METRICS_HOST, "127.0.0.1")
+            .setting(JitmaskConfig.METRICS_PORT, "0")
+            .setting(JitmaskConfig.METRICS_GRANT_SERIES_RETENTION_MS, "0")
+            .build();
+    static final String DATASET = STACK.dataset();
     static final String CANARY = "Zq" + SUFFIX + "Canary";
     static final String KEY_CANARY = "KeyCanary" + SUFFIX;
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    @TempDir
-    static Path dir;
-    static EmbeddedSchemaRegistry registryServer;
-    static HttpSchemaRegistryClient registry;
     static JitmaskApp app;
     static String readyBeforeRunning;
     static KafkaStreams.State stateAroundFirstProbe;
-    static KafkaProducer<String, Object> producer;
 
+    /** Starts the application here, not in the stack: the first readiness probe races its start. */
     @BeforeAll
     static void start() throws Exception {
-        registryServer = EmbeddedSchemaRegistry.start(SharedKafka.bootstrapServers(), "localhost", 0);
-        registry = new HttpSchemaRegistryClient(registryServer.url());
-        registry.register(Topics.raw(DATASET) + "-value", SampleSchemas.of("customers"));
-        Keyset.loadOrCreate(dir.resolve("keyset.json"));
-        Map<String, String> settings = new HashMap<>();
-        settings.put(JitmaskConfig.BOOTSTRAP_SERVERS, SharedKafka.bootstrapServers());
-        settings.put(JitmaskConfig.REGISTRY_URL, registryServer.url());
-        settings.put(JitmaskConfig.APPLICATION_ID, "metrics-it-" + SUFFIX);
-        settings.put(JitmaskConfig.STATE_DIR, dir.resolve("state").toString());
-        settings.put(JitmaskConfig.DATASETS, DATASET);
-        settings.put(JitmaskConfig.POLICY_FILE, DemoActors.POLICY.toString());
-        settings.put(JitmaskConfig.KEYRING_FILE, DemoActors.KEYRING.toString());
-        settings.put(JitmaskConfig.KEYSET_FILE, dir.resolve("keyset.json").toString());
-        settings.put(JitmaskConfig.METRICS_ENABLED, "true");
-        settings.put(JitmaskConfig.METRICS_HOST, "127.0.0.1");
-        settings.put(JitmaskConfig.METRICS_PORT, "0");
-        settings.put(JitmaskConfig.METRICS_GRANT_SERIES_RETENTION_MS, "0");
-        app = JitmaskApp.start(JitmaskConfig.of(settings));
+        app = STACK.holdApp(JitmaskApp.start(STACK.config()));
         KafkaStreams.State before = app.streams().state();
         readyBeforeRunning = get("/ready").body();
         KafkaStreams.State after = app.streams().state();
         stateAroundFirstProbe = before == KafkaStreams.State.RUNNING || after == KafkaStreams.State.RUNNING
                 ? KafkaStreams.State.RUNNING : after;
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers()),
-                new StringSerializer(), new ConfluentAvroSerializer(registry, false));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (producer != null) {
-            producer.close();
-        }
-        app.close();
-        registry.close();
-        registryServer.close();
     }
 
     static HttpResponse<String> get(String path) throws Exception {
@@ -145,7 +114,7 @@ class MetricsIT {
         Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                 .until(() -> get("/ready").statusCode() == 200);
         assertThat(JSON.readTree(get("/ready").body())).isEqualTo(JSON.readTree(
-                "{\"ready\":true,\"state\":\"RUNNING\",\"globalStoreRestored\":true}"));
+                "{\"ready\":true,\"state\":\"RUNNING\",\"globalStoreRestored\":true,\"controlState\":\"RUNNING\"}"));
         HttpResponse<String> health = get("/health");
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(health.body()).get("status").asText()).isEqualTo("UP");
@@ -154,7 +123,7 @@ class MetricsIT {
 
         // Three records masked, one dead letter whose payload holds a canary.
         for (int i = 0; i < 3; i++) {
-            producer.send(new ProducerRecord<>(Topics.raw(DATASET), KEY_CANARY + "-plain" + i,
+            STACK.producer().send(new ProducerRecord<>(Topics.raw(DATASET), KEY_CANARY + "-plain" + i,
                     TestCustomers.withSecret("C" + i, CANARY))).get();
         }
         try (KafkaProducer<String, byte[]> bytes = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -185,7 +154,7 @@ class MetricsIT {
         }
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> app.grants().contains(Topics.grantKey(DATASET, id)));
         for (int i = 0; i < 2; i++) {
-            producer.send(new ProducerRecord<>(Topics.raw(DATASET), grantedKey, TestCustomers.withSecret("G" + i, CANARY))).get();
+            STACK.producer().send(new ProducerRecord<>(Topics.raw(DATASET), grantedKey, TestCustomers.withSecret("G" + i, CANARY))).get();
         }
         TopicReader.readAtLeast(Topics.grant(DATASET, id), 2, Duration.ofSeconds(30));
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->

@@ -175,4 +175,30 @@ class PolicyLoaderTest {
                 + "customers: 'riskScore' declassified by dana (data owner): DPO-42 no longer personal data\n"
                 + "policy " + policy + " covers every sensitive field of 1 schema(s)\n");
     }
+
+    @Test
+    void policyInitPrintsADefaultDenyEntryThatPassesCheck() throws Exception {
+        java.io.StringWriter out = new java.io.StringWriter();
+        assertThat(JitmaskCli.run(new java.io.PrintWriter(out), new java.io.PrintWriter(new java.io.StringWriter()), "policy", "init",
+                "--schema", "../schemas/patients.avsc", "--default-tag", "PHI")).isZero();
+        assertThat(out.toString()).isEqualTo("""
+                datasets:
+                  patients:
+                    mode: defaultDeny
+                    # Masks every field not listed public, including fields later schema versions add.
+                    default: {technique: {type: redact}, tags: [PHI]}
+                    # Untagged in io.jitmask.sample.Patient: confirm each is not sensitive, or move it to fields.
+                    public: [patientId, ward, admittedAt]
+                    fields:
+                      recordNumber: {tags: [PHI, MRN]}
+                      name: {tags: [PHI]}
+                      dateOfBirth: {tags: [PHI, DOB]}
+                      diagnosisCodes: {tags: [PHI]}
+                      note: {tags: [PHI, FREE_TEXT]}
+                """);
+        String shipped = Files.readString(Path.of("../deploy/policy.yaml"));
+        Path policy = Files.writeString(dir.resolve("init.yaml"), shipped.substring(0, shipped.indexOf("datasets:")) + out);
+        assertThat(PolicyLinter.lint(PolicyLoader.load(policy), "patients", SampleSchemas.of("patients"))).isEmpty();
+        assertThat(PolicyLinter.warnings(PolicyLoader.load(policy), "patients", SampleSchemas.of("patients"))).isEmpty();
+    }
 }

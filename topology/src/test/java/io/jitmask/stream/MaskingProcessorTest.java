@@ -53,6 +53,8 @@ class MaskingProcessorTest {
     AvroCodec codec;
     GrantIndex grants;
     TopologyTestDriver driver;
+    @org.junit.jupiter.api.io.TempDir
+    Path stateDir;
     TestInputTopic<byte[], byte[]> rawCustomers;
     TestInputTopic<byte[], byte[]> rawPatients;
     TestInputTopic<String, byte[]> grantsTopic;
@@ -76,6 +78,8 @@ class MaskingProcessorTest {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "masking-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        // Its own state directory (the ledger store): other builds on this machine run the same test at once.
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(topology, props, NOW);
         ByteArraySerializer bytes = new ByteArraySerializer();
         ByteArrayDeserializer read = new ByteArrayDeserializer();
@@ -326,6 +330,42 @@ class MaskingProcessorTest {
         assertThat(maskedCustomers.readRecordsToList()).hasSize(3);
     }
 
+    List<io.jitmask.grants.GrantResult> ledgerResults() {
+        return driver.createOutputTopic(Topics.GRANT_RESULTS, new org.apache.kafka.common.serialization.StringDeserializer(),
+                new ByteArrayDeserializer()).readValuesToList().stream().map(io.jitmask.grants.GrantResult::fromBytes).toList();
+    }
+
+    @Test
+    void theLedgerCountsEveryCopyAndClosesOnceWhenTheGrantEnds() {
+        Grant grant = grant("r4", List.of("email"), new GrantFilter.All(), NOW.plusSeconds(600));
+        grantsTopic.pipeInput(grant.key(), GrantJson.toBytes(grant));
+        TestOutputTopic<byte[], byte[]> copies = driver.createOutputTopic(grant.topic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        for (int i = 0; i < 3; i++) {
+            rawCustomers.pipeInput(("C" + i).getBytes(StandardCharsets.UTF_8), encode(customer("C" + i)), NOW.minusSeconds(30 - i));
+        }
+        assertThat(copies.readRecordsToList()).hasSize(3);
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        assertThat(ledgerResults()).as("nothing is reported while the grant lives").isEmpty();
+
+        grantsTopic.pipeInput(grant.key(), GrantJson.toBytes(grant.ending()));
+        rawCustomers.pipeInput("C9".getBytes(StandardCharsets.UTF_8), encode(customer("C9")), NOW);
+        assertThat(copies.isEmpty()).as("an ENDING grant gets no copy").isTrue();
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        Instant closedAt = NOW.plusSeconds(2);
+        assertThat(ledgerResults()).containsExactly(io.jitmask.grants.GrantResult.ledgerClosed("r4", closedAt, 0,
+                new io.jitmask.grants.LedgerEntry(3, 0L, 2L, NOW.minusSeconds(30), NOW.minusSeconds(28), true, closedAt)));
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        assertThat(ledgerResults()).as("closed once").isEmpty();
+
+        // An instance whose global store lags may still see the grant ACTIVE: the closed ledger stops the copy.
+        grantsTopic.pipeInput(grant.key(), GrantJson.toBytes(grant));
+        rawCustomers.pipeInput("C10".getBytes(StandardCharsets.UTF_8), encode(customer("C10")), NOW);
+        assertThat(copies.isEmpty()).isTrue();
+        assertThat(maskedCustomers.readRecordsToList()).hasSize(5);
+        var ledger = driver.<String, byte[]>getKeyValueStore(JitmaskTopology.GRANT_LEDGER_STORE);
+        assertThat(new String(ledger.get("r4/0"), StandardCharsets.UTF_8)).doesNotContain("canary");
+    }
+
     @Test
     void tombstoneOnGrantsEndsCopies() {
         Grant grant = grant("r3", List.of("email"), new GrantFilter.All(), NOW.plusSeconds(600));
@@ -397,6 +437,7 @@ class MaskingProcessorTest {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "masking-test-down");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("down").toString());
         driver = new TopologyTestDriver(topology, props, NOW);
         TestInputTopic<byte[], byte[]> in = driver.createInputTopic("raw.customers", new ByteArraySerializer(), new ByteArraySerializer());
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> in.pipeInput("C1".getBytes(StandardCharsets.UTF_8), encode(customer("C1"))))

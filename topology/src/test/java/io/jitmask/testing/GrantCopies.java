@@ -64,7 +64,8 @@ public final class GrantCopies {
         assertThat(trail.get(4).records()).as("the summary counts exactly the copies read").isEqualTo((long) copies.size());
         assertThat(TopicReader.readAll(Topics.GRANTS).stream()
                 .filter(r -> new String(r.key(), StandardCharsets.UTF_8).equals(Topics.grantKey(dataset, id)))
-                .map(r -> r.value() == null ? "tombstone" : "grant").toList()).containsExactly("grant", "tombstone");
+                .map(r -> r.value() == null ? "tombstone" : io.jitmask.grants.GrantJson.fromBytes(r.value()).status()).toList())
+                .containsExactly(io.jitmask.grants.Grant.ACTIVE, io.jitmask.grants.Grant.ENDING, "tombstone");
         try (var admin = SharedKafka.admin()) {
             Set<String> topics = admin.listTopics().names().get();
             assertThat(topics).doesNotContain(Topics.grant(dataset, id));

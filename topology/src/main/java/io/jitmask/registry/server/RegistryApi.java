@@ -203,9 +203,7 @@ final class RegistryApi {
     private Object schemaById(int id, String tail, int parts, Query query) {
         SchemaStore.Version v = store.byId(id);
         if (parts == 3) {
-            ObjectNode out = json();
-            contentJson(v, out);
-            return out;
+            return SchemaStore.putContent(v, json(), false);
         }
         return switch (tail) {
             case "schema" -> v.schema();
@@ -228,18 +226,13 @@ final class RegistryApi {
         int offset = Math.max(0, query.integer("offset", 0));
         int limit = query.integer("limit", -1);
         List<SchemaStore.Version> selected = new ArrayList<>();
-        List<SchemaStore.Version> every = store.everyVersion();
-        for (int i = 0; i < every.size(); i++) {
-            SchemaStore.Version v = every.get(i);
+        for (SchemaStore.Version v : store.everyVersion()) {
             if (prefix != null && !v.subject().startsWith(prefix) || v.deleted() && !deleted) {
                 continue;
             }
-            if (latestOnly) {
-                boolean newerInSubject = every.subList(i + 1, every.size()).stream()
-                        .anyMatch(x -> x.subject().equals(v.subject()) && (deleted || !x.deleted()));
-                if (newerInSubject) {
-                    continue;
-                }
+            // Versions come subject by subject, oldest first: with latestOnly a subject's later one replaces it.
+            if (latestOnly && !selected.isEmpty() && selected.get(selected.size() - 1).subject().equals(v.subject())) {
+                selected.remove(selected.size() - 1);
             }
             selected.add(v);
         }
@@ -272,28 +265,13 @@ final class RegistryApi {
     /** A version as Confluent serves it: schemaType omitted for AVRO, references/metadata/ruleSet when present. */
     static ObjectNode versionJson(SchemaStore.Version v, boolean markDeleted) {
         ObjectNode out = json().put("subject", v.subject()).put("version", v.version()).put("id", v.id());
-        contentJson(v, out);
+        SchemaStore.putContent(v, out, false);
         if (markDeleted && v.deleted()) {
             out.put("deleted", true);
         }
         return out;
     }
 
-    private static void contentJson(SchemaStore.Version v, ObjectNode out) {
-        if (v.type() != SchemaType.AVRO) {
-            out.put("schemaType", v.type().name());
-        }
-        if (!v.references().isEmpty()) {
-            out.set("references", SchemaStore.referencesJson(v.references()));
-        }
-        if (v.metadata() != null) {
-            out.set("metadata", v.metadata());
-        }
-        if (v.ruleSet() != null) {
-            out.set("ruleSet", v.ruleSet());
-        }
-        out.put("schema", v.schema());
-    }
 
     // ---- registering, looking up, checking ----
 
@@ -356,17 +334,7 @@ final class RegistryApi {
         }
         SchemaStore.Version v = registration.version();
         // Current Confluent clients read all of these from the answer (older ones only the id).
-        ObjectNode out = json().put("id", v.id()).put("version", v.version()).put("schemaType", v.type().name());
-        if (!v.references().isEmpty()) {
-            out.set("references", SchemaStore.referencesJson(v.references()));
-        }
-        if (v.metadata() != null) {
-            out.set("metadata", v.metadata());
-        }
-        if (v.ruleSet() != null) {
-            out.set("ruleSet", v.ruleSet());
-        }
-        return out.put("schema", v.schema());
+        return SchemaStore.putContent(v, json().put("id", v.id()).put("version", v.version()), true);
     }
 
     private ObjectNode lookup(String subject, String body, Query query) {

@@ -569,20 +569,30 @@ final class SchemaStore {
         ObjectNode key = JSON.createObjectNode().put("keytype", "SCHEMA").put("subject", v.subject()).put("version", v.version())
                 .put("magic", 1);
         ObjectNode value = JSON.createObjectNode().put("subject", v.subject()).put("version", v.version()).put("id", v.id());
-        if (v.type() != SchemaType.AVRO) {
-            value.put("schemaType", v.type().name());
+        putContent(v, value, false);
+        value.put("deleted", deleted);
+        return new Change(key.toString(), value.toString());
+    }
+
+    /**
+     * The schema's fields in Confluent's order and NON_EMPTY style: {@code schemaType} (for AVRO only when
+     * {@code avroTypeToo}: Confluent leaves it out of records and reads), {@code references}, {@code metadata},
+     * {@code ruleSet}, {@code schema}.
+     */
+    static ObjectNode putContent(Version v, ObjectNode out, boolean avroTypeToo) {
+        if (avroTypeToo || v.type() != SchemaType.AVRO) {
+            out.put("schemaType", v.type().name());
         }
         if (!v.references().isEmpty()) {
-            value.set("references", referencesJson(v.references()));
+            out.set("references", referencesJson(v.references()));
         }
         if (v.metadata() != null) {
-            value.set("metadata", v.metadata());
+            out.set("metadata", v.metadata());
         }
         if (v.ruleSet() != null) {
-            value.set("ruleSet", v.ruleSet());
+            out.set("ruleSet", v.ruleSet());
         }
-        value.put("schema", v.schema()).put("deleted", deleted);
-        return new Change(key.toString(), value.toString());
+        return out.put("schema", v.schema());
     }
 
     static ArrayNode referencesJson(List<SchemaReference> references) {

@@ -1,0 +1,288 @@
+package io.jitmask.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jitmask.app.JitmaskApp;
+import io.jitmask.approval.ApprovalEvents;
+import io.jitmask.config.JitmaskConfig;
+import io.jitmask.config.Topics;
+import io.jitmask.registry.HttpSchemaRegistryClient;
+import io.jitmask.sample.SampleRecords;
+import io.jitmask.serde.ConfluentAvroSerializer;
+import java.nio.charset.StandardCharsets;
+import java.security.PrivateKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The control plane at scale (issue 16), on the harness's broker:
+ *
+ * <ul>
+ *   <li>lifecycle ingest rate and approval → first copy latency with 0 and with N ended requests in history, through
+ *   the real lifecycle: each run starts a fresh application on a {@code jit.approvals} holding N signed
+ *   REQUESTED + DENIED pairs, measures how fast its control plane works through them (its committed offsets),
+ *   then times approvals;</li>
+ *   <li>masking throughput and end-to-end latency while a flood of signed requests arrives on
+ *   {@code jit.approvals}, against none, alternating runs.</li>
+ * </ul>
+ *
+ * Signing is the clients' cost, not jitmask's: the flood is signed once, before anything is measured.
+ */
+final class ControlPlaneBench {
+    private static final int PARTITIONS = BenchHarness.PARTITIONS;
+    private final BenchHarness bench;
+    private final List<ProducerRecord<String, byte[]>> flood = new ArrayList<>();
+
+    ControlPlaneBench(BenchHarness bench) {
+        this.bench = bench;
+    }
+
+    /** Signs {@code requests} REQUESTED events, each followed by its DENIED, by two requesters and one reviewer. */
+    void sign(int requests) throws Exception {
+        PrivateKey alice = bench.key("alice");
+        PrivateKey dave = bench.key("dave");
+        PrivateKey bob = bench.key("bob");
+        for (int i = flood.size() / 2; i < requests; i++) {
+            String id = "fl" + i + "-" + UUID.randomUUID().toString().substring(0, 6);
+            boolean byAlice = i % 2 == 0;
+            String actor = byAlice ? "alice" : "dave";
+            Instant at = Instant.now();
+            ObjectNode request = ApprovalEvents.requested(id, actor, at, "User:" + actor, BenchHarness.DATASET,
+                    List.of("email"), null, "BENCH-4 flood " + i, 300, null, byAlice ? alice : dave);
+            flood.add(record(id, request));
+            flood.add(record(id, ApprovalEvents.denied(id, "bob", at, "flood", bob)));
+            if (i % 10_000 == 9_999) {
+                bench.note((i + 1) + " requests signed");
+            }
+        }
+    }
+
+    private static ProducerRecord<String, byte[]> record(String id, ObjectNode event) {
+        return new ProducerRecord<>(Topics.APPROVALS, id, event.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** An empty jit.approvals, so that the next run's history is exactly what it is given. */
+    void resetApprovals() throws Exception {
+        if (bench.admin().listTopics().names().get(30, TimeUnit.SECONDS).contains(Topics.APPROVALS)) {
+            bench.admin().deleteTopics(List.of(Topics.APPROVALS)).all().get(60, TimeUnit.SECONDS);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                bench.admin().createTopics(List.of(new NewTopic(Topics.APPROVALS, PARTITIONS, (short) 1))).all()
+                        .get(30, TimeUnit.SECONDS);
+                return;
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    /** Posts the first {@code requests} pairs of the signed flood. */
+    void post(int requests) throws Exception {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bench.bootstrap(), ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer())) {
+            for (ProducerRecord<String, byte[]> record : flood.subList(0, 2 * requests)) {
+                producer.send(record);
+            }
+            producer.flush();
+        }
+    }
+
+    private JitmaskApp start(String name) {
+        return JitmaskApp.start(bench.config("bench-" + name + "-" + UUID.randomUUID().toString().substring(0, 8),
+                "exactly_once_v2", Map.of(JitmaskConfig.REQUEST_MAX_PENDING_PER_REQUESTER, "50")));
+    }
+
+    /**
+     * A fresh application, once it has masked the pre-loaded records: {@code history} signed requests, each followed
+     * by its denial, are posted to jit.approvals, and the control plane's ingest rate over them is measured (10% to
+     * 90% of its committed offsets; the producer is faster than the lifecycle, so the lifecycle sets the pace). Then
+     * the latency of {@code samples} approvals, one at a time, with those ended requests in its store.
+     */
+    Map<String, Object> lifecycle(int records, int history, int samples) throws Exception {
+        resetApprovals();
+        CommittedProgress masked = new CommittedProgress(bench.admin(), Topics.masked(BenchHarness.DATASET), PARTITIONS);
+        long base = bench.admin().listTopics().names().get().contains(Topics.masked(BenchHarness.DATASET)) ? masked.committed() : 0;
+        JitmaskApp app = start("lifecycle");
+        long events = 2L * history;
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("endedRequestsInHistory", history);
+        try {
+            app.awaitRunning(Duration.ofSeconds(120));
+            // The masking backlog first, so that the two do not share the CPU while the lifecycle is timed.
+            masked.await(base, records, 600);
+            if (events > 0) {
+                Thread poster = new Thread(() -> {
+                    try {
+                        post(history);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, "bench-flood");
+                poster.start();
+                List<long[]> progress = awaitControlOffsets(app, events, 1800);
+                poster.join();
+                out.put("ingestEventsPerSecond", Math.round(Stats.steadyRate(progress, events)));
+                out.put("ingestCpuMicrosPerEvent", BenchCommand.round(Stats.steadyCpuMicrosPerRecord(progress, events)));
+                out.put("ingestSeconds", BenchCommand.round((progress.get(progress.size() - 1)[0] - progress.get(0)[0]) / 1e9));
+            }
+            out.put("approvalLatencyMs", approvalLatencies(app, samples));
+        } finally {
+            app.close();
+        }
+        return out;
+    }
+
+    /** Samples the control plane's committed offsets on jit.approvals until they reach {@code events}. */
+    private List<long[]> awaitControlOffsets(JitmaskApp app, long events, long timeoutSeconds) throws Exception {
+        List<long[]> samples = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        String controlGroup = app.context().config().controlApplicationId();
+        while (System.nanoTime() < deadline) {
+            long committed = controlCommitted(controlGroup);
+            samples.add(new long[] {System.nanoTime(), committed, CommittedProgress.processCpuNanos()});
+            if (committed >= events) {
+                return samples;
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("the control plane committed only " + samples.get(samples.size() - 1)[1] + " of "
+                + events + " events in " + timeoutSeconds + " s");
+    }
+
+    private long controlCommitted(String group) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> offsets = bench.admin().listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+        return offsets.entrySet().stream().filter(e -> e.getKey().topic().equals(Topics.APPROVALS) && e.getValue() != null)
+                .mapToLong(e -> e.getValue().offset()).sum();
+    }
+
+    private Map<String, Object> approvalLatencies(JitmaskApp app, int samples) throws Exception {
+        Map<String, String> liveKeys = new ConcurrentHashMap<>();
+        AtomicBoolean running = new AtomicBoolean(true);
+        Thread load = new Thread(() -> bench.produceLoad(liveKeys, running), "bench-load");
+        List<Double> latencies = new ArrayList<>();
+        try (KafkaProducer<String, String> approvals = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bench.bootstrap(), ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer())) {
+            app.awaitRunning(Duration.ofSeconds(120));
+            load.start();
+            for (int i = 0; i < samples; i++) {
+                String id = "cpl" + UUID.randomUUID().toString().substring(0, 8);
+                String key = "K-" + id;
+                liveKeys.put(id, key);
+                latencies.add(bench.approveAndAwaitFirstCopy(approvals, id, key, 120));
+                liveKeys.remove(id);
+            }
+        } finally {
+            running.set(false);
+            load.join(5000);
+        }
+        // The first grant after start-up is cold (metadata, first transaction): reported, and left out of p50.
+        List<Double> warm = latencies.size() > 1 ? latencies.subList(1, latencies.size()) : latencies;
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("p50", Math.round(Stats.percentile(warm, 50)));
+        out.put("p90", Math.round(Stats.percentile(warm, 90)));
+        out.put("first", Math.round(latencies.get(0)));
+        out.put("inOrderMs", latencies.stream().map(Math::round).toList());
+        return out;
+    }
+
+    /**
+     * Masking throughput over the pre-loaded records and end-to-end latency of {@code probes} records, with
+     * {@code floodRequests} signed requests (each with its DENIED) waiting on jit.approvals when the application
+     * starts, or none.
+     */
+    Map<String, Object> masking(int records, int floodRequests, int probes) throws Exception {
+        resetApprovals();
+        if (floodRequests > 0) {
+            post(floodRequests);
+        }
+        CommittedProgress masked = new CommittedProgress(bench.admin(), Topics.masked(BenchHarness.DATASET), PARTITIONS);
+        long base = bench.admin().listTopics().names().get().contains(Topics.masked(BenchHarness.DATASET)) ? masked.committed() : 0;
+        JitmaskApp app = start(floodRequests > 0 ? "flood" : "quiet");
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("floodRequests", floodRequests);
+        try {
+            BenchHarness.Measure measure = BenchHarness.Measure.of(masked.await(base, records, 600), records);
+            out.put("perSecond", Math.round(measure.perSecond()));
+            out.put("cpuMicrosPerRecord", BenchCommand.round(measure.cpuMicrosPerRecord()));
+            List<Double> latencies = probeLatencies(probes);
+            out.put("latencyMs", Map.of("p50", BenchCommand.round(Stats.percentile(latencies, 50)),
+                    "p99", BenchCommand.round(Stats.percentile(latencies, 99)), "samples", latencies.size()));
+            long left = 2L * floodRequests - controlCommitted(app.context().config().controlApplicationId());
+            // Shows the flood was still arriving at the control plane while masking was measured.
+            out.put("floodEventsNotYetCommittedAfterProbes", Math.max(0, left));
+        } finally {
+            app.close();
+        }
+        return out;
+    }
+
+    /** One record at a time to raw, timed from the broker's acknowledgement to it being readable on masked. */
+    private List<Double> probeLatencies(int probes) throws Exception {
+        List<Double> out = new ArrayList<>();
+        String maskedTopic = Topics.masked(BenchHarness.DATASET);
+        try (HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(bench.registryUrl());
+             KafkaProducer<String, Object> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                     bench.bootstrap(), ProducerConfig.LINGER_MS_CONFIG, 0, ProducerConfig.ACKS_CONFIG, "all"),
+                     new StringSerializer(), new ConfluentAvroSerializer(registry, false));
+             KafkaConsumer<byte[], byte[]> consumer = bench.consumer()) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (int p = 0; p < PARTITIONS; p++) {
+                partitions.add(new TopicPartition(maskedTopic, p));
+            }
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position);
+            SampleRecords samples = new SampleRecords(11);
+            for (int i = 0; i < probes; i++) {
+                String probe = "probe-" + UUID.randomUUID();
+                GenericRecord customer = samples.customer();
+                ProducerRecord<String, Object> record = new ProducerRecord<>(Topics.raw(BenchHarness.DATASET),
+                        customer.get("customerId").toString(), customer);
+                record.headers().add("correlation-id", probe.getBytes(StandardCharsets.UTF_8));
+                producer.send(record).get();
+                long sent = System.nanoTime();
+                long deadline = sent + TimeUnit.SECONDS.toNanos(120);
+                boolean seen = false;
+                while (!seen) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("probe " + i + " not on " + maskedTopic + " within 120 s");
+                    }
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(5))) {
+                        var header = r.headers().lastHeader("correlation-id");
+                        if (header != null && probe.equals(new String(header.value(), StandardCharsets.UTF_8))) {
+                            seen = true;
+                        }
+                    }
+                }
+                out.add((System.nanoTime() - sent) / 1e6);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,106 @@
+package io.jitmask.grants;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.jitmask.audit.AuditEvent;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * What happened to a grant outside the lifecycle, as a record on {@code jit.grant-results} (key = requestId,
+ * partitioned as {@code jit.approvals} so the lifecycle task that owns the request reads it). Workers post the
+ * outcome of their commands (at least once: the lifecycle ignores a result its request no longer waits for);
+ * masking tasks post LEDGER_CLOSED in the transaction that closes their part of the ledger. Only jitmask writes
+ * this topic. Metadata only: counts, offsets, times, exception class names; never a value.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record GrantResult(
+        @JsonProperty("type") Type type,
+        @JsonProperty("requestId") String requestId,
+        @JsonProperty("at") Instant at,
+        @JsonProperty("partitions") Integer partitions,
+        @JsonProperty("partition") Integer partition,
+        @JsonProperty("records") Long records,
+        @JsonProperty("firstOffset") Long firstOffset,
+        @JsonProperty("lastOffset") Long lastOffset,
+        @JsonProperty("firstTimestamp") Instant firstTimestamp,
+        @JsonProperty("lastTimestamp") Instant lastTimestamp,
+        @JsonProperty("command") GrantCommand.Type command,
+        @JsonProperty("attempts") Integer attempts,
+        @JsonProperty("error") String error,
+        @JsonProperty("sourceOffsets") Map<String, AuditEvent.OffsetRange> sourceOffsets) {
+
+    public enum Type {
+        /** The grant topic and ACL exist; carries the partition count of the grant (and raw) topic. */
+        PROVISIONED,
+        /** The grant cannot be provisioned at all (its raw topic does not exist); carries the error class. */
+        PROVISION_FAILED,
+        /** The grantee's ACL is gone. */
+        ACCESS_WITHDRAWN,
+        /** One masking task will copy nothing more for the grant from one raw partition: its final ledger entry. */
+        LEDGER_CLOSED,
+        /** The grant topic is gone (with the counted copies when the command asked for a count). */
+        TOPIC_DELETED,
+        /** A command keeps failing; the worker goes on retrying. Carries the attempts so far and the error class. */
+        COMMAND_FAILING
+    }
+
+    public static GrantResult provisioned(String requestId, Instant at, int partitions) {
+        return new GrantResult(Type.PROVISIONED, requestId, at, partitions, null, null, null, null, null, null,
+                GrantCommand.Type.PROVISION, null, null, null);
+    }
+
+    public static GrantResult provisionFailed(String requestId, Instant at, String error) {
+        return new GrantResult(Type.PROVISION_FAILED, requestId, at, null, null, null, null, null, null, null,
+                GrantCommand.Type.PROVISION, null, error, null);
+    }
+
+    public static GrantResult accessWithdrawn(String requestId, Instant at) {
+        return new GrantResult(Type.ACCESS_WITHDRAWN, requestId, at, null, null, null, null, null, null, null,
+                GrantCommand.Type.WITHDRAW_ACCESS, null, null, null);
+    }
+
+    public static GrantResult ledgerClosed(String requestId, Instant at, int partition, LedgerEntry entry) {
+        return new GrantResult(Type.LEDGER_CLOSED, requestId, at, null, partition, entry.records(), entry.firstOffset(),
+                entry.lastOffset(), entry.firstTimestamp(), entry.lastTimestamp(), null, null, null, null);
+    }
+
+    public static GrantResult topicDeleted(String requestId, Instant at, Long counted,
+                                           Map<String, AuditEvent.OffsetRange> countedOffsets) {
+        return new GrantResult(Type.TOPIC_DELETED, requestId, at, null, null, counted, null, null, null, null,
+                GrantCommand.Type.DELETE_TOPIC, null, null, countedOffsets);
+    }
+
+    public static GrantResult failing(String requestId, Instant at, GrantCommand.Type command, int attempts, String error) {
+        return new GrantResult(Type.COMMAND_FAILING, requestId, at, null, null, null, null, null, null, null, command,
+                attempts, error, null);
+    }
+
+    /** The ledger entry a LEDGER_CLOSED result carries. */
+    public LedgerEntry ledgerEntry() {
+        return new LedgerEntry(records == null ? 0 : records, firstOffset, lastOffset, firstTimestamp, lastTimestamp, true, at);
+    }
+
+    public byte[] toBytes() {
+        try {
+            return GrantJson.MAPPER.writeValueAsBytes(this);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** @throws IllegalArgumentException when the bytes are not a result (the message names no content) */
+    public static GrantResult fromBytes(byte[] bytes) {
+        try {
+            GrantResult result = GrantJson.MAPPER.readValue(bytes, GrantResult.class);
+            if (result.type() == null || result.requestId() == null) {
+                throw new IllegalArgumentException("type and requestId are required");
+            }
+            return result;
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("not a grant result (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package io.jitmask.grants;
+
+import io.jitmask.audit.AuditEvent;
+import io.jitmask.config.Topics;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns the results of grant side effects ({@code jit.grant-results}) into state changes of the lifecycle, in the
+ * lifecycle task's exactly-once transaction. A result counts only when its request waits for it: workers post at
+ * least once and may post again after a handover, so each state change, and the audit events it writes, happens
+ * exactly once.
+ *
+ * <p>Activation: PROVISIONED makes an ACTIVATING request ACTIVE (grant published, ACTIVATED audited).
+ * <br>End: once the ACL is withdrawn (ACCESS_WITHDRAWN) and every raw partition's ledger is closed (LEDGER_CLOSED
+ * from each masking task), the grant is tombstoned and the topic's deletion asked for; TOPIC_DELETED then writes
+ * DISCLOSURE_SUMMARY (from the ledger), REVOKED or EXPIRED, and TOPIC_DELETED, and the request is ENDED. The
+ * topic is gone before REVOKED/EXPIRED is written, and no copy can land after it: every task closed its ledger.
+ */
+final class GrantResultHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(GrantResultHandler.class);
+
+    /** The lifecycle task's stores and sinks. */
+    interface Outputs {
+        RequestState load(String requestId);
+
+        void save(RequestState state);
+
+        GrantProgress progress(String requestId);
+
+        void saveProgress(String requestId, GrantProgress progress);
+
+        void forgetProgress(String requestId);
+
+        /** Publishes a grant on jit.grants, or tombstones it when {@code grant} is null. */
+        void publish(String grantKey, Grant grant);
+
+        void audit(AuditEvent event);
+
+        void command(GrantCommand command);
+    }
+
+    private final Outputs out;
+    private final GrantLifecycleProcessor.Deps deps;
+
+    GrantResultHandler(Outputs out, GrantLifecycleProcessor.Deps deps) {
+        this.out = out;
+        this.deps = deps;
+    }
+
+    void handle(String key, byte[] value, Instant now) {
+        GrantResult result;
+        try {
+            result = GrantResult.fromBytes(value);
+        } catch (IllegalArgumentException e) {
+            // Only jitmask writes jit.grant-results; anything unreadable there is skipped, never trusted.
+            LOG.warn("skipping an unreadable grant result for {}: {}", Topics.isValidName(key) ? key : "?", e.getMessage());
+            return;
+        }
+        RequestState state = out.load(result.requestId());
+        if (state == null) {
+            return;
+        }
+        switch (result.type()) {
+            case PROVISIONED -> provisioned(state, result, now);
+            case PROVISION_FAILED -> provisionFailed(state, result, now);
+            case ACCESS_WITHDRAWN -> {
+                if (state.status() == RequestState.Status.ENDING) {
+                    maybeDelete(state, out.progress(state.requestId()).accessGone(), now);
+                }
+            }
+            case LEDGER_CLOSED -> {
+                if (state.status() == RequestState.Status.ENDING && result.partition() != null) {
+                    maybeDelete(state, out.progress(state.requestId()).withClosed(result.partition(), result.ledgerEntry()), now);
+                }
+            }
+            case TOPIC_DELETED -> topicDeleted(state, result, now);
+            case COMMAND_FAILING -> failing(state, result, now);
+            default -> throw new IllegalStateException();
+        }
+    }
+
+    private void provisioned(RequestState state, GrantResult result, Instant now) {
+        int partitions = result.partitions() == null ? 0 : result.partitions();
+        if (state.status() == RequestState.Status.ENDING) {
+            // Revoked while its topic was being provisioned: the end needs the partition count of its ledger.
+            maybeDelete(state, out.progress(state.requestId()).withPartitions(partitions), now);
+            return;
+        }
+        if (state.status() != RequestState.Status.ACTIVATING) {
+            return;
+        }
+        out.saveProgress(state.requestId(), out.progress(state.requestId()).withPartitions(partitions));
+        RequestState active = state.activated(now, now.plusSeconds(state.durationSeconds()), state.topic());
+        out.save(active);
+        if (!deps.manageAcls()) {
+            out.audit(GrantLifecycleProcessor.base(AuditEvent.Type.ACL_NOT_ENFORCED, active, now).topic(active.topic())
+                    .detail("jitmask.acls.enabled=false: the broker does not restrict who reads the grant topic").build());
+        }
+        Grant grant = GrantLifecycleProcessor.grantOf(active, Grant.ACTIVE);
+        out.publish(grant.key(), grant);
+        out.audit(GrantLifecycleProcessor.base(AuditEvent.Type.ACTIVATED, active, now).topic(active.topic())
+                .approvers(active.approverNames()).durationSeconds(active.durationSeconds())
+                .lookbackSeconds(active.lookbackSeconds()).expiresAt(active.expiresAt()).build());
+        if (grant.hasLookback()) {
+            deps.backfiller().start(grant.requestId(), grant.key());
+        }
+        if (!active.approvals().isEmpty()) {
+            deps.metrics().recordActivation(active.approvals().get(active.approvals().size() - 1).at());
+        }
+    }
+
+    private void provisionFailed(RequestState state, GrantResult result, Instant now) {
+        if (state.status() == RequestState.Status.ACTIVATING) {
+            out.save(state.ended(RequestState.Status.FAILED, now, "activation failed"));
+            out.audit(GrantLifecycleProcessor.base(AuditEvent.Type.ACTIVATION_FAILED, state, now).topic(state.topic())
+                    .detail("could not create the grant topic or its ACL (" + result.error() + ")").build());
+        } else if (state.status() == RequestState.Status.ENDING) {
+            // Revoked while provisioning failed for good: there is no topic, so no ledger to wait for.
+            maybeDelete(state, out.progress(state.requestId()).withPartitions(0), now);
+        }
+    }
+
+    /** Once access is gone and every partition's ledger closed: tombstone, then the topic's deletion. */
+    private void maybeDelete(RequestState state, GrantProgress progress, Instant now) {
+        if (progress.accessWithdrawn() && progress.ledgerComplete() && !progress.deleteRequested()) {
+            out.publish(Topics.grantKey(state.dataset(), state.requestId()), null);
+            // The grace runs from the moment the last copy is known committed: the copies stay readable (by no one
+            // but jitmask and its auditors: the ACL is gone) for that long, whatever restarts delayed the end.
+            Instant notBefore = now.plus(deps.deleteGrace());
+            out.command(GrantCommand.deleteTopic(state.requestId(), state.dataset(), state.topic(), notBefore,
+                    state.lookbackSeconds() != null));
+            progress = progress.deleting();
+        }
+        out.saveProgress(state.requestId(), progress);
+    }
+
+    private void topicDeleted(RequestState state, GrantResult result, Instant now) {
+        if (state.status() != RequestState.Status.ENDING) {
+            return;
+        }
+        GrantProgress progress = out.progress(state.requestId());
+        if (!progress.deleteRequested()) {
+            return;
+        }
+        boolean revoked = "REVOKED".equals(state.endReason());
+        AuditEvent.Builder summary = AuditEvent.of(AuditEvent.Type.DISCLOSURE_SUMMARY, state.requestId(), now)
+                .dataset(state.dataset()).grantee(state.grantee()).fields(state.fields()).topic(state.topic());
+        if (state.lookbackSeconds() != null) {
+            // A lookback grant's copies come from its backfill run, outside the ledger: the worker counted them.
+            summary.records(result.records() == null ? 0L : result.records()).sourceOffsets(
+                    result.sourceOffsets() == null ? java.util.Map.of() : result.sourceOffsets());
+        } else {
+            summary.records(progress.records()).sourceOffsets(progress.sourceOffsets())
+                    .windowFrom(progress.firstDisclosed()).windowTo(progress.lastDisclosed());
+        }
+        out.audit(summary.build());
+        out.audit(AuditEvent.of(revoked ? AuditEvent.Type.REVOKED : AuditEvent.Type.EXPIRED, state.requestId(), now)
+                .actor(revoked ? progress.endActor() : "jitmask").dataset(state.dataset()).grantee(state.grantee())
+                .topic(state.topic()).reason(progress.endDetail()).build());
+        out.audit(AuditEvent.of(AuditEvent.Type.TOPIC_DELETED, state.requestId(), now).dataset(state.dataset())
+                .topic(state.topic()).build());
+        out.save(state.ended(RequestState.Status.ENDED, state.endedAt(), state.endReason()));
+        out.forgetProgress(state.requestId());
+        if (!revoked && state.expiresAt() != null) {
+            deps.metrics().recordRevocation(state.expiresAt());
+        }
+    }
+
+    private void failing(RequestState state, GrantResult result, Instant now) {
+        if (state.status() != RequestState.Status.ACTIVATING && state.status() != RequestState.Status.ENDING) {
+            return;
+        }
+        out.audit(GrantLifecycleProcessor.base(AuditEvent.Type.SIDE_EFFECT_FAILING, state, now).topic(state.topic())
+                .reason(String.valueOf(result.command()))
+                .detail(result.command() + " failed " + result.attempts() + " times (" + result.error()
+                        + "); the worker keeps retrying").build());
+    }
+}

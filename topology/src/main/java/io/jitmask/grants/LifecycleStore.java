@@ -1,0 +1,217 @@
+package io.jitmask.grants;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The lifecycle's state, with the two indexes that keep its work proportional to what is due rather than to its
+ * history:
+ *
+ * <ul>
+ *   <li>{@code grant-requests}: requestId to {@link RequestState};</li>
+ *   <li>{@code grant-deadlines}: the next deadline of every request, keyed by zero-padded epoch millis and
+ *   requestId, so that the punctuation reads only the entries up to now with one range scan. A request's deadline
+ *   follows from its status: a pending request's TTL, an active grant's expiry, an ending grant's end (due at once,
+ *   until the end worker confirms), a finished request's pruning;</li>
+ *   <li>{@code grant-counters}: pending requests per requester and active grants per grantee, kept as statuses
+ *   change, so limits cost one lookup.</li>
+ * </ul>
+ *
+ * Every write goes through {@link #put}, which moves the deadline and the counters with the status. The indexes
+ * carry a fingerprint of the TTL and horizon they were built with: a store from before the indexes existed, or
+ * with other limits, has them rebuilt once, at task start ({@link #rebuildIfNeeded}).
+ */
+public final class LifecycleStore {
+    /** Enough digits for any epoch millisecond until the year 33658: lexical order is time order. */
+    private static final String DEADLINE_FORMAT = "%015d/%s";
+    private static final String FINGERPRINT_KEY = "_index";
+    private static final String PENDING = "pending/";
+    private static final String ACTIVE = "active/";
+
+    private final KeyValueStore<String, byte[]> requests;
+    private final KeyValueStore<String, String> deadlines;
+    private final KeyValueStore<String, Long> counters;
+    private final LifecycleLimits limits;
+
+    public LifecycleStore(KeyValueStore<String, byte[]> requests, KeyValueStore<String, String> deadlines,
+                          KeyValueStore<String, Long> counters, LifecycleLimits limits) {
+        this.requests = requests;
+        this.deadlines = deadlines;
+        this.counters = counters;
+        this.limits = limits;
+    }
+
+    /**
+     * A request's next deadline: what the punctuation must look at it for, and when. Null while a side effect is
+     * under way (ACTIVATING, ENDING): the workers' results move those on, not the clock.
+     */
+    Instant deadlineOf(RequestState state) {
+        return switch (state.status()) {
+            case PENDING -> state.requestedAt().plus(limits.requestTtl());
+            case ACTIVE -> state.expiresAt();
+            case ACTIVATING, ENDING -> null;
+            case ENDED, DENIED, REQUEST_EXPIRED, FAILED ->
+                    limits.pruneAt(Objects.requireNonNullElse(state.endedAt(), state.requestedAt()));
+        };
+    }
+
+    private String deadlineKeyOf(RequestState state) {
+        Instant at = state == null ? null : deadlineOf(state);
+        return at == null ? null : deadlineKey(at, state.requestId());
+    }
+
+    /** What a status counts as: a pending request, a live grant (one being provisioned is about to be live), or neither. */
+    private static String counted(RequestState state) {
+        if (state == null) {
+            return null;
+        }
+        return switch (state.status()) {
+            case PENDING -> PENDING + state.requester();
+            case ACTIVATING, ACTIVE -> ACTIVE + state.grantee();
+            default -> null;
+        };
+    }
+
+    static String deadlineKey(Instant at, String requestId) {
+        return String.format(DEADLINE_FORMAT, Math.max(0, at.toEpochMilli()), requestId);
+    }
+
+    public RequestState get(String requestId) {
+        byte[] bytes = requests.get(requestId);
+        return bytes == null ? null : RequestState.fromBytes(bytes);
+    }
+
+    /** Saves the state, moving its deadline and the counters its status change affects. */
+    public void put(RequestState next) {
+        RequestState previous = get(next.requestId());
+        requests.put(next.requestId(), next.toBytes());
+        reindex(previous, next);
+    }
+
+    /** Forgets a finished request: the audit trail keeps its history. */
+    public void prune(RequestState state) {
+        requests.delete(state.requestId());
+        reindex(state, null);
+    }
+
+    private void reindex(RequestState previous, RequestState next) {
+        String before = deadlineKeyOf(previous);
+        String after = deadlineKeyOf(next);
+        if (before != null && !before.equals(after)) {
+            deadlines.delete(before);
+        }
+        if (after != null && !after.equals(before)) {
+            deadlines.put(after, next.requestId());
+        }
+        String from = counted(previous);
+        String to = counted(next);
+        if (!java.util.Objects.equals(from, to)) {
+            if (from != null) {
+                add(from, -1);
+            }
+            if (to != null) {
+                add(to, 1);
+            }
+        }
+    }
+
+    private void add(String key, long delta) {
+        Long current = counters.get(key);
+        long value = (current == null ? 0 : current) + delta;
+        if (value <= 0) {
+            counters.delete(key);
+        } else {
+            counters.put(key, value);
+        }
+    }
+
+    public int pendingOf(String requester) {
+        Long count = counters.get(PENDING + requester);
+        return count == null ? 0 : count.intValue();
+    }
+
+    public int activeGrantsOf(String grantee) {
+        Long count = counters.get(ACTIVE + grantee);
+        return count == null ? 0 : count.intValue();
+    }
+
+    /** A deadline that has come: the index entry and the request it belongs to. */
+    public record Due(String key, String requestId) {
+    }
+
+    /** At most {@code max} deadlines at or before {@code now}, oldest first. */
+    public List<Due> due(Instant now, int max) {
+        List<Due> out = new ArrayList<>();
+        // Upper bound: every key of a millisecond <= now sorts below the bare padded now + 1.
+        String to = String.format("%015d", Math.max(0, now.toEpochMilli()) + 1);
+        try (KeyValueIterator<String, String> it = deadlines.range(String.format("%015d", 0), to)) {
+            while (it.hasNext() && out.size() < max) {
+                KeyValue<String, String> entry = it.next();
+                out.add(new Due(entry.key, entry.value));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Drops an index entry that no longer matches its request (the request was pruned, or its deadline moved
+     * while this entry was left behind), re-adding the request's real deadline. True if the entry was stale.
+     */
+    public boolean dropIfStale(Due due, RequestState state) {
+        String real = deadlineKeyOf(state);
+        if (due.key().equals(real)) {
+            return false;
+        }
+        deadlines.delete(due.key());
+        if (real != null) {
+            deadlines.put(real, state.requestId());
+        }
+        return true;
+    }
+
+    /** Every request in the store (start-up and hand-over only: never on the per-event or per-second path). */
+    public List<RequestState> all() {
+        List<RequestState> out = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = requests.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, byte[]> entry = it.next();
+                if (entry.value != null) {
+                    out.add(RequestState.fromBytes(entry.value));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Builds the deadline index and counters from the requests when they were built with other limits or never
+     * (a store written before they existed). One scan, at task start.
+     */
+    public boolean rebuildIfNeeded() {
+        long fingerprint = Objects.hash(limits.requestTtl(), limits.pruneHorizon());
+        Long built = counters.get(FINGERPRINT_KEY);
+        if (built != null && built == fingerprint) {
+            return false;
+        }
+        clear(deadlines);
+        clear(counters);
+        for (RequestState state : all()) {
+            reindex(null, state);
+        }
+        counters.put(FINGERPRINT_KEY, fingerprint);
+        return true;
+    }
+
+    private static <V> void clear(KeyValueStore<String, V> store) {
+        List<String> keys = new ArrayList<>();
+        try (KeyValueIterator<String, V> it = store.all()) {
+            it.forEachRemaining(entry -> keys.add(entry.key));
+        }
+        keys.forEach(store::delete);
+    }
+}

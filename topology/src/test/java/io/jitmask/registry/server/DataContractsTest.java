@@ -1,0 +1,86 @@
+package io.jitmask.registry.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jitmask.schema.SchemaParser;
+import io.jitmask.schema.SchemaReference;
+import io.jitmask.schema.SchemaType;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DataContractsTest {
+    static ObjectNode json(String text) {
+        try {
+            return (ObjectNode) SchemaStore.JSON.readTree(text);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    @Test
+    void metadataMergesPropertiesByKeyAndUnitesTagsAndSensitive() {
+        ObjectNode under = json("{\"properties\":{\"owner\":\"a\",\"tier\":\"1\"},\"tags\":{\"R.f\":[\"PII\"]},\"sensitive\":[\"owner\"]}");
+        ObjectNode over = json("{\"properties\":{\"owner\":\"b\"},\"tags\":{\"R.f\":[\"EMAIL\"],\"R.g\":[\"PCI\"]},\"sensitive\":[\"tier\"]}");
+        assertThat(DataContracts.mergeMetadata(under, over)).isEqualTo(json("{\"tags\":{\"R.f\":[\"PII\",\"EMAIL\"],\"R.g\":[\"PCI\"]},"
+                + "\"properties\":{\"owner\":\"b\",\"tier\":\"1\"},\"sensitive\":[\"owner\",\"tier\"]}"));
+        assertThat(DataContracts.mergeMetadata(null, over)).isSameAs(over);
+        assertThat(DataContracts.mergeMetadata(under, null)).isSameAs(under);
+    }
+
+    @Test
+    void ruleSetsMergeListByListWithLaterRulesReplacingSameNames() {
+        ObjectNode under = json("{\"domainRules\":[{\"name\":\"a\",\"expr\":\"1\"},{\"name\":\"b\"}]}");
+        ObjectNode over = json("{\"domainRules\":[{\"name\":\"a\",\"expr\":\"2\"}],\"migrationRules\":[{\"name\":\"m\"}]}");
+        assertThat(DataContracts.mergeRuleSets(under, over)).isEqualTo(json(
+                "{\"migrationRules\":[{\"name\":\"m\"}],\"domainRules\":[{\"name\":\"b\"},{\"name\":\"a\",\"expr\":\"2\"}]}"));
+    }
+
+    @Test
+    void rulesAreCheckedAsConfluentChecksThem() {
+        assertThat(DataContracts.ruleSet(json("{\"domainRules\":[{\"name\":\"r\",\"kind\":\"CONDITION\",\"mode\":\"WRITE\",\"type\":\"CEL\"}]}")))
+                .isNotNull();
+        assertThat(DataContracts.ruleSet(json("{\"domainRules\":[]}"))).as("empty is none").isNull();
+        assertRuleSetError("{\"domainRules\":[{\"kind\":\"CONDITION\",\"mode\":\"WRITE\",\"type\":\"CEL\"}]}", "Missing rule name");
+        assertRuleSetError("{\"domainRules\":[{\"name\":\"r\",\"mode\":\"WRITE\",\"type\":\"CEL\"}]}", "Missing rule kind");
+        assertRuleSetError("{\"domainRules\":[{\"name\":\"r\",\"kind\":\"CONDITION\",\"type\":\"CEL\"}]}", "Missing rule mode");
+        assertRuleSetError("{\"domainRules\":[{\"name\":\"r\",\"kind\":\"CONDITION\",\"mode\":\"WRITE\"}]}", "Missing rule type");
+        assertRuleSetError("{\"migrationRules\":[{\"name\":\"r\",\"kind\":\"TRANSFORM\",\"mode\":\"WRITE\",\"type\":\"JSONATA\"}]}",
+                "Migration rules can only be UPGRADE, DOWNGRADE, UPDOWN");
+        assertRuleSetError("{\"domainRules\":[{\"name\":\"r\",\"kind\":\"CONDITION\",\"mode\":\"UPGRADE\",\"type\":\"CEL\"}]}",
+                "Domain rules can only be WRITE, READ, WRITEREAD");
+        assertRuleSetError("{\"domainRules\":[{\"name\":\"r\",\"kind\":\"CONDITION\",\"mode\":\"WRITE\",\"type\":\"CEL\"},"
+                + "{\"name\":\"r\",\"kind\":\"CONDITION\",\"mode\":\"READ\",\"type\":\"CEL\"}]}", "Found rule with duplicate name 'r'");
+    }
+
+    static void assertRuleSetError(String ruleSet, String reason) {
+        assertThatThrownBy(() -> DataContracts.ruleSet(json(ruleSet))).isInstanceOfSatisfying(RegistryError.class, e -> {
+            assertThat(e.code).isEqualTo(42210);
+            assertThat(e.getMessage()).isEqualTo("Invalid rule set: " + reason);
+        });
+    }
+
+    @Test
+    void storeWritesContractsAndReferencesInConfluentRecordsAndReplaysThem() {
+        SchemaStore store = new SchemaStore();
+        SchemaStore.Registration address = store.register("address", SchemaParser.parse(SchemaType.JSON, "{\"type\":\"string\"}"),
+                null, null, null, null);
+        store.apply(address.change().key(), address.change().value());
+        List<SchemaReference> refs = List.of(new SchemaReference("address.json", "address", 1));
+        SchemaStore.Registration customer = store.register("customer",
+                SchemaParser.parse(SchemaType.JSON, "{\"$ref\":\"address.json\"}", refs, store.resolve(refs)),
+                json("{\"properties\":{\"owner\":\"crm\"}}"), null, null, null);
+        assertThat(customer.change().value()).isEqualTo("{\"subject\":\"customer\",\"version\":1,\"id\":2,\"schemaType\":\"JSON\","
+                + "\"references\":[{\"name\":\"address.json\",\"subject\":\"address\",\"version\":1}],"
+                + "\"metadata\":{\"properties\":{\"owner\":\"crm\"}},\"schema\":\"{\\\"$ref\\\":\\\"address.json\\\"}\",\"deleted\":false}");
+        store.apply(customer.change().key(), customer.change().value());
+        assertThat(store.referencedBy("address", 1)).containsExactly(2);
+
+        SchemaStore replayed = new SchemaStore();
+        replayed.apply(address.change().key(), address.change().value());
+        replayed.apply(customer.change().key(), customer.change().value());
+        assertThat(replayed.all("customer")).isEqualTo(store.all("customer"));
+        assertThat(replayed.parsed(replayed.byId(2)).resolvedReferences()).containsEntry("address.json", "{\"type\":\"string\"}");
+    }
+}

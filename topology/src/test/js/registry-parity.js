@@ -1,0 +1,179 @@
+// Data contracts, JSON Schema and Protobuf with references, through Confluent's own JavaScript registry client and
+// serdes (@confluentinc/schemaregistry) against jitmask's embedded registry. Driven by
+// io.jitmask.registry.JsInteropIT (opt-in, needs node and `npm install` here):
+//   PHASE=write   registers, reads back, evolves, checks compatibility and round-trips records through the serdes;
+//   PHASE=reread  after the registry restarted from _schemas: the same reads give the same answers.
+'use strict';
+const {
+  SchemaRegistryClient, SerdeType, AvroSerializer, AvroDeserializer, JsonSerializer, JsonDeserializer,
+} = require('@confluentinc/schemaregistry');
+
+function env(name) {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+}
+
+const registryUrl = env('REGISTRY_URL');
+const run = env('RUN_ID');
+const phase = env('PHASE');
+
+let checks = 0;
+function check(condition, what) {
+  if (!condition) throw new Error(`check failed: ${what}`);
+  checks++;
+}
+function same(actual, expected, what) {
+  check(JSON.stringify(actual) === JSON.stringify(expected), `${what}: ${JSON.stringify(actual)} != ${JSON.stringify(expected)}`);
+}
+async function expectRestError(promise, status, errorCode, what) {
+  try {
+    await promise;
+  } catch (e) {
+    check(e.status === status && e.errorCode === errorCode, `${what}: got status ${e.status} error_code ${e.errorCode} (${e.message})`);
+    return;
+  }
+  throw new Error(`check failed: ${what}: no error`);
+}
+
+const METADATA = { properties: { owner: 'crm-team' }, tags: { 'shop.Customer.email': ['PII'] }, sensitive: ['owner'] };
+const RULE_SET = {
+  domainRules: [{ name: 'checkEmail', kind: 'CONDITION', mode: 'WRITE', type: 'CEL', expr: "message.email != ''", disabled: true }],
+};
+const ADDRESS_AVRO = { type: 'record', name: 'Address', namespace: 'shop', fields: [{ name: 'city', type: 'string' }] };
+const CUSTOMER_AVRO = {
+  type: 'record', name: 'Customer', namespace: 'shop',
+  fields: [{ name: 'email', type: 'string', 'confluent:tags': ['PII'] }, { name: 'address', type: 'shop.Address' }],
+};
+const ADDRESS_JSON = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] };
+const CUSTOMER_JSON = {
+  type: 'object', additionalProperties: false,
+  properties: { email: { type: 'string', 'confluent:tags': ['PII'] }, address: { $ref: 'address.json' } },
+};
+const ADDRESS_PROTO = 'syntax = "proto3";\npackage shop.common;\n\nmessage Address {\n  string city = 1;\n}\n';
+const CUSTOMER_PROTO = 'syntax = "proto3";\npackage shop;\n\nimport "common/address.proto";\nimport "confluent/meta.proto";\n\n'
+  + 'message Customer {\n  string email = 1 [(confluent.field_meta) = { tags: ["PII"] }];\n  shop.common.Address address = 2;\n}\n';
+
+const S = {
+  avroAddress: `avro-address-${run}`, avroCustomer: `avro-customer-${run}-value`,
+  jsonAddress: `json-address-${run}`, jsonCustomer: `json-customer-${run}-value`,
+  protoAddress: `proto-address-${run}`, protoCustomer: `proto-customer-${run}-value`,
+};
+const ref = (name, subject) => [{ name, subject, version: 1 }];
+
+async function write(client) {
+  // Avro with a reference and a data contract.
+  const address = await client.registerFullResponse(S.avroAddress, { schemaType: 'AVRO', schema: JSON.stringify(ADDRESS_AVRO) });
+  check(address.id > 0 && address.version === 1, 'register answers id and version');
+  const customerInfo = {
+    schemaType: 'AVRO', schema: JSON.stringify(CUSTOMER_AVRO), references: ref('shop.Address', S.avroAddress),
+    metadata: METADATA, ruleSet: RULE_SET,
+  };
+  const customer = await client.registerFullResponse(S.avroCustomer, customerInfo);
+  check(customer.version === 1, 'first version');
+  same(customer.metadata, METADATA, 'register answers the metadata');
+  same(customer.ruleSet, RULE_SET, 'register answers the rule set');
+  const byId = await client.getBySubjectAndId(S.avroCustomer, customer.id);
+  same(byId.metadata, METADATA, 'metadata by id');
+  same(byId.references, ref('shop.Address', S.avroAddress), 'references by id');
+  same((await client.getLatestSchemaMetadata(S.avroCustomer)).metadata, METADATA, 'metadata of the latest version');
+  same((await client.getSchemaMetadata(S.avroCustomer, 1)).ruleSet, RULE_SET, 'rule set by version');
+  same((await client.getLatestWithMetadata(S.avroCustomer, { owner: 'crm-team' })).version, 1, 'latest with metadata');
+  check(await client.testCompatibility(S.avroCustomer, customer.version, customerInfo), 'compatible with itself by version');
+
+  // The same text with other metadata is a new version.
+  const billing = await client.registerFullResponse(S.avroCustomer, { ...customerInfo, metadata: { properties: { owner: 'billing' } } });
+  check(billing.version === 2 && billing.id !== customer.id, 'other metadata: new version and id');
+  same((await client.getLatestWithMetadata(S.avroCustomer, { owner: 'crm-team' })).version, 1, 'latest with the first owner');
+
+  // Avro serde through references and latest-with-metadata.
+  const avroSer = new AvroSerializer(client, SerdeType.VALUE,
+    { autoRegisterSchemas: false, useLatestWithMetadata: { owner: 'crm-team' } });
+  const avroBytes = await avroSer.serialize(`avro-customer-${run}`, { email: 'a@example.com', address: { city: 'Lyon' } });
+  check(avroBytes.readInt32BE(1) === customer.id, 'Avro serializer used the version with that metadata');
+  const avroBack = await new AvroDeserializer(client, SerdeType.VALUE, {}).deserialize(`avro-customer-${run}`, avroBytes);
+  same(avroBack, { email: 'a@example.com', address: { city: 'Lyon' } }, 'Avro round trip with a reference');
+
+  // Config: every field kept.
+  const config = {
+    compatibility: 'BACKWARD', normalize: true, compatibilityGroup: 'major',
+    defaultMetadata: { properties: { major: '1' } }, overrideMetadata: { properties: { classification: 'confidential' } },
+    defaultRuleSet: RULE_SET, overrideRuleSet: { domainRules: [] },
+  };
+  await client.updateConfig(S.jsonCustomer, config);
+  const readConfig = await client.getConfig(S.jsonCustomer);
+  check(readConfig.compatibilityLevel === 'BACKWARD' && readConfig.normalize === true && readConfig.compatibilityGroup === 'major',
+    `subject config read back: ${JSON.stringify(readConfig)}`);
+  same(readConfig.defaultMetadata, config.defaultMetadata, 'defaultMetadata');
+  same(readConfig.overrideMetadata, config.overrideMetadata, 'overrideMetadata');
+  same(readConfig.defaultRuleSet, RULE_SET, 'defaultRuleSet');
+  check((await client.getDefaultConfig()).compatibilityLevel === 'BACKWARD', 'global config');
+
+  // JSON Schema with a reference; config defaults and overrides merged into its metadata.
+  await client.register(S.jsonAddress, { schemaType: 'JSON', schema: JSON.stringify(ADDRESS_JSON) });
+  const jsonInfo = { schemaType: 'JSON', schema: JSON.stringify(CUSTOMER_JSON), references: ref('address.json', S.jsonAddress) };
+  const json = await client.registerFullResponse(S.jsonCustomer, jsonInfo);
+  same(json.metadata, { properties: { major: '1', classification: 'confidential' } }, 'default and override metadata merged');
+  same((await client.getBySubjectAndId(S.jsonCustomer, json.id)).schemaType, 'JSON', 'JSON type by id');
+  const jsonSer = new JsonSerializer(client, SerdeType.VALUE, { autoRegisterSchemas: false, useLatestVersion: true });
+  const jsonBytes = await jsonSer.serialize(`json-customer-${run}`, { email: 'b@example.com', address: { city: 'Gent' } });
+  check(jsonBytes.readInt32BE(1) === json.id, 'JSON serializer framed the registered id');
+  const jsonBack = await new JsonDeserializer(client, SerdeType.VALUE, {}).deserialize(`json-customer-${run}`, jsonBytes);
+  same(jsonBack, { email: 'b@example.com', address: { city: 'Gent' } }, 'JSON round trip with a reference');
+  const withPhone = { ...CUSTOMER_JSON, properties: { ...CUSTOMER_JSON.properties, phone: { type: 'string' } } };
+  check(await client.testSubjectCompatibility(S.jsonCustomer, { ...jsonInfo, schema: JSON.stringify(withPhone) }),
+    'optional property added to a closed model is compatible');
+  const { email, ...withoutEmail } = CUSTOMER_JSON.properties;
+  check(!(await client.testSubjectCompatibility(S.jsonCustomer, { ...jsonInfo, schema: JSON.stringify({ ...CUSTOMER_JSON, properties: withoutEmail }) })),
+    'property removed from a closed model is incompatible');
+
+  // Protobuf with a reference and the confluent/meta.proto built-in.
+  await client.register(S.protoAddress, { schemaType: 'PROTOBUF', schema: ADDRESS_PROTO });
+  const protoInfo = { schemaType: 'PROTOBUF', schema: CUSTOMER_PROTO, references: ref('common/address.proto', S.protoAddress) };
+  const proto = await client.registerFullResponse(S.protoCustomer, protoInfo);
+  check(proto.version === 1 && proto.schemaType === 'PROTOBUF', 'Protobuf registered');
+  check((await client.getId(S.protoCustomer, protoInfo)) === proto.id, 'Protobuf lookup');
+  same((await client.getBySubjectAndId(S.protoCustomer, proto.id)).references, ref('common/address.proto', S.protoAddress),
+    'Protobuf references by id');
+  check(!(await client.testCompatibility(S.protoCustomer, 1, { ...protoInfo, schema: CUSTOMER_PROTO.replace('string email', 'int64 email') })),
+    'changing a field from string to int64 is incompatible');
+  const evolved = await client.registerFullResponse(S.protoCustomer,
+    { ...protoInfo, schema: CUSTOMER_PROTO.replace('  shop.common.Address address = 2;\n', '  shop.common.Address address = 2;\n  string phone = 3;\n') });
+  check(evolved.version === 2, 'Protobuf evolved');
+
+  await expectRestError(client.deleteSubjectVersion(S.protoAddress, 1), 422, 42206, 'a referenced version cannot be deleted');
+  await expectRestError(client.getSchemaMetadata(S.protoCustomer, 9), 404, 40402, 'unknown version');
+  await expectRestError(client.register(S.protoCustomer, { schemaType: 'PROTOBUF', schema: 'message {' }), 422, 42201, 'invalid proto');
+  return { avroId: customer.id, jsonId: json.id, protoId: proto.id };
+}
+
+async function reread(client) {
+  const ids = JSON.parse(env('IDS'));
+  same((await client.getBySubjectAndId(S.avroCustomer, ids.avroId)).metadata, METADATA, 'metadata by id after a restart');
+  same((await client.getSchemaMetadata(S.avroCustomer, 1)).ruleSet, RULE_SET, 'rule set after a restart');
+  same((await client.getLatestWithMetadata(S.avroCustomer, { owner: 'crm-team' })).id, ids.avroId, 'latest with metadata after a restart');
+  same((await client.getAllVersions(S.protoCustomer)), [1, 2], 'Protobuf versions after a restart');
+  same((await client.getBySubjectAndId(S.jsonCustomer, ids.jsonId)).references, ref('address.json', S.jsonAddress), 'JSON references');
+  const config = await client.getConfig(S.jsonCustomer);
+  check(config.normalize === true && config.compatibilityGroup === 'major', 'config after a restart');
+  const back = await new JsonDeserializer(client, SerdeType.VALUE, {}).deserialize(`json-customer-${run}`,
+    await new JsonSerializer(client, SerdeType.VALUE, { autoRegisterSchemas: false, useLatestVersion: true })
+      .serialize(`json-customer-${run}`, { email: 'c@example.com', address: { city: 'Bern' } }));
+  same(back, { email: 'c@example.com', address: { city: 'Bern' } }, 'JSON round trip after a restart');
+}
+
+async function main() {
+  const client = new SchemaRegistryClient({ baseURLs: [registryUrl] });
+  if (phase === 'write') {
+    const ids = await write(client);
+    console.log(`IDS ${JSON.stringify(ids)}`);
+  } else {
+    await reread(client);
+  }
+  console.log(`PARITY OK (${phase}): ${checks} checks passed`);
+}
+
+main().then(() => process.exit(0), (e) => {
+  console.error(`PARITY FAILED (${phase}): ${e.message}`);
+  process.exit(1);
+});
