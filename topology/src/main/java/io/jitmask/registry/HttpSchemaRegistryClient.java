@@ -322,6 +322,11 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     }
 
     @Override
+    public int latestId(String subject) {
+        return call("GET", "/subjects/" + encode(subject) + "/versions/latest", null).path("id").asInt();
+    }
+
+    @Override
     public List<String> subjectsOf(int id) {
         List<String> out = new ArrayList<>();
         call("GET", "/schemas/ids/" + id + "/subjects?deleted=true", null).forEach(n -> out.add(n.asText()));
