@@ -83,7 +83,72 @@ async function signIn(token) {
   $('audit').hidden = !state.me.reviewer;
   await loadDatasets();
   refresh();
+  // Notifications link here as #request=<id>: the audit view opens on that request.
+  const linked = /^#request=([A-Za-z0-9._-]{1,200})$/.exec(location.hash);
+  if (linked) $('audit-request').value = linked[1];
   if (state.me.reviewer) loadAudit();
+}
+
+// ---- sign in through the identity provider: authorization code + PKCE (S256) ---------------------------------
+// The verifier and state live in sessionStorage (this tab) between leaving for the provider and coming back; the
+// code is redeemed by jitmask's own server (/oidc/token), the only origin this page may talk to.
+
+function b64url(bytes) {
+  return btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function randomString() {
+  const bytes = new Uint8Array(32);
+  crypto.getRandomValues(bytes);
+  return b64url(bytes);
+}
+
+async function startOidc(config) {
+  const verifier = randomString();
+  const stateValue = randomString();
+  const challenge = b64url(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
+  sessionStorage.setItem('jitmask.pkce', JSON.stringify({ verifier, state: stateValue, hash: location.hash }));
+  const params = new URLSearchParams({ response_type: 'code', client_id: config.clientId, redirect_uri: location.origin + '/',
+    scope: config.scope, state: stateValue, code_challenge: challenge, code_challenge_method: 'S256' });
+  location.assign(config.authorizationEndpoint + '?' + params);
+}
+
+/** Back from the provider with ?code=...&state=...: redeem the code; true when this page load was that return. */
+async function finishOidc() {
+  const params = new URLSearchParams(location.search);
+  if (!params.has('code') && !params.has('error')) return false;
+  const saved = JSON.parse(sessionStorage.getItem('jitmask.pkce') || 'null');
+  sessionStorage.removeItem('jitmask.pkce');
+  history.replaceState(null, '', '/' + (saved && saved.hash ? saved.hash : ''));
+  if (params.has('error')) {
+    $('login-error').textContent = 'The identity provider did not sign you in (' + params.get('error') + ').';
+    return true;
+  }
+  if (!saved || params.get('state') !== saved.state) {
+    $('login-error').textContent = 'Sign-in failed: the answer does not belong to a sign-in started here.';
+    return true;
+  }
+  const response = await fetch('/oidc/token', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ code: params.get('code'), codeVerifier: saved.verifier, redirectUri: location.origin + '/' }) });
+  const body = await response.json();
+  if (!response.ok) {
+    $('login-error').textContent = 'Sign-in failed: ' + body.error;
+    return true;
+  }
+  await signIn(body.accessToken);
+  return true;
+}
+
+async function offerOidc() {
+  try {
+    const response = await fetch('/oidc/config');
+    const config = response.ok ? await response.json() : { enabled: false };
+    if (!config.enabled) return;
+    $('oidc-login').hidden = false;
+    $('oidc-sign-in').addEventListener('click', () => startOidc(config));
+  } catch (e) {
+    // no provider: tokens only
+  }
 }
 
 function signOut() {
@@ -345,5 +410,6 @@ document.addEventListener('DOMContentLoaded', () => {
   setInterval(refresh, 3000);
   setInterval(tick, 1000);
   setInterval(() => loadAudit(), 5000);
-  if (state.token) signIn(state.token);
+  offerOidc();
+  finishOidc().then(returned => { if (!returned && state.token) signIn(state.token); });
 });

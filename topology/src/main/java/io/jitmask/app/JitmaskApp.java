@@ -172,6 +172,10 @@ public final class JitmaskApp implements AutoCloseable {
         Topology lifecycle = JitmaskTopology.lifecycle(new Topology(), new GrantLifecycleProcessor.Deps(validator,
                 config.manageAcls(), config.requestTtl(), config.grantDeleteGrace(), backfills, metrics),
                 lifecycleLimits(config));
+        // Audit export: in the control plane, beside the lifecycle that writes jit.audit.
+        if (config.auditCloudEventsTopic() != null) {
+            JitmaskTopology.auditExport(lifecycle, config.applicationId(), config.auditCloudEventsTopic());
+        }
 
         Properties streamsProps = streamsProperties(config);
         streamsProps.put(GrantTopicProductionExceptionHandler.GRANT_INDEX_CONFIG, grants);

@@ -1,5 +1,6 @@
 package io.jitmask.app;
 
+import io.jitmask.audit.AuditCloudEventsProcessor;
 import io.jitmask.classify.ClassificationStoreUpdater;
 import io.jitmask.classify.SchemaAdmission;
 import io.jitmask.classify.SubjectNaming;
@@ -43,6 +44,8 @@ import org.apache.kafka.streams.state.Stores;
  * jit.grant-results ─┴► grant-lifecycle (stores grant-requests, grant-deadlines, grant-counters, grant-progress) ─► jit.grants
  *                                                                            ├─► jit.audit
  *                                                                            └─► jit.grant-commands ─► workers
+ *
+ * jit.audit ─► audit-cloudevents ─► jitmask.audit.cloudevents.topic   (only when that topic is configured)
  * </pre>
  *
  * The raw path keeps no raw value in state: the global grants and classification stores and the disclosure
@@ -75,6 +78,9 @@ public final class JitmaskTopology {
     public static final String GRANT_COUNTERS_STORE = "grant-counters";
     public static final String GRANTS_SINK = "grants-sink";
     public static final String AUDIT_SINK = "audit-sink";
+    public static final String AUDIT_SOURCE = "audit-source";
+    public static final String AUDIT_CLOUDEVENTS = "audit-cloudevents";
+    public static final String AUDIT_CLOUDEVENTS_SINK = "audit-cloudevents-sink";
 
     private JitmaskTopology() {
     }
@@ -166,6 +172,15 @@ public final class JitmaskTopology {
                 .addSink(AUDIT_SINK, Topics.AUDIT, new StringSerializer(), new ByteArraySerializer(), GRANT_LIFECYCLE)
                 .addSink(GRANT_COMMANDS_SINK, Topics.GRANT_COMMANDS, new StringSerializer(), new ByteArraySerializer(),
                         GRANT_LIFECYCLE);
+        return topology;
+    }
+
+    /** Audit export: every event of {@code jit.audit}, as a CloudEvent, on {@code topic} (exactly once, like the rest). */
+    public static Topology auditExport(Topology topology, String applicationId, String topic) {
+        topology.addSource(AUDIT_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.AUDIT)
+                .addProcessor(AUDIT_CLOUDEVENTS, () -> new AuditCloudEventsProcessor(applicationId, AUDIT_CLOUDEVENTS_SINK),
+                        AUDIT_SOURCE)
+                .addSink(AUDIT_CLOUDEVENTS_SINK, topic, new StringSerializer(), new ByteArraySerializer(), AUDIT_CLOUDEVENTS);
         return topology;
     }
 }

@@ -37,6 +37,9 @@ public final class TopicProvisioner {
         topics.add(new NewTopic(Topics.GRANT_COMMANDS, partitions, replication));
         // Partitioned as jit.approvals (same count, same key): a request's results reach its lifecycle task.
         topics.add(new NewTopic(Topics.GRANT_RESULTS, partitions, replication));
+        if (config.auditCloudEventsTopic() != null) {
+            topics.add(new NewTopic(config.auditCloudEventsTopic(), partitions, replication));
+        }
         return topics;
     }
 

@@ -3,6 +3,7 @@ package io.jitmask.cli;
 import io.jitmask.app.JitmaskApp;
 import io.jitmask.config.JitmaskConfig;
 import io.jitmask.http.ApiServer;
+import io.jitmask.notify.Notifier;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -31,8 +32,13 @@ public final class RunCommand implements Callable<Integer> {
         JitmaskConfig settings = JitmaskConfig.load(config).with(http.overrides());
         JitmaskApp app = JitmaskApp.start(settings);
         java.util.concurrent.atomic.AtomicReference<ApiServer> apiRef = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<Notifier> notifierRef = new java.util.concurrent.atomic.AtomicReference<>();
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
+            Notifier notifier = notifierRef.getAndSet(null);
+            if (notifier != null) {
+                notifier.close();
+            }
             ApiServer running = apiRef.getAndSet(null);
             if (running != null) {
                 running.close();
@@ -46,12 +52,17 @@ public final class RunCommand implements Callable<Integer> {
             app.awaitRunning(Duration.ofMinutes(5));
             // A port in use stops start-up here with a one-line error (exit 2).
             api = settings.httpEnabled() ? ApiServer.start(app) : null;
+            apiRef.set(api);
+            notifierRef.set(Notifier.startIfConfigured(app));
         } catch (RuntimeException | java.io.IOException e) {
             Runtime.getRuntime().removeShutdownHook(hook);
+            ApiServer started = apiRef.getAndSet(null);
+            if (started != null) {
+                started.close();
+            }
             app.close();
             throw e;
         }
-        apiRef.set(api);
         if (api != null) {
             spec.commandLine().getOut().println("console and API on " + api.url() + "/");
         }

@@ -64,6 +64,39 @@ public final class JitmaskConfig {
     /** Optional: {@code <actor>.key} files the server signs with for callers who do not sign themselves. */
     public static final String HTTP_SIGNING_KEYS_DIR = "jitmask.http.signing.keys.dir";
     public static final String HTTP_AUDIT_TAIL_SIZE = "jitmask.http.audit.tail.size";
+    /** OpenID Connect for the API and console: the issuer (its discovery document is read at start); off when unset. */
+    public static final String HTTP_OIDC_ISSUER = "jitmask.http.oidc.issuer";
+    /** The audience an access token must name (aud); required with an issuer. */
+    public static final String HTTP_OIDC_AUDIENCE = "jitmask.http.oidc.audience";
+    /** The claim naming the person; its value is a keyring actor, or is mapped to one by the actor map. */
+    public static final String HTTP_OIDC_ACTOR_CLAIM = "jitmask.http.oidc.actor.claim";
+    /** Optional {@code <claim value>:<actor>,...}; when set, only listed values map to actors. */
+    public static final String HTTP_OIDC_ACTOR_MAP = "jitmask.http.oidc.actor.map";
+    public static final String HTTP_OIDC_GROUPS_CLAIM = "jitmask.http.oidc.groups.claim";
+    /** Optional {@code <role>:<group>,...}: a keyring role named here counts at the API only with that group in the token. */
+    public static final String HTTP_OIDC_ROLE_GROUPS = "jitmask.http.oidc.role.groups";
+    /** The console's client id (authorization code + PKCE); no console sign-in through the issuer when unset. */
+    public static final String HTTP_OIDC_CLIENT_ID = "jitmask.http.oidc.client.id";
+    /** Optional: the client secret file, when the issuer treats the console as a confidential client. */
+    public static final String HTTP_OIDC_CLIENT_SECRET_FILE = "jitmask.http.oidc.client.secret.file";
+    public static final String HTTP_OIDC_SCOPE = "jitmask.http.oidc.scope";
+    /** How long the issuer's JWKS is cached; an unknown key id fetches it at once, a retired key works until then. */
+    public static final String HTTP_OIDC_JWKS_CACHE_MS = "jitmask.http.oidc.jwks.cache.ms";
+    /** Notifications (io.jitmask.notify): the webhook every notification is posted to; none when unset. */
+    public static final String NOTIFY_WEBHOOK_URL = "jitmask.notify.webhook.url";
+    /** Body format: cloudevents (CloudEvents 1.0 structured JSON), slack or teams (incoming-webhook messages). */
+    public static final String NOTIFY_WEBHOOK_FORMAT = "jitmask.notify.webhook.format";
+    /** File holding the Standard Webhooks signing secret ({@code whsec_<base64>}); required with a webhook URL. */
+    public static final String NOTIFY_WEBHOOK_SECRET_FILE = "jitmask.notify.webhook.secret.file";
+    /** How long before a grant's expiresAt its grantee is reminded. */
+    public static final String NOTIFY_REMINDER_LEAD_SECONDS = "jitmask.notify.reminder.lead.seconds";
+    public static final String NOTIFY_RETRY_MAX_ATTEMPTS = "jitmask.notify.retry.max.attempts";
+    /** First retry delay; doubled on each attempt, at most 30 s. */
+    public static final String NOTIFY_RETRY_BACKOFF_MS = "jitmask.notify.retry.backoff.ms";
+    /** Base URL of the console, for links to a request in notifications; no link when unset. */
+    public static final String NOTIFY_CONSOLE_URL = "jitmask.notify.console.url";
+    /** Audit export: a topic to which every jit.audit event is copied as a CloudEvent (structured JSON); none when unset. */
+    public static final String AUDIT_CLOUDEVENTS_TOPIC = "jitmask.audit.cloudevents.topic";
     /**
      * Which subject a raw record's writer schema must be registered under: {@code topic} (TopicNameStrategy,
      * {@code raw.<dataset>-value}) or {@code record} (RecordNameStrategy: the schema's full name, one of the
@@ -104,6 +137,14 @@ public final class JitmaskConfig {
             Map.entry(HTTP_HOST, "localhost"),
             Map.entry(HTTP_PORT, "8080"),
             Map.entry(HTTP_AUDIT_TAIL_SIZE, "10000"),
+            Map.entry(HTTP_OIDC_ACTOR_CLAIM, "sub"),
+            Map.entry(HTTP_OIDC_GROUPS_CLAIM, "groups"),
+            Map.entry(HTTP_OIDC_SCOPE, "openid"),
+            Map.entry(HTTP_OIDC_JWKS_CACHE_MS, "300000"),
+            Map.entry(NOTIFY_WEBHOOK_FORMAT, "cloudevents"),
+            Map.entry(NOTIFY_REMINDER_LEAD_SECONDS, "600"),
+            Map.entry(NOTIFY_RETRY_MAX_ATTEMPTS, "8"),
+            Map.entry(NOTIFY_RETRY_BACKOFF_MS, "500"),
             Map.entry(SUBJECT_NAME_STRATEGY, "topic"));
 
     public static final String CONTROL_SUFFIX = "-control";
@@ -172,6 +213,39 @@ public final class JitmaskConfig {
         positiveLong(HTTP_AUDIT_TAIL_SIZE);
         subjectNameStrategy();
         registryUserInfo();
+        validateNotify();
+        if (oidcIssuer() != null) {
+            require(HTTP_OIDC_AUDIENCE);
+            positiveLong(HTTP_OIDC_JWKS_CACHE_MS);
+            oidcActorMap();
+            oidcRoleGroups();
+        }
+        String auditTopic = auditCloudEventsTopic();
+        if (auditTopic != null && !auditTopic.matches("[a-zA-Z0-9._-]{1,249}")) {
+            throw new ConfigException(AUDIT_CLOUDEVENTS_TOPIC + ": '" + auditTopic + "' is not a valid topic name");
+        }
+    }
+
+    private void validateNotify() {
+        positiveLong(NOTIFY_REMINDER_LEAD_SECONDS);
+        positiveLong(NOTIFY_RETRY_MAX_ATTEMPTS);
+        positiveLong(NOTIFY_RETRY_BACKOFF_MS);
+        String format = notifyWebhookFormat();
+        if (!List.of("cloudevents", "slack", "teams").contains(format)) {
+            throw new ConfigException(NOTIFY_WEBHOOK_FORMAT + " must be cloudevents, slack or teams, got '" + format + "'");
+        }
+        java.net.URI url = notifyWebhookUrl();
+        if (url == null) {
+            return;
+        }
+        if (!"https".equals(url.getScheme()) && !"http".equals(url.getScheme()) || url.getHost() == null) {
+            // Never echo the URL: incoming-webhook URLs (Slack, Teams) are themselves secrets.
+            throw new ConfigException(NOTIFY_WEBHOOK_URL + " must be an http(s) URL with a host");
+        }
+        if (notifyWebhookSecretFile() == null) {
+            throw new ConfigException(NOTIFY_WEBHOOK_SECRET_FILE + " is required with " + NOTIFY_WEBHOOK_URL
+                    + ": every notification is signed");
+        }
     }
 
     public io.jitmask.classify.SubjectNaming subjectNameStrategy() {
@@ -387,6 +461,110 @@ public final class JitmaskConfig {
 
     public int httpAuditTailSize() {
         return (int) Math.min(Integer.MAX_VALUE, positiveLong(HTTP_AUDIT_TAIL_SIZE));
+    }
+
+    /** The OIDC issuer (no trailing slash), or null: only static tokens are accepted. */
+    public String oidcIssuer() {
+        String raw = props.getProperty(HTTP_OIDC_ISSUER);
+        return raw == null || raw.isBlank() ? null : raw.trim().replaceAll("/+$", "");
+    }
+
+    public String oidcAudience() {
+        return props.getProperty(HTTP_OIDC_AUDIENCE).trim();
+    }
+
+    public String oidcActorClaim() {
+        return props.getProperty(HTTP_OIDC_ACTOR_CLAIM).trim();
+    }
+
+    public Map<String, String> oidcActorMap() {
+        return pairs(HTTP_OIDC_ACTOR_MAP);
+    }
+
+    public String oidcGroupsClaim() {
+        return props.getProperty(HTTP_OIDC_GROUPS_CLAIM).trim();
+    }
+
+    public Map<String, String> oidcRoleGroups() {
+        return pairs(HTTP_OIDC_ROLE_GROUPS);
+    }
+
+    public String oidcClientId() {
+        String raw = props.getProperty(HTTP_OIDC_CLIENT_ID);
+        return raw == null || raw.isBlank() ? null : raw.trim();
+    }
+
+    public Path oidcClientSecretFile() {
+        return optionalPath(HTTP_OIDC_CLIENT_SECRET_FILE);
+    }
+
+    public Duration oidcJwksCache() {
+        return Duration.ofMillis(positiveLong(HTTP_OIDC_JWKS_CACHE_MS));
+    }
+
+    public String oidcScope() {
+        return props.getProperty(HTTP_OIDC_SCOPE).trim();
+    }
+
+    /** {@code a:b,c:d} as an ordered map; empty when unset. */
+    private Map<String, String> pairs(String key) {
+        String raw = props.getProperty(key);
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        if (raw == null || raw.isBlank()) {
+            return out;
+        }
+        for (String pair : raw.split(",")) {
+            int colon = pair.lastIndexOf(':');
+            if (colon <= 0 || colon == pair.length() - 1) {
+                throw new ConfigException(key + ": expected '<from>:<to>' pairs separated by commas");
+            }
+            out.put(pair.substring(0, colon).trim(), pair.substring(colon + 1).trim());
+        }
+        return out;
+    }
+
+    /** Where notifications go, or null: notifications are off. */
+    public java.net.URI notifyWebhookUrl() {
+        String raw = props.getProperty(NOTIFY_WEBHOOK_URL);
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        try {
+            return new java.net.URI(raw.trim());
+        } catch (java.net.URISyntaxException e) {
+            throw new ConfigException(NOTIFY_WEBHOOK_URL + " is not a valid URL");
+        }
+    }
+
+    public String notifyWebhookFormat() {
+        return props.getProperty(NOTIFY_WEBHOOK_FORMAT).trim();
+    }
+
+    public Path notifyWebhookSecretFile() {
+        return optionalPath(NOTIFY_WEBHOOK_SECRET_FILE);
+    }
+
+    public Duration notifyReminderLead() {
+        return Duration.ofSeconds(positiveLong(NOTIFY_REMINDER_LEAD_SECONDS));
+    }
+
+    public int notifyRetryMaxAttempts() {
+        return (int) Math.min(100, positiveLong(NOTIFY_RETRY_MAX_ATTEMPTS));
+    }
+
+    public Duration notifyRetryBackoff() {
+        return Duration.ofMillis(positiveLong(NOTIFY_RETRY_BACKOFF_MS));
+    }
+
+    /** Console base URL without a trailing slash, or null. */
+    public String notifyConsoleUrl() {
+        String raw = props.getProperty(NOTIFY_CONSOLE_URL);
+        return raw == null || raw.isBlank() ? null : raw.trim().replaceAll("/+$", "");
+    }
+
+    public String auditCloudEventsTopic() {
+        String raw = props.getProperty(AUDIT_CLOUDEVENTS_TOPIC);
+        return raw == null || raw.isBlank() ? null : raw.trim();
     }
 
     /** Settings for Kafka clients (admin, producers, consumers): everything that is not jitmask's own. */

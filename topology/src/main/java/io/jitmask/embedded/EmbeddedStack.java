@@ -5,6 +5,7 @@ import io.jitmask.config.ConfigException;
 import io.jitmask.config.JitmaskConfig;
 import io.jitmask.config.Topics;
 import io.jitmask.http.ApiServer;
+import io.jitmask.notify.Notifier;
 import io.jitmask.http.DemoTokens;
 import io.jitmask.keys.Keyset;
 import io.jitmask.registry.HttpSchemaRegistryClient;
@@ -124,6 +125,10 @@ public final class EmbeddedStack implements AutoCloseable {
             api = config.httpEnabled() ? ApiServer.start(app) : null;
             if (api != null) {
                 started.add(api);
+            }
+            Notifier notifier = Notifier.startIfConfigured(app);
+            if (notifier != null) {
+                started.add(notifier);
             }
         } catch (Exception | Error e) {
             close();

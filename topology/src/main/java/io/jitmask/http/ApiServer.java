@@ -39,6 +39,9 @@ public final class ApiServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final TokenAuthenticator tokens;
+    /** Null unless jitmask.http.oidc.issuer is set. */
+    private final OidcAuthenticator oidc;
+    private final ConsoleSignIn signIn;
     private final List<Route> routes;
     private final AuditTail auditTail;
     private final ApprovalPoster poster;
@@ -48,8 +51,12 @@ public final class ApiServer implements AutoCloseable {
         JitmaskApp.Context context = app.context();
         JitmaskConfig config = context.config();
         tokens = TokenAuthenticator.load(config.httpTokensFile(), context.keyring());
-        if (tokens.size() == 0) {
-            LOG.warn("HTTP API: no tokens ({} not set or empty): every API call is refused", JitmaskConfig.HTTP_TOKENS_FILE);
+        // Discovery runs before the port is bound: a wrong issuer stops start-up with a one-line error.
+        oidc = config.oidcIssuer() == null ? null : OidcAuthenticator.fromConfig(config, context.keyring());
+        signIn = new ConsoleSignIn(oidc, config.oidcClientId(), config.oidcClientSecretFile(), config.oidcScope());
+        if (tokens.size() == 0 && oidc == null) {
+            LOG.warn("HTTP API: no tokens ({} not set or empty) and no OIDC issuer: every API call is refused",
+                    JitmaskConfig.HTTP_TOKENS_FILE);
         }
         try {
             // Bind first: a port in use fails at once, before any Kafka client exists.
@@ -113,6 +120,8 @@ public final class ApiServer implements AutoCloseable {
         try {
             if (path.startsWith("/api/") || path.equals("/api")) {
                 api(exchange, path);
+            } else if (path.startsWith("/oidc/")) {
+                consoleSignIn(exchange, path);
             } else {
                 asset(exchange, path);
             }
@@ -126,7 +135,16 @@ public final class ApiServer implements AutoCloseable {
 
     private void api(HttpExchange exchange, String path) throws IOException {
         String method = exchange.getRequestMethod();
-        Optional<Keyring.Actor> actor = tokens.authenticate(exchange.getRequestHeaders().getFirst("Authorization"));
+        Optional<Keyring.Actor> actor;
+        try {
+            actor = authenticate(exchange.getRequestHeaders().getFirst("Authorization"));
+        } catch (ApiException e) {
+            if (e.status() == 401) {
+                exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"jitmask\", error=\"invalid_token\"");
+            }
+            sendJson(exchange, e.status(), ApiJson.error(e.status(), e.getMessage()));
+            return;
+        }
         if (actor.isEmpty()) {
             exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"jitmask\"");
             sendJson(exchange, 401, ApiJson.error(401, "a valid bearer token is required"));
@@ -166,6 +184,38 @@ public final class ApiServer implements AutoCloseable {
         }
         int status = pathKnown ? 405 : 404;
         sendJson(exchange, status, ApiJson.error(status, pathKnown ? "method not allowed" : "no such API route"));
+    }
+
+    /**
+     * A static token first (scripts), then, when OIDC is configured and the token is a JWT, an access token of the
+     * issuer; an invalid access token is refused with the reason (ApiException 401), an unknown token is empty.
+     */
+    private Optional<Keyring.Actor> authenticate(String authorization) {
+        Optional<Keyring.Actor> byToken = tokens.authenticate(authorization);
+        if (byToken.isPresent() || oidc == null || authorization == null
+                || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return byToken;
+        }
+        String token = authorization.substring(7).strip();
+        return OidcAuthenticator.looksLikeJwt(token) ? Optional.of(oidc.authenticate(token)) : Optional.empty();
+    }
+
+    private void consoleSignIn(HttpExchange exchange, String path) throws IOException {
+        String method = exchange.getRequestMethod();
+        ApiResponse response;
+        try {
+            if (path.equals("/oidc/config") && method.equals("GET")) {
+                response = signIn.config();
+            } else if (path.equals("/oidc/token") && method.equals("POST")) {
+                response = signIn.token(readBody(exchange));
+            } else {
+                response = new ApiResponse(404, ApiJson.error(404, "not found"));
+            }
+        } catch (ApiException e) {
+            response = new ApiResponse(e.status(), ApiJson.error(e.status(), e.getMessage()));
+        }
+        LOG.debug("HTTP {} console sign-in -> {}", method, response.status());
+        sendJson(exchange, response.status(), response.body());
     }
 
     private void asset(HttpExchange exchange, String path) throws IOException {

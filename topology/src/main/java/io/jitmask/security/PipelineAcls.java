@@ -47,6 +47,8 @@ public final class PipelineAcls {
         acls.add(binding(ResourceType.GROUP, applicationId, PatternType.LITERAL, principal, AclOperation.READ));
         acls.add(binding(ResourceType.GROUP, applicationId + JitmaskConfig.CONTROL_SUFFIX, PatternType.LITERAL, principal,
                 AclOperation.READ));
+        // Notifications (when a webhook is configured): the notifier's own consumer group over jit.audit and jit.grants.
+        acls.add(binding(ResourceType.GROUP, applicationId + "-notify", PatternType.LITERAL, principal, AclOperation.READ));
         acls.add(binding(ResourceType.TRANSACTIONAL_ID, applicationId + "-", PatternType.PREFIXED, principal,
                 AclOperation.WRITE));
         // Grant side effects: commands written by the lifecycle and read by the workers; results written by the

@@ -51,6 +51,11 @@ final class ApiFixture implements AutoCloseable {
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     ApiFixture(Path dir, String prefix, List<String> serverKeyActors) throws Exception {
+        this(dir, prefix, serverKeyActors, Map.of());
+    }
+
+    /** @param extra more settings (OIDC, notifications...) */
+    ApiFixture(Path dir, String prefix, List<String> serverKeyActors, Map<String, String> extra) throws Exception {
         String suffix = UUID.randomUUID().toString().substring(0, 6);
         dataset = prefix + "_" + suffix;
         registryServer = EmbeddedSchemaRegistry.start(SharedKafka.bootstrapServers(), "localhost", 0);
@@ -80,7 +85,7 @@ final class ApiFixture implements AutoCloseable {
                 Map.entry(JitmaskConfig.KEYSET_FILE, dir.resolve("keyset.json").toString()),
                 Map.entry(JitmaskConfig.HTTP_PORT, "0"),
                 Map.entry(JitmaskConfig.HTTP_TOKENS_FILE, tokenFile.toString()),
-                Map.entry(JitmaskConfig.HTTP_SIGNING_KEYS_DIR, keys.toString())));
+                Map.entry(JitmaskConfig.HTTP_SIGNING_KEYS_DIR, keys.toString()))).with(extra);
         app = JitmaskApp.start(config);
         app.awaitRunning(Duration.ofSeconds(60));
         api = ApiServer.start(app);

@@ -253,6 +253,29 @@ class RegistryParityIT {
     }
 
     @Test
+    void avroWithReferencesIsParsedCheckedAndServed() throws Exception {
+        String address = subject("address-avro");
+        String customer = subject("customer-avro-value");
+        String addressSchema = "{\"type\":\"record\",\"name\":\"Address\",\"namespace\":\"shop\",\"fields\":["
+                + "{\"name\":\"city\",\"type\":\"string\"}]}";
+        String customerSchema = "{\"type\":\"record\",\"name\":\"Customer\",\"namespace\":\"shop\",\"fields\":["
+                + "{\"name\":\"address\",\"type\":\"Address\"}]}";
+        call("POST", "/subjects/" + address + "/versions", body(null, addressSchema).toString());
+        Answer c = call("POST", "/subjects/" + customer + "/versions",
+                withReference(body("AVRO", customerSchema), "shop.Address", address, 1).toString());
+        assertThat(c.status()).as(c.body().toString()).isEqualTo(200);
+        int id = c.body().path("id").asInt();
+        assertThat(c.body().path("schema").asText()).as("the referenced type by name, not inlined").isEqualTo(customerSchema);
+        assertThat(call("GET", "/schemas/ids/" + id, null).body().path("references"))
+                .isEqualTo(json("[{\"name\":\"shop.Address\",\"subject\":\"" + address + "\",\"version\":1}]"));
+        assertThat(call("GET", "/subjects/" + address + "/versions/latest/referencedby", null).body()).isEqualTo(json("[" + id + "]"));
+        assertThat(call("POST", "/subjects/" + customer, withReference(body(null, customerSchema), "shop.Address", address, 1).toString())
+                .body().path("id").asInt()).isEqualTo(id);
+        assertError(call("POST", "/subjects/" + customer + "/versions", body(null, customerSchema).toString()), 422, 42201);
+        assertError(call("DELETE", "/subjects/" + address, null), 422, 42206);
+    }
+
+    @Test
     void listingsFilterByPrefixDeletedAndLatest() throws Exception {
         String prefix = "list-" + UUID.randomUUID().toString().substring(0, 8);
         String kept = prefix + "-kept";

@@ -1,0 +1,63 @@
+package io.jitmask.notify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jitmask.config.ConfigException;
+import io.jitmask.config.JitmaskConfig;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Notification, OIDC and audit-export settings: bad ones stop start-up with one line, never echoing a secret URL. */
+class NotifyConfigTest {
+    static JitmaskConfig config(String... pairs) {
+        Map<String, String> settings = new HashMap<>(Map.of(JitmaskConfig.BOOTSTRAP_SERVERS, "localhost:9092",
+                JitmaskConfig.REGISTRY_URL, "http://localhost:8081"));
+        for (int i = 0; i < pairs.length; i += 2) {
+            settings.put(pairs[i], pairs[i + 1]);
+        }
+        return JitmaskConfig.of(settings);
+    }
+
+    @Test
+    void aWebhookNeedsASecretAndAnHttpUrl() {
+        String slackUrl = "https://hooks.slack.com/services/T000/B000/XXXXSECRETXXXX";
+        assertThatThrownBy(() -> config(JitmaskConfig.NOTIFY_WEBHOOK_URL, slackUrl)).isInstanceOf(ConfigException.class)
+                .hasMessage("jitmask.notify.webhook.secret.file is required with jitmask.notify.webhook.url: every notification is signed");
+        assertThatThrownBy(() -> config(JitmaskConfig.NOTIFY_WEBHOOK_URL, "ftp://example.com/XXXXSECRETXXXX",
+                JitmaskConfig.NOTIFY_WEBHOOK_SECRET_FILE, "/s")).isInstanceOf(ConfigException.class)
+                .hasMessage("jitmask.notify.webhook.url must be an http(s) URL with a host");
+        assertThatThrownBy(() -> config(JitmaskConfig.NOTIFY_WEBHOOK_FORMAT, "email")).isInstanceOf(ConfigException.class)
+                .hasMessage("jitmask.notify.webhook.format must be cloudevents, slack or teams, got 'email'");
+        assertThatThrownBy(() -> config(JitmaskConfig.NOTIFY_REMINDER_LEAD_SECONDS, "0")).isInstanceOf(ConfigException.class)
+                .hasMessage("jitmask.notify.reminder.lead.seconds must be positive, got 0");
+        JitmaskConfig ok = config(JitmaskConfig.NOTIFY_WEBHOOK_URL, slackUrl, JitmaskConfig.NOTIFY_WEBHOOK_SECRET_FILE, "/s",
+                JitmaskConfig.NOTIFY_CONSOLE_URL, "https://jitmask.example/");
+        assertThat(ok.notifyConsoleUrl()).isEqualTo("https://jitmask.example");
+        assertThat(ok.notifyReminderLead().toSeconds()).isEqualTo(600);
+        assertThat(config().notifyWebhookUrl()).isNull();
+    }
+
+    @Test
+    void oidcNeedsAnAudienceAndWellFormedMaps() {
+        assertThatThrownBy(() -> config(JitmaskConfig.HTTP_OIDC_ISSUER, "https://idp.example/realms/x"))
+                .isInstanceOf(ConfigException.class).hasMessage("missing required setting 'jitmask.http.oidc.audience'");
+        assertThatThrownBy(() -> config(JitmaskConfig.HTTP_OIDC_ISSUER, "https://idp.example/realms/x",
+                JitmaskConfig.HTTP_OIDC_AUDIENCE, "jitmask", JitmaskConfig.HTTP_OIDC_ACTOR_MAP, "u1=alice"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("jitmask.http.oidc.actor.map: expected '<from>:<to>' pairs separated by commas");
+        JitmaskConfig ok = config(JitmaskConfig.HTTP_OIDC_ISSUER, "https://idp.example/realms/x/",
+                JitmaskConfig.HTTP_OIDC_AUDIENCE, "jitmask", JitmaskConfig.HTTP_OIDC_ACTOR_MAP, "u1:alice, u2:bob");
+        assertThat(ok.oidcIssuer()).isEqualTo("https://idp.example/realms/x");
+        assertThat(ok.oidcActorMap()).containsExactly(Map.entry("u1", "alice"), Map.entry("u2", "bob"));
+    }
+
+    @Test
+    void theAuditExportTopicMustBeAValidName() {
+        assertThatThrownBy(() -> config(JitmaskConfig.AUDIT_CLOUDEVENTS_TOPIC, "jit audit")).isInstanceOf(ConfigException.class)
+                .hasMessage("jitmask.audit.cloudevents.topic: 'jit audit' is not a valid topic name");
+        assertThat(config(JitmaskConfig.AUDIT_CLOUDEVENTS_TOPIC, "jit.audit.cloudevents").auditCloudEventsTopic())
+                .isEqualTo("jit.audit.cloudevents");
+    }
+}
