@@ -43,6 +43,26 @@ public final class TopicProvisioner {
         return topics;
     }
 
+    /**
+     * The controller answers a creation before the broker serves the new topic's metadata; a global store whose
+     * topic has no partitions yet fails Kafka Streams' start-up ("no partitions available"), so wait for them.
+     */
+    private static void awaitVisible(Admin admin, List<String> names) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!names.isEmpty()) {
+            try {
+                admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            Thread.sleep(100);
+        }
+    }
+
     public static void ensure(Admin admin, JitmaskConfig config) {
         try {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
@@ -63,6 +83,7 @@ public final class TopicProvisioner {
                     }
                 }
             }
+            awaitVisible(admin, missing.stream().map(NewTopic::name).toList());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
