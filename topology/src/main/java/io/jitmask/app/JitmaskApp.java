@@ -74,7 +74,7 @@ public final class JitmaskApp implements AutoCloseable {
     public record Context(JitmaskConfig config, Policy policy, Keyring keyring, MaskEngine engine, SchemaRegistryClient registry) {
         /** Sensitive field paths of a dataset's current raw schema, with their tags. */
         public Map<String, Set<String>> sensitiveFields(String dataset) {
-            return engine.sensitiveFields(dataset, registry.latest(Topics.raw(dataset) + "-value").schema());
+            return io.jitmask.stream.RecordValues.sensitiveFields(engine, registry, dataset);
         }
     }
 

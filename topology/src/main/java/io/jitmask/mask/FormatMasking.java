@@ -32,6 +32,16 @@ public final class FormatMasking {
         return rules == null ? java.util.List.of() : rules.subjects();
     }
 
+    /** A plain JSON dataset's sensitive paths: those its path rules name, with their tags. */
+    public java.util.Map<String, java.util.Set<String>> pathRuleFields(String dataset) {
+        Policy.DatasetPolicy rules = policy.datasets().get(dataset);
+        java.util.Map<String, java.util.Set<String>> out = new java.util.TreeMap<>();
+        if (rules != null) {
+            rules.fields().forEach((path, rule) -> out.put(path, new java.util.LinkedHashSet<>(rule.tags())));
+        }
+        return out;
+    }
+
     /** Whether the policy declares the dataset's records plain JSON (no framing, no registry). */
     public boolean isPlainJson(String dataset) {
         Policy.DatasetPolicy rules = policy.datasets().get(dataset);

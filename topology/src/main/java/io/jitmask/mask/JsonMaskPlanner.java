@@ -42,7 +42,7 @@ public final class JsonMaskPlanner {
 
     private final FieldClassifier classifier;
     private final Keyset keyset;
-    private final Map<PlanKey, Object> plans = new ConcurrentHashMap<>();
+    private final PlanCache<PlanKey, Plan> plans = new PlanCache<>();
 
     public JsonMaskPlanner(FieldClassifier classifier, Keyset keyset) {
         this.classifier = classifier;
@@ -57,20 +57,8 @@ public final class JsonMaskPlanner {
      * @throws MaskingConfigException a technique does not fit its field
      */
     public Plan plan(String dataset, int schemaId, JsonSchemaDocument document, Set<String> clearPaths) {
-        Object plan = plans.computeIfAbsent(new PlanKey(dataset, schemaId, Set.copyOf(clearPaths), classifier.generation()), k -> {
-            try {
-                return new Compiler(dataset, document, k.clearPaths()).plan();
-            } catch (UncoveredFieldException | MaskingConfigException e) {
-                return e;
-            }
-        });
-        if (plan instanceof UncoveredFieldException e) {
-            throw new UncoveredFieldException(e.getMessage());
-        }
-        if (plan instanceof MaskingConfigException e) {
-            throw new MaskingConfigException(e.getMessage());
-        }
-        return (Plan) plan;
+        return plans.get(new PlanKey(dataset, schemaId, Set.copyOf(clearPaths), classifier.generation()),
+                k -> new Compiler(dataset, document, k.clearPaths()).plan());
     }
 
     /** Sensitive paths a schema declares and their tags, for request validation and the approver's view. */

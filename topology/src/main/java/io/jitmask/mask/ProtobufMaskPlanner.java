@@ -56,7 +56,7 @@ public final class ProtobufMaskPlanner {
 
     private final FieldClassifier classifier;
     private final Keyset keyset;
-    private final Map<PlanKey, Object> plans = new ConcurrentHashMap<>();
+    private final PlanCache<PlanKey, Plan> plans = new PlanCache<>();
 
     public ProtobufMaskPlanner(FieldClassifier classifier, Keyset keyset) {
         this.classifier = classifier;
@@ -70,21 +70,10 @@ public final class ProtobufMaskPlanner {
      */
     public Plan plan(String dataset, int schemaId, Descriptors.Descriptor type, Map<String, Set<String>> inlineTags,
                      Set<String> clearPaths) {
-        Object plan = plans.computeIfAbsent(new PlanKey(dataset, schemaId, type.getFullName(), Set.copyOf(clearPaths), classifier.generation()), k -> {
-            try {
-                ValueMasker root = new Compiler(dataset, inlineTags, k.clearPaths()).message(type, "", new ArrayList<>());
-                return root == null ? (Plan) m -> m : (Plan) m -> (Message) root.mask(m, entity(m));
-            } catch (UncoveredFieldException | MaskingConfigException e) {
-                return e;
-            }
+        return plans.get(new PlanKey(dataset, schemaId, type.getFullName(), Set.copyOf(clearPaths), classifier.generation()), k -> {
+            ValueMasker root = new Compiler(dataset, inlineTags, k.clearPaths()).message(type, "", new ArrayList<>());
+            return root == null ? m -> m : m -> (Message) root.mask(m, entity(m));
         });
-        if (plan instanceof UncoveredFieldException e) {
-            throw new UncoveredFieldException(e.getMessage());
-        }
-        if (plan instanceof MaskingConfigException e) {
-            throw new MaskingConfigException(e.getMessage());
-        }
-        return (Plan) plan;
     }
 
     /** Sensitive paths of a message type and their tags, for request validation and the approver's view. */
@@ -166,17 +155,7 @@ public final class ProtobufMaskPlanner {
                 }
             }
             stack.remove(stack.size() - 1);
-            if (fields.isEmpty()) {
-                return null;
-            }
-            return (value, root) -> {
-                Message in = (Message) value;
-                Message.Builder out = in.toBuilder();
-                for (int i = 0; i < fields.size(); i++) {
-                    maskers.get(i).apply(in, out, fields.get(i), root);
-                }
-                return out.build();
-            };
+            return fields.isEmpty() ? null : rewrite(fields, maskers);
         }
 
         private FieldMask field(FieldDescriptor field, String path, List<Descriptors.Descriptor> stack) {
@@ -300,14 +279,7 @@ public final class ProtobufMaskPlanner {
                 }
             }
             stack.remove(stack.size() - 1);
-            return (value, root) -> {
-                Message in = (Message) value;
-                Message.Builder out = in.toBuilder();
-                for (int i = 0; i < fields.size(); i++) {
-                    maskers.get(i).apply(in, out, fields.get(i), root);
-                }
-                return out.build();
-            };
+            return rewrite(fields, maskers);
         }
 
         private ValueMasker leaf(TechniqueSpec technique, Schema avro, String where,
@@ -352,6 +324,18 @@ public final class ProtobufMaskPlanner {
 
     private static boolean isLeafMessage(Descriptors.Descriptor type) {
         return TIMESTAMP.equals(type.getFullName()) || WRAPPERS.contains(type.getFullName());
+    }
+
+    /** A masked copy of a message: each of {@code fields} rewritten by its mask, every other field as it is. */
+    private static ValueMasker rewrite(List<FieldDescriptor> fields, List<FieldMask> maskers) {
+        return (value, root) -> {
+            Message in = (Message) value;
+            Message.Builder out = in.toBuilder();
+            for (int i = 0; i < fields.size(); i++) {
+                maskers.get(i).apply(in, out, fields.get(i), root);
+            }
+            return out.build();
+        };
     }
 
     /** Rewrites one field of a message into the builder of its masked copy. */

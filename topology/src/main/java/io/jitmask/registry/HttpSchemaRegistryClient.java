@@ -233,39 +233,32 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         return schemasById.get(id);
     }
 
+    /** {@link #storedSchema} with the texts of every schema it references, as the masking path parses it. */
     @Override
     public TypedSchema typedSchemaById(int id) {
         TypedSchema cached = typedById.get(id);
         if (cached != null) {
             return cached;
         }
-        JsonNode answer = call("GET", "/schemas/ids/" + id, null);
+        StoredSchema stored = storedSchema(id);
+        List<TypedSchema.Reference> references = stored.references().stream()
+                .map(r -> new TypedSchema.Reference(r.name(), r.subject(), r.version())).toList();
         java.util.LinkedHashMap<String, String> resolved = new java.util.LinkedHashMap<>();
-        List<TypedSchema.Reference> references = references(answer.path("references"));
         resolve(references, resolved, 0);
-        TypedSchema typed = new TypedSchema(answer.path("schemaType").asText(TypedSchema.AVRO), answer.path("schema").asText(),
-                references, resolved);
+        TypedSchema typed = new TypedSchema(stored.type().name(), stored.schema(), references, resolved);
         typedById.putIfAbsent(id, typed);
         return typed;
     }
 
     @Override
     public int registerTyped(String subject, TypedSchema schema) {
-        ObjectNode body = JSON.createObjectNode();
-        body.put("schema", schema.text());
-        if (!TypedSchema.AVRO.equals(schema.type())) {
-            body.put("schemaType", schema.type());
-        }
-        if (!schema.references().isEmpty()) {
-            var refs = body.putArray("references");
-            schema.references().forEach(r -> refs.addObject().put("name", r.name()).put("subject", r.subject()).put("version", r.version()));
-        }
-        String cacheKey = subject + "\u0000" + body;
+        String cacheKey = subject + "\u0000" + schema;
         Integer cached = idsBySubjectSchema.get(cacheKey);
         if (cached != null) {
             return cached;
         }
-        int id = call("POST", "/subjects/" + encode(subject) + "/versions", body.toString()).path("id").asInt();
+        int id = register(subject, new StoredSchema(SchemaType.of(schema.type()), schema.text(), schema.references().stream()
+                .map(r -> new SchemaReference(r.name(), r.subject(), r.version())).toList(), null, null));
         idsBySubjectSchema.put(cacheKey, id);
         return id;
     }
@@ -326,6 +319,11 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         List<Integer> out = new ArrayList<>();
         call("GET", "/subjects/" + encode(subject) + "/versions", null).forEach(n -> out.add(n.asInt()));
         return out;
+    }
+
+    @Override
+    public int latestId(String subject) {
+        return call("GET", "/subjects/" + encode(subject) + "/versions/latest", null).path("id").asInt();
     }
 
     @Override

@@ -43,6 +43,12 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
     }
 
     @Override
+    public synchronized int latestId(String subject) {
+        List<Integer> ids = ids(subject);
+        return ids.get(ids.size() - 1);
+    }
+
+    @Override
     public synchronized List<String> subjectsOf(int id) {
         List<String> out = new ArrayList<>();
         idsBySubject.forEach((subject, ids) -> {

@@ -48,6 +48,11 @@ public interface SchemaRegistryClient extends AutoCloseable {
         return register(subject, new Schema.Parser().parse(schema.text()));
     }
 
+    /** The id of the subject's latest version, whatever its type. */
+    default int latestId(String subject) {
+        return latest(subject).id();
+    }
+
     /** The subjects a schema id is registered under, soft-deleted versions included. */
     default List<String> subjectsOf(int id) {
         throw new RegistryException(40403, "this registry client cannot list the subjects of schema " + id);

@@ -40,6 +40,11 @@ public final class FormatSampleRecords {
                 .fileDescriptor().findMessageTypeByName("Order");
     }
 
+    /** The descriptor of the orders sample (for benchmarks decoding without the masking path). */
+    public static Descriptors.FileDescriptor orderDescriptorForBenchmarks() {
+        return ((ProtobufParsedSchema) SchemaParser.parse(SchemaType.PROTOBUF, SampleSchemas.typed("orders").text())).fileDescriptor();
+    }
+
     /** @param schemaId the id of the dataset's schema under {@code raw.<dataset>-value}; unused for plain JSON */
     public Sample next(String dataset, int schemaId) {
         return switch (dataset) {

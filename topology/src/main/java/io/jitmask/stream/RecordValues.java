@@ -114,6 +114,27 @@ public final class RecordValues {
         return ProtobufCodec.encode(maskedIds.typedValueId(dataset, d.schemaId(), p.schema()), d.indexes(), masked);
     }
 
+    /**
+     * Sensitive field paths of a dataset's current schema, whatever its format, with their tags (what a request may
+     * ask for): the latest version under {@code raw.<dataset>-value}; for plain JSON, the policy's path rules.
+     */
+    public static Map<String, Set<String>> sensitiveFields(MaskEngine engine, SchemaRegistryClient registry, String dataset) {
+        FormatMasking formats = engine.formats();
+        if (formats.isPlainJson(dataset)) {
+            return formats.pathRuleFields(dataset);
+        }
+        int id = registry.latestId(io.jitmask.config.Topics.raw(dataset) + "-value");
+        TypedSchema schema = registry.typedSchemaById(id);
+        return switch (schema.type()) {
+            case TypedSchema.JSON -> formats.json().sensitiveFields(dataset, jsonDocument(id, schema));
+            case TypedSchema.PROTOBUF -> {
+                ProtoSchemas.Parsed parsed = ProtoSchemas.parse(id, schema);
+                yield formats.protobuf().sensitiveFields(dataset, parsed.file().getMessageTypes().get(0), parsed.inlineTags());
+            }
+            default -> engine.sensitiveFields(dataset, registry.schemaById(id));
+        };
+    }
+
     /** The writer schema id of a value; -1 for plain JSON. */
     public static int schemaId(Value value) {
         if (value instanceof AvroValue a) {

@@ -50,6 +50,8 @@ class FormatsFuzzTest {
     static final String CANARY = "ZZCANARYqq";
     static final ObjectMapper JSON = new ObjectMapper();
     static final List<String> DATASETS = List.of("tickets", "orders", "clicks");
+    /** Characters that change a JSON document's structure when they replace a byte. */
+    static final String JSON_BYTES = "{}[]\",:x0 ";
 
     InMemorySchemaRegistryClient registry;
     TopologyTestDriver driver;
@@ -153,7 +155,7 @@ class FormatsFuzzTest {
                 int start = "clicks".equals(dataset) ? 0 : 5;
                 for (int i = 0; i < 1 + random.nextInt(4); i++) {
                     int at = start + random.nextInt(good.length - start);
-                    good[at] = (byte) "{}[]\",:x0 ".charAt(random.nextInt(11));
+                    good[at] = (byte) JSON_BYTES.charAt(random.nextInt(JSON_BYTES.length()));
                 }
                 return good;
             }

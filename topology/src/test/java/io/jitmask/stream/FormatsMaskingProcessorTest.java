@@ -218,6 +218,20 @@ class FormatsMaskingProcessorTest {
         assertThat(maskedOrders.isEmpty()).isTrue();
     }
 
+    @Test
+    void requestableFieldsComeFromEachFormatsCurrentSchema() {
+        PolicyMaskEngine engine = new PolicyMaskEngine(PolicyLoader.load(Path.of("../deploy/policy.yaml")),
+                Keyset.fromJson(io.jitmask.testing.TestKeys.JSON));
+        assertThat(RecordValues.sensitiveFields(engine, registry, "tickets")).containsEntry("reporter.email", java.util.Set.of("PII", "EMAIL"))
+                .containsEntry("description", java.util.Set.of("PII", "FREE_TEXT")).containsEntry("attachments.uploadedBy", java.util.Set.of("PII", "EMAIL"))
+                .doesNotContainKey("subject");
+        assertThat(RecordValues.sensitiveFields(engine, registry, "orders")).containsEntry("buyer.email", java.util.Set.of("PII", "EMAIL"))
+                .containsEntry("payment.card_number", java.util.Set.of("PCI", "PAN")).containsEntry("notes", java.util.Set.of("PII", "FREE_TEXT"))
+                .doesNotContainKey("order_id");
+        assertThat(RecordValues.sensitiveFields(engine, registry, "clicks")).containsOnly(
+                Map.entry("user.email", java.util.Set.of("PII", "EMAIL")), Map.entry("user.ip", java.util.Set.of("PII")));
+    }
+
     static Grant grant(String requestId, String dataset, List<String> fields) {
         return new Grant(requestId, dataset, "User:alice", fields, new GrantFilter.All(), Topics.grant(dataset, requestId),
                 "alice", List.of("bob"), "INC-1 test", NOW.minusSeconds(60), NOW.plusSeconds(3600), Grant.ACTIVE);
