@@ -81,11 +81,12 @@ async function signIn(token) {
   $('logout').hidden = false;
   $('who').textContent = state.me.actor + ' (' + state.me.roles.join(', ') + ')';
   $('audit').hidden = !state.me.reviewer;
-  await loadDatasets();
-  refresh();
-  // Notifications link here as #request=<id>: the audit view opens on that request.
+  // Notifications link here as #request=<id>: the audit view opens on that request. Set with the name above, in
+  // the same task, so the page never shows a signed-in person without the request they were sent to.
   const linked = /^#request=([A-Za-z0-9._-]{1,200})$/.exec(location.hash);
   if (linked) $('audit-request').value = linked[1];
+  await loadDatasets();
+  refresh();
   if (state.me.reviewer) loadAudit();
 }
 

@@ -64,11 +64,13 @@ public final class GrantRequests implements AutoCloseable {
     }
 
     /**
-     * Waits until the lifecycle of {@code applicationId} has recorded the request as ENDED (its changelog), after
-     * which no restart or rebalance hands the grant's end over again.
+     * Waits until the lifecycle of {@code applicationId} has recorded the request as ENDED (its changelog, which
+     * belongs to the control plane's Kafka Streams instance), after which no restart or rebalance hands the grant's
+     * end over again.
      */
     public static void awaitEnded(String applicationId, String id, Duration timeout) {
-        String changelog = applicationId + "-" + JitmaskTopology.GRANT_REQUESTS_STORE + "-changelog";
+        String changelog = applicationId + io.jitmask.config.JitmaskConfig.CONTROL_SUFFIX + "-"
+                + JitmaskTopology.GRANT_REQUESTS_STORE + "-changelog";
         Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(200))
                 .until(() -> TopicReader.readAll(changelog).stream()
                         .filter(r -> id.equals(new String(r.key(), StandardCharsets.UTF_8)) && r.value() != null)
