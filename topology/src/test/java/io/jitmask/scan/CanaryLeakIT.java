@@ -99,9 +99,10 @@ class CanaryLeakIT {
             assertThat(seenOnGrantTopic).as("the grantee did get the clear e-mail").anyMatch(v -> v.contains(canary + "@example.com"));
 
             LeakScanner scanner = new LeakScanner(List.of(canary), topic -> topic.equals(Topics.raw(dataset)));
-            // A deleted topic's segments are removed from disk file.delete.delay.ms (1 s here) after the deletion.
-            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> scanner.scanFiles(SharedKafka.logDirectories()).isEmpty());
+            // A deleted topic's segments are removed from disk file.delete.delay.ms (1 s here) after the broker has
+            // processed the deletion, which on a loaded machine takes a while; a failure names the files left.
+            Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                    .untilAsserted(() -> assertThat(scanner.scanFiles(SharedKafka.logDirectories())).isEmpty());
             List<LeakScanner.Finding> findings = new ArrayList<>(scanner.scanTopics(SharedKafka.bootstrapServers()));
             findings.addAll(scanner.scanFiles(List.of(dir)));
             findings.addAll(scanner.scanFiles(SharedKafka.logDirectories()));
