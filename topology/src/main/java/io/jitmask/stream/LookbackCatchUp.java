@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  */
 final class LookbackCatchUp {
     private static final Logger LOG = LoggerFactory.getLogger(LookbackCatchUp.class);
-    /** Thread time one round may take at most; masking resumes after it. */
-    static final Duration ROUND = Duration.ofMillis(100);
+    /** Thread time one round may take at most (rounds every 100 ms: at most about a fifth of the thread while catching up). */
+    static final Duration ROUND = Duration.ofMillis(25);
     /** How long one read waits for records the log already has. */
     private static final Duration READ_WAIT = Duration.ofMillis(20);
     /** Copies one round takes from the budget at most. */
