@@ -200,12 +200,7 @@ public final class BenchCommand implements Callable<Integer> {
             report.put("maskingUnderFlood", isolation);
             bench.step("done");
         }
-        Files.createDirectories(out.toAbsolutePath().getParent());
-        Files.writeString(out, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
-        PrintWriter printer = spec.commandLine().getOut();
-        printer.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
-        printer.flush();
-        return 0;
+        return writeAndPrint(report);
     }
 
     /** Issue 16: lookback grants on one instance, threads and clients and masking throughput against none. */
@@ -251,10 +246,16 @@ public final class BenchCommand implements Callable<Integer> {
                     + " record, key filter no record has: every catch-up reads the whole topic, copies nothing)");
             bench.step("done");
         }
+        return writeAndPrint(report);
+    }
+
+    /** Writes the report to {@code out} and prints it as JSON. */
+    private int writeAndPrint(Map<String, Object> report) throws java.io.IOException {
         Files.createDirectories(out.toAbsolutePath().getParent());
-        Files.writeString(out, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
+        String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report);
+        Files.writeString(out, json);
         PrintWriter printer = spec.commandLine().getOut();
-        printer.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
+        printer.println(json);
         printer.flush();
         return 0;
     }

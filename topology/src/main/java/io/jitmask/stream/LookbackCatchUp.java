@@ -75,7 +75,14 @@ final class LookbackCatchUp {
     /** One round for the task's raw partition {@code partition} of every dataset with a pending lookback grant. */
     void run(DisclosureLedger ledger, int partition, Instant now, Out out) {
         Map<String, List<Grant>> byDataset = new LinkedHashMap<>();
-        for (Grant grant : grants.lookback()) {
+        java.util.Collection<Grant> live = grants.lookback();
+        if (settled.size() > 2 * live.size() + 100) {
+            // Forget grants that are gone, now and then (never while one is live: it would only cost a store read).
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            live.forEach(g -> ids.add(g.requestId()));
+            settled.retainAll(ids);
+        }
+        for (Grant grant : live) {
             if (settled.contains(grant.requestId())) {
                 continue;
             }
