@@ -23,34 +23,52 @@ public record GrantProgress(
         @JsonProperty("endDetail") String endDetail,
         @JsonProperty("accessWithdrawn") boolean accessWithdrawn,
         @JsonProperty("ledger") Map<Integer, LedgerEntry> ledger,
-        @JsonProperty("deleteRequested") boolean deleteRequested) {
+        @JsonProperty("deleteRequested") boolean deleteRequested,
+        @JsonProperty("failingReported") Map<String, Integer> failingReported) {
 
-    public static final GrantProgress NONE = new GrantProgress(null, null, null, false, Map.of(), false);
+    public static final GrantProgress NONE = new GrantProgress(null, null, null, false, Map.of(), false, Map.of());
 
     public GrantProgress {
         ledger = ledger == null ? Map.of() : Map.copyOf(ledger);
+        failingReported = failingReported == null ? Map.of() : Map.copyOf(failingReported);
     }
 
     public GrantProgress withPartitions(int count) {
-        return new GrantProgress(count, endActor, endDetail, accessWithdrawn, ledger, deleteRequested);
+        return new GrantProgress(count, endActor, endDetail, accessWithdrawn, ledger, deleteRequested, failingReported);
     }
 
     public GrantProgress ending(String actor, String detail) {
-        return new GrantProgress(partitions, actor, detail, accessWithdrawn, ledger, deleteRequested);
+        return new GrantProgress(partitions, actor, detail, accessWithdrawn, ledger, deleteRequested, failingReported);
     }
 
     public GrantProgress accessGone() {
-        return new GrantProgress(partitions, endActor, endDetail, true, ledger, deleteRequested);
+        return new GrantProgress(partitions, endActor, endDetail, true, ledger, deleteRequested, failingReported);
     }
 
     public GrantProgress withClosed(int partition, LedgerEntry entry) {
         Map<Integer, LedgerEntry> closed = new TreeMap<>(ledger);
         closed.putIfAbsent(partition, entry);
-        return new GrantProgress(partitions, endActor, endDetail, accessWithdrawn, closed, deleteRequested);
+        return new GrantProgress(partitions, endActor, endDetail, accessWithdrawn, closed, deleteRequested, failingReported);
     }
 
     public GrantProgress deleting() {
-        return new GrantProgress(partitions, endActor, endDetail, accessWithdrawn, ledger, true);
+        return new GrantProgress(partitions, endActor, endDetail, accessWithdrawn, ledger, true, failingReported);
+    }
+
+    /**
+     * True when a COMMAND_FAILING report of {@code command} after {@code attempts} attempts is news: more attempts than
+     * any report already audited. A worker that crashed after posting a report starts counting again on the new
+     * owner and posts the same attempt count again; that repeat is no second SIDE_EFFECT_FAILING.
+     */
+    public boolean failingIsNews(String command, int attempts) {
+        return attempts > failingReported.getOrDefault(command, 0);
+    }
+
+    /** Remembers that a COMMAND_FAILING report of {@code command} after {@code attempts} attempts was audited. */
+    public GrantProgress failingReported(String command, int attempts) {
+        Map<String, Integer> reported = new TreeMap<>(failingReported);
+        reported.merge(command, attempts, Math::max);
+        return new GrantProgress(partitions, endActor, endDetail, accessWithdrawn, ledger, deleteRequested, reported);
     }
 
     /** True once every raw partition's masking task has closed its ledger entry for the grant. */

@@ -114,6 +114,8 @@ final class GrantResultHandler {
     private void provisionFailed(RequestState state, GrantResult result, Instant now) {
         if (state.status() == RequestState.Status.ACTIVATING) {
             out.save(state.ended(RequestState.Status.FAILED, now, "activation failed"));
+            // Only failure reports were kept for it (see failing()); nothing else waits for them.
+            out.forgetProgress(state.requestId());
             out.audit(GrantLifecycleProcessor.base(AuditEvent.Type.ACTIVATION_FAILED, state, now).topic(state.topic())
                     .detail("could not create the grant topic or its ACL (" + result.error() + ")").build());
         } else if (state.status() == RequestState.Status.ENDING) {
@@ -172,6 +174,13 @@ final class GrantResultHandler {
         if (state.status() != RequestState.Status.ACTIVATING && state.status() != RequestState.Status.ENDING) {
             return;
         }
+        String command = String.valueOf(result.command());
+        int attempts = result.attempts() == null ? 0 : result.attempts();
+        GrantProgress progress = out.progress(state.requestId());
+        if (!progress.failingIsNews(command, attempts)) {
+            return;
+        }
+        out.saveProgress(state.requestId(), progress.failingReported(command, attempts));
         out.audit(GrantLifecycleProcessor.base(AuditEvent.Type.SIDE_EFFECT_FAILING, state, now).topic(state.topic())
                 .reason(String.valueOf(result.command()))
                 .detail(result.command() + " failed " + result.attempts() + " times (" + result.error()

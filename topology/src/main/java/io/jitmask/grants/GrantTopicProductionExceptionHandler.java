@@ -1,6 +1,7 @@
 package io.jitmask.grants;
 
 import io.jitmask.config.Topics;
+import io.jitmask.ops.JitmaskMetrics;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -26,11 +27,15 @@ public final class GrantTopicProductionExceptionHandler implements ProductionExc
     private static final Logger LOG = LoggerFactory.getLogger(GrantTopicProductionExceptionHandler.class);
     /** Streams config key under which the application passes its {@link GrantIndex} instance. */
     public static final String GRANT_INDEX_CONFIG = "jitmask.internal.grant.index";
+    /** Streams config key under which the application passes its {@link JitmaskMetrics}. */
+    public static final String METRICS_CONFIG = "jitmask.internal.metrics";
 
     private GrantIndex index;
+    private JitmaskMetrics metrics = JitmaskMetrics.none();
 
     @Override
     public Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
+        metrics.recordWriteFailure(target(record.topic()), exception);
         if (isGrantWrite(record.topic())) {
             if (brokerSaysNoSuchTopic(exception) && index != null) {
                 index.markTopicDeleted(record.topic());
@@ -48,6 +53,11 @@ public final class GrantTopicProductionExceptionHandler implements ProductionExc
             }
         }
         return Response.fail();
+    }
+
+    /** The metric label of a write's topic: {@code grant}, {@code masked} or {@code other}; never the topic name. */
+    static String target(String topic) {
+        return isGrantWrite(topic) ? "grant" : topic != null && topic.startsWith(Topics.MASKED_PREFIX) ? "masked" : "other";
     }
 
     static boolean isGrantWrite(String topic) {
@@ -68,6 +78,9 @@ public final class GrantTopicProductionExceptionHandler implements ProductionExc
     public void configure(Map<String, ?> configs) {
         if (configs.get(GRANT_INDEX_CONFIG) instanceof GrantIndex grants) {
             index = grants;
+        }
+        if (configs.get(METRICS_CONFIG) instanceof JitmaskMetrics given) {
+            metrics = given;
         }
     }
 }

@@ -321,10 +321,17 @@ class GrantLifecycleProcessorTest {
         assertThat(failing).extracting(AuditEvent::type).containsExactly(SIDE_EFFECT_FAILING);
         assertThat(failing.get(0).reason()).isEqualTo("PROVISION");
         assertThat(failing.get(0).detail()).isEqualTo("PROVISION failed 5 times (TimeoutException); the worker keeps retrying");
+        // The worker crashed after posting that report; the new owner counts from 0 and posts 5 again: no news.
+        result(GrantResult.failing("r12", START, GrantCommand.Type.PROVISION, 5, "TimeoutException"));
+        assertThat(audit.isEmpty()).isTrue();
+        // Still failing past the last report: audited again.
+        result(GrantResult.failing("r12", START, GrantCommand.Type.PROVISION, 25, "TimeoutException"));
+        assertThat(auditEvents()).extracting(AuditEvent::type, AuditEvent::detail).containsExactly(org.assertj.core.groups
+                .Tuple.tuple(SIDE_EFFECT_FAILING, "PROVISION failed 25 times (TimeoutException); the worker keeps retrying"));
         result(GrantResult.provisioned("r12", START, 1));
         assertThat(auditEvents()).extracting(AuditEvent::type).containsExactly(ACTIVATED);
         // Once nothing waits for it, a late report is no alert.
-        result(GrantResult.failing("r12", START, GrantCommand.Type.PROVISION, 25, "TimeoutException"));
+        result(GrantResult.failing("r12", START, GrantCommand.Type.PROVISION, 45, "TimeoutException"));
         assertThat(audit.isEmpty()).isTrue();
     }
 
