@@ -24,9 +24,10 @@ public record GrantProgress(
         @JsonProperty("accessWithdrawn") boolean accessWithdrawn,
         @JsonProperty("ledger") Map<Integer, LedgerEntry> ledger,
         @JsonProperty("deleteRequested") boolean deleteRequested,
-        @JsonProperty("failingReported") Map<String, Integer> failingReported) {
+        @JsonProperty("failingReported") Map<String, Integer> failingReported,
+        @JsonProperty("countTopic") boolean countTopic) {
 
-    public static final GrantProgress NONE = new GrantProgress(null, null, null, false, Map.of(), false, Map.of());
+    public static final GrantProgress NONE = new GrantProgress(null, null, null, false, Map.of(), false, Map.of(), false);
 
     public GrantProgress {
         ledger = ledger == null ? Map.of() : Map.copyOf(ledger);
@@ -34,25 +35,25 @@ public record GrantProgress(
     }
 
     public GrantProgress withPartitions(int count) {
-        return new GrantProgress(count, endActor, endDetail, accessWithdrawn, ledger, deleteRequested, failingReported);
+        return new GrantProgress(count, endActor, endDetail, accessWithdrawn, ledger, deleteRequested, failingReported, countTopic);
     }
 
     public GrantProgress ending(String actor, String detail) {
-        return new GrantProgress(partitions, actor, detail, accessWithdrawn, ledger, deleteRequested, failingReported);
+        return new GrantProgress(partitions, actor, detail, accessWithdrawn, ledger, deleteRequested, failingReported, countTopic);
     }
 
     public GrantProgress accessGone() {
-        return new GrantProgress(partitions, endActor, endDetail, true, ledger, deleteRequested, failingReported);
+        return new GrantProgress(partitions, endActor, endDetail, true, ledger, deleteRequested, failingReported, countTopic);
     }
 
     public GrantProgress withClosed(int partition, LedgerEntry entry) {
         Map<Integer, LedgerEntry> closed = new TreeMap<>(ledger);
         closed.putIfAbsent(partition, entry);
-        return new GrantProgress(partitions, endActor, endDetail, accessWithdrawn, closed, deleteRequested, failingReported);
+        return new GrantProgress(partitions, endActor, endDetail, accessWithdrawn, closed, deleteRequested, failingReported, countTopic);
     }
 
     public GrantProgress deleting() {
-        return new GrantProgress(partitions, endActor, endDetail, accessWithdrawn, ledger, true, failingReported);
+        return new GrantProgress(partitions, endActor, endDetail, accessWithdrawn, ledger, true, failingReported, countTopic);
     }
 
     /**
@@ -68,7 +69,16 @@ public record GrantProgress(
     public GrantProgress failingReported(String command, int attempts) {
         Map<String, Integer> reported = new TreeMap<>(failingReported);
         reported.merge(command, attempts, Math::max);
-        return new GrantProgress(partitions, endActor, endDetail, accessWithdrawn, ledger, deleteRequested, reported);
+        return new GrantProgress(partitions, endActor, endDetail, accessWithdrawn, ledger, deleteRequested, reported, countTopic);
+    }
+
+    /**
+     * The end of a grant that a release before the command log had started (ENDING with no progress entry): its
+     * copies were made before the ledger existed, so no ledger entry is waited for and the summary counts the
+     * copies on its topic before deleting it, as it did then.
+     */
+    public GrantProgress endedByEarlierRelease(String actor, String detail) {
+        return new GrantProgress(0, actor, detail, accessWithdrawn, Map.of(), deleteRequested, failingReported, true);
     }
 
     /** True once every raw partition's masking task has closed its ledger entry for the grant. */

@@ -132,7 +132,7 @@ final class GrantResultHandler {
             // but jitmask and its auditors: the ACL is gone) for that long, whatever restarts delayed the end.
             Instant notBefore = now.plus(deps.deleteGrace());
             out.command(GrantCommand.deleteTopic(state.requestId(), state.dataset(), state.topic(), notBefore,
-                    state.lookbackSeconds() != null));
+                    countsTopic(state, progress)));
             progress = progress.deleting();
         }
         out.saveProgress(state.requestId(), progress);
@@ -149,8 +149,9 @@ final class GrantResultHandler {
         boolean revoked = "REVOKED".equals(state.endReason());
         AuditEvent.Builder summary = AuditEvent.of(AuditEvent.Type.DISCLOSURE_SUMMARY, state.requestId(), now)
                 .dataset(state.dataset()).grantee(state.grantee()).fields(state.fields()).topic(state.topic());
-        if (state.lookbackSeconds() != null) {
-            // A lookback grant's copies come from its backfill run, outside the ledger: the worker counted them.
+        if (countsTopic(state, progress)) {
+            // A lookback grant's copies come from its backfill run, outside the ledger, and a grant ended by an
+            // earlier release copied before the ledger existed: the worker counted them on the topic.
             summary.records(result.records() == null ? 0L : result.records()).sourceOffsets(
                     result.sourceOffsets() == null ? java.util.Map.of() : result.sourceOffsets());
         } else {
@@ -168,6 +169,11 @@ final class GrantResultHandler {
         if (!revoked && state.expiresAt() != null) {
             deps.metrics().recordRevocation(state.expiresAt());
         }
+    }
+
+    /** True when the summary counts the copies on the grant topic (the worker does) instead of the ledger. */
+    private static boolean countsTopic(RequestState state, GrantProgress progress) {
+        return state.lookbackSeconds() != null || progress.countTopic();
     }
 
     private void failing(RequestState state, GrantResult result, Instant now) {
