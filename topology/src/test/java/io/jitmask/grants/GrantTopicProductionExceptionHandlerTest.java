@@ -37,9 +37,10 @@ class GrantTopicProductionExceptionHandlerTest {
     }
 
     @Test
-    void onlyTheBrokersNoSuchTopicMarksAGrantTopicGone() {
+    void onlyTheBrokersNoSuchTopicMarksAGrantTopicGoneAndTheTransactionThatCountedTheCopyIsAborted() {
         ProductionExceptionHandler.Response response = fail("grant.customers.r2", new UnknownTopicOrPartitionException("gone"));
-        assertThat(response.result()).isEqualTo(ProductionExceptionHandler.Result.RESUME);
+        // Fail, not resume: the copy was counted in the ledger in this transaction; the replay skips it uncounted.
+        assertThat(response.result()).isEqualTo(ProductionExceptionHandler.Result.FAIL);
         assertThat(index.isTopicDeleted("grant.customers.r2")).isTrue();
         assertThat(metrics.writeFailures("grant")).isEqualTo(1);
     }
