@@ -35,90 +35,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/**
- * The lifecycle processor alone: wall-clock expiry driven by the test driver; the side effects are the commands it
- * writes to jit.grant-commands, and the workers' results are piped into jit.grant-results by the test.
- */
-class GrantLifecycleProcessorTest {
-    static final Instant START = Instant.parse("2026-11-23T09:00:00Z");
-
-    List<String> backfills;
-    Backfiller backfiller;
-    TopologyTestDriver driver;
-    @org.junit.jupiter.api.io.TempDir
-    java.nio.file.Path stateDir;
-    TestInputTopic<String, String> approvals;
-    TestInputTopic<String, byte[]> results;
-    TestOutputTopic<String, byte[]> grants;
-    TestOutputTopic<String, byte[]> audit;
-    TestOutputTopic<String, byte[]> commands;
-
-    @BeforeEach
-    void setUp() {
-        backfills = new ArrayList<>();
-        backfiller = new Backfiller() {
-            @Override
-            public void start(String requestId, String grantKey) {
-                backfills.add("start " + requestId + " " + grantKey);
-            }
-
-            @Override
-            public void stop(String requestId, String grantKey) {
-                backfills.add("stop " + requestId + " " + grantKey);
-            }
-        };
-        Policy policy = PolicyLoader.load(DemoActors.POLICY);
-        PolicyMaskEngine engine = new PolicyMaskEngine(policy, io.jitmask.testing.TestKeys.KEYSET);
-        ApprovalValidator validator = new ApprovalValidator(Keyring.load(DemoActors.KEYRING), policy,
-                Set.of("customers", "payments"), dataset -> engine.sensitiveFields(dataset, SampleSchemas.of(dataset)));
-        startDriver(JitmaskTopology.lifecycle(new Topology(), new GrantLifecycleProcessor.Deps(validator, true,
-                Duration.ofHours(1), Duration.ofSeconds(5), backfiller)), "lifecycle-test");
-    }
-
-    void startDriver(Topology topology, String applicationId) {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        // Its own state directory: other builds on this machine run the same test at the same time.
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(topology, props, START);
-        approvals = driver.createInputTopic(Topics.APPROVALS, new StringSerializer(), new StringSerializer());
-        results = driver.createInputTopic(Topics.GRANT_RESULTS, new StringSerializer(), new ByteArraySerializer());
-        grants = driver.createOutputTopic(Topics.GRANTS, new StringDeserializer(), new ByteArrayDeserializer());
-        audit = driver.createOutputTopic(Topics.AUDIT, new StringDeserializer(), new ByteArrayDeserializer());
-        commands = driver.createOutputTopic(Topics.GRANT_COMMANDS, new StringDeserializer(), new ByteArrayDeserializer());
-    }
-
-    void result(GrantResult result) {
-        results.pipeInput(result.requestId(), result.toBytes());
-    }
-
-    List<GrantCommand> commands() {
-        return commands.readValuesToList().stream().map(GrantCommand::fromBytes).toList();
-    }
-
-    @AfterEach
-    void tearDown() {
-        driver.close();
-    }
-
-    void post(ObjectNode event) {
-        approvals.pipeInput(event.get("requestId").asText(), event.toString());
-    }
-
-    List<AuditEvent> auditEvents() {
-        return audit.readValuesToList().stream().map(AuditEvent::fromBytes).toList();
-    }
-
-    ObjectNode request(String id, long seconds) {
-        return ApprovalEvents.requested(id, "alice", START, "User:alice", "customers", List.of("email"), List.of("C1"),
-                "INC-7 refund dispute", seconds, null, DemoActors.key("alice"));
-    }
-
-    static LedgerEntry entry(long records, long first, long last, Instant firstAt, Instant lastAt) {
-        return new LedgerEntry(records, first, last, firstAt, lastAt, true, firstAt);
-    }
-
+/** The lifecycle processor: requests, approvals, activation through commands and results, ends and pruning. */
+class GrantLifecycleProcessorTest extends LifecycleDriver {
     @Test
     void aLookbackRequestShowsItsWindowInTheAuditAndTheGrantAndStartsOneBackfill() {
         ObjectNode request = ApprovalEvents.requested("r5", "alice", START, "User:alice", "customers", List.of("email"),
@@ -155,7 +73,7 @@ class GrantLifecycleProcessorTest {
 
         // Nothing is published before the topic and ACL exist: the lifecycle asks, a worker does it.
         assertThat(commands()).containsExactly(GrantCommand.provision("r1", "customers", "grant.customers.r1",
-                "raw.customers", "User:alice", true, 125_000));
+                "raw.customers", "User:alice", true, (28_800 + 5 + 60) * 1000L));
         assertThat(grants.isEmpty()).isTrue();
         assertThat(auditEvents()).extracting(AuditEvent::type).containsExactly(REQUESTED, APPROVED);
         var store = driver.<String, byte[]>getKeyValueStore(JitmaskTopology.GRANT_REQUESTS_STORE);
