@@ -61,6 +61,13 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--probes", defaultValue = "100", description = "Records timed raw -> masked per masking run (default: ${DEFAULT-VALUE}).")
     int probes;
 
+    @Option(names = "--formats", description = "Only the per-format benchmark, in process: each format's masking cost "
+            + "against its own pass-through and decode + encode (CPU time per record).")
+    boolean formats;
+
+    @Option(names = "--policy", defaultValue = "deploy/policy.yaml", description = "Policy for --formats (default: ${DEFAULT-VALUE}).")
+    Path policy;
+
     @Override
     public Integer call() throws Exception {
         if (controlPlane) {
@@ -68,6 +75,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (lookback) {
             return lookback();
+        }
+        if (formats) {
+            return formats();
         }
         if (out == null) {
             out = Path.of("bench/results/latest.json");
@@ -157,6 +167,29 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** Issue 16: the lifecycle against its history, and masking against a flood on jit.approvals. */
+    private int formats() throws Exception {
+        if (out == null) {
+            out = Path.of("bench/results/formats.json");
+        }
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("at", Instant.now().toString());
+        report.put("machine", BenchHarness.machine());
+        report.put("loadAverage", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        report.put("recordsPerRun", records);
+        FormatsBench bench = new FormatsBench(io.jitmask.policy.PolicyLoader.load(policy), io.jitmask.keys.Keyset.generate(), 1000);
+        report.put("formats", bench.run(repetitions, records, step -> System.err.println("[bench] " + step)));
+        return write(report);
+    }
+
+    private int write(Map<String, Object> report) throws Exception {
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
+        PrintWriter printer = spec.commandLine().getOut();
+        printer.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
+        printer.flush();
+        return 0;
+    }
+
     private int controlPlane() throws Exception {
         if (out == null) {
             out = Path.of("bench/results/control-plane.json");
@@ -200,7 +233,7 @@ public final class BenchCommand implements Callable<Integer> {
             report.put("maskingUnderFlood", isolation);
             bench.step("done");
         }
-        return writeAndPrint(report);
+        return write(report);
     }
 
     /** Issue 16: lookback grants on one instance, threads and clients and masking throughput against none. */
@@ -246,18 +279,7 @@ public final class BenchCommand implements Callable<Integer> {
                     + " record, key filter no record has: every catch-up reads the whole topic, copies nothing)");
             bench.step("done");
         }
-        return writeAndPrint(report);
-    }
-
-    /** Writes the report to {@code out} and prints it as JSON. */
-    private int writeAndPrint(Map<String, Object> report) throws java.io.IOException {
-        Files.createDirectories(out.toAbsolutePath().getParent());
-        String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report);
-        Files.writeString(out, json);
-        PrintWriter printer = spec.commandLine().getOut();
-        printer.println(json);
-        printer.flush();
-        return 0;
+        return write(report);
     }
 
     @SuppressWarnings("unchecked")

@@ -116,6 +116,8 @@ final class GrantResultHandler {
     private void provisionFailed(RequestState state, GrantResult result, Instant now) {
         if (state.status() == RequestState.Status.ACTIVATING) {
             out.save(state.ended(RequestState.Status.FAILED, now, "activation failed"));
+            // Only failure reports were kept for it (see failing()); nothing else waits for them.
+            out.forgetProgress(state.requestId());
             out.audit(GrantLifecycleProcessor.base(AuditEvent.Type.ACTIVATION_FAILED, state, now).topic(state.topic())
                     .detail("could not create the grant topic or its ACL (" + result.error() + ")").build());
         } else if (state.status() == RequestState.Status.ENDING) {
@@ -131,7 +133,8 @@ final class GrantResultHandler {
             // The grace runs from the moment the last copy is known committed: the copies stay readable (by no one
             // but jitmask and its auditors: the ACL is gone) for that long, whatever restarts delayed the end.
             Instant notBefore = now.plus(deps.deleteGrace());
-            out.command(GrantCommand.deleteTopic(state.requestId(), state.dataset(), state.topic(), notBefore, false));
+            out.command(GrantCommand.deleteTopic(state.requestId(), state.dataset(), state.topic(), notBefore,
+                    countsTopic(state, progress)));
             progress = progress.deleting();
         }
         out.saveProgress(state.requestId(), progress);
@@ -148,9 +151,9 @@ final class GrantResultHandler {
         boolean revoked = "REVOKED".equals(state.endReason());
         AuditEvent.Builder summary = AuditEvent.of(AuditEvent.Type.DISCLOSURE_SUMMARY, state.requestId(), now)
                 .dataset(state.dataset()).grantee(state.grantee()).fields(state.fields()).topic(state.topic());
-        if (result.records() != null) {
-            // A lookback grant ended under the previous design (a backfill run outside the ledger): the worker counted.
-            summary.records(result.records()).sourceOffsets(
+        if (countsTopic(state, progress)) {
+            // A grant ended by an earlier release copied before the ledger existed: the worker counted its topic.
+            summary.records(result.records() == null ? 0L : result.records()).sourceOffsets(
                     result.sourceOffsets() == null ? java.util.Map.of() : result.sourceOffsets());
         } else {
             // Every grant, lookback or not: live and past copies are all in the ledger, counted in their transaction.
@@ -248,10 +251,23 @@ final class GrantResultHandler {
                 .topic(state.topic()).lookbackSeconds(state.lookbackSeconds());
     }
 
+    /** True when the summary counts the copies on the grant topic (the worker does) instead of the ledger. */
+    private static boolean countsTopic(RequestState state, GrantProgress progress) {
+        // Lookback grants are in the ledger too now (their catch-up copies in the masking tasks' transactions).
+        return progress.countTopic();
+    }
+
     private void failing(RequestState state, GrantResult result, Instant now) {
         if (state.status() != RequestState.Status.ACTIVATING && state.status() != RequestState.Status.ENDING) {
             return;
         }
+        String command = String.valueOf(result.command());
+        int attempts = result.attempts() == null ? 0 : result.attempts();
+        GrantProgress progress = out.progress(state.requestId());
+        if (!progress.failingIsNews(command, attempts)) {
+            return;
+        }
+        out.saveProgress(state.requestId(), progress.failingReported(command, attempts));
         out.audit(GrantLifecycleProcessor.base(AuditEvent.Type.SIDE_EFFECT_FAILING, state, now).topic(state.topic())
                 .reason(String.valueOf(result.command()))
                 .detail(result.command() + " failed " + result.attempts() + " times (" + result.error()
