@@ -58,6 +58,8 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
     private LifecycleStore store;
     private KeyValueStore<String, byte[]> progressStore;
     private GrantResultHandler results;
+    /** Set by {@code init()}: the first punctuation takes up ends an earlier release left (see resumeEarlierEnds). */
+    private boolean resumeEarlierEnds;
 
     public GrantLifecycleProcessor(Deps deps, LifecycleLimits limits, Names names) {
         this.deps = deps;
@@ -85,7 +87,34 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
                 deps.backfiller().start(state.requestId(), Topics.grantKey(state.dataset(), state.requestId()));
             }
         }
+        resumeEarlierEnds = true;
         context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, this::endDue);
+    }
+
+    /**
+     * Requests left ENDING by a release before the command log (no {@code grant-progress} entry: every end this
+     * release starts writes one in the same transaction) never get a result, since no command was ever written for
+     * them. On the task's first punctuation (records cannot be forwarded from {@code init()}) their end is taken up
+     * again: the grant re-published ENDING (idempotent), the access withdrawal commanded, and the copies counted on
+     * the topic before it is deleted. Their REVOKE_ACCEPTED or EXPIRY_DETECTED was audited by that release; who
+     * revoked was not kept then, so their REVOKED names the end reason only.
+     */
+    void resumeEarlierEnds(Instant now) {
+        for (RequestState state : states()) {
+            if (state.status() != RequestState.Status.ENDING || progressStore.get(state.requestId()) != null) {
+                continue;
+            }
+            boolean revoked = "REVOKED".equals(state.endReason());
+            saveProgress(state.requestId(), GrantProgress.NONE.endedByEarlierRelease("jitmask",
+                    (revoked ? "revoked" : "expired") + " before an upgrade; its end resumed by this release"));
+            String topic = state.topic() != null ? state.topic() : Topics.grant(state.dataset(), state.requestId());
+            context.forward(new Record<>(Topics.grantKey(state.dataset(), state.requestId()),
+                    GrantJson.toBytes(grantOf(state, Grant.ACTIVE).ending()), context.currentSystemTimeMs()),
+                    names.grantsSink());
+            command(GrantCommand.withdrawAccess(state.requestId(), state.dataset(), topic, state.grantee(),
+                    deps.manageAcls()));
+            LOG.info("resumed the end of {}, left ENDING by an earlier release", state.requestId());
+        }
     }
 
     /**
@@ -334,6 +363,10 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
      */
     void endDue(long wallClockMs) {
         Instant now = Instant.ofEpochMilli(wallClockMs);
+        if (resumeEarlierEnds) {
+            resumeEarlierEnds = false;
+            resumeEarlierEnds(now);
+        }
         for (LifecycleStore.Due due : store.due(now, MAX_DUE_PER_PUNCTUATION)) {
             RequestState state = load(due.requestId());
             if (store.dropIfStale(due, state)) {

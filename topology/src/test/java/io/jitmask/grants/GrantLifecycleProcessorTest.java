@@ -229,6 +229,52 @@ class GrantLifecycleProcessorTest extends LifecycleDriver {
     }
 
     @Test
+    void anEndLeftByAnEarlierReleaseIsResumedOnceAndCountedOnTheTopic() {
+        ObjectNode request = request("r20", 3600);
+        post(request);
+        post(ApprovalEvents.approved(request, "bob", START, null, DemoActors.key("bob")));
+        result(GrantResult.provisioned("r20", START, 3));
+        Grant grant = GrantJson.fromBytes(grants.readRecord().value());
+        commands();
+        auditEvents();
+        // What a release before the command log left: the request ENDING (its EXPIRY_DETECTED already audited by it)
+        // and no grant-progress entry, since that store did not exist.
+        var store = driver.<String, byte[]>getKeyValueStore(JitmaskTopology.GRANT_REQUESTS_STORE);
+        RequestState active = RequestState.fromBytes(store.get("r20"));
+        Instant endedAt = START.plusSeconds(30);
+        store.put("r20", active.ended(RequestState.Status.ENDING, endedAt, "EXPIRED").toBytes());
+        driver.<String, byte[]>getKeyValueStore(JitmaskTopology.GRANT_PROGRESS_STORE).delete("r20");
+
+        // The first punctuation after start-up takes the end up again: grant ENDING, access withdrawal commanded.
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        TestRecord<String, byte[]> ending = grants.readRecord();
+        assertThat(ending.key()).isEqualTo("customers/r20");
+        assertThat(GrantJson.fromBytes(ending.value())).isEqualTo(grant.ending());
+        assertThat(commands()).containsExactly(GrantCommand.withdrawAccess("r20", "customers", "grant.customers.r20",
+                "User:alice", true));
+        assertThat(audit.isEmpty()).as("its end was audited by the earlier release").isTrue();
+        // Later punctuations do not issue it again.
+        driver.advanceWallClockTime(Duration.ofSeconds(5));
+        assertThat(commands.isEmpty()).isTrue();
+        assertThat(grants.isEmpty()).isTrue();
+
+        // No ledger entry is waited for (its copies predate the ledger): the worker counts them on the topic.
+        result(GrantResult.accessWithdrawn("r20", START.plusSeconds(40)));
+        assertThat(grants.readRecord().value()).isNull();
+        // The grace runs from the driver's wall clock, 6 s after START here.
+        assertThat(commands()).containsExactly(GrantCommand.deleteTopic("r20", "customers", "grant.customers.r20",
+                START.plusSeconds(6 + 5), true));
+        result(GrantResult.topicDeleted("r20", START.plusSeconds(45), 7L, Map.of("1", new AuditEvent.OffsetRange(3, 9))));
+        List<AuditEvent> last = auditEvents();
+        assertThat(last).extracting(AuditEvent::type).containsExactly(DISCLOSURE_SUMMARY, EXPIRED, TOPIC_DELETED);
+        assertThat(last.get(0).records()).isEqualTo(7L);
+        assertThat(last.get(0).sourceOffsets()).isEqualTo(Map.of("1", new AuditEvent.OffsetRange(3, 9)));
+        assertThat(last.get(1).actor()).isEqualTo("jitmask");
+        assertThat(last.get(1).reason()).isEqualTo("expired before an upgrade; its end resumed by this release");
+        assertThat(RequestState.fromBytes(store.get("r20")).status()).isEqualTo(RequestState.Status.ENDED);
+    }
+
+    @Test
     void aSideEffectThatKeepsFailingIsAuditedEachTimeTheWorkerReportsIt() {
         ObjectNode request = request("r12", 60);
         post(request);
@@ -239,10 +285,17 @@ class GrantLifecycleProcessorTest extends LifecycleDriver {
         assertThat(failing).extracting(AuditEvent::type).containsExactly(SIDE_EFFECT_FAILING);
         assertThat(failing.get(0).reason()).isEqualTo("PROVISION");
         assertThat(failing.get(0).detail()).isEqualTo("PROVISION failed 5 times (TimeoutException); the worker keeps retrying");
+        // The worker crashed after posting that report; the new owner counts from 0 and posts 5 again: no news.
+        result(GrantResult.failing("r12", START, GrantCommand.Type.PROVISION, 5, "TimeoutException"));
+        assertThat(audit.isEmpty()).isTrue();
+        // Still failing past the last report: audited again.
+        result(GrantResult.failing("r12", START, GrantCommand.Type.PROVISION, 25, "TimeoutException"));
+        assertThat(auditEvents()).extracting(AuditEvent::type, AuditEvent::detail).containsExactly(org.assertj.core.groups
+                .Tuple.tuple(SIDE_EFFECT_FAILING, "PROVISION failed 25 times (TimeoutException); the worker keeps retrying"));
         result(GrantResult.provisioned("r12", START, 1));
         assertThat(auditEvents()).extracting(AuditEvent::type).containsExactly(ACTIVATED);
         // Once nothing waits for it, a late report is no alert.
-        result(GrantResult.failing("r12", START, GrantCommand.Type.PROVISION, 25, "TimeoutException"));
+        result(GrantResult.failing("r12", START, GrantCommand.Type.PROVISION, 45, "TimeoutException"));
         assertThat(audit.isEmpty()).isTrue();
     }
 
