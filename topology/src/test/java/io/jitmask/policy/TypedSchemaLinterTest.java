@@ -32,27 +32,33 @@ class TypedSchemaLinterTest {
     @TempDir
     Path dir;
 
+    static java.util.List<String> orders(Policy policy) throws Exception {
+        return TypedSchemaLinter.lint(policy, "orders", (ProtobufParsedSchema) SchemaParser.parse(SchemaType.PROTOBUF,
+                Files.readString(Path.of("../schemas/orders.proto")))).stream().map(Object::toString).toList();
+    }
+
+    static java.util.List<String> tickets(Policy policy) throws Exception {
+        return TypedSchemaLinter.lint(policy, "tickets", (JsonParsedSchema) SchemaParser.parse(SchemaType.JSON,
+                Files.readString(Path.of("../schemas/tickets.schema.json")))).stream().map(Object::toString).toList();
+    }
+
     @Test
     void protoFileProblemsAreEachReported() throws Exception {
-        ProtobufParsedSchema orders = (ProtobufParsedSchema) SchemaParser.parse(SchemaType.PROTOBUF,
-                Files.readString(Path.of("../schemas/orders.proto")));
-        assertThat(TypedSchemaLinter.lint(BROKEN, "orders", orders)).extracting(Object::toString).containsExactlyInAnyOrder(
+        assertThat(orders(BROKEN)).containsExactlyInAnyOrder(
                 "orders: field 'io.jitmask.sample.Order.notes': tag FREE_TEXT is not defined in the policy",
                 "orders: field 'io.jitmask.sample.Buyer.phone': tag PHONE is not defined in the policy",
                 "orders: field 'io.jitmask.sample.Payment.card_number': tag PCI is not defined in the policy",
                 "orders: field 'io.jitmask.sample.Payment.card_number': tag PAN is not defined in the policy",
                 "orders: field 'io.jitmask.sample.Payment.cardholder': tag PCI is not defined in the policy");
-        assertThat(TypedSchemaLinter.lint(PolicyLoader.load(Path.of("../deploy/policy.yaml")), "orders", orders)).isEmpty();
+        assertThat(orders(PolicyLoader.load(Path.of("../deploy/policy.yaml")))).isEmpty();
     }
 
     @Test
     void jsonSchemaProblemsAreEachReported() throws Exception {
-        JsonParsedSchema tickets = (JsonParsedSchema) SchemaParser.parse(SchemaType.JSON,
-                Files.readString(Path.of("../schemas/tickets.schema.json")));
-        assertThat(TypedSchemaLinter.lint(BROKEN, "tickets", tickets)).extracting(Object::toString).containsExactlyInAnyOrder(
+        assertThat(tickets(BROKEN)).containsExactlyInAnyOrder(
                 "tickets: field '#/properties/description': tag FREE_TEXT is not defined in the policy",
                 "tickets: field '#/properties/customerPhone': tag PHONE is not defined in the policy");
-        assertThat(TypedSchemaLinter.lint(PolicyLoader.load(Path.of("../deploy/policy.yaml")), "tickets", tickets)).isEmpty();
+        assertThat(tickets(PolicyLoader.load(Path.of("../deploy/policy.yaml")))).isEmpty();
     }
 
     @Test
@@ -60,11 +66,9 @@ class TypedSchemaLinterTest {
         Policy policy = PolicyLoader.parse(Files.readString(Path.of("../deploy/policy.yaml"))
                 .replace("      buyer.date_of_birth: {tags: [PII, DOB]}", "      buyer.date_of_birth: {tags: [PII, DOB], technique: {type: bucket, size: 10}}")
                 .replace("technique: {type: generalizeDate, to: year}}", "technique: {type: bucket, size: 10}}"));
-        assertThat(TypedSchemaLinter.lint(policy, "orders", (ProtobufParsedSchema) SchemaParser.parse(SchemaType.PROTOBUF,
-                Files.readString(Path.of("../schemas/orders.proto"))))).extracting(Object::toString).containsExactly(
+        assertThat(orders(policy)).containsExactly(
                 "orders: field 'buyer.date_of_birth': technique 'bucket' cannot mask a field of type long (timestamp-micros)");
-        assertThat(TypedSchemaLinter.lint(policy, "tickets", (JsonParsedSchema) SchemaParser.parse(SchemaType.JSON,
-                Files.readString(Path.of("../schemas/tickets.schema.json"))))).extracting(Object::toString).containsExactly(
+        assertThat(tickets(policy)).containsExactly(
                 "tickets: field 'reporter.dateOfBirth': technique 'bucket' cannot mask a field of type string");
     }
 
@@ -73,11 +77,9 @@ class TypedSchemaLinterTest {
         Policy policy = PolicyLoader.parse(Files.readString(Path.of("../deploy/policy.yaml"))
                 .replace("      buyer.name: {tags: [PII]}", "      buyer.name: {tags: [PII]}\n      buyer.nickname: {tags: [PII]}")
                 .replace("      reporter.name: {tags: [PII]}", "      reporter.name: {tags: [PII]}\n      reporter.nickname: {tags: [PII]}"));
-        assertThat(TypedSchemaLinter.lint(policy, "orders", (ProtobufParsedSchema) SchemaParser.parse(SchemaType.PROTOBUF,
-                Files.readString(Path.of("../schemas/orders.proto"))))).extracting(Object::toString).containsExactly(
+        assertThat(orders(policy)).containsExactly(
                 "orders: field 'buyer.nickname': path rule names no field of message io.jitmask.sample.Order");
-        assertThat(TypedSchemaLinter.lint(policy, "tickets", (JsonParsedSchema) SchemaParser.parse(SchemaType.JSON,
-                Files.readString(Path.of("../schemas/tickets.schema.json"))))).extracting(Object::toString).containsExactly(
+        assertThat(tickets(policy)).containsExactly(
                 "tickets: field 'reporter.nickname': path rule names no field of the JSON Schema");
     }
 
