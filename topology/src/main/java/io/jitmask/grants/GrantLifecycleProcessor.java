@@ -44,8 +44,8 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
     }
 
     /** Names of the lifecycle's stores and sinks in the topology. */
-    public record Names(String requestsStore, String deadlinesStore, String countersStore, String progressStore,
-                        String grantsSink, String auditSink, String commandsSink) {
+    public record Names(String requestsStore, String deadlinesStore, String countersStore, String orderStore,
+                        String progressStore, String grantsSink, String auditSink, String commandsSink) {
     }
 
     /** Deadlines handled per punctuation at most, so a backlog (a mass expiry, a first pruning) never stalls the thread. */
@@ -71,7 +71,8 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
         KeyValueStore<String, byte[]> requests = context.getStateStore(names.requestsStore());
         KeyValueStore<String, String> deadlines = context.getStateStore(names.deadlinesStore());
         KeyValueStore<String, Long> counters = context.getStateStore(names.countersStore());
-        this.store = new LifecycleStore(requests, deadlines, counters, limits);
+        KeyValueStore<String, String> order = context.getStateStore(names.orderStore());
+        this.store = new LifecycleStore(requests, deadlines, counters, order, limits);
         if (store.rebuildIfNeeded()) {
             LOG.info("built the lifecycle's deadline index and counters for task {}", context.taskId());
         }
