@@ -32,9 +32,14 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
 
     /** What the lifecycle needs besides its stores. Side effects are commands on {@code jit.grant-commands}. */
     public record Deps(ApprovalValidator validator, boolean manageAcls, Duration requestTtl, Duration deleteGrace,
-                       Backfiller backfiller, JitmaskMetrics metrics) {
+                       Backfiller backfiller, JitmaskMetrics metrics, ControlBudget budget) {
         public Deps(ApprovalValidator validator, boolean manageAcls, Duration requestTtl, Duration deleteGrace) {
             this(validator, manageAcls, requestTtl, deleteGrace, Backfiller.NONE, JitmaskMetrics.none());
+        }
+
+        public Deps(ApprovalValidator validator, boolean manageAcls, Duration requestTtl, Duration deleteGrace,
+                    Backfiller backfiller, JitmaskMetrics metrics) {
+            this(validator, manageAcls, requestTtl, deleteGrace, backfiller, metrics, ControlBudget.NONE);
         }
 
         public Deps(ApprovalValidator validator, boolean manageAcls, Duration requestTtl, Duration deleteGrace,
@@ -118,6 +123,9 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
             results.handle(record.key(), record.value(), now);
             return;
         }
+        // Results above are never held back: they finish grants already under way. New events wait while masking lags.
+        deps.budget().acquire();
+        now = now();
         ApprovalEvent event;
         try {
             event = ApprovalEvent.parse(record.key(), record.value());
