@@ -53,7 +53,7 @@ class RequestPagesTest {
     static RequestState state(String id, RequestState.Status status, String requester, Instant at) {
         return new RequestState(id, status, null, "d", requester, "customers", "User:" + requester, List.of("email"),
                 null, "INC-1", 60, at, null, List.of(), List.of(), null, null, "grant.customers." + id,
-                status == RequestState.Status.DENIED ? at.plusSeconds(5) : null, null);
+                status == RequestState.Status.DENIED ? at.plusSeconds(5) : null, null, null);
     }
 
     /** 30 requests over three partitions; every third denied, some sharing a millisecond (ordered by id then). */
