@@ -1,8 +1,6 @@
 package io.jitmask.app;
 
 import io.jitmask.approval.Keyring;
-import io.jitmask.backfill.BackfillClients;
-import io.jitmask.backfill.Backfills;
 import io.jitmask.audit.AuditSender;
 import io.jitmask.classify.ClassificationBook;
 import io.jitmask.classify.Declassifications;
@@ -66,7 +64,7 @@ public final class JitmaskApp implements AutoCloseable {
     private final Admin admin;
     private final GrantCommandWorker commandWorker;
     private final KafkaProducer<String, byte[]> auditProducer;
-    private final Backfills backfills;
+    private final io.jitmask.stream.KafkaRawLog rawLog;
     private final Management management;
     private final Context context;
 
@@ -79,9 +77,9 @@ public final class JitmaskApp implements AutoCloseable {
     }
 
     private JitmaskApp(KafkaStreams streams, KafkaStreams control, GrantIndex grants, Admin admin, GrantCommandWorker commandWorker,
-                       KafkaProducer<String, byte[]> auditProducer, Backfills backfills, Management management,
+                       KafkaProducer<String, byte[]> auditProducer, io.jitmask.stream.KafkaRawLog rawLog, Management management,
                        Context context) {
-        this.backfills = backfills;
+        this.rawLog = rawLog;
         this.management = management;
         this.context = context;
         this.streams = streams;
@@ -144,11 +142,13 @@ public final class JitmaskApp implements AutoCloseable {
         AdminGrantResources resources = new AdminGrantResources(admin, config.topicReplicationFactor());
         KafkaProducer<String, byte[]> auditProducer = new KafkaProducer<>(producerProps(config), new StringSerializer(),
                 new ByteArraySerializer());
-        Backfills backfills = new Backfills(BackfillClients.settings(config, admin, auditProducer, grants,
-                engine, registry, policy.headers().allow(), metrics));
+        // Lookback catch-ups: one reader per stream thread and one budget for the instance, whatever the grants.
+        io.jitmask.stream.KafkaRawLog rawLog = io.jitmask.stream.KafkaRawLog.of(config.clientProperties(), config.applicationId());
+        io.jitmask.stream.MaskingProcessor.Lookback lookback = new io.jitmask.stream.MaskingProcessor.Lookback(rawLog,
+                new io.jitmask.stream.CatchUpBudget(config.backfillMaxRecordsPerSecond()), config.backfillProgressInterval());
         GrantCommandExecutor executor = new GrantCommandExecutor(resources, new GrantTopicCounter(
                 () -> new KafkaConsumer<>(consumerProps(config), new ByteArrayDeserializer(), new ByteArrayDeserializer())),
-                backfills, Clock.systemUTC());
+                Clock.systemUTC());
         GrantCommandWorker commandWorker = new GrantCommandWorker(
                 new KafkaConsumer<>(workerConsumerProps(config), new StringDeserializer(), new ByteArrayDeserializer()),
                 auditProducer, executor, Clock.systemUTC(), metrics);
@@ -168,9 +168,9 @@ public final class JitmaskApp implements AutoCloseable {
         }
 
         Topology masking = JitmaskTopology.masking(new Topology(), new JitmaskTopology.MaskingDeps(config.datasets(), engine,
-                registry, grants, policy.headers().allow(), config.grantCopyCutoff(), metrics, admission));
+                registry, grants, policy.headers().allow(), config.grantCopyCutoff(), metrics, admission, lookback));
         Topology lifecycle = JitmaskTopology.lifecycle(new Topology(), new GrantLifecycleProcessor.Deps(validator,
-                config.manageAcls(), config.requestTtl(), config.grantDeleteGrace(), backfills, metrics),
+                config.manageAcls(), config.requestTtl(), config.grantDeleteGrace(), metrics),
                 lifecycleLimits(config));
         // Audit export: in the control plane, beside the lifecycle that writes jit.audit.
         if (config.auditCloudEventsTopic() != null) {
@@ -179,25 +179,29 @@ public final class JitmaskApp implements AutoCloseable {
 
         Properties streamsProps = streamsProperties(config);
         streamsProps.put(GrantTopicProductionExceptionHandler.GRANT_INDEX_CONFIG, grants);
-        KafkaStreams streams = replacingFailedThreads(new KafkaStreams(masking, streamsProps));
-        KafkaStreams control = replacingFailedThreads(new KafkaStreams(lifecycle, controlProperties(config)));
+        streamsProps.put(GrantTopicProductionExceptionHandler.METRICS_CONFIG, metrics);
+        KafkaStreams streams = replacingFailedThreads(new KafkaStreams(masking, streamsProps), "masking", metrics);
+        KafkaStreams control = replacingFailedThreads(new KafkaStreams(lifecycle, controlProperties(config)), "control",
+                metrics);
         management.attach(streams, control);
         control.start();
         streams.start();
         commandWorker.start();
-        return new JitmaskApp(streams, control, grants, admin, commandWorker, auditProducer, backfills, management, context);
+        return new JitmaskApp(streams, control, grants, admin, commandWorker, auditProducer, rawLog, management, context);
     }
 
     static LifecycleLimits lifecycleLimits(JitmaskConfig config) {
         return new LifecycleLimits(config.requestTtl(), config.requestPruneHorizon(), config.maxPendingPerRequester());
     }
 
-    private static KafkaStreams replacingFailedThreads(KafkaStreams streams) {
+    private static KafkaStreams replacingFailedThreads(KafkaStreams streams, String name, JitmaskMetrics metrics) {
         streams.setUncaughtExceptionHandler(e -> {
             // Only transient failures (registry outage, broker hiccup) reach here: every bad record goes to the
             // DLQ or is audited as REJECTED. A new thread resumes from the last committed offsets, so nothing is
             // lost or duplicated.
-            LOG.error("stream thread failed ({}); replacing it", e.getClass().getSimpleName());
+            StreamThreadFailure failure = StreamThreadFailure.of(e);
+            metrics.recordStreamThreadReplaced(name, failure.rootCause());
+            LOG.error("{} stream thread failed ({}); replacing it", name, failure);
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         return streams;
@@ -212,6 +216,21 @@ public final class JitmaskApp implements AutoCloseable {
         Properties props = config.streamsProperties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.controlApplicationId());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(config.controlStreamThreads()));
+        return outageTimeouts(props);
+    }
+
+    /**
+     * Bounds how long a broker outage can hold a stream thread once the broker is back (issue 15's stall: a task
+     * whose committed-offset fetch kept timing out after a 60 s+ outage held its thread for 360 s, 60 s per blocked
+     * attempt, until Kafka Streams gave up at the default task.timeout.ms of 5 min). A blocking client call on a
+     * stream thread (committed offsets, positions) now gives up after 15 s so the thread's other tasks run between
+     * attempts, and a task that makes no progress for 60 s fails its thread, which the uncaught-exception handler
+     * replaces with a fresh one (new consumer and producer, so no client state survives the outage) resuming from the
+     * last commit. Both are defaults: a deployment may set its own.
+     */
+    static Properties outageTimeouts(Properties props) {
+        props.putIfAbsent(StreamsConfig.TASK_TIMEOUT_MS_CONFIG, "60000");
+        props.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG), "15000");
         return props;
     }
 
@@ -223,7 +242,7 @@ public final class JitmaskApp implements AutoCloseable {
         props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG), "30000");
         props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG), "10000");
         props.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
-        return props;
+        return outageTimeouts(props);
     }
 
     private static Properties producerProps(JitmaskConfig config) {
@@ -301,8 +320,14 @@ public final class JitmaskApp implements AutoCloseable {
         return grants;
     }
 
-    public Backfills backfills() {
-        return backfills;
+    /** The lookback catch-ups' reader: one consumer per stream thread that caught up. */
+    public io.jitmask.stream.KafkaRawLog rawLog() {
+        return rawLog;
+    }
+
+    /** This instance's own metrics (counting nothing when {@code jitmask.metrics.enabled} is off). */
+    public JitmaskMetrics metrics() {
+        return management.metrics();
     }
 
     /** Where /metrics, /health and /ready are served, or null when {@code jitmask.metrics.enabled} is off. */
@@ -317,14 +342,14 @@ public final class JitmaskApp implements AutoCloseable {
     @Override
     public void close() {
         management.close();
-        // Backfills first: they stop at once and audit it, and copy nothing more while the streams shut down.
-        backfills.close();
         // Leave the group: the other instances (or this one, restarted) take the tasks over at once instead of
         // after the session timeout, so masking pauses for a rebalance, not for 45 s.
         org.apache.kafka.streams.CloseOptions leave = org.apache.kafka.streams.CloseOptions.groupMembershipOperation(
                 org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(Duration.ofSeconds(30));
         control.close(leave);
         streams.close(leave);
+        // After the stream threads: each catch-up consumer belongs to one of them.
+        rawLog.close();
         commandWorker.close();
         auditProducer.close(Duration.ofSeconds(5));
         admin.close(Duration.ofSeconds(5));

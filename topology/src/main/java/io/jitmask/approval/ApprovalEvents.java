@@ -42,12 +42,29 @@ public final class ApprovalEvents {
 
     /** Approves exactly this request: its digest binds the approval to every byte the requester signed. */
     public static ObjectNode approved(ObjectNode request, String actor, Instant at, String comment, PrivateKey key) {
-        ObjectNode event = base("APPROVED", request.get("requestId").asText(), actor, at)
-                .put("requestDigest", CanonicalJson.digest(request));
+        return approvedDigest(request.get("requestId").asText(), CanonicalJson.digest(request), actor, at, comment, key);
+    }
+
+    /** Approves the signed event (a request, or an extension of a live grant) whose canonical digest is given. */
+    public static ObjectNode approvedDigest(String requestId, String digest, String actor, Instant at, String comment,
+                                           PrivateKey key) {
+        ObjectNode event = base("APPROVED", requestId, actor, at).put("requestDigest", digest);
         if (comment != null) {
             event.put("comment", comment);
         }
         return Ed25519.sign(event, key);
+    }
+
+    /** Asks to extend the live grant of {@code requestId} by {@code extendSeconds}; approved like a request. */
+    public static ObjectNode extendRequested(String requestId, String extensionId, String actor, Instant at,
+                                             String justification, long extendSeconds, PrivateKey key) {
+        return Ed25519.sign(base("EXTEND_REQUESTED", requestId, actor, at).put("extensionId", extensionId)
+                .put("justification", justification).put("extendSeconds", extendSeconds), key);
+    }
+
+    /** A fresh extension id: {@code x} and 12 hex digits. */
+    public static String newExtensionId() {
+        return "x" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     }
 
     public static ObjectNode denied(String requestId, String actor, Instant at, String reason, PrivateKey key) {

@@ -46,9 +46,15 @@ public record Policy(
             @JsonProperty("roles") List<String> roles,
             @JsonProperty("maxDurationSeconds") long maxDurationSeconds,
             @JsonProperty("justificationPattern") String justificationPattern,
-            @JsonProperty("maxLookbackSeconds") long maxLookbackSeconds) {
+            @JsonProperty("maxLookbackSeconds") long maxLookbackSeconds,
+            @JsonProperty("maxTotalDurationSeconds") Long maxTotalDurationSeconds) {
         public ApprovalRule {
             roles = roles == null ? List.of() : List.copyOf(roles);
+        }
+
+        /** The longest a grant may live, extensions included: maxTotalDurationSeconds, or maxDurationSeconds without it. */
+        public long maxTotalSeconds() {
+            return maxTotalDurationSeconds == null ? maxDurationSeconds : Math.max(maxDurationSeconds, maxTotalDurationSeconds);
         }
     }
 

@@ -28,7 +28,7 @@ import java.util.function.BiFunction;
  * in the Confluent wire format, by the type the registry gives its schema id; plain JSON when the policy declares
  * the dataset so), and encodes a masked copy of it with the masked subject's schema id.
  *
- * <p>Not thread-safe (it caches per schema id and owns an {@link AvroCodec}): one per stream task or backfill run.
+ * <p>Not thread-safe (it caches per schema id and owns an {@link AvroCodec}): one per stream task.
  */
 public final class RecordValues {
     private static final ObjectMapper JSON = new ObjectMapper();

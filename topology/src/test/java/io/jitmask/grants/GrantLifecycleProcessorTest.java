@@ -35,99 +35,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/**
- * The lifecycle processor alone: wall-clock expiry driven by the test driver; the side effects are the commands it
- * writes to jit.grant-commands, and the workers' results are piped into jit.grant-results by the test.
- */
-class GrantLifecycleProcessorTest {
-    static final Instant START = Instant.parse("2026-11-23T09:00:00Z");
-
-    List<String> backfills;
-    Backfiller backfiller;
-    TopologyTestDriver driver;
-    @org.junit.jupiter.api.io.TempDir
-    java.nio.file.Path stateDir;
-    TestInputTopic<String, String> approvals;
-    TestInputTopic<String, byte[]> results;
-    TestOutputTopic<String, byte[]> grants;
-    TestOutputTopic<String, byte[]> audit;
-    TestOutputTopic<String, byte[]> commands;
-
-    @BeforeEach
-    void setUp() {
-        backfills = new ArrayList<>();
-        backfiller = new Backfiller() {
-            @Override
-            public void start(String requestId, String grantKey) {
-                backfills.add("start " + requestId + " " + grantKey);
-            }
-
-            @Override
-            public void stop(String requestId, String grantKey) {
-                backfills.add("stop " + requestId + " " + grantKey);
-            }
-        };
-        Policy policy = PolicyLoader.load(DemoActors.POLICY);
-        PolicyMaskEngine engine = new PolicyMaskEngine(policy, io.jitmask.testing.TestKeys.KEYSET);
-        ApprovalValidator validator = new ApprovalValidator(Keyring.load(DemoActors.KEYRING), policy,
-                Set.of("customers", "payments"), dataset -> engine.sensitiveFields(dataset, SampleSchemas.of(dataset)));
-        startDriver(JitmaskTopology.lifecycle(new Topology(), new GrantLifecycleProcessor.Deps(validator, true,
-                Duration.ofHours(1), Duration.ofSeconds(5), backfiller)), "lifecycle-test");
-    }
-
-    void startDriver(Topology topology, String applicationId) {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        // Its own state directory: other builds on this machine run the same test at the same time.
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(topology, props, START);
-        approvals = driver.createInputTopic(Topics.APPROVALS, new StringSerializer(), new StringSerializer());
-        results = driver.createInputTopic(Topics.GRANT_RESULTS, new StringSerializer(), new ByteArraySerializer());
-        grants = driver.createOutputTopic(Topics.GRANTS, new StringDeserializer(), new ByteArrayDeserializer());
-        audit = driver.createOutputTopic(Topics.AUDIT, new StringDeserializer(), new ByteArrayDeserializer());
-        commands = driver.createOutputTopic(Topics.GRANT_COMMANDS, new StringDeserializer(), new ByteArrayDeserializer());
-    }
-
-    void result(GrantResult result) {
-        results.pipeInput(result.requestId(), result.toBytes());
-    }
-
-    List<GrantCommand> commands() {
-        return commands.readValuesToList().stream().map(GrantCommand::fromBytes).toList();
-    }
-
-    @AfterEach
-    void tearDown() {
-        driver.close();
-    }
-
-    void post(ObjectNode event) {
-        approvals.pipeInput(event.get("requestId").asText(), event.toString());
-    }
-
-    List<AuditEvent> auditEvents() {
-        return audit.readValuesToList().stream().map(AuditEvent::fromBytes).toList();
-    }
-
-    ObjectNode request(String id, long seconds) {
-        return ApprovalEvents.requested(id, "alice", START, "User:alice", "customers", List.of("email"), List.of("C1"),
-                "INC-7 refund dispute", seconds, null, DemoActors.key("alice"));
-    }
-
-    static LedgerEntry entry(long records, long first, long last, Instant firstAt, Instant lastAt) {
-        return new LedgerEntry(records, first, last, firstAt, lastAt, true, firstAt);
-    }
-
+/** The lifecycle processor: requests, approvals, activation through commands and results, ends and pruning. */
+class GrantLifecycleProcessorTest extends LifecycleDriver {
     @Test
-    void aLookbackRequestShowsItsWindowInTheAuditAndTheGrantAndStartsOneBackfill() {
+    void aLookbackRequestShowsItsWindowInTheAuditAndTheGrantAndItsCatchUpIsAuditedOnceFromThePartitionsReports() {
         ObjectNode request = ApprovalEvents.requested("r5", "alice", START, "User:alice", "customers", List.of("email"),
                 null, "INC-7 refund dispute", 60, 86_400L, DemoActors.key("alice"));
         post(request);
-        assertThat(backfills).isEmpty();
         post(ApprovalEvents.approved(request, "bob", START, "ok", DemoActors.key("bob")));
-        assertThat(backfills).isEmpty();
-        result(GrantResult.provisioned("r5", START, 3));
+        result(GrantResult.provisioned("r5", START, 2));
 
         Grant grant = GrantJson.fromBytes(grants.readRecord().value());
         assertThat(grant.lookbackSeconds()).isEqualTo(86_400L);
@@ -135,16 +51,76 @@ class GrantLifecycleProcessorTest {
         List<AuditEvent> trail = auditEvents();
         assertThat(trail).extracting(AuditEvent::type).containsExactly(REQUESTED, APPROVED, ACTIVATED);
         assertThat(trail).extracting(AuditEvent::lookbackSeconds).containsExactly(86_400L, null, 86_400L);
-        assertThat(backfills).containsExactly("start r5 customers/r5");
+        Instant activatedAt = trail.get(2).at();
 
-        // Without lookback: no backfill, and the grant and audit say nothing about one.
+        // The masking tasks of partitions 0 and 1 report; BACKFILL_STARTED waits for both starts.
+        Instant t0 = START.plusSeconds(1);
+        result(GrantResult.catchUpStarted("r5", t0, 0, 10L, 19L, START.minusSeconds(3600), true));
+        assertThat(auditEvents()).isEmpty();
+        result(GrantResult.catchUpStarted("r5", t0, 1, null, null, null, false));
+        AuditEvent started = auditEvents().get(0);
+        assertThat(started.type()).isEqualTo(AuditEvent.Type.BACKFILL_STARTED);
+        assertThat(started.windowFrom()).isEqualTo(activatedAt.minusSeconds(86_400));
+        assertThat(started.windowTo()).isEqualTo(activatedAt);
+        assertThat(started.reachedBack()).isEqualTo(START.minusSeconds(3600));
+        assertThat(started.windowOffsets()).isEqualTo(java.util.Map.of("0", new AuditEvent.OffsetRange(10, 19)));
+        assertThat(started.detail()).isEqualTo("partitions [0] start at their oldest retained record: older records of"
+                + " the window are past the topic's retention and cannot be copied");
+        // A start re-posted (it cannot be, but a replay must not matter) changes nothing.
+        result(GrantResult.catchUpStarted("r5", t0, 1, null, null, null, false));
+        assertThat(auditEvents()).isEmpty();
+
+        CatchUp four = new CatchUp(14L, null, 20L, 4, 10L, 13L, 0, CatchUp.Status.PENDING, null);
+        result(GrantResult.catchUp(GrantResult.Type.CATCH_UP_PROGRESS, "r5", t0, 0, four, null));
+        CatchUp done1 = new CatchUp(0L, 0L, 0L, 0, null, null, 0, CatchUp.Status.COMPLETED, null);
+        result(GrantResult.catchUp(GrantResult.Type.CATCH_UP_COMPLETED, "r5", t0, 1, done1, null));
+        CatchUp done0 = new CatchUp(20L, 25L, 20L, 9, 10L, 19L, 1, CatchUp.Status.COMPLETED, null);
+        result(GrantResult.catchUp(GrantResult.Type.CATCH_UP_COMPLETED, "r5", t0.plusSeconds(2), 0, done0, null));
+        List<AuditEvent> reports = auditEvents();
+        assertThat(reports).extracting(AuditEvent::type).containsExactly(AuditEvent.Type.BACKFILL_PROGRESS,
+                AuditEvent.Type.BACKFILL_COMPLETED);
+        assertThat(reports.get(0).records()).isEqualTo(4L);
+        assertThat(reports.get(1).records()).isEqualTo(9L);
+        assertThat(reports.get(1).sourceOffsets()).isEqualTo(java.util.Map.of("0", new AuditEvent.OffsetRange(10, 19)));
+        assertThat(reports.get(1).detail()).isEqualTo("1 records of the window could not be masked and were not copied");
+        assertThat(reports.get(1).at()).isEqualTo(t0.plusSeconds(2));
+        // Completed once: a late report is ignored.
+        result(GrantResult.catchUp(GrantResult.Type.CATCH_UP_STOPPED, "r5", t0, 0, done0, "grant ended"));
+        assertThat(auditEvents()).isEmpty();
+
+        // Without lookback: the grant and audit say nothing about one, and catch-up reports are ignored.
         ObjectNode plain = request("r6", 60);
         post(plain);
         post(ApprovalEvents.approved(plain, "bob", START, "ok", DemoActors.key("bob")));
         result(GrantResult.provisioned("r6", START, 3));
         assertThat(GrantJson.fromBytes(grants.readRecord().value()).lookbackSeconds()).isNull();
         assertThat(auditEvents()).extracting(AuditEvent::lookbackSeconds).containsOnlyNulls();
-        assertThat(backfills).containsExactly("start r5 customers/r5");
+        result(GrantResult.catchUpStarted("r6", t0, 0, 1L, 2L, START, false));
+        assertThat(auditEvents()).isEmpty();
+    }
+
+    @Test
+    void aCatchUpStoppedOnOnePartitionIsAuditedAsStoppedWithTheLatestStopTime() {
+        ObjectNode request = ApprovalEvents.requested("r7", "alice", START, "User:alice", "customers", List.of("email"),
+                null, "INC-7 refund dispute", 60, 3_600L, DemoActors.key("alice"));
+        post(request);
+        post(ApprovalEvents.approved(request, "bob", START, "ok", DemoActors.key("bob")));
+        result(GrantResult.provisioned("r7", START, 2));
+        grants.readRecord();
+        auditEvents();
+        Instant t0 = START.plusSeconds(1);
+        result(GrantResult.catchUpStarted("r7", t0, 0, 0L, 99L, START.minusSeconds(60), false));
+        result(GrantResult.catchUpStarted("r7", t0, 1, 0L, 99L, START.minusSeconds(60), false));
+        CatchUp some = new CatchUp(40L, null, 100L, 40, 0L, 39L, 0, CatchUp.Status.STOPPED, null);
+        result(GrantResult.catchUp(GrantResult.Type.CATCH_UP_STOPPED, "r7", START.plusSeconds(58), 0, some, "grant expires at X"));
+        CatchUp more = new CatchUp(45L, null, 100L, 45, 0L, 44L, 0, CatchUp.Status.STOPPED, null);
+        result(GrantResult.catchUp(GrantResult.Type.CATCH_UP_STOPPED, "r7", START.plusSeconds(59), 1, more, "grant expires at X"));
+        List<AuditEvent> trail = auditEvents();
+        assertThat(trail).extracting(AuditEvent::type).containsExactly(AuditEvent.Type.BACKFILL_STARTED,
+                AuditEvent.Type.BACKFILL_STOPPED);
+        assertThat(trail.get(1).records()).isEqualTo(85L);
+        assertThat(trail.get(1).reason()).isEqualTo("grant expires at X");
+        assertThat(trail.get(1).at()).isEqualTo(START.plusSeconds(59));
     }
 
     @Test
@@ -155,7 +131,7 @@ class GrantLifecycleProcessorTest {
 
         // Nothing is published before the topic and ACL exist: the lifecycle asks, a worker does it.
         assertThat(commands()).containsExactly(GrantCommand.provision("r1", "customers", "grant.customers.r1",
-                "raw.customers", "User:alice", true, 125_000));
+                "raw.customers", "User:alice", true, (28_800 + 5 + 60) * 1000L));
         assertThat(grants.isEmpty()).isTrue();
         assertThat(auditEvents()).extracting(AuditEvent::type).containsExactly(REQUESTED, APPROVED);
         var store = driver.<String, byte[]>getKeyValueStore(JitmaskTopology.GRANT_REQUESTS_STORE);
@@ -311,6 +287,52 @@ class GrantLifecycleProcessorTest {
     }
 
     @Test
+    void anEndLeftByAnEarlierReleaseIsResumedOnceAndCountedOnTheTopic() {
+        ObjectNode request = request("r20", 3600);
+        post(request);
+        post(ApprovalEvents.approved(request, "bob", START, null, DemoActors.key("bob")));
+        result(GrantResult.provisioned("r20", START, 3));
+        Grant grant = GrantJson.fromBytes(grants.readRecord().value());
+        commands();
+        auditEvents();
+        // What a release before the command log left: the request ENDING (its EXPIRY_DETECTED already audited by it)
+        // and no grant-progress entry, since that store did not exist.
+        var store = driver.<String, byte[]>getKeyValueStore(JitmaskTopology.GRANT_REQUESTS_STORE);
+        RequestState active = RequestState.fromBytes(store.get("r20"));
+        Instant endedAt = START.plusSeconds(30);
+        store.put("r20", active.ended(RequestState.Status.ENDING, endedAt, "EXPIRED").toBytes());
+        driver.<String, byte[]>getKeyValueStore(JitmaskTopology.GRANT_PROGRESS_STORE).delete("r20");
+
+        // The first punctuation after start-up takes the end up again: grant ENDING, access withdrawal commanded.
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        TestRecord<String, byte[]> ending = grants.readRecord();
+        assertThat(ending.key()).isEqualTo("customers/r20");
+        assertThat(GrantJson.fromBytes(ending.value())).isEqualTo(grant.ending());
+        assertThat(commands()).containsExactly(GrantCommand.withdrawAccess("r20", "customers", "grant.customers.r20",
+                "User:alice", true));
+        assertThat(audit.isEmpty()).as("its end was audited by the earlier release").isTrue();
+        // Later punctuations do not issue it again.
+        driver.advanceWallClockTime(Duration.ofSeconds(5));
+        assertThat(commands.isEmpty()).isTrue();
+        assertThat(grants.isEmpty()).isTrue();
+
+        // No ledger entry is waited for (its copies predate the ledger): the worker counts them on the topic.
+        result(GrantResult.accessWithdrawn("r20", START.plusSeconds(40)));
+        assertThat(grants.readRecord().value()).isNull();
+        // The grace runs from the driver's wall clock, 6 s after START here.
+        assertThat(commands()).containsExactly(GrantCommand.deleteTopic("r20", "customers", "grant.customers.r20",
+                START.plusSeconds(6 + 5), true));
+        result(GrantResult.topicDeleted("r20", START.plusSeconds(45), 7L, Map.of("1", new AuditEvent.OffsetRange(3, 9))));
+        List<AuditEvent> last = auditEvents();
+        assertThat(last).extracting(AuditEvent::type).containsExactly(DISCLOSURE_SUMMARY, EXPIRED, TOPIC_DELETED);
+        assertThat(last.get(0).records()).isEqualTo(7L);
+        assertThat(last.get(0).sourceOffsets()).isEqualTo(Map.of("1", new AuditEvent.OffsetRange(3, 9)));
+        assertThat(last.get(1).actor()).isEqualTo("jitmask");
+        assertThat(last.get(1).reason()).isEqualTo("expired before an upgrade; its end resumed by this release");
+        assertThat(RequestState.fromBytes(store.get("r20")).status()).isEqualTo(RequestState.Status.ENDED);
+    }
+
+    @Test
     void aSideEffectThatKeepsFailingIsAuditedEachTimeTheWorkerReportsIt() {
         ObjectNode request = request("r12", 60);
         post(request);
@@ -321,10 +343,17 @@ class GrantLifecycleProcessorTest {
         assertThat(failing).extracting(AuditEvent::type).containsExactly(SIDE_EFFECT_FAILING);
         assertThat(failing.get(0).reason()).isEqualTo("PROVISION");
         assertThat(failing.get(0).detail()).isEqualTo("PROVISION failed 5 times (TimeoutException); the worker keeps retrying");
+        // The worker crashed after posting that report; the new owner counts from 0 and posts 5 again: no news.
+        result(GrantResult.failing("r12", START, GrantCommand.Type.PROVISION, 5, "TimeoutException"));
+        assertThat(audit.isEmpty()).isTrue();
+        // Still failing past the last report: audited again.
+        result(GrantResult.failing("r12", START, GrantCommand.Type.PROVISION, 25, "TimeoutException"));
+        assertThat(auditEvents()).extracting(AuditEvent::type, AuditEvent::detail).containsExactly(org.assertj.core.groups
+                .Tuple.tuple(SIDE_EFFECT_FAILING, "PROVISION failed 25 times (TimeoutException); the worker keeps retrying"));
         result(GrantResult.provisioned("r12", START, 1));
         assertThat(auditEvents()).extracting(AuditEvent::type).containsExactly(ACTIVATED);
         // Once nothing waits for it, a late report is no alert.
-        result(GrantResult.failing("r12", START, GrantCommand.Type.PROVISION, 25, "TimeoutException"));
+        result(GrantResult.failing("r12", START, GrantCommand.Type.PROVISION, 45, "TimeoutException"));
         assertThat(audit.isEmpty()).isTrue();
     }
 
