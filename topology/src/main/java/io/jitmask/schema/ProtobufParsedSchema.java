@@ -90,7 +90,7 @@ public final class ProtobufParsedSchema extends ParsedSchemaBase implements Pars
     @Override
     public String formatted(String format) {
         if ("serialized".equalsIgnoreCase(format)) {
-            return java.util.Base64.getEncoder().encodeToString(descriptor.toProto().toByteArray());
+            return java.util.Base64.getEncoder().encodeToString(ProtoDescriptors.linked(descriptor).toByteArray());
         }
         return canonical;
     }
