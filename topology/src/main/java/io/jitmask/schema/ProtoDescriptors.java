@@ -50,45 +50,6 @@ final class ProtoDescriptors {
     private ProtoDescriptors() {
     }
 
-    /**
-     * The file as its descriptor resolved it: every message or enum field with its {@code type} set and its
-     * {@code type_name} fully qualified. {@link #toProto} leaves both as the text wrote them (protobuf-java resolves
-     * them when linking), but a reader of the serialized descriptor that does not link the same way (Confluent's
-     * JavaScript serdes via {@code @bufbuild/protobuf}) would take an unset type for {@code double} and misread the
-     * bytes.
-     */
-    static FileDescriptorProto linked(Descriptors.FileDescriptor file) {
-        FileDescriptorProto.Builder out = file.toProto().toBuilder();
-        for (int i = 0; i < file.getMessageTypes().size(); i++) {
-            link(file.getMessageTypes().get(i), out.getMessageTypeBuilder(i));
-        }
-        for (int i = 0; i < file.getExtensions().size(); i++) {
-            link(file.getExtensions().get(i), out.getExtensionBuilder(i));
-        }
-        return out.build();
-    }
-
-    private static void link(Descriptors.Descriptor message, DescriptorProto.Builder out) {
-        for (int i = 0; i < message.getFields().size(); i++) {
-            link(message.getFields().get(i), out.getFieldBuilder(i));
-        }
-        for (int i = 0; i < message.getExtensions().size(); i++) {
-            link(message.getExtensions().get(i), out.getExtensionBuilder(i));
-        }
-        for (int i = 0; i < message.getNestedTypes().size(); i++) {
-            link(message.getNestedTypes().get(i), out.getNestedTypeBuilder(i));
-        }
-    }
-
-    private static void link(Descriptors.FieldDescriptor field, FieldDescriptorProto.Builder out) {
-        out.setType(field.getType().toProto());
-        if (field.getJavaType() == Descriptors.FieldDescriptor.JavaType.MESSAGE) {
-            out.setTypeName("." + field.getMessageType().getFullName());
-        } else if (field.getJavaType() == Descriptors.FieldDescriptor.JavaType.ENUM) {
-            out.setTypeName("." + field.getEnumType().getFullName());
-        }
-    }
-
     static FileDescriptorProto toProto(String name, ProtoFileElement file) {
         FileDescriptorProto.Builder out = FileDescriptorProto.newBuilder().setName(name);
         boolean proto3 = file.getSyntax() == Syntax.PROTO_3;

@@ -377,12 +377,17 @@ class SchemaNormalizationTest {
         assertThat(avro.formatted("resolved")).isEqualTo("{\"type\":\"record\",\"name\":\"O\",\"fields\":[{\"name\":\"c\","
                 + "\"type\":{\"type\":\"record\",\"name\":\"C\",\"fields\":[]}}]}");
         assertThat(avro.formatted("no-such-format")).isEqualTo(avro.canonicalString());
-        ParsedSchema proto = SchemaParser.parse(SchemaType.PROTOBUF, "syntax = \"proto3\";\npackage p;\nmessage M { int32 a = 1; }\n");
+        ParsedSchema proto = SchemaParser.parse(SchemaType.PROTOBUF, "syntax = \"proto3\";\npackage p;\n"
+                + "message M { int32 a = 1; N n = 2; map<string, N> byName = 3; message N { E e = 1; } enum E { X = 0; } }\n");
         DescriptorProtos.FileDescriptorProto file = DescriptorProtos.FileDescriptorProto.parseFrom(
                 Base64.getDecoder().decode(proto.formatted("serialized")));
         assertThat(file.getPackage()).isEqualTo("p");
         assertThat(file.getMessageType(0).getName()).isEqualTo("M");
         assertThat(file.getMessageType(0).getField(0).getName()).isEqualTo("a");
+        // Type names fully qualified, as protoc writes them (readers such as @bufbuild/protobuf need it).
+        assertThat(file.getMessageType(0).getField(1).getTypeName()).isEqualTo(".p.M.N");
+        assertThat(file.getMessageType(0).getField(2).getTypeName()).isEqualTo(".p.M.ByNameEntry");
+        assertThat(file.getMessageType(0).getNestedType(0).getField(0).getTypeName()).isEqualTo(".p.M.E");
     }
 
     @Test
