@@ -96,9 +96,9 @@ public final class ProtobufParsedSchema extends ParsedSchemaBase implements Pars
     }
 
     /**
-     * The file's descriptor proto with every message and enum type name fully qualified ({@code .pkg.Type}), as
-     * protoc writes them: readers such as {@code @bufbuild/protobuf}'s {@code createFileRegistry} resolve no relative
-     * names.
+     * The file's descriptor proto with every message and enum type name fully qualified ({@code .pkg.Type}) and every
+     * field's {@code type} set, as protoc writes them: readers such as {@code @bufbuild/protobuf}'s
+     * {@code createFileRegistry} resolve no relative names, and take a field whose type is unset for a double.
      */
     static DescriptorProtos.FileDescriptorProto qualified(Descriptors.FileDescriptor file) {
         DescriptorProtos.FileDescriptorProto.Builder out = file.toProto().toBuilder();
@@ -124,6 +124,7 @@ public final class ProtobufParsedSchema extends ParsedSchemaBase implements Pars
     }
 
     private static void qualifyField(DescriptorProtos.FieldDescriptorProto.Builder proto, Descriptors.FieldDescriptor field) {
+        proto.setType(field.getType().toProto());
         switch (field.getJavaType()) {
             case MESSAGE -> proto.setTypeName("." + field.getMessageType().getFullName());
             case ENUM -> proto.setTypeName("." + field.getEnumType().getFullName());
