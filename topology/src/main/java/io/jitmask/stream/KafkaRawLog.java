@@ -16,7 +16,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * The raw topics as the lookback catch-up reads them: one consumer per stream thread (created the first time that
  * thread catches up, assigned and sought per read, read_committed, no group), whatever the number of grants. A
- * consumer whose thread is gone (a replaced stream thread) is closed when the next one is created.
+ * consumer whose thread is gone (a replaced stream thread) is closed when the next one is created. The consumer keeps
+ * every partition it read assigned, and reads one at a time by pausing the others, so fetched records are kept.
  */
 public final class KafkaRawLog implements RawLog, AutoCloseable {
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
@@ -95,12 +96,21 @@ public final class KafkaRawLog implements RawLog, AutoCloseable {
     @Override
     public Batch read(TopicPartition partition, long from, Duration timeout) {
         Consumer<byte[], byte[]> consumer = consumer();
-        if (!consumer.assignment().equals(java.util.Set.of(partition))) {
-            consumer.assign(List.of(partition));
+        java.util.Set<TopicPartition> assigned = consumer.assignment();
+        if (!assigned.contains(partition)) {
+            java.util.Set<TopicPartition> more = new java.util.HashSet<>(assigned);
+            more.add(partition);
+            consumer.assign(more);
             consumer.seek(partition, from);
         } else if (consumer.position(partition) != from) {
             consumer.seek(partition, from);
         }
+        // The thread's tasks take turns on this one consumer. Re-assigning per read would drop the fetch in flight for
+        // the previous partition, and on a loaded machine a fetch outlasts the short read: every read started over and
+        // none got records (the restarted process of LookbackKillIT never finished). Paused partitions keep the
+        // records fetched for them, so each read finds what an earlier one asked for.
+        consumer.pause(assigned.stream().filter(p -> !p.equals(partition)).toList());
+        consumer.resume(List.of(partition));
         List<ConsumerRecord<byte[], byte[]>> records = consumer.poll(timeout).records(partition);
         return new Batch(records, consumer.position(partition));
     }

@@ -124,6 +124,8 @@ class LookbackKillIT {
                 }
             } finally {
                 load.close();
+                // The processes' log outlives the temporary directory, for the failure analysis.
+                Files.copy(log, Path.of("target", "LookbackKillIT-jitmask.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
         }
         assertThat(Files.readString(log)).as("no unmasked value in the killed process's log").doesNotContain("ada.canary@example.com");
