@@ -42,9 +42,9 @@ import org.junit.jupiter.api.io.TempDir;
  * once, the catch-up is audited as one (one BACKFILL_STARTED, one BACKFILL_COMPLETED), and DISCLOSURE_SUMMARY counts
  * exactly the copies read from the topic.
  *
- * <p>Behind {@code -Psoak} for now: on the shared 2-core machine (load average 30-40) the restarted process did not
- * reach BACKFILL_COMPLETED within 3 minutes in the two runs made on 2026-11-25, cause not established yet (the
- * in-process restart of {@code LookbackRestartIT} resumes exactly).
+ * <p>Behind {@code -Psoak}: it takes about 96 s on the shared 2-core machine (load average 15). Its two failures of
+ * 2026-11-25 (successor never reached BACKFILL_COMPLETED) were {@code KafkaRawLog} re-assigning the thread's catch-up
+ * consumer on every read, dropping the fetch in flight whenever a fetch outlasted a read (see KafkaRawLogTest).
  */
 @org.junit.jupiter.api.Tag("soak")
 class LookbackKillIT {
