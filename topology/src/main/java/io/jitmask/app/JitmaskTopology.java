@@ -41,7 +41,7 @@ import org.apache.kafka.streams.state.Stores;
  *                     └────► jit.dlq
  *
  * jit.approvals ─────┐
- * jit.grant-results ─┴► grant-lifecycle (stores grant-requests, grant-deadlines, grant-counters, grant-progress) ─► jit.grants
+ * jit.grant-results ─┴► grant-lifecycle (stores grant-requests, grant-deadlines, grant-counters, grant-request-order, grant-progress) ─► jit.grants
  *                                                                            ├─► jit.audit
  *                                                                            └─► jit.grant-commands ─► workers
  *
@@ -76,6 +76,7 @@ public final class JitmaskTopology {
     public static final String GRANT_COMMANDS_SINK = "grant-commands-sink";
     public static final String GRANT_DEADLINES_STORE = "grant-deadlines";
     public static final String GRANT_COUNTERS_STORE = "grant-counters";
+    public static final String GRANT_REQUEST_ORDER_STORE = "grant-request-order";
     public static final String GRANTS_SINK = "grants-sink";
     public static final String AUDIT_SINK = "audit-sink";
     public static final String AUDIT_SOURCE = "audit-source";
@@ -191,20 +192,25 @@ public final class JitmaskTopology {
      */
     public static Topology lifecycle(Topology topology, GrantLifecycleProcessor.Deps deps, LifecycleLimits limits) {
         GrantLifecycleProcessor.Names names = new GrantLifecycleProcessor.Names(GRANT_REQUESTS_STORE,
-                GRANT_DEADLINES_STORE, GRANT_COUNTERS_STORE, GRANT_PROGRESS_STORE, GRANTS_SINK, AUDIT_SINK,
+                GRANT_DEADLINES_STORE, GRANT_COUNTERS_STORE, GRANT_REQUEST_ORDER_STORE, GRANT_PROGRESS_STORE, GRANTS_SINK, AUDIT_SINK,
                 GRANT_COMMANDS_SINK);
         topology.addSource(APPROVALS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.APPROVALS)
                 .addSource(GRANT_RESULTS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.GRANT_RESULTS)
                 .addProcessor(GRANT_LIFECYCLE, () -> new GrantLifecycleProcessor(deps, limits, names),
                         APPROVALS_SOURCE, GRANT_RESULTS_SOURCE)
+                // Cached: a request's REQUESTED and DENIED in one commit reach RocksDB and the changelog once, and a
+                // requester's counter once per commit however many requests moved it (each write was a changelog
+                // record in the exactly-once transaction before).
                 .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GRANT_REQUESTS_STORE),
-                        Serdes.String(), Serdes.ByteArray()), GRANT_LIFECYCLE)
+                        Serdes.String(), Serdes.ByteArray()).withCachingEnabled(), GRANT_LIFECYCLE)
                 .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GRANT_DEADLINES_STORE),
-                        Serdes.String(), Serdes.String()), GRANT_LIFECYCLE)
+                        Serdes.String(), Serdes.String()).withCachingEnabled(), GRANT_LIFECYCLE)
                 .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GRANT_COUNTERS_STORE),
-                        Serdes.String(), Serdes.Long()), GRANT_LIFECYCLE)
+                        Serdes.String(), Serdes.Long()).withCachingEnabled(), GRANT_LIFECYCLE)
+                .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GRANT_REQUEST_ORDER_STORE),
+                        Serdes.String(), Serdes.String()).withCachingEnabled(), GRANT_LIFECYCLE)
                 .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GRANT_PROGRESS_STORE),
-                        Serdes.String(), Serdes.ByteArray()), GRANT_LIFECYCLE)
+                        Serdes.String(), Serdes.ByteArray()).withCachingEnabled(), GRANT_LIFECYCLE)
                 .addSink(GRANTS_SINK, Topics.GRANTS, new StringSerializer(), new ByteArraySerializer(), GRANT_LIFECYCLE)
                 .addSink(AUDIT_SINK, Topics.AUDIT, new StringSerializer(), new ByteArraySerializer(), GRANT_LIFECYCLE)
                 .addSink(GRANT_COMMANDS_SINK, Topics.GRANT_COMMANDS, new StringSerializer(), new ByteArraySerializer(),

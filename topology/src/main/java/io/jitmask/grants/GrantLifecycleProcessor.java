@@ -32,15 +32,20 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
 
     /** What the lifecycle needs besides its stores. Side effects are commands on {@code jit.grant-commands}. */
     public record Deps(ApprovalValidator validator, boolean manageAcls, Duration requestTtl, Duration deleteGrace,
-                       JitmaskMetrics metrics) {
+                       JitmaskMetrics metrics, ControlBudget budget) {
         public Deps(ApprovalValidator validator, boolean manageAcls, Duration requestTtl, Duration deleteGrace) {
             this(validator, manageAcls, requestTtl, deleteGrace, JitmaskMetrics.none());
+        }
+
+        public Deps(ApprovalValidator validator, boolean manageAcls, Duration requestTtl, Duration deleteGrace,
+                    JitmaskMetrics metrics) {
+            this(validator, manageAcls, requestTtl, deleteGrace, metrics, ControlBudget.NONE);
         }
     }
 
     /** Names of the lifecycle's stores and sinks in the topology. */
-    public record Names(String requestsStore, String deadlinesStore, String countersStore, String progressStore,
-                        String grantsSink, String auditSink, String commandsSink) {
+    public record Names(String requestsStore, String deadlinesStore, String countersStore, String orderStore,
+                        String progressStore, String grantsSink, String auditSink, String commandsSink) {
     }
 
     /** Deadlines handled per punctuation at most, so a backlog (a mass expiry, a first pruning) never stalls the thread. */
@@ -68,7 +73,8 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
         KeyValueStore<String, byte[]> requests = context.getStateStore(names.requestsStore());
         KeyValueStore<String, String> deadlines = context.getStateStore(names.deadlinesStore());
         KeyValueStore<String, Long> counters = context.getStateStore(names.countersStore());
-        this.store = new LifecycleStore(requests, deadlines, counters, limits);
+        KeyValueStore<String, String> order = context.getStateStore(names.orderStore());
+        this.store = new LifecycleStore(requests, deadlines, counters, order, limits);
         if (store.rebuildIfNeeded()) {
             LOG.info("built the lifecycle's deadline index and counters for task {}", context.taskId());
         }
@@ -113,11 +119,15 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
 
     @Override
     public void process(Record<String, byte[]> record) {
+        store.newUnitOfWork();
         Instant now = now();
         if (context.recordMetadata().map(m -> Topics.GRANT_RESULTS.equals(m.topic())).orElse(false)) {
             results.handle(record.key(), record.value(), now);
             return;
         }
+        // Results above are never held back: they finish grants already under way. New events wait while masking lags.
+        deps.budget().acquire();
+        now = now();
         ApprovalEvent event;
         try {
             event = ApprovalEvent.parse(record.key(), record.value());
@@ -334,6 +344,7 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
      * requests. Reads only the deadlines up to now, never the whole store.
      */
     void endDue(long wallClockMs) {
+        store.newUnitOfWork();
         Instant now = Instant.ofEpochMilli(wallClockMs);
         if (resumeEarlierEnds) {
             resumeEarlierEnds = false;
