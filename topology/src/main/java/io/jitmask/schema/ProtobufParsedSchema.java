@@ -96,8 +96,8 @@ public final class ProtobufParsedSchema extends ParsedSchemaBase implements Pars
     }
 
     /**
-     * The file's descriptor proto with every message and enum type name fully qualified ({@code .pkg.Type}), as
-     * protoc writes them: readers such as {@code @bufbuild/protobuf}'s {@code createFileRegistry} resolve no relative
+     * The file's descriptor proto with every field's type kind set and every message and enum type name fully
+     * qualified ({@code .pkg.Type}), as protoc writes them: readers such as {@code @bufbuild/protobuf}'s {@code createFileRegistry} resolve no relative
      * names.
      */
     static DescriptorProtos.FileDescriptorProto qualified(Descriptors.FileDescriptor file) {
@@ -124,6 +124,9 @@ public final class ProtobufParsedSchema extends ParsedSchemaBase implements Pars
     }
 
     private static void qualifyField(DescriptorProtos.FieldDescriptorProto.Builder proto, Descriptors.FieldDescriptor field) {
+        // The parsed proto may name a type without saying message or enum (protobuf-java resolves it when linking);
+        // readers of the serialized form need the resolved kind.
+        proto.setType(field.getType().toProto());
         switch (field.getJavaType()) {
             case MESSAGE -> proto.setTypeName("." + field.getMessageType().getFullName());
             case ENUM -> proto.setTypeName("." + field.getEnumType().getFullName());
