@@ -1,8 +1,6 @@
 package io.jitmask.app;
 
 import io.jitmask.approval.Keyring;
-import io.jitmask.backfill.BackfillClients;
-import io.jitmask.backfill.Backfills;
 import io.jitmask.audit.AuditSender;
 import io.jitmask.classify.ClassificationBook;
 import io.jitmask.classify.Declassifications;
@@ -16,6 +14,7 @@ import io.jitmask.grants.GrantCommandExecutor;
 import io.jitmask.grants.GrantCommandWorker;
 import io.jitmask.grants.GrantTopicCounter;
 import io.jitmask.grants.GrantIndex;
+import io.jitmask.grants.ControlBudget;
 import io.jitmask.grants.GrantLifecycleProcessor;
 import io.jitmask.grants.GrantTopicProductionExceptionHandler;
 import io.jitmask.grants.LifecycleLimits;
@@ -66,7 +65,7 @@ public final class JitmaskApp implements AutoCloseable {
     private final Admin admin;
     private final GrantCommandWorker commandWorker;
     private final KafkaProducer<String, byte[]> auditProducer;
-    private final Backfills backfills;
+    private final io.jitmask.stream.KafkaRawLog rawLog;
     private final Management management;
     private final Context context;
 
@@ -79,9 +78,9 @@ public final class JitmaskApp implements AutoCloseable {
     }
 
     private JitmaskApp(KafkaStreams streams, KafkaStreams control, GrantIndex grants, Admin admin, GrantCommandWorker commandWorker,
-                       KafkaProducer<String, byte[]> auditProducer, Backfills backfills, Management management,
+                       KafkaProducer<String, byte[]> auditProducer, io.jitmask.stream.KafkaRawLog rawLog, Management management,
                        Context context) {
-        this.backfills = backfills;
+        this.rawLog = rawLog;
         this.management = management;
         this.context = context;
         this.streams = streams;
@@ -144,11 +143,13 @@ public final class JitmaskApp implements AutoCloseable {
         AdminGrantResources resources = new AdminGrantResources(admin, config.topicReplicationFactor());
         KafkaProducer<String, byte[]> auditProducer = new KafkaProducer<>(producerProps(config), new StringSerializer(),
                 new ByteArraySerializer());
-        Backfills backfills = new Backfills(BackfillClients.settings(config, admin, auditProducer, grants,
-                engine, registry, policy.headers().allow(), metrics));
+        // Lookback catch-ups: one reader per stream thread and one budget for the instance, whatever the grants.
+        io.jitmask.stream.KafkaRawLog rawLog = io.jitmask.stream.KafkaRawLog.of(config.clientProperties(), config.applicationId());
+        io.jitmask.stream.MaskingProcessor.Lookback lookback = new io.jitmask.stream.MaskingProcessor.Lookback(rawLog,
+                new io.jitmask.stream.CatchUpBudget(config.backfillMaxRecordsPerSecond()), config.backfillProgressInterval());
         GrantCommandExecutor executor = new GrantCommandExecutor(resources, new GrantTopicCounter(
                 () -> new KafkaConsumer<>(consumerProps(config), new ByteArrayDeserializer(), new ByteArrayDeserializer())),
-                backfills, Clock.systemUTC());
+                Clock.systemUTC());
         GrantCommandWorker commandWorker = new GrantCommandWorker(
                 new KafkaConsumer<>(workerConsumerProps(config), new StringDeserializer(), new ByteArrayDeserializer()),
                 auditProducer, executor, Clock.systemUTC(), metrics);
@@ -168,9 +169,14 @@ public final class JitmaskApp implements AutoCloseable {
         }
 
         Topology masking = JitmaskTopology.masking(new Topology(), new JitmaskTopology.MaskingDeps(config.datasets(), engine,
-                registry, grants, policy.headers().allow(), config.grantCopyCutoff(), metrics, admission));
+                registry, grants, policy.headers().allow(), config.grantCopyCutoff(), metrics, admission, lookback));
+        // Masking first: the control plane's budget reads the masking instance's lag, known once it exists below.
+        java.util.concurrent.atomic.AtomicReference<KafkaStreams> maskingRef = new java.util.concurrent.atomic.AtomicReference<>();
+        ControlBudget budget = new ControlBudget(() -> maskingLag(maskingRef.get()), config.controlLagThresholdRecords(),
+                config.controlLaggingMaxEventsPerSecond(), System::nanoTime, nanos -> Thread.sleep(nanos / 1_000_000,
+                (int) (nanos % 1_000_000)));
         Topology lifecycle = JitmaskTopology.lifecycle(new Topology(), new GrantLifecycleProcessor.Deps(validator,
-                config.manageAcls(), config.requestTtl(), config.grantDeleteGrace(), backfills, metrics),
+                config.manageAcls(), config.requestTtl(), config.grantDeleteGrace(), metrics, budget),
                 lifecycleLimits(config));
         // Audit export: in the control plane, beside the lifecycle that writes jit.audit.
         if (config.auditCloudEventsTopic() != null) {
@@ -181,13 +187,35 @@ public final class JitmaskApp implements AutoCloseable {
         streamsProps.put(GrantTopicProductionExceptionHandler.GRANT_INDEX_CONFIG, grants);
         streamsProps.put(GrantTopicProductionExceptionHandler.METRICS_CONFIG, metrics);
         KafkaStreams streams = replacingFailedThreads(new KafkaStreams(masking, streamsProps), "masking", metrics);
+        maskingRef.set(streams);
         KafkaStreams control = replacingFailedThreads(new KafkaStreams(lifecycle, controlProperties(config)), "control",
                 metrics);
         management.attach(streams, control);
         control.start();
         streams.start();
         commandWorker.start();
-        return new JitmaskApp(streams, control, grants, admin, commandWorker, auditProducer, backfills, management, context);
+        return new JitmaskApp(streams, control, grants, admin, commandWorker, auditProducer, rawLog, management, context);
+    }
+
+    /**
+     * Records the masking path is behind on raw.* in this instance: the sum of its consumer's per-partition
+     * {@code records-lag} (Kafka names the topic tag with '_' for '.'). 0 before masking has fetched anything.
+     */
+    static long maskingLag(KafkaStreams masking) {
+        if (masking == null) {
+            return 0;
+        }
+        long lag = 0;
+        for (org.apache.kafka.common.Metric metric : masking.metrics().values()) {
+            org.apache.kafka.common.MetricName name = metric.metricName();
+            String topic = name.tags().get("topic");
+            if ("records-lag".equals(name.name()) && "consumer-fetch-manager-metrics".equals(name.group())
+                    && topic != null && (topic.startsWith("raw.") || topic.startsWith("raw_"))
+                    && metric.metricValue() instanceof Double value && !value.isNaN() && value > 0) {
+                lag += value.longValue();
+            }
+        }
+        return lag;
     }
 
     static LifecycleLimits lifecycleLimits(JitmaskConfig config) {
@@ -320,13 +348,14 @@ public final class JitmaskApp implements AutoCloseable {
         return grants;
     }
 
+    /** The lookback catch-ups' reader: one consumer per stream thread that caught up. */
+    public io.jitmask.stream.KafkaRawLog rawLog() {
+        return rawLog;
+    }
+
     /** This instance's own metrics (counting nothing when {@code jitmask.metrics.enabled} is off). */
     public JitmaskMetrics metrics() {
         return management.metrics();
-    }
-
-    public Backfills backfills() {
-        return backfills;
     }
 
     /** Where /metrics, /health and /ready are served, or null when {@code jitmask.metrics.enabled} is off. */
@@ -341,14 +370,14 @@ public final class JitmaskApp implements AutoCloseable {
     @Override
     public void close() {
         management.close();
-        // Backfills first: they stop at once and audit it, and copy nothing more while the streams shut down.
-        backfills.close();
         // Leave the group: the other instances (or this one, restarted) take the tasks over at once instead of
         // after the session timeout, so masking pauses for a rebalance, not for 45 s.
         org.apache.kafka.streams.CloseOptions leave = org.apache.kafka.streams.CloseOptions.groupMembershipOperation(
                 org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(Duration.ofSeconds(30));
         control.close(leave);
         streams.close(leave);
+        // After the stream threads: each catch-up consumer belongs to one of them.
+        rawLog.close();
         commandWorker.close();
         auditProducer.close(Duration.ofSeconds(5));
         admin.close(Duration.ofSeconds(5));

@@ -41,7 +41,7 @@ import org.apache.kafka.streams.state.Stores;
  *                     └────► jit.dlq
  *
  * jit.approvals ─────┐
- * jit.grant-results ─┴► grant-lifecycle (stores grant-requests, grant-deadlines, grant-counters, grant-progress) ─► jit.grants
+ * jit.grant-results ─┴► grant-lifecycle (stores grant-requests, grant-deadlines, grant-counters, grant-request-order, grant-progress) ─► jit.grants
  *                                                                            ├─► jit.audit
  *                                                                            └─► jit.grant-commands ─► workers
  *
@@ -76,6 +76,7 @@ public final class JitmaskTopology {
     public static final String GRANT_COMMANDS_SINK = "grant-commands-sink";
     public static final String GRANT_DEADLINES_STORE = "grant-deadlines";
     public static final String GRANT_COUNTERS_STORE = "grant-counters";
+    public static final String GRANT_REQUEST_ORDER_STORE = "grant-request-order";
     public static final String GRANTS_SINK = "grants-sink";
     public static final String AUDIT_SINK = "audit-sink";
     public static final String AUDIT_SOURCE = "audit-source";
@@ -88,14 +89,50 @@ public final class JitmaskTopology {
     /** Everything the masking path needs; one instance per application instance. */
     public record MaskingDeps(List<String> datasets, MaskEngine engine, SchemaRegistryClient registry,
                               GrantIndex grants, List<String> allowedHeaders, java.time.Duration copyCutoff,
-                              io.jitmask.ops.JitmaskMetrics metrics, SchemaAdmission admission) {
+                              io.jitmask.ops.JitmaskMetrics metrics, SchemaAdmission admission,
+                              MaskingProcessor.Lookback lookback) {
         /** With the engine's policy and classification, and TopicNameStrategy subjects. */
         public MaskingDeps(List<String> datasets, PolicyMaskEngine engine, SchemaRegistryClient registry, GrantIndex grants,
                            List<String> allowedHeaders, java.time.Duration copyCutoff) {
             this(datasets, engine, registry, grants, allowedHeaders, copyCutoff, io.jitmask.ops.JitmaskMetrics.none(),
-                    new SchemaAdmission(engine.policy(), registry, engine.book(), SubjectNaming.TOPIC));
+                    new SchemaAdmission(engine.policy(), registry, engine.book(), SubjectNaming.TOPIC), NO_LOOKBACK);
+        }
+
+        /** With the engine's policy and classification, TopicNameStrategy subjects, and a lookback reader. */
+        public MaskingDeps(List<String> datasets, PolicyMaskEngine engine, SchemaRegistryClient registry, GrantIndex grants,
+                           List<String> allowedHeaders, java.time.Duration copyCutoff, MaskingProcessor.Lookback lookback) {
+            this(datasets, engine, registry, grants, allowedHeaders, copyCutoff, io.jitmask.ops.JitmaskMetrics.none(),
+                    new SchemaAdmission(engine.policy(), registry, engine.book(), SubjectNaming.TOPIC), lookback);
         }
     }
+
+    /** For topologies that never see a lookback grant (tests): any catch-up fails loudly. */
+    public static final MaskingProcessor.Lookback NO_LOOKBACK = new MaskingProcessor.Lookback(new io.jitmask.stream.RawLog() {
+        @Override
+        public At firstAtOrAfter(org.apache.kafka.common.TopicPartition partition, long timestampMs) {
+            throw new IllegalStateException("no raw log for lookback catch-ups");
+        }
+
+        @Override
+        public long logStart(org.apache.kafka.common.TopicPartition partition) {
+            throw new IllegalStateException("no raw log for lookback catch-ups");
+        }
+
+        @Override
+        public long lastStable(org.apache.kafka.common.TopicPartition partition) {
+            throw new IllegalStateException("no raw log for lookback catch-ups");
+        }
+
+        @Override
+        public int partitions(String topic) {
+            throw new IllegalStateException("no raw log for lookback catch-ups");
+        }
+
+        @Override
+        public Batch read(org.apache.kafka.common.TopicPartition partition, long from, java.time.Duration timeout) {
+            throw new IllegalStateException("no raw log for lookback catch-ups");
+        }
+    }, new io.jitmask.stream.CatchUpBudget(1000), java.time.Duration.ofSeconds(5));
 
     public static Topology masking(Topology topology, MaskingDeps deps) {
         MaskedSchemaIds maskedIds = new MaskedSchemaIds(deps.registry());
@@ -111,7 +148,8 @@ public final class JitmaskTopology {
 
         topology.addSource(RAW_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), rawTopics)
                 .addProcessor(MASKING, () -> new MaskingProcessor(deps.engine(), deps.registry(), deps.admission(),
-                        deps.grants(), headers, maskedIds, deps.copyCutoff(), sinks, GRANT_LEDGER_STORE, deps.metrics()),
+                        deps.grants(), headers, maskedIds, deps.copyCutoff(), sinks, GRANT_LEDGER_STORE, deps.metrics(),
+                        deps.lookback()),
                         RAW_SOURCE)
                 // Cached: a busy grant's ledger entry reaches the changelog once per commit, not once per copy.
                 .addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(GRANT_LEDGER_STORE),
@@ -154,20 +192,25 @@ public final class JitmaskTopology {
      */
     public static Topology lifecycle(Topology topology, GrantLifecycleProcessor.Deps deps, LifecycleLimits limits) {
         GrantLifecycleProcessor.Names names = new GrantLifecycleProcessor.Names(GRANT_REQUESTS_STORE,
-                GRANT_DEADLINES_STORE, GRANT_COUNTERS_STORE, GRANT_PROGRESS_STORE, GRANTS_SINK, AUDIT_SINK,
+                GRANT_DEADLINES_STORE, GRANT_COUNTERS_STORE, GRANT_REQUEST_ORDER_STORE, GRANT_PROGRESS_STORE, GRANTS_SINK, AUDIT_SINK,
                 GRANT_COMMANDS_SINK);
         topology.addSource(APPROVALS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.APPROVALS)
                 .addSource(GRANT_RESULTS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.GRANT_RESULTS)
                 .addProcessor(GRANT_LIFECYCLE, () -> new GrantLifecycleProcessor(deps, limits, names),
                         APPROVALS_SOURCE, GRANT_RESULTS_SOURCE)
+                // Cached: a request's REQUESTED and DENIED in one commit reach RocksDB and the changelog once, and a
+                // requester's counter once per commit however many requests moved it (each write was a changelog
+                // record in the exactly-once transaction before).
                 .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GRANT_REQUESTS_STORE),
-                        Serdes.String(), Serdes.ByteArray()), GRANT_LIFECYCLE)
+                        Serdes.String(), Serdes.ByteArray()).withCachingEnabled(), GRANT_LIFECYCLE)
                 .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GRANT_DEADLINES_STORE),
-                        Serdes.String(), Serdes.String()), GRANT_LIFECYCLE)
+                        Serdes.String(), Serdes.String()).withCachingEnabled(), GRANT_LIFECYCLE)
                 .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GRANT_COUNTERS_STORE),
-                        Serdes.String(), Serdes.Long()), GRANT_LIFECYCLE)
+                        Serdes.String(), Serdes.Long()).withCachingEnabled(), GRANT_LIFECYCLE)
+                .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GRANT_REQUEST_ORDER_STORE),
+                        Serdes.String(), Serdes.String()).withCachingEnabled(), GRANT_LIFECYCLE)
                 .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GRANT_PROGRESS_STORE),
-                        Serdes.String(), Serdes.ByteArray()), GRANT_LIFECYCLE)
+                        Serdes.String(), Serdes.ByteArray()).withCachingEnabled(), GRANT_LIFECYCLE)
                 .addSink(GRANTS_SINK, Topics.GRANTS, new StringSerializer(), new ByteArraySerializer(), GRANT_LIFECYCLE)
                 .addSink(AUDIT_SINK, Topics.AUDIT, new StringSerializer(), new ByteArraySerializer(), GRANT_LIFECYCLE)
                 .addSink(GRANT_COMMANDS_SINK, Topics.GRANT_COMMANDS, new StringSerializer(), new ByteArraySerializer(),

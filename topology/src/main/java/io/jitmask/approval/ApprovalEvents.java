@@ -42,8 +42,13 @@ public final class ApprovalEvents {
 
     /** Approves exactly this request: its digest binds the approval to every byte the requester signed. */
     public static ObjectNode approved(ObjectNode request, String actor, Instant at, String comment, PrivateKey key) {
-        ObjectNode event = base("APPROVED", request.get("requestId").asText(), actor, at)
-                .put("requestDigest", CanonicalJson.digest(request));
+        return approvedDigest(request.get("requestId").asText(), CanonicalJson.digest(request), actor, at, comment, key);
+    }
+
+    /** Approves the signed event (a request, or an extension of a live grant) whose canonical digest is given. */
+    public static ObjectNode approvedDigest(String requestId, String digest, String actor, Instant at, String comment,
+                                           PrivateKey key) {
+        ObjectNode event = base("APPROVED", requestId, actor, at).put("requestDigest", digest);
         if (comment != null) {
             event.put("comment", comment);
         }

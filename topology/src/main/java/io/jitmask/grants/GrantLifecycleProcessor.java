@@ -32,20 +32,20 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
 
     /** What the lifecycle needs besides its stores. Side effects are commands on {@code jit.grant-commands}. */
     public record Deps(ApprovalValidator validator, boolean manageAcls, Duration requestTtl, Duration deleteGrace,
-                       Backfiller backfiller, JitmaskMetrics metrics) {
+                       JitmaskMetrics metrics, ControlBudget budget) {
         public Deps(ApprovalValidator validator, boolean manageAcls, Duration requestTtl, Duration deleteGrace) {
-            this(validator, manageAcls, requestTtl, deleteGrace, Backfiller.NONE, JitmaskMetrics.none());
+            this(validator, manageAcls, requestTtl, deleteGrace, JitmaskMetrics.none());
         }
 
         public Deps(ApprovalValidator validator, boolean manageAcls, Duration requestTtl, Duration deleteGrace,
-                    Backfiller backfiller) {
-            this(validator, manageAcls, requestTtl, deleteGrace, backfiller, JitmaskMetrics.none());
+                    JitmaskMetrics metrics) {
+            this(validator, manageAcls, requestTtl, deleteGrace, metrics, ControlBudget.NONE);
         }
     }
 
     /** Names of the lifecycle's stores and sinks in the topology. */
-    public record Names(String requestsStore, String deadlinesStore, String countersStore, String progressStore,
-                        String grantsSink, String auditSink, String commandsSink) {
+    public record Names(String requestsStore, String deadlinesStore, String countersStore, String orderStore,
+                        String progressStore, String grantsSink, String auditSink, String commandsSink) {
     }
 
     /** Deadlines handled per punctuation at most, so a backlog (a mass expiry, a first pruning) never stalls the thread. */
@@ -73,20 +73,16 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
         KeyValueStore<String, byte[]> requests = context.getStateStore(names.requestsStore());
         KeyValueStore<String, String> deadlines = context.getStateStore(names.deadlinesStore());
         KeyValueStore<String, Long> counters = context.getStateStore(names.countersStore());
-        this.store = new LifecycleStore(requests, deadlines, counters, limits);
+        KeyValueStore<String, String> order = context.getStateStore(names.orderStore());
+        this.store = new LifecycleStore(requests, deadlines, counters, order, limits);
         if (store.rebuildIfNeeded()) {
             LOG.info("built the lifecycle's deadline index and counters for task {}", context.taskId());
         }
         this.progressStore = context.getStateStore(names.progressStore());
         this.results = new GrantResultHandler(new Outputs(), deps);
         // Side effects under way need nothing here: their commands are on jit.grant-commands, and the workers that
-        // own those partitions carry them out and post their results, which this task reads from its offsets on.
-        for (RequestState state : states()) {
-            if (state.status() == RequestState.Status.ACTIVE && state.lookbackSeconds() != null) {
-                // Backfills run in memory: one cut short by a stop resumes, skipping what it already delivered.
-                deps.backfiller().start(state.requestId(), Topics.grantKey(state.dataset(), state.requestId()));
-            }
-        }
+        // own those partitions carry them out and post their results, which this task reads from its offsets on. A
+        // lookback grant's catch-up lives in the masking tasks' ledgers, which report on jit.grant-results too.
         resumeEarlierEnds = true;
         context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, this::endDue);
     }
@@ -117,35 +113,21 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
         }
     }
 
-    /**
-     * The task leaves this instance (a rebalance, a shutdown): its lookback grants' copy runs stop here, before the
-     * instance taking the task over resumes them, so two runs never copy for one grant.
-     */
-    @Override
-    public void close() {
-        try {
-            for (RequestState state : states()) {
-                if (state.status() == RequestState.Status.ACTIVE && state.lookbackSeconds() != null) {
-                    deps.backfiller().release(state.requestId(), Topics.grantKey(state.dataset(), state.requestId()));
-                }
-            }
-        } catch (RuntimeException e) {
-            // A store already closed (a task closed dirty): the runs end with the grant or the process.
-            LOG.warn("could not hand over the backfills of a closing lifecycle task: {}", e.getClass().getSimpleName());
-        }
-    }
-
     private Instant now() {
         return Instant.ofEpochMilli(context.currentSystemTimeMs());
     }
 
     @Override
     public void process(Record<String, byte[]> record) {
+        store.newUnitOfWork();
         Instant now = now();
         if (context.recordMetadata().map(m -> Topics.GRANT_RESULTS.equals(m.topic())).orElse(false)) {
             results.handle(record.key(), record.value(), now);
             return;
         }
+        // Results above are never held back: they finish grants already under way. New events wait while masking lags.
+        deps.budget().acquire();
+        now = now();
         ApprovalEvent event;
         try {
             event = ApprovalEvent.parse(record.key(), record.value());
@@ -362,6 +344,7 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
      * requests. Reads only the deadlines up to now, never the whole store.
      */
     void endDue(long wallClockMs) {
+        store.newUnitOfWork();
         Instant now = Instant.ofEpochMilli(wallClockMs);
         if (resumeEarlierEnds) {
             resumeEarlierEnds = false;

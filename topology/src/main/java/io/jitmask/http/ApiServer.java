@@ -83,6 +83,7 @@ public final class ApiServer implements AutoCloseable {
                 new Route("POST", "/api/requests/{id}/approve", decisions::approve),
                 new Route("POST", "/api/requests/{id}/deny", decisions::deny),
                 new Route("POST", "/api/requests/{id}/revoke", decisions::revoke),
+                new Route("POST", "/api/requests/{id}/extend", decisions::extend),
                 new Route("GET", "/api/grants", new GrantsHandler(app.grants(), access, clock)::list),
                 new Route("GET", "/api/audit", new AuditHandler(auditTail, access)::list));
         executor = Executors.newFixedThreadPool(4, r -> {

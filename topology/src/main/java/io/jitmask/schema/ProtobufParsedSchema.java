@@ -96,9 +96,9 @@ public final class ProtobufParsedSchema extends ParsedSchemaBase implements Pars
     }
 
     /**
-     * The file's descriptor proto with every field's type kind set and every message and enum type name fully
-     * qualified ({@code .pkg.Type}), as protoc writes them: readers such as {@code @bufbuild/protobuf}'s {@code createFileRegistry} resolve no relative
-     * names.
+     * The file's descriptor proto with every message and enum type name fully qualified ({@code .pkg.Type}) and every
+     * field's {@code type} set, as protoc writes them: readers such as {@code @bufbuild/protobuf}'s
+     * {@code createFileRegistry} resolve no relative names, and take a field whose type is unset for a double.
      */
     static DescriptorProtos.FileDescriptorProto qualified(Descriptors.FileDescriptor file) {
         DescriptorProtos.FileDescriptorProto.Builder out = file.toProto().toBuilder();
@@ -124,8 +124,6 @@ public final class ProtobufParsedSchema extends ParsedSchemaBase implements Pars
     }
 
     private static void qualifyField(DescriptorProtos.FieldDescriptorProto.Builder proto, Descriptors.FieldDescriptor field) {
-        // The parsed proto may name a type without saying message or enum (protobuf-java resolves it when linking);
-        // readers of the serialized form need the resolved kind.
         proto.setType(field.getType().toProto());
         switch (field.getJavaType()) {
             case MESSAGE -> proto.setTypeName("." + field.getMessageType().getFullName());

@@ -392,4 +392,20 @@ class SchemaNormalizationTest {
         assertThat(file.getMessageType(0).getField(2).getTypeName()).isEqualTo(".p.M.ByNameEntry");
         assertThat(file.getMessageType(0).getNestedType(0).getField(0).getTypeName()).isEqualTo(".p.M.E");
     }
+
+    @Test
+    void serializedProtobufHasEveryFieldTypeResolved() throws Exception {
+        // Found by interop/formats.mjs: Confluent's JavaScript ProtobufDeserializer read message fields whose type was
+        // left unset as doubles and failed on every masked order ("premature EOF").
+        ParsedSchema orders = SchemaParser.parse(SchemaType.PROTOBUF, java.nio.file.Files.readString(java.nio.file.Path.of("../schemas/orders.proto")));
+        DescriptorProtos.FileDescriptorProto file = DescriptorProtos.FileDescriptorProto.parseFrom(
+                Base64.getDecoder().decode(orders.formatted("serialized")));
+        DescriptorProtos.DescriptorProto order = file.getMessageType(0);
+        assertThat(order.getFieldList()).extracting(f -> f.getName() + " " + f.getType() + " " + f.getTypeName()).containsExactly(
+                "order_id TYPE_STRING ", "placed_at TYPE_MESSAGE .google.protobuf.Timestamp", "buyer TYPE_MESSAGE .io.jitmask.sample.Buyer",
+                "items TYPE_MESSAGE .io.jitmask.sample.LineItem", "payment TYPE_MESSAGE .io.jitmask.sample.Payment",
+                "status TYPE_ENUM .io.jitmask.sample.Order.Status", "notes TYPE_MESSAGE .io.jitmask.sample.Order.NotesEntry",
+                "coupon TYPE_MESSAGE .google.protobuf.StringValue", "ship_to TYPE_MESSAGE .io.jitmask.sample.Address",
+                "pickup_store TYPE_STRING ");
+    }
 }
