@@ -1,6 +1,8 @@
 package io.jitmask.app;
 
 import io.jitmask.approval.Keyring;
+import io.jitmask.webauthn.Passkeys;
+import io.jitmask.webauthn.RelyingParty;
 import io.jitmask.backfill.BackfillClients;
 import io.jitmask.backfill.Backfills;
 import io.jitmask.audit.AuditSender;
@@ -170,7 +172,8 @@ public final class JitmaskApp implements AutoCloseable {
         Topology masking = JitmaskTopology.masking(new Topology(), new JitmaskTopology.MaskingDeps(config.datasets(), engine,
                 registry, grants, policy.headers().allow(), config.grantCopyCutoff(), metrics, admission));
         Topology lifecycle = JitmaskTopology.lifecycle(new Topology(), new GrantLifecycleProcessor.Deps(validator,
-                config.manageAcls(), config.requestTtl(), config.grantDeleteGrace(), backfills, metrics),
+                config.manageAcls(), config.requestTtl(), config.grantDeleteGrace(), backfills, metrics,
+                new Passkeys(RelyingParty.of(config))),
                 lifecycleLimits(config));
         // Audit export: in the control plane, beside the lifecycle that writes jit.audit.
         if (config.auditCloudEventsTopic() != null) {

@@ -83,6 +83,7 @@ public final class ApprovalValidator {
         List<String> fields = event.fields();
         Map<String, List<String>> rolesByTag = new LinkedHashMap<>();
         int approvers = 0;
+        boolean webAuthn = false;
         long maxDuration = Long.MAX_VALUE;
         long maxLookback = Long.MAX_VALUE;
         Policy.Sensitivity sensitivity = Policy.Sensitivity.LOW;
@@ -102,6 +103,7 @@ public final class ApprovalValidator {
                 Policy.ApprovalRule rule = tagPolicy.approval();
                 rolesByTag.put(tag, rule.roles());
                 approvers = Math.max(approvers, rule.approvers());
+                webAuthn |= rule.requireWebAuthn();
                 maxDuration = Math.min(maxDuration, rule.maxDurationSeconds());
                 maxLookback = Math.min(maxLookback, rule.maxLookbackSeconds());
                 if (tagPolicy.sensitivity().compareTo(sensitivity) > 0) {
@@ -137,7 +139,7 @@ public final class ApprovalValidator {
         }
         return new RequestState(event.requestId(), RequestState.Status.PENDING, event.json(),
                 CanonicalJson.digest(event.json()), requester.name(), dataset, grantee, fields, filter, justification,
-                duration, event.at(), new RequestState.Requirement(approvers, rolesByTag, sensitivity.name()),
+                duration, event.at(), new RequestState.Requirement(approvers, rolesByTag, sensitivity.name(), webAuthn),
                 List.of(), List.of(event.signature()), null, null, Topics.grant(dataset, event.requestId()), null, null);
     }
 
@@ -206,6 +208,10 @@ public final class ApprovalValidator {
     public boolean autoApproves(RequestState state, int activeGrantsOfGrantee, Instant now) {
         Policy.AutoApprovalPolicy auto = policy.autoApproval();
         if (auto == null || !auto.enabled()) {
+            return false;
+        }
+        if (state.requirement().webAuthn()) {
+            // A passkey approval is a person's decision: the automated rules never stand in for one.
             return false;
         }
         if (Policy.Sensitivity.valueOf(state.requirement().sensitivity()).compareTo(auto.maxSensitivity()) > 0) {
