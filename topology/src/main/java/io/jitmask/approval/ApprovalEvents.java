@@ -42,10 +42,22 @@ public final class ApprovalEvents {
 
     /** Approves exactly this request: its digest binds the approval to every byte the requester signed. */
     public static ObjectNode approved(ObjectNode request, String actor, Instant at, String comment, PrivateKey key) {
+        return approved(request, actor, at, comment, null, key);
+    }
+
+    /**
+     * @param webauthn the approver's passkey assertion over the approval challenge
+     *                 ({@link io.jitmask.webauthn.ApprovalChallenge}), or null
+     */
+    public static ObjectNode approved(ObjectNode request, String actor, Instant at, String comment,
+                                      com.fasterxml.jackson.databind.JsonNode webauthn, PrivateKey key) {
         ObjectNode event = base("APPROVED", request.get("requestId").asText(), actor, at)
                 .put("requestDigest", CanonicalJson.digest(request));
         if (comment != null) {
             event.put("comment", comment);
+        }
+        if (webauthn != null) {
+            event.set("webauthn", webauthn);
         }
         return Ed25519.sign(event, key);
     }

@@ -32,18 +32,18 @@ import java.util.Base64;
  * {@code create} (attestation "none") and {@code get} as a browser's authenticator would, with webauthn4j's own
  * encoders (no hand-written CBOR). Settable origin, rp id and flags, to make the assertions a real one would not.
  */
-final class SoftwareAuthenticator {
+public final class SoftwareAuthenticator {
     private static final ObjectConverter CONVERTER = new ObjectConverter();
     static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
-    final KeyPair keys;
-    final byte[] credentialId = new byte[32];
-    long counter;
-    String origin;
-    String rpId;
-    byte flags = (byte) (AuthenticatorData.BIT_UP | AuthenticatorData.BIT_UV);
+    public final KeyPair keys;
+    public final byte[] credentialId = new byte[32];
+    public long counter;
+    public String origin;
+    public String rpId;
+    public byte flags = (byte) (AuthenticatorData.BIT_UP | AuthenticatorData.BIT_UV);
 
-    SoftwareAuthenticator(String origin, String rpId) throws Exception {
+    public SoftwareAuthenticator(String origin, String rpId) throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(new ECGenParameterSpec("secp256r1"));
         keys = generator.generateKeyPair();
@@ -52,12 +52,12 @@ final class SoftwareAuthenticator {
         this.rpId = rpId;
     }
 
-    String credentialIdB64() {
+    public String credentialIdB64() {
         return B64.encodeToString(credentialId);
     }
 
     /** What navigator.credentials.create returns: {clientDataJSON, attestationObject}, base64url. */
-    ObjectNode create(byte[] challenge) throws Exception {
+    public ObjectNode create(byte[] challenge) throws Exception {
         AttestedCredentialData attested = new AttestedCredentialData(AAGUID.ZERO, credentialId,
                 EC2COSEKey.create((ECPublicKey) keys.getPublic(), COSEAlgorithmIdentifier.ES256));
         AuthenticatorData<com.webauthn4j.data.extension.authenticator.RegistrationExtensionAuthenticatorOutput> data =
@@ -71,12 +71,12 @@ final class SoftwareAuthenticator {
     }
 
     /** What navigator.credentials.get returns, as an APPROVED event carries it. The counter goes up by one. */
-    ObjectNode get(byte[] challenge) throws Exception {
+    public ObjectNode get(byte[] challenge) throws Exception {
         counter++;
         return getWithCounter(challenge, counter);
     }
 
-    ObjectNode getWithCounter(byte[] challenge, long signCount) throws Exception {
+    public ObjectNode getWithCounter(byte[] challenge, long signCount) throws Exception {
         byte[] authenticatorData = new AuthenticatorDataConverter(CONVERTER).convert(
                 new AuthenticatorData<>(sha256(rpId.getBytes(StandardCharsets.UTF_8)), flags, signCount));
         byte[] clientData = clientData(ClientDataType.WEBAUTHN_GET, challenge);
