@@ -62,6 +62,25 @@ public final class ApprovalEvents {
         return Ed25519.sign(event, key);
     }
 
+    /** The {@code signature} of an approval authenticated by its passkey assertion alone: this prefix and the assertion's signature. */
+    public static final String PASSKEY_SIGNATURE_PREFIX = "webauthn:";
+
+    /**
+     * An approval whose only signature is the approver's passkey assertion over the request's approval challenge: no
+     * Ed25519 key is involved, so a server relaying it holds no key of the approver. Its {@code signature} names the
+     * assertion's signature ({@link #PASSKEY_SIGNATURE_PREFIX}), which keeps every such event distinct for replay checks.
+     */
+    public static ObjectNode approvedWithPasskey(ObjectNode request, String actor, Instant at, String comment,
+                                                 ObjectNode webauthn) {
+        ObjectNode event = base("APPROVED", request.get("requestId").asText(), actor, at)
+                .put("requestDigest", CanonicalJson.digest(request));
+        if (comment != null) {
+            event.put("comment", comment);
+        }
+        event.set("webauthn", webauthn);
+        return event.put("signature", PASSKEY_SIGNATURE_PREFIX + webauthn.path("signature").asText());
+    }
+
     public static ObjectNode denied(String requestId, String actor, Instant at, String reason, PrivateKey key) {
         return Ed25519.sign(base("DENIED", requestId, actor, at).put("reason", reason), key);
     }

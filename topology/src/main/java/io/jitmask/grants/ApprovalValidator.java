@@ -5,6 +5,7 @@ import static io.jitmask.approval.Rejection.Reason.*;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.jitmask.approval.ApprovalEvent;
+import io.jitmask.approval.ApprovalEvents;
 import io.jitmask.approval.CanonicalJson;
 import io.jitmask.approval.Ed25519;
 import io.jitmask.approval.Keyring;
@@ -48,11 +49,23 @@ public final class ApprovalValidator {
         this.sensitiveFields = sensitiveFields;
     }
 
-    /** The signing actor, if the signature is theirs and the event is not from the future. */
+    /**
+     * The signing actor, if the signature is theirs and the event is not from the future. An approval signed by a
+     * passkey only ({@link ApprovalEvents#PASSKEY_SIGNATURE_PREFIX}) passes here when it carries the assertion its
+     * signature names: the lifecycle then verifies that assertion against the actor's registered passkey
+     * ({@link PasskeyApprovals}), always, since it carries one.
+     */
     public Keyring.Actor authenticate(ApprovalEvent event, Instant now) {
         Keyring.Actor actor = keyring.actor(event.actor())
                 .orElseThrow(() -> new Rejection(UNKNOWN_ACTOR, "actor is not in the keyring"));
-        if (!Ed25519.verify(event.json(), actor.publicKey())) {
+        if (event.type() == ApprovalEvent.Type.APPROVED
+                && event.signature().startsWith(ApprovalEvents.PASSKEY_SIGNATURE_PREFIX)) {
+            JsonNode assertion = event.json().get("webauthn");
+            if (assertion == null || !assertion.isObject() || !event.signature().equals(
+                    ApprovalEvents.PASSKEY_SIGNATURE_PREFIX + assertion.path("signature").asText())) {
+                throw new Rejection(BAD_SIGNATURE, "a passkey-signed approval must carry the assertion its signature names");
+            }
+        } else if (!Ed25519.verify(event.json(), actor.publicKey())) {
             throw new Rejection(BAD_SIGNATURE, "signature does not verify with " + actor.name() + "'s key");
         }
         if (event.at().isAfter(now.plus(MAX_CLOCK_SKEW))) {

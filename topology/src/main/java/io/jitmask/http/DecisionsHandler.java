@@ -1,5 +1,6 @@
 package io.jitmask.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jitmask.approval.ApprovalEvents;
 import io.jitmask.approval.ApprovalPoster;
@@ -26,8 +27,21 @@ final class DecisionsHandler {
         this.clock = clock;
     }
 
+    /**
+     * With {@code webauthn} in the body (the console's passkey assertion over the request's approval challenge), the
+     * event carries it; the lifecycle verifies it against the approver's registered passkey.
+     */
     ApiResponse approve(ApiRequest call) {
         RequestState state = pendingReviewable(call, "approve");
+        JsonNode webauthn = call.body().get("webauthn");
+        if (webauthn != null) {
+            if (!webauthn.isObject() || !webauthn.path("signature").isTextual()) {
+                throw ApiException.badRequest("'webauthn' must be the passkey assertion object");
+            }
+            // Signed by the passkey alone: the server's Ed25519 key for the approver, if it holds one, is not used.
+            return post(call, ApprovalEvents.approvedWithPasskey(state.request(), call.actor().name(), clock.instant(),
+                    call.requiredText("comment"), (ObjectNode) webauthn));
+        }
         ObjectNode event = signer.event(call, "APPROVED", state.requestId(), key ->
                 ApprovalEvents.approved(state.request(), call.actor().name(), clock.instant(), call.requiredText("comment"), key));
         return post(call, event);

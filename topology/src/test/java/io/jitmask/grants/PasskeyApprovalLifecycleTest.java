@@ -135,6 +135,37 @@ class PasskeyApprovalLifecycleTest {
     }
 
     @Test
+    void anApprovalSignedByThePasskeyAloneNeedsNoEd25519KeyOfTheApprover() throws Exception {
+        ObjectNode request = request("r1");
+        ObjectNode event = ApprovalEvents.approvedWithPasskey(request, "bob", START, "ok",
+                bobsKey.get(challenge(request, "bob")));
+        approvals.pipeInput("r1", event.toString());
+        assertThat(trail()).extracting(AuditEvent::type).containsExactly(REQUESTED, APPROVED);
+        assertThat(provisions()).extracting(GrantCommand::requestId).containsExactly("r1");
+    }
+
+    @Test
+    void aPasskeySignedApprovalIsRefusedWhenItsAssertionIsMissingSwappedOrNotTheApprovers() throws Exception {
+        ObjectNode request = request("r1");
+        ObjectNode assertion = bobsKey.get(challenge(request, "bob"));
+        ObjectNode stripped = ApprovalEvents.approvedWithPasskey(request, "bob", START, "ok", assertion);
+        stripped.remove("webauthn");
+        approvals.pipeInput("r1", stripped.toString());
+        ObjectNode swapped = ApprovalEvents.approvedWithPasskey(request, "bob", START, "ok", assertion);
+        swapped.set("webauthn", bobsKey.get(challenge(request, "bob")));
+        approvals.pipeInput("r1", swapped.toString());
+        // carol signs with her passkey and names herself... as bob: the assertion is not by a passkey of bob.
+        SoftwareAuthenticator carolsKey = register("carol");
+        approvals.pipeInput("r1", ApprovalEvents.approvedWithPasskey(request, "bob", START, "ok",
+                carolsKey.get(challenge(request, "bob"))).toString());
+        List<AuditEvent> trail = trail();
+        assertThat(trail).extracting(AuditEvent::type).containsExactly(REQUESTED, REJECTED, REJECTED, REJECTED);
+        assertThat(trail.subList(1, 4)).extracting(AuditEvent::reason)
+                .containsExactly("BAD_SIGNATURE", "BAD_SIGNATURE", "INVALID_ASSERTION");
+        assertThat(provisions()).isEmpty();
+    }
+
+    @Test
     void anApprovalWithAValidEd25519SignatureButNoAssertionIsRefusedAndAudited() {
         ObjectNode request = request("r1");
         approve(request, "bob", null);
