@@ -19,3 +19,5 @@ kafka-acls.sh --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" -
 kafka-acls.sh --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --add --allow-principal User:jitmask --operation Read --operation Write --topic jit.grant-results
 kafka-acls.sh --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --add --allow-principal User:jitmask --operation Read --group jitmask-grant-workers
 kafka-acls.sh --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --add --allow-principal User:jitmask --operation Alter --cluster
+# With jitmask.audit.cloudevents.topic=jit.audit.cloudevents (audit export), also:
+# kafka-acls.sh --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --add --allow-principal User:jitmask --operation Write --topic jit.audit.cloudevents

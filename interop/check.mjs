@@ -5,6 +5,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { SchemaRegistryClient, AvroSerializer, AvroDeserializer, SerdeType } from '@confluentinc/schemaregistry';
 import { randomUUID } from 'node:crypto';
+import { customer, get } from './customers.mjs';
 
 const bootstrap = process.env.BOOTSTRAP || 'localhost:9092';
 const registryUrl = process.env.REGISTRY || 'http://localhost:8081';
@@ -24,23 +25,7 @@ for (const f of schema.fields) {
   }
 }
 const run = randomUUID().slice(0, 8);
-const customers = [1, 2, 3].map((i) => ({
-  customerId: `JS-${run}-${i}`,
-  name: `Interop Person ${i}`,
-  email: `interop.${run}.${i}@example.net`,
-  phone: `+44 20 7946 000${i}`,
-  nationalId: `QQ12345${i}C`,
-  dateOfBirth: 9000 + i,
-  address: { street: `${i} Interop Road`, city: 'London', postalCode: `SW1A ${i}AA`, country: 'GB' },
-  segment: 'RETAIL',
-  createdAt: 1700000000000 + i,
-  loyaltyPoints: 10 * i,
-  preferredLanguage: 'en',
-  marketingOptIn: i % 2 === 0,
-  riskScore: 0.5,
-  accountManager: 'Interop Manager',
-  bio: `Reach me on interop.${run}.${i}@example.net`,
-}));
+const customers = [1, 2, 3].map((i) => customer(`JS-${run}-${i}`, i, `interop${run}`));
 
 const producer = kafka.producer();
 await producer.connect();
@@ -68,7 +53,6 @@ const done = new Promise((resolve, reject) => {
 await done;
 await consumer.disconnect();
 
-const get = (o, path) => path.split('.').reduce((v, k) => (v == null ? v : v[k]), o);
 let failures = 0;
 for (const c of customers) {
   const m = seen.get(c.customerId);

@@ -182,8 +182,10 @@ public final class JitmaskApp implements AutoCloseable {
 
         Properties streamsProps = streamsProperties(config);
         streamsProps.put(GrantTopicProductionExceptionHandler.GRANT_INDEX_CONFIG, grants);
-        KafkaStreams streams = replacingFailedThreads(new KafkaStreams(masking, streamsProps));
-        KafkaStreams control = replacingFailedThreads(new KafkaStreams(lifecycle, controlProperties(config)));
+        streamsProps.put(GrantTopicProductionExceptionHandler.METRICS_CONFIG, metrics);
+        KafkaStreams streams = replacingFailedThreads(new KafkaStreams(masking, streamsProps), "masking", metrics);
+        KafkaStreams control = replacingFailedThreads(new KafkaStreams(lifecycle, controlProperties(config)), "control",
+                metrics);
         management.attach(streams, control);
         control.start();
         streams.start();
@@ -195,12 +197,14 @@ public final class JitmaskApp implements AutoCloseable {
         return new LifecycleLimits(config.requestTtl(), config.requestPruneHorizon(), config.maxPendingPerRequester());
     }
 
-    private static KafkaStreams replacingFailedThreads(KafkaStreams streams) {
+    private static KafkaStreams replacingFailedThreads(KafkaStreams streams, String name, JitmaskMetrics metrics) {
         streams.setUncaughtExceptionHandler(e -> {
             // Only transient failures (registry outage, broker hiccup) reach here: every bad record goes to the
             // DLQ or is audited as REJECTED. A new thread resumes from the last committed offsets, so nothing is
             // lost or duplicated.
-            LOG.error("stream thread failed ({}); replacing it", e.getClass().getSimpleName());
+            StreamThreadFailure failure = StreamThreadFailure.of(e);
+            metrics.recordStreamThreadReplaced(name, failure.rootCause());
+            LOG.error("{} stream thread failed ({}); replacing it", name, failure);
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         return streams;
@@ -215,6 +219,21 @@ public final class JitmaskApp implements AutoCloseable {
         Properties props = config.streamsProperties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.controlApplicationId());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(config.controlStreamThreads()));
+        return outageTimeouts(props);
+    }
+
+    /**
+     * Bounds how long a broker outage can hold a stream thread once the broker is back (issue 15's stall: a task
+     * whose committed-offset fetch kept timing out after a 60 s+ outage held its thread for 360 s, 60 s per blocked
+     * attempt, until Kafka Streams gave up at the default task.timeout.ms of 5 min). A blocking client call on a
+     * stream thread (committed offsets, positions) now gives up after 15 s so the thread's other tasks run between
+     * attempts, and a task that makes no progress for 60 s fails its thread, which the uncaught-exception handler
+     * replaces with a fresh one (new consumer and producer, so no client state survives the outage) resuming from the
+     * last commit. Both are defaults: a deployment may set its own.
+     */
+    static Properties outageTimeouts(Properties props) {
+        props.putIfAbsent(StreamsConfig.TASK_TIMEOUT_MS_CONFIG, "60000");
+        props.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG), "15000");
         return props;
     }
 
@@ -226,7 +245,7 @@ public final class JitmaskApp implements AutoCloseable {
         props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG), "30000");
         props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG), "10000");
         props.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
-        return props;
+        return outageTimeouts(props);
     }
 
     private static Properties producerProps(JitmaskConfig config) {
@@ -302,6 +321,11 @@ public final class JitmaskApp implements AutoCloseable {
 
     public GrantIndex grants() {
         return grants;
+    }
+
+    /** This instance's own metrics (counting nothing when {@code jitmask.metrics.enabled} is off). */
+    public JitmaskMetrics metrics() {
+        return management.metrics();
     }
 
     public Backfills backfills() {

@@ -15,7 +15,8 @@ import java.util.Set;
  * and digests are computed over it, so a field this class does not know is still covered by the signature.
  */
 public record ApprovalEvent(ObjectNode json, Type type, String requestId, String actor, Instant at, String signature) {
-    public enum Type { REQUESTED, APPROVED, DENIED, REVOKED }
+    /** EXTEND_REQUESTED: the grantee asks to extend a live grant; decided by APPROVED / DENIED like a request. */
+    public enum Type { REQUESTED, APPROVED, DENIED, REVOKED, EXTEND_REQUESTED }
 
     private static final Set<String> COMMON = Set.of("type", "requestId", "actor", "at", "signature");
 
@@ -37,7 +38,7 @@ public record ApprovalEvent(ObjectNode json, Type type, String requestId, String
         try {
             type = Type.valueOf(text(json, "type"));
         } catch (IllegalArgumentException e) {
-            throw new Rejection(Rejection.Reason.MALFORMED, "unknown type (expected REQUESTED, APPROVED, DENIED or REVOKED)");
+            throw new Rejection(Rejection.Reason.MALFORMED, "unknown type (expected REQUESTED, APPROVED, DENIED, REVOKED or EXTEND_REQUESTED)");
         }
         String requestId = text(json, "requestId");
         if (!Topics.isValidName(requestId)) {
@@ -85,6 +86,13 @@ public record ApprovalEvent(ObjectNode json, Type type, String requestId, String
                 }
             }
             case DENIED, REVOKED -> text(json, "reason");
+            case EXTEND_REQUESTED -> {
+                if (!Topics.isValidName(text(json, "extensionId"))) {
+                    throw new Rejection(Rejection.Reason.MALFORMED, "extensionId must match " + Topics.NAME.pattern());
+                }
+                text(json, "justification");
+                positive("extendSeconds");
+            }
             default -> throw new IllegalStateException();
         }
     }

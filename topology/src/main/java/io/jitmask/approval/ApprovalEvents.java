@@ -81,6 +81,18 @@ public final class ApprovalEvents {
         return event.put("signature", PASSKEY_SIGNATURE_PREFIX + webauthn.path("signature").asText());
     }
 
+    /** Asks to extend the live grant of {@code requestId} by {@code extendSeconds}; approved like a request. */
+    public static ObjectNode extendRequested(String requestId, String extensionId, String actor, Instant at,
+                                             String justification, long extendSeconds, PrivateKey key) {
+        return Ed25519.sign(base("EXTEND_REQUESTED", requestId, actor, at).put("extensionId", extensionId)
+                .put("justification", justification).put("extendSeconds", extendSeconds), key);
+    }
+
+    /** A fresh extension id: {@code x} and 12 hex digits. */
+    public static String newExtensionId() {
+        return "x" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    }
+
     public static ObjectNode denied(String requestId, String actor, Instant at, String reason, PrivateKey key) {
         return Ed25519.sign(base("DENIED", requestId, actor, at).put("reason", reason), key);
     }

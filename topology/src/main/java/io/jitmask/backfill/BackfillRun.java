@@ -94,7 +94,7 @@ final class BackfillRun implements Runnable {
             stopReason = copy(grant, catchUp, live, producer);
             producer.flush();
         } catch (org.apache.kafka.common.errors.InterruptException e) {
-            stopReason = "jitmask is shutting down";
+            stopReason = Backfills.SHUTTING_DOWN;
         } catch (RuntimeException e) {
             LOG.warn("backfill of {} failed: {}", requestId, e.getClass().getSimpleName());
             stopReason = "failed (" + e.getClass().getSimpleName() + ")";

@@ -31,6 +31,8 @@ public final class Backfills implements Backfiller, AutoCloseable {
     private static final Duration VISIBILITY_TIMEOUT = Duration.ofSeconds(60);
     /** Why a run stops when its request moves to another instance (a rebalance), which resumes it. */
     static final String HANDED_OVER = "handed over to the instance that now owns the request";
+    /** The reason a run stopped by a shutdown gives; it resumes with the next start, so nobody is notified of it. */
+    public static final String SHUTTING_DOWN = "jitmask is shutting down";
 
     /** Settings and clients shared by every run. */
     public record Settings(GrantIndex grants, Supplier<GrantCopier> copiers,

@@ -153,7 +153,8 @@ public final class ApprovalValidator {
         return new RequestState(event.requestId(), RequestState.Status.PENDING, event.json(),
                 CanonicalJson.digest(event.json()), requester.name(), dataset, grantee, fields, filter, justification,
                 duration, event.at(), new RequestState.Requirement(approvers, rolesByTag, sensitivity.name(), webAuthn),
-                List.of(), List.of(event.signature()), null, null, Topics.grant(dataset, event.requestId()), null, null);
+                List.of(), List.of(event.signature()), null, null, Topics.grant(dataset, event.requestId()), null, null,
+                List.of());
     }
 
     /** An approval of a pending request. */
@@ -162,6 +163,12 @@ public final class ApprovalValidator {
         if (!state.digest().equals(event.string("requestDigest"))) {
             throw new Rejection(DIGEST_MISMATCH, "requestDigest is not the digest of request " + state.requestId());
         }
+        return approval(event, approver, state, state.approverNames());
+    }
+
+    /** The checks every approval passes, of a request or of an extension: not self, a role per tag, once each. */
+    private static RequestState.Approval approval(ApprovalEvent event, Keyring.Actor approver, RequestState state,
+                                                  List<String> approvedBy) {
         if (approver.name().equals(state.requester())) {
             throw new Rejection(SELF_APPROVAL, "the requester cannot approve their own request");
         }
@@ -171,10 +178,98 @@ public final class ApprovalValidator {
                         + " that may approve " + tag.getKey() + " data");
             }
         }
-        if (state.approverNames().contains(approver.name())) {
+        if (approvedBy.contains(approver.name())) {
             throw new Rejection(DUPLICATE_APPROVER, approver.name() + " already approved; an approver counts once");
         }
         return new RequestState.Approval(approver.name(), event.at(), event.string("comment"), false);
+    }
+
+    /**
+     * A grantee's request to extend their live grant: only its requester may ask, only while it is live, one at a
+     * time, each extensionId once, the justification matching the policy, and never beyond the policy's maximum total
+     * duration ({@link Policy.ApprovalRule#maxTotalSeconds()}) of the grant's tags.
+     */
+    public RequestState.Extension extension(ApprovalEvent event, Keyring.Actor actor, RequestState state, Instant now) {
+        if (state == null) {
+            throw new Rejection(UNKNOWN_REQUEST, "no such request");
+        }
+        if (!actor.name().equals(state.requester())) {
+            throw new Rejection(NOT_AUTHORIZED_TO_EXTEND, "only the grant's requester " + state.requester()
+                    + " may ask to extend it");
+        }
+        if (state.status() != RequestState.Status.ACTIVE || !now.isBefore(state.expiresAt())) {
+            throw new Rejection(NOT_ACTIVE, "request is " + (state.status() == RequestState.Status.ACTIVE ? "expired"
+                    : state.status()) + "; only a live grant can be extended");
+        }
+        String extensionId = event.string("extensionId");
+        if (state.extensions().stream().anyMatch(e -> e.extensionId().equals(extensionId))) {
+            throw new Rejection(DUPLICATE_EXTENSION_ID, "extension id " + extensionId + " was already used for this grant");
+        }
+        if (state.pendingExtension() != null) {
+            throw new Rejection(EXTENSION_PENDING, "extension " + state.pendingExtension().extensionId()
+                    + " is still waiting for a decision");
+        }
+        String justification = event.string("justification");
+        for (String tag : state.requirement().rolesByTag().keySet()) {
+            String pattern = rule(tag).justificationPattern();
+            if (pattern != null && !Pattern.compile(pattern).matcher(justification).find()) {
+                throw new Rejection(JUSTIFICATION_MISMATCH, "justification does not match the policy's pattern " + pattern);
+            }
+        }
+        long seconds = event.number("extendSeconds");
+        long max = maxTotalSeconds(state);
+        long total = totalSeconds(state, seconds);
+        if (total > max) {
+            throw new Rejection(EXTENSION_TOO_LONG, "the grant would last " + total + " seconds in all ("
+                    + state.durationSeconds() + " granted + " + state.extendedSeconds() + " extended + " + seconds
+                    + " asked), more than the policy's maximum total of " + max);
+        }
+        return new RequestState.Extension(extensionId, CanonicalJson.digest(event.json()), actor.name(), seconds,
+                justification, event.at(), RequestState.Extension.Status.PENDING, List.of(), null);
+    }
+
+    /** An approval of the grant's pending extension: the APPROVED event's requestDigest names the extension. */
+    public RequestState.Approval approveExtension(ApprovalEvent event, Keyring.Actor approver, RequestState state) {
+        RequestState.Extension pending = state.pendingExtension();
+        if (!pending.digest().equals(event.string("requestDigest"))) {
+            throw new Rejection(DIGEST_MISMATCH, "requestDigest is neither the digest of request " + state.requestId()
+                    + " nor of its pending extension " + pending.extensionId());
+        }
+        return approval(event, approver, state, pending.approverNames());
+    }
+
+    public void denyExtension(Keyring.Actor actor, RequestState state) {
+        if (!mayReview(actor, state)) {
+            throw new Rejection(NOT_AUTHORIZED_TO_DENY, actor.name() + " may not review this request");
+        }
+    }
+
+    /** How long the grant would last in all with {@code moreSeconds} more. */
+    private static long totalSeconds(RequestState state, long moreSeconds) {
+        return state.durationSeconds() + state.extendedSeconds() + moreSeconds;
+    }
+
+    /**
+     * The longest the grant may live, extensions included, under the current policy: the smallest maximum total of
+     * its tags' approval rules. Also the grant topic's retention, so a copy is never deleted while the grant lives.
+     */
+    public long maxTotalSeconds(RequestState state) {
+        long max = Long.MAX_VALUE;
+        for (String tag : state.requirement().rolesByTag().keySet()) {
+            Policy.TagPolicy tagPolicy = policy.tags().get(tag);
+            if (tagPolicy != null && tagPolicy.approval() != null) {
+                max = Math.min(max, tagPolicy.approval().maxTotalSeconds());
+            }
+        }
+        return max == Long.MAX_VALUE ? state.durationSeconds() : Math.max(max, state.durationSeconds());
+    }
+
+    private Policy.ApprovalRule rule(String tag) {
+        Policy.TagPolicy tagPolicy = policy.tags().get(tag);
+        if (tagPolicy == null || tagPolicy.approval() == null) {
+            throw new Rejection(NOT_GRANTABLE, "tag " + tag + " has no approval rule in the policy any more");
+        }
+        return tagPolicy.approval();
     }
 
     public void deny(Keyring.Actor actor, RequestState state) {
@@ -219,6 +314,19 @@ public final class ApprovalValidator {
 
     /** Whether the automated risk rules approve this request on their own. */
     public boolean autoApproves(RequestState state, int activeGrantsOfGrantee, Instant now) {
+        return autoApproves(state, state.durationSeconds(), activeGrantsOfGrantee, now);
+    }
+
+    /**
+     * Whether the automated risk rules approve this extension on their own: the same rules as for a request, applied
+     * to the duration the grant would have in all; the grant itself does not count among the grantee's active ones.
+     */
+    public boolean autoApprovesExtension(RequestState state, RequestState.Extension extension, int activeGrantsOfGrantee,
+                                         Instant now) {
+        return autoApproves(state, totalSeconds(state, extension.seconds()), activeGrantsOfGrantee - 1, now);
+    }
+
+    private boolean autoApproves(RequestState state, long durationSeconds, int activeGrantsOfGrantee, Instant now) {
         Policy.AutoApprovalPolicy auto = policy.autoApproval();
         if (auto == null || !auto.enabled()) {
             return false;
@@ -230,7 +338,7 @@ public final class ApprovalValidator {
         if (Policy.Sensitivity.valueOf(state.requirement().sensitivity()).compareTo(auto.maxSensitivity()) > 0) {
             return false;
         }
-        if (state.durationSeconds() > auto.maxDurationSeconds()) {
+        if (durationSeconds > auto.maxDurationSeconds()) {
             return false;
         }
         if (auto.maxActiveGrantsPerGrantee() > 0 && activeGrantsOfGrantee >= auto.maxActiveGrantsPerGrantee()) {

@@ -68,6 +68,8 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
     private KeyValueStore<String, byte[]> progressStore;
     private GrantResultHandler results;
     private PasskeyApprovals passkeyApprovals;
+    /** Set by {@code init()}: the first punctuation takes up ends an earlier release left (see resumeEarlierEnds). */
+    private boolean resumeEarlierEnds;
 
     public GrantLifecycleProcessor(Deps deps, LifecycleLimits limits, Names names) {
         this.deps = deps;
@@ -98,7 +100,34 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
                 deps.backfiller().start(state.requestId(), Topics.grantKey(state.dataset(), state.requestId()));
             }
         }
+        resumeEarlierEnds = true;
         context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, this::endDue);
+    }
+
+    /**
+     * Requests left ENDING by a release before the command log (no {@code grant-progress} entry: every end this
+     * release starts writes one in the same transaction) never get a result, since no command was ever written for
+     * them. On the task's first punctuation (records cannot be forwarded from {@code init()}) their end is taken up
+     * again: the grant re-published ENDING (idempotent), the access withdrawal commanded, and the copies counted on
+     * the topic before it is deleted. Their REVOKE_ACCEPTED or EXPIRY_DETECTED was audited by that release; who
+     * revoked was not kept then, so their REVOKED names the end reason only.
+     */
+    void resumeEarlierEnds(Instant now) {
+        for (RequestState state : states()) {
+            if (state.status() != RequestState.Status.ENDING || progressStore.get(state.requestId()) != null) {
+                continue;
+            }
+            boolean revoked = "REVOKED".equals(state.endReason());
+            saveProgress(state.requestId(), GrantProgress.NONE.endedByEarlierRelease("jitmask",
+                    (revoked ? "revoked" : "expired") + " before an upgrade; its end resumed by this release"));
+            String topic = state.topic() != null ? state.topic() : Topics.grant(state.dataset(), state.requestId());
+            context.forward(new Record<>(Topics.grantKey(state.dataset(), state.requestId()),
+                    GrantJson.toBytes(grantOf(state, Grant.ACTIVE).ending()), context.currentSystemTimeMs()),
+                    names.grantsSink());
+            command(GrantCommand.withdrawAccess(state.requestId(), state.dataset(), topic, state.grantee(),
+                    deps.manageAcls()));
+            LOG.info("resumed the end of {}, left ENDING by an earlier release", state.requestId());
+        }
     }
 
     /**
@@ -152,8 +181,21 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
             }
             switch (event.type()) {
                 case REQUESTED -> requested(event, actor, state, now);
-                case APPROVED -> approved(event, actor, state, now);
-                case DENIED -> denied(event, actor, state, now);
+                case APPROVED -> {
+                    if (decidesExtension(state)) {
+                        approvedExtension(event, actor, state, now);
+                    } else {
+                        approved(event, actor, state, now);
+                    }
+                }
+                case DENIED -> {
+                    if (decidesExtension(state)) {
+                        deniedExtension(event, actor, state, now);
+                    } else {
+                        denied(event, actor, state, now);
+                    }
+                }
+                case EXTEND_REQUESTED -> extendRequested(event, actor, state, now);
                 case REVOKED -> revoked(event, actor, state, now);
                 default -> throw new IllegalStateException();
             }
@@ -208,6 +250,69 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
         audit(base(AuditEvent.Type.DENIED, state, now).actor(actor.name()).reason(event.string("reason")).build());
     }
 
+    /** APPROVED and DENIED of a live grant with an extension waiting decide that extension. */
+    private static boolean decidesExtension(RequestState state) {
+        return state != null && state.status() == RequestState.Status.ACTIVE && state.pendingExtension() != null;
+    }
+
+    private void extendRequested(ApprovalEvent event, Keyring.Actor actor, RequestState state, Instant now) {
+        RequestState.Extension extension = deps.validator().extension(event, actor, state, now);
+        RequestState asked = state.withExtension(extension, event.signature());
+        save(asked);
+        audit(base(AuditEvent.Type.EXTEND_REQUESTED, asked, now).actor(actor.name())
+                .justification(extension.justification()).durationSeconds(extension.seconds())
+                .expiresAt(state.expiresAt()).topic(state.topic()).detail(extensionDetail(extension)).build());
+        if (deps.validator().autoApprovesExtension(asked, extension, store.activeGrantsOf(state.grantee()), now)) {
+            RequestState.Extension approved = extension.withApproval(
+                    new RequestState.Approval(AUTO_APPROVER, now, null, true));
+            audit(base(AuditEvent.Type.EXTEND_APPROVED, asked, now).actor(AUTO_APPROVER)
+                    .approvers(approved.approverNames()).detail(extensionDetail(extension)
+                            + " approved within the policy's automated risk rules").build());
+            extend(asked, approved, now);
+        }
+    }
+
+    private void approvedExtension(ApprovalEvent event, Keyring.Actor actor, RequestState state, Instant now) {
+        RequestState.Approval approval = deps.validator().approveExtension(event, actor, state);
+        RequestState.Extension extension = state.pendingExtension().withApproval(approval);
+        RequestState updated = state.withExtension(extension, event.signature());
+        save(updated);
+        audit(base(AuditEvent.Type.EXTEND_APPROVED, updated, now).actor(actor.name()).comment(approval.comment())
+                .approvers(extension.approverNames()).detail(extensionDetail(extension)).build());
+        if (extension.approvals().size() >= updated.requirement().approvers()) {
+            extend(updated, extension, now);
+        }
+    }
+
+    private void deniedExtension(ApprovalEvent event, Keyring.Actor actor, RequestState state, Instant now) {
+        deps.validator().denyExtension(actor, state);
+        RequestState.Extension extension = state.pendingExtension();
+        save(state.withExtension(extension.decided(RequestState.Extension.Status.DENIED, now), event.signature()));
+        audit(base(AuditEvent.Type.EXTEND_DENIED, state, now).actor(actor.name()).reason(event.string("reason"))
+                .detail(extensionDetail(extension)).build());
+    }
+
+    /**
+     * The grant lives longer: its expiresAt moves (the deadline index follows in {@link LifecycleStore#put}), and the
+     * same grant, ACTIVE with the new expiresAt, is published under the same key. Nothing is provisioned again: the
+     * topic, the ACL and the ledger entries of the grant carry on, and the masking path copies until the new time.
+     */
+    private void extend(RequestState state, RequestState.Extension approved, Instant now) {
+        RequestState extended = state.extended(approved.decided(RequestState.Extension.Status.APPROVED, now));
+        save(extended);
+        context.forward(new Record<>(Topics.grantKey(extended.dataset(), extended.requestId()),
+                GrantJson.toBytes(grantOf(extended, Grant.ACTIVE)), context.currentSystemTimeMs()), names.grantsSink());
+        audit(base(AuditEvent.Type.GRANT_EXTENDED, extended, now).actor(approved.actor())
+                .approvers(approved.approverNames()).durationSeconds(approved.seconds()).expiresAt(extended.expiresAt())
+                .topic(extended.topic()).detail(extensionDetail(approved) + ": " + state.expiresAt() + " -> "
+                        + extended.expiresAt() + ", " + (extended.durationSeconds() + extended.extendedSeconds())
+                        + " seconds in all").build());
+    }
+
+    private static String extensionDetail(RequestState.Extension extension) {
+        return "extension " + extension.extensionId() + " by " + extension.seconds() + " seconds";
+    }
+
     private void revoked(ApprovalEvent event, Keyring.Actor actor, RequestState state, Instant now) {
         deps.validator().revoke(actor, state);
         RequestState seen = state.withSignatureSeen(event.signature());
@@ -227,7 +332,9 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
      */
     private void activate(RequestState state, Instant now) {
         String topic = Topics.grant(state.dataset(), state.requestId());
-        long retentionMs = Duration.ofSeconds(state.durationSeconds()).plus(deps.deleteGrace()).toMillis() + 60_000;
+        // The longest the grant may live with extensions: an extension never needs the topic changed.
+        long retentionMs = Duration.ofSeconds(deps.validator().maxTotalSeconds(state)).plus(deps.deleteGrace()).toMillis()
+                + 60_000;
         save(state.activating(topic));
         command(GrantCommand.provision(state.requestId(), state.dataset(), topic, Topics.raw(state.dataset()),
                 state.grantee(), deps.manageAcls(), retentionMs));
@@ -272,6 +379,10 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
      */
     void endDue(long wallClockMs) {
         Instant now = Instant.ofEpochMilli(wallClockMs);
+        if (resumeEarlierEnds) {
+            resumeEarlierEnds = false;
+            resumeEarlierEnds(now);
+        }
         for (LifecycleStore.Due due : store.due(now, MAX_DUE_PER_PUNCTUATION)) {
             RequestState state = load(due.requestId());
             if (store.dropIfStale(due, state)) {

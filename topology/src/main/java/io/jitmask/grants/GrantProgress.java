@@ -23,34 +23,62 @@ public record GrantProgress(
         @JsonProperty("endDetail") String endDetail,
         @JsonProperty("accessWithdrawn") boolean accessWithdrawn,
         @JsonProperty("ledger") Map<Integer, LedgerEntry> ledger,
-        @JsonProperty("deleteRequested") boolean deleteRequested) {
+        @JsonProperty("deleteRequested") boolean deleteRequested,
+        @JsonProperty("failingReported") Map<String, Integer> failingReported,
+        @JsonProperty("countTopic") boolean countTopic) {
 
-    public static final GrantProgress NONE = new GrantProgress(null, null, null, false, Map.of(), false);
+    public static final GrantProgress NONE = new GrantProgress(null, null, null, false, Map.of(), false, Map.of(), false);
 
     public GrantProgress {
         ledger = ledger == null ? Map.of() : Map.copyOf(ledger);
+        failingReported = failingReported == null ? Map.of() : Map.copyOf(failingReported);
     }
 
     public GrantProgress withPartitions(int count) {
-        return new GrantProgress(count, endActor, endDetail, accessWithdrawn, ledger, deleteRequested);
+        return new GrantProgress(count, endActor, endDetail, accessWithdrawn, ledger, deleteRequested, failingReported, countTopic);
     }
 
     public GrantProgress ending(String actor, String detail) {
-        return new GrantProgress(partitions, actor, detail, accessWithdrawn, ledger, deleteRequested);
+        return new GrantProgress(partitions, actor, detail, accessWithdrawn, ledger, deleteRequested, failingReported, countTopic);
     }
 
     public GrantProgress accessGone() {
-        return new GrantProgress(partitions, endActor, endDetail, true, ledger, deleteRequested);
+        return new GrantProgress(partitions, endActor, endDetail, true, ledger, deleteRequested, failingReported, countTopic);
     }
 
     public GrantProgress withClosed(int partition, LedgerEntry entry) {
         Map<Integer, LedgerEntry> closed = new TreeMap<>(ledger);
         closed.putIfAbsent(partition, entry);
-        return new GrantProgress(partitions, endActor, endDetail, accessWithdrawn, closed, deleteRequested);
+        return new GrantProgress(partitions, endActor, endDetail, accessWithdrawn, closed, deleteRequested, failingReported, countTopic);
     }
 
     public GrantProgress deleting() {
-        return new GrantProgress(partitions, endActor, endDetail, accessWithdrawn, ledger, true);
+        return new GrantProgress(partitions, endActor, endDetail, accessWithdrawn, ledger, true, failingReported, countTopic);
+    }
+
+    /**
+     * True when a COMMAND_FAILING report of {@code command} after {@code attempts} attempts is news: more attempts than
+     * any report already audited. A worker that crashed after posting a report starts counting again on the new
+     * owner and posts the same attempt count again; that repeat is no second SIDE_EFFECT_FAILING.
+     */
+    public boolean failingIsNews(String command, int attempts) {
+        return attempts > failingReported.getOrDefault(command, 0);
+    }
+
+    /** Remembers that a COMMAND_FAILING report of {@code command} after {@code attempts} attempts was audited. */
+    public GrantProgress failingReported(String command, int attempts) {
+        Map<String, Integer> reported = new TreeMap<>(failingReported);
+        reported.merge(command, attempts, Math::max);
+        return new GrantProgress(partitions, endActor, endDetail, accessWithdrawn, ledger, deleteRequested, reported, countTopic);
+    }
+
+    /**
+     * The end of a grant that a release before the command log had started (ENDING with no progress entry): its
+     * copies were made before the ledger existed, so no ledger entry is waited for and the summary counts the
+     * copies on its topic before deleting it, as it did then.
+     */
+    public GrantProgress endedByEarlierRelease(String actor, String detail) {
+        return new GrantProgress(0, actor, detail, accessWithdrawn, Map.of(), deleteRequested, failingReported, true);
     }
 
     /** True once every raw partition's masking task has closed its ledger entry for the grant. */

@@ -114,6 +114,8 @@ final class GrantResultHandler {
     private void provisionFailed(RequestState state, GrantResult result, Instant now) {
         if (state.status() == RequestState.Status.ACTIVATING) {
             out.save(state.ended(RequestState.Status.FAILED, now, "activation failed"));
+            // Only failure reports were kept for it (see failing()); nothing else waits for them.
+            out.forgetProgress(state.requestId());
             out.audit(GrantLifecycleProcessor.base(AuditEvent.Type.ACTIVATION_FAILED, state, now).topic(state.topic())
                     .detail("could not create the grant topic or its ACL (" + result.error() + ")").build());
         } else if (state.status() == RequestState.Status.ENDING) {
@@ -130,7 +132,7 @@ final class GrantResultHandler {
             // but jitmask and its auditors: the ACL is gone) for that long, whatever restarts delayed the end.
             Instant notBefore = now.plus(deps.deleteGrace());
             out.command(GrantCommand.deleteTopic(state.requestId(), state.dataset(), state.topic(), notBefore,
-                    state.lookbackSeconds() != null));
+                    countsTopic(state, progress)));
             progress = progress.deleting();
         }
         out.saveProgress(state.requestId(), progress);
@@ -147,8 +149,9 @@ final class GrantResultHandler {
         boolean revoked = "REVOKED".equals(state.endReason());
         AuditEvent.Builder summary = AuditEvent.of(AuditEvent.Type.DISCLOSURE_SUMMARY, state.requestId(), now)
                 .dataset(state.dataset()).grantee(state.grantee()).fields(state.fields()).topic(state.topic());
-        if (state.lookbackSeconds() != null) {
-            // A lookback grant's copies come from its backfill run, outside the ledger: the worker counted them.
+        if (countsTopic(state, progress)) {
+            // A lookback grant's copies come from its backfill run, outside the ledger, and a grant ended by an
+            // earlier release copied before the ledger existed: the worker counted them on the topic.
             summary.records(result.records() == null ? 0L : result.records()).sourceOffsets(
                     result.sourceOffsets() == null ? java.util.Map.of() : result.sourceOffsets());
         } else {
@@ -168,10 +171,22 @@ final class GrantResultHandler {
         }
     }
 
+    /** True when the summary counts the copies on the grant topic (the worker does) instead of the ledger. */
+    private static boolean countsTopic(RequestState state, GrantProgress progress) {
+        return state.lookbackSeconds() != null || progress.countTopic();
+    }
+
     private void failing(RequestState state, GrantResult result, Instant now) {
         if (state.status() != RequestState.Status.ACTIVATING && state.status() != RequestState.Status.ENDING) {
             return;
         }
+        String command = String.valueOf(result.command());
+        int attempts = result.attempts() == null ? 0 : result.attempts();
+        GrantProgress progress = out.progress(state.requestId());
+        if (!progress.failingIsNews(command, attempts)) {
+            return;
+        }
+        out.saveProgress(state.requestId(), progress.failingReported(command, attempts));
         out.audit(GrantLifecycleProcessor.base(AuditEvent.Type.SIDE_EFFECT_FAILING, state, now).topic(state.topic())
                 .reason(String.valueOf(result.command()))
                 .detail(result.command() + " failed " + result.attempts() + " times (" + result.error()

@@ -37,7 +37,8 @@ public record RequestState(
         @JsonProperty("expiresAt") Instant expiresAt,
         @JsonProperty("topic") String topic,
         @JsonProperty("endedAt") Instant endedAt,
-        @JsonProperty("endReason") String endReason) {
+        @JsonProperty("endReason") String endReason,
+        @JsonProperty("extensions") List<Extension> extensions) {
 
     /** ACTIVATING: approved, its topic and ACL being provisioned by a grant command worker. */
     public enum Status { PENDING, ACTIVATING, ACTIVE, ENDING, ENDED, DENIED, REQUEST_EXPIRED, FAILED }
@@ -56,15 +57,82 @@ public record RequestState(
                            @JsonProperty("comment") String comment, @JsonProperty("auto") boolean auto) {
     }
 
+    /**
+     * An extension the grantee asked for ({@code EXTEND_REQUESTED}): decided like a request, by the same approvers
+     * and rules; APPROVED moves the grant's expiresAt by {@code seconds}. {@code digest} is what an APPROVED event's
+     * requestDigest names to approve it (SHA-256 of the canonical signed EXTEND_REQUESTED event).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Extension(@JsonProperty("extensionId") String extensionId, @JsonProperty("digest") String digest,
+                            @JsonProperty("actor") String actor, @JsonProperty("seconds") long seconds,
+                            @JsonProperty("justification") String justification,
+                            @JsonProperty("requestedAt") Instant requestedAt, @JsonProperty("status") Status status,
+                            @JsonProperty("approvals") List<Approval> approvals,
+                            @JsonProperty("decidedAt") Instant decidedAt) {
+        public enum Status { PENDING, APPROVED, DENIED }
+
+        public Extension {
+            approvals = approvals == null ? List.of() : List.copyOf(approvals);
+        }
+
+        public Extension withApproval(Approval approval) {
+            List<Approval> a = new ArrayList<>(approvals);
+            a.add(approval);
+            return new Extension(extensionId, digest, actor, seconds, justification, requestedAt, status, a, decidedAt);
+        }
+
+        public Extension decided(Status outcome, Instant at) {
+            return new Extension(extensionId, digest, actor, seconds, justification, requestedAt, outcome, approvals, at);
+        }
+
+        public List<String> approverNames() {
+            return approvals.stream().map(Approval::actor).toList();
+        }
+    }
+
     public RequestState {
         approvals = approvals == null ? List.of() : List.copyOf(approvals);
         signatures = signatures == null ? List.of() : List.copyOf(signatures);
+        extensions = extensions == null ? List.of() : List.copyOf(extensions);
+    }
+
+    /** The extension waiting for a decision, or null. At most one is pending at a time. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public Extension pendingExtension() {
+        return extensions.stream().filter(e -> e.status() == Extension.Status.PENDING).findFirst().orElse(null);
+    }
+
+    /** Seconds added to the grant by approved extensions. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public long extendedSeconds() {
+        return extensions.stream().filter(e -> e.status() == Extension.Status.APPROVED).mapToLong(Extension::seconds).sum();
+    }
+
+    /** The extension asked for (its event's signature now seen), or the pending one replaced by its next state. */
+    public RequestState withExtension(Extension extension, String signature) {
+        List<Extension> e = new ArrayList<>(extensions);
+        e.removeIf(x -> x.extensionId().equals(extension.extensionId()));
+        e.add(extension);
+        return new RequestState(requestId, status, request, digest, requester, dataset, grantee, fields, filter,
+                justification, durationSeconds, requestedAt, requirement, approvals, withSignature(signature),
+                activatedAt, expiresAt, topic, endedAt, endReason, e);
+    }
+
+    /** An approved extension: the grant now ends {@code extension.seconds()} later. */
+    public RequestState extended(Extension approved) {
+        return withExtension(approved, null).withExpiresAt(expiresAt.plusSeconds(approved.seconds()));
+    }
+
+    private RequestState withExpiresAt(Instant newExpiresAt) {
+        return new RequestState(requestId, status, request, digest, requester, dataset, grantee, fields, filter,
+                justification, durationSeconds, requestedAt, requirement, approvals, signatures, activatedAt,
+                newExpiresAt, topic, endedAt, endReason, extensions);
     }
 
     public RequestState withStatus(Status newStatus) {
         return new RequestState(requestId, newStatus, request, digest, requester, dataset, grantee, fields, filter,
                 justification, durationSeconds, requestedAt, requirement, approvals, signatures, activatedAt, expiresAt,
-                topic, endedAt, endReason);
+                topic, endedAt, endReason, extensions);
     }
 
     public RequestState withApproval(Approval approval, String signature) {
@@ -72,13 +140,13 @@ public record RequestState(
         a.add(approval);
         return new RequestState(requestId, status, request, digest, requester, dataset, grantee, fields, filter,
                 justification, durationSeconds, requestedAt, requirement, a, withSignature(signature), activatedAt,
-                expiresAt, topic, endedAt, endReason);
+                expiresAt, topic, endedAt, endReason, extensions);
     }
 
     public RequestState withSignatureSeen(String signature) {
         return new RequestState(requestId, status, request, digest, requester, dataset, grantee, fields, filter,
                 justification, durationSeconds, requestedAt, requirement, approvals, withSignature(signature),
-                activatedAt, expiresAt, topic, endedAt, endReason);
+                activatedAt, expiresAt, topic, endedAt, endReason, extensions);
     }
 
     private List<String> withSignature(String signature) {
@@ -92,19 +160,19 @@ public record RequestState(
     public RequestState activating(String grantTopic) {
         return new RequestState(requestId, Status.ACTIVATING, request, digest, requester, dataset, grantee, fields, filter,
                 justification, durationSeconds, requestedAt, requirement, approvals, signatures, activatedAt, expiresAt,
-                grantTopic, endedAt, endReason);
+                grantTopic, endedAt, endReason, extensions);
     }
 
     public RequestState activated(Instant at, Instant expires, String grantTopic) {
         return new RequestState(requestId, Status.ACTIVE, request, digest, requester, dataset, grantee, fields, filter,
                 justification, durationSeconds, requestedAt, requirement, approvals, signatures, at, expires, grantTopic,
-                endedAt, endReason);
+                endedAt, endReason, extensions);
     }
 
     public RequestState ended(Status newStatus, Instant at, String reason) {
         return new RequestState(requestId, newStatus, request, digest, requester, dataset, grantee, fields, filter,
                 justification, durationSeconds, requestedAt, requirement, approvals, signatures, activatedAt, expiresAt,
-                topic, at, reason);
+                topic, at, reason, extensions);
     }
 
     /** The signed request's lookback in seconds, or null when it asks for none. */

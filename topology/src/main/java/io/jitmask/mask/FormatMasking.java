@@ -11,6 +11,12 @@ public final class FormatMasking {
     private final Policy policy;
     private final JsonMaskPlanner json;
     private final ProtobufMaskPlanner protobuf;
+    /**
+     * Parsed Protobuf writer schemas by id, shared by every task and grant copier of the engine. A compiled plan holds
+     * the field descriptors of the descriptor it was compiled for, and a {@code DynamicMessage} refuses the fields of
+     * another instance of the same type (IllegalArgumentException): one instance per schema id keeps them the same.
+     */
+    private final java.util.Map<Integer, Object> protobufSchemas = new java.util.concurrent.ConcurrentHashMap<>();
 
     public FormatMasking(Policy policy, FieldClassifier classifier, Keyset keyset) {
         this.policy = policy;
@@ -24,6 +30,12 @@ public final class FormatMasking {
 
     public ProtobufMaskPlanner protobuf() {
         return protobuf;
+    }
+
+    /** The parsed Protobuf schema with this id, parsed by {@code parse} on first use (a failure is not kept). */
+    @SuppressWarnings("unchecked")
+    public <T> T protobufSchema(int schemaId, java.util.function.Supplier<T> parse) {
+        return (T) protobufSchemas.computeIfAbsent(schemaId, id -> parse.get());
     }
 
     /** The registry subjects the policy lets the dataset's records use besides {@code raw.<dataset>-value}. */

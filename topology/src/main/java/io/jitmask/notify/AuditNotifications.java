@@ -64,6 +64,13 @@ public final class AuditNotifications {
                     "the grant of request " + e.requestId() + " could not be activated: " + e.detail()));
             case ACL_NOT_ENFORCED -> Optional.of(build(id, NotificationType.LIFECYCLE_FAILED, e, recipients.admins(), null,
                     "grant " + e.requestId() + " is live without a broker ACL: " + e.detail()));
+            case SIDE_EFFECT_FAILING -> Optional.of(build(id, NotificationType.LIFECYCLE_FAILED, e, recipients.admins(),
+                    null, "a side effect of request " + e.requestId() + " keeps failing: " + e.detail()));
+            // A stop at shutdown resumes with the next start (ARCHITECTURE "Lookback"): not a failure to act on.
+            case BACKFILL_STOPPED -> e.reason() != null && e.reason().startsWith(io.jitmask.backfill.Backfills.SHUTTING_DOWN)
+                    ? Optional.empty()
+                    : Optional.of(build(id, NotificationType.LIFECYCLE_FAILED, e, union(recipients.admins(), requester),
+                            null, "the lookback copy of request " + e.requestId() + " stopped: " + e.reason()));
             default -> Optional.empty();
         };
     }

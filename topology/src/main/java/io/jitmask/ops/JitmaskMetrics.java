@@ -36,6 +36,8 @@ public final class JitmaskMetrics {
     public static final String GRANT_COMMANDS_FAILING = "jitmask.grant.commands.failing";
     public static final String REQUESTS_PRUNED = "jitmask.requests.pruned";
     public static final String SCHEMA_CHANGES = "jitmask.schema.changes";
+    public static final String WRITE_FAILURES = "jitmask.write.failures";
+    public static final String STREAM_THREAD_REPLACEMENTS = "jitmask.stream.thread.replacements";
 
     /** The names as Prometheus shows them (counters get {@code _total}, timers {@code _seconds_*}). */
     public static final List<String> PROMETHEUS_NAMES = List.of(
@@ -46,7 +48,8 @@ public final class JitmaskMetrics {
             "jitmask_expiry_to_revocation_seconds_bucket", "jitmask_expiry_to_revocation_seconds_count",
             "jitmask_expiry_to_revocation_seconds_sum", "jitmask_expiry_to_revocation_seconds_max",
             "jitmask_audit_events_total", "jitmask_schema_changes_total", "jitmask_grant_command_failures_total",
-            "jitmask_grant_commands_failing", "jitmask_requests_pruned_total");
+            "jitmask_grant_commands_failing", "jitmask_requests_pruned_total",
+            "jitmask_write_failures_total", "jitmask_stream_thread_replacements_total");
 
     private static final Duration[] LATENCY_BUCKETS = {
         Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
@@ -67,6 +70,8 @@ public final class JitmaskMetrics {
     private volatile GrantIndex grants;
     private final Map<String, Counter> commandFailures = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicInteger commandsFailing = new java.util.concurrent.atomic.AtomicInteger();
+    private final Map<String, Counter> writeFailures = new ConcurrentHashMap<>();
+    private final Map<String, Counter> threadReplacements = new ConcurrentHashMap<>();
 
     /** A grant's delivery counter, and when this instance first saw the grant gone from the index. */
     private static final class Delivered {
@@ -104,6 +109,41 @@ public final class JitmaskMetrics {
         commandFailures.computeIfAbsent(command, c -> Counter.builder(GRANT_COMMAND_FAILURES).tag("command", c)
                 .description("failed attempts of grant commands, by command; every one is retried").register(registry))
                 .increment();
+    }
+
+    /**
+     * A write of the masking path the broker did not take, by target ({@code grant} for a copy to a grant topic,
+     * {@code masked}, or {@code other}) and the error's simple class name: in an outage longer than
+     * delivery.timeout.ms the writes in flight fail with {@code TimeoutException}, the transaction is aborted and
+     * replayed from the last commit.
+     */
+    public void recordWriteFailure(String target, Throwable error) {
+        writeFailures.computeIfAbsent(target + "\n" + error.getClass().getSimpleName(), k ->
+                Counter.builder(WRITE_FAILURES).tag("target", target).tag("reason", error.getClass().getSimpleName())
+                        .description("writes of the masking path the broker did not take; the transaction is replayed")
+                        .register(registry)).increment();
+    }
+
+    /** Failed writes to {@code target} so far, all reasons (0 when metrics are off). */
+    public long writeFailures(String target) {
+        return Math.round(writeFailures.entrySet().stream().filter(e -> e.getKey().startsWith(target + "\n"))
+                .mapToDouble(e -> e.getValue().count()).sum());
+    }
+
+    /**
+     * A stream thread of {@code streams} (masking or control) failed and was replaced, by the simple class name of
+     * the innermost cause (e.g. {@code TimeoutException}).
+     */
+    public void recordStreamThreadReplaced(String streams, String cause) {
+        threadReplacements.computeIfAbsent(streams + "\n" + cause, k ->
+                Counter.builder(STREAM_THREAD_REPLACEMENTS).tag("streams", streams).tag("cause", cause)
+                        .description("stream threads that failed and were replaced; each resumes from the last commit")
+                        .register(registry)).increment();
+    }
+
+    /** Stream threads replaced so far, all causes (0 when metrics are off). */
+    public long streamThreadReplacements() {
+        return Math.round(threadReplacements.values().stream().mapToDouble(Counter::count).sum());
     }
 
     /** How many commands of this instance's worker keep failing right now. */

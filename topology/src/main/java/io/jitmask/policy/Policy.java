@@ -51,9 +51,15 @@ public record Policy(
             @JsonProperty("maxDurationSeconds") long maxDurationSeconds,
             @JsonProperty("justificationPattern") String justificationPattern,
             @JsonProperty("maxLookbackSeconds") long maxLookbackSeconds,
+            @JsonProperty("maxTotalDurationSeconds") Long maxTotalDurationSeconds,
             @JsonProperty("requireWebAuthn") boolean requireWebAuthn) {
         public ApprovalRule {
             roles = roles == null ? List.of() : List.copyOf(roles);
+        }
+
+        /** The longest a grant may live, extensions included: maxTotalDurationSeconds, or maxDurationSeconds without it. */
+        public long maxTotalSeconds() {
+            return maxTotalDurationSeconds == null ? maxDurationSeconds : Math.max(maxDurationSeconds, maxTotalDurationSeconds);
         }
     }
 

@@ -16,6 +16,8 @@ import org.apache.avro.AvroRuntimeException;
 public final class AvroParsedSchema extends ParsedSchemaBase implements ParsedSchema {
     private final Schema schema;
     private final String canonical;
+    /** Full names of the top-level types the references define (written by name when normalised). */
+    private final Set<String> referencedNames;
 
     AvroParsedSchema(String text, List<SchemaReference> references, Map<String, String> resolved) {
         super(text, references, resolved);
@@ -38,6 +40,28 @@ public final class AvroParsedSchema extends ParsedSchemaBase implements ParsedSc
         }
         // As Confluent: referenced named types appear by name, not inlined.
         this.canonical = referenced.isEmpty() ? schema.toString() : schema.toString(referencedTypes(referenced), false);
+        this.referencedNames = new LinkedHashSet<>();
+        referenced.forEach(r -> referencedNames.add(r.getFullName()));
+    }
+
+    /**
+     * As Confluent: the normalised text parsed again, so {@link #canonicalString()} is Avro's printing of it (props
+     * and aliases in name order, names as Avro qualifies them).
+     */
+    @Override
+    public AvroParsedSchema normalize() {
+        return new AvroParsedSchema(AvroNormalizer.normalize(schema, referencedNames), SchemaReference.sorted(references()),
+                resolvedReferences());
+    }
+
+    @Override
+    public boolean hasTopLevelField(String field) {
+        return schema.getType() == Schema.Type.RECORD && schema.getField(field) != null;
+    }
+
+    @Override
+    public String formatted(String format) {
+        return "resolved".equalsIgnoreCase(format) ? schema.toString() : canonical;
     }
 
     private static Collection<Schema> referencedTypes(List<Schema> referenced) {

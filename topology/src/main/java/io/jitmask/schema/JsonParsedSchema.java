@@ -129,6 +129,43 @@ public final class JsonParsedSchema extends ParsedSchemaBase implements ParsedSc
         return canonical;
     }
 
+    /** As Confluent: the canonical text re-read with every object's keys in name order. */
+    @Override
+    public JsonParsedSchema normalize() {
+        return new JsonParsedSchema(sortedKeys(node).toString(), SchemaReference.sorted(references()), resolvedReferences());
+    }
+
+    private static JsonNode sortedKeys(JsonNode node) {
+        if (node.isObject()) {
+            com.fasterxml.jackson.databind.node.ObjectNode out = JSON.createObjectNode();
+            java.util.SortedSet<String> names = new java.util.TreeSet<>();
+            node.fieldNames().forEachRemaining(names::add);
+            names.forEach(name -> out.set(name, sortedKeys(node.get(name))));
+            return out;
+        }
+        if (node.isArray()) {
+            com.fasterxml.jackson.databind.node.ArrayNode out = JSON.createArrayNode();
+            node.forEach(x -> out.add(sortedKeys(x)));
+            return out;
+        }
+        return node;
+    }
+
+    @Override
+    public void validateFields() {
+        JsonNode properties = node.path("properties");
+        properties.fieldNames().forEachRemaining(name -> {
+            if (name.startsWith("$$")) {
+                throw new InvalidSchemaException("Field names cannot start with $$ prefix (#/properties/" + name + ")");
+            }
+        });
+    }
+
+    @Override
+    public boolean hasTopLevelField(String field) {
+        return node.path("properties").has(field);
+    }
+
     @Override
     public List<String> backwardIncompatibilities(ParsedSchema previous) {
         if (!(previous instanceof JsonParsedSchema old)) {

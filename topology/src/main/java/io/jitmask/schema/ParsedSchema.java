@@ -41,4 +41,32 @@ public sealed interface ParsedSchema permits AvroParsedSchema, JsonParsedSchema,
      * {@code #/properties/a}, {@code pkg.Message.field}).
      */
     Map<String, Set<String>> inlineTags();
+
+    /**
+     * The same schema in Confluent's normalised form ({@code normalize=true} on register, lookup and compatibility,
+     * or {@code normalize: true} in the config in scope): its {@link #canonicalString()} is the normalised text and
+     * its references are sorted and de-duplicated, so texts that differ only in layout resolve to one id.
+     */
+    ParsedSchema normalize();
+
+    /**
+     * Confluent's extra checks when {@code validateFields} is on ({@code ParsedSchema.validate(true)}): JSON Schema
+     * property names may not start with {@code $$}. Avro names are always checked by the parser.
+     *
+     * @throws InvalidSchemaException naming the offending field
+     */
+    default void validateFields() {
+    }
+
+    /** Whether the schema's top-level record, object or first message has a field of that name. */
+    boolean hasTopLevelField(String field);
+
+    /**
+     * The text served for {@code ?format=}: Avro {@code resolved} inlines referenced types; Protobuf
+     * {@code serialized} is the base64 {@code FileDescriptorProto} and {@code ignore_extensions} leaves out custom
+     * options; anything else is the canonical text, as Confluent (unknown formats are not an error).
+     */
+    default String formatted(String format) {
+        return canonicalString();
+    }
 }

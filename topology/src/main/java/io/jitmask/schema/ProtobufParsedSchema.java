@@ -66,7 +66,33 @@ public final class ProtobufParsedSchema extends ParsedSchemaBase implements Pars
         super(text, references, resolved);
         this.file = parse(DEFAULT_NAME, text);
         this.descriptor = link(DEFAULT_NAME, file, resolved, new HashMap<>(), new LinkedHashSet<>());
-        this.canonical = printed(file);
+        this.canonical = ProtobufPrinter.canonical(file);
+    }
+
+    private ProtobufParsedSchema(ProtobufParsedSchema from, String canonical, List<SchemaReference> references) {
+        super(canonical, references, from.resolvedReferences());
+        this.file = from.file;
+        this.descriptor = from.descriptor;
+        this.canonical = canonical;
+    }
+
+    @Override
+    public ProtobufParsedSchema normalize() {
+        return new ProtobufParsedSchema(this, ProtobufPrinter.normalized(file, descriptor), SchemaReference.sorted(references()));
+    }
+
+    @Override
+    public boolean hasTopLevelField(String field) {
+        return !descriptor.getMessageTypes().isEmpty() && descriptor.getMessageTypes().get(0).findFieldByName(field) != null;
+    }
+
+    /** {@code serialized}: the linked {@code FileDescriptorProto}, base64, as Confluent's JavaScript and Go serdes ask. */
+    @Override
+    public String formatted(String format) {
+        if ("serialized".equalsIgnoreCase(format)) {
+            return java.util.Base64.getEncoder().encodeToString(descriptor.toProto().toByteArray());
+        }
+        return canonical;
     }
 
     private static String resource(String path) {
@@ -142,21 +168,6 @@ public final class ProtobufParsedSchema extends ParsedSchemaBase implements Pars
         Descriptors.FileDescriptor built = link(imported, parse(imported, text), resolved, done, inProgress);
         done.put(imported, built);
         return built;
-    }
-
-    /** Wire's printed form without its two header comment lines (they name the tool and the location). */
-    private static String printed(ProtoFileElement file) {
-        String schema = file.toSchema();
-        StringBuilder out = new StringBuilder();
-        boolean header = true;
-        for (String line : schema.split("\n", -1)) {
-            if (header && line.startsWith("//")) {
-                continue;
-            }
-            header = false;
-            out.append(line).append('\n');
-        }
-        return out.toString().strip() + "\n";
     }
 
     /** The linked descriptor of this file (its name is {@link #DEFAULT_NAME}). */

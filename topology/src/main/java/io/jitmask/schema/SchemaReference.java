@@ -1,5 +1,7 @@
 package io.jitmask.schema;
 
+import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -11,5 +13,11 @@ public record SchemaReference(String name, String subject, int version) {
     public SchemaReference {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(subject, "subject");
+    }
+
+    /** Sorted by subject then version, duplicates dropped, as Confluent's {@code normalize()} orders references. */
+    static List<SchemaReference> sorted(List<SchemaReference> references) {
+        return references.stream().sorted(Comparator.comparing(SchemaReference::subject)
+                .thenComparingInt(SchemaReference::version)).distinct().toList();
     }
 }

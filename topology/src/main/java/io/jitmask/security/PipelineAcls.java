@@ -23,8 +23,17 @@ public final class PipelineAcls {
     private PipelineAcls() {
     }
 
-    /** The pipeline's ACLs for a Kafka Streams {@code application.id}. */
+    /** The pipeline's ACLs for a Kafka Streams {@code application.id}, without the audit export. */
     public static List<AclBinding> forPipeline(String principal, String applicationId) {
+        return forPipeline(principal, applicationId, null);
+    }
+
+    /**
+     * The pipeline's ACLs for a Kafka Streams {@code application.id}; with {@code auditExportTopic}
+     * ({@code jitmask.audit.cloudevents.topic}, null when not configured) also WRITE on that topic, which the control
+     * plane's audit-export sub-topology writes every audit event to.
+     */
+    public static List<AclBinding> forPipeline(String principal, String applicationId, String auditExportTopic) {
         List<AclBinding> acls = new ArrayList<>();
         // Only jitmask reads raw values; approvals are its input.
         topicPrefix(acls, principal, Topics.RAW_PREFIX, AclOperation.READ);
@@ -63,17 +72,35 @@ public final class PipelineAcls {
         topicLiteral(acls, principal, Topics.AUDIT, AclOperation.READ);
         topicPrefix(acls, principal, Topics.MASKED_PREFIX, AclOperation.READ);
         topicLiteral(acls, principal, Topics.APPROVALS, AclOperation.WRITE);
+        if (auditExportTopic != null) {
+            acls.addAll(auditExport(principal, auditExportTopic));
+        }
+        return acls;
+    }
+
+    /** WRITE on the audit export topic ({@code jitmask.audit.cloudevents.topic}). */
+    public static List<AclBinding> auditExport(String principal, String auditExportTopic) {
+        List<AclBinding> acls = new ArrayList<>();
+        topicLiteral(acls, principal, auditExportTopic, AclOperation.WRITE);
         return acls;
     }
 
     /** CREATE on the topics jitmask provisions at start, for clusters where it should create them itself. */
     public static List<AclBinding> topicCreation(String principal) {
+        return topicCreation(principal, null);
+    }
+
+    /** CREATE on the topics jitmask provisions at start, the audit export topic included when configured. */
+    public static List<AclBinding> topicCreation(String principal, String auditExportTopic) {
         List<AclBinding> acls = new ArrayList<>();
         topicPrefix(acls, principal, Topics.RAW_PREFIX, AclOperation.CREATE);
         topicPrefix(acls, principal, Topics.MASKED_PREFIX, AclOperation.CREATE);
         for (String topic : List.of(Topics.APPROVALS, Topics.GRANTS, Topics.CLASSIFICATION, Topics.AUDIT, Topics.DLQ,
                 Topics.GRANT_COMMANDS, Topics.GRANT_RESULTS)) {
             topicLiteral(acls, principal, topic, AclOperation.CREATE);
+        }
+        if (auditExportTopic != null) {
+            topicLiteral(acls, principal, auditExportTopic, AclOperation.CREATE);
         }
         return acls;
     }

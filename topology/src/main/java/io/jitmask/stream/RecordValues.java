@@ -165,7 +165,7 @@ public final class RecordValues {
         Writer writer = switch (schema.type()) {
             case TypedSchema.AVRO -> null;
             case TypedSchema.JSON -> new Writer(schema, jsonDocument(id, schema), null);
-            case TypedSchema.PROTOBUF -> new Writer(schema, null, protoParser.apply(id, schema));
+            case TypedSchema.PROTOBUF -> new Writer(schema, null, formats.protobufSchema(id, () -> protoParser.apply(id, schema)));
             default -> throw new RegistryException(42201, "schema id " + id + " has type " + schema.type()
                     + ", which jitmask cannot mask");
         };

@@ -56,27 +56,50 @@ class BrokerRestartIT {
 
     @Test
     void anOutageLongerThanEveryClientTimeoutLosesNoCopyOfALiveGrant() throws Exception {
-        restartBrokerUnderLoad(1, LONG_OUTAGE_SECONDS);
+        restartBrokerUnderLoad(1, LONG_OUTAGE_SECONDS, Races.ONE_OUTAGE);
     }
 
+    /**
+     * Long outages until both orders of the race have happened at least twice each (at most 8 outages): the
+     * broker goes away while a transaction carrying copies to the live grant's topic is in flight (its writes fail
+     * and it is aborted: counted by jitmask_write_failures_total{target=grant|masked}), and while nothing is in flight (only the reads of new source
+     * records fail). Every other outage starts under load, the others right after the pipeline went quiet.
+     */
     @Test
     @Tag("soak")
-    void fourLongOutagesLoseNoCopyOfALiveGrant() throws Exception {
-        restartBrokerUnderLoad(4, LONG_OUTAGE_SECONDS);
+    void longOutagesHittingBothOrdersOfTheRaceLoseNoCopyOfALiveGrant() throws Exception {
+        restartBrokerUnderLoad(8, LONG_OUTAGE_SECONDS, Races.BOTH_ORDERS_TWICE);
+    }
+
+    /** Which orders of the copy/outage race the outages must hit, and when the loop may stop early. */
+    enum Races {
+        ONE_OUTAGE, BOTH_ORDERS_TWICE;
+
+        boolean quietBefore(int outage) {
+            return this == BOTH_ORDERS_TWICE && outage % 2 == 1;
+        }
+
+        boolean done(int writeFailed, int readFailed) {
+            return this == BOTH_ORDERS_TWICE && writeFailed >= 2 && readFailed >= 2;
+        }
     }
 
     void restartBrokerUnderLoad(int restarts, int outageSeconds) throws Exception {
+        restartBrokerUnderLoad(restarts, outageSeconds, Races.ONE_OUTAGE);
+    }
+
+    void restartBrokerUnderLoad(int restarts, int outageSeconds, Races races) throws Exception {
         // A write that times out in a long outage fails its stream thread, which jitmask replaces (REPLACE_THREAD):
         // that is the design, not a test failure, so waits here do not take it for one.
         Awaitility.doNotCatchUncaughtExceptionsByDefault();
         try {
-            restartBrokerUnderLoadOnce(restarts, outageSeconds);
+            restartBrokerUnderLoadOnce(restarts, outageSeconds, races);
         } finally {
             Awaitility.reset();
         }
     }
 
-    void restartBrokerUnderLoadOnce(int restarts, int outageSeconds) throws Exception {
+    void restartBrokerUnderLoadOnce(int restarts, int outageSeconds, Races races) throws Exception {
         int port = freePort();
         int controllerPort = freePort();
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("broker"), "localhost", port, controllerPort);
@@ -86,7 +109,11 @@ class BrokerRestartIT {
         try (EmbeddedSchemaRegistry registryServer = EmbeddedSchemaRegistry.start(bootstrap, "localhost", 0);
              HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(registryServer.url())) {
             registry.register(Topics.raw(DATASET) + "-value", SampleSchemas.of("customers"));
-            app = JitmaskApp.start(StandaloneStack.config(bootstrap, registryServer.url(), dir, DATASET, Map.of()));
+            // Metrics on (a port of its own) so the test can tell which order of the race each outage hit.
+            app = JitmaskApp.start(StandaloneStack.config(bootstrap, registryServer.url(), dir, DATASET, Map.of(
+                    io.jitmask.config.JitmaskConfig.METRICS_ENABLED, "true",
+                    io.jitmask.config.JitmaskConfig.METRICS_HOST, "127.0.0.1",
+                    io.jitmask.config.JitmaskConfig.METRICS_PORT, Integer.toString(freePort()))));
             app.awaitRunning(Duration.ofSeconds(60));
             RawLoad load = RawLoad.start(bootstrap, registry, Topics.raw(DATASET), seq -> "K" + (seq % 10));
             try {
@@ -98,9 +125,30 @@ class BrokerRestartIT {
                 long liveFrom = load.nextSeq();
 
                 long outageMs = 0;
-                for (int restart = 0; restart < restarts; restart++) {
+                long recoveryMs = 0;
+                int outages = 0;
+                int writeFailed = 0;
+                int readFailed = 0;
+                List<String> orders = new java.util.ArrayList<>();
+                for (int restart = 0; restart < restarts && !races.done(writeFailed, readFailed); restart++) {
+                    boolean quiet = races.quietBefore(restart);
+                    if (quiet) {
+                        // Nothing in flight: every acknowledged record masked and copied, in committed transactions.
+                        load.pause();
+                        int acknowledged = load.acknowledged();
+                        Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() ->
+                                TopicReader.readAll(bootstrap, Topics.masked(DATASET)).size() >= acknowledged
+                                        && TopicReader.readAll(bootstrap, Topics.grant(DATASET, grant)).size()
+                                        >= acknowledged - liveFrom);
+                    }
+                    long grantWritesFailedBefore = app.metrics().writeFailures("grant");
+                    long maskedWritesFailedBefore = app.metrics().writeFailures("masked");
                     long outageStartedAt = System.nanoTime();
                     broker.close();
+                    if (quiet) {
+                        // Records produced during the outage wait in the load producer, so the reads fail, not a copy.
+                        load.resume();
+                    }
                     int producedBeforeOutage = load.acknowledged();
                     // Down long enough for every client to notice: sends, fetches, heartbeats and commits all fail.
                     Awaitility.await().pollDelay(Duration.ofSeconds(outageSeconds)).atMost(Duration.ofSeconds(outageSeconds + 1))
@@ -108,11 +156,31 @@ class BrokerRestartIT {
                     assertThat(load.acknowledged()).as("nothing is acknowledged while the broker is down")
                             .isLessThanOrEqualTo(producedBeforeOutage + 1);
                     broker = EmbeddedKafkaBroker.start(dir.resolve("broker"), "localhost", port, controllerPort);
-                    outageMs = Math.max(outageMs, (System.nanoTime() - outageStartedAt) / 1_000_000);
+                    long backAt = System.nanoTime();
+                    outageMs = Math.max(outageMs, (backAt - outageStartedAt) / 1_000_000);
                     int producedBeforeRecovery = load.acknowledged();
                     Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                             .until(() -> load.acknowledged() > producedBeforeRecovery + 50);
                     awaitProgress(bootstrap, 50);
+                    recoveryMs = Math.max(recoveryMs, (System.nanoTime() - backAt) / 1_000_000);
+                    outages++;
+                    // Every record has a copy, so every transaction in flight carries copies: a failed write of either
+                    // topic aborts copies; which one the producer reported first is down to timing.
+                    long grantWrites = app.metrics().writeFailures("grant") - grantWritesFailedBefore;
+                    long maskedWrites = app.metrics().writeFailures("masked") - maskedWritesFailedBefore;
+                    if (grantWrites + maskedWrites > 0) {
+                        writeFailed++;
+                        orders.add("copy-write-failed(grant=" + grantWrites + ",masked=" + maskedWrites + ")");
+                    } else {
+                        readFailed++;
+                        orders.add("read-failed");
+                    }
+                }
+                if (races == Races.BOTH_ORDERS_TWICE) {
+                    assertThat(writeFailed).as("outages in which a copy's write to the grant topic failed: %s", orders)
+                            .isGreaterThanOrEqualTo(2);
+                    assertThat(readFailed).as("outages in which only source reads failed: %s", orders)
+                            .isGreaterThanOrEqualTo(2);
                 }
 
                 List<RawLoad.Sent> sent = load.stop();
@@ -125,8 +193,11 @@ class BrokerRestartIT {
                         bootstrap, Topics.grant(DATASET, grant), total - liveFrom, Duration.ofSeconds(90));
                 Delivery.assertExactlyOnce("live grant", Delivery.bySeq(copies), liveFrom, total);
                 assertThat(app.streams().state()).as("jitmask rode through the outage").isEqualTo(KafkaStreams.State.RUNNING);
-                System.out.printf("FIGURES BrokerRestartIT brokerRestarts=%d longestOutageMs=%d records=%d masked=%d "
-                        + "liveGrantCopies=%d%n", restarts, outageMs, total, masked.size(), copies.size());
+                System.out.printf("FIGURES BrokerRestartIT brokerRestarts=%d longestOutageMs=%d longestRecoveryMs=%d "
+                        + "records=%d masked=%d liveGrantCopies=%d copyWriteFailedOutages=%d readFailedOutages=%d "
+                        + "orders=%s grantWriteFailures=%d threadReplacements=%d%n", outages, outageMs, recoveryMs, total,
+                        masked.size(), copies.size(), writeFailed, readFailed, orders,
+                        app.metrics().writeFailures("grant"), app.metrics().streamThreadReplacements());
             } finally {
                 load.close();
             }

@@ -35,90 +35,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/**
- * The lifecycle processor alone: wall-clock expiry driven by the test driver; the side effects are the commands it
- * writes to jit.grant-commands, and the workers' results are piped into jit.grant-results by the test.
- */
-class GrantLifecycleProcessorTest {
-    static final Instant START = Instant.parse("2026-11-23T09:00:00Z");
-
-    List<String> backfills;
-    Backfiller backfiller;
-    TopologyTestDriver driver;
-    @org.junit.jupiter.api.io.TempDir
-    java.nio.file.Path stateDir;
-    TestInputTopic<String, String> approvals;
-    TestInputTopic<String, byte[]> results;
-    TestOutputTopic<String, byte[]> grants;
-    TestOutputTopic<String, byte[]> audit;
-    TestOutputTopic<String, byte[]> commands;
-
-    @BeforeEach
-    void setUp() {
-        backfills = new ArrayList<>();
-        backfiller = new Backfiller() {
-            @Override
-            public void start(String requestId, String grantKey) {
-                backfills.add("start " + requestId + " " + grantKey);
-            }
-
-            @Override
-            public void stop(String requestId, String grantKey) {
-                backfills.add("stop " + requestId + " " + grantKey);
-            }
-        };
-        Policy policy = PolicyLoader.load(DemoActors.POLICY);
-        PolicyMaskEngine engine = new PolicyMaskEngine(policy, io.jitmask.testing.TestKeys.KEYSET);
-        ApprovalValidator validator = new ApprovalValidator(Keyring.load(DemoActors.KEYRING), policy,
-                Set.of("customers", "payments"), dataset -> engine.sensitiveFields(dataset, SampleSchemas.of(dataset)));
-        startDriver(JitmaskTopology.lifecycle(new Topology(), new GrantLifecycleProcessor.Deps(validator, true,
-                Duration.ofHours(1), Duration.ofSeconds(5), backfiller)), "lifecycle-test");
-    }
-
-    void startDriver(Topology topology, String applicationId) {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        // Its own state directory: other builds on this machine run the same test at the same time.
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(topology, props, START);
-        approvals = driver.createInputTopic(Topics.APPROVALS, new StringSerializer(), new StringSerializer());
-        results = driver.createInputTopic(Topics.GRANT_RESULTS, new StringSerializer(), new ByteArraySerializer());
-        grants = driver.createOutputTopic(Topics.GRANTS, new StringDeserializer(), new ByteArrayDeserializer());
-        audit = driver.createOutputTopic(Topics.AUDIT, new StringDeserializer(), new ByteArrayDeserializer());
-        commands = driver.createOutputTopic(Topics.GRANT_COMMANDS, new StringDeserializer(), new ByteArrayDeserializer());
-    }
-
-    void result(GrantResult result) {
-        results.pipeInput(result.requestId(), result.toBytes());
-    }
-
-    List<GrantCommand> commands() {
-        return commands.readValuesToList().stream().map(GrantCommand::fromBytes).toList();
-    }
-
-    @AfterEach
-    void tearDown() {
-        driver.close();
-    }
-
-    void post(ObjectNode event) {
-        approvals.pipeInput(event.get("requestId").asText(), event.toString());
-    }
-
-    List<AuditEvent> auditEvents() {
-        return audit.readValuesToList().stream().map(AuditEvent::fromBytes).toList();
-    }
-
-    ObjectNode request(String id, long seconds) {
-        return ApprovalEvents.requested(id, "alice", START, "User:alice", "customers", List.of("email"), List.of("C1"),
-                "INC-7 refund dispute", seconds, null, DemoActors.key("alice"));
-    }
-
-    static LedgerEntry entry(long records, long first, long last, Instant firstAt, Instant lastAt) {
-        return new LedgerEntry(records, first, last, firstAt, lastAt, true, firstAt);
-    }
-
+/** The lifecycle processor: requests, approvals, activation through commands and results, ends and pruning. */
+class GrantLifecycleProcessorTest extends LifecycleDriver {
     @Test
     void aLookbackRequestShowsItsWindowInTheAuditAndTheGrantAndStartsOneBackfill() {
         ObjectNode request = ApprovalEvents.requested("r5", "alice", START, "User:alice", "customers", List.of("email"),
@@ -155,7 +73,7 @@ class GrantLifecycleProcessorTest {
 
         // Nothing is published before the topic and ACL exist: the lifecycle asks, a worker does it.
         assertThat(commands()).containsExactly(GrantCommand.provision("r1", "customers", "grant.customers.r1",
-                "raw.customers", "User:alice", true, 125_000));
+                "raw.customers", "User:alice", true, (28_800 + 5 + 60) * 1000L));
         assertThat(grants.isEmpty()).isTrue();
         assertThat(auditEvents()).extracting(AuditEvent::type).containsExactly(REQUESTED, APPROVED);
         var store = driver.<String, byte[]>getKeyValueStore(JitmaskTopology.GRANT_REQUESTS_STORE);
@@ -311,6 +229,52 @@ class GrantLifecycleProcessorTest {
     }
 
     @Test
+    void anEndLeftByAnEarlierReleaseIsResumedOnceAndCountedOnTheTopic() {
+        ObjectNode request = request("r20", 3600);
+        post(request);
+        post(ApprovalEvents.approved(request, "bob", START, null, DemoActors.key("bob")));
+        result(GrantResult.provisioned("r20", START, 3));
+        Grant grant = GrantJson.fromBytes(grants.readRecord().value());
+        commands();
+        auditEvents();
+        // What a release before the command log left: the request ENDING (its EXPIRY_DETECTED already audited by it)
+        // and no grant-progress entry, since that store did not exist.
+        var store = driver.<String, byte[]>getKeyValueStore(JitmaskTopology.GRANT_REQUESTS_STORE);
+        RequestState active = RequestState.fromBytes(store.get("r20"));
+        Instant endedAt = START.plusSeconds(30);
+        store.put("r20", active.ended(RequestState.Status.ENDING, endedAt, "EXPIRED").toBytes());
+        driver.<String, byte[]>getKeyValueStore(JitmaskTopology.GRANT_PROGRESS_STORE).delete("r20");
+
+        // The first punctuation after start-up takes the end up again: grant ENDING, access withdrawal commanded.
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        TestRecord<String, byte[]> ending = grants.readRecord();
+        assertThat(ending.key()).isEqualTo("customers/r20");
+        assertThat(GrantJson.fromBytes(ending.value())).isEqualTo(grant.ending());
+        assertThat(commands()).containsExactly(GrantCommand.withdrawAccess("r20", "customers", "grant.customers.r20",
+                "User:alice", true));
+        assertThat(audit.isEmpty()).as("its end was audited by the earlier release").isTrue();
+        // Later punctuations do not issue it again.
+        driver.advanceWallClockTime(Duration.ofSeconds(5));
+        assertThat(commands.isEmpty()).isTrue();
+        assertThat(grants.isEmpty()).isTrue();
+
+        // No ledger entry is waited for (its copies predate the ledger): the worker counts them on the topic.
+        result(GrantResult.accessWithdrawn("r20", START.plusSeconds(40)));
+        assertThat(grants.readRecord().value()).isNull();
+        // The grace runs from the driver's wall clock, 6 s after START here.
+        assertThat(commands()).containsExactly(GrantCommand.deleteTopic("r20", "customers", "grant.customers.r20",
+                START.plusSeconds(6 + 5), true));
+        result(GrantResult.topicDeleted("r20", START.plusSeconds(45), 7L, Map.of("1", new AuditEvent.OffsetRange(3, 9))));
+        List<AuditEvent> last = auditEvents();
+        assertThat(last).extracting(AuditEvent::type).containsExactly(DISCLOSURE_SUMMARY, EXPIRED, TOPIC_DELETED);
+        assertThat(last.get(0).records()).isEqualTo(7L);
+        assertThat(last.get(0).sourceOffsets()).isEqualTo(Map.of("1", new AuditEvent.OffsetRange(3, 9)));
+        assertThat(last.get(1).actor()).isEqualTo("jitmask");
+        assertThat(last.get(1).reason()).isEqualTo("expired before an upgrade; its end resumed by this release");
+        assertThat(RequestState.fromBytes(store.get("r20")).status()).isEqualTo(RequestState.Status.ENDED);
+    }
+
+    @Test
     void aSideEffectThatKeepsFailingIsAuditedEachTimeTheWorkerReportsIt() {
         ObjectNode request = request("r12", 60);
         post(request);
@@ -321,10 +285,17 @@ class GrantLifecycleProcessorTest {
         assertThat(failing).extracting(AuditEvent::type).containsExactly(SIDE_EFFECT_FAILING);
         assertThat(failing.get(0).reason()).isEqualTo("PROVISION");
         assertThat(failing.get(0).detail()).isEqualTo("PROVISION failed 5 times (TimeoutException); the worker keeps retrying");
+        // The worker crashed after posting that report; the new owner counts from 0 and posts 5 again: no news.
+        result(GrantResult.failing("r12", START, GrantCommand.Type.PROVISION, 5, "TimeoutException"));
+        assertThat(audit.isEmpty()).isTrue();
+        // Still failing past the last report: audited again.
+        result(GrantResult.failing("r12", START, GrantCommand.Type.PROVISION, 25, "TimeoutException"));
+        assertThat(auditEvents()).extracting(AuditEvent::type, AuditEvent::detail).containsExactly(org.assertj.core.groups
+                .Tuple.tuple(SIDE_EFFECT_FAILING, "PROVISION failed 25 times (TimeoutException); the worker keeps retrying"));
         result(GrantResult.provisioned("r12", START, 1));
         assertThat(auditEvents()).extracting(AuditEvent::type).containsExactly(ACTIVATED);
         // Once nothing waits for it, a late report is no alert.
-        result(GrantResult.failing("r12", START, GrantCommand.Type.PROVISION, 25, "TimeoutException"));
+        result(GrantResult.failing("r12", START, GrantCommand.Type.PROVISION, 45, "TimeoutException"));
         assertThat(audit.isEmpty()).isTrue();
     }
 

@@ -32,7 +32,7 @@ class LifecycleStoreTest {
         return new RequestState(id, status, null, "d", requester, "customers", "User:" + requester, List.of("email"),
                 null, "INC-1", 60, T, null, List.of(), List.of(), status == RequestState.Status.ACTIVE ? T : null,
                 status == RequestState.Status.ACTIVE ? T.plusSeconds(60) : null, "grant.customers." + id,
-                status == RequestState.Status.DENIED ? T.plusSeconds(5) : null, null);
+                status == RequestState.Status.DENIED ? T.plusSeconds(5) : null, null, null);
     }
 
     @Test

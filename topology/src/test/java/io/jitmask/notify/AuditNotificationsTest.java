@@ -107,6 +107,32 @@ class AuditNotificationsTest {
     }
 
     @Test
+    void stoppedBackfillsAndFailingSideEffectsAreLifecycleFailuresForAdmins() {
+        AuditEvent stopped = AuditEvent.of(AuditEvent.Type.BACKFILL_STOPPED, "r1", AT).dataset("customers")
+                .grantee("User:alice").fields(List.of("email")).records(12L)
+                .reason("writing a copy failed (TimeoutException)").build();
+        Notification n = notifications.of(0, 11, stopped).orElseThrow();
+        assertThat(n.type()).isEqualTo(NotificationType.LIFECYCLE_FAILED);
+        assertThat(n.recipients()).containsExactly("alice", "erin");
+        assertThat(n.summary()).isEqualTo("the lookback copy of request r1 stopped: writing a copy failed (TimeoutException)");
+        assertThat(n.data().get("auditType").asText()).isEqualTo("BACKFILL_STOPPED");
+        assertThat(n.data().get("reason").asText()).isEqualTo("writing a copy failed (TimeoutException)");
+
+        AuditEvent failing = AuditEvent.of(AuditEvent.Type.SIDE_EFFECT_FAILING, "r1", AT).dataset("customers")
+                .grantee("User:alice").topic("grant.customers.r1").reason("PROVISION")
+                .detail("PROVISION failed 5 times (TimeoutException); the worker keeps retrying").build();
+        Notification f = notifications.of(0, 12, failing).orElseThrow();
+        assertThat(f.type()).isEqualTo(NotificationType.LIFECYCLE_FAILED);
+        assertThat(f.recipients()).containsExactly("erin");
+        assertThat(f.summary()).isEqualTo("a side effect of request r1 keeps failing: "
+                + "PROVISION failed 5 times (TimeoutException); the worker keeps retrying");
+
+        // A run cut short by a shutdown resumes at the next start: nobody is woken for it.
+        assertThat(notifications.of(0, 13, AuditEvent.of(AuditEvent.Type.BACKFILL_STOPPED, "r1", AT)
+                .reason("jitmask is shutting down").build())).isEmpty();
+    }
+
+    @Test
     void theReminderNamesTheTimeLeft() {
         Grant grant = new Grant("r1", "customers", "User:alice", List.of("email", "name"), new GrantFilter.All(),
                 "grant.customers.r1", "alice", List.of("bob"), "INC-1", AT, AT.plusSeconds(900), Grant.ACTIVE);

@@ -55,7 +55,7 @@ class SchemaParserTest {
         DynamicMessage message = DynamicMessage.newBuilder(customer)
                 .setField(customer.findFieldByName("email"), "a@b.c").build();
         assertThat(message.toByteArray()).isNotEmpty();
-        assertThat(schema.canonicalString()).startsWith("syntax = \"proto3\";\n\npackage shop;\n");
+        assertThat(schema.canonicalString()).startsWith("syntax = \"proto3\";\npackage shop;\n\nimport ");
         assertThat(SchemaParser.parse(SchemaType.PROTOBUF, schema.canonicalString(), schema.references(),
                 schema.resolvedReferences()).canonicalString()).isEqualTo(schema.canonicalString());
     }

@@ -34,6 +34,8 @@ public final class RawLoad implements AutoCloseable {
     private final AtomicLong next = new AtomicLong();
     private final List<Sent> sent = new CopyOnWriteArrayList<>();
     private final AtomicReference<Exception> failure = new AtomicReference<>();
+    private final AtomicBoolean paused = new AtomicBoolean();
+    private final AtomicBoolean idle = new AtomicBoolean();
     private final Thread thread;
 
     private RawLoad(String bootstrapServers, SchemaRegistryClient registry, String topic, LongFunction<String> keyOf) {
@@ -44,6 +46,12 @@ public final class RawLoad implements AutoCloseable {
                     ProducerConfig.ACKS_CONFIG, "all"),
                     new StringSerializer(), new ConfluentAvroSerializer(registry, false))) {
                 while (running.get()) {
+                    if (paused.get()) {
+                        idle.set(true);
+                        Thread.sleep(5);
+                        continue;
+                    }
+                    idle.set(false);
                     long seq = next.getAndIncrement();
                     String key = keyOf.apply(seq);
                     ProducerRecord<String, Object> record = new ProducerRecord<>(topic, key, TestCustomers.customer(key));
@@ -70,6 +78,18 @@ public final class RawLoad implements AutoCloseable {
     /** The number the next record will get: every record numbered from here on is sent after this call. */
     public long nextSeq() {
         return next.get();
+    }
+
+    /** Stops sending and returns once no send is in flight; {@link #resume()} goes on with the next number. */
+    public void pause() {
+        paused.set(true);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(130))
+                .pollInterval(java.time.Duration.ofMillis(20)).until(idle::get);
+    }
+
+    public void resume() {
+        idle.set(false);
+        paused.set(false);
     }
 
     /** Records acknowledged so far. */

@@ -107,15 +107,16 @@ final class RegistryApi {
                             return versions(subject, query);
                         }
                         if (n == 3 && p.get(2).equals("metadata")) {
-                            return versionJson(store.latestWithMetadata(subject, properties(query), query.flag("deleted")), true);
+                            return versionJson(store.latestWithMetadata(subject, properties(query), query.flag("deleted")), true,
+                                    query.get("format"));
                         }
                         if (n >= 4 && n <= 5 && p.get(2).equals("versions")) {
                             SchemaStore.Version v = store.version(subject, p.get(3), query.flag("deleted"));
                             if (n == 4) {
-                                return versionJson(v, true);
+                                return versionJson(v, true, query.get("format"));
                             }
                             if (p.get(4).equals("schema")) {
-                                return v.schema();
+                                return store.text(v, query.get("format"));
                             }
                             if (p.get(4).equals("referencedby")) {
                                 return store.referencedBy(subject, v.version());
@@ -200,13 +201,22 @@ final class RegistryApi {
 
     // ---- reads ----
 
+    /**
+     * {@code /schemas/ids/{id}}: {@code ?format=} as for versions, {@code ?fetchMaxId=true} adds {@code maxId} (the
+     * highest id given so far, as Confluent's clients use to size caches).
+     */
     private Object schemaById(int id, String tail, int parts, Query query) {
         SchemaStore.Version v = store.byId(id);
+        String format = query.get("format");
         if (parts == 3) {
-            return SchemaStore.putContent(v, json(), false);
+            ObjectNode out = SchemaStore.putContent(v, json(), false).put("schema", store.text(v, format));
+            if (query.flag("fetchMaxId")) {
+                out.put("maxId", store.maxId());
+            }
+            return out;
         }
         return switch (tail) {
-            case "schema" -> v.schema();
+            case "schema" -> store.text(v, format);
             case "subjects" -> store.versionsOfId(id, query.flag("deleted")).stream().map(SchemaStore.Version::subject)
                     .distinct().toList();
             case "versions" -> {
@@ -263,6 +273,11 @@ final class RegistryApi {
     }
 
     /** A version as Confluent serves it: schemaType omitted for AVRO, references/metadata/ruleSet when present. */
+    private ObjectNode versionJson(SchemaStore.Version v, boolean markDeleted, String format) {
+        ObjectNode out = versionJson(v, markDeleted);
+        return format == null ? out : out.put("schema", store.text(v, format));
+    }
+
     static ObjectNode versionJson(SchemaStore.Version v, boolean markDeleted) {
         ObjectNode out = json().put("subject", v.subject()).put("version", v.version()).put("id", v.id());
         SchemaStore.putContent(v, out, false);
@@ -277,6 +292,31 @@ final class RegistryApi {
 
     /** A register/lookup/compatibility request body, parsed and checked. */
     private record Request(ParsedSchema schema, ObjectNode metadata, ObjectNode ruleSet, Integer id, Integer version) {
+    }
+
+    /**
+     * Parses the body; then, unless the subject is in IMPORT mode (Confluent skips both there), checks fields when
+     * the config in scope has {@code validateFields: true} and normalises when {@code ?normalize=true} or the
+     * config has {@code normalize: true}.
+     */
+    private Request request(String subject, String body, Query query) {
+        Request r = request(body);
+        if ("IMPORT".equals(store.mode(subject))) {
+            return r;
+        }
+        ObjectNode config = store.effectiveConfig(subject);
+        ParsedSchema schema = r.schema();
+        try {
+            if (config.path("validateFields").asBoolean(false)) {
+                schema.validateFields();
+            }
+            if (query.flag("normalize") || config.path("normalize").asBoolean(false)) {
+                schema = schema.normalize();
+            }
+        } catch (InvalidSchemaException e) {
+            throw RegistryError.invalidSchema(e.getMessage());
+        }
+        return new Request(schema, r.metadata(), r.ruleSet(), r.id(), r.version());
     }
 
     private Request request(String body) {
@@ -311,7 +351,7 @@ final class RegistryApi {
         if (mode.startsWith("READONLY")) {
             throw RegistryError.readOnly(subject);
         }
-        Request r = request(body);
+        Request r = request(subject, body, query);
         boolean importing = "IMPORT".equals(mode);
         if (!importing && r.id() != null) {
             SchemaStore.Version holder;
@@ -338,12 +378,12 @@ final class RegistryApi {
     }
 
     private ObjectNode lookup(String subject, String body, Query query) {
-        Request r = request(body);
+        Request r = request(subject, body, query);
         return versionJson(store.lookup(subject, r.schema(), r.metadata(), r.ruleSet(), query.flag("deleted")), false);
     }
 
     private ObjectNode compatibility(String subject, String version, String body, Query query) {
-        Request r = request(body);
+        Request r = request(subject, body, query);
         List<SchemaStore.Version> against;
         if (version == null) {
             against = store.liveOrEmpty(subject);

@@ -69,6 +69,7 @@ final class SchemaStore {
     private final Map<String, String> subjectModes = new HashMap<>();
     private String globalMode = DEFAULT_MODE;
     private final Map<Integer, ParsedSchema> parsedById = new HashMap<>();
+    private final Map<Integer, ParsedSchema> normalizedById = new HashMap<>();
     private int maxId;
 
     /** Applies one record of {@code _schemas} (at start-up, and after each of our own writes). */
@@ -298,6 +299,15 @@ final class SchemaStore {
         return maxId + 1;
     }
 
+    int maxId() {
+        return maxId;
+    }
+
+    /** The version's text as {@code ?format=} asks (null: as stored), per {@link ParsedSchema#formatted}. */
+    String text(Version v, String format) {
+        return format == null || format.isEmpty() ? v.schema() : parsed(v).formatted(format);
+    }
+
     Integer idOfContent(String contentKey) {
         return idsByContent.get(contentKey);
     }
@@ -416,7 +426,55 @@ final class SchemaStore {
      */
     List<String> incompatibilities(String subject, ParsedSchema schema, ObjectNode metadata, List<Version> against) {
         String level = level(subject);
-        String group = effectiveConfig(subject).path("compatibilityGroup").asText(null);
+        ObjectNode config = effectiveConfig(subject);
+        List<String> reserved = config.path("validateFields").asBoolean(false)
+                ? reservedFieldProblems(schema, metadata, against.isEmpty() ? null : against.get(against.size() - 1))
+                : List.of();
+        List<String> problems = new ArrayList<>(reserved);
+        problems.addAll(levelIncompatibilities(subject, level, config, schema, metadata, against));
+        return problems;
+    }
+
+    /**
+     * Confluent's reserved-field rules, checked when {@code validateFields} is on: the metadata property
+     * {@code confluent:reserved} (comma-separated field names) may not lose a name the previous version reserved,
+     * and the schema may not have a top-level field of a reserved name. Messages are Confluent's.
+     */
+    private List<String> reservedFieldProblems(ParsedSchema schema, ObjectNode metadata, Version previous) {
+        List<String> problems = new ArrayList<>();
+        Set<String> reserved = reservedFields(metadata);
+        if (previous != null) {
+            for (String field : reservedFields(previous.metadata())) {
+                if (!reserved.contains(field)) {
+                    problems.add("The new schema has reserved field " + field
+                            + " removed from its metadata which is present in the old schema's metadata.");
+                }
+            }
+        }
+        for (String field : reserved) {
+            if (schema.hasTopLevelField(field)) {
+                problems.add("The new schema has field that conflicts with the reserved field " + field + ".");
+            }
+        }
+        return problems;
+    }
+
+    static Set<String> reservedFields(JsonNode metadata) {
+        String value = property(metadata, "confluent:reserved");
+        Set<String> out = new java.util.TreeSet<>();
+        if (value != null) {
+            for (String field : value.split(",")) {
+                if (!field.trim().isEmpty()) {
+                    out.add(field.trim());
+                }
+            }
+        }
+        return out;
+    }
+
+    private List<String> levelIncompatibilities(String subject, String level, ObjectNode config, ParsedSchema schema,
+                                                ObjectNode metadata, List<Version> against) {
+        String group = config.path("compatibilityGroup").asText(null);
         List<Version> relevant = against;
         if (group != null && !group.isEmpty()) {
             String value = property(metadata, group);
@@ -471,8 +529,7 @@ final class SchemaStore {
         List<Version> candidates = includeDeleted ? all(subject) : live(subject);
         Version found = null;
         for (Version v : candidates) {
-            if (v.type() == schema.type() && v.schema().equals(schema.canonicalString())
-                    && v.references().equals(schema.references())
+            if (sameSchema(v, schema)
                     && (metadata == null || metadata.equals(v.metadata()))
                     && (ruleSet == null || ruleSet.equals(v.ruleSet()))) {
                 found = v;
@@ -482,6 +539,32 @@ final class SchemaStore {
             throw RegistryError.schemaNotFound();
         }
         return found;
+    }
+
+    /**
+     * Whether a stored version holds this schema: same type and references, and the same text as stored or as this
+     * registry prints the stored text now (versions written before a printer change still match), or, for a
+     * normalised request, the same normalised text.
+     */
+    boolean sameSchema(Version v, ParsedSchema schema) {
+        if (v.type() != schema.type()) {
+            return false;
+        }
+        String text = schema.canonicalString();
+        if (v.schema().equals(text) && v.references().equals(schema.references())) {
+            return true;
+        }
+        ParsedSchema stored;
+        try {
+            stored = parsed(v);
+        } catch (RuntimeException e) {
+            return false; // a stored text that no longer parses matches nothing
+        }
+        if (stored.canonicalString().equals(text) && v.references().equals(schema.references())) {
+            return true;
+        }
+        ParsedSchema normalized = normalizedById.computeIfAbsent(v.id(), id -> stored.normalize());
+        return normalized.canonicalString().equals(text) && normalized.references().equals(schema.references());
     }
 
     /** The record that registers an Avro schema under the subject, or null when it is already there. */
@@ -520,7 +603,8 @@ final class SchemaStore {
                 object(config.get("overrideRuleSet")));
         String content = Version.contentKey(schema.type(), schema.canonicalString(), schema.references(), metadata, ruleSet);
         for (Version v : live) {
-            if (v.contentKey().equals(content) && (importedId == null || importedId == v.id())) {
+            if (sameSchema(v, schema) && Objects.equals(v.metadata(), metadata) && Objects.equals(v.ruleSet(), ruleSet)
+                    && (importedId == null || importedId == v.id())) {
                 return new Registration(v, null);
             }
         }

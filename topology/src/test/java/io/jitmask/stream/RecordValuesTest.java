@@ -1,0 +1,38 @@
+package io.jitmask.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.TextFormat;
+import io.jitmask.mask.PolicyMaskEngine;
+import io.jitmask.policy.PolicyLoader;
+import io.jitmask.registry.InMemorySchemaRegistryClient;
+import io.jitmask.serde.ProtobufCodec;
+import io.jitmask.serde.WireFormat;
+import io.jitmask.testing.FormatSamples;
+import io.jitmask.testing.TestKeys;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The format switch as several stream tasks (and grant copiers) of one engine use it. */
+class RecordValuesTest {
+    @Test
+    void everyTaskOfOneEngineMasksTheSameProtobufSchema() {
+        // Found by interop/formats.mjs: the task that parsed the schema second got the plan compiled for the first
+        // task's descriptor, and every Protobuf record of its partitions was dead-lettered (IllegalArgumentException).
+        InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
+        int id = registry.registerTyped("raw.orders-value", FormatSamples.ORDERS_SCHEMA);
+        PolicyMaskEngine engine = new PolicyMaskEngine(PolicyLoader.load(Path.of("../deploy/policy.yaml")), TestKeys.KEYSET);
+        byte[] raw = ProtobufCodec.encode(id, List.of(0), FormatSamples.order(FormatSamples.orderDescriptor(), "O-1"));
+        RecordValues firstTask = new RecordValues(engine, registry, new MaskedSchemaIds(registry));
+        RecordValues secondTask = new RecordValues(engine, registry, new MaskedSchemaIds(registry));
+
+        byte[] first = firstTask.mask("orders", firstTask.decode("orders", raw), Set.of());
+        byte[] second = secondTask.mask("orders", secondTask.decode("orders", raw), Set.of());
+
+        assertThat(second).isEqualTo(first);
+        ProtobufCodec.Decoded decoded = ProtobufCodec.decode(second, WireFormat.schemaId(second), FormatSamples.orderDescriptor().getFile());
+        assertThat(TextFormat.printer().emittingSingleLine(true).printToString(decoded.message())).isEqualTo(FormatSamples.MASKED_ORDER_O1);
+    }
+}
