@@ -83,8 +83,10 @@ async function signIn(token) {
   $('audit').hidden = !state.me.reviewer;
   // Notifications link here as #request=<id>: the audit view opens on that request. Set with the name above, in
   // the same task, so the page never shows a signed-in person without the request they were sent to.
-  const linked = /^#request=([A-Za-z0-9._-]{1,200})$/.exec(location.hash);
-  if (linked) $('audit-request').value = linked[1];
+  const linked = /^#(request|extend)=([A-Za-z0-9._-]{1,200})$/.exec(location.hash);
+  if (linked) $('audit-request').value = linked[2];
+  // The expiry reminder links to #extend=<id>: the grant's extension form gets the focus once the grants are shown.
+  state.extendLinked = linked && linked[1] === 'extend' ? linked[2] : null;
   await loadDatasets();
   $('passkeys').hidden = !state.me.reviewer;
   if (state.me.reviewer) await loadPasskeys();
@@ -187,6 +189,8 @@ function previewTable(request) {
 }
 
 function pendingCard(request) {
+  // A live grant whose requester asked for more time: the card is about that extension, decided the same way.
+  const ext = request.status === 'ACTIVE' ? (request.extensions || []).find(e => e.status === 'PENDING') : null;
   const comment = el('input', { type: 'text', placeholder: 'Comment (required)', 'aria-label': 'Comment for ' + request.requestId, 'data-testid': 'comment' });
   const decide = async (verb) => {
     const text = comment.value.trim();
@@ -211,17 +215,21 @@ function pendingCard(request) {
   };
   const mayDecide = state.me.reviewer && request.requester !== state.me.actor;
   const filter = request.filter && request.filter.keys ? 'records with keys ' + request.filter.keys.join(', ') : 'every record';
-  const approvals = request.approvals.map(a => a.actor + (a.comment ? ' ("' + a.comment + '")' : '')).join(', ');
-  return el('article', { class: 'request', 'data-request-id': request.requestId },
-    el('h3', {}, request.requester + ' asks to see ' + request.fields.join(', ') + ' of ' + request.dataset),
+  const given = ext ? ext.approvals : request.approvals;
+  const approvals = given.map(a => a.actor + (a.comment ? ' ("' + a.comment + '")' : '')).join(', ');
+  const seconds = ext ? ext.extendSeconds : request.durationSeconds;
+  return el('article', { class: 'request', 'data-request-id': request.requestId, 'data-extension-id': ext ? ext.extensionId : '' },
+    el('h3', {}, ext ? request.requester + ' asks for more time on ' + request.fields.join(', ') + ' of ' + request.dataset
+      : request.requester + ' asks to see ' + request.fields.join(', ') + ' of ' + request.dataset),
     el('dl', {},
       el('dt', {}, 'Request'), el('dd', {}, request.requestId),
-      el('dt', {}, 'Why'), el('dd', {}, request.justification),
+      el('dt', {}, 'Why'), el('dd', {}, ext ? ext.justification : request.justification),
       el('dt', {}, 'Records'), el('dd', {}, filter),
-      el('dt', {}, 'For'), el('dd', {}, Math.round(request.durationSeconds / 60) + ' min (' + request.durationSeconds + ' s)'),
+      el('dt', {}, ext ? 'Extend by' : 'For'), el('dd', {}, Math.round(seconds / 60) + ' min (' + seconds + ' s)'
+        + (ext ? ', live until ' + new Date(request.expiresAt).toLocaleString() + ' now' : '')),
       el('dt', {}, 'Grantee'), el('dd', {}, request.grantee),
       el('dt', {}, 'Sensitivity'), el('dd', {}, request.sensitivity + (request.requiresPasskey ? ' (approval with a passkey)' : '')),
-      el('dt', {}, 'Approvals'), el('dd', {}, request.approvals.length + ' of ' + request.approvalsNeeded + (approvals ? ': ' + approvals : '')),
+      el('dt', {}, 'Approvals'), el('dd', {}, given.length + ' of ' + request.approvalsNeeded + (approvals ? ': ' + approvals : '')),
       el('dt', {}, 'Requested'), el('dd', {}, new Date(request.requestedAt).toLocaleString())),
     previewTable(request),
     mayDecide ? el('div', { class: 'decision' }, comment,
@@ -231,11 +239,14 @@ function pendingCard(request) {
 }
 
 async function loadPending() {
-  const { items: requests, more } = await pagesOf('/api/requests?status=PENDING&limit=' + PAGE_SIZE.pending, 'requests', state.pages.pending);
+  const { items: pending, more } = await pagesOf('/api/requests?status=PENDING&limit=' + PAGE_SIZE.pending, 'requests', state.pages.pending);
   showMore('pending', more);
+  // Extensions of live grants wait here too, decided like requests.
+  const live = (await api('GET', '/api/requests?status=ACTIVE&limit=1000')).requests;
+  const requests = pending.concat(live.filter(r => (r.extensions || []).some(e => e.status === 'PENDING')));
   const list = $('pending-list');
   // Keep what someone is typing: only rebuild when the set of requests changed.
-  const ids = requests.map(r => r.requestId + ':' + r.approvals.length).join(',');
+  const ids = requests.map(r => r.requestId + ':' + r.approvals.length + ':' + (r.extensions || []).length).join(',');
   if (list.dataset.ids === ids) return;
   list.dataset.ids = ids;
   list.replaceChildren(...(requests.length ? requests.map(pendingCard) : [el('p', { class: 'hint' }, 'Nothing is waiting.')]));
@@ -276,12 +287,34 @@ function grantRow(grant) {
       notice('Could not revoke ' + grant.requestId + ': ' + e.message, true);
     }
   };
+  const own = grant.requester === state.me.actor;
+  const minutes = el('input', { type: 'number', min: '1', value: '30', 'aria-label': 'Minutes to extend ' + grant.requestId, 'data-testid': 'extend-minutes', class: 'minutes' });
+  const why = el('input', { type: 'text', placeholder: 'Why more time (required)', 'aria-label': 'Why extend ' + grant.requestId, 'data-testid': 'extend-justification' });
+  const extend = async () => {
+    const text = why.value.trim();
+    const mins = parseInt(minutes.value, 10);
+    if (!text || !(mins > 0)) {
+      notice('Minutes and a justification are required to extend.', true);
+      why.focus();
+      return;
+    }
+    try {
+      const posted = await api('POST', '/api/requests/' + encodeURIComponent(grant.requestId) + '/extend',
+        { extendSeconds: mins * 60, justification: text });
+      notice('Extension ' + posted.extensionId + ' of ' + grant.requestId + ' signed and sent: waiting for approvers.');
+      setTimeout(refresh, 500);
+    } catch (e) {
+      notice('Could not extend ' + grant.requestId + ': ' + e.message, true);
+    }
+  };
   return el('tr', { 'data-request-id': grant.requestId },
     el('td', {}, grant.requestId), el('td', {}, grant.dataset), el('td', {}, grant.grantee),
     el('td', {}, grant.fields.join(', ') + (grant.filter && grant.filter.keys ? ' (keys ' + grant.filter.keys.join(', ') + ')' : '')),
     el('td', {}, (grant.approvers || []).join(', ')),
     el('td', {}, el('span', { class: 'countdown', 'data-request-id': grant.requestId, 'data-testid': 'countdown' }, '')),
-    el('td', {}, el('div', { class: 'decision' }, reason, el('button', { type: 'button', class: 'revoke', onclick: revoke }, 'Revoke'))));
+    el('td', {}, el('div', { class: 'decision' }, reason, el('button', { type: 'button', class: 'revoke', onclick: revoke }, 'Revoke')),
+      own ? el('div', { class: 'decision extend' }, minutes, why,
+        el('button', { type: 'button', class: 'extend', 'data-testid': 'extend', onclick: extend }, 'Extend')) : null));
 }
 
 async function loadGrants() {
@@ -297,6 +330,13 @@ async function loadGrants() {
       : [el('tr', {}, el('td', { colspan: 7, class: 'hint' }, 'No active grants.'))]));
   }
   $('grants-count').textContent = '(' + grants.length + (more ? '+' : '') + ')';
+  if (state.extendLinked) {
+    const row = body.querySelector('tr[data-request-id="' + state.extendLinked + '"] [data-testid="extend-justification"]');
+    if (row) {
+      row.focus();
+      state.extendLinked = null;
+    }
+  }
   tick();
 }
 

@@ -3,8 +3,6 @@ package io.jitmask.app;
 import io.jitmask.approval.Keyring;
 import io.jitmask.webauthn.Passkeys;
 import io.jitmask.webauthn.RelyingParty;
-import io.jitmask.backfill.BackfillClients;
-import io.jitmask.backfill.Backfills;
 import io.jitmask.audit.AuditSender;
 import io.jitmask.classify.ClassificationBook;
 import io.jitmask.classify.Declassifications;
@@ -68,7 +66,7 @@ public final class JitmaskApp implements AutoCloseable {
     private final Admin admin;
     private final GrantCommandWorker commandWorker;
     private final KafkaProducer<String, byte[]> auditProducer;
-    private final Backfills backfills;
+    private final io.jitmask.stream.KafkaRawLog rawLog;
     private final Management management;
     private final Context context;
 
@@ -81,9 +79,9 @@ public final class JitmaskApp implements AutoCloseable {
     }
 
     private JitmaskApp(KafkaStreams streams, KafkaStreams control, GrantIndex grants, Admin admin, GrantCommandWorker commandWorker,
-                       KafkaProducer<String, byte[]> auditProducer, Backfills backfills, Management management,
+                       KafkaProducer<String, byte[]> auditProducer, io.jitmask.stream.KafkaRawLog rawLog, Management management,
                        Context context) {
-        this.backfills = backfills;
+        this.rawLog = rawLog;
         this.management = management;
         this.context = context;
         this.streams = streams;
@@ -146,11 +144,13 @@ public final class JitmaskApp implements AutoCloseable {
         AdminGrantResources resources = new AdminGrantResources(admin, config.topicReplicationFactor());
         KafkaProducer<String, byte[]> auditProducer = new KafkaProducer<>(producerProps(config), new StringSerializer(),
                 new ByteArraySerializer());
-        Backfills backfills = new Backfills(BackfillClients.settings(config, admin, auditProducer, grants,
-                engine, registry, policy.headers().allow(), metrics));
+        // Lookback catch-ups: one reader per stream thread and one budget for the instance, whatever the grants.
+        io.jitmask.stream.KafkaRawLog rawLog = io.jitmask.stream.KafkaRawLog.of(config.clientProperties(), config.applicationId());
+        io.jitmask.stream.MaskingProcessor.Lookback lookback = new io.jitmask.stream.MaskingProcessor.Lookback(rawLog,
+                new io.jitmask.stream.CatchUpBudget(config.backfillMaxRecordsPerSecond()), config.backfillProgressInterval());
         GrantCommandExecutor executor = new GrantCommandExecutor(resources, new GrantTopicCounter(
                 () -> new KafkaConsumer<>(consumerProps(config), new ByteArrayDeserializer(), new ByteArrayDeserializer())),
-                backfills, Clock.systemUTC());
+                Clock.systemUTC());
         GrantCommandWorker commandWorker = new GrantCommandWorker(
                 new KafkaConsumer<>(workerConsumerProps(config), new StringDeserializer(), new ByteArrayDeserializer()),
                 auditProducer, executor, Clock.systemUTC(), metrics);
@@ -170,9 +170,9 @@ public final class JitmaskApp implements AutoCloseable {
         }
 
         Topology masking = JitmaskTopology.masking(new Topology(), new JitmaskTopology.MaskingDeps(config.datasets(), engine,
-                registry, grants, policy.headers().allow(), config.grantCopyCutoff(), metrics, admission));
+                registry, grants, policy.headers().allow(), config.grantCopyCutoff(), metrics, admission, lookback));
         Topology lifecycle = JitmaskTopology.lifecycle(new Topology(), new GrantLifecycleProcessor.Deps(validator,
-                config.manageAcls(), config.requestTtl(), config.grantDeleteGrace(), backfills, metrics,
+                config.manageAcls(), config.requestTtl(), config.grantDeleteGrace(), metrics,
                 new Passkeys(RelyingParty.of(config))),
                 lifecycleLimits(config));
         // Audit export: in the control plane, beside the lifecycle that writes jit.audit.
@@ -190,7 +190,7 @@ public final class JitmaskApp implements AutoCloseable {
         control.start();
         streams.start();
         commandWorker.start();
-        return new JitmaskApp(streams, control, grants, admin, commandWorker, auditProducer, backfills, management, context);
+        return new JitmaskApp(streams, control, grants, admin, commandWorker, auditProducer, rawLog, management, context);
     }
 
     static LifecycleLimits lifecycleLimits(JitmaskConfig config) {
@@ -323,13 +323,14 @@ public final class JitmaskApp implements AutoCloseable {
         return grants;
     }
 
+    /** The lookback catch-ups' reader: one consumer per stream thread that caught up. */
+    public io.jitmask.stream.KafkaRawLog rawLog() {
+        return rawLog;
+    }
+
     /** This instance's own metrics (counting nothing when {@code jitmask.metrics.enabled} is off). */
     public JitmaskMetrics metrics() {
         return management.metrics();
-    }
-
-    public Backfills backfills() {
-        return backfills;
     }
 
     /** Where /metrics, /health and /ready are served, or null when {@code jitmask.metrics.enabled} is off. */
@@ -344,14 +345,14 @@ public final class JitmaskApp implements AutoCloseable {
     @Override
     public void close() {
         management.close();
-        // Backfills first: they stop at once and audit it, and copy nothing more while the streams shut down.
-        backfills.close();
         // Leave the group: the other instances (or this one, restarted) take the tasks over at once instead of
         // after the session timeout, so masking pauses for a rebalance, not for 45 s.
         org.apache.kafka.streams.CloseOptions leave = org.apache.kafka.streams.CloseOptions.groupMembershipOperation(
                 org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(Duration.ofSeconds(30));
         control.close(leave);
         streams.close(leave);
+        // After the stream threads: each catch-up consumer belongs to one of them.
+        rawLog.close();
         commandWorker.close();
         auditProducer.close(Duration.ofSeconds(5));
         admin.close(Duration.ofSeconds(5));

@@ -95,14 +95,50 @@ public final class JitmaskTopology {
     /** Everything the masking path needs; one instance per application instance. */
     public record MaskingDeps(List<String> datasets, MaskEngine engine, SchemaRegistryClient registry,
                               GrantIndex grants, List<String> allowedHeaders, java.time.Duration copyCutoff,
-                              io.jitmask.ops.JitmaskMetrics metrics, SchemaAdmission admission) {
+                              io.jitmask.ops.JitmaskMetrics metrics, SchemaAdmission admission,
+                              MaskingProcessor.Lookback lookback) {
         /** With the engine's policy and classification, and TopicNameStrategy subjects. */
         public MaskingDeps(List<String> datasets, PolicyMaskEngine engine, SchemaRegistryClient registry, GrantIndex grants,
                            List<String> allowedHeaders, java.time.Duration copyCutoff) {
             this(datasets, engine, registry, grants, allowedHeaders, copyCutoff, io.jitmask.ops.JitmaskMetrics.none(),
-                    new SchemaAdmission(engine.policy(), registry, engine.book(), SubjectNaming.TOPIC));
+                    new SchemaAdmission(engine.policy(), registry, engine.book(), SubjectNaming.TOPIC), NO_LOOKBACK);
+        }
+
+        /** With the engine's policy and classification, TopicNameStrategy subjects, and a lookback reader. */
+        public MaskingDeps(List<String> datasets, PolicyMaskEngine engine, SchemaRegistryClient registry, GrantIndex grants,
+                           List<String> allowedHeaders, java.time.Duration copyCutoff, MaskingProcessor.Lookback lookback) {
+            this(datasets, engine, registry, grants, allowedHeaders, copyCutoff, io.jitmask.ops.JitmaskMetrics.none(),
+                    new SchemaAdmission(engine.policy(), registry, engine.book(), SubjectNaming.TOPIC), lookback);
         }
     }
+
+    /** For topologies that never see a lookback grant (tests): any catch-up fails loudly. */
+    public static final MaskingProcessor.Lookback NO_LOOKBACK = new MaskingProcessor.Lookback(new io.jitmask.stream.RawLog() {
+        @Override
+        public At firstAtOrAfter(org.apache.kafka.common.TopicPartition partition, long timestampMs) {
+            throw new IllegalStateException("no raw log for lookback catch-ups");
+        }
+
+        @Override
+        public long logStart(org.apache.kafka.common.TopicPartition partition) {
+            throw new IllegalStateException("no raw log for lookback catch-ups");
+        }
+
+        @Override
+        public long lastStable(org.apache.kafka.common.TopicPartition partition) {
+            throw new IllegalStateException("no raw log for lookback catch-ups");
+        }
+
+        @Override
+        public int partitions(String topic) {
+            throw new IllegalStateException("no raw log for lookback catch-ups");
+        }
+
+        @Override
+        public Batch read(org.apache.kafka.common.TopicPartition partition, long from, java.time.Duration timeout) {
+            throw new IllegalStateException("no raw log for lookback catch-ups");
+        }
+    }, new io.jitmask.stream.CatchUpBudget(1000), java.time.Duration.ofSeconds(5));
 
     public static Topology masking(Topology topology, MaskingDeps deps) {
         MaskedSchemaIds maskedIds = new MaskedSchemaIds(deps.registry());
@@ -118,7 +154,8 @@ public final class JitmaskTopology {
 
         topology.addSource(RAW_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), rawTopics)
                 .addProcessor(MASKING, () -> new MaskingProcessor(deps.engine(), deps.registry(), deps.admission(),
-                        deps.grants(), headers, maskedIds, deps.copyCutoff(), sinks, GRANT_LEDGER_STORE, deps.metrics()),
+                        deps.grants(), headers, maskedIds, deps.copyCutoff(), sinks, GRANT_LEDGER_STORE, deps.metrics(),
+                        deps.lookback()),
                         RAW_SOURCE)
                 // Cached: a busy grant's ledger entry reaches the changelog once per commit, not once per copy.
                 .addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(GRANT_LEDGER_STORE),

@@ -42,7 +42,13 @@ public final class ApprovalEvents {
 
     /** Approves exactly this request: its digest binds the approval to every byte the requester signed. */
     public static ObjectNode approved(ObjectNode request, String actor, Instant at, String comment, PrivateKey key) {
-        return approved(request, actor, at, comment, null, key);
+        return approvedDigest(request.get("requestId").asText(), CanonicalJson.digest(request), actor, at, comment, key);
+    }
+
+    /** Approves the signed event (a request, or an extension of a live grant) whose canonical digest is given. */
+    public static ObjectNode approvedDigest(String requestId, String digest, String actor, Instant at, String comment,
+                                           PrivateKey key) {
+        return approved(requestId, digest, actor, at, comment, null, key);
     }
 
     /**
@@ -51,8 +57,12 @@ public final class ApprovalEvents {
      */
     public static ObjectNode approved(ObjectNode request, String actor, Instant at, String comment,
                                       com.fasterxml.jackson.databind.JsonNode webauthn, PrivateKey key) {
-        ObjectNode event = base("APPROVED", request.get("requestId").asText(), actor, at)
-                .put("requestDigest", CanonicalJson.digest(request));
+        return approved(request.get("requestId").asText(), CanonicalJson.digest(request), actor, at, comment, webauthn, key);
+    }
+
+    private static ObjectNode approved(String requestId, String digest, String actor, Instant at, String comment,
+                                       com.fasterxml.jackson.databind.JsonNode webauthn, PrivateKey key) {
+        ObjectNode event = base("APPROVED", requestId, actor, at).put("requestDigest", digest);
         if (comment != null) {
             event.put("comment", comment);
         }

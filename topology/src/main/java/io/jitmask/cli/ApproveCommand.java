@@ -29,10 +29,24 @@ public final class ApproveCommand implements Callable<Integer> {
     @Option(names = "--comment", description = "Why you approve.")
     String comment;
 
+    @Option(names = "--extension", description = "Approve this extension of the live grant instead (from jitmask extend).")
+    String extensionId;
+
     @Override
     public Integer call() {
-        ObjectNode request = EventPoster.findRequest(cluster, requestId);
         PrintWriter out = spec.commandLine().getOut();
+        if (extensionId != null) {
+            ObjectNode extension = EventPoster.findExtension(cluster, requestId, extensionId);
+            out.println("approving extension " + extensionId + " of " + requestId + ": " + extension.path("actor").asText()
+                    + " asks for " + extension.path("extendSeconds").asLong() + "s more ("
+                    + extension.path("justification").asText() + ")");
+            EventPoster.post(cluster, ApprovalEvents.approved(extension, signer.actor(), Instant.now(), comment,
+                    signer.privateKey()));
+            out.println("approved");
+            out.flush();
+            return 0;
+        }
+        ObjectNode request = EventPoster.findRequest(cluster, requestId);
         out.println("approving " + requestId + ": " + request.path("actor").asText() + " asks for "
                 + request.path("fields") + " of " + request.path("dataset").asText() + " for "
                 + request.path("durationSeconds").asLong() + "s"

@@ -27,6 +27,17 @@ final class EventPoster {
 
     /** The signed REQUESTED event of a request, exactly as it was posted. */
     static ObjectNode findRequest(ClusterOptions cluster, String requestId) {
+        return find(cluster, requestId, event -> "REQUESTED".equals(event.path("type").asText()), "REQUESTED event");
+    }
+
+    /** The signed EXTEND_REQUESTED event of one extension of a grant, exactly as it was posted. */
+    static ObjectNode findExtension(ClusterOptions cluster, String requestId, String extensionId) {
+        return find(cluster, requestId, event -> "EXTEND_REQUESTED".equals(event.path("type").asText())
+                && extensionId.equals(event.path("extensionId").asText()), "extension '" + extensionId + "'");
+    }
+
+    private static ObjectNode find(ClusterOptions cluster, String requestId,
+                                   java.util.function.Predicate<JsonNode> wanted, String what) {
         ObjectNode found = null;
         for (ConsumerRecord<byte[], byte[]> record : TopicScan.readAll(cluster.kafka(), Topics.APPROVALS)) {
             if (record.key() == null || !requestId.equals(new String(record.key(), StandardCharsets.UTF_8)) || record.value() == null) {
@@ -34,7 +45,7 @@ final class EventPoster {
             }
             try {
                 JsonNode event = JSON.readTree(record.value());
-                if (event.isObject() && "REQUESTED".equals(event.path("type").asText()) && found == null) {
+                if (event.isObject() && wanted.test(event) && found == null) {
                     found = (ObjectNode) event;
                 }
             } catch (IOException e) {
@@ -42,7 +53,7 @@ final class EventPoster {
             }
         }
         if (found == null) {
-            throw new ConfigException("no REQUESTED event for request '" + requestId + "' on " + Topics.APPROVALS);
+            throw new ConfigException("no " + what + " for request '" + requestId + "' on " + Topics.APPROVALS);
         }
         return found;
     }

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             KeygenCommand.class,
             RequestCommand.class,
             ApproveCommand.class,
+            ExtendCommand.class,
             DenyCommand.class,
             RevokeCommand.class,
             GrantsCommand.class,

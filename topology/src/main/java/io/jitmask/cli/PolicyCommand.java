@@ -62,11 +62,29 @@ public final class PolicyCommand {
         @Option(names = "--policy", defaultValue = "deploy/policy.yaml", description = "Policy file (default: ${DEFAULT-VALUE}).")
         Path policyFile;
 
-        @Option(names = "--schema", required = true, description = "Avro schema file (.avsc); repeatable.")
+        @Option(names = "--schema", required = true, description = "Schema file: Avro (.avsc), Protobuf (.proto, its first "
+                + "message; imports of confluent/meta.proto and google/protobuf only) or JSON Schema (.json); repeatable.")
         List<Path> schemas;
 
-        @Option(names = "--dataset", description = "Dataset the schemas belong to (default: the file name without .avsc).")
+        @Option(names = "--dataset", description = "Dataset the schemas belong to (default: the file name without .avsc, "
+                + ".proto, .schema.json or .json).")
         String dataset;
+
+        private static List<PolicyLinter.Problem> lintTyped(Policy policy, String dataset, Path file) {
+            boolean proto = file.getFileName().toString().endsWith(".proto");
+            String kind = proto ? "Protobuf schema " : "JSON Schema ";
+            io.jitmask.schema.ParsedSchema parsed;
+            try {
+                parsed = io.jitmask.schema.SchemaParser.parse(proto ? io.jitmask.schema.SchemaType.PROTOBUF
+                        : io.jitmask.schema.SchemaType.JSON, java.nio.file.Files.readString(file));
+            } catch (IOException e) {
+                throw new ConfigException("cannot read " + kind + file + " (" + e.getClass().getSimpleName() + ")");
+            } catch (io.jitmask.schema.InvalidSchemaException e) {
+                throw new ConfigException("cannot read " + kind + file + ": " + e.getMessage());
+            }
+            return proto ? io.jitmask.policy.TypedSchemaLinter.lint(policy, dataset, (io.jitmask.schema.ProtobufParsedSchema) parsed)
+                    : io.jitmask.policy.TypedSchemaLinter.lint(policy, dataset, (io.jitmask.schema.JsonParsedSchema) parsed);
+        }
 
         @Override
         public Integer call() {
@@ -74,13 +92,23 @@ public final class PolicyCommand {
             List<PolicyLinter.Problem> problems = new ArrayList<>();
             List<String> notes = new ArrayList<>();
             for (Path file : schemas) {
+                String fileName = file.getFileName().toString();
+                String name = dataset != null ? dataset : fileName.replaceFirst("(\\.avsc|\\.proto|\\.schema\\.json|\\.json)$", "");
+                if (fileName.endsWith(".proto") || fileName.endsWith(".json")) {
+                    problems.addAll(lintTyped(policy, name, file));
+                    if (!policy.datasets().containsKey(name) || !policy.datasets().get(name).defaultDeny()) {
+                        notes.add("warning: " + name + ": mode tags: a field that a new schema version adds untagged passes in"
+                                + " clear; use mode defaultDeny with a public list");
+                    }
+                    PolicyLinter.declassifications(policy, name).stream().filter(d -> !notes.contains(d)).forEach(notes::add);
+                    continue;
+                }
                 Schema schema;
                 try {
                     schema = new Schema.Parser().parse(file.toFile());
                 } catch (IOException | RuntimeException e) {
                     throw new ConfigException("cannot read Avro schema " + file + " (" + e.getClass().getSimpleName() + ")");
                 }
-                String name = dataset != null ? dataset : file.getFileName().toString().replaceFirst("\\.avsc$", "");
                 problems.addAll(PolicyLinter.lint(policy, name, schema));
                 PolicyLinter.warnings(policy, name, schema).forEach(w -> notes.add("warning: " + w));
                 PolicyLinter.declassifications(policy, name).stream().filter(d -> !notes.contains(d)).forEach(notes::add);

@@ -45,9 +45,12 @@ public final class JitmaskConfig {
     public static final String TOPIC_PARTITIONS = "jitmask.topic.partitions";
     public static final String TOPIC_REPLICATION_FACTOR = "jitmask.topic.replication.factor";
     public static final String MANAGE_ACLS = "jitmask.acls.enabled";
-    /** Lookback grants: how many raw records the backfill reads per second, at most. */
+    /**
+     * Lookback grants: how many copies of past records the catch-ups of one instance write per second, at most
+     * (records read but matched by no grant do not count).
+     */
     public static final String BACKFILL_MAX_RECORDS_PER_SECOND = "jitmask.backfill.max.records.per.second";
-    /** Lookback grants: how often the backfill audits its progress. */
+    /** Lookback grants: how often each partition's catch-up reports its progress (BACKFILL_PROGRESS). */
     public static final String BACKFILL_PROGRESS_INTERVAL_MS = "jitmask.backfill.progress.interval.ms";
     /** The management port (/metrics, /health, /ready): off unless enabled, since it opens a port. */
     public static final String METRICS_ENABLED = "jitmask.metrics.enabled";
@@ -136,7 +139,7 @@ public final class JitmaskConfig {
             Map.entry(TOPIC_PARTITIONS, "3"),
             Map.entry(TOPIC_REPLICATION_FACTOR, "1"),
             Map.entry(MANAGE_ACLS, "true"),
-            Map.entry(BACKFILL_MAX_RECORDS_PER_SECOND, "1000"),
+            Map.entry(BACKFILL_MAX_RECORDS_PER_SECOND, "10000"),
             Map.entry(BACKFILL_PROGRESS_INTERVAL_MS, "5000"),
             Map.entry(METRICS_ENABLED, "false"),
             Map.entry(METRICS_HOST, "0.0.0.0"),

@@ -1,6 +1,5 @@
 package io.jitmask.grants;
 
-import io.jitmask.config.Topics;
 import java.time.Clock;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
@@ -12,13 +11,11 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 public final class GrantCommandExecutor {
     private final GrantResources resources;
     private final GrantTopicCounter counter;
-    private final Backfiller backfills;
     private final Clock clock;
 
-    public GrantCommandExecutor(GrantResources resources, GrantTopicCounter counter, Backfiller backfills, Clock clock) {
+    public GrantCommandExecutor(GrantResources resources, GrantTopicCounter counter, Clock clock) {
         this.resources = resources;
         this.counter = counter;
-        this.backfills = backfills;
         this.clock = clock;
     }
 
@@ -57,8 +54,7 @@ public final class GrantCommandExecutor {
     private GrantResult deleteTopic(GrantCommand command) {
         GrantTopicCounter.Count count = null;
         if (command.countCopies()) {
-            // A lookback grant's backfill run stops by itself once the grant left the index; this waits for it.
-            backfills.stop(command.requestId(), Topics.grantKey(command.dataset(), command.requestId()));
+            // Only commands written before lookback copies went through the ledger ask for a count (an upgrade).
             count = counter.count(command.topic());
         }
         resources.deleteTopic(command.topic());

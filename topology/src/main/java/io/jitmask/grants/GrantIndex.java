@@ -20,6 +20,8 @@ public final class GrantIndex {
     private final java.util.Set<String> deletedTopics = ConcurrentHashMap.newKeySet();
     /** Grants that ended and whose ledger is being closed, by grant key: matched by no record. */
     private final Map<String, Grant> ending = new ConcurrentHashMap<>();
+    /** Live grants with a lookback window, by grant key: the masking tasks' catch-up rounds look only at these. */
+    private final Map<String, Grant> lookback = new ConcurrentHashMap<>();
 
     private static final class DatasetGrants {
         final Map<String, Grant> unfiltered = new ConcurrentHashMap<>();
@@ -34,6 +36,9 @@ public final class GrantIndex {
             return;
         }
         byGrantKey.put(grant.key(), grant);
+        if (grant.hasLookback()) {
+            lookback.put(grant.key(), grant);
+        }
         DatasetGrants grants = byDataset.computeIfAbsent(grant.dataset(), d -> new DatasetGrants());
         var keys = grant.filter().indexKeys();
         if (keys == null) {
@@ -50,6 +55,7 @@ public final class GrantIndex {
         if (wasEnding != null) {
             deletedTopics.remove(wasEnding.topic());
         }
+        lookback.remove(grantKey);
         Grant old = byGrantKey.remove(grantKey);
         if (old == null) {
             return;
@@ -73,6 +79,7 @@ public final class GrantIndex {
 
     public synchronized void clear() {
         ending.clear();
+        lookback.clear();
         deletedTopics.clear();
         byGrantKey.clear();
         byDataset.clear();
@@ -140,6 +147,11 @@ public final class GrantIndex {
 
     public int size() {
         return byGrantKey.size();
+    }
+
+    /** The live grants with a lookback window (their catch-up may still be pending on some partition). */
+    public Collection<Grant> lookback() {
+        return lookback.isEmpty() ? List.of() : List.copyOf(lookback.values());
     }
 
     public Collection<Grant> all() {

@@ -34,20 +34,15 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
 
     /** What the lifecycle needs besides its stores. Side effects are commands on {@code jit.grant-commands}. */
     public record Deps(ApprovalValidator validator, boolean manageAcls, Duration requestTtl, Duration deleteGrace,
-                       Backfiller backfiller, JitmaskMetrics metrics, Passkeys passkeys) {
+                       JitmaskMetrics metrics, Passkeys passkeys) {
         public Deps(ApprovalValidator validator, boolean manageAcls, Duration requestTtl, Duration deleteGrace) {
-            this(validator, manageAcls, requestTtl, deleteGrace, Backfiller.NONE, JitmaskMetrics.none());
+            this(validator, manageAcls, requestTtl, deleteGrace, JitmaskMetrics.none());
         }
 
         /** Without passkeys: an approval that carries an assertion, or a request that requires one, is refused. */
         public Deps(ApprovalValidator validator, boolean manageAcls, Duration requestTtl, Duration deleteGrace,
-                    Backfiller backfiller, JitmaskMetrics metrics) {
-            this(validator, manageAcls, requestTtl, deleteGrace, backfiller, metrics, null);
-        }
-
-        public Deps(ApprovalValidator validator, boolean manageAcls, Duration requestTtl, Duration deleteGrace,
-                    Backfiller backfiller) {
-            this(validator, manageAcls, requestTtl, deleteGrace, backfiller, JitmaskMetrics.none());
+                    JitmaskMetrics metrics) {
+            this(validator, manageAcls, requestTtl, deleteGrace, metrics, null);
         }
     }
 
@@ -93,13 +88,8 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
                 new PasskeyDirectory(context.getStateStore(names.credentialsStore())),
                 context.getStateStore(names.signCountsStore()));
         // Side effects under way need nothing here: their commands are on jit.grant-commands, and the workers that
-        // own those partitions carry them out and post their results, which this task reads from its offsets on.
-        for (RequestState state : states()) {
-            if (state.status() == RequestState.Status.ACTIVE && state.lookbackSeconds() != null) {
-                // Backfills run in memory: one cut short by a stop resumes, skipping what it already delivered.
-                deps.backfiller().start(state.requestId(), Topics.grantKey(state.dataset(), state.requestId()));
-            }
-        }
+        // own those partitions carry them out and post their results, which this task reads from its offsets on. A
+        // lookback grant's catch-up lives in the masking tasks' ledgers, which report on jit.grant-results too.
         resumeEarlierEnds = true;
         context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, this::endDue);
     }
@@ -127,24 +117,6 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
             command(GrantCommand.withdrawAccess(state.requestId(), state.dataset(), topic, state.grantee(),
                     deps.manageAcls()));
             LOG.info("resumed the end of {}, left ENDING by an earlier release", state.requestId());
-        }
-    }
-
-    /**
-     * The task leaves this instance (a rebalance, a shutdown): its lookback grants' copy runs stop here, before the
-     * instance taking the task over resumes them, so two runs never copy for one grant.
-     */
-    @Override
-    public void close() {
-        try {
-            for (RequestState state : states()) {
-                if (state.status() == RequestState.Status.ACTIVE && state.lookbackSeconds() != null) {
-                    deps.backfiller().release(state.requestId(), Topics.grantKey(state.dataset(), state.requestId()));
-                }
-            }
-        } catch (RuntimeException e) {
-            // A store already closed (a task closed dirty): the runs end with the grant or the process.
-            LOG.warn("could not hand over the backfills of a closing lifecycle task: {}", e.getClass().getSimpleName());
         }
     }
 
@@ -273,6 +245,10 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
     }
 
     private void approvedExtension(ApprovalEvent event, Keyring.Actor actor, RequestState state, Instant now) {
+        if (event.json().has("webauthn")) {
+            // Never accept an assertion unchecked: a passkey-signed approval has no other signature.
+            throw new Rejection(Rejection.Reason.INVALID_ASSERTION, "passkey approvals of an extension are not supported yet");
+        }
         RequestState.Approval approval = deps.validator().approveExtension(event, actor, state);
         RequestState.Extension extension = state.pendingExtension().withApproval(approval);
         RequestState updated = state.withExtension(extension, event.signature());

@@ -30,7 +30,18 @@ public record GrantResult(
         @JsonProperty("command") GrantCommand.Type command,
         @JsonProperty("attempts") Integer attempts,
         @JsonProperty("error") String error,
-        @JsonProperty("sourceOffsets") Map<String, AuditEvent.OffsetRange> sourceOffsets) {
+        @JsonProperty("sourceOffsets") Map<String, AuditEvent.OffsetRange> sourceOffsets,
+        @JsonProperty("unreadable") Long unreadable,
+        @JsonProperty("retentionLimited") Boolean retentionLimited,
+        @JsonProperty("reason") String reason) {
+
+    public GrantResult(Type type, String requestId, Instant at, Integer partitions, Integer partition, Long records,
+                       Long firstOffset, Long lastOffset, Instant firstTimestamp, Instant lastTimestamp,
+                       GrantCommand.Type command, Integer attempts, String error,
+                       Map<String, AuditEvent.OffsetRange> sourceOffsets) {
+        this(type, requestId, at, partitions, partition, records, firstOffset, lastOffset, firstTimestamp, lastTimestamp,
+                command, attempts, error, sourceOffsets, null, null, null);
+    }
 
     public enum Type {
         /** The grant topic and ACL exist; carries the partition count of the grant (and raw) topic. */
@@ -44,7 +55,32 @@ public record GrantResult(
         /** The grant topic is gone (with the counted copies when the command asked for a count). */
         TOPIC_DELETED,
         /** A command keeps failing; the worker goes on retrying. Carries the attempts so far and the error class. */
-        COMMAND_FAILING
+        COMMAND_FAILING,
+        /**
+         * A lookback grant's catch-up of one raw partition starts: first offset of the window (firstOffset), last
+         * offset before activation (lastOffset), timestamp of the first record (firstTimestamp), whether retention
+         * already deleted part of the window. Written by the masking task that owns the partition.
+         */
+        CATCH_UP_STARTED,
+        /** The catch-up of one partition so far: copies (records), their first and last offset, unreadable records. */
+        CATCH_UP_PROGRESS,
+        /** The catch-up of one partition reached its live copies: its final figures. */
+        CATCH_UP_COMPLETED,
+        /** The catch-up of one partition stopped before it completed (copy cutoff, end of the grant): with why. */
+        CATCH_UP_STOPPED
+    }
+
+    /** The start of a lookback grant's catch-up on one partition (offsets null when the window is empty there). */
+    public static GrantResult catchUpStarted(String requestId, Instant at, int partition, Long first, Long last,
+                                             Instant firstTimestamp, boolean retentionLimited) {
+        return new GrantResult(Type.CATCH_UP_STARTED, requestId, at, null, partition, null, first, last, firstTimestamp,
+                null, null, null, null, null, null, retentionLimited, null);
+    }
+
+    /** Progress, completion or stop ({@code type}) of a catch-up on one partition, from its state. */
+    public static GrantResult catchUp(Type type, String requestId, Instant at, int partition, CatchUp state, String reason) {
+        return new GrantResult(type, requestId, at, null, partition, state.copied(), state.firstOffset(), state.lastOffset(),
+                null, null, null, null, null, null, state.unreadable(), null, reason);
     }
 
     public static GrantResult provisioned(String requestId, Instant at, int partitions) {

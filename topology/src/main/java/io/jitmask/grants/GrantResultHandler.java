@@ -3,6 +3,10 @@ package io.jitmask.grants;
 import io.jitmask.audit.AuditEvent;
 import io.jitmask.config.Topics;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,6 +81,7 @@ final class GrantResultHandler {
             }
             case TOPIC_DELETED -> topicDeleted(state, result, now);
             case COMMAND_FAILING -> failing(state, result, now);
+            case CATCH_UP_STARTED, CATCH_UP_PROGRESS, CATCH_UP_COMPLETED, CATCH_UP_STOPPED -> catchUp(state, result);
             default -> throw new IllegalStateException();
         }
     }
@@ -103,9 +108,6 @@ final class GrantResultHandler {
         out.audit(GrantLifecycleProcessor.base(AuditEvent.Type.ACTIVATED, active, now).topic(active.topic())
                 .approvers(active.approverNames()).durationSeconds(active.durationSeconds())
                 .lookbackSeconds(active.lookbackSeconds()).expiresAt(active.expiresAt()).build());
-        if (grant.hasLookback()) {
-            deps.backfiller().start(grant.requestId(), grant.key());
-        }
         if (!active.approvals().isEmpty()) {
             deps.metrics().recordActivation(active.approvals().get(active.approvals().size() - 1).at());
         }
@@ -150,13 +152,19 @@ final class GrantResultHandler {
         AuditEvent.Builder summary = AuditEvent.of(AuditEvent.Type.DISCLOSURE_SUMMARY, state.requestId(), now)
                 .dataset(state.dataset()).grantee(state.grantee()).fields(state.fields()).topic(state.topic());
         if (countsTopic(state, progress)) {
-            // A lookback grant's copies come from its backfill run, outside the ledger, and a grant ended by an
-            // earlier release copied before the ledger existed: the worker counted them on the topic.
+            // A grant ended by an earlier release copied before the ledger existed: the worker counted its topic.
             summary.records(result.records() == null ? 0L : result.records()).sourceOffsets(
                     result.sourceOffsets() == null ? java.util.Map.of() : result.sourceOffsets());
         } else {
+            // Every grant, lookback or not: live and past copies are all in the ledger, counted in their transaction.
             summary.records(progress.records()).sourceOffsets(progress.sourceOffsets())
                     .windowFrom(progress.firstDisclosed()).windowTo(progress.lastDisclosed());
+        }
+        if (state.lookbackSeconds() != null && !progress.backfillOrNone().endAudited()) {
+            // Some partition never reported the end of its catch-up (the grant ended before every task saw it).
+            GrantProgress.Backfill backfill = progress.backfillOrNone();
+            out.audit(backfillEvent(AuditEvent.Type.BACKFILL_STOPPED, state, now).records(backfill.copied())
+                    .sourceOffsets(backfill.copiedOffsets()).reason("grant ended").build());
         }
         out.audit(summary.build());
         out.audit(AuditEvent.of(revoked ? AuditEvent.Type.REVOKED : AuditEvent.Type.EXPIRED, state.requestId(), now)
@@ -171,9 +179,82 @@ final class GrantResultHandler {
         }
     }
 
+    /**
+     * A masking task's report on a lookback grant's catch-up of one partition. The audit sees the grant as a whole:
+     * BACKFILL_STARTED once every partition started (window, how far back it reached, the offsets of the window),
+     * BACKFILL_PROGRESS with the copies so far, then BACKFILL_COMPLETED, or BACKFILL_STOPPED when a partition
+     * stopped first (copy cutoff, end of the grant); each exactly once, whatever kills and handovers happened,
+     * since the reports are written in the masking tasks' transactions and read here in the lifecycle's.
+     */
+    private void catchUp(RequestState state, GrantResult result) {
+        boolean live = state.status() == RequestState.Status.ACTIVE || state.status() == RequestState.Status.ENDING;
+        if (!live || result.partition() == null || state.lookbackSeconds() == null) {
+            return;
+        }
+        GrantProgress progress = out.progress(state.requestId());
+        GrantProgress.Backfill backfill = progress.backfillOrNone();
+        if (backfill.endAudited()) {
+            return;
+        }
+        int partitions = progress.partitions() == null ? 0 : progress.partitions();
+        backfill = result.type() == GrantResult.Type.CATCH_UP_STARTED ? backfill.started(result) : backfill.report(result);
+        if (!backfill.startAudited() && partitions > 0 && backfill.starts().size() >= partitions) {
+            out.audit(started(state, backfill, result.at()));
+            backfill = backfill.startDone();
+        } else if (backfill.startAudited() && result.type() == GrantResult.Type.CATCH_UP_PROGRESS) {
+            out.audit(backfillEvent(AuditEvent.Type.BACKFILL_PROGRESS, state, result.at()).records(backfill.copied())
+                    .sourceOffsets(backfill.copiedOffsets()).build());
+        }
+        if (partitions > 0 && backfill.allEnded(partitions)) {
+            List<GrantResult> stopped = backfill.latest().values().stream()
+                    .filter(r -> r.type() == GrantResult.Type.CATCH_UP_STOPPED).toList();
+            String unreadable = backfill.unreadable() == 0 ? null
+                    : backfill.unreadable() + " records of the window could not be masked and were not copied";
+            if (stopped.isEmpty()) {
+                out.audit(backfillEvent(AuditEvent.Type.BACKFILL_COMPLETED, state, result.at()).records(backfill.copied())
+                        .sourceOffsets(backfill.copiedOffsets()).detail(unreadable).build());
+            } else {
+                Instant at = stopped.stream().map(GrantResult::at).max(Instant::compareTo).orElse(result.at());
+                out.audit(backfillEvent(AuditEvent.Type.BACKFILL_STOPPED, state, at).records(backfill.copied())
+                        .sourceOffsets(backfill.copiedOffsets()).reason(stopped.get(0).reason()).detail(unreadable).build());
+            }
+            backfill = backfill.endDone();
+        }
+        out.saveProgress(state.requestId(), progress.withBackfill(backfill));
+    }
+
+    private static AuditEvent started(RequestState state, GrantProgress.Backfill backfill, Instant at) {
+        Instant windowTo = state.activatedAt();
+        Map<String, AuditEvent.OffsetRange> window = new TreeMap<>();
+        Instant reachedBack = null;
+        List<Integer> limited = new ArrayList<>();
+        for (GrantResult start : backfill.starts().values()) {
+            if (start.firstOffset() == null || start.lastOffset() == null) {
+                continue;
+            }
+            window.put(Integer.toString(start.partition()), new AuditEvent.OffsetRange(start.firstOffset(), start.lastOffset()));
+            if (start.firstTimestamp() != null && (reachedBack == null || start.firstTimestamp().isBefore(reachedBack))) {
+                reachedBack = start.firstTimestamp();
+            }
+            if (Boolean.TRUE.equals(start.retentionLimited())) {
+                limited.add(start.partition());
+            }
+        }
+        String note = limited.isEmpty() ? null : "partitions " + limited + " start at their oldest retained record:"
+                + " older records of the window are past the topic's retention and cannot be copied";
+        return backfillEvent(AuditEvent.Type.BACKFILL_STARTED, state, at).windowFrom(windowTo.minusSeconds(state.lookbackSeconds()))
+                .windowTo(windowTo).reachedBack(reachedBack).windowOffsets(window).detail(note).build();
+    }
+
+    private static AuditEvent.Builder backfillEvent(AuditEvent.Type type, RequestState state, Instant at) {
+        return AuditEvent.of(type, state.requestId(), at).dataset(state.dataset()).grantee(state.grantee())
+                .topic(state.topic()).lookbackSeconds(state.lookbackSeconds());
+    }
+
     /** True when the summary counts the copies on the grant topic (the worker does) instead of the ledger. */
     private static boolean countsTopic(RequestState state, GrantProgress progress) {
-        return state.lookbackSeconds() != null || progress.countTopic();
+        // Lookback grants are in the ledger too now (their catch-up copies in the masking tasks' transactions).
+        return progress.countTopic();
     }
 
     private void failing(RequestState state, GrantResult result, Instant now) {

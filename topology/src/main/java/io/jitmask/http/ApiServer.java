@@ -90,6 +90,7 @@ public final class ApiServer implements AutoCloseable {
                 new Route("POST", "/api/requests/{id}/approve", decisions::approve),
                 new Route("POST", "/api/requests/{id}/deny", decisions::deny),
                 new Route("POST", "/api/requests/{id}/revoke", decisions::revoke),
+                new Route("POST", "/api/requests/{id}/extend", decisions::extend),
                 new Route("GET", "/api/requests/{id}/approval-challenge", passkeys::approvalChallenge),
                 new Route("POST", "/api/passkeys/options", passkeys::options),
                 new Route("GET", "/api/passkeys", passkeys::list),

@@ -10,8 +10,8 @@ import io.jitmask.grants.RequestState;
 import java.time.Clock;
 
 /**
- * {@code /api/requests/{id}/approve|deny|revoke}: signed decisions about one request. Each needs a comment or
- * reason for the audit trail. The API refuses early what the lifecycle would refuse (wrong state, missing role,
+ * {@code /api/requests/{id}/approve|deny|revoke|extend}: signed decisions about one request. Each needs a comment or
+ * reason for the audit trail. While a live grant has an extension waiting, approve and deny decide that extension. The API refuses early what the lifecycle would refuse (wrong state, missing role,
  * self-approval), with the same rules; the lifecycle still checks everything when the event arrives.
  */
 final class DecisionsHandler {
@@ -33,18 +33,52 @@ final class DecisionsHandler {
      */
     ApiResponse approve(ApiRequest call) {
         RequestState state = pendingReviewable(call, "approve");
+        RequestState.Extension extension = state.status() == RequestState.Status.ACTIVE ? state.pendingExtension() : null;
         JsonNode webauthn = call.body().get("webauthn");
         if (webauthn != null) {
             if (!webauthn.isObject() || !webauthn.path("signature").isTextual()) {
                 throw ApiException.badRequest("'webauthn' must be the passkey assertion object");
             }
+            if (extension != null) {
+                throw ApiException.badRequest("passkey approvals of an extension are not supported yet: approve it without 'webauthn'");
+            }
             // Signed by the passkey alone: the server's Ed25519 key for the approver, if it holds one, is not used.
             return post(call, ApprovalEvents.approvedWithPasskey(state.request(), call.actor().name(), clock.instant(),
                     call.requiredText("comment"), (ObjectNode) webauthn));
         }
-        ObjectNode event = signer.event(call, "APPROVED", state.requestId(), key ->
-                ApprovalEvents.approved(state.request(), call.actor().name(), clock.instant(), call.requiredText("comment"), key));
+        ObjectNode event = signer.event(call, "APPROVED", state.requestId(), key -> extension == null
+                ? ApprovalEvents.approved(state.request(), call.actor().name(), clock.instant(), call.requiredText("comment"), key)
+                : ApprovalEvents.approvedDigest(state.requestId(), extension.digest(), call.actor().name(), clock.instant(),
+                        call.requiredText("comment"), key));
         return post(call, event);
+    }
+
+    /** The requester asks for more time on their live grant; reviewers then approve or deny it as a request. */
+    ApiResponse extend(ApiRequest call) {
+        RequestState state = states.require(call.pathParam("id"));
+        Keyring.Actor actor = call.actor();
+        if (!actor.name().equals(state.requester())) {
+            throw ApiException.forbidden("only the requester " + state.requester() + " may extend request " + state.requestId());
+        }
+        if (state.status() != RequestState.Status.ACTIVE) {
+            throw ApiException.conflict("request " + state.requestId() + " is " + state.status()
+                    + "; only a live grant can be extended");
+        }
+        if (state.pendingExtension() != null) {
+            throw ApiException.conflict("extension " + state.pendingExtension().extensionId() + " of request "
+                    + state.requestId() + " is still waiting for a decision");
+        }
+        JsonNode seconds = call.body().get("extendSeconds");
+        if (seconds == null || !seconds.isIntegralNumber() || !seconds.canConvertToLong() || seconds.asLong() <= 0) {
+            throw ApiException.badRequest("'extendSeconds' is required (a positive whole number)");
+        }
+        ObjectNode event = signer.event(call, "EXTEND_REQUESTED", state.requestId(), key ->
+                ApprovalEvents.extendRequested(state.requestId(), ApprovalEvents.newExtensionId(), actor.name(),
+                        clock.instant(), call.requiredText("justification"), seconds.asLong(), key));
+        poster.post(event);
+        return ApiResponse.accepted(ApiJson.object().put("requestId", state.requestId())
+                .put("posted", "EXTEND_REQUESTED").put("actor", actor.name())
+                .put("extensionId", event.path("extensionId").asText()));
     }
 
     ApiResponse deny(ApiRequest call) {
@@ -79,7 +113,8 @@ final class DecisionsHandler {
             throw ApiException.forbidden(actor.name() + " lacks a role to " + verb + " this request (needs one of each of "
                     + state.requirement().rolesByTag() + ")");
         }
-        if (state.status() != RequestState.Status.PENDING) {
+        boolean extensionWaiting = state.status() == RequestState.Status.ACTIVE && state.pendingExtension() != null;
+        if (state.status() != RequestState.Status.PENDING && !extensionWaiting) {
             throw ApiException.conflict("request " + state.requestId() + " is " + state.status() + ", not pending");
         }
         return state;

@@ -22,14 +22,16 @@ final class RequestView {
                 .put("requiresPasskey", state.requirement().webAuthn());
         ObjectNode roles = json.putObject("approverRoles");
         state.requirement().rolesByTag().forEach((tag, r) -> roles.set(tag, ApiJson.strings(r)));
-        ArrayNode approvals = json.putArray("approvals");
-        for (RequestState.Approval approval : state.approvals()) {
-            ObjectNode a = approvals.addObject().put("actor", approval.actor());
-            ApiJson.putInstant(a, "at", approval.at());
-            if (approval.comment() != null) {
-                a.put("comment", approval.comment());
-            }
-            a.put("auto", approval.auto());
+        approvals(json.putArray("approvals"), state.approvals());
+        ArrayNode extensions = json.putArray("extensions");
+        for (RequestState.Extension extension : state.extensions()) {
+            ObjectNode e = extensions.addObject().put("extensionId", extension.extensionId())
+                    .put("actor", extension.actor()).put("extendSeconds", extension.seconds())
+                    .put("justification", extension.justification()).put("status", extension.status().name())
+                    .put("digest", extension.digest());
+            ApiJson.putInstant(e, "requestedAt", extension.requestedAt());
+            ApiJson.putInstant(e, "decidedAt", extension.decidedAt());
+            approvals(e.putArray("approvals"), extension.approvals());
         }
         ApiJson.putInstant(json, "activatedAt", state.activatedAt());
         ApiJson.putInstant(json, "expiresAt", state.expiresAt());
@@ -41,5 +43,16 @@ final class RequestView {
             json.put("endReason", state.endReason());
         }
         return json;
+    }
+
+    private static void approvals(ArrayNode out, java.util.List<RequestState.Approval> approvals) {
+        for (RequestState.Approval approval : approvals) {
+            ObjectNode a = out.addObject().put("actor", approval.actor());
+            ApiJson.putInstant(a, "at", approval.at());
+            if (approval.comment() != null) {
+                a.put("comment", approval.comment());
+            }
+            a.put("auto", approval.auto());
+        }
     }
 }

@@ -64,18 +64,30 @@ public final class AuditNotifications {
                     "the grant of request " + e.requestId() + " could not be activated: " + e.detail()));
             case ACL_NOT_ENFORCED -> Optional.of(build(id, NotificationType.LIFECYCLE_FAILED, e, recipients.admins(), null,
                     "grant " + e.requestId() + " is live without a broker ACL: " + e.detail()));
+            case EXTEND_REQUESTED -> Optional.of(build(id, NotificationType.REQUEST_CREATED, e,
+                    recipients.reviewers(e.actor(), e.dataset(), e.fields() == null ? List.of() : e.fields()), "extension",
+                    e.actor() + " asks for " + human(e.durationSeconds()) + " more on " + fieldsOf(e) + " (live until "
+                            + e.expiresAt() + "): " + e.justification()));
+            case EXTEND_DENIED -> Optional.of(build(id, NotificationType.REQUEST_DECIDED, e, requester, "extension_denied",
+                    e.actor() + " denied more time on " + fieldsOf(e) + (e.reason() == null ? "" : ": " + e.reason())));
+            case GRANT_EXTENDED -> Optional.of(build(id, NotificationType.REQUEST_DECIDED, e, requester, "extended",
+                    "your access to " + fieldsOf(e) + " was extended by " + human(e.durationSeconds()) + ", until "
+                            + e.expiresAt()));
             case SIDE_EFFECT_FAILING -> Optional.of(build(id, NotificationType.LIFECYCLE_FAILED, e, recipients.admins(),
                     null, "a side effect of request " + e.requestId() + " keeps failing: " + e.detail()));
-            // A stop at shutdown resumes with the next start (ARCHITECTURE "Lookback"): not a failure to act on.
-            case BACKFILL_STOPPED -> e.reason() != null && e.reason().startsWith(io.jitmask.backfill.Backfills.SHUTTING_DOWN)
-                    ? Optional.empty()
-                    : Optional.of(build(id, NotificationType.LIFECYCLE_FAILED, e, union(recipients.admins(), requester),
-                            null, "the lookback copy of request " + e.requestId() + " stopped: " + e.reason()));
+            // A catch-up survives restarts (it resumes from the ledger), so a stop means the window was not copied in
+            // full: the grant reached its copy cutoff or ended first.
+            case BACKFILL_STOPPED -> Optional.of(build(id, NotificationType.LIFECYCLE_FAILED, e,
+                    union(recipients.admins(), requester), null,
+                    "the lookback copy of request " + e.requestId() + " stopped: " + e.reason()));
             default -> Optional.empty();
         };
     }
 
-    /** The reminder that a live grant ends soon. */
+    /**
+     * The reminder that a live grant ends soon, with a link to the console's extension form for it. Its id names the
+     * expiresAt it reminds of: a grant extended after its reminder is reminded again of the new time.
+     */
     public Notification expiring(Grant grant, Instant now) {
         ObjectNode data = AuditEvent.MAPPER.createObjectNode();
         data.put("requestId", grant.requestId());
@@ -85,9 +97,18 @@ public final class AuditNotifications {
         long left = Math.max(0, Duration.between(now, grant.expiresAt()).toSeconds());
         data.put("secondsLeft", left);
         List<String> to = grant.requester() == null ? recipients.ofPrincipal(grant.grantee()) : List.of(grant.requester());
-        return finish(grant.requestId() + "-expiring", NotificationType.GRANT_EXPIRING, grant.requestId(), now, to, data,
+        Notification reminder = finish(grant.requestId() + "-expiring-" + grant.expiresAt().getEpochSecond(),
+                NotificationType.GRANT_EXPIRING, grant.requestId(), now, to, data,
                 "your access to " + String.join(", ", grant.fields()) + " of " + grant.dataset() + " ends in "
-                        + human(left) + " (at " + grant.expiresAt() + ")");
+                        + human(left) + " (at " + grant.expiresAt() + ")"
+                        + (consoleUrl == null ? "" : "; ask for more time in the console"));
+        if (consoleUrl == null) {
+            return reminder;
+        }
+        String extendLink = consoleUrl + "/#extend=" + grant.requestId();
+        reminder.data().put("link", extendLink);
+        return new Notification(reminder.id(), reminder.type(), reminder.requestId(), reminder.time(), reminder.recipients(),
+                reminder.data(), reminder.summary(), extendLink);
     }
 
     private Notification build(String id, NotificationType type, AuditEvent e, List<String> to, String outcome, String summary) {

@@ -37,7 +37,7 @@ final class ExpiryReminders {
         for (int p : partitions) {
             Map<String, Grant> gone = grantsByPartition.remove(p);
             if (gone != null) {
-                gone.values().forEach(g -> reminded.remove(g.requestId()));
+                gone.values().forEach(g -> reminded.remove(reminderKey(g)));
             }
             caughtUp.remove(p);
         }
@@ -53,11 +53,20 @@ final class ExpiryReminders {
         if (grant == null || !Grant.ACTIVE.equals(grant.status())) {
             Grant old = grants.remove(key);
             if (old != null) {
-                reminded.remove(old.requestId());
+                reminded.remove(reminderKey(old));
             }
         } else {
-            grants.put(key, grant);
+            Grant old = grants.put(key, grant);
+            if (old != null && !old.expiresAt().equals(grant.expiresAt())) {
+                // Extended: the old reminder is spent, the new expiresAt gets its own.
+                reminded.remove(reminderKey(old));
+            }
         }
+    }
+
+    /** One reminder per grant and expiresAt: an extension opens a new window. */
+    private static String reminderKey(Grant grant) {
+        return grant.requestId() + "@" + grant.expiresAt();
     }
 
     /** Grants whose reminder window opened and that were not reminded yet; each is returned once. */
@@ -69,7 +78,7 @@ final class ExpiryReminders {
             }
             for (Grant grant : partition.getValue().values()) {
                 boolean inWindow = !now.isBefore(grant.expiresAt().minus(lead)) && now.isBefore(grant.expiresAt());
-                if (inWindow && reminded.add(grant.requestId())) {
+                if (inWindow && reminded.add(reminderKey(grant))) {
                     due.add(grant);
                 }
             }

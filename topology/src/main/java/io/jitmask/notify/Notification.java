@@ -8,7 +8,7 @@ import java.util.List;
  * One notification: who it is for (keyring actors), what happened, and a one-line summary for chat. Built from
  * audit events and grants only, so it carries names, counts and times, never a field value.
  *
- * @param id stable across redeliveries ({@code jit.audit-<partition>-<offset>}, or {@code <requestId>-expiring}),
+ * @param id stable across redeliveries ({@code jit.audit-<partition>-<offset>}, or {@code <requestId>-expiring-<expiresAt epoch seconds>}),
  *           so a receiver can deduplicate: delivery is at least once
  * @param link the request in the console, or null when no console URL is configured
  */

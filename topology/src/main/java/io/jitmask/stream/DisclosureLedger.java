@@ -1,5 +1,6 @@
 package io.jitmask.stream;
 
+import io.jitmask.grants.CatchUp;
 import io.jitmask.grants.Grant;
 import io.jitmask.grants.GrantIndex;
 import io.jitmask.grants.GrantResult;
@@ -43,10 +44,38 @@ public final class DisclosureLedger {
 
     /** One copy of the raw record at {@code offset} (timestamp {@code timestamp}) written for the grant. */
     public void record(String requestId, int partition, long offset, Instant timestamp) {
-        String key = LedgerEntry.key(requestId, partition);
-        byte[] bytes = store.get(key);
-        LedgerEntry entry = bytes == null ? LedgerEntry.EMPTY : LedgerEntry.fromBytes(bytes);
-        store.put(key, entry.plus(offset, timestamp).toBytes());
+        LedgerEntry entry = entry(requestId, partition);
+        put(requestId, partition, entry.plus(offset, timestamp));
+    }
+
+    /**
+     * A live copy of the record at {@code offset} for the grant, if the grant's split allows it: always for a grant
+     * without lookback; for a lookback grant only from its catch-up's {@code next} on ({@link CatchUp#copiesLive}),
+     * and then the first live offset is remembered. Returns false (and records nothing) when the catch-up has
+     * copied, or will copy, that offset.
+     */
+    public boolean recordLive(Grant grant, int partition, long offset, Instant timestamp) {
+        LedgerEntry entry = entry(grant.requestId(), partition);
+        if (!grant.hasLookback()) {
+            put(grant.requestId(), partition, entry.plus(offset, timestamp));
+            return true;
+        }
+        CatchUp catchUp = entry.catchUpOrNew();
+        if (!catchUp.copiesLive(offset)) {
+            return false;
+        }
+        put(grant.requestId(), partition, entry.plus(offset, timestamp).withCatchUp(catchUp.live(offset)));
+        return true;
+    }
+
+    /** The grant's entry for the partition, {@link LedgerEntry#EMPTY} when there is none. */
+    public LedgerEntry entry(String requestId, int partition) {
+        byte[] bytes = store.get(LedgerEntry.key(requestId, partition));
+        return bytes == null ? LedgerEntry.EMPTY : LedgerEntry.fromBytes(bytes);
+    }
+
+    public void put(String requestId, int partition, LedgerEntry entry) {
+        store.put(LedgerEntry.key(requestId, partition), entry.toBytes());
     }
 
     /**
@@ -60,6 +89,13 @@ public final class DisclosureLedger {
             byte[] bytes = store.get(key);
             LedgerEntry entry = bytes == null ? LedgerEntry.EMPTY : LedgerEntry.fromBytes(bytes);
             if (!entry.closed()) {
+                if (grant.hasLookback() && entry.catchUpOrNew().pending()) {
+                    // The grant ended before its past was copied here: the catch-up stops with it, audited once.
+                    CatchUp stopped = entry.catchUpOrNew().withStatus(CatchUp.Status.STOPPED);
+                    entry = entry.withCatchUp(stopped);
+                    closed.add(GrantResult.catchUp(GrantResult.Type.CATCH_UP_STOPPED, grant.requestId(), now, partition,
+                            stopped, "grant ended"));
+                }
                 LedgerEntry done = entry.close(now);
                 store.put(key, done.toBytes());
                 closed.add(GrantResult.ledgerClosed(grant.requestId(), now, partition, done));

@@ -11,10 +11,10 @@ import org.apache.kafka.common.header.Headers;
 
 /**
  * Builds the copy of one raw record for one grant: the granted fields clear, every other field masked, the key as
- * the grant may see it, the allow-listed headers plus the source coordinates. The live path and the backfill
- * both copy through here, so a record looks the same on a grant topic whichever of them copied it.
+ * the grant may see it, the allow-listed headers plus the source coordinates. The live path and the lookback
+ * catch-up both copy through here, so a record looks the same on a grant topic whichever of them copied it.
  *
- * <p>Not thread-safe (it owns an {@link AvroCodec}): one per stream task or backfill run.
+ * <p>Not thread-safe (it owns an {@link AvroCodec}): one per stream task.
  */
 public final class GrantCopier {
     /** A copy ready to write: key and value bytes. */
@@ -61,6 +61,29 @@ public final class GrantCopier {
             return null;
         }
         return copy(grant, dataset, rawKey, key, values.decode(dataset, rawValue));
+    }
+
+    /**
+     * The copies of one raw record for each of {@code grants} whose filter matches it, decoding it once (the lookback
+     * catch-up serves every pending grant from one read). Empty for a tombstone.
+     *
+     * @throws RuntimeException as the masking path would for the same record (malformed, unknown schema, ...)
+     */
+    public java.util.Map<Grant, Copy> copiesIfMatching(java.util.List<Grant> grants, String dataset, byte[] rawKey,
+                                                       byte[] rawValue) {
+        java.util.Map<Grant, Copy> out = new java.util.IdentityHashMap<>();
+        if (rawValue == null) {
+            return out;
+        }
+        RecordKeyMasker.MaskedKey key = keys.mask(dataset, rawKey);
+        RecordValues.Value decoded = null;
+        for (Grant grant : grants) {
+            if (grant.filter().matches(key.filterKey())) {
+                decoded = decoded == null ? values.decode(dataset, rawValue) : decoded;
+                out.put(grant, copy(grant, dataset, rawKey, key, decoded));
+            }
+        }
+        return out;
     }
 
     /** The headers of a copy: the raw record's allow-listed ones and where it came from. */

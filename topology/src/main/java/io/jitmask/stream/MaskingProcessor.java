@@ -64,6 +64,7 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
     private final java.util.Map<AdmissionKey, Object> admitted = new java.util.HashMap<>();
     private ProcessorContext<byte[], Object> context;
     private DisclosureLedger ledger;
+    private final LookbackCatchUp lookback;
 
     private record AdmissionKey(String dataset, int schemaId) {
     }
@@ -82,9 +83,16 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
                         String ledgerResults) {
     }
 
+    /** How often a task runs a lookback catch-up round (each at most {@link LookbackCatchUp#ROUND} long). */
+    static final java.time.Duration CATCH_UP_EVERY = java.time.Duration.ofMillis(100);
+
+    /** The lookback catch-up's reader, budget and progress interval (one of each per instance). */
+    public record Lookback(RawLog log, CatchUpBudget budget, java.time.Duration progressInterval) {
+    }
+
     public MaskingProcessor(MaskEngine engine, SchemaRegistryClient registry, SchemaAdmission admission, GrantIndex grants,
                             HeaderFilter headers, MaskedSchemaIds maskedIds, java.time.Duration copyCutoff, Sinks sinks,
-                            String ledgerStore, JitmaskMetrics metrics) {
+                            String ledgerStore, JitmaskMetrics metrics, Lookback lookback) {
         this.metrics = metrics;
         this.ledgerStore = ledgerStore;
         this.resultsSink = sinks.ledgerResults();
@@ -102,6 +110,8 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
         this.maskedSink = sinks.masked();
         this.copiesSink = sinks.copies();
         this.dlqSink = sinks.dlq();
+        this.lookback = new LookbackCatchUp(grants, copier, new LookbackCatchUp.Settings(lookback.log(), lookback.budget(),
+                lookback.progressInterval()), copyCutoff, metrics);
     }
 
     @Override
@@ -110,17 +120,40 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
         // A task re-initialised after an aborted transaction must write its admissions' records again.
         admitted.clear();
         this.ledger = new DisclosureLedger(context.getStateStore(ledgerStore));
+        lookback.reset();
         // Closes this task's ledger entries of ended grants, in the task's transaction (also right after a restart
         // or a handover, for grants that ended meanwhile).
         context.schedule(java.time.Duration.ofSeconds(1), org.apache.kafka.streams.processor.PunctuationType.WALL_CLOCK_TIME,
                 this::closeEndedGrants);
+        // The past windows of lookback grants: copied here, by the task that owns the raw partition, in its transaction.
+        context.schedule(CATCH_UP_EVERY, org.apache.kafka.streams.processor.PunctuationType.WALL_CLOCK_TIME, this::catchUp);
+    }
+
+    void catchUp(long wallClockMs) {
+        lookback.run(ledger, context.taskId().partition(), Instant.ofEpochMilli(wallClockMs), new LookbackCatchUp.Out() {
+            @Override
+            public void copy(GrantCopier.Copy copy, org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> source,
+                             Headers copyHeaders) {
+                context.forward(new Record<byte[], Object>(copy.key(), new GrantCopy(copy.grant().topic(), copy.value()),
+                        source.timestamp(), copyHeaders), copiesSink);
+            }
+
+            @Override
+            public void result(io.jitmask.grants.GrantResult result) {
+                forwardResult(result, wallClockMs);
+            }
+        });
+    }
+
+    private void forwardResult(io.jitmask.grants.GrantResult result, long timestamp) {
+        context.forward(new Record<byte[], Object>(result.requestId().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                result.toBytes(), timestamp), resultsSink);
     }
 
     void closeEndedGrants(long wallClockMs) {
         int partition = context.taskId().partition();
         for (io.jitmask.grants.GrantResult closed : ledger.closeEnded(grants, partition, Instant.ofEpochMilli(wallClockMs))) {
-            context.forward(new Record<byte[], Object>(closed.requestId().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                    closed.toBytes(), wallClockMs), resultsSink);
+            forwardResult(closed, wallClockMs);
         }
     }
 
@@ -160,13 +193,13 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
             // was masked. The cutoff keeps batching and commit delays from landing a copy after expiresAt. An
             // ended grant leaves the index before its topic is deleted. Once this task closed the grant's ledger
             // entry for the partition (it saw the grant end), nothing more is copied, even where the global store
-            // lags.
+            // lags. A lookback grant's record that its catch-up copies (or copied) is not copied live as well.
             if (!copy.grant().isLiveAt(Instant.ofEpochMilli(context.currentSystemTimeMs()).plus(copyCutoff))
                     || !grants.contains(copy.grant().key()) || grants.isTopicDeleted(copy.grant().topic())
-                    || ledger.isClosed(copy.grant().requestId(), source.partition())) {
+                    || ledger.isClosed(copy.grant().requestId(), source.partition())
+                    || !ledger.recordLive(copy.grant(), source.partition(), source.offset(), Instant.ofEpochMilli(record.timestamp()))) {
                 continue;
             }
-            ledger.record(copy.grant().requestId(), source.partition(), source.offset(), Instant.ofEpochMilli(record.timestamp()));
             Headers copyHeaders = copier.headers(record.headers(), source.partition(), source.offset());
             context.forward(new Record<byte[], Object>(copy.key(), new GrantCopy(copy.grant().topic(), copy.value()),
                     record.timestamp(), copyHeaders), copiesSink);
@@ -241,11 +274,8 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
         }
         List<GrantCopier.Copy> copies = new ArrayList<>(matching.size());
         for (Grant grant : matching) {
-            // A lookback grant's copies, past and live, all come from its one backfill run (BackfillRun), which
-            // splits them at a single offset per partition: exact whichever instance masks the partition.
-            if (grant.hasLookback()) {
-                continue;
-            }
+            // Lookback grants too: their live copies come from here, their past from the catch-up (LookbackCatchUp),
+            // split at one offset per partition in the ledger.
             copies.add(copier.copy(grant, dataset, rawKey, key, decoded));
         }
         return copies;

@@ -8,6 +8,7 @@ import io.jitmask.mask.MaskEngine;
 import io.jitmask.registry.RegistryException;
 import io.jitmask.registry.SchemaRegistryClient;
 import io.jitmask.registry.TypedSchema;
+import io.jitmask.schema.JsonParsedSchema;
 import io.jitmask.serde.AvroCodec;
 import io.jitmask.serde.JsonCodec;
 import io.jitmask.serde.MalformedRecordException;
@@ -27,7 +28,7 @@ import java.util.function.BiFunction;
  * in the Confluent wire format, by the type the registry gives its schema id; plain JSON when the policy declares
  * the dataset so), and encodes a masked copy of it with the masked subject's schema id.
  *
- * <p>Not thread-safe (it caches per schema id and owns an {@link AvroCodec}): one per stream task or backfill run.
+ * <p>Not thread-safe (it caches per schema id and owns an {@link AvroCodec}): one per stream task.
  */
 public final class RecordValues {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -39,8 +40,9 @@ public final class RecordValues {
     public record AvroValue(AvroCodec.Decoded decoded) implements Value {
     }
 
-    /** A JSON value; {@code schemaId} is -1 and {@code schema} null for plain JSON. */
-    public record JsonValue(int schemaId, TypedSchema schema, JsonSchemaDocument document, JsonNode tree) implements Value {
+    /** A JSON value; {@code schemaId} is -1 and {@code schema}, {@code parsed} null for plain JSON. */
+    public record JsonValue(int schemaId, TypedSchema schema, JsonSchemaDocument document, JsonParsedSchema parsed, JsonNode tree)
+            implements Value {
     }
 
     public record ProtobufValue(TypedSchema schema, java.util.Map<String, Set<String>> inlineTags, ProtobufCodec.Decoded decoded)
@@ -48,7 +50,7 @@ public final class RecordValues {
     }
 
     /** A writer schema of a non-Avro type, parsed once per id. */
-    private record Writer(TypedSchema schema, JsonSchemaDocument json, ProtoSchemas.Parsed proto) {
+    private record Writer(TypedSchema schema, JsonSchemaDocument json, JsonParsedSchema jsonSchema, ProtoSchemas.Parsed proto) {
     }
 
     private final MaskEngine engine;
@@ -81,7 +83,7 @@ public final class RecordValues {
      */
     public Value decode(String dataset, byte[] bytes) {
         if (formats.isPlainJson(dataset)) {
-            return new JsonValue(-1, null, null, JsonCodec.readPlain(bytes));
+            return new JsonValue(-1, null, null, null, JsonCodec.readPlain(bytes));
         }
         int id = WireFormat.schemaId(bytes);
         Writer writer = writers.containsKey(id) ? writers.get(id) : writer(id);
@@ -89,7 +91,7 @@ public final class RecordValues {
             return new AvroValue(avro.decode(bytes));
         }
         if (writer.json() != null) {
-            return new JsonValue(id, writer.schema(), writer.json(), JsonCodec.readFramed(bytes, id));
+            return new JsonValue(id, writer.schema(), writer.json(), writer.jsonSchema(), JsonCodec.readFramed(bytes, id));
         }
         return new ProtobufValue(writer.schema(), writer.proto().inlineTags(), ProtobufCodec.decode(bytes, id, writer.proto().file()));
     }
@@ -106,6 +108,7 @@ public final class RecordValues {
             if (j.schema() == null) {
                 return JsonCodec.writePlain(masked);
             }
+            followsSchema(dataset, j, masked);
             return JsonCodec.writeFramed(maskedIds.typedValueId(dataset, j.schemaId(), j.schema()), masked);
         }
         ProtobufValue p = (ProtobufValue) value;
@@ -164,13 +167,40 @@ public final class RecordValues {
         TypedSchema schema = registry.typedSchemaById(id);
         Writer writer = switch (schema.type()) {
             case TypedSchema.AVRO -> null;
-            case TypedSchema.JSON -> new Writer(schema, jsonDocument(id, schema), null);
-            case TypedSchema.PROTOBUF -> new Writer(schema, null, formats.protobufSchema(id, () -> protoParser.apply(id, schema)));
+            case TypedSchema.JSON -> new Writer(schema, jsonDocument(id, schema), jsonSchema(id, schema), null);
+            case TypedSchema.PROTOBUF -> new Writer(schema, null, null, formats.protobufSchema(id, () -> protoParser.apply(id, schema)));
             default -> throw new RegistryException(42201, "schema id " + id + " has type " + schema.type()
                     + ", which jitmask cannot mask");
         };
         writers.put(id, writer);
         return writer;
+    }
+
+    /**
+     * Fails closed when a masked JSON value no longer follows its schema: a technique's output can break a
+     * {@code pattern}, {@code maxLength}, {@code enum} or {@code format} of the masked field (an hmac token in a field
+     * with an email pattern). Such a record is dead-lettered naming the keywords and locations (never values), so
+     * nothing reaches masked.* or a grant topic that the schema's own readers would refuse; the fix is a technique
+     * that keeps the constraint (e.g. {@code generalizeDate} for {@code format: date}, {@code redact} with a fitting
+     * {@code value}, {@code nullify} where null is allowed).
+     */
+    private static void followsSchema(String dataset, JsonValue value, JsonNode masked) {
+        List<String> violations = value.parsed().violations(masked.toString());
+        if (!violations.isEmpty()) {
+            throw new io.jitmask.mask.MaskingException(dataset + ": the masked value does not follow JSON Schema id "
+                    + value.schemaId() + " (" + String.join(", ", violations) + "); choose techniques that keep those constraints");
+        }
+    }
+
+    private static JsonParsedSchema jsonSchema(int id, TypedSchema schema) {
+        List<io.jitmask.schema.SchemaReference> references = schema.references().stream()
+                .map(r -> new io.jitmask.schema.SchemaReference(r.name(), r.subject(), r.version())).toList();
+        try {
+            return (JsonParsedSchema) io.jitmask.schema.SchemaParser.parse(io.jitmask.schema.SchemaType.JSON, schema.text(),
+                    references, schema.resolved());
+        } catch (io.jitmask.schema.InvalidSchemaException e) {
+            throw new RegistryException(42201, "JSON Schema with id " + id + " from the registry: " + e.getMessage());
+        }
     }
 
     private static JsonSchemaDocument jsonDocument(int id, TypedSchema schema) {

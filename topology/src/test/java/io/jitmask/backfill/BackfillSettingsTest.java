@@ -16,7 +16,7 @@ class BackfillSettingsTest {
     @Test
     void defaultsBoundTheRateAndTheProgressEvents() {
         JitmaskConfig config = JitmaskConfig.of(BASE);
-        assertThat(config.backfillMaxRecordsPerSecond()).isEqualTo(1000);
+        assertThat(config.backfillMaxRecordsPerSecond()).isEqualTo(10_000);
         assertThat(config.backfillProgressInterval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.clientProperties()).doesNotContainKeys(JitmaskConfig.BACKFILL_MAX_RECORDS_PER_SECOND,
                 JitmaskConfig.BACKFILL_PROGRESS_INTERVAL_MS);

@@ -28,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A lookback grant with two instances masking the raw partitions between them, records arriving all the while:
- * its one copy run, on the instance that owns the request, splits past from live once per partition, so every
- * record of the window and every later one reaches the grant topic exactly once, whichever instance masks it.
+ * each partition's masking task splits past from live at one offset in its ledger, so every record of the window
+ * and every later one reaches the grant topic exactly once, whichever instance masks it.
  */
 class LookbackScaleIT extends LookbackITBase {
     static final String SUFFIX = UUID.randomUUID().toString().substring(0, 6);

@@ -159,8 +159,10 @@ class BrokerRestartIT {
                     long backAt = System.nanoTime();
                     outageMs = Math.max(outageMs, (backAt - outageStartedAt) / 1_000_000);
                     int producedBeforeRecovery = load.acknowledged();
-                    Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                            .until(() -> load.acknowledged() > producedBeforeRecovery + 50);
+                    Awaitility.await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                        load.assertAlive();
+                        return load.acknowledged() > producedBeforeRecovery + 50;
+                    });
                     awaitProgress(bootstrap, 50);
                     recoveryMs = Math.max(recoveryMs, (System.nanoTime() - backAt) / 1_000_000);
                     outages++;

@@ -54,19 +54,9 @@ class GrantCommandExecutorTest {
     }
 
     final RecordingResources resources = new RecordingResources();
-    final List<String> backfills = new ArrayList<>();
     final GrantCommandExecutor executor = new GrantCommandExecutor(resources,
-            new GrantTopicCounter(() -> { throw new AssertionError("no count for a grant without lookback"); }),
-            new Backfiller() {
-                @Override
-                public void start(String requestId, String grantKey) {
-                }
-
-                @Override
-                public void stop(String requestId, String grantKey) {
-                    backfills.add(grantKey);
-                }
-            }, Clock.fixed(NOW, ZoneOffset.UTC));
+            new GrantTopicCounter(() -> { throw new AssertionError("no count: every grant's copies are in the ledger"); }),
+            Clock.fixed(NOW, ZoneOffset.UTC));
 
     @Test
     void provisioningCreatesTheTopicThenTheAclAndSaysHowManyPartitions() {
@@ -102,6 +92,5 @@ class GrantCommandExecutorTest {
         assertThat(executor.execute(GrantCommand.deleteTopic("r4", "customers", "grant.customers.r4", NOW, false)))
                 .isEqualTo(GrantResult.topicDeleted("r4", NOW, null, null));
         assertThat(resources.calls).containsExactly("revoke grant.customers.r4 User:alice", "delete grant.customers.r4");
-        assertThat(backfills).isEmpty();
     }
 }

@@ -38,14 +38,12 @@ import org.junit.jupiter.api.Test;
 /** The lifecycle processor: requests, approvals, activation through commands and results, ends and pruning. */
 class GrantLifecycleProcessorTest extends LifecycleDriver {
     @Test
-    void aLookbackRequestShowsItsWindowInTheAuditAndTheGrantAndStartsOneBackfill() {
+    void aLookbackRequestShowsItsWindowInTheAuditAndTheGrantAndItsCatchUpIsAuditedOnceFromThePartitionsReports() {
         ObjectNode request = ApprovalEvents.requested("r5", "alice", START, "User:alice", "customers", List.of("email"),
                 null, "INC-7 refund dispute", 60, 86_400L, DemoActors.key("alice"));
         post(request);
-        assertThat(backfills).isEmpty();
         post(ApprovalEvents.approved(request, "bob", START, "ok", DemoActors.key("bob")));
-        assertThat(backfills).isEmpty();
-        result(GrantResult.provisioned("r5", START, 3));
+        result(GrantResult.provisioned("r5", START, 2));
 
         Grant grant = GrantJson.fromBytes(grants.readRecord().value());
         assertThat(grant.lookbackSeconds()).isEqualTo(86_400L);
@@ -53,16 +51,76 @@ class GrantLifecycleProcessorTest extends LifecycleDriver {
         List<AuditEvent> trail = auditEvents();
         assertThat(trail).extracting(AuditEvent::type).containsExactly(REQUESTED, APPROVED, ACTIVATED);
         assertThat(trail).extracting(AuditEvent::lookbackSeconds).containsExactly(86_400L, null, 86_400L);
-        assertThat(backfills).containsExactly("start r5 customers/r5");
+        Instant activatedAt = trail.get(2).at();
 
-        // Without lookback: no backfill, and the grant and audit say nothing about one.
+        // The masking tasks of partitions 0 and 1 report; BACKFILL_STARTED waits for both starts.
+        Instant t0 = START.plusSeconds(1);
+        result(GrantResult.catchUpStarted("r5", t0, 0, 10L, 19L, START.minusSeconds(3600), true));
+        assertThat(auditEvents()).isEmpty();
+        result(GrantResult.catchUpStarted("r5", t0, 1, null, null, null, false));
+        AuditEvent started = auditEvents().get(0);
+        assertThat(started.type()).isEqualTo(AuditEvent.Type.BACKFILL_STARTED);
+        assertThat(started.windowFrom()).isEqualTo(activatedAt.minusSeconds(86_400));
+        assertThat(started.windowTo()).isEqualTo(activatedAt);
+        assertThat(started.reachedBack()).isEqualTo(START.minusSeconds(3600));
+        assertThat(started.windowOffsets()).isEqualTo(java.util.Map.of("0", new AuditEvent.OffsetRange(10, 19)));
+        assertThat(started.detail()).isEqualTo("partitions [0] start at their oldest retained record: older records of"
+                + " the window are past the topic's retention and cannot be copied");
+        // A start re-posted (it cannot be, but a replay must not matter) changes nothing.
+        result(GrantResult.catchUpStarted("r5", t0, 1, null, null, null, false));
+        assertThat(auditEvents()).isEmpty();
+
+        CatchUp four = new CatchUp(14L, null, 20L, 4, 10L, 13L, 0, CatchUp.Status.PENDING, null);
+        result(GrantResult.catchUp(GrantResult.Type.CATCH_UP_PROGRESS, "r5", t0, 0, four, null));
+        CatchUp done1 = new CatchUp(0L, 0L, 0L, 0, null, null, 0, CatchUp.Status.COMPLETED, null);
+        result(GrantResult.catchUp(GrantResult.Type.CATCH_UP_COMPLETED, "r5", t0, 1, done1, null));
+        CatchUp done0 = new CatchUp(20L, 25L, 20L, 9, 10L, 19L, 1, CatchUp.Status.COMPLETED, null);
+        result(GrantResult.catchUp(GrantResult.Type.CATCH_UP_COMPLETED, "r5", t0.plusSeconds(2), 0, done0, null));
+        List<AuditEvent> reports = auditEvents();
+        assertThat(reports).extracting(AuditEvent::type).containsExactly(AuditEvent.Type.BACKFILL_PROGRESS,
+                AuditEvent.Type.BACKFILL_COMPLETED);
+        assertThat(reports.get(0).records()).isEqualTo(4L);
+        assertThat(reports.get(1).records()).isEqualTo(9L);
+        assertThat(reports.get(1).sourceOffsets()).isEqualTo(java.util.Map.of("0", new AuditEvent.OffsetRange(10, 19)));
+        assertThat(reports.get(1).detail()).isEqualTo("1 records of the window could not be masked and were not copied");
+        assertThat(reports.get(1).at()).isEqualTo(t0.plusSeconds(2));
+        // Completed once: a late report is ignored.
+        result(GrantResult.catchUp(GrantResult.Type.CATCH_UP_STOPPED, "r5", t0, 0, done0, "grant ended"));
+        assertThat(auditEvents()).isEmpty();
+
+        // Without lookback: the grant and audit say nothing about one, and catch-up reports are ignored.
         ObjectNode plain = request("r6", 60);
         post(plain);
         post(ApprovalEvents.approved(plain, "bob", START, "ok", DemoActors.key("bob")));
         result(GrantResult.provisioned("r6", START, 3));
         assertThat(GrantJson.fromBytes(grants.readRecord().value()).lookbackSeconds()).isNull();
         assertThat(auditEvents()).extracting(AuditEvent::lookbackSeconds).containsOnlyNulls();
-        assertThat(backfills).containsExactly("start r5 customers/r5");
+        result(GrantResult.catchUpStarted("r6", t0, 0, 1L, 2L, START, false));
+        assertThat(auditEvents()).isEmpty();
+    }
+
+    @Test
+    void aCatchUpStoppedOnOnePartitionIsAuditedAsStoppedWithTheLatestStopTime() {
+        ObjectNode request = ApprovalEvents.requested("r7", "alice", START, "User:alice", "customers", List.of("email"),
+                null, "INC-7 refund dispute", 60, 3_600L, DemoActors.key("alice"));
+        post(request);
+        post(ApprovalEvents.approved(request, "bob", START, "ok", DemoActors.key("bob")));
+        result(GrantResult.provisioned("r7", START, 2));
+        grants.readRecord();
+        auditEvents();
+        Instant t0 = START.plusSeconds(1);
+        result(GrantResult.catchUpStarted("r7", t0, 0, 0L, 99L, START.minusSeconds(60), false));
+        result(GrantResult.catchUpStarted("r7", t0, 1, 0L, 99L, START.minusSeconds(60), false));
+        CatchUp some = new CatchUp(40L, null, 100L, 40, 0L, 39L, 0, CatchUp.Status.STOPPED, null);
+        result(GrantResult.catchUp(GrantResult.Type.CATCH_UP_STOPPED, "r7", START.plusSeconds(58), 0, some, "grant expires at X"));
+        CatchUp more = new CatchUp(45L, null, 100L, 45, 0L, 44L, 0, CatchUp.Status.STOPPED, null);
+        result(GrantResult.catchUp(GrantResult.Type.CATCH_UP_STOPPED, "r7", START.plusSeconds(59), 1, more, "grant expires at X"));
+        List<AuditEvent> trail = auditEvents();
+        assertThat(trail).extracting(AuditEvent::type).containsExactly(AuditEvent.Type.BACKFILL_STARTED,
+                AuditEvent.Type.BACKFILL_STOPPED);
+        assertThat(trail.get(1).records()).isEqualTo(85L);
+        assertThat(trail.get(1).reason()).isEqualTo("grant expires at X");
+        assertThat(trail.get(1).at()).isEqualTo(START.plusSeconds(59));
     }
 
     @Test

@@ -42,8 +42,6 @@ import org.junit.jupiter.api.Test;
 abstract class LifecycleDriver {
     static final Instant START = Instant.parse("2026-11-23T09:00:00Z");
 
-    List<String> backfills;
-    Backfiller backfiller;
     TopologyTestDriver driver;
     @org.junit.jupiter.api.io.TempDir
     java.nio.file.Path stateDir;
@@ -55,24 +53,12 @@ abstract class LifecycleDriver {
 
     @BeforeEach
     void setUp() {
-        backfills = new ArrayList<>();
-        backfiller = new Backfiller() {
-            @Override
-            public void start(String requestId, String grantKey) {
-                backfills.add("start " + requestId + " " + grantKey);
-            }
-
-            @Override
-            public void stop(String requestId, String grantKey) {
-                backfills.add("stop " + requestId + " " + grantKey);
-            }
-        };
         Policy policy = PolicyLoader.load(DemoActors.POLICY);
         PolicyMaskEngine engine = new PolicyMaskEngine(policy, io.jitmask.testing.TestKeys.KEYSET);
         ApprovalValidator validator = new ApprovalValidator(Keyring.load(DemoActors.KEYRING), policy,
                 Set.of("customers", "payments"), dataset -> engine.sensitiveFields(dataset, SampleSchemas.of(dataset)));
         startDriver(JitmaskTopology.lifecycle(new Topology(), new GrantLifecycleProcessor.Deps(validator, true,
-                Duration.ofHours(1), Duration.ofSeconds(5), backfiller)), "lifecycle-test");
+                Duration.ofHours(1), Duration.ofSeconds(5))), "lifecycle-test");
     }
 
     void startDriver(Topology topology, String applicationId) {

@@ -71,7 +71,7 @@ class PasskeyApprovalLifecycleTest {
                 Set.of("customers"), dataset -> engine.sensitiveFields(dataset, SampleSchemas.of(dataset)));
         passkeys = new Passkeys(new RelyingParty("localhost", "jitmask", List.of(ORIGIN)));
         Topology topology = JitmaskTopology.lifecycle(new Topology(), new GrantLifecycleProcessor.Deps(validator, true,
-                Duration.ofHours(1), Duration.ofSeconds(5), Backfiller.NONE, JitmaskMetrics.none(), passkeys));
+                Duration.ofHours(1), Duration.ofSeconds(5), JitmaskMetrics.none(), passkeys));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "passkey-lifecycle-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -217,6 +217,21 @@ class PasskeyApprovalLifecycleTest {
         // The genuine authenticator's next assertion still works.
         approve(second, "bob", bobsKey.get(challenge(second, "bob")));
         assertThat(trail()).extracting(AuditEvent::type).containsExactly(APPROVED);
+    }
+
+    @Test
+    void aPasskeySignedApprovalNeverApprovesAnExtensionUnchecked() throws Exception {
+        ObjectNode request = request("r1");
+        approve(request, "bob", bobsKey.get(challenge(request, "bob")));
+        driver.createInputTopic(Topics.GRANT_RESULTS, new StringSerializer(), new ByteArraySerializer())
+                .pipeInput("r1", GrantResult.provisioned("r1", START, 3).toBytes());
+        approvals.pipeInput("r1", ApprovalEvents.extendRequested("r1", "x1", "alice", START, "INC-7 more time", 60,
+                DemoActors.key("alice")).toString());
+        approvals.pipeInput("r1", ApprovalEvents.approvedWithPasskey(request, "bob", START, "ok",
+                bobsKey.get(challenge(request, "bob"))).toString());
+        assertThat(trail()).filteredOn(e -> e.type() == REJECTED).extracting(AuditEvent::reason, AuditEvent::detail)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("INVALID_ASSERTION",
+                        "APPROVED: passkey approvals of an extension are not supported yet"));
     }
 
     @Test

@@ -127,9 +127,9 @@ class AuditNotificationsTest {
         assertThat(f.summary()).isEqualTo("a side effect of request r1 keeps failing: "
                 + "PROVISION failed 5 times (TimeoutException); the worker keeps retrying");
 
-        // A run cut short by a shutdown resumes at the next start: nobody is woken for it.
+        // A catch-up stopped by the copy cutoff did not copy the whole window: the requester and admins hear of it.
         assertThat(notifications.of(0, 13, AuditEvent.of(AuditEvent.Type.BACKFILL_STOPPED, "r1", AT)
-                .reason("jitmask is shutting down").build())).isEmpty();
+                .reason("grant expires at 2026-11-25T10:00:00Z (copies stop 1000 ms before)").build())).isPresent();
     }
 
     @Test
@@ -137,10 +137,44 @@ class AuditNotificationsTest {
         Grant grant = new Grant("r1", "customers", "User:alice", List.of("email", "name"), new GrantFilter.All(),
                 "grant.customers.r1", "alice", List.of("bob"), "INC-1", AT, AT.plusSeconds(900), Grant.ACTIVE);
         Notification n = notifications.expiring(grant, AT.plusSeconds(300));
-        assertThat(n.id()).isEqualTo("r1-expiring");
+        assertThat(n.id()).isEqualTo("r1-expiring-" + AT.plusSeconds(900).getEpochSecond());
         assertThat(n.recipients()).containsExactly("alice");
-        assertThat(n.summary()).isEqualTo("your access to email, name of customers ends in 10m (at 2026-03-01T10:15:00Z)");
+        assertThat(n.summary()).isEqualTo("your access to email, name of customers ends in 10m (at 2026-03-01T10:15:00Z);"
+                + " ask for more time in the console");
         assertThat(n.data().get("secondsLeft").asLong()).isEqualTo(600);
-        assertThat(n.link()).isEqualTo("https://jitmask.example/#request=r1");
+        // The reminder opens the console on the grant's extension form.
+        assertThat(n.link()).isEqualTo("https://jitmask.example/#extend=r1");
+        assertThat(n.data().get("link").asText()).isEqualTo("https://jitmask.example/#extend=r1");
+    }
+
+    @Test
+    void extensionsAreAskedOfReviewersAndTheirOutcomeToldToTheRequester() {
+        AuditEvent asked = AuditEvent.of(AuditEvent.Type.EXTEND_REQUESTED, "r1", AT).actor("alice").dataset("customers")
+                .grantee("User:alice").fields(List.of("email")).justification("INC-1 still open").durationSeconds(1800L)
+                .expiresAt(AT.plusSeconds(600)).detail("extension x1 by 1800 seconds").build();
+        Notification n = notifications.of(0, 20, asked).orElseThrow();
+        assertThat(n.type()).isEqualTo(NotificationType.REQUEST_CREATED);
+        assertThat(n.recipients()).containsExactly("bob", "carol");
+        assertThat(n.data().get("outcome").asText()).isEqualTo("extension");
+        assertThat(n.summary()).isEqualTo("alice asks for 30m more on email of customers (live until 2026-03-01T10:10:00Z):"
+                + " INC-1 still open");
+
+        AuditEvent extended = AuditEvent.of(AuditEvent.Type.GRANT_EXTENDED, "r1", AT).actor("alice").dataset("customers")
+                .grantee("User:alice").fields(List.of("email")).approvers(List.of("bob")).durationSeconds(1800L)
+                .expiresAt(AT.plusSeconds(2400)).build();
+        Notification e = notifications.of(0, 21, extended).orElseThrow();
+        assertThat(e.type()).isEqualTo(NotificationType.REQUEST_DECIDED);
+        assertThat(e.recipients()).containsExactly("alice");
+        assertThat(e.data().get("outcome").asText()).isEqualTo("extended");
+        assertThat(e.summary()).isEqualTo("your access to email of customers was extended by 30m, until 2026-03-01T10:40:00Z");
+
+        AuditEvent denied = AuditEvent.of(AuditEvent.Type.EXTEND_DENIED, "r1", AT).actor("bob").dataset("customers")
+                .grantee("User:alice").fields(List.of("email")).reason("INC-1 is closed").build();
+        Notification d = notifications.of(0, 22, denied).orElseThrow();
+        assertThat(d.recipients()).containsExactly("alice");
+        assertThat(d.data().get("outcome").asText()).isEqualTo("extension_denied");
+        assertThat(d.summary()).isEqualTo("bob denied more time on email of customers: INC-1 is closed");
+        // A single approval of an extension that needs more is not news: GRANT_EXTENDED is.
+        assertThat(notifications.of(0, 23, AuditEvent.of(AuditEvent.Type.EXTEND_APPROVED, "r1", AT).build())).isEmpty();
     }
 }

@@ -47,4 +47,21 @@ class ExpiryRemindersTest {
         reminders.caughtUp(1);
         assertThat(reminders.due(T0.plusSeconds(52))).extracting(Grant::requestId).containsExactly("a");
     }
+
+    @Test
+    void anExtendedGrantIsRemindedAgainOfItsNewExpiry() {
+        ExpiryReminders reminders = new ExpiryReminders(Duration.ofSeconds(60));
+        reminders.assigned(0);
+        reminders.update(0, "customers/a", grant("a", 100));
+        reminders.caughtUp(0);
+        assertThat(reminders.due(T0.plusSeconds(50))).extracting(Grant::expiresAt).containsExactly(T0.plusSeconds(100));
+        // The same grant, published again with a later expiresAt (GRANT_EXTENDED): a new window, a new reminder.
+        reminders.update(0, "customers/a", grant("a", 400));
+        assertThat(reminders.due(T0.plusSeconds(60))).isEmpty();
+        assertThat(reminders.due(T0.plusSeconds(340))).extracting(Grant::expiresAt).containsExactly(T0.plusSeconds(400));
+        assertThat(reminders.due(T0.plusSeconds(341))).isEmpty();
+        // Published again unchanged (a re-read of the topic): no second reminder.
+        reminders.update(0, "customers/a", grant("a", 400));
+        assertThat(reminders.due(T0.plusSeconds(342))).isEmpty();
+    }
 }

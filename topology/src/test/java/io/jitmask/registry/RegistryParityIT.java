@@ -182,8 +182,9 @@ class RegistryParityIT {
         Answer c = call("POST", "/subjects/" + customer + "/versions", request.toString());
         assertThat(c.status()).as(c.body().toString()).isEqualTo(200);
         int id = c.body().path("id").asInt();
-        // The canonical form is Wire's print of the .proto, as Confluent's.
-        assertThat(c.body().path("schema").asText()).isEqualTo(CUSTOMER_PROTO.replace("1;\n", "1;\n\n"));
+        // The canonical form is Confluent's print of the .proto (no blank line after syntax, one after the imports).
+        assertThat(c.body().path("schema").asText()).isEqualTo("syntax = \"proto3\";\npackage shop;\n\n"
+                + "import \"common/address.proto\";\n\nmessage Customer {\n  string email = 1;\n  shop.common.Address address = 2;\n}\n");
 
         JsonNode byId = call("GET", "/schemas/ids/" + id, null).body();
         assertThat(byId.path("schemaType").asText()).isEqualTo("PROTOBUF");

@@ -273,24 +273,6 @@ class MaskingProcessorTest {
     }
 
     @Test
-    void aLookbackGrantGetsNoCopyFromTheMaskingPathItsOneBackfillRunCopiesEveryRecord() {
-        Grant lookback = withLookback(grant("r9", List.of("email"), new GrantFilter.All(), NOW.plusSeconds(600)), 3600);
-        Grant plain = grant("r8", List.of("email"), new GrantFilter.All(), NOW.plusSeconds(600));
-        grantsTopic.pipeInput(lookback.key(), GrantJson.toBytes(lookback));
-        grantsTopic.pipeInput(plain.key(), GrantJson.toBytes(plain));
-        TestOutputTopic<byte[], byte[]> lookbackCopies = driver.createOutputTopic(lookback.topic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        TestOutputTopic<byte[], byte[]> plainCopies = driver.createOutputTopic(plain.topic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-
-        for (String id : List.of("C1", "C2", "C3")) {
-            rawCustomers.pipeInput(id.getBytes(StandardCharsets.UTF_8), encode(customer(id)));
-        }
-
-        assertThat(lookbackCopies.isEmpty()).isTrue();
-        assertThat(plainCopies.readRecordsToList()).extracting(MaskingProcessorTest::sourceOffset).containsExactly(0L, 1L, 2L);
-        assertThat(maskedCustomers.readRecordsToList()).hasSize(3);
-    }
-
-    @Test
     void copiesMatchingRecordsWithOnlyTheGrantedFieldsClear() {
         Grant grant = grant("r1", List.of("email", "address.street"), new GrantFilter.Keys(List.of("C1")), NOW.plusSeconds(600));
         grantsTopic.pipeInput(grant.key(), GrantJson.toBytes(grant));

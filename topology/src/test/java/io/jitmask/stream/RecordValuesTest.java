@@ -1,6 +1,7 @@
 package io.jitmask.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.TextFormat;
 import io.jitmask.mask.PolicyMaskEngine;
@@ -34,5 +35,32 @@ class RecordValuesTest {
         assertThat(second).isEqualTo(first);
         ProtobufCodec.Decoded decoded = ProtobufCodec.decode(second, WireFormat.schemaId(second), FormatSamples.orderDescriptor().getFile());
         assertThat(TextFormat.printer().emittingSingleLine(true).printToString(decoded.message())).isEqualTo(FormatSamples.MASKED_ORDER_O1);
+    }
+
+    @Test
+    void aMaskedJsonValueThatBreaksItsSchemasConstraintsIsRefusedNamingWhereNotWhat() {
+        InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
+        int id = registry.registerTyped("raw.tickets-value", new io.jitmask.registry.TypedSchema(io.jitmask.registry.TypedSchema.JSON, """
+                {"type": "object", "properties": {
+                  "ticketId": {"type": "string"},
+                  "reporter": {"type": "object", "properties": {
+                    "email": {"type": "string", "pattern": "^[^@]+@[^@]+$", "confluent:tags": ["PII", "EMAIL"]}}},
+                  "description": {"type": "string", "maxLength": 12, "confluent:tags": ["PII", "FREE_TEXT"]},
+                  "priority": {"type": "string", "enum": ["LOW", "HIGH"]}}}""", List.of(), java.util.Map.of()));
+        PolicyMaskEngine engine = new PolicyMaskEngine(PolicyLoader.load(Path.of("../deploy/policy.yaml")), TestKeys.KEYSET);
+        RecordValues values = new RecordValues(engine, registry, new MaskedSchemaIds(registry));
+        byte[] raw = io.jitmask.serde.JsonCodec.writeFramed(id, io.jitmask.serde.JsonCodec.readPlain(("{\"ticketId\": \"T-1\", "
+                + "\"reporter\": {\"email\": \"ada@example.org\"}, \"description\": \"call me\", \"priority\": \"LOW\"}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+
+        assertThatThrownBy(() -> values.mask("tickets", values.decode("tickets", raw), Set.of()))
+                .isInstanceOf(io.jitmask.mask.MaskingException.class)
+                .hasMessage("tickets: the masked value does not follow JSON Schema id " + id + " (pattern at /reporter/email); "
+                        + "choose techniques that keep those constraints")
+                .hasMessageNotContaining("ada@example.org");
+        // The granted field in clear follows the pattern; the redacted description fits its maxLength.
+        assertThat(new String(values.mask("tickets", values.decode("tickets", raw), Set.of("reporter.email")),
+                java.nio.charset.StandardCharsets.UTF_8)).endsWith("{\"ticketId\":\"T-1\",\"reporter\":{\"email\":\"ada@example.org\"},"
+                + "\"description\":\"REDACTED\",\"priority\":\"LOW\"}");
     }
 }

@@ -29,9 +29,14 @@ public final class GrantRequests implements AutoCloseable {
      * {@code keys} when not null) and bob approves; returns the request id.
      */
     public String grant(String dataset, List<String> fields, List<String> keys, long seconds) {
+        return grant(dataset, fields, keys, seconds, null);
+    }
+
+    /** As {@link #grant(String, List, List, long)}, covering also the {@code lookbackSeconds} before activation. */
+    public String grant(String dataset, List<String> fields, List<String> keys, long seconds, Long lookbackSeconds) {
         String id = "r" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         ObjectNode request = ApprovalEvents.requested(id, "alice", Instant.now(), "User:alice", dataset, fields, keys,
-                "INC-77 reliability test", seconds, null, DemoActors.key("alice"));
+                "INC-77 reliability test", seconds, lookbackSeconds, DemoActors.key("alice"));
         post(request);
         post(ApprovalEvents.approved(request, "bob", Instant.now(), "ok", DemoActors.key("bob")));
         return id;

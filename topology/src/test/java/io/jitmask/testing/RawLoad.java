@@ -43,6 +43,9 @@ public final class RawLoad implements AutoCloseable {
             try (KafkaProducer<String, Object> producer = new KafkaProducer<>(Map.of(
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                     ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
+                    // An outside producer that waits out a long broker outage (and a slow restart on a loaded
+                    // machine) instead of giving its record up after the default 2 minutes.
+                    ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "600000",
                     ProducerConfig.ACKS_CONFIG, "all"),
                     new StringSerializer(), new ConfluentAvroSerializer(registry, false))) {
                 while (running.get()) {
@@ -90,6 +93,13 @@ public final class RawLoad implements AutoCloseable {
     public void resume() {
         idle.set(false);
         paused.set(false);
+    }
+
+    /** Fails with the load producer's error if it stopped on one. */
+    public void assertAlive() {
+        if (failure.get() != null) {
+            throw new IllegalStateException("the load producer failed", failure.get());
+        }
     }
 
     /** Records acknowledged so far. */

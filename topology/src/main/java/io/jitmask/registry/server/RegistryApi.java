@@ -149,7 +149,7 @@ final class RegistryApi {
                     }
                     case "contexts" -> {
                         if (n == 1) {
-                            return List.of(".");
+                            return contexts(query);
                         }
                     }
                     default -> {
@@ -207,6 +207,14 @@ final class RegistryApi {
      */
     private Object schemaById(int id, String tail, int parts, Query query) {
         SchemaStore.Version v = store.byId(id);
+        String subject = query.get("subject");
+        if (subject != null && !subject.isEmpty() && !".".equals(contextOf(subject))) {
+            // Ids are unique across contexts here, so ?subject= only narrows: the id must be used in that context.
+            String context = contextOf(subject);
+            if (store.versionsOfId(id, true).stream().noneMatch(x -> contextOf(x.subject()).equals(context))) {
+                throw new RegistryError(404, 40403, "Schema " + id + " not found");
+            }
+        }
         String format = query.get("format");
         if (parts == 3) {
             ObjectNode out = SchemaStore.putContent(v, json(), false).put("schema", store.text(v, format));
@@ -227,6 +235,31 @@ final class RegistryApi {
             }
             default -> throw new RegistryError(404, 404, "HTTP 404 Not Found");
         };
+    }
+
+    /**
+     * The default context {@code .} and every context a qualified subject ({@code :.ctx:name}) lives in, sorted, with
+     * Confluent's {@code contextPrefix}, {@code offset} and {@code limit}.
+     */
+    private List<String> contexts(Query query) {
+        java.util.TreeSet<String> contexts = new java.util.TreeSet<>();
+        contexts.add(".");
+        store.subjects(true).stream().map(RegistryApi::contextOf).forEach(contexts::add);
+        String prefix = query.get("contextPrefix");
+        int limit = query.integer("limit", -1);
+        return contexts.stream().filter(c -> prefix == null || c.startsWith(prefix))
+                .skip(Math.max(0, query.integer("offset", 0))).limit(limit < 0 ? Long.MAX_VALUE : limit).toList();
+    }
+
+    /** The context of a subject: {@code .ctx} for {@code :.ctx:name}, the default {@code .} otherwise. */
+    static String contextOf(String subject) {
+        if (subject.startsWith(":.")) {
+            int end = subject.indexOf(':', 2);
+            if (end > 0) {
+                return subject.substring(1, end);
+            }
+        }
+        return ".";
     }
 
     private ArrayNode schemas(Query query) {

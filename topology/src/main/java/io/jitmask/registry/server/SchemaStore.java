@@ -69,7 +69,6 @@ final class SchemaStore {
     private final Map<String, String> subjectModes = new HashMap<>();
     private String globalMode = DEFAULT_MODE;
     private final Map<Integer, ParsedSchema> parsedById = new HashMap<>();
-    private final Map<Integer, ParsedSchema> normalizedById = new HashMap<>();
     private int maxId;
 
     /** Applies one record of {@code _schemas} (at start-up, and after each of our own writes). */
@@ -543,8 +542,8 @@ final class SchemaStore {
 
     /**
      * Whether a stored version holds this schema: same type and references, and the same text as stored or as this
-     * registry prints the stored text now (versions written before a printer change still match), or, for a
-     * normalised request, the same normalised text.
+     * registry prints the stored text now (versions written before a printer change still match). A normalised
+     * request matches what was stored normalised, as Confluent (stored texts are not normalised on lookup).
      */
     boolean sameSchema(Version v, ParsedSchema schema) {
         if (v.type() != schema.type()) {
@@ -560,11 +559,7 @@ final class SchemaStore {
         } catch (RuntimeException e) {
             return false; // a stored text that no longer parses matches nothing
         }
-        if (stored.canonicalString().equals(text) && v.references().equals(schema.references())) {
-            return true;
-        }
-        ParsedSchema normalized = normalizedById.computeIfAbsent(v.id(), id -> stored.normalize());
-        return normalized.canonicalString().equals(text) && normalized.references().equals(schema.references());
+        return stored.canonicalString().equals(text) && v.references().equals(schema.references());
     }
 
     /** The record that registers an Avro schema under the subject, or null when it is already there. */

@@ -1,0 +1,271 @@
+package io.jitmask.stream;
+
+import io.jitmask.config.Topics;
+import io.jitmask.grants.CatchUp;
+import io.jitmask.grants.Grant;
+import io.jitmask.grants.GrantIndex;
+import io.jitmask.grants.GrantResult;
+import io.jitmask.grants.LedgerEntry;
+import io.jitmask.ops.JitmaskMetrics;
+import io.jitmask.registry.RegistryUnavailableException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Headers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The past window of lookback grants, copied by the masking task that owns the raw partition, from its wall-clock
+ * punctuation, in its exactly-once transaction: copies, ledger entries (with the {@link CatchUp} state) and
+ * catch-up results on {@code jit.grant-results} commit together, so a kill, a replay or a handover resumes exactly
+ * where the last commit left off. One read serves every pending lookback grant of the partition (each record is
+ * read once and copied to each grant whose window and filter match it), at most {@link #ROUND} of thread time per
+ * round and within the instance's {@link CatchUpBudget} of copies per second, so masking is never held up long.
+ * The split with live copies is {@link CatchUp}'s: no gap, no duplicate. Metadata only in results and logs.
+ */
+final class LookbackCatchUp {
+    private static final Logger LOG = LoggerFactory.getLogger(LookbackCatchUp.class);
+    /** Thread time one round may take at most (rounds every 100 ms: at most about a fifth of the thread while catching up). */
+    static final Duration ROUND = Duration.ofMillis(25);
+    /** How long one read waits for records the log already has. */
+    private static final Duration READ_WAIT = Duration.ofMillis(20);
+    /** Copies one round takes from the budget at most. */
+    private static final int MAX_PER_ROUND = 5_000;
+
+    /** Where a round's outputs go: the task's sinks. */
+    interface Out {
+        void copy(GrantCopier.Copy copy, ConsumerRecord<byte[], byte[]> source, Headers headers);
+
+        void result(GrantResult result);
+    }
+
+    /** What the catch-up needs beyond the task: the raw log, the budget, and how often progress is reported. */
+    record Settings(RawLog log, CatchUpBudget budget, Duration progressInterval) {
+    }
+
+    private final GrantIndex grants;
+    private final GrantCopier copier;
+    private final Settings settings;
+    private final Duration copyCutoff;
+    private final JitmaskMetrics metrics;
+    /**
+     * Grants (requestId) whose catch-up on this task's partition is over: a cache of the ledger, so a round reads no
+     * store for them. Cleared when the task is initialised again (after an aborted transaction rolled the store back).
+     */
+    private final java.util.Set<String> settled = new java.util.HashSet<>();
+
+    LookbackCatchUp(GrantIndex grants, GrantCopier copier, Settings settings, Duration copyCutoff, JitmaskMetrics metrics) {
+        this.grants = grants;
+        this.copier = copier;
+        this.settings = settings;
+        this.copyCutoff = copyCutoff;
+        this.metrics = metrics;
+    }
+
+    void reset() {
+        settled.clear();
+    }
+
+    /** One round for the task's raw partition {@code partition} of every dataset with a pending lookback grant. */
+    void run(DisclosureLedger ledger, int partition, Instant now, Out out) {
+        Map<String, List<Grant>> byDataset = new LinkedHashMap<>();
+        java.util.Collection<Grant> live = grants.lookback();
+        if (settled.size() > 2 * live.size() + 100) {
+            // Forget grants that are gone, now and then (never while one is live: it would only cost a store read).
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            live.forEach(g -> ids.add(g.requestId()));
+            settled.retainAll(ids);
+        }
+        for (Grant grant : live) {
+            if (settled.contains(grant.requestId())) {
+                continue;
+            }
+            byDataset.computeIfAbsent(grant.dataset(), d -> new ArrayList<>()).add(grant);
+        }
+        for (Map.Entry<String, List<Grant>> dataset : byDataset.entrySet()) {
+            try {
+                String raw = Topics.raw(dataset.getKey());
+                if (partition >= settings.log().partitions(raw)) {
+                    continue; // this task has no partition of that topic
+                }
+                catchUp(ledger, new TopicPartition(raw, partition), dataset.getKey(), dataset.getValue(), now, out);
+            } catch (RegistryUnavailableException | org.apache.kafka.common.errors.TimeoutException e) {
+                // Transient: the state is as far as the copies written; the next round goes on from there.
+                LOG.info("lookback catch-up of {} partition {} waits: {}", dataset.getKey(), partition, e.getClass().getSimpleName());
+            }
+        }
+    }
+
+    private void catchUp(DisclosureLedger ledger, TopicPartition tp, String dataset, List<Grant> candidates, Instant now,
+                         Out out) {
+        Map<Grant, LedgerEntry> pending = new LinkedHashMap<>();
+        for (Grant grant : candidates) {
+            LedgerEntry entry = ledger.entry(grant.requestId(), tp.partition());
+            if (entry.closed() || !entry.catchUpOrNew().pending()) {
+                settled.add(grant.requestId());
+                continue;
+            }
+            if (!grants.contains(grant.key()) || grants.isTopicDeleted(grant.topic())) {
+                continue;
+            }
+            if (!grant.isLiveAt(now.plus(copyCutoff))) {
+                // As for live copies: nothing is copied after expiresAt minus the cutoff.
+                CatchUp stopped = entry.catchUpOrNew().withStatus(CatchUp.Status.STOPPED);
+                ledger.put(grant.requestId(), tp.partition(), entry.withCatchUp(stopped));
+                out.result(GrantResult.catchUp(GrantResult.Type.CATCH_UP_STOPPED, grant.requestId(), now, tp.partition(),
+                        stopped, "grant expires at " + grant.expiresAt() + " (copies stop " + copyCutoff.toMillis() + " ms before)"));
+                continue;
+            }
+            if (!entry.catchUpOrNew().resolved()) {
+                entry = entry.withCatchUp(resolve(grant, tp, entry.catchUpOrNew(), now, out));
+                ledger.put(grant.requestId(), tp.partition(), entry);
+            }
+            pending.put(grant, entry);
+        }
+        if (pending.isEmpty()) {
+            return;
+        }
+        Long lastStable = null;
+        for (LedgerEntry entry : pending.values()) {
+            if (entry.catchUp().liveFrom() == null) {
+                lastStable = settings.log().lastStable(tp);
+                break;
+            }
+        }
+        Map<Grant, Long> bounds = new LinkedHashMap<>();
+        for (Map.Entry<Grant, LedgerEntry> e : pending.entrySet()) {
+            bounds.put(e.getKey(), e.getValue().catchUp().bound(lastStable == null ? 0 : lastStable));
+        }
+        try {
+            copy(tp, dataset, pending, bounds, out);
+        } finally {
+            for (Map.Entry<Grant, LedgerEntry> e : pending.entrySet()) {
+                Grant grant = e.getKey();
+                LedgerEntry entry = e.getValue();
+                CatchUp state = entry.catchUp();
+                if (state.next() >= bounds.get(grant)) {
+                    state = state.withStatus(CatchUp.Status.COMPLETED);
+                    out.result(GrantResult.catchUp(GrantResult.Type.CATCH_UP_COMPLETED, grant.requestId(), now,
+                            tp.partition(), state, null));
+                } else if (state.progressAt() == null
+                        || !now.isBefore(state.progressAt().plus(settings.progressInterval()))) {
+                    state = state.reported(now);
+                    out.result(GrantResult.catchUp(GrantResult.Type.CATCH_UP_PROGRESS, grant.requestId(), now,
+                            tp.partition(), state, null));
+                }
+                ledger.put(grant.requestId(), tp.partition(), entry.withCatchUp(state));
+            }
+        }
+    }
+
+    /** Where the window starts on the partition; announces the start (CATCH_UP_STARTED). */
+    private CatchUp resolve(Grant grant, TopicPartition tp, CatchUp state, Instant now, Out out) {
+        Instant windowFrom = grant.activatedAt().minusSeconds(grant.lookbackSeconds());
+        RawLog.At first = settings.log().firstAtOrAfter(tp, windowFrom.toEpochMilli());
+        RawLog.At activation = settings.log().firstAtOrAfter(tp, grant.activatedAt().toEpochMilli());
+        long end = settings.log().lastStable(tp);
+        long start = first == null ? end : first.offset();
+        long windowEnd = activation == null ? end : Math.max(start, activation.offset());
+        boolean nonEmpty = start < windowEnd;
+        long logStart = settings.log().logStart(tp);
+        // Records copied live before the start was known stay live: the catch-up stops below the first of them.
+        long next = state.liveFrom() == null ? start : Math.min(start, state.liveFrom());
+        out.result(GrantResult.catchUpStarted(grant.requestId(), now, tp.partition(), nonEmpty ? start : null,
+                nonEmpty ? windowEnd - 1 : null, nonEmpty ? Instant.ofEpochMilli(first.timestamp()) : null,
+                nonEmpty && logStart > 0 && start <= logStart));
+        return state.resolve(next, windowEnd).reported(now);
+    }
+
+    /** Reads the partition once for every pending grant, copying within the budget and the round's time. */
+    private void copy(TopicPartition tp, String dataset, Map<Grant, LedgerEntry> pending, Map<Grant, Long> bounds, Out out) {
+        long from = Long.MAX_VALUE;
+        long until = 0;
+        for (Map.Entry<Grant, LedgerEntry> e : pending.entrySet()) {
+            long bound = bounds.get(e.getKey());
+            if (e.getValue().catchUp().next() < bound) {
+                from = Math.min(from, e.getValue().catchUp().next());
+                until = Math.max(until, bound);
+            }
+        }
+        if (from >= until) {
+            return;
+        }
+        int allowance = settings.budget().take(MAX_PER_ROUND, System.nanoTime());
+        int used = 0;
+        long deadline = System.nanoTime() + ROUND.toNanos();
+        try {
+            reading:
+            while (from < until && used < allowance && System.nanoTime() - deadline < 0) {
+                RawLog.Batch batch = settings.log().read(tp, from, READ_WAIT);
+                if (batch.records().isEmpty() && batch.position() <= from) {
+                    return; // nothing readable yet
+                }
+                for (ConsumerRecord<byte[], byte[]> record : batch.records()) {
+                    long offset = record.offset();
+                    if (offset >= until) {
+                        break reading;
+                    }
+                    List<Grant> wanting = new ArrayList<>();
+                    for (Map.Entry<Grant, LedgerEntry> e : pending.entrySet()) {
+                        CatchUp state = e.getValue().catchUp();
+                        if (state.next() <= offset && offset < bounds.get(e.getKey())) {
+                            wanting.add(e.getKey());
+                        }
+                    }
+                    if (wanting.isEmpty()) {
+                        continue;
+                    }
+                    Map<Grant, GrantCopier.Copy> copies;
+                    try {
+                        copies = copier.copiesIfMatching(wanting, dataset, record.key(), record.value());
+                    } catch (RegistryUnavailableException e) {
+                        throw e;
+                    } catch (RuntimeException e) {
+                        // The masking path dead-lettered this record when it saw it; the catch-up only counts it.
+                        for (Grant grant : wanting) {
+                            advance(pending, grant, offset, false, true);
+                        }
+                        continue;
+                    }
+                    for (Grant grant : wanting) {
+                        GrantCopier.Copy copy = copies.get(grant);
+                        if (copy == null) {
+                            advance(pending, grant, offset, false, false);
+                            continue;
+                        }
+                        if (used >= allowance) {
+                            break reading; // this grant resumes at this record next round
+                        }
+                        used++;
+                        out.copy(copy, record, copier.headers(record.headers(), record.partition(), offset));
+                        pending.put(grant, pending.get(grant).plus(offset, Instant.ofEpochMilli(record.timestamp())));
+                        advance(pending, grant, offset, true, false);
+                        metrics.recordGrantCopy(dataset, grant.requestId());
+                    }
+                }
+                // Every record below the position was seen (transaction markers and aborted records are not returned).
+                for (Map.Entry<Grant, LedgerEntry> e : pending.entrySet()) {
+                    CatchUp state = e.getValue().catchUp();
+                    long bound = bounds.get(e.getKey());
+                    if (state.next() < bound) {
+                        e.setValue(e.getValue().withCatchUp(state.skipTo(Math.min(batch.position(), bound))));
+                    }
+                }
+                from = batch.position();
+            }
+        } finally {
+            settings.budget().giveBack(allowance - used);
+        }
+    }
+
+    private static void advance(Map<Grant, LedgerEntry> pending, Grant grant, long offset, boolean copied, boolean failed) {
+        LedgerEntry entry = pending.get(grant);
+        pending.put(grant, entry.withCatchUp(entry.catchUp().past(offset, copied, failed)));
+    }
+}

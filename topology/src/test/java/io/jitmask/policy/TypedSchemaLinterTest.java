@@ -1,0 +1,99 @@
+package io.jitmask.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jitmask.cli.JitmaskCli;
+import io.jitmask.schema.JsonParsedSchema;
+import io.jitmask.schema.ProtobufParsedSchema;
+import io.jitmask.schema.SchemaParser;
+import io.jitmask.schema.SchemaType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code jitmask policy check} for Protobuf ({@code .proto}) and JSON Schema files, as for Avro's {@code .avsc}. */
+class TypedSchemaLinterTest {
+    static final Policy BROKEN = PolicyLoader.parse("""
+            version: 1
+            tags:
+              PII: {technique: {type: redact}}
+              EMAIL: {technique: {type: hmac}}
+              DOB: {technique: {type: redact}}
+            datasets:
+              orders:
+                fields:
+                  buyer.nickname: {tags: [PII]}
+              tickets:
+                fields:
+                  reporter.nickname: {tags: [PII]}
+            """);
+
+    @TempDir
+    Path dir;
+
+    static java.util.List<String> orders(Policy policy) throws Exception {
+        return TypedSchemaLinter.lint(policy, "orders", (ProtobufParsedSchema) SchemaParser.parse(SchemaType.PROTOBUF,
+                Files.readString(Path.of("../schemas/orders.proto")))).stream().map(Object::toString).toList();
+    }
+
+    static java.util.List<String> tickets(Policy policy) throws Exception {
+        return TypedSchemaLinter.lint(policy, "tickets", (JsonParsedSchema) SchemaParser.parse(SchemaType.JSON,
+                Files.readString(Path.of("../schemas/tickets.schema.json")))).stream().map(Object::toString).toList();
+    }
+
+    @Test
+    void protoFileProblemsAreEachReported() throws Exception {
+        assertThat(orders(BROKEN)).containsExactlyInAnyOrder(
+                "orders: field 'io.jitmask.sample.Order.notes': tag FREE_TEXT is not defined in the policy",
+                "orders: field 'io.jitmask.sample.Buyer.phone': tag PHONE is not defined in the policy",
+                "orders: field 'io.jitmask.sample.Payment.card_number': tag PCI is not defined in the policy",
+                "orders: field 'io.jitmask.sample.Payment.card_number': tag PAN is not defined in the policy",
+                "orders: field 'io.jitmask.sample.Payment.cardholder': tag PCI is not defined in the policy");
+        assertThat(orders(PolicyLoader.load(Path.of("../deploy/policy.yaml")))).isEmpty();
+    }
+
+    @Test
+    void jsonSchemaProblemsAreEachReported() throws Exception {
+        assertThat(tickets(BROKEN)).containsExactlyInAnyOrder(
+                "tickets: field '#/properties/description': tag FREE_TEXT is not defined in the policy",
+                "tickets: field '#/properties/customerPhone': tag PHONE is not defined in the policy");
+        assertThat(tickets(PolicyLoader.load(Path.of("../deploy/policy.yaml")))).isEmpty();
+    }
+
+    @Test
+    void techniquesThatDoNotFitTheFieldAreReported() throws Exception {
+        Policy policy = PolicyLoader.parse(Files.readString(Path.of("../deploy/policy.yaml"))
+                .replace("      buyer.date_of_birth: {tags: [PII, DOB]}", "      buyer.date_of_birth: {tags: [PII, DOB], technique: {type: bucket, size: 10}}")
+                .replace("technique: {type: generalizeDate, to: year}}", "technique: {type: bucket, size: 10}}"));
+        assertThat(orders(policy)).containsExactly(
+                "orders: field 'buyer.date_of_birth': technique 'bucket' cannot mask a field of type long (timestamp-micros)");
+        assertThat(tickets(policy)).containsExactly(
+                "tickets: field 'reporter.dateOfBirth': technique 'bucket' cannot mask a field of type string");
+    }
+
+    @Test
+    void pathRulesNamingNoFieldAreReported() throws Exception {
+        Policy policy = PolicyLoader.parse(Files.readString(Path.of("../deploy/policy.yaml"))
+                .replace("      buyer.name: {tags: [PII]}", "      buyer.name: {tags: [PII]}\n      buyer.nickname: {tags: [PII]}")
+                .replace("      reporter.name: {tags: [PII]}", "      reporter.name: {tags: [PII]}\n      reporter.nickname: {tags: [PII]}"));
+        assertThat(orders(policy)).containsExactly(
+                "orders: field 'buyer.nickname': path rule names no field of message io.jitmask.sample.Order");
+        assertThat(tickets(policy)).containsExactly(
+                "tickets: field 'reporter.nickname': path rule names no field of the JSON Schema");
+    }
+
+    @Test
+    void policyCheckCommandTakesProtoAndJsonSchemaFiles() throws Exception {
+        assertThat(JitmaskCli.run("policy", "check", "--policy", "../deploy/policy.yaml", "--schema", "../schemas/orders.proto",
+                "--schema", "../schemas/tickets.schema.json", "--schema", "../schemas/customers.avsc")).isZero();
+        Path untagged = Files.writeString(dir.resolve("orders.proto"), Files.readString(Path.of("../schemas/orders.proto"))
+                .replace("tags: [\"PCI\", \"PAN\"]", "tags: [\"BIOMETRIC\"]"));
+        assertThat(JitmaskCli.run("policy", "check", "--policy", "../deploy/policy.yaml", "--schema", untagged.toString())).isEqualTo(1);
+        Path tickets = Files.writeString(dir.resolve("tickets.schema.json"), "{\"type\": \"object\", \"properties\": "
+                + "{\"a\": {\"type\": \"string\", \"confluent:tags\": [\"BIOMETRIC\"]}}}");
+        assertThat(JitmaskCli.run("policy", "check", "--policy", "../deploy/policy.yaml", "--schema", tickets.toString())).isEqualTo(1);
+        Path broken = Files.writeString(dir.resolve("broken.proto"), "syntax = \"proto3\"; message {");
+        assertThat(JitmaskCli.run("policy", "check", "--policy", "../deploy/policy.yaml", "--schema", broken.toString())).isEqualTo(2);
+    }
+}
