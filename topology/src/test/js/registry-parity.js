@@ -6,7 +6,10 @@
 'use strict';
 const {
   SchemaRegistryClient, SerdeType, AvroSerializer, AvroDeserializer, JsonSerializer, JsonDeserializer,
+  ProtobufSerializer, ProtobufDeserializer,
 } = require('@confluentinc/schemaregistry');
+const { create, createFileRegistry, fromBinary } = require('@bufbuild/protobuf');
+const { FileDescriptorProtoSchema, file_google_protobuf_timestamp, timestampFromMs } = require('@bufbuild/protobuf/wkt');
 
 function env(name) {
   const value = process.env[name];
@@ -58,7 +61,52 @@ const S = {
   avroAddress: `avro-address-${run}`, avroCustomer: `avro-customer-${run}-value`,
   jsonAddress: `json-address-${run}`, jsonCustomer: `json-customer-${run}-value`,
   protoAddress: `proto-address-${run}`, protoCustomer: `proto-customer-${run}-value`,
+  protoOrder: `proto-order-${run}-value`,
 };
+const ORDER_PROTO = 'syntax = "proto3";\npackage shop;\n\nimport "common/address.proto";\nimport "google/protobuf/timestamp.proto";\n\n'
+  + 'message Order {\n  string order_id = 1;\n  google.protobuf.Timestamp placed_at = 2;\n  shop.common.Address ship_to = 3;\n'
+  + '  Status status = 4;\n  map<string, string> notes = 5;\n\n  enum Status {\n    NEW = 0;\n    SHIPPED = 1;\n  }\n}\n';
+// The same schema in another layout: fields out of order, types qualified otherwise, imports the other way round.
+const ORDER_PROTO_RELAID = 'syntax = "proto3";\n\npackage shop;\nimport "google/protobuf/timestamp.proto";\nimport "common/address.proto";\n'
+  + 'message Order {\n  map<string, string> notes = 5;\n  .shop.Order.Status status = 4;\n  string order_id = 1;\n'
+  + '  .google.protobuf.Timestamp placed_at = 2;\n  .shop.common.Address ship_to = 3;\n'
+  + '  enum Status { SHIPPED = 1; NEW = 0; }\n}\n';
+
+// A @bufbuild/protobuf registry of the registered Order schema, reflected from the registry's serialized form (the
+// FileDescriptorProto Confluent's serdes ask for with ?format=serialized), its reference renamed to its import name.
+async function orderRegistry(client) {
+  const order = await client.getLatestSchemaMetadata(S.protoOrder, 'serialized');
+  const address = await client.getSchemaMetadata(S.protoAddress, 1, false, 'serialized');
+  const file = fromBinary(FileDescriptorProtoSchema, Buffer.from(order.schema, 'base64'));
+  return createFileRegistry(file, (name) => {
+    if (name === 'google/protobuf/timestamp.proto') return file_google_protobuf_timestamp.proto;
+    if (name === 'common/address.proto') {
+      const dep = fromBinary(FileDescriptorProtoSchema, Buffer.from(address.schema, 'base64'));
+      dep.name = name;
+      return dep;
+    }
+    throw new Error(`unexpected import ${name}`);
+  });
+}
+
+async function protobufRoundTrip(client, orderId) {
+  const registry = await orderRegistry(client);
+  const Order = registry.getMessage('shop.Order');
+  const Address = registry.getMessage('shop.common.Address');
+  check(Order != null && Address != null, 'Order and Address reflected from the serialized schemas');
+  const sent = create(Order, {
+    orderId, placedAt: timestampFromMs(Date.UTC(2026, 10, 25, 10, 0, 0)),
+    shipTo: create(Address, { city: 'Porto' }), status: 1, notes: { gift: 'yes' },
+  });
+  const serializer = new ProtobufSerializer(client, SerdeType.VALUE, { autoRegisterSchemas: false, useLatestVersion: true, registry });
+  const bytes = await serializer.serialize(`proto-order-${run}`, sent);
+  const latest = await client.getLatestSchemaMetadata(S.protoOrder);
+  check(bytes.readInt32BE(1) === latest.id, 'Protobuf serializer framed the latest id');
+  const back = await new ProtobufDeserializer(client, SerdeType.VALUE, {}).deserialize(`proto-order-${run}`, bytes);
+  same(back.$typeName, 'shop.Order', 'Protobuf message type read back');
+  same([back.orderId, back.shipTo.city, back.status, back.notes.gift, Number(back.placedAt.seconds)],
+    [orderId, 'Porto', 1, 'yes', Date.UTC(2026, 10, 25, 10, 0, 0) / 1000], 'Protobuf round trip through a reference and a map');
+}
 const ref = (name, subject) => [{ name, subject, version: 1 }];
 
 async function write(client) {
@@ -141,10 +189,34 @@ async function write(client) {
     { ...protoInfo, schema: CUSTOMER_PROTO.replace('  shop.common.Address address = 2;\n', '  shop.common.Address address = 2;\n  string phone = 3;\n') });
   check(evolved.version === 2, 'Protobuf evolved');
 
+  // Protobuf through Confluent's serdes: Order imports the address subject and a well-known type.
+  const orderInfo = { schemaType: 'PROTOBUF', schema: ORDER_PROTO, references: ref('common/address.proto', S.protoAddress),
+    metadata: { properties: { owner: 'orders-team' } } };
+  const order = await client.registerFullResponse(S.protoOrder, orderInfo);
+  check(order.version === 1, 'Order registered');
+  same(order.schema, ORDER_PROTO, 'Order served in Confluent\'s canonical text');
+  same((await client.getBySubjectAndId(S.protoOrder, order.id)).metadata, orderInfo.metadata, 'Protobuf metadata by id');
+  await protobufRoundTrip(client, `O-${run}`);
+  // normalize: the other layout is a new version without it, the same schema with it.
+  const relaid = { ...orderInfo, schema: ORDER_PROTO_RELAID };
+  await expectRestError(client.getId(S.protoOrder, relaid, false), 404, 40403, 'the other layout without normalize');
+  const normalized = await client.registerFullResponse(S.protoOrder, relaid, true);
+  check(normalized.version === 2, 'normalized layout registered once');
+  check(normalized.schema.includes('.shop.Order.Status status = 4;'), 'normalized text qualifies types');
+  check((await client.getId(S.protoOrder, orderInfo, true)) === normalized.id, 'the first layout, normalized, is that version');
+  check((await client.getId(S.protoOrder, relaid, true)) === normalized.id, 'the second layout, normalized, too');
+  check(await client.testCompatibility(S.protoOrder, 1, relaid), 'relaid layout compatible with version 1');
+  const evolvedOrder = await client.registerFullResponse(S.protoOrder,
+    { ...orderInfo, schema: ORDER_PROTO.replace('  map<string, string> notes = 5;\n', '  map<string, string> notes = 5;\n  string coupon = 6;\n') });
+  check(evolvedOrder.version === 3, 'Order evolved with a new field');
+  check(!(await client.testCompatibility(S.protoOrder, 3, { ...orderInfo, schema: ORDER_PROTO.replace('string order_id = 1', 'int64 order_id = 1') })),
+    'Order: string to int64 is incompatible');
+  await protobufRoundTrip(client, `O2-${run}`);
+
   await expectRestError(client.deleteSubjectVersion(S.protoAddress, 1), 422, 42206, 'a referenced version cannot be deleted');
   await expectRestError(client.getSchemaMetadata(S.protoCustomer, 9), 404, 40402, 'unknown version');
   await expectRestError(client.register(S.protoCustomer, { schemaType: 'PROTOBUF', schema: 'message {' }), 422, 42201, 'invalid proto');
-  return { avroId: customer.id, jsonId: json.id, protoId: proto.id };
+  return { avroId: customer.id, jsonId: json.id, protoId: proto.id, orderId: order.id };
 }
 
 async function reread(client) {
@@ -160,6 +232,9 @@ async function reread(client) {
     await new JsonSerializer(client, SerdeType.VALUE, { autoRegisterSchemas: false, useLatestVersion: true })
       .serialize(`json-customer-${run}`, { email: 'c@example.com', address: { city: 'Bern' } }));
   same(back, { email: 'c@example.com', address: { city: 'Bern' } }, 'JSON round trip after a restart');
+  same((await client.getBySubjectAndId(S.protoOrder, ids.orderId)).schema, ORDER_PROTO, 'Order text after a restart');
+  same(await client.getAllVersions(S.protoOrder), [1, 2, 3], 'Order versions after a restart');
+  await protobufRoundTrip(client, `O3-${run}`);
 }
 
 async function main() {
@@ -174,6 +249,6 @@ async function main() {
 }
 
 main().then(() => process.exit(0), (e) => {
-  console.error(`PARITY FAILED (${phase}): ${e.message}`);
+  console.error(`PARITY FAILED (${phase}) after ${checks} checks: ${e.message} ${e.status ?? ""} ${e.errorCode ?? ""}\n${e.stack}`);
   process.exit(1);
 });

@@ -16,6 +16,7 @@ import io.jitmask.grants.GrantCommandExecutor;
 import io.jitmask.grants.GrantCommandWorker;
 import io.jitmask.grants.GrantTopicCounter;
 import io.jitmask.grants.GrantIndex;
+import io.jitmask.grants.ControlBudget;
 import io.jitmask.grants.GrantLifecycleProcessor;
 import io.jitmask.grants.GrantTopicProductionExceptionHandler;
 import io.jitmask.grants.LifecycleLimits;
@@ -171,8 +172,13 @@ public final class JitmaskApp implements AutoCloseable {
 
         Topology masking = JitmaskTopology.masking(new Topology(), new JitmaskTopology.MaskingDeps(config.datasets(), engine,
                 registry, grants, policy.headers().allow(), config.grantCopyCutoff(), metrics, admission, lookback));
+        // Masking first: the control plane's budget reads the masking instance's lag, known once it exists below.
+        java.util.concurrent.atomic.AtomicReference<KafkaStreams> maskingRef = new java.util.concurrent.atomic.AtomicReference<>();
+        ControlBudget budget = new ControlBudget(() -> maskingLag(maskingRef.get()), config.controlLagThresholdRecords(),
+                config.controlLaggingMaxEventsPerSecond(), System::nanoTime, nanos -> Thread.sleep(nanos / 1_000_000,
+                (int) (nanos % 1_000_000)));
         Topology lifecycle = JitmaskTopology.lifecycle(new Topology(), new GrantLifecycleProcessor.Deps(validator,
-                config.manageAcls(), config.requestTtl(), config.grantDeleteGrace(), metrics,
+                config.manageAcls(), config.requestTtl(), config.grantDeleteGrace(), metrics, budget,
                 new Passkeys(RelyingParty.of(config))),
                 lifecycleLimits(config));
         // Audit export: in the control plane, beside the lifecycle that writes jit.audit.
@@ -184,6 +190,7 @@ public final class JitmaskApp implements AutoCloseable {
         streamsProps.put(GrantTopicProductionExceptionHandler.GRANT_INDEX_CONFIG, grants);
         streamsProps.put(GrantTopicProductionExceptionHandler.METRICS_CONFIG, metrics);
         KafkaStreams streams = replacingFailedThreads(new KafkaStreams(masking, streamsProps), "masking", metrics);
+        maskingRef.set(streams);
         KafkaStreams control = replacingFailedThreads(new KafkaStreams(lifecycle, controlProperties(config)), "control",
                 metrics);
         management.attach(streams, control);
@@ -191,6 +198,27 @@ public final class JitmaskApp implements AutoCloseable {
         streams.start();
         commandWorker.start();
         return new JitmaskApp(streams, control, grants, admin, commandWorker, auditProducer, rawLog, management, context);
+    }
+
+    /**
+     * Records the masking path is behind on raw.* in this instance: the sum of its consumer's per-partition
+     * {@code records-lag} (Kafka names the topic tag with '_' for '.'). 0 before masking has fetched anything.
+     */
+    static long maskingLag(KafkaStreams masking) {
+        if (masking == null) {
+            return 0;
+        }
+        long lag = 0;
+        for (org.apache.kafka.common.Metric metric : masking.metrics().values()) {
+            org.apache.kafka.common.MetricName name = metric.metricName();
+            String topic = name.tags().get("topic");
+            if ("records-lag".equals(name.name()) && "consumer-fetch-manager-metrics".equals(name.group())
+                    && topic != null && (topic.startsWith("raw.") || topic.startsWith("raw_"))
+                    && metric.metricValue() instanceof Double value && !value.isNaN() && value > 0) {
+                lag += value.longValue();
+            }
+        }
+        return lag;
     }
 
     static LifecycleLimits lifecycleLimits(JitmaskConfig config) {

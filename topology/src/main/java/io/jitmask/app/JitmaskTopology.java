@@ -42,8 +42,8 @@ import org.apache.kafka.streams.state.Stores;
  *                     └────► jit.dlq
  *
  * jit.approvals ─────┐
- * jit.grant-results ─┴► grant-lifecycle (stores grant-requests, grant-deadlines, grant-counters, grant-progress,
- *                      ▲                 webauthn-sign-counts)                                          ─► jit.grants
+ * jit.grant-results ─┴► grant-lifecycle (stores grant-requests, grant-deadlines, grant-counters, grant-request-order,
+ *                      ▲                 grant-progress, webauthn-sign-counts)                          ─► jit.grants
  *                      └── webauthn-credentials (global, from jit.credentials)
  *                                                                            ├─► jit.audit
  *                                                                            └─► jit.grant-commands ─► workers
@@ -79,6 +79,7 @@ public final class JitmaskTopology {
     public static final String GRANT_COMMANDS_SINK = "grant-commands-sink";
     public static final String GRANT_DEADLINES_STORE = "grant-deadlines";
     public static final String GRANT_COUNTERS_STORE = "grant-counters";
+    public static final String GRANT_REQUEST_ORDER_STORE = "grant-request-order";
     public static final String GRANTS_SINK = "grants-sink";
     public static final String AUDIT_SINK = "audit-sink";
     public static final String WEBAUTHN_CREDENTIALS_STORE = "webauthn-credentials";
@@ -198,20 +199,25 @@ public final class JitmaskTopology {
      */
     public static Topology lifecycle(Topology topology, GrantLifecycleProcessor.Deps deps, LifecycleLimits limits) {
         GrantLifecycleProcessor.Names names = new GrantLifecycleProcessor.Names(GRANT_REQUESTS_STORE,
-                GRANT_DEADLINES_STORE, GRANT_COUNTERS_STORE, GRANT_PROGRESS_STORE, GRANTS_SINK, AUDIT_SINK,
+                GRANT_DEADLINES_STORE, GRANT_COUNTERS_STORE, GRANT_REQUEST_ORDER_STORE, GRANT_PROGRESS_STORE, GRANTS_SINK, AUDIT_SINK,
                 GRANT_COMMANDS_SINK, WEBAUTHN_CREDENTIALS_STORE, WEBAUTHN_SIGN_COUNTS_STORE);
         topology.addSource(APPROVALS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.APPROVALS)
                 .addSource(GRANT_RESULTS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.GRANT_RESULTS)
                 .addProcessor(GRANT_LIFECYCLE, () -> new GrantLifecycleProcessor(deps, limits, names),
                         APPROVALS_SOURCE, GRANT_RESULTS_SOURCE)
+                // Cached: a request's REQUESTED and DENIED in one commit reach RocksDB and the changelog once, and a
+                // requester's counter once per commit however many requests moved it (each write was a changelog
+                // record in the exactly-once transaction before).
                 .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GRANT_REQUESTS_STORE),
-                        Serdes.String(), Serdes.ByteArray()), GRANT_LIFECYCLE)
+                        Serdes.String(), Serdes.ByteArray()).withCachingEnabled(), GRANT_LIFECYCLE)
                 .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GRANT_DEADLINES_STORE),
-                        Serdes.String(), Serdes.String()), GRANT_LIFECYCLE)
+                        Serdes.String(), Serdes.String()).withCachingEnabled(), GRANT_LIFECYCLE)
                 .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GRANT_COUNTERS_STORE),
-                        Serdes.String(), Serdes.Long()), GRANT_LIFECYCLE)
+                        Serdes.String(), Serdes.Long()).withCachingEnabled(), GRANT_LIFECYCLE)
+                .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GRANT_REQUEST_ORDER_STORE),
+                        Serdes.String(), Serdes.String()).withCachingEnabled(), GRANT_LIFECYCLE)
                 .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GRANT_PROGRESS_STORE),
-                        Serdes.String(), Serdes.ByteArray()), GRANT_LIFECYCLE)
+                        Serdes.String(), Serdes.ByteArray()).withCachingEnabled(), GRANT_LIFECYCLE)
                 // The highest passkey signature counter seen per credential, kept with the approvals it checked.
                 .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WEBAUTHN_SIGN_COUNTS_STORE),
                         Serdes.String(), Serdes.Long()), GRANT_LIFECYCLE)

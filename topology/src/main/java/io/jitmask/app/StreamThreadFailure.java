@@ -12,7 +12,14 @@ import org.apache.kafka.common.errors.TimeoutException;
  * could quote a record, and a sensitive value never reaches a log.
  */
 record StreamThreadFailure(List<String> chain, String rootCause) {
+    /** The {@code cause} label of a failure in which a write of the thread's transaction expired unsent or unacknowledged. */
+    static final String EXPIRED_WRITE = "ExpiredWrite";
 
+
+    /**
+     * The failure of {@code error}: its chain, and as root cause the innermost exception's simple class name, or
+     * {@link #EXPIRED_WRITE} when a write expired in the producer (a broker away longer than delivery.timeout.ms).
+     */
     static StreamThreadFailure of(Throwable error) {
         List<String> chain = new ArrayList<>();
         String root = "unknown";
@@ -21,6 +28,11 @@ record StreamThreadFailure(List<String> chain, String rootCause) {
             String name = t.getClass().getSimpleName();
             chain.add(t instanceof TimeoutException && t.getMessage() != null ? name + ": " + t.getMessage() : name);
             root = name;
+        }
+        // The producer's batch expiry ("Expiring 3 record(s) for masked.customers-1: 30012 ms has passed since batch
+        // creation"): the transaction in flight, copies and ledger included, is aborted and replayed.
+        if (chain.stream().anyMatch(c -> c.startsWith("TimeoutException: Expiring "))) {
+            root = EXPIRED_WRITE;
         }
         return new StreamThreadFailure(List.copyOf(chain), root);
     }

@@ -51,6 +51,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--flood", defaultValue = "50000", description = "Signed requests (each then denied) flooding jit.approvals (default: ${DEFAULT-VALUE}).")
     int floodRequests;
 
+    @Option(names = "--lagging-max-events", description = "With --control-plane: the control plane's events/s while masking lags (jitmask.control.lagging.max.events.per.second; 0: no cap; default: the configuration's).")
+    Integer laggingMaxEvents;
+
     @Option(names = "--lookback", description = "Only the lookback benchmark: masking with 0, 10 and 1,000 lookback grants, threads and Kafka clients of the process.")
     boolean lookback;
 
@@ -198,8 +201,9 @@ public final class BenchCommand implements Callable<Integer> {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("at", Instant.now().toString());
         report.put("machine", BenchHarness.machine());
+        report.put("laggingMaxEventsPerSecond", laggingMaxEvents == null ? "default" : laggingMaxEvents);
         try (BenchHarness bench = new BenchHarness(dir, System.err)) {
-            ControlPlaneBench control = new ControlPlaneBench(bench);
+            ControlPlaneBench control = new ControlPlaneBench(bench, laggingMaxEvents);
             int largest = Math.max(floodRequests, history.stream().mapToInt(Integer::intValue).max().orElse(0));
             bench.expectSteps(2 + history.size() + 2 * repetitions + 1);
             bench.preload(records);

@@ -52,9 +52,6 @@ final class ControlPlaneBench {
     private final BenchHarness bench;
     private final List<ProducerRecord<String, byte[]>> flood = new ArrayList<>();
 
-    ControlPlaneBench(BenchHarness bench) {
-        this.bench = bench;
-    }
 
     /** Signs {@code requests} REQUESTED events, each followed by its DENIED, by two requesters and one reviewer. */
     void sign(int requests) throws Exception {
@@ -112,9 +109,21 @@ final class ControlPlaneBench {
         }
     }
 
+    /** The control plane's events/s while masking lags (null: the configuration's default). */
+    private final String laggingMaxEvents;
+
+    ControlPlaneBench(BenchHarness bench, Integer laggingMaxEvents) {
+        this.bench = bench;
+        this.laggingMaxEvents = laggingMaxEvents == null ? null : Integer.toString(laggingMaxEvents);
+    }
+
     private JitmaskApp start(String name) {
+        Map<String, String> settings = new LinkedHashMap<>(Map.of(JitmaskConfig.REQUEST_MAX_PENDING_PER_REQUESTER, "50"));
+        if (laggingMaxEvents != null) {
+            settings.put(JitmaskConfig.CONTROL_LAGGING_MAX_EVENTS_PER_SECOND, laggingMaxEvents);
+        }
         return JitmaskApp.start(bench.config("bench-" + name + "-" + UUID.randomUUID().toString().substring(0, 8),
-                "exactly_once_v2", Map.of(JitmaskConfig.REQUEST_MAX_PENDING_PER_REQUESTER, "50")));
+                "exactly_once_v2", settings));
     }
 
     /**

@@ -40,6 +40,14 @@ public final class JitmaskConfig {
     public static final String REQUEST_MAX_PENDING_PER_REQUESTER = "jitmask.request.max.pending.per.requester";
     /** Stream threads of the control plane (the lifecycle's own Kafka Streams instance, application.id + "-control"). */
     public static final String CONTROL_STREAM_THREADS = "jitmask.control.num.stream.threads";
+    /**
+     * Masking first: while the masking path is more than {@link #CONTROL_LAG_THRESHOLD_RECORDS} records behind on
+     * raw.*, the control plane takes at most this many events of jit.approvals per second (in order, none refused or
+     * lost), so a flood of requests cannot take the CPU masking needs. 0: no cap.
+     */
+    public static final String CONTROL_LAGGING_MAX_EVENTS_PER_SECOND = "jitmask.control.lagging.max.events.per.second";
+    /** How far behind on raw.* (records, all partitions of this instance) masking must be for the cap above to apply. */
+    public static final String CONTROL_LAG_THRESHOLD_RECORDS = "jitmask.control.lag.threshold.records";
     /** Copies stop this long before expiresAt, so batching and commit delays cannot land one after it. */
     public static final String GRANT_COPY_CUTOFF_MS = "jitmask.grant.copy.cutoff.ms";
     public static final String TOPIC_PARTITIONS = "jitmask.topic.partitions";
@@ -136,6 +144,8 @@ public final class JitmaskConfig {
             Map.entry(REQUEST_PRUNE_HORIZON_SECONDS, "604800"),
             Map.entry(REQUEST_MAX_PENDING_PER_REQUESTER, "50"),
             Map.entry(CONTROL_STREAM_THREADS, "1"),
+            Map.entry(CONTROL_LAGGING_MAX_EVENTS_PER_SECOND, "200"),
+            Map.entry(CONTROL_LAG_THRESHOLD_RECORDS, "1000"),
             Map.entry(TOPIC_PARTITIONS, "3"),
             Map.entry(TOPIC_REPLICATION_FACTOR, "1"),
             Map.entry(MANAGE_ACLS, "true"),
@@ -217,6 +227,8 @@ public final class JitmaskConfig {
         positiveLong(REQUEST_PRUNE_HORIZON_SECONDS);
         positiveInt(REQUEST_MAX_PENDING_PER_REQUESTER);
         positiveInt(CONTROL_STREAM_THREADS);
+        nonNegativeLong(CONTROL_LAGGING_MAX_EVENTS_PER_SECOND);
+        nonNegativeLong(CONTROL_LAG_THRESHOLD_RECORDS);
         positiveLong(TOPIC_PARTITIONS);
         positiveLong(TOPIC_REPLICATION_FACTOR);
         positiveLong(BACKFILL_MAX_RECORDS_PER_SECOND);
@@ -400,6 +412,15 @@ public final class JitmaskConfig {
 
     public int controlStreamThreads() {
         return positiveInt(CONTROL_STREAM_THREADS);
+    }
+
+    /** Events/s the control plane may take while masking lags; 0 for no cap. */
+    public long controlLaggingMaxEventsPerSecond() {
+        return nonNegativeLong(CONTROL_LAGGING_MAX_EVENTS_PER_SECOND);
+    }
+
+    public long controlLagThresholdRecords() {
+        return nonNegativeLong(CONTROL_LAG_THRESHOLD_RECORDS);
     }
 
     /** The control plane's Kafka Streams application id: its own group, transactional ids, internal topics and state dir. */

@@ -34,22 +34,27 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
 
     /** What the lifecycle needs besides its stores. Side effects are commands on {@code jit.grant-commands}. */
     public record Deps(ApprovalValidator validator, boolean manageAcls, Duration requestTtl, Duration deleteGrace,
-                       JitmaskMetrics metrics, Passkeys passkeys) {
+                       JitmaskMetrics metrics, ControlBudget budget, Passkeys passkeys) {
         public Deps(ApprovalValidator validator, boolean manageAcls, Duration requestTtl, Duration deleteGrace) {
             this(validator, manageAcls, requestTtl, deleteGrace, JitmaskMetrics.none());
         }
 
-        /** Without passkeys: an approval that carries an assertion, or a request that requires one, is refused. */
         public Deps(ApprovalValidator validator, boolean manageAcls, Duration requestTtl, Duration deleteGrace,
                     JitmaskMetrics metrics) {
-            this(validator, manageAcls, requestTtl, deleteGrace, metrics, null);
+            this(validator, manageAcls, requestTtl, deleteGrace, metrics, ControlBudget.NONE);
+        }
+
+        /** Without passkeys: an approval that carries an assertion, or a request that requires one, is refused. */
+        public Deps(ApprovalValidator validator, boolean manageAcls, Duration requestTtl, Duration deleteGrace,
+                    JitmaskMetrics metrics, ControlBudget budget) {
+            this(validator, manageAcls, requestTtl, deleteGrace, metrics, budget, null);
         }
     }
 
     /** Names of the lifecycle's stores and sinks in the topology. */
-    public record Names(String requestsStore, String deadlinesStore, String countersStore, String progressStore,
-                        String grantsSink, String auditSink, String commandsSink, String credentialsStore,
-                        String signCountsStore) {
+    public record Names(String requestsStore, String deadlinesStore, String countersStore, String orderStore,
+                        String progressStore, String grantsSink, String auditSink, String commandsSink,
+                        String credentialsStore, String signCountsStore) {
     }
 
     /** Deadlines handled per punctuation at most, so a backlog (a mass expiry, a first pruning) never stalls the thread. */
@@ -78,7 +83,8 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
         KeyValueStore<String, byte[]> requests = context.getStateStore(names.requestsStore());
         KeyValueStore<String, String> deadlines = context.getStateStore(names.deadlinesStore());
         KeyValueStore<String, Long> counters = context.getStateStore(names.countersStore());
-        this.store = new LifecycleStore(requests, deadlines, counters, limits);
+        KeyValueStore<String, String> order = context.getStateStore(names.orderStore());
+        this.store = new LifecycleStore(requests, deadlines, counters, order, limits);
         if (store.rebuildIfNeeded()) {
             LOG.info("built the lifecycle's deadline index and counters for task {}", context.taskId());
         }
@@ -126,11 +132,15 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
 
     @Override
     public void process(Record<String, byte[]> record) {
+        store.newUnitOfWork();
         Instant now = now();
         if (context.recordMetadata().map(m -> Topics.GRANT_RESULTS.equals(m.topic())).orElse(false)) {
             results.handle(record.key(), record.value(), now);
             return;
         }
+        // Results above are never held back: they finish grants already under way. New events wait while masking lags.
+        deps.budget().acquire();
+        now = now();
         ApprovalEvent event;
         try {
             event = ApprovalEvent.parse(record.key(), record.value());
@@ -354,6 +364,7 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
      * requests. Reads only the deadlines up to now, never the whole store.
      */
     void endDue(long wallClockMs) {
+        store.newUnitOfWork();
         Instant now = Instant.ofEpochMilli(wallClockMs);
         if (resumeEarlierEnds) {
             resumeEarlierEnds = false;

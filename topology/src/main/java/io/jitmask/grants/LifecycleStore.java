@@ -19,7 +19,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *   follows from its status: a pending request's TTL, an active grant's expiry, an ending grant's end (due at once,
  *   until the end worker confirms), a finished request's pruning;</li>
  *   <li>{@code grant-counters}: pending requests per requester and active grants per grantee, kept as statuses
- *   change, so limits cost one lookup.</li>
+ *   change, so limits cost one lookup;</li>
+ *   <li>{@code grant-request-order}: every request under its listing position ({@link #orderKey}: newest first, then
+ *   by id) with its status as value, so the API reads a page with one range scan per partition, never the whole
+ *   store.</li>
  * </ul>
  *
  * Every write goes through {@link #put}, which moves the deadline and the counters with the status. The indexes
@@ -27,22 +30,38 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * with other limits, has them rebuilt once, at task start ({@link #rebuildIfNeeded}).
  */
 public final class LifecycleStore {
-    /** Enough digits for any epoch millisecond until the year 33658: lexical order is time order. */
-    private static final String DEADLINE_FORMAT = "%015d/%s";
     private static final String FINGERPRINT_KEY = "_index";
+    /** Part of the fingerprint: a new index (here, the listing order) makes every existing store rebuild once. */
+    private static final int INDEX_VERSION = 2;
     private static final String PENDING = "pending/";
     private static final String ACTIVE = "active/";
 
     private final KeyValueStore<String, byte[]> requests;
     private final KeyValueStore<String, String> deadlines;
     private final KeyValueStore<String, Long> counters;
+    private final KeyValueStore<String, String> order;
     private final LifecycleLimits limits;
+    /**
+     * The request last read or written while handling the current event or punctuation. An event reads its request,
+     * then saves it once or twice: without this, each save read and parsed the previous state again (about 7% of the
+     * control thread, profiled). Forgotten at the start of every event and punctuation ({@link #newUnitOfWork}), so
+     * nothing read before can outlive the unit of work that read it.
+     */
+    private RequestState last;
 
     public LifecycleStore(KeyValueStore<String, byte[]> requests, KeyValueStore<String, String> deadlines,
                           KeyValueStore<String, Long> counters, LifecycleLimits limits) {
+        this(requests, deadlines, counters, null, limits);
+    }
+
+    /** @param order the listing index ({@code grant-request-order}), or null where nothing lists requests */
+    public LifecycleStore(KeyValueStore<String, byte[]> requests, KeyValueStore<String, String> deadlines,
+                          KeyValueStore<String, Long> counters, KeyValueStore<String, String> order,
+                          LifecycleLimits limits) {
         this.requests = requests;
         this.deadlines = deadlines;
         this.counters = counters;
+        this.order = order;
         this.limits = limits;
     }
 
@@ -78,24 +97,59 @@ public final class LifecycleStore {
     }
 
     static String deadlineKey(Instant at, String requestId) {
-        return String.format(DEADLINE_FORMAT, Math.max(0, at.toEpochMilli()), requestId);
+        // Not String.format: it was 4% of the control thread, once per save.
+        return pad(Math.max(0, at.toEpochMilli()), 15) + "/" + requestId;
+    }
+
+    /**
+     * A request's listing position: newest {@code requestedAt} first, then by id; zero-padded so lexical order is
+     * that order. The same on every instance (made of what the request is), so it can be a paging cursor.
+     */
+    public static String orderKey(Instant requestedAt, String requestId) {
+        long millis = requestedAt == null ? 0 : requestedAt.toEpochMilli();
+        return pad(Long.MAX_VALUE - millis, 20) + "/" + requestId;
+    }
+
+    /** {@code value} (not negative) in decimal, left-padded with zeros to {@code width} digits. */
+    static String pad(long value, int width) {
+        String digits = Long.toString(value);
+        if (digits.length() >= width) {
+            return digits;
+        }
+        StringBuilder out = new StringBuilder(width);
+        for (int i = digits.length(); i < width; i++) {
+            out.append('0');
+        }
+        return out.append(digits).toString();
+    }
+
+    /** A new event or punctuation begins: the state kept from the last one is not trusted any more. */
+    public void newUnitOfWork() {
+        last = null;
     }
 
     public RequestState get(String requestId) {
+        if (last != null && last.requestId().equals(requestId)) {
+            return last;
+        }
         byte[] bytes = requests.get(requestId);
-        return bytes == null ? null : RequestState.fromBytes(bytes);
+        RequestState state = bytes == null ? null : RequestState.fromBytes(bytes);
+        last = state;
+        return state;
     }
 
     /** Saves the state, moving its deadline and the counters its status change affects. */
     public void put(RequestState next) {
         RequestState previous = get(next.requestId());
         requests.put(next.requestId(), next.toBytes());
+        last = next;
         reindex(previous, next);
     }
 
     /** Forgets a finished request: the audit trail keeps its history. */
     public void prune(RequestState state) {
         requests.delete(state.requestId());
+        last = null;
         reindex(state, null);
     }
 
@@ -116,6 +170,15 @@ public final class LifecycleStore {
             }
             if (to != null) {
                 add(to, 1);
+            }
+        }
+        if (order != null) {
+            RequestState any = next != null ? next : previous;
+            String key = orderKey(any.requestedAt(), any.requestId());
+            if (next == null) {
+                order.delete(key);
+            } else if (previous == null || previous.status() != next.status()) {
+                order.put(key, next.status().name());
             }
         }
     }
@@ -148,8 +211,8 @@ public final class LifecycleStore {
     public List<Due> due(Instant now, int max) {
         List<Due> out = new ArrayList<>();
         // Upper bound: every key of a millisecond <= now sorts below the bare padded now + 1.
-        String to = String.format("%015d", Math.max(0, now.toEpochMilli()) + 1);
-        try (KeyValueIterator<String, String> it = deadlines.range(String.format("%015d", 0), to)) {
+        String to = pad(Math.max(0, now.toEpochMilli()) + 1, 15);
+        try (KeyValueIterator<String, String> it = deadlines.range(pad(0, 15), to)) {
             while (it.hasNext() && out.size() < max) {
                 KeyValue<String, String> entry = it.next();
                 out.add(new Due(entry.key, entry.value));
@@ -193,13 +256,16 @@ public final class LifecycleStore {
      * (a store written before they existed). One scan, at task start.
      */
     public boolean rebuildIfNeeded() {
-        long fingerprint = Objects.hash(limits.requestTtl(), limits.pruneHorizon());
+        long fingerprint = Objects.hash(limits.requestTtl(), limits.pruneHorizon(), INDEX_VERSION, order != null);
         Long built = counters.get(FINGERPRINT_KEY);
         if (built != null && built == fingerprint) {
             return false;
         }
         clear(deadlines);
         clear(counters);
+        if (order != null) {
+            clear(order);
+        }
         for (RequestState state : all()) {
             reindex(null, state);
         }

@@ -98,7 +98,8 @@ final class Paging {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(position.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static String decode(String cursor) {
+    /** The position a cursor stands for, or null for none; 400 for anything this API did not hand out. */
+    static String decode(String cursor) {
         if (cursor == null) {
             return null;
         }

@@ -2,15 +2,17 @@ package io.jitmask.http;
 
 import io.jitmask.app.JitmaskTopology;
 import io.jitmask.grants.RequestState;
+import io.jitmask.config.Topics;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.TaskMetadata;
+import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
@@ -38,21 +40,40 @@ public final class RequestStates {
         }
     }
 
-    /** Every request, newest first. */
-    public List<RequestState> all() {
-        List<RequestState> out = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> it = store().all()) {
-            while (it.hasNext()) {
-                KeyValue<String, byte[]> entry = it.next();
-                if (entry.value != null) {
-                    out.add(RequestState.fromBytes(entry.value));
-                }
+    /**
+     * A page of requests in listing order (newest first, then by id) after the position {@code after}: one range
+     * scan of the listing index per partition this instance holds (active or standby), merged.
+     */
+    Paging.Page<RequestState> page(String after, int limit, RequestState.Status status,
+                                          java.util.function.Predicate<RequestState> visible) {
+        try {
+            List<ReadOnlyKeyValueStore<String, String>> partitions = new ArrayList<>();
+            for (int partition : lifecyclePartitions()) {
+                partitions.add(streams.store(StoreQueryParameters.fromNameAndType(JitmaskTopology.GRANT_REQUEST_ORDER_STORE,
+                        QueryableStoreTypes.<String, String>keyValueStore()).enableStaleStores().withPartition(partition)));
             }
+            ReadOnlyKeyValueStore<String, byte[]> requests = store();
+            return RequestPages.read(partitions, after, limit, status, id -> {
+                byte[] value = requests.get(id);
+                return value == null ? null : RequestState.fromBytes(value);
+            }, visible);
         } catch (InvalidStateStoreException e) {
             throw new ApiException(503, "requests are not readable right now (jitmask is rebalancing); retry");
         }
-        out.sort(Comparator.comparing(RequestState::requestedAt, Comparator.nullsLast(Comparator.reverseOrder()))
-                .thenComparing(RequestState::requestId));
+    }
+
+    /** The partitions of jit.approvals whose lifecycle task (active or standby) this instance holds. */
+    private Set<Integer> lifecyclePartitions() {
+        Set<Integer> out = new TreeSet<>();
+        for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
+            for (Set<TaskMetadata> tasks : List.of(thread.activeTasks(), thread.standbyTasks())) {
+                for (TaskMetadata task : tasks) {
+                    if (task.topicPartitions().stream().anyMatch(p -> p.topic().equals(Topics.APPROVALS))) {
+                        out.add(task.taskId().partition());
+                    }
+                }
+            }
+        }
         return out;
     }
 

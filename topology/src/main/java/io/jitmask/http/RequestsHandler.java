@@ -35,25 +35,17 @@ final class RequestsHandler {
         this.clock = clock;
     }
 
-    /** A page of the requests the caller may see, newest first; previews only for the page's pending ones. */
+    /**
+     * A page of the requests the caller may see, newest first; previews only for the page's pending ones. Read from
+     * the lifecycle's listing index from the cursor on ({@link RequestPages}), never the whole store.
+     */
     ApiResponse list(ApiRequest call) {
         RequestState.Status status = status(call.queryParam("status"));
         int limit = Paging.limit(call, DEFAULT_LIMIT);
         Instant now = clock.instant();
-        List<RequestState> visible = new ArrayList<>();
-        for (RequestState state : states.all()) {
-            if ((status == null || state.status() == status) && access.maySee(call.actor(), state)) {
-                visible.add(state);
-            }
-        }
-        Paging.Page<RequestState> page = Paging.forward(visible, RequestsHandler::position, call.queryParam("cursor"), limit);
+        Paging.Page<RequestState> page = states.page(Paging.decode(call.queryParam("cursor")), limit, status,
+                state -> access.maySee(call.actor(), state));
         return ApiResponse.ok(page.body("requests", state -> withPreview(RequestView.of(state, now), state)));
-    }
-
-    /** Newest first, then by id. */
-    private static String position(RequestState state) {
-        long millis = state.requestedAt() == null ? 0 : state.requestedAt().toEpochMilli();
-        return Paging.pad(Long.MAX_VALUE - millis) + "/" + state.requestId();
     }
 
     ApiResponse get(ApiRequest call) {

@@ -70,16 +70,23 @@ public final class Notifier implements AutoCloseable {
 
     /** The notifier of a running application, or null when no webhook is configured. */
     public static Notifier startIfConfigured(JitmaskApp app) {
-        return startIfConfigured(app.context(), app.context().config());
+        return startIfConfigured(app.context(), app.context().config(), app.metrics().registry());
     }
 
     /** With settings of its own (tests: another reminder lead on the same application). */
     static Notifier startIfConfigured(JitmaskApp.Context context, JitmaskConfig config) {
+        return startIfConfigured(context, config, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    }
+
+    /** Its metrics ({@link NotificationMetrics}) in {@code registry}: the application's, shown on /metrics. */
+    static Notifier startIfConfigured(JitmaskApp.Context context, JitmaskConfig config,
+                                      io.micrometer.core.instrument.MeterRegistry registry) {
         if (config.notifyWebhookUrl() == null) {
             return null;
         }
         Clock clock = Clock.systemUTC();
-        WebhookSender sender = new WebhookSender(config.notifyWebhookUrl(),
+        WebhookSender sender = new WebhookSender(WebhookSender.DEFAULT_NAME, new NotificationMetrics(registry, clock),
+                config.notifyWebhookUrl(),
                 new WebhookBodies(WebhookBodies.format(config.notifyWebhookFormat()), config.applicationId()),
                 WebhookSignature.load(config.notifyWebhookSecretFile()), config.notifyRetryMaxAttempts(),
                 config.notifyRetryBackoff(), clock);

@@ -20,6 +20,11 @@ public final class WebhookSender {
     static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
+    /** The webhook's name in metrics ({@code default} for {@code jitmask.notify.webhook.url}). */
+    public static final String DEFAULT_NAME = "default";
+
+    private final String name;
+    private final NotificationMetrics metrics;
     private final URI url;
     private final WebhookBodies bodies;
     private final WebhookSignature signature;
@@ -30,6 +35,13 @@ public final class WebhookSender {
             .followRedirects(HttpClient.Redirect.NEVER).build();
 
     public WebhookSender(URI url, WebhookBodies bodies, WebhookSignature signature, int maxAttempts, Duration backoff, Clock clock) {
+        this(DEFAULT_NAME, NotificationMetrics.none(), url, bodies, signature, maxAttempts, backoff, clock);
+    }
+
+    public WebhookSender(String name, NotificationMetrics metrics, URI url, WebhookBodies bodies, WebhookSignature signature,
+                         int maxAttempts, Duration backoff, Clock clock) {
+        this.name = name;
+        this.metrics = metrics;
         this.url = url;
         this.bodies = bodies;
         this.signature = signature;
@@ -63,7 +75,11 @@ public final class WebhookSender {
     public boolean deliver(Notification n) throws InterruptedException {
         byte[] body = bodies.render(n);
         String outcome = "not tried";
+        metrics.started(name, n);
         for (int attempt = 1; attempt <= maxAttempts; attempt++) {
+            if (attempt > 1) {
+                metrics.retried(name, n);
+            }
             Thread.sleep(delayBefore(attempt).toMillis());
             long timestamp = clock.instant().getEpochSecond();
             HttpRequest request = HttpRequest.newBuilder(url).timeout(REQUEST_TIMEOUT)
@@ -75,6 +91,7 @@ public final class WebhookSender {
             try {
                 int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
                 if (status / 100 == 2) {
+                    metrics.delivered(name, n);
                     return true;
                 }
                 outcome = "HTTP " + status;
@@ -86,6 +103,7 @@ public final class WebhookSender {
         }
         LOG.error("notification {} ({}) to {} dropped after {} attempts: {}", n.id(), n.type(), url.getHost(),
                 maxAttempts, outcome);
+        metrics.failed(name, n);
         return false;
     }
 }

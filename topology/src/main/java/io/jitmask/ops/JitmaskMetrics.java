@@ -132,7 +132,8 @@ public final class JitmaskMetrics {
 
     /**
      * A stream thread of {@code streams} (masking or control) failed and was replaced, by the simple class name of
-     * the innermost cause (e.g. {@code TimeoutException}).
+     * the innermost cause (e.g. {@code TimeoutException}), or {@code ExpiredWrite} when a write of its transaction
+     * expired in the producer.
      */
     public void recordStreamThreadReplaced(String streams, String cause) {
         threadReplacements.computeIfAbsent(streams + "\n" + cause, k ->
@@ -144,6 +145,12 @@ public final class JitmaskMetrics {
     /** Stream threads replaced so far, all causes (0 when metrics are off). */
     public long streamThreadReplacements() {
         return Math.round(threadReplacements.values().stream().mapToDouble(Counter::count).sum());
+    }
+
+    /** Stream threads of {@code streams} replaced so far for {@code cause} (0 when metrics are off). */
+    public long streamThreadReplacements(String streams, String cause) {
+        Counter counter = threadReplacements.get(streams + "\n" + cause);
+        return counter == null ? 0 : Math.round(counter.count());
     }
 
     /** How many commands of this instance's worker keep failing right now. */

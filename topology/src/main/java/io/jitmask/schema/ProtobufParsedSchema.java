@@ -90,9 +90,50 @@ public final class ProtobufParsedSchema extends ParsedSchemaBase implements Pars
     @Override
     public String formatted(String format) {
         if ("serialized".equalsIgnoreCase(format)) {
-            return java.util.Base64.getEncoder().encodeToString(descriptor.toProto().toByteArray());
+            return java.util.Base64.getEncoder().encodeToString(qualified(descriptor).toByteArray());
         }
         return canonical;
+    }
+
+    /**
+     * The file's descriptor proto with every message and enum type name fully qualified ({@code .pkg.Type}) and every
+     * field's {@code type} set, as protoc writes them: readers such as {@code @bufbuild/protobuf}'s
+     * {@code createFileRegistry} resolve no relative names, and take a field whose type is unset for a double.
+     */
+    static DescriptorProtos.FileDescriptorProto qualified(Descriptors.FileDescriptor file) {
+        DescriptorProtos.FileDescriptorProto.Builder out = file.toProto().toBuilder();
+        for (int i = 0; i < file.getMessageTypes().size(); i++) {
+            qualify(out.getMessageTypeBuilder(i), file.getMessageTypes().get(i));
+        }
+        for (int i = 0; i < file.getExtensions().size(); i++) {
+            qualifyField(out.getExtensionBuilder(i), file.getExtensions().get(i));
+        }
+        return out.build();
+    }
+
+    private static void qualify(DescriptorProtos.DescriptorProto.Builder proto, Descriptors.Descriptor message) {
+        for (int i = 0; i < message.getFields().size(); i++) {
+            qualifyField(proto.getFieldBuilder(i), message.getFields().get(i));
+        }
+        for (int i = 0; i < message.getExtensions().size(); i++) {
+            qualifyField(proto.getExtensionBuilder(i), message.getExtensions().get(i));
+        }
+        for (int i = 0; i < message.getNestedTypes().size(); i++) {
+            qualify(proto.getNestedTypeBuilder(i), message.getNestedTypes().get(i));
+        }
+    }
+
+    private static void qualifyField(DescriptorProtos.FieldDescriptorProto.Builder proto, Descriptors.FieldDescriptor field) {
+        proto.setType(field.getType().toProto());
+        switch (field.getJavaType()) {
+            case MESSAGE -> proto.setTypeName("." + field.getMessageType().getFullName());
+            case ENUM -> proto.setTypeName("." + field.getEnumType().getFullName());
+            default -> {
+            }
+        }
+        if (field.isExtension()) {
+            proto.setExtendee("." + field.getContainingType().getFullName());
+        }
     }
 
     private static String resource(String path) {

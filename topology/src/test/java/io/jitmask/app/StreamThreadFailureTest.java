@@ -27,6 +27,16 @@ class StreamThreadFailureTest {
     }
 
     @Test
+    void anExpiredWriteIsNamedSo() {
+        StreamThreadFailure failure = StreamThreadFailure.of(new StreamsException("Error encountered sending record",
+                new TimeoutException("Expiring 1 record(s) for jitmask-grant-ledger-changelog-0:30011 ms has passed since"
+                        + " batch creation.")));
+        assertThat(failure.rootCause()).isEqualTo(StreamThreadFailure.EXPIRED_WRITE);
+        assertThat(failure.toString()).isEqualTo("StreamsException <- TimeoutException: Expiring 1 record(s) for"
+                + " jitmask-grant-ledger-changelog-0:30011 ms has passed since batch creation.");
+    }
+
+    @Test
     void anErrorWithoutCauseIsItsOwnRoot() {
         StreamThreadFailure failure = StreamThreadFailure.of(new IllegalStateException("value 4111"));
         assertThat(failure.rootCause()).isEqualTo("IllegalStateException");

@@ -68,8 +68,8 @@ class GrantIndexTest {
         var deleted = new org.apache.kafka.common.errors.TimeoutException("Topic not present in metadata after 10000 ms.",
                 new org.apache.kafka.common.errors.UnknownTopicOrPartitionException("This server does not host this topic-partition."));
         assertThat(handler.handleError(null, copy, deleted).result())
-                .as("the copy cannot land anywhere: masking goes on without it")
-                .isEqualTo(org.apache.kafka.streams.errors.ProductionExceptionHandler.Result.RESUME);
+                .as("the transaction that counted the copy aborts; its replay skips the topic now marked deleted")
+                .isEqualTo(org.apache.kafka.streams.errors.ProductionExceptionHandler.Result.FAIL);
         assertThat(index.isTopicDeleted(all.topic())).isTrue();
         assertThat(index.matching("customers", "C7")).containsExactly(all);
     }

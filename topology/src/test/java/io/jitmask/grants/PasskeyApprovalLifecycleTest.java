@@ -71,7 +71,7 @@ class PasskeyApprovalLifecycleTest {
                 Set.of("customers"), dataset -> engine.sensitiveFields(dataset, SampleSchemas.of(dataset)));
         passkeys = new Passkeys(new RelyingParty("localhost", "jitmask", List.of(ORIGIN)));
         Topology topology = JitmaskTopology.lifecycle(new Topology(), new GrantLifecycleProcessor.Deps(validator, true,
-                Duration.ofHours(1), Duration.ofSeconds(5), JitmaskMetrics.none(), passkeys));
+                Duration.ofHours(1), Duration.ofSeconds(5), JitmaskMetrics.none(), ControlBudget.NONE, passkeys));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "passkey-lifecycle-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

@@ -147,6 +147,60 @@ class HttpApiIT {
     }
 
     @Test
+    void aLiveGrantIsExtendedThroughTheApiByItsRequesterAndDecidedByAReviewer() throws Exception {
+        String id = newId();
+        assertThat(call("POST", "/api/requests", "alice", Map.of("requestId", id, "dataset", api.dataset,
+                "fields", List.of("email"), "justification", "INC-8 refund dispute", "durationSeconds", 600)).status())
+                .isEqualTo(202);
+        awaitRequest(id, "PENDING");
+        assertThat(call("POST", "/api/requests/" + id + "/extend", "alice",
+                Map.of("extendSeconds", 300, "justification", "INC-8 still open")).json())
+                .isEqualTo(error(409, "request " + id + " is PENDING; only a live grant can be extended"));
+        assertThat(call("POST", "/api/requests/" + id + "/approve", "bob", Map.of("comment", "ok")).status()).isEqualTo(202);
+        JsonNode active = awaitRequest(id, "ACTIVE");
+        Instant expiresAt = Instant.parse(active.get("expiresAt").asText());
+
+        // Only the requester asks, with a positive number of seconds; then one extension waits at a time.
+        assertThat(call("POST", "/api/requests/" + id + "/extend", "bob",
+                Map.of("extendSeconds", 300, "justification", "x")).json())
+                .isEqualTo(error(403, "only the requester alice may extend request " + id));
+        assertThat(call("POST", "/api/requests/" + id + "/extend", "alice", Map.of("justification", "INC-8 still open")).json())
+                .isEqualTo(error(400, "'extendSeconds' is required (a positive whole number)"));
+        ApiFixture.Answer asked = call("POST", "/api/requests/" + id + "/extend", "alice",
+                Map.of("extendSeconds", 300, "justification", "INC-8 still open"));
+        assertThat(asked.status()).isEqualTo(202);
+        String extensionId = asked.json().get("extensionId").asText();
+        assertThat(asked.json()).isEqualTo(json("{'requestId':'" + id + "','posted':'EXTEND_REQUESTED','actor':'alice',"
+                + "'extensionId':'" + extensionId + "'}"));
+        JsonNode waiting = Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> call("GET", "/api/requests/" + id, "bob", null).json(), r -> r.get("extensions").size() == 1);
+        assertThat(waiting.at("/extensions/0/status").asText()).isEqualTo("PENDING");
+        assertThat(waiting.at("/extensions/0/extendSeconds").asLong()).isEqualTo(300);
+        assertThat(call("POST", "/api/requests/" + id + "/extend", "alice",
+                Map.of("extendSeconds", 60, "justification", "INC-8 again")).json())
+                .isEqualTo(error(409, "extension " + extensionId + " of request " + id + " is still waiting for a decision"));
+        assertThat(call("POST", "/api/requests/" + id + "/approve", "alice", Map.of("comment", "ok")).json())
+                .isEqualTo(error(403, "the requester cannot approve their own request"));
+
+        // A reviewer's approve decides the waiting extension: the grant lives 300 s longer.
+        assertThat(call("POST", "/api/requests/" + id + "/approve", "carol", Map.of("comment", "fine")).status())
+                .isEqualTo(202);
+        JsonNode extended = Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> call("GET", "/api/requests/" + id, "bob", null).json(),
+                        r -> "APPROVED".equals(r.at("/extensions/0/status").asText()));
+        assertThat(Instant.parse(extended.get("expiresAt").asText())).isEqualTo(expiresAt.plusSeconds(300));
+        assertThat(extended.at("/extensions/0/approvals/0/actor").asText()).isEqualTo("carol");
+        JsonNode trail = Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> call("GET", "/api/audit?requestId=" + id, "bob", null).json().get("events"),
+                        events -> events.size() >= 6);
+        assertThat(StreamSupport.stream(trail.spliterator(), false).map(e -> e.get("type").asText()).toList())
+                .containsExactly("REQUESTED", "APPROVED", "ACTIVATED", "EXTEND_REQUESTED", "EXTEND_APPROVED",
+                        "GRANT_EXTENDED");
+        assertThat(call("POST", "/api/requests/" + id + "/revoke", "alice", Map.of("reason", "done")).status())
+                .isEqualTo(202);
+    }
+
+    @Test
     void requestApproveActiveRevokeGoneThroughTheApiWithItsAuditTrail() throws Exception {
         api.produceCustomer("C1");
         api.produceCustomer("C2");
@@ -170,7 +224,7 @@ class HttpApiIT {
                 + "'grantee':'User:alice','dataset':'" + api.dataset + "','fields':['email','name'],'filter':{'keys':['C1']},"
                 + "'justification':'INC-7 refund dispute','durationSeconds':600,'requestedAt':'" + requestedAt + "',"
                 + "'approvalsNeeded':1,'sensitivity':'MEDIUM','requiresPasskey':false,'approverRoles':{'PII':['privacy-officer','data-owner']},"
-                + "'approvals':[]}");
+                + "'approvals':[],'extensions':[]}");
         assertThat(detail).isEqualTo(expected);
         RecordJson recordJson = new RecordJson(api.registry);
         Set<JsonNode> onMaskedTopic = new HashSet<>();

@@ -88,7 +88,7 @@ class MultiInstanceRequestsIT {
                 for (JitmaskApp app : apps) {
                     RequestStates states = new RequestStates(app.control());
                     Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
-                            assertThat(states.all().stream().filter(s -> s.dataset() != null && s.dataset().equals(dataset))
+                            assertThat(states.page(null, Paging.MAX_LIMIT, null, s -> true).items().stream().filter(s -> s.dataset() != null && s.dataset().equals(dataset))
                                     .collect(Collectors.toMap(RequestState::requestId, RequestState::status)))
                                     .containsOnlyKeys(ids)
                                     .allSatisfy((id, status) -> assertThat(status).isEqualTo(RequestState.Status.PENDING)));

@@ -377,11 +377,32 @@ class SchemaNormalizationTest {
         assertThat(avro.formatted("resolved")).isEqualTo("{\"type\":\"record\",\"name\":\"O\",\"fields\":[{\"name\":\"c\","
                 + "\"type\":{\"type\":\"record\",\"name\":\"C\",\"fields\":[]}}]}");
         assertThat(avro.formatted("no-such-format")).isEqualTo(avro.canonicalString());
-        ParsedSchema proto = SchemaParser.parse(SchemaType.PROTOBUF, "syntax = \"proto3\";\npackage p;\nmessage M { int32 a = 1; }\n");
+        ParsedSchema proto = SchemaParser.parse(SchemaType.PROTOBUF, "syntax = \"proto3\";\npackage p;\n"
+                + "message M { int32 a = 1; N n = 2; map<string, N> byName = 3; message N { E e = 1; } enum E { X = 0; } }\n");
         DescriptorProtos.FileDescriptorProto file = DescriptorProtos.FileDescriptorProto.parseFrom(
                 Base64.getDecoder().decode(proto.formatted("serialized")));
         assertThat(file.getPackage()).isEqualTo("p");
         assertThat(file.getMessageType(0).getName()).isEqualTo("M");
         assertThat(file.getMessageType(0).getField(0).getName()).isEqualTo("a");
+        // Type names fully qualified, as protoc writes them (readers such as @bufbuild/protobuf need it).
+        assertThat(file.getMessageType(0).getField(1).getTypeName()).isEqualTo(".p.M.N");
+        assertThat(file.getMessageType(0).getField(2).getTypeName()).isEqualTo(".p.M.ByNameEntry");
+        assertThat(file.getMessageType(0).getNestedType(0).getField(0).getTypeName()).isEqualTo(".p.M.E");
+    }
+
+    @Test
+    void serializedProtobufHasEveryFieldTypeResolved() throws Exception {
+        // Found by interop/formats.mjs: Confluent's JavaScript ProtobufDeserializer read message fields whose type was
+        // left unset as doubles and failed on every masked order ("premature EOF").
+        ParsedSchema orders = SchemaParser.parse(SchemaType.PROTOBUF, java.nio.file.Files.readString(java.nio.file.Path.of("../schemas/orders.proto")));
+        DescriptorProtos.FileDescriptorProto file = DescriptorProtos.FileDescriptorProto.parseFrom(
+                Base64.getDecoder().decode(orders.formatted("serialized")));
+        DescriptorProtos.DescriptorProto order = file.getMessageType(0);
+        assertThat(order.getFieldList()).extracting(f -> f.getName() + " " + f.getType() + " " + f.getTypeName()).containsExactly(
+                "order_id TYPE_STRING ", "placed_at TYPE_MESSAGE .google.protobuf.Timestamp", "buyer TYPE_MESSAGE .io.jitmask.sample.Buyer",
+                "items TYPE_MESSAGE .io.jitmask.sample.LineItem", "payment TYPE_MESSAGE .io.jitmask.sample.Payment",
+                "status TYPE_ENUM .io.jitmask.sample.Order.Status", "notes TYPE_MESSAGE .io.jitmask.sample.Order.NotesEntry",
+                "coupon TYPE_MESSAGE .google.protobuf.StringValue", "ship_to TYPE_MESSAGE .io.jitmask.sample.Address",
+                "pickup_store TYPE_STRING ");
     }
 }

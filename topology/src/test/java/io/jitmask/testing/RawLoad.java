@@ -46,6 +46,7 @@ public final class RawLoad implements AutoCloseable {
                     // An outside producer that waits out a long broker outage (and a slow restart on a loaded
                     // machine) instead of giving its record up after the default 2 minutes.
                     ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "600000",
+                    ProducerConfig.MAX_BLOCK_MS_CONFIG, "600000",
                     ProducerConfig.ACKS_CONFIG, "all"),
                     new StringSerializer(), new ConfluentAvroSerializer(registry, false))) {
                 while (running.get()) {
