@@ -42,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * once, the catch-up is audited as one (one BACKFILL_STARTED, one BACKFILL_COMPLETED), and DISCLOSURE_SUMMARY counts
  * exactly the copies read from the topic.
  *
- * <p>Behind {@code -Psoak}: it takes about 96 s on the shared 2-core machine (load average 15). Its two failures of
+ * <p>Behind {@code -Psoak}: it took 96 s and 73 s on the shared 2-core machine (load average 15), not reliably < 90 s. Its two failures of
  * 2026-11-25 (successor never reached BACKFILL_COMPLETED) were {@code KafkaRawLog} re-assigning the thread's catch-up
  * consumer on every read, dropping the fetch in flight whenever a fetch outlasted a read (see KafkaRawLogTest).
  */
