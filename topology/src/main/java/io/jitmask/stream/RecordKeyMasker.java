@@ -35,7 +35,13 @@ final class RecordKeyMasker {
             return new MaskedKey(null, null);
         }
         if (WireFormat.isFramed(key)) {
-            RecordValues.Value typedKey = typed.decodeTypedKey(dataset, key);
+            RecordValues.Value typedKey;
+            try {
+                typedKey = typed.decodeTypedKey(dataset, key);
+            } catch (io.jitmask.serde.MalformedRecordException e) {
+                // The codecs speak of values; the dead letter must say it was the key (the message carries no bytes).
+                throw new io.jitmask.serde.MalformedRecordException("record key: " + e.getMessage(), e);
+            }
             if (typedKey != null) {
                 return new MaskedKey(typed.maskKey(dataset, typedKey), KeyFilterText.of(typedKey));
             }
