@@ -61,6 +61,8 @@ public final class RecordValues {
     private final BiFunction<Integer, TypedSchema, ProtoSchemas.Parsed> protoParser;
     /** Per schema id: null for Avro (decoded by the Avro codec), else the parsed writer schema. */
     private final Map<Integer, Writer> writers = new HashMap<>();
+    /** Datasets and schema ids of JSON Schema and Protobuf keys found under {@code raw.<dataset>-key}. */
+    private final java.util.Set<Map.Entry<String, Integer>> keyIds = new java.util.HashSet<>();
 
     public RecordValues(MaskEngine engine, SchemaRegistryClient registry, MaskedSchemaIds maskedIds) {
         this(engine, registry, maskedIds, ProtoSchemas::parse);
@@ -90,6 +92,39 @@ public final class RecordValues {
         if (writer == null) {
             return new AvroValue(avro.decode(bytes));
         }
+        return decodeTyped(writer, id, bytes);
+    }
+
+    /**
+     * A framed record key written with JSON Schema or Protobuf, decoded; null when its writer schema is Avro (Avro
+     * keys keep their own plan, {@link MaskEngine#keyPlan}). Its schema id must be registered under
+     * {@code raw.<dataset>-key}, else {@link io.jitmask.classify.SchemaNotForDatasetException}.
+     *
+     * @throws MalformedRecordException bad framing, or bytes that are not a value of the writer schema (permanent)
+     */
+    public Value decodeTypedKey(String dataset, byte[] bytes) {
+        int id = WireFormat.schemaId(bytes);
+        Writer writer = writers.containsKey(id) ? writers.get(id) : writer(id);
+        if (writer == null) {
+            return null;
+        }
+        if (!keyIds.contains(Map.entry(dataset, id))) {
+            String subject = io.jitmask.config.Topics.raw(dataset) + "-key";
+            if (!registry.subjectsOf(id).contains(subject)) {
+                throw new io.jitmask.classify.SchemaNotForDatasetException(dataset + ": record key schema id " + id
+                        + " is not registered under subject " + subject);
+            }
+            keyIds.add(Map.entry(dataset, id));
+        }
+        return decodeTyped(writer, id, bytes);
+    }
+
+    /** A masked copy of a key decoded by {@link #decodeTypedKey}, encoded with the {@code masked.<dataset>-key} id. */
+    public byte[] maskKey(String dataset, Value key) {
+        return maskTyped(dataset, key, Set.of(), true);
+    }
+
+    private Value decodeTyped(Writer writer, int id, byte[] bytes) {
         if (writer.json() != null) {
             return new JsonValue(id, writer.schema(), writer.json(), writer.jsonSchema(), JsonCodec.readFramed(bytes, id));
         }
@@ -103,18 +138,23 @@ public final class RecordValues {
             int maskedId = maskedIds.valueId(dataset, d.schemaId(), d.schema());
             return avro.encode(maskedId, d.schema(), engine.valuePlan(dataset, d.schemaId(), d.schema(), clearPaths).apply(d.datum()));
         }
+        return maskTyped(dataset, value, clearPaths, false);
+    }
+
+    /** Masks a JSON or Protobuf value or key: the same plans (the dataset's classification) for both. */
+    private byte[] maskTyped(String dataset, Value value, Set<String> clearPaths, boolean isKey) {
         if (value instanceof JsonValue j) {
             JsonNode masked = formats.json().plan(dataset, j.schemaId(), j.document(), clearPaths).apply(j.tree());
             if (j.schema() == null) {
                 return JsonCodec.writePlain(masked);
             }
             followsSchema(dataset, j, masked);
-            return JsonCodec.writeFramed(maskedIds.typedValueId(dataset, j.schemaId(), j.schema()), masked);
+            return JsonCodec.writeFramed(maskedIds.typedId(dataset, j.schemaId(), j.schema(), isKey), masked);
         }
         ProtobufValue p = (ProtobufValue) value;
         ProtobufCodec.Decoded d = p.decoded();
         com.google.protobuf.Message masked = formats.protobuf().plan(dataset, d.schemaId(), d.type(), p.inlineTags(), clearPaths).apply(d.message());
-        return ProtobufCodec.encode(maskedIds.typedValueId(dataset, d.schemaId(), p.schema()), d.indexes(), masked);
+        return ProtobufCodec.encode(maskedIds.typedId(dataset, d.schemaId(), p.schema(), isKey), d.indexes(), masked);
     }
 
     /**
