@@ -193,14 +193,46 @@ public final class RecordValues {
      * Refuses a JSON Schema or Protobuf writer schema that is not registered under the dataset's subject
      * ({@code raw.<dataset>-value}, or one of the policy's {@code subjects}), as the Avro admission does.
      */
-    public void checkSubject(String dataset, int schemaId) {
+    public String checkSubject(String dataset, int schemaId) {
         List<String> allowed = new ArrayList<>(formats.subjects(dataset));
         allowed.add(io.jitmask.config.Topics.raw(dataset) + "-value");
         List<String> holding = registry.subjectsOf(schemaId);
-        if (holding.stream().noneMatch(allowed::contains)) {
-            throw new io.jitmask.classify.SchemaNotForDatasetException(dataset + ": schema id " + schemaId
-                    + " is not registered under subject " + String.join(" or ", allowed));
+        return allowed.stream().filter(holding::contains).findFirst()
+                .orElseThrow(() -> new io.jitmask.classify.SchemaNotForDatasetException(dataset + ": schema id " + schemaId
+                        + " is not registered under subject " + String.join(" or ", allowed)));
+    }
+
+    /**
+     * The field paths and tags of another version ({@code schemaId}) of a JSON Schema or Protobuf value's subject,
+     * named as the masking planners name them; for Protobuf, of the message type the value was written with (the
+     * first message of that version when it has no type of that name).
+     */
+    public Map<String, io.jitmask.classify.AvroFields.Field> fieldsOf(String dataset, Value value, int schemaId) {
+        Writer writer = writers.containsKey(schemaId) ? writers.get(schemaId) : writer(schemaId);
+        if (writer == null || (writer.json() == null) != (value instanceof ProtobufValue)) {
+            throw new io.jitmask.classify.ClassificationUnavailableException(dataset + ": schema id " + schemaId
+                    + " in the subject's history is not of the record's schema type");
         }
+        if (writer.json() != null) {
+            return io.jitmask.mask.SchemaFieldPaths.of(dataset, writer.json());
+        }
+        String type = ((ProtobufValue) value).decoded().type().getFullName();
+        List<com.google.protobuf.Descriptors.Descriptor> messages = writer.proto().file().getMessageTypes();
+        com.google.protobuf.Descriptors.Descriptor message = find(messages, type);
+        if (message == null && !messages.isEmpty()) {
+            message = messages.get(0);
+        }
+        return message == null ? Map.of() : io.jitmask.mask.SchemaFieldPaths.of(dataset, message, writer.proto().inlineTags());
+    }
+
+    private static com.google.protobuf.Descriptors.Descriptor find(List<com.google.protobuf.Descriptors.Descriptor> types, String fullName) {
+        for (com.google.protobuf.Descriptors.Descriptor type : types) {
+            com.google.protobuf.Descriptors.Descriptor found = type.getFullName().equals(fullName) ? type : find(type.getNestedTypes(), fullName);
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
     }
 
     private Writer writer(int id) {
