@@ -19,5 +19,6 @@ kafka-acls.sh --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" -
 kafka-acls.sh --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --add --allow-principal User:jitmask --operation Read --operation Write --topic jit.grant-results
 kafka-acls.sh --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --add --allow-principal User:jitmask --operation Read --group jitmask-grant-workers
 kafka-acls.sh --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --add --allow-principal User:jitmask --operation Alter --cluster
+kafka-acls.sh --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --add --allow-principal User:jitmask --operation Read --operation Write --topic jit.credentials
 # With jitmask.audit.cloudevents.topic=jit.audit.cloudevents (audit export), also:
 # kafka-acls.sh --bootstrap-server "$BOOTSTRAP" --command-config "$ADMIN_CONFIG" --add --allow-principal User:jitmask --operation Write --topic jit.audit.cloudevents

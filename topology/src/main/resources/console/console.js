@@ -2,7 +2,7 @@
 // text nodes or element attributes, never as markup.
 'use strict';
 
-const state = { token: sessionStorage.getItem('jitmask.token'), me: null, datasets: [], deadlines: new Map(),
+const state = { token: sessionStorage.getItem('jitmask.token'), me: null, datasets: [], deadlines: new Map(), passkeys: [],
   // How many pages of each list are shown: the API serves lists a page at a time ("Show more" adds one).
   pages: { pending: 1, grants: 1, audit: 1 } };
 const PAGE_SIZE = { pending: 20, grants: 50, audit: 100 };
@@ -88,6 +88,8 @@ async function signIn(token) {
   // The expiry reminder links to #extend=<id>: the grant's extension form gets the focus once the grants are shown.
   state.extendLinked = linked && linked[1] === 'extend' ? linked[2] : null;
   await loadDatasets();
+  $('passkeys').hidden = !state.me.reviewer;
+  if (state.me.reviewer) await loadPasskeys();
   refresh();
   if (state.me.reviewer) loadAudit();
 }
@@ -198,9 +200,14 @@ function pendingCard(request) {
       return;
     }
     try {
-      await api('POST', '/api/requests/' + encodeURIComponent(request.requestId) + '/' + verb,
-        verb === 'approve' ? { comment: text } : { reason: text });
-      notice((verb === 'approve' ? 'Approval' : 'Denial') + ' of ' + request.requestId + ' signed and sent.');
+      const body = verb === 'approve' ? { comment: text } : { reason: text };
+      // With a passkey (required by the policy, or registered by this approver), the authenticator signs this one
+      // approval: the server relays the assertion and could not have made it.
+      const withPasskey = verb === 'approve' && (request.requiresPasskey || state.passkeys.length > 0);
+      if (withPasskey) body.webauthn = await passkeyAssertion(request.requestId);
+      await api('POST', '/api/requests/' + encodeURIComponent(request.requestId) + '/' + verb, body);
+      notice((verb === 'approve' ? 'Approval' : 'Denial') + ' of ' + request.requestId
+        + (withPasskey ? ' signed with your passkey and sent.' : ' signed and sent.'));
       setTimeout(refresh, 500);
     } catch (e) {
       notice('Could not ' + verb + ' ' + request.requestId + ': ' + e.message, true);
@@ -221,7 +228,7 @@ function pendingCard(request) {
       el('dt', {}, ext ? 'Extend by' : 'For'), el('dd', {}, Math.round(seconds / 60) + ' min (' + seconds + ' s)'
         + (ext ? ', live until ' + new Date(request.expiresAt).toLocaleString() + ' now' : '')),
       el('dt', {}, 'Grantee'), el('dd', {}, request.grantee),
-      el('dt', {}, 'Sensitivity'), el('dd', {}, request.sensitivity),
+      el('dt', {}, 'Sensitivity'), el('dd', {}, request.sensitivity + (request.requiresPasskey ? ' (approval with a passkey)' : '')),
       el('dt', {}, 'Approvals'), el('dd', {}, given.length + ' of ' + request.approvalsNeeded + (approvals ? ': ' + approvals : '')),
       el('dt', {}, 'Requested'), el('dd', {}, new Date(request.requestedAt).toLocaleString())),
     previewTable(request),
@@ -375,7 +382,8 @@ async function sendRequest(event) {
 
 const AUDIT_TYPES = ['REQUESTED', 'APPROVED', 'AUTO_APPROVED', 'DENIED', 'REJECTED', 'ACTIVATED', 'ACTIVATION_FAILED',
   'ACL_NOT_ENFORCED', 'REVOKE_ACCEPTED', 'EXPIRY_DETECTED', 'REVOKED', 'EXPIRED', 'REQUEST_EXPIRED',
-  'DISCLOSURE_SUMMARY', 'TOPIC_DELETED', 'SCHEMA_CHANGED', 'DECLASSIFICATION_LOADED'];
+  'DISCLOSURE_SUMMARY', 'TOPIC_DELETED', 'SCHEMA_CHANGED', 'DECLASSIFICATION_LOADED', 'CREDENTIAL_REGISTERED',
+  'CREDENTIAL_REMOVED'];
 
 /** SCHEMA_CHANGED: which version, and what it changed about the dataset's classification (paths and tags only). */
 function schemaDetails(s) {
@@ -428,6 +436,59 @@ async function loadAudit(event) {
 
 // ---- wiring --------------------------------------------------------------------------------------------------
 
+// ---- passkeys (WebAuthn): registered once, then every approval is signed by the authenticator -------------------
+
+function fromB64url(text) {
+  const plain = atob(text.replace(/-/g, '+').replace(/_/g, '/') + '==='.slice((text.length + 3) % 4));
+  return Uint8Array.from(plain, c => c.charCodeAt(0));
+}
+
+async function registerPasskey() {
+  try {
+    const o = await api('POST', '/api/passkeys/options');
+    const credential = await navigator.credentials.create({ publicKey: {
+      challenge: fromB64url(o.challenge), rp: o.rp, timeout: o.timeout, attestation: o.attestation,
+      user: { id: fromB64url(o.user.id), name: o.user.name, displayName: o.user.displayName },
+      pubKeyCredParams: o.pubKeyCredParams, authenticatorSelection: o.authenticatorSelection,
+      excludeCredentials: o.excludeCredentials.map(c => ({ type: c.type, id: fromB64url(c.id) })) } });
+    const saved = await api('POST', '/api/passkeys', { clientDataJSON: b64url(credential.response.clientDataJSON),
+      attestationObject: b64url(credential.response.attestationObject) });
+    notice('Passkey ' + saved.credentialId.slice(0, 12) + '... registered; your approvals are now signed with it.');
+    setTimeout(loadPasskeys, 500);
+  } catch (e) {
+    notice('Could not register a passkey: ' + e.message, true);
+  }
+}
+
+async function passkeyAssertion(requestId) {
+  const c = await api('GET', '/api/requests/' + encodeURIComponent(requestId) + '/approval-challenge');
+  if (c.allowCredentials.length === 0) throw new Error('register a passkey first (Passkeys, below)');
+  const a = await navigator.credentials.get({ publicKey: { challenge: fromB64url(c.challenge), rpId: c.rpId,
+    timeout: c.timeout, userVerification: c.userVerification,
+    allowCredentials: c.allowCredentials.map(x => ({ type: x.type, id: fromB64url(x.id) })) } });
+  const assertion = { credentialId: b64url(a.rawId), authenticatorData: b64url(a.response.authenticatorData),
+    clientDataJSON: b64url(a.response.clientDataJSON), signature: b64url(a.response.signature) };
+  if (a.response.userHandle) assertion.userHandle = b64url(a.response.userHandle);
+  return assertion;
+}
+
+async function loadPasskeys() {
+  const { passkeys } = await api('GET', '/api/passkeys');
+  state.passkeys = passkeys;
+  $('passkeys-body').replaceChildren(...passkeys.map(p => el('tr', { 'data-credential-id': p.credentialId },
+    el('td', {}, p.credentialId.slice(0, 16) + '...'), el('td', {}, new Date(p.registeredAt).toLocaleString()),
+    el('td', {}, el('button', { type: 'button', class: 'deny', onclick: async () => {
+      try {
+        await api('DELETE', '/api/passkeys/' + encodeURIComponent(p.credentialId));
+        notice('Passkey removed.');
+        setTimeout(loadPasskeys, 500);
+      } catch (e) {
+        notice('Could not remove the passkey: ' + e.message, true);
+      }
+    } }, 'Remove')))));
+  $('passkeys-count').textContent = '(' + passkeys.length + ')';
+}
+
 async function refresh() {
   if (!state.me) return;
   try {
@@ -443,6 +504,7 @@ document.addEventListener('DOMContentLoaded', () => {
   $('login-form').addEventListener('submit', (e) => { e.preventDefault(); signIn($('token').value.trim()); });
   $('logout').addEventListener('click', signOut);
   $('request-form').addEventListener('submit', sendRequest);
+  $('register-passkey').addEventListener('click', registerPasskey);
   $('rq-dataset').addEventListener('change', showFields);
   $('audit-form').addEventListener('submit', loadAudit);
   $('pending-more').addEventListener('click', () => { state.pages.pending++; refresh(); });

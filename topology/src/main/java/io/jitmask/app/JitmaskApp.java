@@ -1,6 +1,8 @@
 package io.jitmask.app;
 
 import io.jitmask.approval.Keyring;
+import io.jitmask.webauthn.Passkeys;
+import io.jitmask.webauthn.RelyingParty;
 import io.jitmask.audit.AuditSender;
 import io.jitmask.classify.ClassificationBook;
 import io.jitmask.classify.Declassifications;
@@ -176,7 +178,8 @@ public final class JitmaskApp implements AutoCloseable {
                 config.controlLaggingMaxEventsPerSecond(), System::nanoTime, nanos -> Thread.sleep(nanos / 1_000_000,
                 (int) (nanos % 1_000_000)));
         Topology lifecycle = JitmaskTopology.lifecycle(new Topology(), new GrantLifecycleProcessor.Deps(validator,
-                config.manageAcls(), config.requestTtl(), config.grantDeleteGrace(), metrics, budget),
+                config.manageAcls(), config.requestTtl(), config.grantDeleteGrace(), metrics, budget,
+                new Passkeys(RelyingParty.of(config))),
                 lifecycleLimits(config));
         // Audit export: in the control plane, beside the lifecycle that writes jit.audit.
         if (config.auditCloudEventsTopic() != null) {

@@ -16,6 +16,7 @@ import io.jitmask.stream.GrantCopy;
 import io.jitmask.stream.HeaderFilter;
 import io.jitmask.stream.MaskedSchemaIds;
 import io.jitmask.stream.MaskingProcessor;
+import io.jitmask.webauthn.CredentialStoreUpdater;
 import java.util.List;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -41,7 +42,9 @@ import org.apache.kafka.streams.state.Stores;
  *                     └────► jit.dlq
  *
  * jit.approvals ─────┐
- * jit.grant-results ─┴► grant-lifecycle (stores grant-requests, grant-deadlines, grant-counters, grant-request-order, grant-progress) ─► jit.grants
+ * jit.grant-results ─┴► grant-lifecycle (stores grant-requests, grant-deadlines, grant-counters, grant-request-order,
+ *                      ▲                 grant-progress, webauthn-sign-counts)                          ─► jit.grants
+ *                      └── webauthn-credentials (global, from jit.credentials)
  *                                                                            ├─► jit.audit
  *                                                                            └─► jit.grant-commands ─► workers
  *
@@ -79,6 +82,10 @@ public final class JitmaskTopology {
     public static final String GRANT_REQUEST_ORDER_STORE = "grant-request-order";
     public static final String GRANTS_SINK = "grants-sink";
     public static final String AUDIT_SINK = "audit-sink";
+    public static final String WEBAUTHN_CREDENTIALS_STORE = "webauthn-credentials";
+    public static final String WEBAUTHN_CREDENTIALS_SOURCE = "webauthn-credentials-source";
+    public static final String WEBAUTHN_CREDENTIALS_UPDATER = "webauthn-credentials-updater";
+    public static final String WEBAUTHN_SIGN_COUNTS_STORE = "webauthn-sign-counts";
     public static final String AUDIT_SOURCE = "audit-source";
     public static final String AUDIT_CLOUDEVENTS = "audit-cloudevents";
     public static final String AUDIT_CLOUDEVENTS_SINK = "audit-cloudevents-sink";
@@ -193,7 +200,7 @@ public final class JitmaskTopology {
     public static Topology lifecycle(Topology topology, GrantLifecycleProcessor.Deps deps, LifecycleLimits limits) {
         GrantLifecycleProcessor.Names names = new GrantLifecycleProcessor.Names(GRANT_REQUESTS_STORE,
                 GRANT_DEADLINES_STORE, GRANT_COUNTERS_STORE, GRANT_REQUEST_ORDER_STORE, GRANT_PROGRESS_STORE, GRANTS_SINK, AUDIT_SINK,
-                GRANT_COMMANDS_SINK);
+                GRANT_COMMANDS_SINK, WEBAUTHN_CREDENTIALS_STORE, WEBAUTHN_SIGN_COUNTS_STORE);
         topology.addSource(APPROVALS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.APPROVALS)
                 .addSource(GRANT_RESULTS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.GRANT_RESULTS)
                 .addProcessor(GRANT_LIFECYCLE, () -> new GrantLifecycleProcessor(deps, limits, names),
@@ -211,10 +218,18 @@ public final class JitmaskTopology {
                         Serdes.String(), Serdes.String()).withCachingEnabled(), GRANT_LIFECYCLE)
                 .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GRANT_PROGRESS_STORE),
                         Serdes.String(), Serdes.ByteArray()).withCachingEnabled(), GRANT_LIFECYCLE)
+                // The highest passkey signature counter seen per credential, kept with the approvals it checked.
+                .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WEBAUTHN_SIGN_COUNTS_STORE),
+                        Serdes.String(), Serdes.Long()), GRANT_LIFECYCLE)
                 .addSink(GRANTS_SINK, Topics.GRANTS, new StringSerializer(), new ByteArraySerializer(), GRANT_LIFECYCLE)
                 .addSink(AUDIT_SINK, Topics.AUDIT, new StringSerializer(), new ByteArraySerializer(), GRANT_LIFECYCLE)
                 .addSink(GRANT_COMMANDS_SINK, Topics.GRANT_COMMANDS, new StringSerializer(), new ByteArraySerializer(),
                         GRANT_LIFECYCLE);
+        // Approvers' passkeys, read whole by every lifecycle task (an approval may land on any partition).
+        topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(WEBAUTHN_CREDENTIALS_STORE),
+                        Serdes.String(), Serdes.ByteArray()).withLoggingDisabled(),
+                WEBAUTHN_CREDENTIALS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.CREDENTIALS,
+                WEBAUTHN_CREDENTIALS_UPDATER, () -> new CredentialStoreUpdater(WEBAUTHN_CREDENTIALS_STORE));
         return topology;
     }
 

@@ -32,6 +32,9 @@ public final class TopicProvisioner {
         // One partition: it is read whole by every instance (global store), and it stays small (paths, tags).
         topics.add(new NewTopic(Topics.CLASSIFICATION, 1, replication)
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+        // Passkeys: one partition, read whole by the lifecycle (global store); the newest event per credential is kept.
+        topics.add(new NewTopic(Topics.CREDENTIALS, 1, replication)
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
         topics.add(new NewTopic(Topics.AUDIT, partitions, replication));
         topics.add(new NewTopic(Topics.DLQ, partitions, replication));
         topics.add(new NewTopic(Topics.GRANT_COMMANDS, partitions, replication));

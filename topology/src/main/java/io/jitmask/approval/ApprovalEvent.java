@@ -81,6 +81,9 @@ public record ApprovalEvent(ObjectNode json, Type type, String requestId, String
                     throw new Rejection(Rejection.Reason.MALFORMED, "'requestDigest' must be 64 lowercase hex digits (SHA-256)");
                 }
                 optionalText("comment");
+                if (json.has("webauthn") && !json.get("webauthn").isObject()) {
+                    throw new Rejection(Rejection.Reason.MALFORMED, "'webauthn' must be an object (a passkey assertion)");
+                }
             }
             case DENIED, REVOKED -> text(json, "reason");
             case EXTEND_REQUESTED -> {

@@ -48,11 +48,47 @@ public final class ApprovalEvents {
     /** Approves the signed event (a request, or an extension of a live grant) whose canonical digest is given. */
     public static ObjectNode approvedDigest(String requestId, String digest, String actor, Instant at, String comment,
                                            PrivateKey key) {
+        return approved(requestId, digest, actor, at, comment, null, key);
+    }
+
+    /**
+     * @param webauthn the approver's passkey assertion over the approval challenge
+     *                 ({@link io.jitmask.webauthn.ApprovalChallenge}), or null
+     */
+    public static ObjectNode approved(ObjectNode request, String actor, Instant at, String comment,
+                                      com.fasterxml.jackson.databind.JsonNode webauthn, PrivateKey key) {
+        return approved(request.get("requestId").asText(), CanonicalJson.digest(request), actor, at, comment, webauthn, key);
+    }
+
+    private static ObjectNode approved(String requestId, String digest, String actor, Instant at, String comment,
+                                       com.fasterxml.jackson.databind.JsonNode webauthn, PrivateKey key) {
         ObjectNode event = base("APPROVED", requestId, actor, at).put("requestDigest", digest);
         if (comment != null) {
             event.put("comment", comment);
         }
+        if (webauthn != null) {
+            event.set("webauthn", webauthn);
+        }
         return Ed25519.sign(event, key);
+    }
+
+    /** The {@code signature} of an approval authenticated by its passkey assertion alone: this prefix and the assertion's signature. */
+    public static final String PASSKEY_SIGNATURE_PREFIX = "webauthn:";
+
+    /**
+     * An approval whose only signature is the approver's passkey assertion over the request's approval challenge: no
+     * Ed25519 key is involved, so a server relaying it holds no key of the approver. Its {@code signature} names the
+     * assertion's signature ({@link #PASSKEY_SIGNATURE_PREFIX}), which keeps every such event distinct for replay checks.
+     */
+    public static ObjectNode approvedWithPasskey(ObjectNode request, String actor, Instant at, String comment,
+                                                 ObjectNode webauthn) {
+        ObjectNode event = base("APPROVED", request.get("requestId").asText(), actor, at)
+                .put("requestDigest", CanonicalJson.digest(request));
+        if (comment != null) {
+            event.put("comment", comment);
+        }
+        event.set("webauthn", webauthn);
+        return event.put("signature", PASSKEY_SIGNATURE_PREFIX + webauthn.path("signature").asText());
     }
 
     /** Asks to extend the live grant of {@code requestId} by {@code extendSeconds}; approved like a request. */

@@ -93,6 +93,15 @@ public final class JitmaskConfig {
     public static final String HTTP_OIDC_SCOPE = "jitmask.http.oidc.scope";
     /** How long the issuer's JWKS is cached; an unknown key id fetches it at once, a retired key works until then. */
     public static final String HTTP_OIDC_JWKS_CACHE_MS = "jitmask.http.oidc.jwks.cache.ms";
+    /** WebAuthn (passkey) approvals: the relying party id, the host name the console is served under. */
+    public static final String WEBAUTHN_RP_ID = "jitmask.webauthn.rp.id";
+    /** The name authenticators show when a passkey is registered. */
+    public static final String WEBAUTHN_RP_NAME = "jitmask.webauthn.rp.name";
+    /**
+     * Comma-separated origins the console is served from (scheme://host[:port]); an assertion made on any other page
+     * is refused. Default: {@code http://<rp id>:<http port>}.
+     */
+    public static final String WEBAUTHN_ORIGINS = "jitmask.webauthn.origins";
     /** Notifications (io.jitmask.notify): the webhook every notification is posted to; none when unset. */
     public static final String NOTIFY_WEBHOOK_URL = "jitmask.notify.webhook.url";
     /** Body format: cloudevents (CloudEvents 1.0 structured JSON), slack or teams (incoming-webhook messages). */
@@ -162,6 +171,8 @@ public final class JitmaskConfig {
             Map.entry(HTTP_OIDC_GROUPS_CLAIM, "groups"),
             Map.entry(HTTP_OIDC_SCOPE, "openid"),
             Map.entry(HTTP_OIDC_JWKS_CACHE_MS, "300000"),
+            Map.entry(WEBAUTHN_RP_ID, "localhost"),
+            Map.entry(WEBAUTHN_RP_NAME, "jitmask"),
             Map.entry(NOTIFY_WEBHOOK_FORMAT, "cloudevents"),
             Map.entry(NOTIFY_REMINDER_LEAD_SECONDS, "600"),
             Map.entry(NOTIFY_RETRY_MAX_ATTEMPTS, "8"),
@@ -560,6 +571,23 @@ public final class JitmaskConfig {
 
     public int httpAuditTailSize() {
         return (int) Math.min(Integer.MAX_VALUE, positiveLong(HTTP_AUDIT_TAIL_SIZE));
+    }
+
+    public String webAuthnRpId() {
+        return props.getProperty(WEBAUTHN_RP_ID).trim();
+    }
+
+    public String webAuthnRpName() {
+        return props.getProperty(WEBAUTHN_RP_NAME).trim();
+    }
+
+    /** The console's origins, for WebAuthn's origin check. */
+    public List<String> webAuthnOrigins() {
+        String raw = props.getProperty(WEBAUTHN_ORIGINS);
+        if (raw == null || raw.isBlank()) {
+            return List.of("http://" + webAuthnRpId() + ":" + httpPort());
+        }
+        return Arrays.stream(raw.split(",")).map(String::trim).filter(o -> !o.isEmpty()).toList();
     }
 
     /** The OIDC issuer (no trailing slash), or null: only static tokens are accepted. */

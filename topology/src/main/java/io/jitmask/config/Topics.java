@@ -15,6 +15,11 @@ public final class Topics {
     public static final String SCHEMAS = "_schemas";
     /** Every field path of every dataset that was ever sensitive (compacted; read back as a global store). */
     public static final String CLASSIFICATION = "jit.classification";
+    /**
+     * Approvers' registered WebAuthn credentials (passkeys), key = credential id (base64url), compacted, one
+     * partition: read whole by every control-plane instance (global store {@code webauthn-credentials}).
+     */
+    public static final String CREDENTIALS = "jit.credentials";
 
     public static final String RAW_PREFIX = "raw.";
     public static final String MASKED_PREFIX = "masked.";

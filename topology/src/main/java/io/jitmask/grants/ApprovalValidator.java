@@ -5,6 +5,7 @@ import static io.jitmask.approval.Rejection.Reason.*;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.jitmask.approval.ApprovalEvent;
+import io.jitmask.approval.ApprovalEvents;
 import io.jitmask.approval.CanonicalJson;
 import io.jitmask.approval.Ed25519;
 import io.jitmask.approval.Keyring;
@@ -48,11 +49,23 @@ public final class ApprovalValidator {
         this.sensitiveFields = sensitiveFields;
     }
 
-    /** The signing actor, if the signature is theirs and the event is not from the future. */
+    /**
+     * The signing actor, if the signature is theirs and the event is not from the future. An approval signed by a
+     * passkey only ({@link ApprovalEvents#PASSKEY_SIGNATURE_PREFIX}) passes here when it carries the assertion its
+     * signature names: the lifecycle then verifies that assertion against the actor's registered passkey
+     * ({@link PasskeyApprovals}), always, since it carries one.
+     */
     public Keyring.Actor authenticate(ApprovalEvent event, Instant now) {
         Keyring.Actor actor = keyring.actor(event.actor())
                 .orElseThrow(() -> new Rejection(UNKNOWN_ACTOR, "actor is not in the keyring"));
-        if (!Ed25519.verify(event.json(), actor.publicKey())) {
+        if (event.type() == ApprovalEvent.Type.APPROVED
+                && event.signature().startsWith(ApprovalEvents.PASSKEY_SIGNATURE_PREFIX)) {
+            JsonNode assertion = event.json().get("webauthn");
+            if (assertion == null || !assertion.isObject() || !event.signature().equals(
+                    ApprovalEvents.PASSKEY_SIGNATURE_PREFIX + assertion.path("signature").asText())) {
+                throw new Rejection(BAD_SIGNATURE, "a passkey-signed approval must carry the assertion its signature names");
+            }
+        } else if (!Ed25519.verify(event.json(), actor.publicKey())) {
             throw new Rejection(BAD_SIGNATURE, "signature does not verify with " + actor.name() + "'s key");
         }
         if (event.at().isAfter(now.plus(MAX_CLOCK_SKEW))) {
@@ -83,6 +96,7 @@ public final class ApprovalValidator {
         List<String> fields = event.fields();
         Map<String, List<String>> rolesByTag = new LinkedHashMap<>();
         int approvers = 0;
+        boolean webAuthn = false;
         long maxDuration = Long.MAX_VALUE;
         long maxLookback = Long.MAX_VALUE;
         Policy.Sensitivity sensitivity = Policy.Sensitivity.LOW;
@@ -102,6 +116,7 @@ public final class ApprovalValidator {
                 Policy.ApprovalRule rule = tagPolicy.approval();
                 rolesByTag.put(tag, rule.roles());
                 approvers = Math.max(approvers, rule.approvers());
+                webAuthn |= rule.requireWebAuthn();
                 maxDuration = Math.min(maxDuration, rule.maxDurationSeconds());
                 maxLookback = Math.min(maxLookback, rule.maxLookbackSeconds());
                 if (tagPolicy.sensitivity().compareTo(sensitivity) > 0) {
@@ -137,7 +152,7 @@ public final class ApprovalValidator {
         }
         return new RequestState(event.requestId(), RequestState.Status.PENDING, event.json(),
                 CanonicalJson.digest(event.json()), requester.name(), dataset, grantee, fields, filter, justification,
-                duration, event.at(), new RequestState.Requirement(approvers, rolesByTag, sensitivity.name()),
+                duration, event.at(), new RequestState.Requirement(approvers, rolesByTag, sensitivity.name(), webAuthn),
                 List.of(), List.of(event.signature()), null, null, Topics.grant(dataset, event.requestId()), null, null,
                 List.of());
     }
@@ -314,6 +329,10 @@ public final class ApprovalValidator {
     private boolean autoApproves(RequestState state, long durationSeconds, int activeGrantsOfGrantee, Instant now) {
         Policy.AutoApprovalPolicy auto = policy.autoApproval();
         if (auto == null || !auto.enabled()) {
+            return false;
+        }
+        if (state.requirement().webAuthn()) {
+            // A passkey approval is a person's decision: the automated rules never stand in for one.
             return false;
         }
         if (Policy.Sensitivity.valueOf(state.requirement().sensitivity()).compareTo(auto.maxSensitivity()) > 0) {

@@ -7,6 +7,8 @@ import io.jitmask.approval.Rejection;
 import io.jitmask.audit.AuditEvent;
 import io.jitmask.config.Topics;
 import io.jitmask.ops.JitmaskMetrics;
+import io.jitmask.webauthn.PasskeyDirectory;
+import io.jitmask.webauthn.Passkeys;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -32,7 +34,7 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
 
     /** What the lifecycle needs besides its stores. Side effects are commands on {@code jit.grant-commands}. */
     public record Deps(ApprovalValidator validator, boolean manageAcls, Duration requestTtl, Duration deleteGrace,
-                       JitmaskMetrics metrics, ControlBudget budget) {
+                       JitmaskMetrics metrics, ControlBudget budget, Passkeys passkeys) {
         public Deps(ApprovalValidator validator, boolean manageAcls, Duration requestTtl, Duration deleteGrace) {
             this(validator, manageAcls, requestTtl, deleteGrace, JitmaskMetrics.none());
         }
@@ -41,11 +43,18 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
                     JitmaskMetrics metrics) {
             this(validator, manageAcls, requestTtl, deleteGrace, metrics, ControlBudget.NONE);
         }
+
+        /** Without passkeys: an approval that carries an assertion, or a request that requires one, is refused. */
+        public Deps(ApprovalValidator validator, boolean manageAcls, Duration requestTtl, Duration deleteGrace,
+                    JitmaskMetrics metrics, ControlBudget budget) {
+            this(validator, manageAcls, requestTtl, deleteGrace, metrics, budget, null);
+        }
     }
 
     /** Names of the lifecycle's stores and sinks in the topology. */
     public record Names(String requestsStore, String deadlinesStore, String countersStore, String orderStore,
-                        String progressStore, String grantsSink, String auditSink, String commandsSink) {
+                        String progressStore, String grantsSink, String auditSink, String commandsSink,
+                        String credentialsStore, String signCountsStore) {
     }
 
     /** Deadlines handled per punctuation at most, so a backlog (a mass expiry, a first pruning) never stalls the thread. */
@@ -58,6 +67,7 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
     private LifecycleStore store;
     private KeyValueStore<String, byte[]> progressStore;
     private GrantResultHandler results;
+    private PasskeyApprovals passkeyApprovals;
     /** Set by {@code init()}: the first punctuation takes up ends an earlier release left (see resumeEarlierEnds). */
     private boolean resumeEarlierEnds;
 
@@ -80,6 +90,9 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
         }
         this.progressStore = context.getStateStore(names.progressStore());
         this.results = new GrantResultHandler(new Outputs(), deps);
+        this.passkeyApprovals = new PasskeyApprovals(deps.passkeys(),
+                new PasskeyDirectory(context.getStateStore(names.credentialsStore())),
+                context.getStateStore(names.signCountsStore()));
         // Side effects under way need nothing here: their commands are on jit.grant-commands, and the workers that
         // own those partitions carry them out and post their results, which this task reads from its offsets on. A
         // lookback grant's catch-up lives in the masking tasks' ledgers, which report on jit.grant-results too.
@@ -201,10 +214,13 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
 
     private void approved(ApprovalEvent event, Keyring.Actor actor, RequestState state, Instant now) {
         RequestState.Approval approval = deps.validator().approve(event, actor, state);
+        PasskeyApprovals.Verified passkey = passkeyApprovals.check(event, actor, state);
         RequestState updated = state.withApproval(approval, event.signature());
         save(updated);
+        passkeyApprovals.remember(passkey);
         audit(base(AuditEvent.Type.APPROVED, updated, now).actor(actor.name()).comment(approval.comment())
-                .approvers(updated.approverNames()).build());
+                .approvers(updated.approverNames())
+                .detail(passkey == null ? null : "with passkey " + passkey.credentialId()).build());
         if (updated.approvals().size() >= updated.requirement().approvers()) {
             activate(updated, now);
         }
@@ -239,6 +255,10 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
     }
 
     private void approvedExtension(ApprovalEvent event, Keyring.Actor actor, RequestState state, Instant now) {
+        if (event.json().has("webauthn")) {
+            // Never accept an assertion unchecked: a passkey-signed approval has no other signature.
+            throw new Rejection(Rejection.Reason.INVALID_ASSERTION, "passkey approvals of an extension are not supported yet");
+        }
         RequestState.Approval approval = deps.validator().approveExtension(event, actor, state);
         RequestState.Extension extension = state.pendingExtension().withApproval(approval);
         RequestState updated = state.withExtension(extension, event.signature());

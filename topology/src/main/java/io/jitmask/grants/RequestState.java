@@ -46,7 +46,11 @@ public record RequestState(
     /** How many distinct approvers, and for each tag of the requested fields the roles of which one must be held. */
     public record Requirement(@JsonProperty("approvers") int approvers,
                               @JsonProperty("rolesByTag") java.util.Map<String, List<String>> rolesByTag,
-                              @JsonProperty("sensitivity") String sensitivity) {
+                              @JsonProperty("sensitivity") String sensitivity,
+                              @JsonProperty("webAuthn") boolean webAuthn) {
+        public Requirement(int approvers, java.util.Map<String, List<String>> rolesByTag, String sensitivity) {
+            this(approvers, rolesByTag, sensitivity, false);
+        }
     }
 
     public record Approval(@JsonProperty("actor") String actor, @JsonProperty("at") Instant at,

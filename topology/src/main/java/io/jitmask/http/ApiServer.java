@@ -8,6 +8,9 @@ import io.jitmask.approval.ApprovalPoster;
 import io.jitmask.approval.Keyring;
 import io.jitmask.config.ConfigException;
 import io.jitmask.config.JitmaskConfig;
+import io.jitmask.webauthn.CredentialPublisher;
+import io.jitmask.webauthn.Passkeys;
+import io.jitmask.webauthn.RelyingParty;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -45,6 +48,7 @@ public final class ApiServer implements AutoCloseable {
     private final List<Route> routes;
     private final AuditTail auditTail;
     private final ApprovalPoster poster;
+    private final CredentialPublisher credentials;
     private final String url;
 
     private ApiServer(JitmaskApp app) throws IOException {
@@ -74,6 +78,9 @@ public final class ApiServer implements AutoCloseable {
         MaskedPreview preview = new MaskedPreview(config.clientProperties(), context.registry(), PREVIEW_RECORDS, clock);
         RequestsHandler requests = new RequestsHandler(states, access, preview, signer, poster, clock);
         DecisionsHandler decisions = new DecisionsHandler(states, signer, poster, clock);
+        credentials = new CredentialPublisher(config.clientProperties(), config.applicationId());
+        PasskeysHandler passkeys = new PasskeysHandler(new Passkeys(RelyingParty.of(config)), credentials, app.control(),
+                states, clock);
         routes = List.of(
                 new Route("GET", "/api/me", new MeHandler(access)::get),
                 new Route("GET", "/api/datasets", new DatasetsHandler(context)::list),
@@ -84,6 +91,11 @@ public final class ApiServer implements AutoCloseable {
                 new Route("POST", "/api/requests/{id}/deny", decisions::deny),
                 new Route("POST", "/api/requests/{id}/revoke", decisions::revoke),
                 new Route("POST", "/api/requests/{id}/extend", decisions::extend),
+                new Route("GET", "/api/requests/{id}/approval-challenge", passkeys::approvalChallenge),
+                new Route("POST", "/api/passkeys/options", passkeys::options),
+                new Route("GET", "/api/passkeys", passkeys::list),
+                new Route("POST", "/api/passkeys", passkeys::register),
+                new Route("DELETE", "/api/passkeys/{id}", passkeys::remove),
                 new Route("GET", "/api/grants", new GrantsHandler(app.grants(), access, clock)::list),
                 new Route("GET", "/api/audit", new AuditHandler(auditTail, access)::list));
         executor = Executors.newFixedThreadPool(4, r -> {
@@ -288,5 +300,6 @@ public final class ApiServer implements AutoCloseable {
         executor.shutdownNow();
         auditTail.close();
         poster.close();
+        credentials.close();
     }
 }

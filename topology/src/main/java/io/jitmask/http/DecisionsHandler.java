@@ -27,9 +27,25 @@ final class DecisionsHandler {
         this.clock = clock;
     }
 
+    /**
+     * With {@code webauthn} in the body (the console's passkey assertion over the request's approval challenge), the
+     * event carries it; the lifecycle verifies it against the approver's registered passkey.
+     */
     ApiResponse approve(ApiRequest call) {
         RequestState state = pendingReviewable(call, "approve");
         RequestState.Extension extension = state.status() == RequestState.Status.ACTIVE ? state.pendingExtension() : null;
+        JsonNode webauthn = call.body().get("webauthn");
+        if (webauthn != null) {
+            if (!webauthn.isObject() || !webauthn.path("signature").isTextual()) {
+                throw ApiException.badRequest("'webauthn' must be the passkey assertion object");
+            }
+            if (extension != null) {
+                throw ApiException.badRequest("passkey approvals of an extension are not supported yet: approve it without 'webauthn'");
+            }
+            // Signed by the passkey alone: the server's Ed25519 key for the approver, if it holds one, is not used.
+            return post(call, ApprovalEvents.approvedWithPasskey(state.request(), call.actor().name(), clock.instant(),
+                    call.requiredText("comment"), (ObjectNode) webauthn));
+        }
         ObjectNode event = signer.event(call, "APPROVED", state.requestId(), key -> extension == null
                 ? ApprovalEvents.approved(state.request(), call.actor().name(), clock.instant(), call.requiredText("comment"), key)
                 : ApprovalEvents.approvedDigest(state.requestId(), extension.digest(), call.actor().name(), clock.instant(),

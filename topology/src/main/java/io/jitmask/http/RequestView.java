@@ -18,7 +18,8 @@ final class RequestView {
         json.set("filter", state.filter() == null ? ApiJson.object() : state.filter().deepCopy());
         json.put("justification", state.justification()).put("durationSeconds", state.durationSeconds());
         ApiJson.putInstant(json, "requestedAt", state.requestedAt());
-        json.put("approvalsNeeded", state.requirement().approvers()).put("sensitivity", state.requirement().sensitivity());
+        json.put("approvalsNeeded", state.requirement().approvers()).put("sensitivity", state.requirement().sensitivity())
+                .put("requiresPasskey", state.requirement().webAuthn());
         ObjectNode roles = json.putObject("approverRoles");
         state.requirement().rolesByTag().forEach((tag, r) -> roles.set(tag, ApiJson.strings(r)));
         approvals(json.putArray("approvals"), state.approvals());

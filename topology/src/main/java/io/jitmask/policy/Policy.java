@@ -40,14 +40,19 @@ public record Policy(
         @JsonProperty("high") HIGH
     }
 
-    /** Who must approve access to fields carrying a tag, and within which limits. */
+    /**
+     * Who must approve access to fields carrying a tag, and within which limits. {@code requireWebAuthn}: every
+     * approval must carry a passkey assertion of the approver (an Ed25519 signature alone, which the server may hold,
+     * is not enough).
+     */
     public record ApprovalRule(
             @JsonProperty("approvers") int approvers,
             @JsonProperty("roles") List<String> roles,
             @JsonProperty("maxDurationSeconds") long maxDurationSeconds,
             @JsonProperty("justificationPattern") String justificationPattern,
             @JsonProperty("maxLookbackSeconds") long maxLookbackSeconds,
-            @JsonProperty("maxTotalDurationSeconds") Long maxTotalDurationSeconds) {
+            @JsonProperty("maxTotalDurationSeconds") Long maxTotalDurationSeconds,
+            @JsonProperty("requireWebAuthn") boolean requireWebAuthn) {
         public ApprovalRule {
             roles = roles == null ? List.of() : List.copyOf(roles);
         }

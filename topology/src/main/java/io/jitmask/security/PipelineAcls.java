@@ -72,6 +72,8 @@ public final class PipelineAcls {
         topicLiteral(acls, principal, Topics.AUDIT, AclOperation.READ);
         topicPrefix(acls, principal, Topics.MASKED_PREFIX, AclOperation.READ);
         topicLiteral(acls, principal, Topics.APPROVALS, AclOperation.WRITE);
+        // Passkeys: registered and removed through the API, read whole by the lifecycle (global store).
+        topicLiteral(acls, principal, Topics.CREDENTIALS, AclOperation.READ, AclOperation.WRITE);
         if (auditExportTopic != null) {
             acls.addAll(auditExport(principal, auditExportTopic));
         }
@@ -96,7 +98,7 @@ public final class PipelineAcls {
         topicPrefix(acls, principal, Topics.RAW_PREFIX, AclOperation.CREATE);
         topicPrefix(acls, principal, Topics.MASKED_PREFIX, AclOperation.CREATE);
         for (String topic : List.of(Topics.APPROVALS, Topics.GRANTS, Topics.CLASSIFICATION, Topics.AUDIT, Topics.DLQ,
-                Topics.GRANT_COMMANDS, Topics.GRANT_RESULTS)) {
+                Topics.GRANT_COMMANDS, Topics.GRANT_RESULTS, Topics.CREDENTIALS)) {
             topicLiteral(acls, principal, topic, AclOperation.CREATE);
         }
         if (auditExportTopic != null) {

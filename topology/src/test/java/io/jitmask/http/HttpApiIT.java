@@ -223,7 +223,7 @@ class HttpApiIT {
         ObjectNode expected = (ObjectNode) json("{'requestId':'" + id + "','status':'PENDING','requester':'alice',"
                 + "'grantee':'User:alice','dataset':'" + api.dataset + "','fields':['email','name'],'filter':{'keys':['C1']},"
                 + "'justification':'INC-7 refund dispute','durationSeconds':600,'requestedAt':'" + requestedAt + "',"
-                + "'approvalsNeeded':1,'sensitivity':'MEDIUM','approverRoles':{'PII':['privacy-officer','data-owner']},"
+                + "'approvalsNeeded':1,'sensitivity':'MEDIUM','requiresPasskey':false,'approverRoles':{'PII':['privacy-officer','data-owner']},"
                 + "'approvals':[],'extensions':[]}");
         assertThat(detail).isEqualTo(expected);
         RecordJson recordJson = new RecordJson(api.registry);

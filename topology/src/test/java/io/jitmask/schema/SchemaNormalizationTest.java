@@ -386,6 +386,9 @@ class SchemaNormalizationTest {
         assertThat(file.getMessageType(0).getField(0).getName()).isEqualTo("a");
         // Type names fully qualified, as protoc writes them (readers such as @bufbuild/protobuf need it).
         assertThat(file.getMessageType(0).getField(1).getTypeName()).isEqualTo(".p.M.N");
+        assertThat(file.getMessageType(0).getField(1).getType()).isEqualTo(DescriptorProtos.FieldDescriptorProto.Type.TYPE_MESSAGE);
+        assertThat(file.getMessageType(0).getNestedType(0).getField(0).getType())
+                .isEqualTo(DescriptorProtos.FieldDescriptorProto.Type.TYPE_ENUM);
         assertThat(file.getMessageType(0).getField(2).getTypeName()).isEqualTo(".p.M.ByNameEntry");
         assertThat(file.getMessageType(0).getNestedType(0).getField(0).getTypeName()).isEqualTo(".p.M.E");
     }

@@ -22,4 +22,19 @@ public final class DemoActors {
             throw new UncheckedIOException(e);
         }
     }
+
+    /** The demo policy with {@code requireWebAuthn: true} on the PII tag's approval rule, written into {@code dir}. */
+    public static Path policyRequiringWebAuthn(Path dir) {
+        try {
+            String policy = Files.readString(POLICY);
+            String rule = "  PII:\n    sensitivity: medium\n    technique: {type: hmac}\n    approval:\n      approvers: 1\n";
+            if (!policy.contains(rule)) {
+                throw new IllegalStateException("deploy/policy.yaml changed: its PII approval rule is not where it was");
+            }
+            return Files.writeString(dir.resolve("policy-webauthn.yaml"),
+                    policy.replace(rule, rule + "      requireWebAuthn: true\n"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 }

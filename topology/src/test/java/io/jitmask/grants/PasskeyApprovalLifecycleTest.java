@@ -1,0 +1,254 @@
+package io.jitmask.grants;
+
+import static io.jitmask.audit.AuditEvent.Type.APPROVED;
+import static io.jitmask.audit.AuditEvent.Type.REJECTED;
+import static io.jitmask.audit.AuditEvent.Type.REQUESTED;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jitmask.app.JitmaskTopology;
+import io.jitmask.approval.ApprovalEvents;
+import io.jitmask.approval.CanonicalJson;
+import io.jitmask.approval.Keyring;
+import io.jitmask.audit.AuditEvent;
+import io.jitmask.config.Topics;
+import io.jitmask.mask.PolicyMaskEngine;
+import io.jitmask.ops.JitmaskMetrics;
+import io.jitmask.policy.Policy;
+import io.jitmask.policy.PolicyLoader;
+import io.jitmask.sample.SampleSchemas;
+import io.jitmask.testing.DemoActors;
+import io.jitmask.webauthn.ApprovalChallenge;
+import io.jitmask.webauthn.CredentialEvent;
+import io.jitmask.webauthn.PasskeyCredential;
+import io.jitmask.webauthn.Passkeys;
+import io.jitmask.webauthn.RelyingParty;
+import io.jitmask.webauthn.SoftwareAuthenticator;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The lifecycle with a policy whose PII rule requires WebAuthn: approvals carry a software authenticator's
+ * assertions, the approver's passkey comes from jit.credentials (global store), and every refusal is audited with
+ * its reason, even when the Ed25519 signature of the event is valid.
+ */
+class PasskeyApprovalLifecycleTest {
+    static final Instant START = Instant.parse("2026-11-25T09:00:00Z");
+    static final String ORIGIN = "http://localhost:8080";
+
+    @TempDir
+    Path dir;
+    TopologyTestDriver driver;
+    TestInputTopic<String, String> approvals;
+    TestInputTopic<String, byte[]> credentials;
+    TestOutputTopic<String, byte[]> audit;
+    TestOutputTopic<String, byte[]> commands;
+    Passkeys passkeys;
+    SoftwareAuthenticator bobsKey;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Policy policy = PolicyLoader.load(DemoActors.policyRequiringWebAuthn(dir));
+        PolicyMaskEngine engine = new PolicyMaskEngine(policy, io.jitmask.testing.TestKeys.KEYSET);
+        ApprovalValidator validator = new ApprovalValidator(Keyring.load(DemoActors.KEYRING), policy,
+                Set.of("customers"), dataset -> engine.sensitiveFields(dataset, SampleSchemas.of(dataset)));
+        passkeys = new Passkeys(new RelyingParty("localhost", "jitmask", List.of(ORIGIN)));
+        Topology topology = JitmaskTopology.lifecycle(new Topology(), new GrantLifecycleProcessor.Deps(validator, true,
+                Duration.ofHours(1), Duration.ofSeconds(5), JitmaskMetrics.none(), ControlBudget.NONE, passkeys));
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "passkey-lifecycle-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
+        driver = new TopologyTestDriver(topology, props, START);
+        approvals = driver.createInputTopic(Topics.APPROVALS, new StringSerializer(), new StringSerializer());
+        credentials = driver.createInputTopic(Topics.CREDENTIALS, new StringSerializer(), new ByteArraySerializer());
+        audit = driver.createOutputTopic(Topics.AUDIT, new StringDeserializer(), new ByteArrayDeserializer());
+        commands = driver.createOutputTopic(Topics.GRANT_COMMANDS, new StringDeserializer(), new ByteArrayDeserializer());
+        bobsKey = register("bob");
+    }
+
+    @AfterEach
+    void tearDown() {
+        driver.close();
+    }
+
+    SoftwareAuthenticator register(String actor) throws Exception {
+        SoftwareAuthenticator authenticator = new SoftwareAuthenticator(ORIGIN, "localhost");
+        byte[] challenge = ("registration of " + actor).getBytes();
+        ObjectNode created = authenticator.create(challenge);
+        PasskeyCredential credential = passkeys.register(actor, challenge, created.get("clientDataJSON").asText(),
+                created.get("attestationObject").asText(), START);
+        credentials.pipeInput(credential.credentialId(), CredentialEvent.registered(credential).toBytes());
+        return authenticator;
+    }
+
+    ObjectNode request(String id) {
+        ObjectNode request = ApprovalEvents.requested(id, "alice", START, "User:alice", "customers", List.of("email"),
+                null, "INC-7 refund dispute", 600, null, DemoActors.key("alice"));
+        approvals.pipeInput(id, request.toString());
+        return request;
+    }
+
+    static byte[] challenge(ObjectNode request, String approver) {
+        return ApprovalChallenge.of(request.get("requestId").asText(), CanonicalJson.digest(request), approver);
+    }
+
+    void approve(ObjectNode request, String approver, ObjectNode assertion) {
+        approvals.pipeInput(request.get("requestId").asText(), ApprovalEvents.approved(request, approver, START, "ok",
+                assertion, DemoActors.key(approver)).toString());
+    }
+
+    List<AuditEvent> trail() {
+        return audit.readValuesToList().stream().map(AuditEvent::fromBytes).toList();
+    }
+
+    List<GrantCommand> provisions() {
+        return commands.readValuesToList().stream().map(GrantCommand::fromBytes).toList();
+    }
+
+    @Test
+    void anApprovalWithTheApproversPasskeyAssertionActivatesTheGrant() throws Exception {
+        ObjectNode request = request("r1");
+        approve(request, "bob", bobsKey.get(challenge(request, "bob")));
+        List<AuditEvent> trail = trail();
+        assertThat(trail).extracting(AuditEvent::type).containsExactly(REQUESTED, APPROVED);
+        assertThat(trail.get(1).actor()).isEqualTo("bob");
+        assertThat(trail.get(1).detail()).isEqualTo("with passkey " + bobsKey.credentialIdB64());
+        assertThat(provisions()).extracting(GrantCommand::requestId).containsExactly("r1");
+    }
+
+    @Test
+    void anApprovalSignedByThePasskeyAloneNeedsNoEd25519KeyOfTheApprover() throws Exception {
+        ObjectNode request = request("r1");
+        ObjectNode event = ApprovalEvents.approvedWithPasskey(request, "bob", START, "ok",
+                bobsKey.get(challenge(request, "bob")));
+        approvals.pipeInput("r1", event.toString());
+        assertThat(trail()).extracting(AuditEvent::type).containsExactly(REQUESTED, APPROVED);
+        assertThat(provisions()).extracting(GrantCommand::requestId).containsExactly("r1");
+    }
+
+    @Test
+    void aPasskeySignedApprovalIsRefusedWhenItsAssertionIsMissingSwappedOrNotTheApprovers() throws Exception {
+        ObjectNode request = request("r1");
+        ObjectNode assertion = bobsKey.get(challenge(request, "bob"));
+        ObjectNode stripped = ApprovalEvents.approvedWithPasskey(request, "bob", START, "ok", assertion);
+        stripped.remove("webauthn");
+        approvals.pipeInput("r1", stripped.toString());
+        ObjectNode swapped = ApprovalEvents.approvedWithPasskey(request, "bob", START, "ok", assertion);
+        swapped.set("webauthn", bobsKey.get(challenge(request, "bob")));
+        approvals.pipeInput("r1", swapped.toString());
+        // carol signs with her passkey and names herself... as bob: the assertion is not by a passkey of bob.
+        SoftwareAuthenticator carolsKey = register("carol");
+        approvals.pipeInput("r1", ApprovalEvents.approvedWithPasskey(request, "bob", START, "ok",
+                carolsKey.get(challenge(request, "bob"))).toString());
+        List<AuditEvent> trail = trail();
+        assertThat(trail).extracting(AuditEvent::type).containsExactly(REQUESTED, REJECTED, REJECTED, REJECTED);
+        assertThat(trail.subList(1, 4)).extracting(AuditEvent::reason)
+                .containsExactly("BAD_SIGNATURE", "BAD_SIGNATURE", "INVALID_ASSERTION");
+        assertThat(provisions()).isEmpty();
+    }
+
+    @Test
+    void anApprovalWithAValidEd25519SignatureButNoAssertionIsRefusedAndAudited() {
+        ObjectNode request = request("r1");
+        approve(request, "bob", null);
+        List<AuditEvent> trail = trail();
+        assertThat(trail).extracting(AuditEvent::type).containsExactly(REQUESTED, REJECTED);
+        assertThat(trail.get(1).actor()).isEqualTo("bob");
+        assertThat(trail.get(1).reason()).isEqualTo("WEBAUTHN_REQUIRED");
+        assertThat(trail.get(1).detail()).isEqualTo("APPROVED: the policy requires every approval of this request to"
+                + " carry a passkey assertion of its approver");
+        assertThat(provisions()).isEmpty();
+    }
+
+    @Test
+    void anAssertionMadeForAnotherRequestIsRefused() throws Exception {
+        ObjectNode first = request("r1");
+        ObjectNode second = request("r2");
+        approve(second, "bob", bobsKey.get(challenge(first, "bob")));
+        AuditEvent refused = trail().get(2);
+        assertThat(refused.type()).isEqualTo(REJECTED);
+        assertThat(refused.reason()).isEqualTo("INVALID_ASSERTION");
+        assertThat(refused.detail()).isEqualTo("APPROVED: the assertion does not verify (BadChallengeException)");
+        assertThat(provisions()).isEmpty();
+    }
+
+    @Test
+    void anotherApproversPasskeyOrAnUnregisteredOneIsRefused() throws Exception {
+        SoftwareAuthenticator carolsKey = register("carol");
+        ObjectNode request = request("r1");
+        approve(request, "bob", carolsKey.get(challenge(request, "bob")));
+        approve(request, "bob", new SoftwareAuthenticator(ORIGIN, "localhost").get(challenge(request, "bob")));
+        List<AuditEvent> trail = trail();
+        assertThat(trail).extracting(AuditEvent::type).containsExactly(REQUESTED, REJECTED, REJECTED);
+        assertThat(trail.subList(1, 3)).extracting(AuditEvent::detail).containsOnly(
+                "APPROVED: the assertion's credential is not a passkey registered to bob");
+    }
+
+    @Test
+    void anAssertionWhoseCounterDoesNotIncreaseIsRefusedAsAReplay() throws Exception {
+        ObjectNode first = request("r1");
+        approve(first, "bob", bobsKey.get(challenge(first, "bob")));
+        ObjectNode second = request("r2");
+        // A clone of bob's authenticator (or a captured, re-signed state) presents a counter already seen.
+        approve(second, "bob", bobsKey.getWithCounter(challenge(second, "bob"), bobsKey.counter));
+        List<AuditEvent> trail = trail();
+        assertThat(trail).extracting(AuditEvent::type).containsExactly(REQUESTED, APPROVED, REQUESTED, REJECTED);
+        assertThat(trail.get(3).reason()).isEqualTo("REPLAY");
+        assertThat(trail.get(3).detail()).isEqualTo("APPROVED: the authenticator's signature counter did not increase"
+                + " (a replayed or cloned assertion)");
+        // The genuine authenticator's next assertion still works.
+        approve(second, "bob", bobsKey.get(challenge(second, "bob")));
+        assertThat(trail()).extracting(AuditEvent::type).containsExactly(APPROVED);
+    }
+
+    @Test
+    void aPasskeySignedApprovalNeverApprovesAnExtensionUnchecked() throws Exception {
+        ObjectNode request = request("r1");
+        approve(request, "bob", bobsKey.get(challenge(request, "bob")));
+        driver.createInputTopic(Topics.GRANT_RESULTS, new StringSerializer(), new ByteArraySerializer())
+                .pipeInput("r1", GrantResult.provisioned("r1", START, 3).toBytes());
+        approvals.pipeInput("r1", ApprovalEvents.extendRequested("r1", "x1", "alice", START, "INC-7 more time", 60,
+                DemoActors.key("alice")).toString());
+        approvals.pipeInput("r1", ApprovalEvents.approvedWithPasskey(request, "bob", START, "ok",
+                bobsKey.get(challenge(request, "bob"))).toString());
+        assertThat(trail()).filteredOn(e -> e.type() == REJECTED).extracting(AuditEvent::reason, AuditEvent::detail)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("INVALID_ASSERTION",
+                        "APPROVED: passkey approvals of an extension are not supported yet"));
+    }
+
+    @Test
+    void aRemovedPasskeyNoLongerApproves() throws Exception {
+        credentials.pipeInput(bobsKey.credentialIdB64(), CredentialEvent.removed(new PasskeyCredential(
+                bobsKey.credentialIdB64(), "bob", "-", 0, START), "bob", START).toBytes());
+        ObjectNode request = request("r1");
+        approve(request, "bob", bobsKey.get(challenge(request, "bob")));
+        assertThat(trail()).extracting(AuditEvent::reason).containsExactly(null, "INVALID_ASSERTION");
+    }
+
+    @Test
+    void theRequestRemembersThatItsApprovalsNeedAPasskey() {
+        request("r1");
+        RequestState state = RequestState.fromBytes(
+                driver.<String, byte[]>getKeyValueStore(JitmaskTopology.GRANT_REQUESTS_STORE).get("r1"));
+        assertThat(state.requirement().webAuthn()).isTrue();
+        assertThat(state.requirement().approvers()).isEqualTo(1);
+    }
+}
