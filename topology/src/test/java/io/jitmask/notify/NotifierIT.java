@@ -327,9 +327,10 @@ class NotifierIT {
             post(request);
             post(ApprovalEvents.approved(request, "bob", Instant.now(), "ticket checked", DemoActors.key("bob")));
 
-            // chat gets the activation while ops still answers 503 on the request's first notification.
+            // chat gets the activation while ops still answers 503 on the request's first notification (ops stays
+            // down until then: every attempt it saw so far was refused).
             Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> !chat.isEmpty());
+                    .until(() -> !chat.isEmpty() && !ops.isEmpty());
             ConsumerRecord<byte[], byte[]> activated = auditRecord(id, AuditEvent.Type.ACTIVATED);
             AuditEvent a = AuditEvent.fromBytes(activated.value());
             assertThat(chat).hasSize(1);
