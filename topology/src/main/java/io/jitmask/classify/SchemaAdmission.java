@@ -55,7 +55,22 @@ public final class SchemaAdmission {
     public Admitted admit(String dataset, int schemaId, Schema writer) {
         Policy.DatasetPolicy rules = policy.datasets().get(dataset);
         String subject = naming.subject(dataset, writer, rules);
-        List<RegisteredSchema> history = history(dataset, subject);
+        return admit(dataset, rules, subject, schemaId, history(dataset, subject, registry::history),
+                version -> fieldsOf(dataset, version.schema()));
+    }
+
+    /**
+     * Admits a JSON Schema or Protobuf writer schema already found under {@code subject}: the same monotonic
+     * classification as Avro's, from every version's fields as {@code fieldsOfId} names them (by schema id).
+     */
+    public Admitted admit(String dataset, int schemaId, String subject,
+                          java.util.function.IntFunction<Map<String, AvroFields.Field>> fieldsOfId) {
+        return admit(dataset, policy.datasets().get(dataset), subject, schemaId,
+                history(dataset, subject, registry::historyIds), version -> fieldsOfId.apply(version.id()));
+    }
+
+    private Admitted admit(String dataset, Policy.DatasetPolicy rules, String subject, int schemaId, List<RegisteredSchema> history,
+                           java.util.function.Function<RegisteredSchema, Map<String, AvroFields.Field>> fieldsOf) {
         RegisteredSchema own = history.stream().filter(v -> v.id() == schemaId).findFirst()
                 .orElseThrow(() -> new SchemaNotForDatasetException(dataset + ": schema id " + schemaId
                         + " is not registered under subject " + subject));
@@ -63,7 +78,7 @@ public final class SchemaAdmission {
         Map<String, AvroFields.Field> previous = Map.of();
         Map<String, AvroFields.Field> current = null;
         for (RegisteredSchema version : history) {
-            Map<String, AvroFields.Field> fields = fieldsOf(dataset, version.schema());
+            Map<String, AvroFields.Field> fields = fieldsOf.apply(version);
             learn(dataset, rules, fields, records);
             if (version.version() < own.version()) {
                 previous = fields;
@@ -80,9 +95,10 @@ public final class SchemaAdmission {
     }
 
     /** Every version of the subject, soft-deleted ones included, oldest first; empty when the subject does not exist. */
-    private List<RegisteredSchema> history(String dataset, String subject) {
+    private List<RegisteredSchema> history(String dataset, String subject,
+                                           java.util.function.Function<String, List<RegisteredSchema>> read) {
         try {
-            List<RegisteredSchema> all = new ArrayList<>(registry.history(subject));
+            List<RegisteredSchema> all = new ArrayList<>(read.apply(subject));
             all.sort(Comparator.comparingInt(RegisteredSchema::version));
             return all;
         } catch (SchemaNotFoundException e) {

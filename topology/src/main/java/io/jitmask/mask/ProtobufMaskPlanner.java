@@ -115,7 +115,8 @@ public final class ProtobufMaskPlanner {
     }
 
     /** The message type a field walks into (a map's value type for maps), or null for scalars and well-known leaves. */
-    private static Descriptors.Descriptor nestedType(FieldDescriptor field) {
+    /** The message type below a field (a map field: its values' type), null for scalars. */
+    static Descriptors.Descriptor nestedType(FieldDescriptor field) {
         if (field.isMapField()) {
             FieldDescriptor value = field.getMessageType().findFieldByNumber(2);
             return value.getJavaType() == FieldDescriptor.JavaType.MESSAGE ? value.getMessageType() : null;

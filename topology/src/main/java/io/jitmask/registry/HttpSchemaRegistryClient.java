@@ -335,10 +335,24 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
     @Override
     public List<RegisteredSchema> history(String subject) {
+        List<RegisteredSchema> out = historyIds(subject);
+        for (RegisteredSchema version : out) {
+            if (version.schema() == null) {
+                throw new RegistryException(42201, "schema " + version.id() + " from the registry is not a valid Avro schema");
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<RegisteredSchema> historyIds(String subject) {
         List<RegisteredSchema> out = new ArrayList<>();
         for (JsonNode n : call("GET", "/subjects/" + encode(subject) + "/versions?deleted=true", null)) {
             try {
-                out.add(registered(call("GET", "/subjects/" + encode(subject) + "/versions/" + n.asInt() + "?deleted=true", null)));
+                JsonNode answer = call("GET", "/subjects/" + encode(subject) + "/versions/" + n.asInt() + "?deleted=true", null);
+                String type = answer.path("schemaType").asText(TypedSchema.AVRO);
+                out.add(TypedSchema.AVRO.equals(type) ? registered(answer)
+                        : new RegisteredSchema(subject, answer.path("version").asInt(), answer.path("id").asInt(), null));
             } catch (SchemaNotFoundException e) {
                 // permanently deleted between the two calls: gone, like the versions deleted before
             }

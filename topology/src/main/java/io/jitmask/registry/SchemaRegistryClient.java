@@ -71,6 +71,14 @@ public interface SchemaRegistryClient extends AutoCloseable {
     }
 
     /**
+     * Like {@link #history} for a subject of any schema type: every version with its id, soft-deleted ones included;
+     * the {@code schema} of a version that is not Avro is null (read it with {@link #typedSchemaById}).
+     */
+    default List<RegisteredSchema> historyIds(String subject) {
+        return history(subject);
+    }
+
+    /**
      * Registers the schema with a data-contract {@code metadata} ({@code properties}, {@code tags},
      * {@code sensitive}, as Confluent 7.4+); null registers it without. The same text with other metadata is
      * another version (and id) in a Confluent registry.

@@ -27,7 +27,7 @@ public final class GrantCopier {
 
     public GrantCopier(MaskEngine engine, SchemaRegistryClient registry, MaskedSchemaIds maskedIds, HeaderFilter headers) {
         this.values = new RecordValues(engine, registry, maskedIds);
-        this.keys = new RecordKeyMasker(engine, new AvroCodec(registry), maskedIds);
+        this.keys = new RecordKeyMasker(engine, new AvroCodec(registry), maskedIds, values);
         this.headers = headers;
     }
 

@@ -31,8 +31,13 @@ public final class MaskedSchemaIds {
 
     /** Same for a JSON Schema or Protobuf writer schema: registered with its type and references. */
     public int typedValueId(String dataset, int rawId, io.jitmask.registry.TypedSchema schema) {
-        return ids.computeIfAbsent(new Key(dataset, rawId, false),
-                k -> registry.registerTyped(Topics.masked(dataset) + "-value", schema));
+        return typedId(dataset, rawId, schema, false);
+    }
+
+    /** The id of a JSON Schema or Protobuf schema under {@code masked.<dataset>-key} or {@code -value}. */
+    public int typedId(String dataset, int rawId, io.jitmask.registry.TypedSchema schema, boolean isKey) {
+        return ids.computeIfAbsent(new Key(dataset, rawId, isKey),
+                k -> registry.registerTyped(Topics.masked(dataset) + (isKey ? "-key" : "-value"), schema));
     }
 
     public int keyId(String dataset, int rawId, Schema schema) {

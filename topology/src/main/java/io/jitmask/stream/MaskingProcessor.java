@@ -72,8 +72,6 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
     private record Refused(RuntimeException error, long atMs) {
     }
 
-    /** An admitted writer schema of a format whose classification history is not tracked. */
-    private static final Object NOT_TRACKED = new Object();
 
     /** How long a refused schema id is refused without asking the registry again (a flood costs a lookup each). */
     static final long REFUSAL_MEMORY_MS = 30_000;
@@ -223,18 +221,19 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
             throw refused.error() instanceof SchemaNotForDatasetException
                     ? new SchemaNotForDatasetException(refused.error().getMessage()) : refused.error();
         }
-        if (known instanceof SchemaAdmission.Admitted || known == NOT_TRACKED) {
+        if (known instanceof SchemaAdmission.Admitted) {
             return null;
         }
         try {
-            if (!(value instanceof RecordValues.AvroValue avro)) {
-                // JSON Schema and Protobuf: the id must belong to the dataset's subject; the classification history
-                // of those formats is not kept (yet), their tags and the policy classify them.
-                values.checkSubject(dataset, schemaId);
-                admitted.put(key, NOT_TRACKED);
-                return null;
+            SchemaAdmission.Admitted fresh;
+            if (value instanceof RecordValues.AvroValue avro) {
+                fresh = admission.admit(dataset, schemaId, avro.decoded().schema());
+            } else {
+                // JSON Schema and Protobuf: the id must belong to one of the dataset's subjects, whose versions are
+                // read through the same planners' path names, so what any version tagged stays masked.
+                String subject = values.checkSubject(dataset, schemaId);
+                fresh = admission.admit(dataset, schemaId, subject, id -> values.fieldsOf(dataset, value, id));
             }
-            SchemaAdmission.Admitted fresh = admission.admit(dataset, schemaId, avro.decoded().schema());
             admitted.put(key, fresh);
             return fresh;
         } catch (SchemaNotForDatasetException e) {

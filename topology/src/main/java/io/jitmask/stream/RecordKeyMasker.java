@@ -8,8 +8,10 @@ import java.util.Arrays;
 import java.util.Set;
 
 /**
- * Masks record keys. A key framed in the Confluent wire format is an Avro key and masked by the dataset's key
- * plan; any other key is a UTF-8 string, masked when the dataset's policy declares keys sensitive.
+ * Masks record keys. A key framed in the Confluent wire format is masked by its writer schema's format: an Avro key by
+ * the dataset's key plan, a JSON Schema or Protobuf key (registered under {@code raw.<dataset>-key}) by the same
+ * classification as the dataset's values; any other key is a UTF-8 string, masked when the dataset's policy declares
+ * keys sensitive.
  */
 final class RecordKeyMasker {
     /** The masked key bytes, and the key as a string for grant filters. */
@@ -19,11 +21,13 @@ final class RecordKeyMasker {
     private final MaskEngine engine;
     private final AvroCodec codec;
     private final MaskedSchemaIds maskedIds;
+    private final RecordValues typed;
 
-    RecordKeyMasker(MaskEngine engine, AvroCodec codec, MaskedSchemaIds maskedIds) {
+    RecordKeyMasker(MaskEngine engine, AvroCodec codec, MaskedSchemaIds maskedIds, RecordValues typed) {
         this.engine = engine;
         this.codec = codec;
         this.maskedIds = maskedIds;
+        this.typed = typed;
     }
 
     MaskedKey mask(String dataset, byte[] key) {
@@ -31,6 +35,16 @@ final class RecordKeyMasker {
             return new MaskedKey(null, null);
         }
         if (WireFormat.isFramed(key)) {
+            RecordValues.Value typedKey;
+            try {
+                typedKey = typed.decodeTypedKey(dataset, key);
+            } catch (io.jitmask.serde.MalformedRecordException e) {
+                // The codecs speak of values; the dead letter must say it was the key (the message carries no bytes).
+                throw new io.jitmask.serde.MalformedRecordException("record key: " + e.getMessage(), e);
+            }
+            if (typedKey != null) {
+                return new MaskedKey(typed.maskKey(dataset, typedKey), KeyFilterText.of(typedKey));
+            }
             AvroCodec.Decoded decoded = codec.decode(key);
             Object masked = engine.keyPlan(dataset, decoded.schemaId(), decoded.schema(), Set.of()).apply(decoded.datum());
             int maskedId = maskedIds.keyId(dataset, decoded.schemaId(), decoded.schema());

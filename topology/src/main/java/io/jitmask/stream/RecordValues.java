@@ -61,6 +61,8 @@ public final class RecordValues {
     private final BiFunction<Integer, TypedSchema, ProtoSchemas.Parsed> protoParser;
     /** Per schema id: null for Avro (decoded by the Avro codec), else the parsed writer schema. */
     private final Map<Integer, Writer> writers = new HashMap<>();
+    /** Datasets and schema ids of JSON Schema and Protobuf keys found under {@code raw.<dataset>-key}. */
+    private final java.util.Set<Map.Entry<String, Integer>> keyIds = new java.util.HashSet<>();
 
     public RecordValues(MaskEngine engine, SchemaRegistryClient registry, MaskedSchemaIds maskedIds) {
         this(engine, registry, maskedIds, ProtoSchemas::parse);
@@ -90,6 +92,39 @@ public final class RecordValues {
         if (writer == null) {
             return new AvroValue(avro.decode(bytes));
         }
+        return decodeTyped(writer, id, bytes);
+    }
+
+    /**
+     * A framed record key written with JSON Schema or Protobuf, decoded; null when its writer schema is Avro (Avro
+     * keys keep their own plan, {@link MaskEngine#keyPlan}). Its schema id must be registered under
+     * {@code raw.<dataset>-key}, else {@link io.jitmask.classify.SchemaNotForDatasetException}.
+     *
+     * @throws MalformedRecordException bad framing, or bytes that are not a value of the writer schema (permanent)
+     */
+    public Value decodeTypedKey(String dataset, byte[] bytes) {
+        int id = WireFormat.schemaId(bytes);
+        Writer writer = writers.containsKey(id) ? writers.get(id) : writer(id);
+        if (writer == null) {
+            return null;
+        }
+        if (!keyIds.contains(Map.entry(dataset, id))) {
+            String subject = io.jitmask.config.Topics.raw(dataset) + "-key";
+            if (!registry.subjectsOf(id).contains(subject)) {
+                throw new io.jitmask.classify.SchemaNotForDatasetException(dataset + ": record key schema id " + id
+                        + " is not registered under subject " + subject);
+            }
+            keyIds.add(Map.entry(dataset, id));
+        }
+        return decodeTyped(writer, id, bytes);
+    }
+
+    /** A masked copy of a key decoded by {@link #decodeTypedKey}, encoded with the {@code masked.<dataset>-key} id. */
+    public byte[] maskKey(String dataset, Value key) {
+        return maskTyped(dataset, key, Set.of(), true);
+    }
+
+    private Value decodeTyped(Writer writer, int id, byte[] bytes) {
         if (writer.json() != null) {
             return new JsonValue(id, writer.schema(), writer.json(), writer.jsonSchema(), JsonCodec.readFramed(bytes, id));
         }
@@ -103,18 +138,23 @@ public final class RecordValues {
             int maskedId = maskedIds.valueId(dataset, d.schemaId(), d.schema());
             return avro.encode(maskedId, d.schema(), engine.valuePlan(dataset, d.schemaId(), d.schema(), clearPaths).apply(d.datum()));
         }
+        return maskTyped(dataset, value, clearPaths, false);
+    }
+
+    /** Masks a JSON or Protobuf value or key: the same plans (the dataset's classification) for both. */
+    private byte[] maskTyped(String dataset, Value value, Set<String> clearPaths, boolean isKey) {
         if (value instanceof JsonValue j) {
             JsonNode masked = formats.json().plan(dataset, j.schemaId(), j.document(), clearPaths).apply(j.tree());
             if (j.schema() == null) {
                 return JsonCodec.writePlain(masked);
             }
             followsSchema(dataset, j, masked);
-            return JsonCodec.writeFramed(maskedIds.typedValueId(dataset, j.schemaId(), j.schema()), masked);
+            return JsonCodec.writeFramed(maskedIds.typedId(dataset, j.schemaId(), j.schema(), isKey), masked);
         }
         ProtobufValue p = (ProtobufValue) value;
         ProtobufCodec.Decoded d = p.decoded();
         com.google.protobuf.Message masked = formats.protobuf().plan(dataset, d.schemaId(), d.type(), p.inlineTags(), clearPaths).apply(d.message());
-        return ProtobufCodec.encode(maskedIds.typedValueId(dataset, d.schemaId(), p.schema()), d.indexes(), masked);
+        return ProtobufCodec.encode(maskedIds.typedId(dataset, d.schemaId(), p.schema(), isKey), d.indexes(), masked);
     }
 
     /**
@@ -153,14 +193,46 @@ public final class RecordValues {
      * Refuses a JSON Schema or Protobuf writer schema that is not registered under the dataset's subject
      * ({@code raw.<dataset>-value}, or one of the policy's {@code subjects}), as the Avro admission does.
      */
-    public void checkSubject(String dataset, int schemaId) {
+    public String checkSubject(String dataset, int schemaId) {
         List<String> allowed = new ArrayList<>(formats.subjects(dataset));
         allowed.add(io.jitmask.config.Topics.raw(dataset) + "-value");
         List<String> holding = registry.subjectsOf(schemaId);
-        if (holding.stream().noneMatch(allowed::contains)) {
-            throw new io.jitmask.classify.SchemaNotForDatasetException(dataset + ": schema id " + schemaId
-                    + " is not registered under subject " + String.join(" or ", allowed));
+        return allowed.stream().filter(holding::contains).findFirst()
+                .orElseThrow(() -> new io.jitmask.classify.SchemaNotForDatasetException(dataset + ": schema id " + schemaId
+                        + " is not registered under subject " + String.join(" or ", allowed)));
+    }
+
+    /**
+     * The field paths and tags of another version ({@code schemaId}) of a JSON Schema or Protobuf value's subject,
+     * named as the masking planners name them; for Protobuf, of the message type the value was written with (the
+     * first message of that version when it has no type of that name).
+     */
+    public Map<String, io.jitmask.classify.AvroFields.Field> fieldsOf(String dataset, Value value, int schemaId) {
+        Writer writer = writers.containsKey(schemaId) ? writers.get(schemaId) : writer(schemaId);
+        if (writer == null || (writer.json() == null) != (value instanceof ProtobufValue)) {
+            throw new io.jitmask.classify.ClassificationUnavailableException(dataset + ": schema id " + schemaId
+                    + " in the subject's history is not of the record's schema type");
         }
+        if (writer.json() != null) {
+            return io.jitmask.mask.SchemaFieldPaths.of(dataset, writer.json());
+        }
+        String type = ((ProtobufValue) value).decoded().type().getFullName();
+        List<com.google.protobuf.Descriptors.Descriptor> messages = writer.proto().file().getMessageTypes();
+        com.google.protobuf.Descriptors.Descriptor message = find(messages, type);
+        if (message == null && !messages.isEmpty()) {
+            message = messages.get(0);
+        }
+        return message == null ? Map.of() : io.jitmask.mask.SchemaFieldPaths.of(dataset, message, writer.proto().inlineTags());
+    }
+
+    private static com.google.protobuf.Descriptors.Descriptor find(List<com.google.protobuf.Descriptors.Descriptor> types, String fullName) {
+        for (com.google.protobuf.Descriptors.Descriptor type : types) {
+            com.google.protobuf.Descriptors.Descriptor found = type.getFullName().equals(fullName) ? type : find(type.getNestedTypes(), fullName);
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
     }
 
     private Writer writer(int id) {

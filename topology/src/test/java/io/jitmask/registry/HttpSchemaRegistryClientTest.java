@@ -117,6 +117,25 @@ class HttpSchemaRegistryClientTest {
     }
 
     @Test
+    void historyIdsListsEveryVersionOfAnyTypeWithoutParsingItAsAvro() {
+        String json = "{\"subject\":\"t-value\",\"version\":%d,\"id\":%d,\"schemaType\":\"JSON\",\"schema\":\"{\\\"type\\\":\\\"object\\\"}\"}";
+        script(200, "[1,2]");
+        script(200, String.format(json, 1, 11));
+        script(200, String.format(json, 2, 12));
+        script(200, "[1]");
+        script(200, String.format(json, 1, 11));
+        try (HttpSchemaRegistryClient client = client()) {
+            assertThat(client.historyIds("t-value")).containsExactly(new RegisteredSchema("t-value", 1, 11, null),
+                    new RegisteredSchema("t-value", 2, 12, null));
+            assertThatThrownBy(() -> client.history("t-value")).isInstanceOf(RegistryException.class)
+                    .hasMessage("schema 11 from the registry is not a valid Avro schema");
+        }
+        assertThat(requests).extracting(Request::path).containsExactly("/subjects/t-value/versions",
+                "/subjects/t-value/versions/1", "/subjects/t-value/versions/2", "/subjects/t-value/versions",
+                "/subjects/t-value/versions/1");
+    }
+
+    @Test
     void retriesServerErrorsThenSucceeds() {
         script(503, "busy");
         script(500, "{\"error_code\":50001,\"message\":\"store\"}");

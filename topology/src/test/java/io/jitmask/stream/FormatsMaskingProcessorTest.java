@@ -232,6 +232,115 @@ class FormatsMaskingProcessorTest {
                 Map.entry("user.email", java.util.Set.of("PII", "EMAIL")), Map.entry("user.ip", java.util.Set.of("PII")));
     }
 
+    static final TypedSchema TICKET_KEY_SCHEMA = new TypedSchema(TypedSchema.JSON, "{\"type\": \"object\", \"properties\": {"
+            + "\"ticketId\": {\"type\": \"string\"}, \"reporter\": {\"type\": \"object\", \"properties\": "
+            + "{\"email\": {\"type\": \"string\"}}}}}", List.of(), Map.of());
+    static final TypedSchema ORDER_KEY_SCHEMA = new TypedSchema(TypedSchema.PROTOBUF, "syntax = \"proto3\";\n"
+            + "package io.jitmask.sample;\nmessage OrderKey {\n  string order_id = 1;\n  Buyer buyer = 2;\n"
+            + "  message Buyer {\n    string email = 1;\n  }\n}\n", List.of(), Map.of());
+    static final String TICKET_KEY = "{\"ticketId\":\"T-1\",\"reporter\":{\"email\":\"ada@example.org\"}}";
+    static final String ORDER_KEY = "{\"order_id\":\"O-1\",\"buyer\":{\"email\":\"ada@example.org\"}}";
+
+    Message orderKey(Descriptors.Descriptor type, String id, String email) {
+        Descriptors.Descriptor buyer = type.findFieldByName("buyer").getMessageType();
+        return DynamicMessage.newBuilder(type).setField(type.findFieldByName("order_id"), id)
+                .setField(type.findFieldByName("buyer"), DynamicMessage.newBuilder(buyer)
+                        .setField(buyer.findFieldByName("email"), email).build()).build();
+    }
+
+    List<JsonNode> deadLetters() {
+        return dlq.readValuesToList().stream().map(v -> {
+            try {
+                return JSON.readTree(v);
+            } catch (java.io.IOException e) {
+                throw new AssertionError(e);
+            }
+        }).toList();
+    }
+
+    @Test
+    void jsonSchemaKeyIsMaskedByTheDatasetsClassificationAndMatchesAKeysGrantByItsJson() throws Exception {
+        int keyId = registry.registerTyped("raw.tickets-key", TICKET_KEY_SCHEMA);
+        Grant byKey = new Grant("r-k", "tickets", "User:alice", List.of("reporter.email"), new GrantFilter.Keys(List.of(TICKET_KEY)),
+                Topics.grant("tickets", "r-k"), "alice", List.of("bob"), "INC-1 test", NOW.minusSeconds(60), NOW.plusSeconds(3600), Grant.ACTIVE);
+        grantsTopic.pipeInput(byKey.key(), GrantJson.toBytes(byKey));
+        TestOutputTopic<byte[], byte[]> copies = driver.createOutputTopic(byKey.topic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        byte[] rawKey = JsonCodec.writeFramed(keyId, JSON.readTree(TICKET_KEY));
+        byte[] otherKey = JsonCodec.writeFramed(keyId, JSON.readTree(TICKET_KEY.replace("T-1", "T-2")));
+
+        rawTickets.pipeInput(rawKey, JsonCodec.writeFramed(ticketsId, FormatSamples.ticket("T-1")));
+        rawTickets.pipeInput(otherKey, JsonCodec.writeFramed(ticketsId, FormatSamples.ticket("T-2")));
+
+        List<org.apache.kafka.streams.test.TestRecord<byte[], byte[]>> masked = maskedTickets.readRecordsToList();
+        assertThat(masked).hasSize(2);
+        byte[] maskedKey = masked.get(0).key();
+        assertThat(registry.subjectsOf(WireFormat.schemaId(maskedKey))).containsExactlyInAnyOrder("raw.tickets-key", "masked.tickets-key");
+        assertThat(new String(maskedKey, 5, maskedKey.length - 5, StandardCharsets.UTF_8)).isEqualTo("{\"ticketId\":\"T-1\",\"reporter\":{\"email\":\"tok_k1:ifOyeeitDG1l-yweMvR14B\"}}");
+        List<org.apache.kafka.streams.test.TestRecord<byte[], byte[]>> copied = copies.readRecordsToList();
+        assertThat(copied).hasSize(1);
+        assertThat(copied.get(0).key()).isEqualTo(rawKey);
+        byte[] copy = copied.get(0).value();
+        assertThat(JSON.readTree(java.util.Arrays.copyOfRange(copy, 5, copy.length)).at("/ticketId").asText()).isEqualTo("T-1");
+        assertThat(dlq.isEmpty()).isTrue();
+    }
+
+    @Test
+    void protobufKeyIsMaskedByTheDatasetsClassificationAndMatchesAKeysGrantByItsJson() throws Exception {
+        int keyId = registry.registerTyped("raw.orders-key", ORDER_KEY_SCHEMA);
+        Descriptors.Descriptor keyType = ProtoSchemas.parse(keyId, ORDER_KEY_SCHEMA).file().findMessageTypeByName("OrderKey");
+        Grant byKey = new Grant("r-k", "orders", "User:alice", List.of("buyer"), new GrantFilter.Keys(List.of(ORDER_KEY)),
+                Topics.grant("orders", "r-k"), "alice", List.of("bob"), "INC-1 test", NOW.minusSeconds(60), NOW.plusSeconds(3600), Grant.ACTIVE);
+        grantsTopic.pipeInput(byKey.key(), GrantJson.toBytes(byKey));
+        TestOutputTopic<byte[], byte[]> copies = driver.createOutputTopic(byKey.topic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        byte[] rawKey = ProtobufCodec.encode(keyId, List.of(0), orderKey(keyType, "O-1", "ada@example.org"));
+
+        rawOrders.pipeInput(rawKey, ProtobufCodec.encode(ordersId, List.of(0), FormatSamples.order(order, "O-1")));
+        rawOrders.pipeInput(ProtobufCodec.encode(keyId, List.of(0), orderKey(keyType, "O-2", "ada@example.org")),
+                ProtobufCodec.encode(ordersId, List.of(0), FormatSamples.order(order, "O-2")));
+
+        List<org.apache.kafka.streams.test.TestRecord<byte[], byte[]>> masked = maskedOrders.readRecordsToList();
+        assertThat(masked).hasSize(2);
+        byte[] maskedKey = masked.get(0).key();
+        assertThat(registry.subjectsOf(WireFormat.schemaId(maskedKey))).containsExactlyInAnyOrder("raw.orders-key", "masked.orders-key");
+        ProtobufCodec.Decoded decoded = ProtobufCodec.decode(maskedKey, WireFormat.schemaId(maskedKey), keyType.getFile());
+        assertThat(com.google.protobuf.TextFormat.printer().emittingSingleLine(true).printToString(decoded.message()))
+                .isEqualTo("order_id: \"O-1\" buyer { email: \"tok_k1:ifOyeeitDG1l-yweMvR14B\" }");
+        List<org.apache.kafka.streams.test.TestRecord<byte[], byte[]>> copied = copies.readRecordsToList();
+        assertThat(copied).hasSize(1);
+        assertThat(copied.get(0).key()).isEqualTo(rawKey);
+        assertThat(dlq.isEmpty()).isTrue();
+    }
+
+    @Test
+    void hostileOrForeignFramedKeysAreDeadLetteredInEveryFormat() throws Exception {
+        int ticketKeyId = registry.registerTyped("raw.tickets-key", TICKET_KEY_SCHEMA);
+        int orderKeyId = registry.registerTyped("raw.orders-key", ORDER_KEY_SCHEMA);
+        byte[] ticket = JsonCodec.writeFramed(ticketsId, FormatSamples.ticket("T-1"));
+        byte[] orderValue = ProtobufCodec.encode(ordersId, List.of(0), FormatSamples.order(order, "O-1"));
+        // A value schema used as a key, a truncated JSON key, a Protobuf key whose message bytes are cut mid-string.
+        rawTickets.pipeInput(JsonCodec.writeFramed(ticketsId, JSON.readTree(TICKET_KEY)), ticket);
+        byte[] truncated = JsonCodec.writeFramed(ticketKeyId, JSON.readTree(TICKET_KEY));
+        rawTickets.pipeInput(java.util.Arrays.copyOf(truncated, truncated.length - 3), ticket);
+        Descriptors.Descriptor keyType = ProtoSchemas.parse(orderKeyId, ORDER_KEY_SCHEMA).file().findMessageTypeByName("OrderKey");
+        byte[] protoKey = ProtobufCodec.encode(orderKeyId, List.of(0), orderKey(keyType, "O-1", "ada@example.org"));
+        rawOrders.pipeInput(java.util.Arrays.copyOf(protoKey, protoKey.length - 4), orderValue);
+        rawOrders.pipeInput(ProtobufCodec.encode(ordersId, List.of(0), FormatSamples.order(order, "O-3")), orderValue);
+
+        List<JsonNode> dead = deadLetters();
+        assertThat(dead).extracting(d -> d.get("errorClass").asText(), d -> d.get("message").asText()).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("io.jitmask.classify.SchemaNotForDatasetException",
+                        "tickets: record key schema id " + ticketsId + " is not registered under subject raw.tickets-key"),
+                org.assertj.core.groups.Tuple.tuple("io.jitmask.serde.MalformedRecordException",
+                        "record key: malformed JSON value for schema id " + ticketKeyId + " (JsonEOFException)"),
+                org.assertj.core.groups.Tuple.tuple("io.jitmask.serde.MalformedRecordException",
+                        "record key: truncated or corrupt Protobuf message for schema id " + orderKeyId + " (InvalidProtocolBufferException)"),
+                org.assertj.core.groups.Tuple.tuple("io.jitmask.classify.SchemaNotForDatasetException",
+                        "orders: record key schema id " + ordersId + " is not registered under subject raw.orders-key"));
+        assertThat(dead.toString()).doesNotContain("ada@example.org");
+        assertThat(maskedTickets.isEmpty()).isTrue();
+        assertThat(maskedOrders.isEmpty()).isTrue();
+    }
+
     static Grant grant(String requestId, String dataset, List<String> fields) {
         return new Grant(requestId, dataset, "User:alice", fields, new GrantFilter.All(), Topics.grant(dataset, requestId),
                 "alice", List.of("bob"), "INC-1 test", NOW.minusSeconds(60), NOW.plusSeconds(3600), Grant.ACTIVE);
