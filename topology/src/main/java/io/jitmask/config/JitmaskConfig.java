@@ -109,6 +109,14 @@ public final class JitmaskConfig {
     /** File holding the Standard Webhooks signing secret ({@code whsec_<base64>}); required with a webhook URL. */
     public static final String NOTIFY_WEBHOOK_SECRET_FILE = "jitmask.notify.webhook.secret.file";
     /** How long before a grant's expiresAt its grantee is reminded. */
+    /**
+     * Further webhooks, by name (comma-separated, each {@code [a-z0-9][a-z0-9-]*}, at most 32 characters, not
+     * {@code default}); each is set by {@code jitmask.notify.webhook.<name>.url}, {@code .secret.file},
+     * {@code .format} (default cloudevents) and {@code .types} (notification types, default all).
+     */
+    public static final String NOTIFY_WEBHOOKS = "jitmask.notify.webhooks";
+    /** Prefix of a named webhook's settings: {@code jitmask.notify.webhook.<name>.<setting>}. */
+    public static final String NOTIFY_WEBHOOK_PREFIX = "jitmask.notify.webhook.";
     public static final String NOTIFY_REMINDER_LEAD_SECONDS = "jitmask.notify.reminder.lead.seconds";
     public static final String NOTIFY_RETRY_MAX_ATTEMPTS = "jitmask.notify.retry.max.attempts";
     /** First retry delay; doubled on each attempt, at most 30 s. */
@@ -261,17 +269,84 @@ public final class JitmaskConfig {
             throw new ConfigException(NOTIFY_WEBHOOK_FORMAT + " must be cloudevents, slack or teams, got '" + format + "'");
         }
         java.net.URI url = notifyWebhookUrl();
-        if (url == null) {
-            return;
+        if (url != null) {
+            checkWebhook(NOTIFY_WEBHOOK_URL, url, NOTIFY_WEBHOOK_SECRET_FILE, notifyWebhookSecretFile());
         }
+        notifyWebhooks();
+    }
+
+    private static void checkWebhook(String urlKey, java.net.URI url, String secretKey, Path secretFile) {
         if (!"https".equals(url.getScheme()) && !"http".equals(url.getScheme()) || url.getHost() == null) {
             // Never echo the URL: incoming-webhook URLs (Slack, Teams) are themselves secrets.
-            throw new ConfigException(NOTIFY_WEBHOOK_URL + " must be an http(s) URL with a host");
+            throw new ConfigException(urlKey + " must be an http(s) URL with a host");
         }
-        if (notifyWebhookSecretFile() == null) {
-            throw new ConfigException(NOTIFY_WEBHOOK_SECRET_FILE + " is required with " + NOTIFY_WEBHOOK_URL
-                    + ": every notification is signed");
+        if (secretFile == null) {
+            throw new ConfigException(secretKey + " is required with " + urlKey + ": every notification is signed");
         }
+    }
+
+    /**
+     * Every webhook, {@code default} (the single-webhook settings) first when set, then those named in
+     * {@code jitmask.notify.webhooks} in their order; empty when notifications are off.
+     */
+    public List<WebhookSettings> notifyWebhooks() {
+        List<WebhookSettings> out = new java.util.ArrayList<>();
+        java.net.URI defaultUrl = notifyWebhookUrl();
+        if (defaultUrl != null) {
+            out.add(new WebhookSettings("default", defaultUrl, notifyWebhookFormat(), notifyWebhookSecretFile(),
+                    java.util.EnumSet.allOf(io.jitmask.notify.NotificationType.class)));
+        }
+        String raw = props.getProperty(NOTIFY_WEBHOOKS);
+        if (raw == null || raw.isBlank()) {
+            return out;
+        }
+        Set<String> names = new java.util.LinkedHashSet<>();
+        for (String part : raw.split(",")) {
+            String name = part.trim();
+            if (!name.matches("[a-z0-9][a-z0-9-]{0,31}") || name.equals("default")) {
+                throw new ConfigException(NOTIFY_WEBHOOKS + ": '" + name + "' is not a webhook name (lower-case letters, "
+                        + "digits and '-', at most 32, not 'default')");
+            }
+            if (!names.add(name)) {
+                throw new ConfigException(NOTIFY_WEBHOOKS + ": '" + name + "' is named twice");
+            }
+        }
+        names.forEach(name -> out.add(namedWebhook(name)));
+        return out;
+    }
+
+    private WebhookSettings namedWebhook(String name) {
+        String prefix = NOTIFY_WEBHOOK_PREFIX + name + ".";
+        String urlKey = prefix + "url";
+        String rawUrl = props.getProperty(urlKey);
+        if (rawUrl == null || rawUrl.isBlank()) {
+            throw new ConfigException("missing required setting '" + urlKey + "'");
+        }
+        java.net.URI url;
+        try {
+            url = new java.net.URI(rawUrl.trim());
+        } catch (java.net.URISyntaxException e) {
+            throw new ConfigException(urlKey + " is not a valid URL");
+        }
+        checkWebhook(urlKey, url, prefix + "secret.file", optionalPath(prefix + "secret.file"));
+        String format = props.getProperty(prefix + "format", "cloudevents").trim();
+        if (!List.of("cloudevents", "slack", "teams").contains(format)) {
+            throw new ConfigException(prefix + "format must be cloudevents, slack or teams, got '" + format + "'");
+        }
+        Set<io.jitmask.notify.NotificationType> types = java.util.EnumSet.allOf(io.jitmask.notify.NotificationType.class);
+        String rawTypes = props.getProperty(prefix + "types");
+        if (rawTypes != null && !rawTypes.isBlank()) {
+            types = java.util.EnumSet.noneOf(io.jitmask.notify.NotificationType.class);
+            for (String t : rawTypes.split(",")) {
+                try {
+                    types.add(io.jitmask.notify.NotificationType.valueOf(t.trim()));
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(prefix + "types: '" + t.trim() + "' is not a notification type (one of "
+                            + Arrays.toString(io.jitmask.notify.NotificationType.values()) + ")");
+                }
+            }
+        }
+        return new WebhookSettings(name, url, format, optionalPath(prefix + "secret.file"), types);
     }
 
     public io.jitmask.classify.SubjectNaming subjectNameStrategy() {

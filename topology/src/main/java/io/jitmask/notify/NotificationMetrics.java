@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * What the notifier did, per webhook and notification type: delivered (a 2xx), retried (a failed attempt followed by
  * another) and failed (dropped after the last attempt); and the age of the oldest notification not delivered yet
- * (its event's time to now, 0 when none waits), which grows while a receiver is down. Names and tags only: never a
+ * (its event's time to now, 0 when none waits), per webhook, which grows while that receiver is down. Names and tags only: never a
  * URL (a Slack or Teams webhook URL is a credential) nor anything of the body.
  */
 public final class NotificationMetrics {
@@ -26,13 +26,18 @@ public final class NotificationMetrics {
     private final Clock clock;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, Instant> undelivered = new ConcurrentHashMap<>();
+    private final Map<String, Gauge> gauges = new ConcurrentHashMap<>();
 
     public NotificationMetrics(MeterRegistry registry, Clock clock) {
         this.registry = registry;
         this.clock = clock;
-        Gauge.builder(OLDEST_UNDELIVERED_AGE, this, NotificationMetrics::oldestUndeliveredSeconds)
-                .description("Age in seconds of the oldest notification not delivered yet (0 when none waits)")
-                .register(registry);
+    }
+
+    /** Registers the webhook's gauge (once per name); its sender does so when it is built. */
+    void register(String webhook) {
+        gauges.computeIfAbsent(webhook, w -> Gauge.builder(OLDEST_UNDELIVERED_AGE, this, m -> m.oldestUndeliveredSeconds(w))
+                .description("Age in seconds of the oldest notification not delivered yet to this webhook (0 when none waits)")
+                .tag("webhook", w).register(registry));
     }
 
     /** Metrics kept in a registry nobody reads (tests, tools). */
@@ -64,9 +69,10 @@ public final class NotificationMetrics {
         undelivered.remove(webhook + "\n" + n.id());
     }
 
-    double oldestUndeliveredSeconds() {
+    double oldestUndeliveredSeconds(String webhook) {
         Instant now = clock.instant();
-        return undelivered.values().stream().min(Instant::compareTo)
+        return undelivered.entrySet().stream().filter(e -> e.getKey().startsWith(webhook + "\n"))
+                .map(Map.Entry::getValue).min(Instant::compareTo)
                 .map(oldest -> Math.max(0, Duration.between(oldest, now).toMillis() / 1000.0)).orElse(0.0);
     }
 

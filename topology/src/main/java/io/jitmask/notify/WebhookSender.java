@@ -42,12 +42,18 @@ public final class WebhookSender {
                          int maxAttempts, Duration backoff, Clock clock) {
         this.name = name;
         this.metrics = metrics;
+        metrics.register(name);
         this.url = url;
         this.bodies = bodies;
         this.signature = signature;
         this.maxAttempts = maxAttempts;
         this.backoff = backoff;
         this.clock = clock;
+    }
+
+    /** The webhook's name (metrics, logs, its consumer group). */
+    public String name() {
+        return name;
     }
 
     /** The longest one delivery can take, failures and backoff included. */

@@ -85,8 +85,8 @@ class NotificationMetricsTest {
         return counter == null ? 0 : counter.count();
     }
 
-    double oldestAge() {
-        return registry.get(NotificationMetrics.OLDEST_UNDELIVERED_AGE).gauge().value();
+    double oldestAge(String webhook) {
+        return registry.get(NotificationMetrics.OLDEST_UNDELIVERED_AGE).tag("webhook", webhook).gauge().value();
     }
 
     @Test
@@ -108,17 +108,20 @@ class NotificationMetricsTest {
         assertThat(count(NotificationMetrics.FAILED, "ops", NotificationType.LIFECYCLE_FAILED)).isEqualTo(1.0);
         assertThat(count(NotificationMetrics.DELIVERED, "slack", NotificationType.REQUEST_CREATED)).isEqualTo(1.0);
         assertThat(count(NotificationMetrics.RETRIED, "slack", NotificationType.REQUEST_CREATED)).isEqualTo(0.0);
-        // Delivered or dropped, nothing waits any more.
-        assertThat(oldestAge()).isEqualTo(0.0);
+        // Delivered or dropped, nothing waits any more; one gauge per webhook.
+        assertThat(oldestAge("ops")).isEqualTo(0.0);
+        assertThat(oldestAge("slack")).isEqualTo(0.0);
+        assertThat(registry.find(NotificationMetrics.OLDEST_UNDELIVERED_AGE).gauges()).hasSize(2);
         // No tag carries the URL (a credential for Slack and Teams).
         assertThat(registry.getMeters()).allSatisfy(m -> assertThat(m.getId().getTags().toString()).doesNotContain("127.0.0.1"));
     }
 
     @Test
     void theOldestUndeliveredAgeGrowsWhileTheReceiverHoldsTheNotification() throws Exception {
-        assertThat(oldestAge()).isEqualTo(0.0);
-        hold = new CountDownLatch(1);
         WebhookSender sender = sender("ops", 1);
+        sender("slack", 1);
+        assertThat(oldestAge("ops")).isEqualTo(0.0);
+        hold = new CountDownLatch(1);
         CompletableFuture<Boolean> delivery = CompletableFuture.supplyAsync(() -> {
             try {
                 return sender.deliver(notification("n1", NotificationType.GRANT_EXPIRING));
@@ -127,10 +130,11 @@ class NotificationMetricsTest {
             }
         });
         assertThat(held.await(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(oldestAge()).isEqualTo(42.0);
+        assertThat(oldestAge("ops")).isEqualTo(42.0);
+        assertThat(oldestAge("slack")).isEqualTo(0.0); // another webhook's backlog is its own
         hold.countDown();
         assertThat(delivery.get(60, TimeUnit.SECONDS)).isTrue();
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> oldestAge() == 0.0);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> oldestAge("ops") == 0.0);
         assertThat(count(NotificationMetrics.DELIVERED, "ops", NotificationType.GRANT_EXPIRING)).isEqualTo(1.0);
     }
 }

@@ -278,4 +278,104 @@ class NotifierIT {
         // No record value in any body.
         assertThat(deliveries).allSatisfy(d -> assertThat(new String(d.body(), StandardCharsets.UTF_8)).doesNotContain(CANARY));
     }
+
+    /** A loopback receiver recording every attempt; answers 503 until {@code up} is set. */
+    static HttpServer receiver(List<Delivery> into, AtomicBoolean up) throws java.io.IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 10);
+        server.createContext("/", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            var h = exchange.getRequestHeaders();
+            into.add(new Delivery(h.getFirst("webhook-id"), h.getFirst("webhook-timestamp"),
+                    h.getFirst("webhook-signature"), h.getFirst("Content-Type"), body));
+            exchange.sendResponseHeaders(up.get() ? 204 : 503, -1);
+            exchange.close();
+        });
+        server.start();
+        return server;
+    }
+
+    static List<String> distinctIds(List<Delivery> deliveries) {
+        return deliveries.stream().map(Delivery::id).distinct().toList();
+    }
+
+    @Test
+    void twoWebhooksEachGetTheirTypesAndAFailingOneNeverHoldsUpTheOther() throws Exception {
+        List<Delivery> ops = new CopyOnWriteArrayList<>();
+        List<Delivery> chat = new CopyOnWriteArrayList<>();
+        AtomicBoolean opsUp = new AtomicBoolean(false);
+        HttpServer opsServer = receiver(ops, opsUp);
+        HttpServer chatServer = receiver(chat, new AtomicBoolean(true));
+        Path opsSecret = Files.writeString(dir.resolve("ops-secret"), WebhookSignature.newSecret());
+        Path chatSecret = Files.writeString(dir.resolve("chat-secret"), WebhookSignature.newSecret());
+        Notifier notifier = Notifier.startIfConfigured(app.context(), config.with(Map.ofEntries(
+                Map.entry(JitmaskConfig.NOTIFY_WEBHOOK_URL, ""),
+                Map.entry(JitmaskConfig.NOTIFY_WEBHOOKS, "ops, chat"),
+                Map.entry("jitmask.notify.webhook.ops.url", "http://127.0.0.1:" + opsServer.getAddress().getPort() + "/o"),
+                Map.entry("jitmask.notify.webhook.ops.secret.file", opsSecret.toString()),
+                Map.entry("jitmask.notify.webhook.ops.types", "REQUEST_CREATED,REQUEST_DECIDED,GRANT_ENDED"),
+                Map.entry("jitmask.notify.webhook.chat.url", "http://127.0.0.1:" + chatServer.getAddress().getPort() + "/c"),
+                Map.entry("jitmask.notify.webhook.chat.secret.file", chatSecret.toString()),
+                Map.entry("jitmask.notify.webhook.chat.format", "slack"),
+                Map.entry("jitmask.notify.webhook.chat.types", "GRANT_ACTIVATED"),
+                // ~60 s of retries before a drop: the down receiver outlives the other's whole delivery.
+                Map.entry(JitmaskConfig.NOTIFY_RETRY_BACKOFF_MS, "500"),
+                Map.entry(JitmaskConfig.NOTIFY_RETRY_MAX_ATTEMPTS, "10"))));
+        try {
+            assertThat(notifier.awaitAssigned(Duration.ofSeconds(60))).isTrue();
+            String id = ApprovalEvents.newRequestId();
+            ObjectNode request = request(id, "alice", 600);
+            post(request);
+            post(ApprovalEvents.approved(request, "bob", Instant.now(), "ticket checked", DemoActors.key("bob")));
+
+            // chat gets the activation while ops still answers 503 on the request's first notification (ops stays
+            // down until then: every attempt it saw so far was refused).
+            Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> !chat.isEmpty() && !ops.isEmpty());
+            ConsumerRecord<byte[], byte[]> activated = auditRecord(id, AuditEvent.Type.ACTIVATED);
+            AuditEvent a = AuditEvent.fromBytes(activated.value());
+            assertThat(chat).hasSize(1);
+            assertThat(chat.get(0).id()).isEqualTo(CloudEvent.auditId(activated.partition(), activated.offset()));
+            assertThat(chat.get(0).contentType()).isEqualTo("application/json");
+            assertThat(chat.get(0).json().toString()).isEqualTo(AuditEvent.MAPPER.createObjectNode().put("text",
+                    "*Access granted* your access to email of " + DATASET + " is live until " + a.expiresAt()
+                            + " on topic " + a.topic() + "\nfor: alice\n<http://localhost:8080/#request=" + id
+                            + "|Open request " + id + " in the console>").toString());
+            ConsumerRecord<byte[], byte[]> requested = auditRecord(id, AuditEvent.Type.REQUESTED);
+            String createdId = CloudEvent.auditId(requested.partition(), requested.offset());
+            assertThat(ops).isNotEmpty().allSatisfy(d -> assertThat(d.id()).isEqualTo(createdId));
+
+            opsUp.set(true);
+            post(ApprovalEvents.revoked(id, "alice", Instant.now(), "done", DemoActors.key("alice")));
+            ConsumerRecord<byte[], byte[]> approved = auditRecord(id, AuditEvent.Type.APPROVED);
+            Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                    assertThat(ops.stream().map(d -> d.json().get("type").asText()).distinct().toList()).containsExactly(
+                            "io.jitmask.request.created", "io.jitmask.request.decided", "io.jitmask.grant.ended"));
+            // ops: the 503s were retried with the same id, the rest delivered once; ACTIVATED (between them) filtered.
+            assertThat(distinctIds(ops).subList(0, 2)).containsExactly(createdId,
+                    CloudEvent.auditId(approved.partition(), approved.offset()));
+            assertThat(ops.stream().filter(d -> !d.id().equals(createdId)).map(Delivery::id).toList())
+                    .doesNotHaveDuplicates().hasSize(2);
+            assertThat(ops.get(0).json().toString()).isEqualTo(AuditEvent.MAPPER.readTree("""
+                    {"specversion":"1.0","id":"%s","source":"/jitmask/notify-it-%s","type":"io.jitmask.request.created",
+                     "subject":"%s","time":"%s","datacontenttype":"application/json",
+                     "data":{"requestId":"%s","auditType":"REQUESTED","actor":"alice","dataset":"%s","fields":["email"],
+                             "justification":"INC-77 <b>refund</b> dispute","durationSeconds":600,"recipients":["bob","carol"],
+                             "link":"http://localhost:8080/#request=%s"}}""".formatted(createdId, SUFFIX, id,
+                    AuditEvent.fromBytes(requested.value()).at(), id, DATASET, id)).toString());
+            // Each receiver's bodies are signed with its own secret only.
+            WebhookSignature opsKey = WebhookSignature.load(opsSecret);
+            WebhookSignature chatKey = WebhookSignature.load(chatSecret);
+            assertThat(ops).allSatisfy(d -> {
+                assertThat(opsKey.verify(d.id(), Long.parseLong(d.timestamp()), d.body(), d.signature())).isTrue();
+                assertThat(chatKey.verify(d.id(), Long.parseLong(d.timestamp()), d.body(), d.signature())).isFalse();
+            });
+            assertThat(chatKey.verify(chat.get(0).id(), Long.parseLong(chat.get(0).timestamp()), chat.get(0).body(),
+                    chat.get(0).signature())).isTrue();
+            assertThat(chat).hasSize(1);
+        } finally {
+            notifier.close();
+            opsServer.stop(0);
+            chatServer.stop(0);
+        }
+    }
 }
