@@ -82,8 +82,14 @@ public final class ApprovalEvents {
      */
     public static ObjectNode approvedWithPasskey(ObjectNode request, String actor, Instant at, String comment,
                                                  ObjectNode webauthn) {
-        ObjectNode event = base("APPROVED", request.get("requestId").asText(), actor, at)
-                .put("requestDigest", CanonicalJson.digest(request));
+        return approvedDigestWithPasskey(request.get("requestId").asText(), CanonicalJson.digest(request), actor, at,
+                comment, webauthn);
+    }
+
+    /** A passkey-only approval of the signed event (a request, or an extension of a live grant) of this digest. */
+    public static ObjectNode approvedDigestWithPasskey(String requestId, String digest, String actor, Instant at,
+                                                       String comment, ObjectNode webauthn) {
+        ObjectNode event = base("APPROVED", requestId, actor, at).put("requestDigest", digest);
         if (comment != null) {
             event.put("comment", comment);
         }

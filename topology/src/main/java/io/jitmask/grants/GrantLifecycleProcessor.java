@@ -255,16 +255,15 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
     }
 
     private void approvedExtension(ApprovalEvent event, Keyring.Actor actor, RequestState state, Instant now) {
-        if (event.json().has("webauthn")) {
-            // Never accept an assertion unchecked: a passkey-signed approval has no other signature.
-            throw new Rejection(Rejection.Reason.INVALID_ASSERTION, "passkey approvals of an extension are not supported yet");
-        }
         RequestState.Approval approval = deps.validator().approveExtension(event, actor, state);
+        PasskeyApprovals.Verified passkey = passkeyApprovals.check(event, actor, state, state.pendingExtension().digest());
         RequestState.Extension extension = state.pendingExtension().withApproval(approval);
         RequestState updated = state.withExtension(extension, event.signature());
         save(updated);
+        passkeyApprovals.remember(passkey);
         audit(base(AuditEvent.Type.EXTEND_APPROVED, updated, now).actor(actor.name()).comment(approval.comment())
-                .approvers(extension.approverNames()).detail(extensionDetail(extension)).build());
+                .approvers(extension.approverNames()).detail(extensionDetail(extension)
+                        + (passkey == null ? "" : " with passkey " + passkey.credentialId())).build());
         if (extension.approvals().size() >= updated.requirement().approvers()) {
             extend(updated, extension, now);
         }

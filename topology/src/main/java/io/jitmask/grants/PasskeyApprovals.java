@@ -33,8 +33,17 @@ final class PasskeyApprovals {
         this.counters = counters;
     }
 
-    /** The verified assertion of the event, or null when it carries none and the request needs none. */
+    /** The verified assertion of an approval of the request, or null when it carries none and the request needs none. */
     Verified check(ApprovalEvent event, Keyring.Actor approver, RequestState state) {
+        return check(event, approver, state, state.digest());
+    }
+
+    /**
+     * The verified assertion of an approval of the signed event of {@code digest} (the request, or its pending
+     * extension): an extension of a grant whose policy requires WebAuthn needs a passkey approval just as the request
+     * did, or the server could extend, on an approver's behalf, what it could not grant.
+     */
+    Verified check(ApprovalEvent event, Keyring.Actor approver, RequestState state, String digest) {
         JsonNode assertion = event.json().get("webauthn");
         if (assertion == null || assertion.isNull()) {
             if (state.requirement().webAuthn()) {
@@ -54,7 +63,7 @@ final class PasskeyApprovals {
         Long seen = counters.get(credentialId);
         long last = Math.max(credential.signCount(), seen == null ? 0 : seen);
         long signCount = passkeys.verify(assertion, credential,
-                ApprovalChallenge.of(state.requestId(), state.digest(), approver.name()), last);
+                ApprovalChallenge.of(state.requestId(), digest, approver.name()), last);
         return new Verified(credentialId, signCount);
     }
 

@@ -39,11 +39,10 @@ final class DecisionsHandler {
             if (!webauthn.isObject() || !webauthn.path("signature").isTextual()) {
                 throw ApiException.badRequest("'webauthn' must be the passkey assertion object");
             }
-            if (extension != null) {
-                throw ApiException.badRequest("passkey approvals of an extension are not supported yet: approve it without 'webauthn'");
-            }
-            // Signed by the passkey alone: the server's Ed25519 key for the approver, if it holds one, is not used.
-            return post(call, ApprovalEvents.approvedWithPasskey(state.request(), call.actor().name(), clock.instant(),
+            // Signed by the passkey alone: the server's Ed25519 key for the approver, if it holds one, is not used. A
+            // waiting extension is approved over its own digest, as its approval challenge was derived from it.
+            return post(call, ApprovalEvents.approvedDigestWithPasskey(state.requestId(),
+                    extension == null ? state.digest() : extension.digest(), call.actor().name(), clock.instant(),
                     call.requiredText("comment"), (ObjectNode) webauthn));
         }
         ObjectNode event = signer.event(call, "APPROVED", state.requestId(), key -> extension == null

@@ -141,11 +141,15 @@ final class PasskeysHandler {
             throw ApiException.forbidden(actor + " may not approve request " + state.requestId());
         }
         List<PasskeyCredential> mine = directory().of(actor);
+        // While a live grant has an extension waiting, an approval decides that extension: its challenge is derived
+        // from the extension's digest, so an assertion for the request can never approve an extension, or the reverse.
+        String digest = state.status() == RequestState.Status.ACTIVE && state.pendingExtension() != null
+                ? state.pendingExtension().digest() : state.digest();
         ObjectNode options = ApiJson.object()
-                .put("challenge", ApprovalChallenge.base64Url(state.requestId(), state.digest(), actor))
+                .put("challenge", ApprovalChallenge.base64Url(state.requestId(), digest, actor))
                 .put("rpId", passkeys.relyingParty().id()).put("timeout", CHALLENGE_TTL.toMillis())
                 .put("userVerification", "required").put("required", state.requirement().webAuthn())
-                .put("requestDigest", state.digest());
+                .put("requestDigest", digest);
         ArrayNode allow = options.putArray("allowCredentials");
         mine.forEach(c -> allow.addObject().put("type", "public-key").put("id", c.credentialId()));
         return ApiResponse.ok(options);

@@ -220,18 +220,35 @@ class PasskeyApprovalLifecycleTest {
     }
 
     @Test
-    void aPasskeySignedApprovalNeverApprovesAnExtensionUnchecked() throws Exception {
+    void anExtensionOfAGrantThatNeedsPasskeysIsApprovedOnlyWithAnAssertionOverTheExtension() throws Exception {
         ObjectNode request = request("r1");
         approve(request, "bob", bobsKey.get(challenge(request, "bob")));
         driver.createInputTopic(Topics.GRANT_RESULTS, new StringSerializer(), new ByteArraySerializer())
                 .pipeInput("r1", GrantResult.provisioned("r1", START, 3).toBytes());
-        approvals.pipeInput("r1", ApprovalEvents.extendRequested("r1", "x1", "alice", START, "INC-7 more time", 60,
-                DemoActors.key("alice")).toString());
-        approvals.pipeInput("r1", ApprovalEvents.approvedWithPasskey(request, "bob", START, "ok",
+        ObjectNode extension = ApprovalEvents.extendRequested("r1", "x1", "alice", START, "INC-7 more time", 60,
+                DemoActors.key("alice"));
+        approvals.pipeInput("r1", extension.toString());
+        String extensionDigest = CanonicalJson.digest(extension);
+        byte[] extensionChallenge = ApprovalChallenge.of("r1", extensionDigest, "bob");
+        trail();
+        // A valid Ed25519 signature alone: what a server holding bob's key could forge.
+        approvals.pipeInput("r1", ApprovalEvents.approvedDigest("r1", extensionDigest, "bob", START, "ok",
+                DemoActors.key("bob")).toString());
+        // bob's passkey, but over the request's challenge: an assertion never approves anything else than its own.
+        approvals.pipeInput("r1", ApprovalEvents.approvedDigestWithPasskey("r1", extensionDigest, "bob", START, "ok",
                 bobsKey.get(challenge(request, "bob"))).toString());
-        assertThat(trail()).filteredOn(e -> e.type() == REJECTED).extracting(AuditEvent::reason, AuditEvent::detail)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("INVALID_ASSERTION",
-                        "APPROVED: passkey approvals of an extension are not supported yet"));
+        assertThat(trail()).extracting(AuditEvent::type, AuditEvent::reason, AuditEvent::detail).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(REJECTED, "WEBAUTHN_REQUIRED", "APPROVED: the policy requires every"
+                        + " approval of this request to carry a passkey assertion of its approver"),
+                org.assertj.core.groups.Tuple.tuple(REJECTED, "INVALID_ASSERTION",
+                        "APPROVED: the assertion does not verify (BadChallengeException)"));
+        approvals.pipeInput("r1", ApprovalEvents.approvedDigestWithPasskey("r1", extensionDigest, "bob", START, "ok",
+                bobsKey.get(extensionChallenge)).toString());
+        List<AuditEvent> approved = trail();
+        assertThat(approved).extracting(AuditEvent::type).containsExactly(AuditEvent.Type.EXTEND_APPROVED,
+                AuditEvent.Type.GRANT_EXTENDED);
+        assertThat(approved.get(0).actor()).isEqualTo("bob");
+        assertThat(approved.get(0).detail()).endsWith(" with passkey " + bobsKey.credentialIdB64());
     }
 
     @Test
