@@ -11,7 +11,13 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.awaitility.Awaitility;
 
-/** Reads committed records of a topic from the beginning, as a downstream consumer would. */
+/**
+ * Reads committed records of a topic from the beginning, as a downstream consumer would.
+ *
+ * <p>Its waits are polling loops over a consumer, not waits for the application: a failure of another thread while
+ * one runs (a stream thread failing on purpose to be replaced, e.g. after a grant topic was deleted by hand) is not
+ * the reader's, so they never catch uncaught exceptions (Awaitility's default would fail the read, and the test).
+ */
 public final class TopicReader {
     private TopicReader() {
     }
@@ -21,7 +27,7 @@ public final class TopicReader {
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
             consumer.subscribe(List.of(topic));
-            Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(10)).until(() -> {
+            Awaitility.await().dontCatchUncaughtExceptions().atMost(timeout).pollInterval(Duration.ofMillis(10)).until(() -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
                 return records.size() >= count;
             });
@@ -46,7 +52,7 @@ public final class TopicReader {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             var end = consumer.endOffsets(partitions);
-            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10)).until(() -> {
+            Awaitility.await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10)).until(() -> {
                 consumer.poll(Duration.ofMillis(100)).forEach(records::add);
                 return partitions.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp));
             });
@@ -63,7 +69,7 @@ public final class TopicReader {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<ConsumerRecord<byte[], byte[]>> records = readAll(bootstrapServers, topic);
         while (records.size() < count && System.nanoTime() < deadline) {
-            Awaitility.await().pollDelay(Duration.ofMillis(500)).until(() -> true);
+            Awaitility.await().dontCatchUncaughtExceptions().pollDelay(Duration.ofMillis(500)).until(() -> true);
             records = readAll(bootstrapServers, topic);
         }
         return records;
@@ -84,7 +90,7 @@ public final class TopicReader {
     /** Waits until at least {@code records} more records are committed on the topic than now. */
     public static void awaitProgress(String bootstrapServers, String topic, int records) {
         long before = committedEnd(bootstrapServers, topic);
-        Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+        Awaitility.await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
                 .until(() -> committedEnd(bootstrapServers, topic) >= before + records);
     }
 
