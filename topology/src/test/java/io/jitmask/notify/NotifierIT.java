@@ -281,13 +281,26 @@ class NotifierIT {
 
     /** A loopback receiver recording every attempt; answers 503 until {@code up} is set. */
     static HttpServer receiver(List<Delivery> into, AtomicBoolean up) throws java.io.IOException {
+        return receiver(into, up, delivery -> true);
+    }
+
+    /**
+     * A loopback receiver that records the attempts {@code ours} accepts and answers them 503 until {@code up} is set;
+     * any other notification (an earlier test's grant ending late on the shared jit.audit) is taken (204), unrecorded.
+     */
+    static HttpServer receiver(List<Delivery> into, AtomicBoolean up, java.util.function.Predicate<Delivery> ours)
+            throws java.io.IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 10);
         server.createContext("/", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
             var h = exchange.getRequestHeaders();
-            into.add(new Delivery(h.getFirst("webhook-id"), h.getFirst("webhook-timestamp"),
-                    h.getFirst("webhook-signature"), h.getFirst("Content-Type"), body));
-            exchange.sendResponseHeaders(up.get() ? 204 : 503, -1);
+            Delivery delivery = new Delivery(h.getFirst("webhook-id"), h.getFirst("webhook-timestamp"),
+                    h.getFirst("webhook-signature"), h.getFirst("Content-Type"), body);
+            boolean recorded = ours.test(delivery);
+            if (recorded) {
+                into.add(delivery);
+            }
+            exchange.sendResponseHeaders(!recorded || up.get() ? 204 : 503, -1);
             exchange.close();
         });
         server.start();
@@ -303,8 +316,11 @@ class NotifierIT {
         List<Delivery> ops = new CopyOnWriteArrayList<>();
         List<Delivery> chat = new CopyOnWriteArrayList<>();
         AtomicBoolean opsUp = new AtomicBoolean(false);
-        HttpServer opsServer = receiver(ops, opsUp);
-        HttpServer chatServer = receiver(chat, new AtomicBoolean(true));
+        // Both receivers keep only this test's request: the other test's grants may end (and notify) meanwhile.
+        String id = ApprovalEvents.newRequestId();
+        HttpServer opsServer = receiver(ops, opsUp, d -> id.equals(d.json().path("subject").asText()));
+        HttpServer chatServer = receiver(chat, new AtomicBoolean(true),
+                d -> new String(d.body(), java.nio.charset.StandardCharsets.UTF_8).contains("#request=" + id + "|"));
         Path opsSecret = Files.writeString(dir.resolve("ops-secret"), WebhookSignature.newSecret());
         Path chatSecret = Files.writeString(dir.resolve("chat-secret"), WebhookSignature.newSecret());
         Notifier notifier = Notifier.startIfConfigured(app.context(), config.with(Map.ofEntries(
@@ -322,7 +338,6 @@ class NotifierIT {
                 Map.entry(JitmaskConfig.NOTIFY_RETRY_MAX_ATTEMPTS, "10"))));
         try {
             assertThat(notifier.awaitAssigned(Duration.ofSeconds(60))).isTrue();
-            String id = ApprovalEvents.newRequestId();
             ObjectNode request = request(id, "alice", 600);
             post(request);
             post(ApprovalEvents.approved(request, "bob", Instant.now(), "ticket checked", DemoActors.key("bob")));
