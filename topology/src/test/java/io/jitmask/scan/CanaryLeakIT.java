@@ -6,16 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jitmask.app.JitmaskApp;
 import io.jitmask.approval.ApprovalEvents;
 import io.jitmask.audit.AuditEvent;
-import io.jitmask.config.JitmaskConfig;
 import io.jitmask.config.Topics;
-import io.jitmask.keys.Keyset;
-import io.jitmask.registry.HttpSchemaRegistryClient;
-import io.jitmask.registry.server.EmbeddedSchemaRegistry;
 import io.jitmask.sample.SampleSchemas;
-import io.jitmask.serde.ConfluentAvroSerializer;
 import io.jitmask.testing.DemoActors;
+import io.jitmask.testing.JitmaskStack;
 import io.jitmask.testing.LogCapture;
-import io.jitmask.testing.SharedKafka;
 import io.jitmask.testing.TestCustomers;
 import io.jitmask.testing.TopicReader;
 import java.nio.charset.StandardCharsets;
@@ -30,49 +25,37 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole lifecycle with a unique canary in every sensitive field (also of a record written with the schema
  * registered again without its tags), then a search of every topic (internal ones included), every key and
  * header, the broker's data directory, the state directory and every log line: the canary may be only in the raw
  * topic and, while it lived, the grant topic.
+ *
+ * <p>On a broker of its own: "every topic and every log directory" then means everything this class's stack wrote
+ * (registry, application, its internal and grant topics), read in seconds, not every earlier class's data too.
  */
 class CanaryLeakIT {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    static final JitmaskStack STACK = JitmaskStack.builder("leak").dataset("leak", "customers").ownBroker().withoutApp().build();
 
     @Test
     void canariesStayInRawAndLiveGrantTopicsOnly() throws Exception {
         String suffix = UUID.randomUUID().toString().substring(0, 6);
-        String dataset = "leak_" + suffix;
+        String dataset = STACK.dataset();
+        String bootstrap = STACK.bootstrapServers();
         String canary = "LEAKCANARY" + suffix;
         String id = "leak" + suffix;
         List<String> seenOnGrantTopic = new ArrayList<>();
-        try (LogCapture logs = new LogCapture();
-             EmbeddedSchemaRegistry registryServer = EmbeddedSchemaRegistry.start(SharedKafka.bootstrapServers(), "localhost", 0);
-             HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(registryServer.url())) {
-            registry.register(Topics.raw(dataset) + "-value", SampleSchemas.of("customers"));
-            Keyset.loadOrCreate(dir.resolve("keyset.json"));
-            try (JitmaskApp app = JitmaskApp.start(JitmaskConfig.of(Map.of(
-                    JitmaskConfig.BOOTSTRAP_SERVERS, SharedKafka.bootstrapServers(),
-                    JitmaskConfig.REGISTRY_URL, registryServer.url(),
-                    JitmaskConfig.APPLICATION_ID, "leak-it-" + suffix,
-                    JitmaskConfig.STATE_DIR, dir.resolve("state").toString(),
-                    JitmaskConfig.DATASETS, dataset,
-                    JitmaskConfig.POLICY_FILE, DemoActors.POLICY.toString(),
-                    JitmaskConfig.KEYRING_FILE, DemoActors.KEYRING.toString(),
-                    JitmaskConfig.KEYSET_FILE, dir.resolve("keyset.json").toString())));
-                 KafkaProducer<String, Object> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                         SharedKafka.bootstrapServers()), new StringSerializer(), new ConfluentAvroSerializer(registry, false));
-                 KafkaProducer<String, String> approvals = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                         SharedKafka.bootstrapServers()), new StringSerializer(), new StringSerializer());
+        try (LogCapture logs = new LogCapture()) {
+            try (JitmaskApp app = STACK.startApp();
                  KafkaProducer<byte[], byte[]> bytes = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                         SharedKafka.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
-                app.awaitRunning(Duration.ofSeconds(60));
+                         bootstrap), new ByteArraySerializer(), new ByteArraySerializer())) {
+                KafkaProducer<String, Object> producer = STACK.producer();
+                KafkaProducer<String, String> approvals = STACK.approvals();
                 ObjectNode request = ApprovalEvents.requested(id, "alice", Instant.now(), "User:alice", dataset,
                         List.of("email", "name"), List.of("L1"), "INC-8 leak check", 8, null, DemoActors.key("alice"));
                 approvals.send(new ProducerRecord<>(Topics.APPROVALS, id, request.toString())).get();
@@ -89,10 +72,10 @@ class CanaryLeakIT {
                         .toString().replaceAll(",\"confluent:tags\":\\[[^]]*]", ""));
                 producer.send(new ProducerRecord<>(Topics.raw(dataset), "L3", org.apache.avro.generic.GenericData.get()
                         .deepCopy(untagged, TestCustomers.withSecret("L3", canary)))).get();
-                TopicReader.readAtLeast(Topics.grant(dataset, id), 1, Duration.ofSeconds(30))
+                TopicReader.readAtLeast(bootstrap, Topics.grant(dataset, id), 1, Duration.ofSeconds(30))
                         .forEach(r -> seenOnGrantTopic.add(new String(r.value(), StandardCharsets.ISO_8859_1)));
-                TopicReader.readAtLeast(Topics.masked(dataset), 3, Duration.ofSeconds(30));
-                Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> TopicReader.readAll(Topics.AUDIT).stream()
+                TopicReader.readAtLeast(bootstrap, Topics.masked(dataset), 3, Duration.ofSeconds(30));
+                Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> TopicReader.readAll(bootstrap, Topics.AUDIT).stream()
                         .filter(r -> id.equals(new String(r.key(), StandardCharsets.UTF_8)))
                         .anyMatch(r -> AuditEvent.fromBytes(r.value()).type() == AuditEvent.Type.TOPIC_DELETED));
             }
@@ -101,22 +84,22 @@ class CanaryLeakIT {
             LeakScanner scanner = new LeakScanner(List.of(canary), topic -> topic.equals(Topics.raw(dataset)));
             // A deleted topic's partition directories are renamed (<topic>-<partition>.<uuid>-delete) and removed
             // file.delete.delay.ms (1 s here) after the broker has processed the deletion, which on a loaded machine
-            // takes a while. Waiting for the grant topic's directories only (not rescanning every byte of a broker
-            // that holds every earlier class's topics) keeps the wait cheap; the full scan below runs once.
+            // takes a while: wait for the grant topic's directories to go before the one full scan.
+            List<Path> logDirs = STACK.broker().logDirectories();
             String grantDirPrefix = Topics.grant(dataset, id) + "-";
             Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
-                    .untilAsserted(() -> assertThat(directoriesStartingWith(SharedKafka.logDirectories(), grantDirPrefix))
+                    .untilAsserted(() -> assertThat(directoriesStartingWith(logDirs, grantDirPrefix))
                             .as("directories of the ended grant topic still on the broker's disk").isEmpty());
-            List<LeakScanner.Finding> findings = new ArrayList<>(scanner.scanTopics(SharedKafka.bootstrapServers()));
-            findings.addAll(scanner.scanFiles(List.of(dir)));
-            findings.addAll(scanner.scanFiles(SharedKafka.logDirectories()));
+            List<LeakScanner.Finding> findings = new ArrayList<>(scanner.scanTopics(bootstrap));
+            findings.addAll(scanner.scanFiles(List.of(STACK.dir())));
+            findings.addAll(scanner.scanFiles(logDirs));
             findings.addAll(scanner.scanLines(logs.lines(), "log output"));
             System.out.printf("FIGURES CanaryLeakIT canaryRecords=4 logLines=%d leaks=%d%n", logs.lines().size(), findings.size());
             assertThat(findings).isEmpty();
             // The scanner does find the canary where it is: the raw topic, on the wire and on disk.
             LeakScanner strict = new LeakScanner(List.of(canary), topic -> false);
-            assertThat(strict.scanTopics(SharedKafka.bootstrapServers())).anyMatch(f -> f.where().startsWith(Topics.raw(dataset) + "/"));
-            assertThat(strict.scanFiles(SharedKafka.logDirectories())).isNotEmpty();
+            assertThat(strict.scanTopics(bootstrap)).anyMatch(f -> f.where().startsWith(Topics.raw(dataset) + "/"));
+            assertThat(strict.scanFiles(logDirs)).isNotEmpty();
         }
     }
 

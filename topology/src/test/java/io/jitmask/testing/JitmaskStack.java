@@ -33,6 +33,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * random suffix, so classes never see each other's topics), a keyset in a temporary directory, one jitmask
  * application, a producer of Avro records, a producer of approval events and an admin client. Everything is
  * started before the class's first test and closed after its last.
+ *
+ * <p>A class whose assertions cover the whole broker (a leak scan of every topic and log directory) asks for a
+ * broker of its own ({@link Builder#ownBroker()}): on the shared one such a scan reads every earlier class's data.
+ * Classes that fork {@code jitmask run} take their broker and registry from here too and configure the forked
+ * process from {@link #bootstrapServers()} and {@link #registryServer()}.
  */
 public final class JitmaskStack implements BeforeAllCallback, AfterAllCallback {
     private final String prefix;
@@ -41,9 +46,11 @@ public final class JitmaskStack implements BeforeAllCallback, AfterAllCallback {
     private final java.util.Set<String> exactNames;
     private final boolean startApp;
     private final int partitions;
+    private final boolean ownBroker;
     private final String suffix = UUID.randomUUID().toString().substring(0, 6);
 
     private Path dir;
+    private TestBroker broker;
     private EmbeddedSchemaRegistry registryServer;
     private HttpSchemaRegistryClient registry;
     private JitmaskConfig config;
@@ -59,6 +66,7 @@ public final class JitmaskStack implements BeforeAllCallback, AfterAllCallback {
         this.exactNames = java.util.Set.copyOf(builder.exactNames);
         this.startApp = builder.startApp;
         this.partitions = builder.partitions;
+        this.ownBroker = builder.ownBroker;
     }
 
     /** A stack whose application id and dataset names start with {@code prefix}. */
@@ -73,6 +81,7 @@ public final class JitmaskStack implements BeforeAllCallback, AfterAllCallback {
         private final java.util.Set<String> exactNames = new java.util.HashSet<>();
         private boolean startApp = true;
         private int partitions = 3;
+        private boolean ownBroker;
 
         private Builder(String prefix) {
             this.prefix = prefix;
@@ -115,6 +124,15 @@ public final class JitmaskStack implements BeforeAllCallback, AfterAllCallback {
             return this;
         }
 
+        /**
+         * A broker started for this class alone and stopped after it, instead of the shared one: for assertions
+         * over everything a broker holds. Costs a broker start (seconds); use it only for that.
+         */
+        public Builder ownBroker() {
+            ownBroker = true;
+            return this;
+        }
+
         public JitmaskStack build() {
             return new JitmaskStack(this);
         }
@@ -123,7 +141,8 @@ public final class JitmaskStack implements BeforeAllCallback, AfterAllCallback {
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         dir = Files.createTempDirectory("jitmask-" + prefix + "-");
-        registryServer = EmbeddedSchemaRegistry.start(SharedKafka.bootstrapServers(), "localhost", 0);
+        broker = ownBroker ? TestBroker.start() : SharedKafka.broker();
+        registryServer = EmbeddedSchemaRegistry.start(broker.bootstrapServers(), "localhost", 0);
         registry = new HttpSchemaRegistryClient(registryServer.url());
         List<String> topics = new ArrayList<>();
         for (Map.Entry<String, String> dataset : sampleSchemas.entrySet()) {
@@ -132,10 +151,10 @@ public final class JitmaskStack implements BeforeAllCallback, AfterAllCallback {
             topics.add(Topics.raw(name));
             topics.add(Topics.masked(name));
         }
-        SharedKafka.createTopics(partitions, topics.toArray(String[]::new));
+        broker.createTopics(partitions, topics.toArray(String[]::new));
         Keyset.loadOrCreate(dir.resolve("keyset.json"));
         Map<String, String> all = new LinkedHashMap<>();
-        all.put(JitmaskConfig.BOOTSTRAP_SERVERS, SharedKafka.bootstrapServers());
+        all.put(JitmaskConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers());
         all.put(JitmaskConfig.REGISTRY_URL, registryServer.url());
         all.put(JitmaskConfig.APPLICATION_ID, prefix + "-it-" + suffix);
         all.put(JitmaskConfig.STATE_DIR, dir.resolve("state").toString());
@@ -146,11 +165,11 @@ public final class JitmaskStack implements BeforeAllCallback, AfterAllCallback {
         all.put(JitmaskConfig.TOPIC_PARTITIONS, Integer.toString(partitions));
         all.putAll(settings);
         config = JitmaskConfig.of(all);
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers(),
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
                 ProducerConfig.LINGER_MS_CONFIG, "5"), new StringSerializer(), new ConfluentAvroSerializer(registry, false));
-        approvals = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers()),
+        approvals = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
                 new StringSerializer(), new StringSerializer());
-        admin = SharedKafka.admin();
+        admin = broker.admin();
         if (startApp) {
             app = startApp();
         }
@@ -158,7 +177,7 @@ public final class JitmaskStack implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
-        closeAll(admin, approvals, producer, app, registry, registryServer);
+        closeAll(admin, approvals, producer, app, registry, registryServer, ownBroker ? broker : null);
         app = null;
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
@@ -221,6 +240,15 @@ public final class JitmaskStack implements BeforeAllCallback, AfterAllCallback {
     public JitmaskApp holdApp(JitmaskApp started) {
         app = started;
         return started;
+    }
+
+    /** The broker of this class: the shared one, or its own ({@link Builder#ownBroker()}). */
+    public TestBroker broker() {
+        return broker;
+    }
+
+    public String bootstrapServers() {
+        return broker.bootstrapServers();
     }
 
     public JitmaskApp app() {

@@ -24,8 +24,14 @@ public final class TopicReader {
 
     /** Waits until at least {@code count} committed records are on the topic and returns them all. */
     public static List<ConsumerRecord<byte[], byte[]>> readAtLeast(String topic, int count, Duration timeout) {
+        return readAtLeast(SharedKafka.bootstrapServers(), topic, count, timeout);
+    }
+
+    /** The same on the cluster at {@code bootstrapServers}. */
+    public static List<ConsumerRecord<byte[], byte[]>> readAtLeast(String bootstrapServers, String topic, int count,
+                                                                   Duration timeout) {
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrapServers)) {
             consumer.subscribe(List.of(topic));
             Awaitility.await().dontCatchUncaughtExceptions().atMost(timeout).pollInterval(Duration.ofMillis(10)).until(() -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
