@@ -1,42 +1,23 @@
 package io.jitmask.classify;
 
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
-import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
+import io.jitmask.stream.GlobalStoreMirror;
 
 /**
  * Keeps the global classification store and this instance's {@link ClassificationBook} in step with
- * {@code jit.classification}. Kafka Streams restores a global store before any stream thread processes a record
- * and without calling this processor, so {@link #init} (which runs after restoration) loads the book from the
- * store: a restarted or new instance masks its first record with everything every instance ever classified.
+ * {@code jit.classification}. The book is loaded from the restored store before any stream thread processes a
+ * record, so a restarted or new instance masks its first record with everything every instance ever classified.
+ * Tombstones are not applied: a classification is only ever released by the policy, never by the topic.
  */
-public final class ClassificationStoreUpdater implements Processor<String, byte[], Void, Void> {
-    private final String storeName;
+public final class ClassificationStoreUpdater extends GlobalStoreMirror {
     private final ClassificationBook book;
-    private KeyValueStore<String, byte[]> store;
 
     public ClassificationStoreUpdater(String storeName, ClassificationBook book) {
-        this.storeName = storeName;
+        super(storeName, false);
         this.book = book;
     }
 
     @Override
-    public void init(ProcessorContext<Void, Void> context) {
-        store = context.getStateStore(storeName);
-        try (KeyValueIterator<String, byte[]> all = store.all()) {
-            all.forEachRemaining(entry -> book.applyDurable(entry.key, entry.value));
-        }
-    }
-
-    @Override
-    public void process(Record<String, byte[]> record) {
-        // Tombstones are not applied: a classification is only ever released by the policy, never by the topic.
-        if (record.key() == null || record.value() == null) {
-            return;
-        }
-        store.put(record.key(), record.value());
-        book.applyDurable(record.key(), record.value());
+    protected void apply(String key, byte[] value) {
+        book.applyDurable(key, value);
     }
 }
