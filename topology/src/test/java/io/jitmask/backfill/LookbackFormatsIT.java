@@ -7,9 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jitmask.approval.ApprovalEvents;
 import io.jitmask.audit.AuditEvent;
+import io.jitmask.config.JitmaskConfig;
 import io.jitmask.config.Topics;
+import io.jitmask.testing.JitmaskStack;
 import io.jitmask.testing.DemoActors;
-import io.jitmask.testing.SharedKafka;
 import io.jitmask.testing.TopicReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,7 +32,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A lookback grant on a plain JSON dataset (the shipped {@code clicks}, renamed for this class): the catch-up copies
@@ -42,20 +43,28 @@ class LookbackFormatsIT extends LookbackITBase {
     static final String SUFFIX = UUID.randomUUID().toString().substring(0, 6);
     static final String CLICKS = "lbclk_" + SUFFIX;
     static final ObjectMapper JSON = new ObjectMapper();
+    /** The shipped policy with its plain JSON {@code clicks} dataset renamed for this class. */
+    @RegisterExtension
+    static final JitmaskStack STACK = lookbackStack("lookback-formats", 500, 1000).exactDataset(CLICKS, null)
+            .file(JitmaskConfig.POLICY_FILE, "policy.yaml", shippedPolicy().replace("\n  clicks:\n", "\n  " + CLICKS + ":\n"))
+            .build();
 
-    @TempDir
-    static Path tempDir;
+    static String shippedPolicy() {
+        try {
+            return Files.readString(Path.of("../deploy/policy.yaml"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     @BeforeAll
-    static void start() throws Exception {
-        String policy = Files.readString(Path.of("../deploy/policy.yaml")).replace("\n  clicks:\n", "\n  " + CLICKS + ":\n");
-        Files.writeString(tempDir.resolve("policy.yaml"), policy);
-        startStack(tempDir, "lookback-formats-it-" + SUFFIX, List.of(CLICKS), 500, 1000, tempDir.resolve("policy.yaml"));
+    static void start() {
+        use(STACK);
     }
 
     @AfterAll
     static void stop() {
-        stopStack();
+        release();
     }
 
     static String click(int i) {
@@ -67,7 +76,7 @@ class LookbackFormatsIT extends LookbackITBase {
     void aLookbackGrantOnPlainJsonCopiesPastAndLiveClicksOnceWithTheGrantedFieldClear() throws Exception {
         Map<String, Integer> produced = new HashMap<>();
         try (KafkaProducer<byte[], byte[]> clicks = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                SharedKafka.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+                STACK.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
             Instant past = Instant.now().minus(Duration.ofMinutes(20));
             for (int i = 0; i < 50; i++) {
                 RecordMetadata m = clicks.send(new ProducerRecord<>(Topics.raw(CLICKS), null, past.toEpochMilli(),

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jitmask.audit.AuditEvent;
 import io.jitmask.config.Topics;
+import io.jitmask.testing.JitmaskStack;
 import io.jitmask.testing.TopicReader;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +24,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Lookback grants on the real broker with the real application: the records of the window before activation are
@@ -35,24 +36,23 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Each test has a dataset of its own, so record sets on raw and grant topics are exact.
  */
 class LookbackGrantIT extends LookbackITBase {
-    static final String SUFFIX = UUID.randomUUID().toString().substring(0, 6);
-    static final String WINDOW = "lbwin_" + SUFFIX;
-    static final String EXPIRY = "lbexp_" + SUFFIX;
-    static final String SEAM = "lbseam_" + SUFFIX;
-    static final String RETENTION = "lbret_" + SUFFIX;
     static final long RATE = 200;
-
-    @TempDir
-    static Path tempDir;
+    @RegisterExtension
+    static final JitmaskStack STACK = lookbackStack("lookback", RATE, 1000).dataset("lbwin", "customers")
+            .dataset("lbexp", "customers").dataset("lbseam", "customers").dataset("lbret", "customers").build();
+    static final String WINDOW = STACK.dataset("lbwin");
+    static final String EXPIRY = STACK.dataset("lbexp");
+    static final String SEAM = STACK.dataset("lbseam");
+    static final String RETENTION = STACK.dataset("lbret");
 
     @BeforeAll
-    static void start() throws Exception {
-        startStack(tempDir, "lookback-it-" + SUFFIX, List.of(WINDOW, EXPIRY, SEAM, RETENTION), RATE, 1000);
+    static void start() {
+        use(STACK);
     }
 
     @AfterAll
     static void stop() {
-        stopStack();
+        release();
     }
 
     @Test

@@ -9,17 +9,13 @@ import io.jitmask.approval.ApprovalEvents;
 import io.jitmask.audit.AuditEvent;
 import io.jitmask.config.JitmaskConfig;
 import io.jitmask.config.Topics;
-import io.jitmask.keys.Keyset;
 import io.jitmask.registry.HttpSchemaRegistryClient;
-import io.jitmask.registry.server.EmbeddedSchemaRegistry;
 import io.jitmask.sample.SampleRecords;
-import io.jitmask.sample.SampleSchemas;
 import io.jitmask.serde.ConfluentAvroDeserializer;
-import io.jitmask.serde.ConfluentAvroSerializer;
 import io.jitmask.stream.MaskingProcessor;
 import io.jitmask.testing.DemoActors;
+import io.jitmask.testing.JitmaskStack;
 import io.jitmask.testing.LogCapture;
-import io.jitmask.testing.SharedKafka;
 import io.jitmask.testing.TopicReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -39,23 +35,21 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.BeforeAll;
 
 /**
- * The stack the lookback integration tests run against: the shared broker, an embedded registry, one jitmask
- * application (restartable), producers for raw records and signed approval events, and one consumer following
- * the audit trail. Static, one stack per test class: each class starts it in {@code @BeforeAll}.
+ * What the lookback integration tests share: their {@link JitmaskStack} settings ({@link #lookbackStack}), and
+ * static helpers over the class's stack (producers of raw records and signed approval events, one consumer
+ * following the audit trail, a log capture). Each class registers its stack and binds it in {@code @BeforeAll}
+ * ({@link #use}), releasing it in {@code @AfterAll} ({@link #release}); classes run one after another in a JVM.
  */
 abstract class LookbackITBase {
+    static JitmaskStack stack;
     static Path dir;
     static JitmaskConfig config;
-    static EmbeddedSchemaRegistry registryServer;
     static HttpSchemaRegistryClient registry;
     static JitmaskApp app;
     static KafkaProducer<String, Object> producer;
@@ -65,67 +59,42 @@ abstract class LookbackITBase {
     static org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> auditTail;
     static final List<ConsumerRecord<byte[], byte[]>> auditTrail = new ArrayList<>();
 
-    static void startStack(Path tempDir, String applicationId, List<String> datasets, long rate, long progressMs)
-            throws Exception {
-        startStack(tempDir, applicationId, datasets, rate, progressMs, DemoActors.POLICY);
+    /** A stack for lookback tests: backfill at {@code rate} records/s, progress every {@code progressMs}. */
+    static JitmaskStack.Builder lookbackStack(String prefix, long rate, long progressMs) {
+        return JitmaskStack.builder(prefix)
+                // Ended grant topics stay long enough to be read in full before they are deleted.
+                .setting(JitmaskConfig.GRANT_DELETE_GRACE_MS, "2000")
+                .setting(JitmaskConfig.BACKFILL_MAX_RECORDS_PER_SECOND, Long.toString(rate))
+                .setting(JitmaskConfig.BACKFILL_PROGRESS_INTERVAL_MS, Long.toString(progressMs))
+                // A restarted instance takes over its predecessor's tasks after this, not the default 45 s.
+                .setting("consumer.session.timeout.ms", "6000");
     }
 
-    /** With a policy of the test's own (datasets with other formats); Avro datasets get the customers schema. */
-    static void startStack(Path tempDir, String applicationId, List<String> datasets, long rate, long progressMs,
-                           Path policy) throws Exception {
-        dir = tempDir;
+    /** Binds the class's started stack to the helpers and starts capturing the log. */
+    static void use(JitmaskStack started) {
+        stack = started;
+        dir = started.dir();
+        config = started.config();
+        registry = started.registry();
+        app = started.app();
+        producer = started.producer();
+        approvals = started.approvals();
+        admin = started.admin();
         auditTrail.clear();
         logs = new LogCapture();
-        registryServer = EmbeddedSchemaRegistry.start(SharedKafka.bootstrapServers(), "localhost", 0);
-        registry = new HttpSchemaRegistryClient(registryServer.url());
-        for (String dataset : datasets) {
-            if (policy.equals(DemoActors.POLICY)) {
-                registry.register(Topics.raw(dataset) + "-value", SampleSchemas.of("customers"));
-            }
-        }
-        Keyset.loadOrCreate(dir.resolve("keyset.json"));
-        config = JitmaskConfig.of(Map.ofEntries(
-                Map.entry(JitmaskConfig.BOOTSTRAP_SERVERS, SharedKafka.bootstrapServers()),
-                Map.entry(JitmaskConfig.REGISTRY_URL, registryServer.url()),
-                Map.entry(JitmaskConfig.APPLICATION_ID, applicationId),
-                Map.entry(JitmaskConfig.STATE_DIR, dir.resolve("state").toString()),
-                Map.entry(JitmaskConfig.DATASETS, String.join(",", datasets)),
-                Map.entry(JitmaskConfig.POLICY_FILE, policy.toString()),
-                Map.entry(JitmaskConfig.KEYRING_FILE, DemoActors.KEYRING.toString()),
-                Map.entry(JitmaskConfig.KEYSET_FILE, dir.resolve("keyset.json").toString()),
-                // Ended grant topics stay long enough to be read in full before they are deleted.
-                Map.entry(JitmaskConfig.GRANT_DELETE_GRACE_MS, "2000"),
-                Map.entry(JitmaskConfig.BACKFILL_MAX_RECORDS_PER_SECOND, Long.toString(rate)),
-                Map.entry(JitmaskConfig.BACKFILL_PROGRESS_INTERVAL_MS, Long.toString(progressMs)),
-                // A restarted instance takes over its predecessor's tasks after this, not the default 45 s.
-                Map.entry("consumer.session.timeout.ms", "6000")));
-        app = JitmaskApp.start(config);
-        app.awaitRunning(Duration.ofSeconds(60));
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers(),
-                ProducerConfig.LINGER_MS_CONFIG, "5"), new StringSerializer(), new ConfluentAvroSerializer(registry, false));
-        approvals = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers()),
-                new StringSerializer(), new StringSerializer());
-        admin = SharedKafka.admin();
     }
 
     /** Stops the application and starts it again with the same configuration and state directory. */
     static void restartApp() {
-        app.close();
-        app = JitmaskApp.start(config);
-        app.awaitRunning(Duration.ofSeconds(60));
+        app = stack.restartApp();
     }
 
-    static void stopStack() {
+    /** Closes what {@link #use} opened; the stack closes itself. */
+    static void release() {
         if (auditTail != null) {
             auditTail.close();
             auditTail = null;
         }
-        admin.close();
-        approvals.close();
-        producer.close();
-        app.close();
-        registry.close();
-        registryServer.close();
         logs.close();
     }
 
@@ -246,7 +215,7 @@ abstract class LookbackITBase {
     /** One consumer follows the audit topic for the whole class: cheaper than a new consumer per look. */
     static synchronized List<AuditEvent> audit(String requestId) {
         if (auditTail == null) {
-            auditTail = TopicReader.consumer();
+            auditTail = TopicReader.consumer(stack.bootstrapServers());
             List<TopicPartition> partitions = auditTail.partitionsFor(Topics.AUDIT).stream()
                     .map(p -> new TopicPartition(Topics.AUDIT, p.partition())).toList();
             auditTail.assign(partitions);
@@ -279,7 +248,7 @@ abstract class LookbackITBase {
 
     /** Source coordinates of every copy on the grant topic, in topic order per partition (duplicates kept). */
     static List<String> sources(List<ConsumerRecord<byte[], byte[]>> copies) {
-        return copies.stream().map(LookbackGrantIT::source).toList();
+        return copies.stream().map(LookbackITBase::source).toList();
     }
 
     /** Each copy carries the granted field in clear, equal to the raw record it came from, under its raw key. */

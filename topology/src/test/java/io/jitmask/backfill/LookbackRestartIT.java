@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jitmask.audit.AuditEvent;
 import io.jitmask.config.Topics;
+import io.jitmask.testing.JitmaskStack;
 import io.jitmask.testing.TopicReader;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,27 +18,25 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A catch-up cut short by a restart resumes when jitmask comes back, from the ledger (no re-read of the grant topic):
  * the grant topic ends up with every record of the window and every live record exactly once.
  */
 class LookbackRestartIT extends LookbackITBase {
-    static final String SUFFIX = UUID.randomUUID().toString().substring(0, 6);
-    static final String RESUME = "lbres_" + SUFFIX;
-
-    @TempDir
-    static Path tempDir;
+    @RegisterExtension
+    static final JitmaskStack STACK = lookbackStack("lookback-restart", 200, 300).dataset("lbres", "customers").build();
+    static final String RESUME = STACK.dataset();
 
     @BeforeAll
-    static void start() throws Exception {
-        startStack(tempDir, "lookback-restart-it-" + SUFFIX, List.of(RESUME), 200, 300);
+    static void start() {
+        use(STACK);
     }
 
     @AfterAll
     static void stop() {
-        stopStack();
+        release();
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.jitmask.app.JitmaskApp;
 import io.jitmask.audit.AuditEvent;
 import io.jitmask.config.JitmaskConfig;
 import io.jitmask.config.Topics;
+import io.jitmask.testing.JitmaskStack;
 import io.jitmask.testing.TopicReader;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +25,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A lookback grant with two instances masking the raw partitions between them, records arriving all the while:
@@ -32,25 +33,23 @@ import org.junit.jupiter.api.io.TempDir;
  * and every later one reaches the grant topic exactly once, whichever instance masks it.
  */
 class LookbackScaleIT extends LookbackITBase {
-    static final String SUFFIX = UUID.randomUUID().toString().substring(0, 6);
-    static final String SCALE = "lbscale_" + SUFFIX;
-
-    @TempDir
-    static Path tempDir;
+    @RegisterExtension
+    static final JitmaskStack STACK = lookbackStack("lookback-scale", 300, 300).dataset("lbscale", "customers").build();
+    static final String SCALE = STACK.dataset();
 
     @BeforeAll
-    static void start() throws Exception {
-        startStack(tempDir, "lookback-scale-it-" + SUFFIX, List.of(SCALE), 300, 300);
+    static void start() {
+        use(STACK);
     }
 
     @AfterAll
     static void stop() {
-        stopStack();
+        release();
     }
 
     @Test
     void twoInstancesOneSplitEveryRecordOnceAcrossTheSeam() throws Exception {
-        JitmaskConfig secondInstance = config.with(Map.of(JitmaskConfig.STATE_DIR, tempDir.resolve("state-2").toString()));
+        JitmaskConfig secondInstance = config.with(Map.of(JitmaskConfig.STATE_DIR, dir.resolve("state-2").toString()));
         try (JitmaskApp other = JitmaskApp.start(secondInstance)) {
             // Both instances mask part of the raw topic: the grant's copies cannot all come from one masking path.
             Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() ->

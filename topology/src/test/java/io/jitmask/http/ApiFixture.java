@@ -5,14 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jitmask.app.JitmaskApp;
 import io.jitmask.config.JitmaskConfig;
 import io.jitmask.config.Topics;
-import io.jitmask.keys.Keyset;
 import io.jitmask.registry.HttpSchemaRegistryClient;
-import io.jitmask.registry.server.EmbeddedSchemaRegistry;
 import io.jitmask.sample.SampleRecords;
-import io.jitmask.sample.SampleSchemas;
-import io.jitmask.serde.ConfluentAvroSerializer;
-import io.jitmask.testing.DemoActors;
-import io.jitmask.testing.SharedKafka;
+import io.jitmask.testing.JitmaskStack;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,14 +21,12 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * A real jitmask (shared broker, embedded registry, the application) with its HTTP API on a free port, one
- * dataset of sample customers, and a bearer token per demo actor. The server holds signing keys only for the
- * actors named at start; the others must sign their events themselves.
+ * A real jitmask on the class's {@link JitmaskStack} ({@link #stack}: one dataset of sample customers, the
+ * application started here) with its HTTP API on a free port, and a bearer token per demo actor. The server holds
+ * signing keys only for the actors named at start; the others must sign their events themselves.
  */
 final class ApiFixture implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -42,7 +35,6 @@ final class ApiFixture implements AutoCloseable {
     }
 
     final String dataset;
-    final EmbeddedSchemaRegistry registryServer;
     final HttpSchemaRegistryClient registry;
     final JitmaskApp app;
     final ApiServer api;
@@ -50,19 +42,21 @@ final class ApiFixture implements AutoCloseable {
     final KafkaProducer<String, Object> producer;
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    ApiFixture(Path dir, String prefix, List<String> serverKeyActors) throws Exception {
-        this(dir, prefix, serverKeyActors, Map.of());
+    /** The stack an API test class registers: dataset {@code <prefix>_<suffix>}, the application started by the fixture. */
+    static JitmaskStack stack(String prefix) {
+        return JitmaskStack.builder(prefix).dataset(prefix, "customers").withoutApp().build();
+    }
+
+    ApiFixture(JitmaskStack stack, List<String> serverKeyActors) throws Exception {
+        this(stack, serverKeyActors, Map.of());
     }
 
     /** @param extra more settings (OIDC, notifications...) */
-    ApiFixture(Path dir, String prefix, List<String> serverKeyActors, Map<String, String> extra) throws Exception {
-        String suffix = UUID.randomUUID().toString().substring(0, 6);
-        dataset = prefix + "_" + suffix;
-        registryServer = EmbeddedSchemaRegistry.start(SharedKafka.bootstrapServers(), "localhost", 0);
-        registry = new HttpSchemaRegistryClient(registryServer.url());
-        registry.register(Topics.raw(dataset) + "-value", SampleSchemas.of("customers"));
-        SharedKafka.createTopics(3, Topics.raw(dataset), Topics.masked(dataset));
-        Keyset.loadOrCreate(dir.resolve("keyset.json"));
+    ApiFixture(JitmaskStack stack, List<String> serverKeyActors, Map<String, String> extra) throws Exception {
+        Path dir = stack.dir();
+        dataset = stack.dataset();
+        registry = stack.registry();
+        producer = stack.producer();
         StringBuilder tokenLines = new StringBuilder("# test tokens\n");
         for (String actor : List.of("alice", "bob", "carol", "dave", "erin")) {
             String token = "t_" + actor + "_" + UUID.randomUUID();
@@ -74,23 +68,13 @@ final class ApiFixture implements AutoCloseable {
         for (String actor : serverKeyActors) {
             Files.copy(Path.of("../deploy/demo-keys/" + actor + ".key"), keys.resolve(actor + ".key"));
         }
-        JitmaskConfig config = JitmaskConfig.of(Map.ofEntries(
-                Map.entry(JitmaskConfig.BOOTSTRAP_SERVERS, SharedKafka.bootstrapServers()),
-                Map.entry(JitmaskConfig.REGISTRY_URL, registryServer.url()),
-                Map.entry(JitmaskConfig.APPLICATION_ID, prefix + "-it-" + suffix),
-                Map.entry(JitmaskConfig.STATE_DIR, dir.resolve("state").toString()),
-                Map.entry(JitmaskConfig.DATASETS, dataset),
-                Map.entry(JitmaskConfig.POLICY_FILE, DemoActors.POLICY.toString()),
-                Map.entry(JitmaskConfig.KEYRING_FILE, DemoActors.KEYRING.toString()),
-                Map.entry(JitmaskConfig.KEYSET_FILE, dir.resolve("keyset.json").toString()),
-                Map.entry(JitmaskConfig.HTTP_PORT, "0"),
-                Map.entry(JitmaskConfig.HTTP_TOKENS_FILE, tokenFile.toString()),
-                Map.entry(JitmaskConfig.HTTP_SIGNING_KEYS_DIR, keys.toString()))).with(extra);
-        app = JitmaskApp.start(config);
-        app.awaitRunning(Duration.ofSeconds(60));
+        Map<String, String> settings = new LinkedHashMap<>(Map.of(
+                JitmaskConfig.HTTP_PORT, "0",
+                JitmaskConfig.HTTP_TOKENS_FILE, tokenFile.toString(),
+                JitmaskConfig.HTTP_SIGNING_KEYS_DIR, keys.toString()));
+        settings.putAll(extra);
+        app = stack.holdApp(stack.startApp(settings));
         api = ApiServer.start(app);
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers()),
-                new StringSerializer(), new ConfluentAvroSerializer(registry, false));
     }
 
     static GenericRecord customer(String id) {
@@ -131,10 +115,6 @@ final class ApiFixture implements AutoCloseable {
 
     @Override
     public void close() {
-        producer.close();
         api.close();
-        app.close();
-        registry.close();
-        registryServer.close();
     }
 }

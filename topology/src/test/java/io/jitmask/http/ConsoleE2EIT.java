@@ -7,6 +7,7 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.WaitForSelectorState;
 import io.jitmask.config.Topics;
+import io.jitmask.testing.JitmaskStack;
 import io.jitmask.testing.TopicReader;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +19,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The web console end to end in headless Chromium (Debian's {@code chromium}, driven by Playwright for Java, which
@@ -27,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ConsoleE2EIT {
 
-    @TempDir
-    static Path dir;
+    @RegisterExtension
+    static final JitmaskStack STACK = ApiFixture.stack("console");
     static ApiFixture api;
     static HeadlessChromium chromium;
     static Browser browser;
@@ -36,7 +37,7 @@ class ConsoleE2EIT {
     @BeforeAll
     static void start() throws Exception {
         HeadlessChromium.assumeAvailable();
-        api = new ApiFixture(dir, "console", List.of("alice", "bob", "carol", "dave", "erin"));
+        api = new ApiFixture(STACK, List.of("alice", "bob", "carol", "dave", "erin"));
         chromium = new HeadlessChromium();
         browser = chromium.browser;
     }

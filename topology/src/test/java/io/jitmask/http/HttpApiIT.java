@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.jitmask.approval.ApprovalEvents;
+import io.jitmask.testing.JitmaskStack;
 import io.jitmask.approval.CanonicalJson;
 import io.jitmask.approval.Ed25519;
 import io.jitmask.approval.Keyring;
@@ -31,22 +32,22 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The HTTP API on a real broker with the real application: every route with its exact JSON, 401 and 403, the
  * request, approve, active, revoke flow, and the audit trail as the API shows it against the topic itself.
  */
 class HttpApiIT {
-    @TempDir
-    static Path dir;
+    @RegisterExtension
+    static final JitmaskStack STACK = ApiFixture.stack("api");
     static ApiFixture api;
     static final Keyring KEYRING = Keyring.load(DemoActors.KEYRING);
 
     @BeforeAll
     static void start() throws Exception {
         // dave has no server-side key: he signs his own events.
-        api = new ApiFixture(dir, "api", List.of("alice", "bob", "carol", "erin"));
+        api = new ApiFixture(STACK, List.of("alice", "bob", "carol", "erin"));
     }
 
     @AfterAll

@@ -3,6 +3,7 @@ package io.jitmask.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jitmask.config.JitmaskConfig;
+import io.jitmask.testing.JitmaskStack;
 import io.jitmask.testing.TestOidcIssuer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,7 +13,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The API with OpenID Connect access tokens, against a real OpenID provider on loopback (discovery, JWKS, tokens)
@@ -22,15 +23,15 @@ import org.junit.jupiter.api.io.TempDir;
 class OidcApiIT {
     static final String AUDIENCE = "jitmask-api";
 
-    @TempDir
-    static Path dir;
+    @RegisterExtension
+    static final JitmaskStack STACK = ApiFixture.stack("oidc");
     static TestOidcIssuer issuer;
     static ApiFixture api;
 
     @BeforeAll
     static void start() throws Exception {
         issuer = new TestOidcIssuer(AUDIENCE);
-        api = new ApiFixture(dir, "oidc", List.of("bob"), Map.of(
+        api = new ApiFixture(STACK, List.of("bob"), Map.of(
                 JitmaskConfig.HTTP_OIDC_ISSUER, issuer.issuer(),
                 JitmaskConfig.HTTP_OIDC_AUDIENCE, AUDIENCE,
                 JitmaskConfig.HTTP_OIDC_ACTOR_MAP, "u-alice:alice,u-bob:bob,u-erin:erin",

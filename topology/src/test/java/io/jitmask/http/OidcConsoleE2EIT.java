@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import io.jitmask.config.JitmaskConfig;
+import io.jitmask.testing.JitmaskStack;
 import io.jitmask.testing.TestOidcIssuer;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,7 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The console signs people in through a real OpenID provider (on loopback) with the authorization code flow and
@@ -20,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * console working with the access token, a console link (#request=...) surviving the round trip.
  */
 class OidcConsoleE2EIT {
-    @TempDir
-    static Path dir;
+    @RegisterExtension
+    static final JitmaskStack STACK = ApiFixture.stack("oidcui");
     static TestOidcIssuer issuer;
     static ApiFixture api;
     static HeadlessChromium chromium;
@@ -30,7 +31,7 @@ class OidcConsoleE2EIT {
     static void start() throws Exception {
         HeadlessChromium.assumeAvailable();
         issuer = new TestOidcIssuer("jitmask-api");
-        api = new ApiFixture(dir, "oidcui", List.of("bob"), Map.of(
+        api = new ApiFixture(STACK, List.of("bob"), Map.of(
                 JitmaskConfig.HTTP_OIDC_ISSUER, issuer.issuer(),
                 JitmaskConfig.HTTP_OIDC_AUDIENCE, "jitmask-api",
                 JitmaskConfig.HTTP_OIDC_ACTOR_MAP, "u-bob:bob",

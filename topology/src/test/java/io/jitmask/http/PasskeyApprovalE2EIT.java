@@ -11,6 +11,7 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import io.jitmask.config.JitmaskConfig;
+import io.jitmask.testing.JitmaskStack;
 import io.jitmask.config.Topics;
 import io.jitmask.testing.DemoActors;
 import io.jitmask.testing.TopicReader;
@@ -29,7 +30,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Passkey approvals on real parts: a jitmask whose policy requires WebAuthn for PII, its HTTP API and console on a
@@ -39,8 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * registers, approves with its passkey alone, and is removed.
  */
 class PasskeyApprovalE2EIT {
-    @TempDir
-    static Path dir;
+    @RegisterExtension
+    static final JitmaskStack STACK = ApiFixture.stack("passkeys");
     static ApiFixture api;
     static HeadlessChromium chromium;
     static String origin;
@@ -52,8 +53,8 @@ class PasskeyApprovalE2EIT {
             port = socket.getLocalPort();
         }
         origin = "http://localhost:" + port;
-        api = new ApiFixture(dir, "passkeys", List.of("alice", "bob", "carol"), Map.of(
-                JitmaskConfig.POLICY_FILE, DemoActors.policyRequiringWebAuthn(dir).toString(),
+        api = new ApiFixture(STACK, List.of("alice", "bob", "carol"), Map.of(
+                JitmaskConfig.POLICY_FILE, DemoActors.policyRequiringWebAuthn(STACK.dir()).toString(),
                 JitmaskConfig.HTTP_PORT, Integer.toString(port),
                 JitmaskConfig.WEBAUTHN_RP_ID, "localhost",
                 JitmaskConfig.WEBAUTHN_ORIGINS, origin));

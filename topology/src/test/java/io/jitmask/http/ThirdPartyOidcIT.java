@@ -3,6 +3,7 @@ package io.jitmask.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jitmask.config.JitmaskConfig;
+import io.jitmask.testing.JitmaskStack;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -10,15 +11,15 @@ import no.nav.security.mock.oauth2.MockOAuth2Server;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The API against an OpenID provider jitmask did not write (NAV's mock-oauth2-server, on loopback): its discovery
  * document, its JWKS and the tokens it shapes; groups from its claims; an expired one and one for another audience.
  */
 class ThirdPartyOidcIT {
-    @TempDir
-    static Path dir;
+    @RegisterExtension
+    static final JitmaskStack STACK = ApiFixture.stack("oidc3p");
     static MockOAuth2Server provider;
     static ApiFixture api;
 
@@ -27,7 +28,7 @@ class ThirdPartyOidcIT {
         provider = new MockOAuth2Server();
         provider.start();
         String issuer = provider.issuerUrl("corp").toString().replaceAll("/+$", "");
-        api = new ApiFixture(dir, "oidc3p", List.of(), Map.of(
+        api = new ApiFixture(STACK, List.of(), Map.of(
                 JitmaskConfig.HTTP_OIDC_ISSUER, issuer,
                 JitmaskConfig.HTTP_OIDC_AUDIENCE, "jitmask",
                 JitmaskConfig.HTTP_OIDC_ACTOR_CLAIM, "preferred_username",

@@ -40,10 +40,13 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * process from {@link #bootstrapServers()} and {@link #registryServer()}.
  */
 public final class JitmaskStack implements BeforeAllCallback, AfterAllCallback {
+    /** Marks a setting's value as a file name in the stack's directory ({@link Builder#file}). */
+    private static final String FILE_IN_DIR = "\u0000dir/";
     private final String prefix;
     private final Map<String, String> sampleSchemas;
     private final Map<String, String> settings;
     private final java.util.Set<String> exactNames;
+    private final Map<String, String> files;
     private final boolean startApp;
     private final int partitions;
     private final boolean ownBroker;
@@ -64,6 +67,7 @@ public final class JitmaskStack implements BeforeAllCallback, AfterAllCallback {
         this.sampleSchemas = new LinkedHashMap<>(builder.sampleSchemas);
         this.settings = new LinkedHashMap<>(builder.settings);
         this.exactNames = java.util.Set.copyOf(builder.exactNames);
+        this.files = new LinkedHashMap<>(builder.files);
         this.startApp = builder.startApp;
         this.partitions = builder.partitions;
         this.ownBroker = builder.ownBroker;
@@ -79,6 +83,7 @@ public final class JitmaskStack implements BeforeAllCallback, AfterAllCallback {
         private final Map<String, String> sampleSchemas = new LinkedHashMap<>();
         private final Map<String, String> settings = new LinkedHashMap<>();
         private final java.util.Set<String> exactNames = new java.util.HashSet<>();
+        private final Map<String, String> files = new LinkedHashMap<>();
         private boolean startApp = true;
         private int partitions = 3;
         private boolean ownBroker;
@@ -98,7 +103,8 @@ public final class JitmaskStack implements BeforeAllCallback, AfterAllCallback {
 
         /**
          * A dataset named exactly {@code name} (e.g. {@code customers} for tests of the CLI's defaults): only one
-         * class may use a name on the shared broker.
+         * class may use a name on the shared broker. A null {@code sample} is a dataset without a registered schema
+         * (plain JSON, or one the class registers itself).
          */
         public Builder exactDataset(String name, String sample) {
             sampleSchemas.put(name, sample);
@@ -109,6 +115,16 @@ public final class JitmaskStack implements BeforeAllCallback, AfterAllCallback {
         /** A jitmask setting, overriding the stack's defaults. */
         public Builder setting(String key, String value) {
             settings.put(key, value);
+            return this;
+        }
+
+        /**
+         * A file written into the stack's directory before the application starts, and the setting {@code key}
+         * naming it (e.g. a policy of the class's own).
+         */
+        public Builder file(String key, String fileName, String content) {
+            files.put(fileName, content);
+            settings.put(key, FILE_IN_DIR + fileName);
             return this;
         }
 
@@ -147,7 +163,9 @@ public final class JitmaskStack implements BeforeAllCallback, AfterAllCallback {
         List<String> topics = new ArrayList<>();
         for (Map.Entry<String, String> dataset : sampleSchemas.entrySet()) {
             String name = dataset(dataset.getKey());
-            registry.register(Topics.raw(name) + "-value", SampleSchemas.of(dataset.getValue()));
+            if (dataset.getValue() != null) {
+                registry.register(Topics.raw(name) + "-value", SampleSchemas.of(dataset.getValue()));
+            }
             topics.add(Topics.raw(name));
             topics.add(Topics.masked(name));
         }
@@ -163,7 +181,11 @@ public final class JitmaskStack implements BeforeAllCallback, AfterAllCallback {
         all.put(JitmaskConfig.KEYRING_FILE, DemoActors.KEYRING.toString());
         all.put(JitmaskConfig.KEYSET_FILE, dir.resolve("keyset.json").toString());
         all.put(JitmaskConfig.TOPIC_PARTITIONS, Integer.toString(partitions));
-        all.putAll(settings);
+        for (Map.Entry<String, String> file : files.entrySet()) {
+            Files.writeString(dir.resolve(file.getKey()), file.getValue());
+        }
+        settings.forEach((key, value) -> all.put(key, value.startsWith(FILE_IN_DIR)
+                ? dir.resolve(value.substring(FILE_IN_DIR.length())).toString() : value));
         config = JitmaskConfig.of(all);
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
                 ProducerConfig.LINGER_MS_CONFIG, "5"), new StringSerializer(), new ConfluentAvroSerializer(registry, false));
