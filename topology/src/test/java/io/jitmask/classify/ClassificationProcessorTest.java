@@ -4,36 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jitmask.app.JitmaskTopology;
 import io.jitmask.audit.AuditEvent;
-import io.jitmask.config.Topics;
-import io.jitmask.grants.GrantIndex;
-import io.jitmask.keys.Keyset;
-import io.jitmask.mask.PolicyMaskEngine;
 import io.jitmask.policy.Policy;
 import io.jitmask.policy.PolicyLoader;
 import io.jitmask.registry.InMemorySchemaRegistryClient;
+import io.jitmask.testing.MaskingDriver;
 import io.jitmask.serde.AvroCodec;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -82,35 +66,20 @@ class ClassificationProcessorTest {
     /** v2 of shop: the same record, every tag removed (what the issue saw a producer do). */
     static final Schema UNTAGGED = schema(TAGGED.toString().replaceAll(",\"confluent:tags\":\\[[^]]*]", ""));
 
+    MaskingDriver app;
     InMemorySchemaRegistryClient registry;
     AvroCodec codec;
-    List<TopologyTestDriver> drivers = new ArrayList<>();
-    TopologyTestDriver driver;
-    ClassificationBook book;
 
     @BeforeEach
     void setUp() {
-        registry = new InMemorySchemaRegistryClient();
+        app = new MaskingDriver(POLICY, List.of("shop", "vault"), "classification-test", NOW);
+        registry = app.registry();
         codec = new AvroCodec(registry);
-        start();
     }
 
     @AfterEach
     void tearDown() {
-        drivers.forEach(TopologyTestDriver::close);
-    }
-
-    /** A fresh application instance (new engine, new classification book), as after a restart. */
-    void start() {
-        book = new ClassificationBook();
-        PolicyMaskEngine engine = new PolicyMaskEngine(POLICY, Keyset.fromJson(io.jitmask.testing.TestKeys.JSON), book);
-        Topology topology = JitmaskTopology.masking(new Topology(), new JitmaskTopology.MaskingDeps(List.of("shop", "vault"),
-                engine, registry, new GrantIndex(), List.of(), Duration.ofSeconds(1)));
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "classification-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(topology, props, NOW);
-        drivers.add(driver);
+        app.close();
     }
 
     static Schema schema(String json) {
@@ -139,30 +108,15 @@ class ClassificationProcessorTest {
     }
 
     void produce(String dataset, int schemaId, Schema schema, GenericRecord record) {
-        TestInputTopic<byte[], byte[]> raw = driver.createInputTopic(Topics.raw(dataset), new ByteArraySerializer(), new ByteArraySerializer());
-        raw.pipeInput("S1".getBytes(StandardCharsets.UTF_8), codec.encode(schemaId, schema, record));
+        app.produce(dataset, "S1", codec.encode(schemaId, schema, record));
     }
 
     List<GenericRecord> masked(String dataset) {
-        TestOutputTopic<byte[], byte[]> out = driver.createOutputTopic(Topics.masked(dataset), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        return out.readValuesToList().stream().map(v -> (GenericRecord) codec.decode(v).datum()).toList();
+        return app.masked(dataset).stream().map(v -> (GenericRecord) codec.decode(v).datum()).toList();
     }
 
     List<JsonNode> dlq() {
-        TestOutputTopic<byte[], byte[]> out = driver.createOutputTopic(Topics.DLQ, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        return out.readValuesToList().stream().map(ClassificationProcessorTest::json).toList();
-    }
-
-    List<AuditEvent> audit() {
-        TestOutputTopic<byte[], byte[]> out = driver.createOutputTopic(Topics.AUDIT, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        return out.readValuesToList().stream().map(AuditEvent::fromBytes).toList();
-    }
-
-    /** The records written to jit.classification, in order (keys and values as strings). */
-    List<KeyValue<String, String>> classificationRecords() {
-        TestOutputTopic<byte[], byte[]> out = driver.createOutputTopic(Topics.CLASSIFICATION, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        return out.readKeyValuesToList().stream().map(kv -> KeyValue.pair(new String(kv.key, StandardCharsets.UTF_8),
-                new String(kv.value, StandardCharsets.UTF_8))).toList();
+        return app.dlq().stream().map(ClassificationProcessorTest::json).toList();
     }
 
     static JsonNode json(byte[] bytes) {
@@ -201,7 +155,7 @@ class ClassificationProcessorTest {
         assertThat(out.get("nickname")).as("declassified by the policy: history no longer holds it").hasToString("nick");
         assertThat(dlq()).isEmpty();
 
-        List<AuditEvent> events = audit();
+        List<AuditEvent> events = app.audit();
         assertThat(events).hasSize(1);
         AuditEvent changed = events.get(0);
         assertThat(changed.type()).isEqualTo(AuditEvent.Type.SCHEMA_CHANGED);
@@ -219,7 +173,7 @@ class ClassificationProcessorTest {
                 "contact.handle", List.of("PII")));
         assertThat(diff.keptSensitive()).containsExactly("email", "address.street", "phones.number", "attrs.secret", "contact.handle");
 
-        assertThat(classificationRecords()).extracting(kv -> kv.key).containsExactly(
+        assertThat(app.classificationRecords()).extracting(kv -> kv.key).containsExactly(
                 "field/shop/email/tag/PII", "field/shop/email/tag/EMAIL", "field/shop/nickname/tag/PII",
                 "field/shop/address.street/tag/PII", "field/shop/phones.number/tag/PII", "field/shop/attrs.secret/tag/PII",
                 "field/shop/contact.handle/tag/PII", "version/raw.shop-value/2");
@@ -261,7 +215,7 @@ class ClassificationProcessorTest {
         assertThat(out.get(3).get("name")).hasToString("REDACTED");
         assertThat(out.get(3).get("email").toString()).startsWith("tok_k1:");
 
-        List<AuditEvent> events = audit();
+        List<AuditEvent> events = app.audit();
         assertThat(events).extracting(AuditEvent::requestId).containsExactly("schema/raw.shop-value/1", "schema/raw.shop-value/2");
         assertThat(events.get(0).schema().changes().fieldsAdded()).containsExactly("id", "email", "name");
         assertThat(events.get(0).schema().changes().tagsAdded()).isEqualTo(Map.of("email", List.of("EMAIL")));
@@ -297,8 +251,8 @@ class ClassificationProcessorTest {
         List<GenericRecord> out = masked("shop");
         assertThat(out.get(0).get("mail").toString()).as("EMAIL's technique").startsWith("tok_k1:").doesNotContain("ada");
         assertThat(out.get(1).get("mail").toString()).as("the rename is remembered under the new name").isEqualTo(out.get(0).get("mail").toString());
-        assertThat(book.field("shop", "mail").tags()).containsExactly("PII", "EMAIL");
-        assertThat(audit().get(0).schema().changes().keptSensitive()).containsExactly("mail");
+        assertThat(app.book().field("shop", "mail").tags()).containsExactly("PII", "EMAIL");
+        assertThat(app.audit().get(0).schema().changes().keptSensitive()).containsExactly("mail");
     }
 
     @Test
@@ -317,7 +271,7 @@ class ClassificationProcessorTest {
                 .isEqualTo("shop: schema id " + foreign + " is not registered under subject raw.shop-value");
         assertThat(letters.get(1).get("message").asText()).isEqualTo(letters.get(0).get("message").asText());
         assertThat(letters.toString()).doesNotContain("CANARY");
-        assertThat(audit()).isEmpty();
+        assertThat(app.audit()).isEmpty();
     }
 
     @Test
@@ -348,7 +302,7 @@ class ClassificationProcessorTest {
         assertThat(out.get("ssn")).hasToString("REDACTED");
         assertThat(out.get("score")).isEqualTo(0);
         assertThat(sub(out, "extra", "note")).isEqualTo("REDACTED");
-        AuditEvent changed = audit().get(0);
+        AuditEvent changed = app.audit().get(0);
         assertThat(changed.schema().changes().fieldsAdded()).containsExactly("ssn", "score", "extra", "extra.note");
     }
 
@@ -356,17 +310,16 @@ class ClassificationProcessorTest {
     void aPermanentlyDeletedVersionIsRememberedAcrossARestartThroughTheClassificationTopic() {
         int v1 = registry.register(SHOP, TAGGED);
         produce("shop", v1, TAGGED, shopRecord(TAGGED, "FIRST"));
-        List<KeyValue<String, String>> written = classificationRecords();
+        List<KeyValue<String, String>> written = app.classificationRecords();
         assertThat(written).extracting(kv -> kv.key).contains("field/shop/email/tag/EMAIL", "version/raw.shop-value/1");
 
         // Restart: a new instance whose global store is restored from jit.classification, and v1 is gone for good.
-        start();
+        app.restart();
         registry.deletePermanently(SHOP, 1);
         int v2 = registry.register(SHOP, UNTAGGED);
-        assertThat(book.fields("shop")).isEmpty();
-        TestInputTopic<String, String> topic = driver.createInputTopic(Topics.CLASSIFICATION, new StringSerializer(), new StringSerializer());
-        written.forEach(kv -> topic.pipeInput(kv.key, kv.value));
-        assertThat(book.fields("shop")).containsOnlyKeys("email", "nickname", "address.street", "phones.number",
+        assertThat(app.book().fields("shop")).isEmpty();
+        app.replayClassification(written);
+        assertThat(app.book().fields("shop")).containsOnlyKeys("email", "nickname", "address.street", "phones.number",
                 "attrs.secret", "contact.handle");
 
         produce("shop", v2, UNTAGGED, shopRecord(UNTAGGED, "SECOND"));
@@ -375,9 +328,9 @@ class ClassificationProcessorTest {
         assertThat(out.get("email").toString()).startsWith("tok_k1:");
         assertThat(sub(out, "address", "street")).isEqualTo("REDACTED");
         assertThat(sub(out, "contact", "handle")).isEqualTo("REDACTED");
-        assertThat(classificationRecords()).as("only what is new: the version marker").extracting(kv -> kv.key)
+        assertThat(app.classificationRecords()).as("only what is new: the version marker").extracting(kv -> kv.key)
                 .containsExactly("version/raw.shop-value/2");
-        List<AuditEvent> events = audit();
+        List<AuditEvent> events = app.audit();
         assertThat(events).extracting(AuditEvent::requestId).containsExactly("schema/raw.shop-value/2");
         assertThat(events.get(0).schema().changes().fieldsAdded()).as("v1 is gone: v2 is the subject's first version")
                 .contains("email");
@@ -388,17 +341,16 @@ class ClassificationProcessorTest {
     void aVersionAnnouncedBeforeARestartIsNotAnnouncedAgain() {
         int v1 = registry.register(SHOP, TAGGED);
         produce("shop", v1, TAGGED, shopRecord(TAGGED, "FIRST"));
-        List<KeyValue<String, String>> written = classificationRecords();
-        assertThat(audit()).hasSize(1);
+        List<KeyValue<String, String>> written = app.classificationRecords();
+        assertThat(app.audit()).hasSize(1);
 
-        start();
-        TestInputTopic<String, String> topic = driver.createInputTopic(Topics.CLASSIFICATION, new StringSerializer(), new StringSerializer());
-        written.forEach(kv -> topic.pipeInput(kv.key, kv.value));
+        app.restart();
+        app.replayClassification(written);
         produce("shop", v1, TAGGED, shopRecord(TAGGED, "AGAIN"));
 
         assertThat(masked("shop")).hasSize(1);
-        assertThat(audit()).isEmpty();
-        assertThat(classificationRecords()).isEmpty();
+        assertThat(app.audit()).isEmpty();
+        assertThat(app.classificationRecords()).isEmpty();
     }
 
     @Test
@@ -406,7 +358,7 @@ class ClassificationProcessorTest {
         int v1 = registry.register(SHOP, TAGGED);
         produce("shop", v1, TAGGED, shopRecord(TAGGED, "CANARY"));
         Map<String, String> records = new LinkedHashMap<>();
-        classificationRecords().forEach(kv -> records.put(kv.key, kv.value));
+        app.classificationRecords().forEach(kv -> records.put(kv.key, kv.value));
         assertThat(records.get("field/shop/email/tag/EMAIL")).isEqualTo("{\"dataset\":\"shop\",\"path\":\"email\",\"tags\":[\"EMAIL\"]}");
         assertThat(records.get("version/raw.shop-value/1"))
                 .isEqualTo("{\"dataset\":\"shop\",\"subject\":\"raw.shop-value\",\"version\":1,\"id\":" + v1 + "}");

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jitmask.config.JitmaskConfig;
 import io.jitmask.testing.JitmaskStack;
 import io.jitmask.testing.TestOidcIssuer;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jitmask.config.JitmaskConfig;
 import io.jitmask.testing.JitmaskStack;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import no.nav.security.mock.oauth2.MockOAuth2Server;

@@ -6,36 +6,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.Descriptors;
 import com.google.protobuf.DynamicMessage;
-import io.jitmask.app.JitmaskTopology;
 import io.jitmask.audit.AuditEvent;
-import io.jitmask.classify.ClassificationBook;
 import io.jitmask.classify.ClassificationDiff;
-import io.jitmask.config.Topics;
-import io.jitmask.grants.GrantIndex;
-import io.jitmask.keys.Keyset;
-import io.jitmask.mask.PolicyMaskEngine;
 import io.jitmask.policy.Policy;
 import io.jitmask.policy.PolicyLoader;
 import io.jitmask.registry.InMemorySchemaRegistryClient;
+import io.jitmask.testing.MaskingDriver;
 import io.jitmask.registry.TypedSchema;
 import io.jitmask.serde.JsonCodec;
 import io.jitmask.serde.ProtobufCodec;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -90,32 +74,18 @@ class TypedClassificationProcessorTest {
             """;
     static final String ORDER_V2 = ORDER_V1.replaceAll(" \\[\\(confluent.field_meta\\) = \\{tags: \\[[^]]*]}]", "");
 
-    InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
-    List<TopologyTestDriver> drivers = new ArrayList<>();
-    TopologyTestDriver driver;
-    ClassificationBook book;
+    MaskingDriver app;
+    InMemorySchemaRegistryClient registry;
 
     @BeforeEach
     void setUp() {
-        start();
+        app = new MaskingDriver(POLICY, List.of("tickets", "orders"), "typed-classification-test", NOW);
+        registry = app.registry();
     }
 
     @AfterEach
     void tearDown() {
-        drivers.forEach(TopologyTestDriver::close);
-    }
-
-    /** A fresh application instance (new engine, new classification book), as after a restart. */
-    void start() {
-        book = new ClassificationBook();
-        PolicyMaskEngine engine = new PolicyMaskEngine(POLICY, Keyset.fromJson(io.jitmask.testing.TestKeys.JSON), book);
-        Topology topology = JitmaskTopology.masking(new Topology(), new JitmaskTopology.MaskingDeps(List.of("tickets", "orders"),
-                engine, registry, new GrantIndex(), List.of(), Duration.ofSeconds(1)));
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "typed-classification-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(topology, props, NOW);
-        drivers.add(driver);
+        app.close();
     }
 
     static TypedSchema json(String text) {
@@ -148,28 +118,7 @@ class TypedClassificationProcessorTest {
     }
 
     void produce(String dataset, byte[] value) {
-        TestInputTopic<byte[], byte[]> raw = driver.createInputTopic(Topics.raw(dataset), new ByteArraySerializer(), new ByteArraySerializer());
-        raw.pipeInput("K1".getBytes(StandardCharsets.UTF_8), value);
-    }
-
-    List<byte[]> masked(String dataset) {
-        TestOutputTopic<byte[], byte[]> out = driver.createOutputTopic(Topics.masked(dataset), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        return out.readValuesToList();
-    }
-
-    List<byte[]> dlq() {
-        return driver.createOutputTopic(Topics.DLQ, new ByteArrayDeserializer(), new ByteArrayDeserializer()).readValuesToList();
-    }
-
-    List<AuditEvent> audit() {
-        TestOutputTopic<byte[], byte[]> out = driver.createOutputTopic(Topics.AUDIT, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        return out.readValuesToList().stream().map(AuditEvent::fromBytes).toList();
-    }
-
-    List<KeyValue<String, String>> classificationRecords() {
-        TestOutputTopic<byte[], byte[]> out = driver.createOutputTopic(Topics.CLASSIFICATION, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        return out.readKeyValuesToList().stream().map(kv -> KeyValue.pair(new String(kv.key, StandardCharsets.UTF_8),
-                new String(kv.value, StandardCharsets.UTF_8))).toList();
+        app.produce(dataset, "K1", value);
     }
 
     static JsonNode maskedTicket(byte[] bytes) {
@@ -207,8 +156,8 @@ class TypedClassificationProcessorTest {
 
         produce("tickets", JsonCodec.writeFramed(v2, ticket("CANARY")));
 
-        List<byte[]> out = masked("tickets");
-        assertThat(dlq()).isEmpty();
+        List<byte[]> out = app.masked("tickets");
+        assertThat(app.dlq()).isEmpty();
         assertThat(out).hasSize(1);
         JsonNode masked = maskedTicket(out.get(0));
         assertThat(masked.get("id").asText()).isEqualTo("T1");
@@ -218,11 +167,11 @@ class TypedClassificationProcessorTest {
         assertThat(masked.at("/notes/0/text").asText()).isEqualTo("REDACTED");
         assertThat(new String(out.get(0), StandardCharsets.UTF_8)).doesNotContain("CANARY");
 
-        List<AuditEvent> events = audit();
+        List<AuditEvent> events = app.audit();
         assertThat(events).hasSize(1);
         assertThat(events.get(0).dataset()).isEqualTo("tickets");
         assertV2Announced(events.get(0), "raw.tickets-value", v2, "reporter.name", "notes.text");
-        assertThat(classificationRecords()).extracting(kv -> kv.key).containsExactly(
+        assertThat(app.classificationRecords()).extracting(kv -> kv.key).containsExactly(
                 "field/tickets/email/tag/PII", "field/tickets/email/tag/EMAIL", "field/tickets/reporter.name/tag/PII",
                 "field/tickets/notes.text/tag/PII", "version/raw.tickets-value/2");
     }
@@ -234,8 +183,8 @@ class TypedClassificationProcessorTest {
 
         produce("orders", ProtobufCodec.encode(v2, List.of(0), order(v2, "CANARY")));
 
-        List<byte[]> out = masked("orders");
-        assertThat(dlq()).isEmpty();
+        List<byte[]> out = app.masked("orders");
+        assertThat(app.dlq()).isEmpty();
         assertThat(out).hasSize(1);
         DynamicMessage masked = maskedOrder(out.get(0), v2);
         assertThat(field(masked, "id")).isEqualTo("O1");
@@ -247,11 +196,11 @@ class TypedClassificationProcessorTest {
         assertThat(field(line, "text")).isEqualTo("REDACTED");
         assertThat(new String(out.get(0), StandardCharsets.ISO_8859_1)).doesNotContain("CANARY");
 
-        List<AuditEvent> events = audit();
+        List<AuditEvent> events = app.audit();
         assertThat(events).hasSize(1);
         assertThat(events.get(0).dataset()).isEqualTo("orders");
         assertV2Announced(events.get(0), "raw.orders-value", v2, "buyer.name", "lines.text");
-        assertThat(classificationRecords()).extracting(kv -> kv.key).containsExactly(
+        assertThat(app.classificationRecords()).extracting(kv -> kv.key).containsExactly(
                 "field/orders/email/tag/PII", "field/orders/email/tag/EMAIL", "field/orders/buyer.name/tag/PII",
                 "field/orders/lines.text/tag/PII", "version/raw.orders-value/2");
     }
@@ -260,26 +209,25 @@ class TypedClassificationProcessorTest {
     void jsonSchemaRestartRemembersAPermanentlyDeletedVersionThroughTheClassificationTopic() throws Exception {
         int v1 = registry.registerTyped("raw.tickets-value", json(TICKET_V1));
         produce("tickets", JsonCodec.writeFramed(v1, ticket("FIRST")));
-        List<KeyValue<String, String>> written = classificationRecords();
+        List<KeyValue<String, String>> written = app.classificationRecords();
         assertThat(written).extracting(kv -> kv.key).containsExactly(
                 "field/tickets/email/tag/PII", "field/tickets/email/tag/EMAIL", "field/tickets/reporter.name/tag/PII",
                 "field/tickets/notes.text/tag/PII", "version/raw.tickets-value/1");
 
-        start();
+        app.restart();
         registry.deletePermanently("raw.tickets-value", 1);
         int v2 = registry.registerTyped("raw.tickets-value", json(TICKET_V2));
-        TestInputTopic<String, String> topic = driver.createInputTopic(Topics.CLASSIFICATION, new StringSerializer(), new StringSerializer());
-        written.forEach(kv -> topic.pipeInput(kv.key, kv.value));
-        assertThat(book.fields("tickets")).containsOnlyKeys("email", "reporter.name", "notes.text");
+        app.replayClassification(written);
+        assertThat(app.book().fields("tickets")).containsOnlyKeys("email", "reporter.name", "notes.text");
 
         produce("tickets", JsonCodec.writeFramed(v2, ticket("SECOND")));
 
-        JsonNode masked = maskedTicket(masked("tickets").get(0));
+        JsonNode masked = maskedTicket(app.masked("tickets").get(0));
         assertThat(masked.get("email").asText()).startsWith("tok_k1:");
         assertThat(masked.at("/reporter/name").asText()).isEqualTo("REDACTED");
         assertThat(masked.at("/notes/0/text").asText()).isEqualTo("REDACTED");
-        assertThat(classificationRecords()).extracting(kv -> kv.key).containsExactly("version/raw.tickets-value/2");
-        List<AuditEvent> events = audit();
+        assertThat(app.classificationRecords()).extracting(kv -> kv.key).containsExactly("version/raw.tickets-value/2");
+        List<AuditEvent> events = app.audit();
         assertThat(events).extracting(AuditEvent::requestId).containsExactly("schema/raw.tickets-value/2");
         assertThat(events.get(0).schema().changes().keptSensitive()).containsExactly("email", "reporter.name", "notes.text");
     }
@@ -289,18 +237,17 @@ class TypedClassificationProcessorTest {
         registry.registerTyped("raw.orders-value", proto(ORDER_V1));
         int v2 = registry.registerTyped("raw.orders-value", proto(ORDER_V2));
         produce("orders", ProtobufCodec.encode(v2, List.of(0), order(v2, "FIRST")));
-        List<KeyValue<String, String>> written = classificationRecords();
-        assertThat(audit()).hasSize(1);
+        List<KeyValue<String, String>> written = app.classificationRecords();
+        assertThat(app.audit()).hasSize(1);
 
-        start();
-        TestInputTopic<String, String> topic = driver.createInputTopic(Topics.CLASSIFICATION, new StringSerializer(), new StringSerializer());
-        written.forEach(kv -> topic.pipeInput(kv.key, kv.value));
+        app.restart();
+        app.replayClassification(written);
         produce("orders", ProtobufCodec.encode(v2, List.of(0), order(v2, "AGAIN")));
 
-        DynamicMessage masked = maskedOrder(masked("orders").get(0), v2);
+        DynamicMessage masked = maskedOrder(app.masked("orders").get(0), v2);
         assertThat(field(masked, "email").toString()).startsWith("tok_k1:");
         assertThat(field((com.google.protobuf.Message) field(masked, "buyer"), "name")).isEqualTo("REDACTED");
-        assertThat(audit()).isEmpty();
-        assertThat(classificationRecords()).isEmpty();
+        assertThat(app.audit()).isEmpty();
+        assertThat(app.classificationRecords()).isEmpty();
     }
 }

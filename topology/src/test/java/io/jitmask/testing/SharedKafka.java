@@ -1,6 +1,5 @@
 package io.jitmask.testing;
 
-import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
