@@ -9,8 +9,13 @@ import io.jitmask.schema.SchemaParser;
 import io.jitmask.schema.SchemaType;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** {@code jitmask policy check} for Protobuf ({@code .proto}) and JSON Schema files, as for Avro's {@code .avsc}. */
 class TypedSchemaLinterTest {
@@ -32,55 +37,68 @@ class TypedSchemaLinterTest {
     @TempDir
     Path dir;
 
-    static java.util.List<String> orders(Policy policy) throws Exception {
+    static List<String> orders(Policy policy) throws Exception {
         return TypedSchemaLinter.lint(policy, "orders", (ProtobufParsedSchema) SchemaParser.parse(SchemaType.PROTOBUF,
                 Files.readString(Path.of("../schemas/orders.proto")))).stream().map(Object::toString).toList();
     }
 
-    static java.util.List<String> tickets(Policy policy) throws Exception {
+    static List<String> tickets(Policy policy) throws Exception {
         return TypedSchemaLinter.lint(policy, "tickets", (JsonParsedSchema) SchemaParser.parse(SchemaType.JSON,
                 Files.readString(Path.of("../schemas/tickets.schema.json")))).stream().map(Object::toString).toList();
     }
 
-    @Test
-    void protoFileProblemsAreEachReported() throws Exception {
-        assertThat(orders(BROKEN)).containsExactlyInAnyOrder(
-                "orders: field 'io.jitmask.sample.Order.notes': tag FREE_TEXT is not defined in the policy",
-                "orders: field 'io.jitmask.sample.Buyer.phone': tag PHONE is not defined in the policy",
-                "orders: field 'io.jitmask.sample.Payment.card_number': tag PCI is not defined in the policy",
-                "orders: field 'io.jitmask.sample.Payment.card_number': tag PAN is not defined in the policy",
-                "orders: field 'io.jitmask.sample.Payment.cardholder': tag PCI is not defined in the policy");
-        assertThat(orders(PolicyLoader.load(Path.of("../deploy/policy.yaml")))).isEmpty();
+    interface Lint {
+        List<String> of(Policy policy) throws Exception;
     }
 
-    @Test
-    void jsonSchemaProblemsAreEachReported() throws Exception {
-        assertThat(tickets(BROKEN)).containsExactlyInAnyOrder(
-                "tickets: field '#/properties/description': tag FREE_TEXT is not defined in the policy",
-                "tickets: field '#/properties/customerPhone': tag PHONE is not defined in the policy");
-        assertThat(tickets(PolicyLoader.load(Path.of("../deploy/policy.yaml")))).isEmpty();
+    /** Per format: every problem of the sample file under a policy lacking its tags; none under the shipped one. */
+    static Stream<Arguments> sampleFiles() {
+        return Stream.of(
+                Arguments.of("orders.proto", (Lint) TypedSchemaLinterTest::orders, List.of(
+                        "orders: field 'io.jitmask.sample.Order.notes': tag FREE_TEXT is not defined in the policy",
+                        "orders: field 'io.jitmask.sample.Buyer.phone': tag PHONE is not defined in the policy",
+                        "orders: field 'io.jitmask.sample.Payment.card_number': tag PCI is not defined in the policy",
+                        "orders: field 'io.jitmask.sample.Payment.card_number': tag PAN is not defined in the policy",
+                        "orders: field 'io.jitmask.sample.Payment.cardholder': tag PCI is not defined in the policy")),
+                Arguments.of("tickets.schema.json", (Lint) TypedSchemaLinterTest::tickets, List.of(
+                        "tickets: field '#/properties/description': tag FREE_TEXT is not defined in the policy",
+                        "tickets: field '#/properties/customerPhone': tag PHONE is not defined in the policy")));
     }
 
-    @Test
-    void techniquesThatDoNotFitTheFieldAreReported() throws Exception {
-        Policy policy = PolicyLoader.parse(Files.readString(Path.of("../deploy/policy.yaml"))
-                .replace("      buyer.date_of_birth: {tags: [PII, DOB]}", "      buyer.date_of_birth: {tags: [PII, DOB], technique: {type: bucket, size: 10}}")
-                .replace("technique: {type: generalizeDate, to: year}}", "technique: {type: bucket, size: 10}}"));
-        assertThat(orders(policy)).containsExactly(
-                "orders: field 'buyer.date_of_birth': technique 'bucket' cannot mask a field of type long (timestamp-micros)");
-        assertThat(tickets(policy)).containsExactly(
-                "tickets: field 'reporter.dateOfBirth': technique 'bucket' cannot mask a field of type string");
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("sampleFiles")
+    void sampleFileProblemsAreEachReported(String file, Lint lint, List<String> problems) throws Exception {
+        assertThat(lint.of(BROKEN)).containsExactlyInAnyOrderElementsOf(problems);
+        assertThat(lint.of(PolicyLoader.load(Path.of("../deploy/policy.yaml")))).isEmpty();
     }
 
-    @Test
-    void pathRulesNamingNoFieldAreReported() throws Exception {
-        Policy policy = PolicyLoader.parse(Files.readString(Path.of("../deploy/policy.yaml"))
-                .replace("      buyer.name: {tags: [PII]}", "      buyer.name: {tags: [PII]}\n      buyer.nickname: {tags: [PII]}")
-                .replace("      reporter.name: {tags: [PII]}", "      reporter.name: {tags: [PII]}\n      reporter.nickname: {tags: [PII]}"));
-        assertThat(orders(policy)).containsExactly(
-                "orders: field 'buyer.nickname': path rule names no field of message io.jitmask.sample.Order");
-        assertThat(tickets(policy)).containsExactly(
-                "tickets: field 'reporter.nickname': path rule names no field of the JSON Schema");
+    /** The shipped policy edited (line replaced by line, per pair), and the one problem each sample file then has. */
+    static Stream<Arguments> brokenRules() {
+        return Stream.of(
+                Arguments.of("techniques that do not fit the field", List.of(
+                        "      buyer.date_of_birth: {tags: [PII, DOB]}",
+                        "      buyer.date_of_birth: {tags: [PII, DOB], technique: {type: bucket, size: 10}}",
+                        "technique: {type: generalizeDate, to: year}}", "technique: {type: bucket, size: 10}}"),
+                        "orders: field 'buyer.date_of_birth': technique 'bucket' cannot mask a field of type long (timestamp-micros)",
+                        "tickets: field 'reporter.dateOfBirth': technique 'bucket' cannot mask a field of type string"),
+                Arguments.of("path rules naming no field", List.of(
+                        "      buyer.name: {tags: [PII]}", "      buyer.name: {tags: [PII]}\n      buyer.nickname: {tags: [PII]}",
+                        "      reporter.name: {tags: [PII]}", "      reporter.name: {tags: [PII]}\n      reporter.nickname: {tags: [PII]}"),
+                        "orders: field 'buyer.nickname': path rule names no field of message io.jitmask.sample.Order",
+                        "tickets: field 'reporter.nickname': path rule names no field of the JSON Schema"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("brokenRules")
+    void brokenRulesAreReportedPerFile(String what, List<String> replacements, String ordersProblem, String ticketsProblem)
+            throws Exception {
+        String text = Files.readString(Path.of("../deploy/policy.yaml"));
+        for (int i = 0; i < replacements.size(); i += 2) {
+            text = text.replace(replacements.get(i), replacements.get(i + 1));
+        }
+        Policy policy = PolicyLoader.parse(text);
+        assertThat(orders(policy)).containsExactly(ordersProblem);
+        assertThat(tickets(policy)).containsExactly(ticketsProblem);
     }
 
     @Test

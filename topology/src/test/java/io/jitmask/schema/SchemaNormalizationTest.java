@@ -7,7 +7,11 @@ import com.google.protobuf.DescriptorProtos;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Canonical and normalised texts as Confluent's registry prints them, checked against the expectations of
@@ -272,21 +276,44 @@ class SchemaNormalizationTest {
                 .isEqualTo(NORMALIZATION_NORMALIZED);
     }
 
-    @Test
-    void protobufTextsThatDifferInLayoutNormaliseEqual() {
-        String a = "syntax = \"proto3\";\npackage p;\nimport \"google/protobuf/timestamp.proto\";\n"
-                + "message M { google.protobuf.Timestamp at = 2; string id = 1; Kind kind = 3;\n"
-                + "  enum Kind { B = 1; A = 0; } }\n";
-        String b = "syntax = \"proto3\";\n\npackage p;\n\nimport \"google/protobuf/timestamp.proto\";\n\n"
-                + "message M {\n  string id = 1;\n  .google.protobuf.Timestamp at = 2;\n  M.Kind kind = 3;\n"
-                + "  enum Kind {\n    A = 0;\n    B = 1;\n  }\n}\n";
-        ParsedSchema first = SchemaParser.parse(SchemaType.PROTOBUF, a);
-        ParsedSchema second = SchemaParser.parse(SchemaType.PROTOBUF, b);
+    /** Per format: two texts that differ in layout or order, and the one normalised text both give. */
+    static Stream<Arguments> textsThatDifferOnlyInLayout() {
+        return Stream.of(
+                Arguments.of(SchemaType.PROTOBUF,
+                        "syntax = \"proto3\";\npackage p;\nimport \"google/protobuf/timestamp.proto\";\n"
+                                + "message M { google.protobuf.Timestamp at = 2; string id = 1; Kind kind = 3;\n"
+                                + "  enum Kind { B = 1; A = 0; } }\n",
+                        "syntax = \"proto3\";\n\npackage p;\n\nimport \"google/protobuf/timestamp.proto\";\n\n"
+                                + "message M {\n  string id = 1;\n  .google.protobuf.Timestamp at = 2;\n  M.Kind kind = 3;\n"
+                                + "  enum Kind {\n    A = 0;\n    B = 1;\n  }\n}\n",
+                        "syntax = \"proto3\";\npackage p;\n\nimport \"google/protobuf/timestamp.proto\";\n\n"
+                                + "message M {\n  string id = 1;\n  .google.protobuf.Timestamp at = 2;\n  .p.M.Kind kind = 3;\n\n"
+                                + "  enum Kind {\n    A = 0;\n    B = 1;\n  }\n}\n"),
+                // Avro: properties and aliases in any order
+                Arguments.of(SchemaType.AVRO,
+                        "{\"type\":\"record\",\"name\":\"R\",\"namespace\":\"n\","
+                                + "\"aliases\":[\"Z\",\"A\"],\"b\":1,\"a\":{\"y\":1,\"x\":2},\"fields\":[{\"name\":\"f\",\"type\":\"int\"}]}",
+                        "{\"fields\":[{\"type\":\"int\",\"name\":\"f\"}],\"a\":{\"x\":2,\"y\":1},"
+                                + "\"b\":1,\"aliases\":[\"A\",\"Z\"],\"name\":\"n.R\",\"type\":\"record\"}",
+                        "{\"type\":\"record\",\"name\":\"R\",\"namespace\":\"n\",\"fields\":[{\"name\":\"f\",\"type\":\"int\"}],"
+                                + "\"a\":{\"x\":2,\"y\":1},\"b\":1,\"aliases\":[\"A\",\"Z\"]}"),
+                // JSON Schema: keys sorted
+                Arguments.of(SchemaType.JSON,
+                        "{\"type\": \"object\", \"properties\": {\"b\": {\"type\": \"string\"},"
+                                + " \"a\": {\"type\": \"integer\", \"minimum\": 0}}}",
+                        "{\"properties\":{\"a\":{\"minimum\":0,\"type\":\"integer\"},"
+                                + "\"b\":{\"type\":\"string\"}},\"type\":\"object\"}",
+                        "{\"properties\":{\"a\":{\"minimum\":0,\"type\":\"integer\"},\"b\":{\"type\":\"string\"}},"
+                                + "\"type\":\"object\"}"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("textsThatDifferOnlyInLayout")
+    void textsThatDifferOnlyInLayoutNormaliseEqual(SchemaType type, String a, String b, String normalised) {
+        ParsedSchema first = SchemaParser.parse(type, a);
+        ParsedSchema second = SchemaParser.parse(type, b);
         assertThat(first.canonicalString()).isNotEqualTo(second.canonicalString());
-        assertThat(first.normalize().canonicalString()).isEqualTo(second.normalize().canonicalString())
-                .isEqualTo("syntax = \"proto3\";\npackage p;\n\nimport \"google/protobuf/timestamp.proto\";\n\n"
-                        + "message M {\n  string id = 1;\n  .google.protobuf.Timestamp at = 2;\n  .p.M.Kind kind = 3;\n\n"
-                        + "  enum Kind {\n    A = 0;\n    B = 1;\n  }\n}\n");
+        assertThat(first.normalize().canonicalString()).isEqualTo(second.normalize().canonicalString()).isEqualTo(normalised);
     }
 
     @Test
@@ -306,30 +333,6 @@ class SchemaNormalizationTest {
         ParsedSchema schema = SchemaParser.parse(SchemaType.AVRO, text);
         assertThat(schema.canonicalString()).isEqualTo(expected);
         assertThat(schema.normalize().canonicalString()).isEqualTo(expected);
-    }
-
-    @Test
-    void avroPropertiesAndAliasesInAnyOrderNormaliseEqual() {
-        ParsedSchema a = SchemaParser.parse(SchemaType.AVRO, "{\"type\":\"record\",\"name\":\"R\",\"namespace\":\"n\","
-                + "\"aliases\":[\"Z\",\"A\"],\"b\":1,\"a\":{\"y\":1,\"x\":2},\"fields\":[{\"name\":\"f\",\"type\":\"int\"}]}");
-        ParsedSchema b = SchemaParser.parse(SchemaType.AVRO, "{\"fields\":[{\"type\":\"int\",\"name\":\"f\"}],\"a\":{\"x\":2,\"y\":1},"
-                + "\"b\":1,\"aliases\":[\"A\",\"Z\"],\"name\":\"n.R\",\"type\":\"record\"}");
-        assertThat(a.canonicalString()).isNotEqualTo(b.canonicalString());
-        assertThat(a.normalize().canonicalString()).isEqualTo(b.normalize().canonicalString())
-                .isEqualTo("{\"type\":\"record\",\"name\":\"R\",\"namespace\":\"n\",\"fields\":[{\"name\":\"f\",\"type\":\"int\"}],"
-                        + "\"a\":{\"x\":2,\"y\":1},\"b\":1,\"aliases\":[\"A\",\"Z\"]}");
-    }
-
-    @Test
-    void jsonSchemaNormalisationSortsKeys() {
-        ParsedSchema a = SchemaParser.parse(SchemaType.JSON, "{\"type\": \"object\", \"properties\": {\"b\": {\"type\": \"string\"},"
-                + " \"a\": {\"type\": \"integer\", \"minimum\": 0}}}");
-        ParsedSchema b = SchemaParser.parse(SchemaType.JSON, "{\"properties\":{\"a\":{\"minimum\":0,\"type\":\"integer\"},"
-                + "\"b\":{\"type\":\"string\"}},\"type\":\"object\"}");
-        assertThat(a.canonicalString()).isNotEqualTo(b.canonicalString());
-        assertThat(a.normalize().canonicalString()).isEqualTo(b.normalize().canonicalString())
-                .isEqualTo("{\"properties\":{\"a\":{\"minimum\":0,\"type\":\"integer\"},\"b\":{\"type\":\"string\"}},"
-                        + "\"type\":\"object\"}");
     }
 
     @Test
