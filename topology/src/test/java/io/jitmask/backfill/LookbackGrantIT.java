@@ -19,8 +19,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.TimestampType;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -42,16 +40,6 @@ class LookbackGrantIT extends LookbackITBase {
     static final String EXPIRY = STACK.dataset("lbexp");
     static final String SEAM = STACK.dataset("lbseam");
     static final String RETENTION = STACK.dataset("lbret");
-
-    @BeforeAll
-    static void start() {
-        use(STACK);
-    }
-
-    @AfterAll
-    static void stop() {
-        release();
-    }
 
     @Test
     void copiesTheMatchingRecordsOfTheWindowThenLiveOnesAndNothingOlder() throws Exception {

@@ -39,12 +39,15 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInfo;
 
 /**
  * What the lookback integration tests share: their {@link JitmaskStack} settings ({@link #lookbackStack}), and
  * static helpers over the class's stack (producers of raw records and signed approval events, one consumer
- * following the audit trail, a log capture). Each class registers its stack and binds it in {@code @BeforeAll}
- * ({@link #use}), releasing it in {@code @AfterAll} ({@link #release}); classes run one after another in a JVM.
+ * following the audit trail, a log capture). Each class registers its stack; the helpers bind to it before the
+ * class's first test ({@link #use}); classes run one after another in a JVM.
  */
 abstract class LookbackITBase {
     static JitmaskStack stack;
@@ -71,7 +74,9 @@ abstract class LookbackITBase {
     }
 
     /** Binds the class's started stack to the helpers and starts capturing the log. */
-    static void use(JitmaskStack started) {
+    @BeforeAll
+    static void use(TestInfo test) {
+        JitmaskStack started = JitmaskStack.of(test.getTestClass().orElseThrow());
         stack = started;
         dir = started.dir();
         config = started.config();
@@ -90,6 +95,7 @@ abstract class LookbackITBase {
     }
 
     /** Closes what {@link #use} opened; the stack closes itself. */
+    @AfterAll
     static void release() {
         if (auditTail != null) {
             auditTail.close();

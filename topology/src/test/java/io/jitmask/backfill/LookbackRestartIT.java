@@ -13,8 +13,6 @@ import java.util.List;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -26,16 +24,6 @@ class LookbackRestartIT extends LookbackITBase {
     @RegisterExtension
     static final JitmaskStack STACK = lookbackStack("lookback-restart", 200, 300).dataset("lbres", "customers").build();
     static final String RESUME = STACK.dataset();
-
-    @BeforeAll
-    static void start() {
-        use(STACK);
-    }
-
-    @AfterAll
-    static void stop() {
-        release();
-    }
 
     @Test
     void aCatchUpCutShortByARestartResumesFromTheLedgerWithoutDuplicates() throws Exception {

@@ -20,8 +20,6 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.TaskMetadata;
 import org.apache.kafka.streams.ThreadMetadata;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -34,16 +32,6 @@ class LookbackScaleIT extends LookbackITBase {
     @RegisterExtension
     static final JitmaskStack STACK = lookbackStack("lookback-scale", 300, 300).dataset("lbscale", "customers").build();
     static final String SCALE = STACK.dataset();
-
-    @BeforeAll
-    static void start() {
-        use(STACK);
-    }
-
-    @AfterAll
-    static void stop() {
-        release();
-    }
 
     @Test
     void twoInstancesOneSplitEveryRecordOnceAcrossTheSeam() throws Exception {

@@ -40,6 +40,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * process from {@link #bootstrapServers()} and {@link #registryServer()}.
  */
 public final class JitmaskStack implements BeforeAllCallback, AfterAllCallback {
+    /** The started stack of each test class running now, for helpers shared by several classes ({@link #of}). */
+    private static final Map<Class<?>, JitmaskStack> STARTED = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** Marks a setting's value as a file name in the stack's directory ({@link Builder#file}). */
     private static final String FILE_IN_DIR = "\u0000dir/";
     private final String prefix;
@@ -195,10 +198,24 @@ public final class JitmaskStack implements BeforeAllCallback, AfterAllCallback {
         if (startApp) {
             app = startApp();
         }
+        STARTED.put(context.getRequiredTestClass(), this);
+    }
+
+    /**
+     * The stack {@code testClass} registered, started: for a base class's {@code @BeforeAll}, which runs after the
+     * extension's start.
+     */
+    public static JitmaskStack of(Class<?> testClass) {
+        JitmaskStack stack = STARTED.get(testClass);
+        if (stack == null) {
+            throw new IllegalStateException(testClass.getSimpleName() + " registered no started JitmaskStack");
+        }
+        return stack;
     }
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
+        STARTED.remove(context.getRequiredTestClass());
         closeAll(admin, approvals, producer, app, registry, registryServer, ownBroker ? broker : null);
         app = null;
         try (Stream<Path> files = Files.walk(dir)) {
