@@ -13,10 +13,10 @@ import io.jitmask.registry.HttpSchemaRegistryClient;
 import io.jitmask.sample.SampleRecords;
 import io.jitmask.serde.ConfluentAvroDeserializer;
 import io.jitmask.stream.MaskingProcessor;
+import io.jitmask.testing.AuditTrail;
 import io.jitmask.testing.DemoActors;
 import io.jitmask.testing.JitmaskStack;
 import io.jitmask.testing.LogCapture;
-import io.jitmask.testing.TopicReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -37,7 +37,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,8 +44,8 @@ import org.junit.jupiter.api.TestInfo;
 
 /**
  * What the lookback integration tests share: their {@link JitmaskStack} settings ({@link #lookbackStack}), and
- * static helpers over the class's stack (producers of raw records and signed approval events, one consumer
- * following the audit trail, a log capture). Each class registers its stack; the helpers bind to it before the
+ * static helpers over the class's stack (producers of raw records and signed approval events, the audit trail, a
+ * log capture). Each class registers its stack; the helpers bind to it before the
  * class's first test ({@link #use}); classes run one after another in a JVM.
  */
 abstract class LookbackITBase {
@@ -59,8 +58,6 @@ abstract class LookbackITBase {
     static KafkaProducer<String, String> approvals;
     static Admin admin;
     static LogCapture logs;
-    static org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> auditTail;
-    static final List<ConsumerRecord<byte[], byte[]>> auditTrail = new ArrayList<>();
 
     /** A stack for lookback tests: backfill at {@code rate} records/s, progress every {@code progressMs}. */
     static JitmaskStack.Builder lookbackStack(String prefix, long rate, long progressMs) {
@@ -85,7 +82,6 @@ abstract class LookbackITBase {
         producer = started.producer();
         approvals = started.approvals();
         admin = started.admin();
-        auditTrail.clear();
         logs = new LogCapture();
     }
 
@@ -97,10 +93,6 @@ abstract class LookbackITBase {
     /** Closes what {@link #use} opened; the stack closes itself. */
     @AfterAll
     static void release() {
-        if (auditTail != null) {
-            auditTail.close();
-            auditTail = null;
-        }
         logs.close();
     }
 
@@ -218,21 +210,8 @@ abstract class LookbackITBase {
         post(ApprovalEvents.revoked(id, "alice", Instant.now(), "done", DemoActors.key("alice")));
     }
 
-    /** One consumer follows the audit topic for the whole class: cheaper than a new consumer per look. */
-    static synchronized List<AuditEvent> audit(String requestId) {
-        if (auditTail == null) {
-            auditTail = TopicReader.consumer(stack.bootstrapServers());
-            List<TopicPartition> partitions = auditTail.partitionsFor(Topics.AUDIT).stream()
-                    .map(p -> new TopicPartition(Topics.AUDIT, p.partition())).toList();
-            auditTail.assign(partitions);
-            auditTail.seekToBeginning(partitions);
-        }
-        Map<TopicPartition, Long> end = auditTail.endOffsets(auditTail.assignment());
-        while (end.entrySet().stream().anyMatch(e -> auditTail.position(e.getKey()) < e.getValue())) {
-            auditTail.poll(Duration.ofMillis(100)).forEach(r -> auditTrail.add(r));
-        }
-        return auditTrail.stream().filter(r -> requestId.equals(new String(r.key(), StandardCharsets.UTF_8)))
-                .map(r -> AuditEvent.fromBytes(r.value())).toList();
+    static List<AuditEvent> audit(String requestId) {
+        return AuditTrail.shared().events(requestId);
     }
 
     /** The trail without progress events, whose number depends on timing; they are checked on their own. */

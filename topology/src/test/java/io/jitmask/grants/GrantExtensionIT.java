@@ -9,6 +9,7 @@ import io.jitmask.audit.AuditEvent;
 import io.jitmask.config.Topics;
 import io.jitmask.sample.SampleRecords;
 import io.jitmask.testing.DemoActors;
+import io.jitmask.testing.GrantRequests;
 import io.jitmask.testing.JitmaskStack;
 import io.jitmask.testing.TopicReader;
 import io.jitmask.stream.MaskingProcessor;
@@ -43,9 +44,7 @@ class GrantExtensionIT {
     }
 
     static List<AuditEvent> audit(String requestId) {
-        return TopicReader.readAll(Topics.AUDIT).stream()
-                .filter(r -> requestId.equals(new String(r.key(), StandardCharsets.UTF_8)))
-                .map(r -> AuditEvent.fromBytes(r.value())).toList();
+        return GrantRequests.audit(requestId);
     }
 
     static AuditEvent awaitAudit(String requestId, AuditEvent.Type type) {

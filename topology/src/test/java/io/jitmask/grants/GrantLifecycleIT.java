@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jitmask.approval.ApprovalEvents;
+import io.jitmask.testing.AuditTrail;
 import io.jitmask.approval.Ed25519;
 import io.jitmask.audit.AuditEvent;
 import io.jitmask.config.Topics;
 import io.jitmask.sample.SampleRecords;
 import io.jitmask.serde.ConfluentAvroDeserializer;
 import io.jitmask.testing.DemoActors;
+import io.jitmask.testing.GrantRequests;
 import io.jitmask.testing.JitmaskStack;
 import io.jitmask.testing.TopicReader;
 import java.nio.charset.StandardCharsets;
@@ -59,9 +61,7 @@ class GrantLifecycleIT {
 
     /** The audit trail of one request, in order. */
     static List<AuditEvent> audit(String requestId) {
-        return TopicReader.readAll(Topics.AUDIT).stream()
-                .filter(r -> requestId.equals(new String(r.key(), StandardCharsets.UTF_8)))
-                .map(r -> AuditEvent.fromBytes(r.value())).toList();
+        return GrantRequests.audit(requestId);
     }
 
     static List<AuditEvent.Type> auditTypes(String requestId) {
@@ -139,7 +139,7 @@ class GrantLifecycleIT {
                 .as("published, ended (each masking task closes its ledger), tombstoned once the ledger is closed")
                 .containsExactly(Grant.ACTIVE, Grant.ENDING, "tombstone");
         // Every audit event is free of field values.
-        String all = TopicReader.readAll(Topics.AUDIT).stream().map(r -> new String(r.value(), StandardCharsets.UTF_8))
+        String all = AuditTrail.shared().records().stream().map(r -> new String(r.value(), StandardCharsets.UTF_8))
                 .reduce("", String::concat);
         assertThat(all).doesNotContain(original.get("email").toString());
     }

@@ -9,11 +9,11 @@ import io.jitmask.approval.ApprovalEvents;
 import io.jitmask.audit.AuditEvent;
 import io.jitmask.config.Topics;
 import io.jitmask.testing.DemoActors;
+import io.jitmask.testing.GrantRequests;
 import io.jitmask.testing.JitmaskStack;
 import io.jitmask.testing.SharedKafka;
 import io.jitmask.testing.TestCustomers;
 import io.jitmask.testing.TopicReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -47,9 +47,7 @@ class GrantRestartIT {
     }
 
     static List<AuditEvent> audit(String id) {
-        return TopicReader.readAll(Topics.AUDIT).stream()
-                .filter(r -> id.equals(new String(r.key(), StandardCharsets.UTF_8)))
-                .map(r -> AuditEvent.fromBytes(r.value())).toList();
+        return GrantRequests.audit(id);
     }
 
     static void produce(String key) throws Exception {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.jitmask.approval.ApprovalEvents;
+import io.jitmask.testing.AuditTrail;
 import io.jitmask.testing.JitmaskStack;
 import io.jitmask.approval.CanonicalJson;
 import io.jitmask.approval.Ed25519;
@@ -15,7 +16,6 @@ import io.jitmask.config.Topics;
 import io.jitmask.serde.RecordJson;
 import io.jitmask.testing.DemoActors;
 import io.jitmask.testing.TopicReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -82,13 +82,11 @@ class HttpApiIT {
 
     static List<JsonNode> auditOnTopic(String requestId) {
         List<JsonNode> out = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : TopicReader.readAll(Topics.AUDIT)) {
-            if (requestId.equals(new String(r.key(), StandardCharsets.UTF_8))) {
-                try {
-                    out.add(ApiFixture.JSON.readTree(r.value()));
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
+        for (ConsumerRecord<byte[], byte[]> r : AuditTrail.shared().records(requestId)) {
+            try {
+                out.add(ApiFixture.JSON.readTree(r.value()));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
             }
         }
         return out;

@@ -11,13 +11,11 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import io.jitmask.config.JitmaskConfig;
+import io.jitmask.testing.AuditTrail;
 import io.jitmask.testing.JitmaskStack;
-import io.jitmask.config.Topics;
 import io.jitmask.testing.DemoActors;
-import io.jitmask.testing.TopicReader;
 import io.jitmask.webauthn.SoftwareAuthenticator;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -100,10 +98,8 @@ class PasskeyApprovalE2EIT {
         return Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
                 .until(() -> {
                     List<JsonNode> out = new ArrayList<>();
-                    for (ConsumerRecord<byte[], byte[]> r : TopicReader.readAll(Topics.AUDIT)) {
-                        if (key.equals(new String(r.key(), StandardCharsets.UTF_8))) {
-                            out.add(ApiFixture.JSON.readTree(r.value()));
-                        }
+                    for (ConsumerRecord<byte[], byte[]> r : AuditTrail.shared().records(key)) {
+                        out.add(ApiFixture.JSON.readTree(r.value()));
                     }
                     return out;
                 }, events -> events.size() >= count);

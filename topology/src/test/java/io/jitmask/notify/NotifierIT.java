@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import io.jitmask.app.JitmaskApp;
+import io.jitmask.testing.AuditTrail;
 import io.jitmask.approval.ApprovalEvents;
 import io.jitmask.audit.AuditEvent;
 import io.jitmask.audit.CloudEvent;
@@ -175,8 +176,7 @@ class NotifierIT {
     }
 
     static ConsumerRecord<byte[], byte[]> auditRecord(String requestId, AuditEvent.Type type) {
-        return TopicReader.readAll(Topics.AUDIT).stream()
-                .filter(r -> requestId.equals(new String(r.key(), StandardCharsets.UTF_8)))
+        return AuditTrail.shared().records(requestId).stream()
                 .filter(r -> AuditEvent.fromBytes(r.value()).type() == type).findFirst().orElseThrow();
     }
 
@@ -262,8 +262,7 @@ class NotifierIT {
         assertThat(counts.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList())
                 .containsExactly(ids.get(0));
         // The audit export: the request's whole trail, as CloudEvents, in order, each with the audit event as data.
-        List<ConsumerRecord<byte[], byte[]>> trail = TopicReader.readAll(Topics.AUDIT).stream()
-                .filter(r -> granted.equals(new String(r.key(), StandardCharsets.UTF_8))).toList();
+        List<ConsumerRecord<byte[], byte[]>> trail = AuditTrail.shared().records(granted);
         Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             List<JsonNode> exported = TopicReader.readAll(EXPORT).stream()
                     .filter(r -> granted.equals(new String(r.key(), StandardCharsets.UTF_8)))

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jitmask.app.JitmaskApp;
+import io.jitmask.testing.AuditTrail;
 import io.jitmask.approval.ApprovalEvents;
 import io.jitmask.audit.AuditEvent;
 import io.jitmask.config.JitmaskConfig;
@@ -173,8 +174,7 @@ class MetricsIT {
                 .contains("0.05", "1.0", "300.0", "+Inf");
 
         Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() ->
-                TopicReader.readAll(Topics.AUDIT).stream().anyMatch(r -> id.equals(new String(r.key(), StandardCharsets.UTF_8))
-                        && AuditEvent.fromBytes(r.value()).type() == AuditEvent.Type.TOPIC_DELETED));
+                AuditTrail.shared().events(id).stream().anyMatch(e -> e.type() == AuditEvent.Type.TOPIC_DELETED));
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
                 scrape().value("jitmask_expiry_to_revocation_seconds_count", Map.of()) == 1.0);
         PrometheusText after = scrape();

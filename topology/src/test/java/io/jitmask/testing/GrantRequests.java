@@ -56,9 +56,7 @@ public final class GrantRequests implements AutoCloseable {
 
     /** The audit trail of one request, in order. */
     public static List<AuditEvent> audit(String id) {
-        return TopicReader.readAll(Topics.AUDIT).stream()
-                .filter(r -> id.equals(new String(r.key(), StandardCharsets.UTF_8)))
-                .map(r -> AuditEvent.fromBytes(r.value())).toList();
+        return AuditTrail.shared().events(id);
     }
 
     /** Waits for the request's first audit event of {@code type} and returns it. */
