@@ -4,16 +4,12 @@ import static io.jitmask.audit.AuditEvent.Type.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jitmask.config.Topics;
-import io.jitmask.keys.Keyset;
-import io.jitmask.registry.HttpSchemaRegistryClient;
-import io.jitmask.registry.server.EmbeddedSchemaRegistry;
-import io.jitmask.sample.SampleSchemas;
 import io.jitmask.testing.Delivery;
 import io.jitmask.testing.GrantCopies;
 import io.jitmask.testing.GrantRequests;
 import io.jitmask.testing.JitmaskProcess;
 import io.jitmask.testing.RawLoad;
-import io.jitmask.testing.SharedKafka;
+import io.jitmask.testing.JitmaskStack;
 import io.jitmask.testing.TopicReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +21,7 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * jitmask as a separate OS process, killed with SIGKILL again and again while records keep arriving. With
@@ -39,23 +35,20 @@ class KillRestartIT {
     static final List<String> SHORT_GRANT_KEYS = List.of("K3", "K7");
     static final long SHORT_GRANT_SECONDS = 20;
 
-    @TempDir
-    Path dir;
+    /** The broker, registry and dataset of the forked processes. */
+    @RegisterExtension
+    static final JitmaskStack STACK = JitmaskStack.builder("kill").dataset("kill", "customers").withoutApp().build();
 
     @Test
     void sigkillAgainAndAgainLosesDuplicatesAndLeaksNothing() throws Exception {
         String suffix = UUID.randomUUID().toString().substring(0, 6);
-        String dataset = "kill_" + suffix;
+        String dataset = STACK.dataset();
+        Path dir = STACK.dir();
         Path log = dir.resolve("jitmask.log");
-        try (EmbeddedSchemaRegistry registryServer = EmbeddedSchemaRegistry.start(SharedKafka.bootstrapServers(), "localhost", 0);
-             HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(registryServer.url());
-             GrantRequests grants = new GrantRequests()) {
-            registry.register(Topics.raw(dataset) + "-value", SampleSchemas.of("customers"));
-            SharedKafka.createTopics(3, Topics.raw(dataset), Topics.masked(dataset));
-            Keyset.loadOrCreate(dir.resolve("keyset.json"));
-            Path config = JitmaskProcess.writeConfig(dir.resolve("app.properties"), SharedKafka.bootstrapServers(),
-                    registryServer.url(), "kill-it-" + suffix, dir.resolve("state"), dir.resolve("keyset.json"), dataset, Map.of());
-            RawLoad load = RawLoad.start(SharedKafka.bootstrapServers(), registry, Topics.raw(dataset), seq -> "K" + (seq % 10));
+        try (GrantRequests grants = new GrantRequests()) {
+            Path config = JitmaskProcess.writeConfig(dir.resolve("app.properties"), STACK.bootstrapServers(),
+                    STACK.registryServer().url(), "kill-it-" + suffix, dir.resolve("state"), dir.resolve("keyset.json"), dataset, Map.of());
+            RawLoad load = RawLoad.start(STACK.bootstrapServers(), STACK.registry(), Topics.raw(dataset), seq -> "K" + (seq % 10));
             try {
                 String live = null;
                 long liveFrom = 0;
@@ -81,7 +74,7 @@ class KillRestartIT {
                             GrantRequests.awaitEnded("kill-it-" + suffix, shortLived, Duration.ofSeconds(30));
                         }
                         // Let it make progress, then kill it mid-flight (SIGKILL: no shutdown hook, no commit).
-                        TopicReader.awaitProgress(SharedKafka.bootstrapServers(), Topics.masked(dataset), 20);
+                        TopicReader.awaitProgress(STACK.bootstrapServers(), Topics.masked(dataset), 20);
                         if (kill == 2) {
                             // Requested once this process is busy, so its life is spent copying, not starting up.
                             shortLived = grants.grant(dataset, List.of("email"), SHORT_GRANT_KEYS, SHORT_GRANT_SECONDS);
@@ -105,11 +98,11 @@ class KillRestartIT {
                 try (JitmaskProcess last = JitmaskProcess.start(config, log)) {
                     int total = sent.size();
                     List<ConsumerRecord<byte[], byte[]>> masked = TopicReader.readAllWhenAtLeast(
-                            SharedKafka.bootstrapServers(), Topics.masked(dataset), total, Duration.ofSeconds(120));
+                            STACK.bootstrapServers(), Topics.masked(dataset), total, Duration.ofSeconds(120));
                     Delivery.assertExactlyOnce("masked", Delivery.bySeq(masked), 0, total);
                     assertThat(masked).hasSize(total);
                     List<ConsumerRecord<byte[], byte[]>> liveCopies = TopicReader.readAllWhenAtLeast(
-                            SharedKafka.bootstrapServers(), Topics.grant(dataset, live), total - liveFrom, Duration.ofSeconds(60));
+                            STACK.bootstrapServers(), Topics.grant(dataset, live), total - liveFrom, Duration.ofSeconds(60));
                     Delivery.assertExactlyOnce("live grant", Delivery.bySeq(liveCopies), liveFrom, total);
                     GrantCopies.assertSourceHeadersMatch(liveCopies, sent);
                     int shortChecked = GrantCopies.assertEndedWithoutLateCopy(dataset, shortLived, SHORT_GRANT_KEYS, shortExpiresAt, shortCopies, sent);

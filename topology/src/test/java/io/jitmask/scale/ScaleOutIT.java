@@ -8,14 +8,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jitmask.config.Topics;
 import io.jitmask.keys.Keyset;
 import io.jitmask.registry.HttpSchemaRegistryClient;
-import io.jitmask.registry.server.EmbeddedSchemaRegistry;
 import io.jitmask.sample.SampleSchemas;
 import io.jitmask.testing.Delivery;
 import io.jitmask.testing.GrantCopies;
 import io.jitmask.testing.GrantRequests;
 import io.jitmask.testing.JitmaskProcess;
 import io.jitmask.testing.RawLoad;
-import io.jitmask.testing.SharedKafka;
+import io.jitmask.testing.JitmaskStack;
 import io.jitmask.testing.TopicReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +31,7 @@ import org.apache.kafka.common.GroupState;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -46,6 +46,10 @@ class ScaleOutIT {
     static final long EXPIRING_SECONDS = 8;
     /** Keeps an ended grant's topic long enough for the test to read it after EXPIRY_DETECTED. */
     static final Map<String, String> DELETE_GRACE = Map.of("jitmask.grant.delete.grace.ms", "5000");
+
+    /** The broker and registry of the forked processes; each test registers a dataset of its own. */
+    @RegisterExtension
+    static final JitmaskStack STACK = JitmaskStack.builder("scale").withoutApp().build();
 
     @TempDir
     Path dir;
@@ -66,21 +70,20 @@ class ScaleOutIT {
         String suffix = UUID.randomUUID().toString().substring(0, 6);
         String dataset = "scale_" + suffix;
         String applicationId = "scale-it-" + suffix;
-        try (EmbeddedSchemaRegistry registryServer = EmbeddedSchemaRegistry.start(SharedKafka.bootstrapServers(), "localhost", 0);
-             HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(registryServer.url());
-             GrantRequests grants = new GrantRequests();
-             Admin admin = SharedKafka.admin()) {
+        HttpSchemaRegistryClient registry = STACK.registry();
+        Admin admin = STACK.admin();
+        try (GrantRequests grants = new GrantRequests()) {
             registry.register(Topics.raw(dataset) + "-value", SampleSchemas.of("customers"));
-            SharedKafka.createTopics(PARTITIONS, Topics.raw(dataset), Topics.masked(dataset));
+            STACK.broker().createTopics(PARTITIONS, Topics.raw(dataset), Topics.masked(dataset));
             Keyset.loadOrCreate(dir.resolve("keyset.json"));
             Path[] configs = new Path[2];
             for (int i = 0; i < 2; i++) {
-                configs[i] = JitmaskProcess.writeConfig(dir.resolve("app" + i + ".properties"), SharedKafka.bootstrapServers(),
-                        registryServer.url(), applicationId, dir.resolve("state" + i), dir.resolve("keyset.json"), dataset, DELETE_GRACE);
+                configs[i] = JitmaskProcess.writeConfig(dir.resolve("app" + i + ".properties"), STACK.bootstrapServers(),
+                        STACK.registryServer().url(), applicationId, dir.resolve("state" + i), dir.resolve("keyset.json"), dataset, DELETE_GRACE);
             }
             Path log = dir.resolve("jitmask.log");
             String masked = Topics.masked(dataset);
-            RawLoad load = RawLoad.start(SharedKafka.bootstrapServers(), registry, Topics.raw(dataset), seq -> "K" + (seq % 40));
+            RawLoad load = RawLoad.start(STACK.bootstrapServers(), registry, Topics.raw(dataset), seq -> "K" + (seq % 40));
             JitmaskProcess[] instances = {JitmaskProcess.start(configs[0], log), null};
             try {
                 String live = grants.grant(dataset, List.of("email"), null, 3600);
@@ -115,11 +118,11 @@ class ScaleOutIT {
                 List<RawLoad.Sent> sent = load.stop();
                 int total = sent.size();
                 List<ConsumerRecord<byte[], byte[]>> maskedRecords = TopicReader.readAllWhenAtLeast(
-                        SharedKafka.bootstrapServers(), masked, total, Duration.ofSeconds(90));
+                        STACK.bootstrapServers(), masked, total, Duration.ofSeconds(90));
                 Delivery.assertExactlyOnce("masked", Delivery.bySeq(maskedRecords), 0, total);
                 assertThat(maskedRecords).hasSize(total);
                 List<ConsumerRecord<byte[], byte[]>> copies = TopicReader.readAllWhenAtLeast(
-                        SharedKafka.bootstrapServers(), liveTopic, total - liveFrom, Duration.ofSeconds(60));
+                        STACK.bootstrapServers(), liveTopic, total - liveFrom, Duration.ofSeconds(60));
                 Delivery.assertExactlyOnce("live grant", Delivery.bySeq(copies), liveFrom, total);
                 GrantCopies.assertSourceHeadersMatch(copies, sent);
                 assertThat(sent.stream().map(RawLoad.Sent::partition).distinct()).as("load on every partition")
@@ -161,7 +164,7 @@ class ScaleOutIT {
     }
 
     static void awaitProgress(String masked, int records) {
-        TopicReader.awaitProgress(SharedKafka.bootstrapServers(), masked, records);
+        TopicReader.awaitProgress(STACK.bootstrapServers(), masked, records);
     }
 
     /** Waits until the group is stable with exactly {@code members} members, each of them assigned partitions. */
