@@ -9,15 +9,13 @@ import com.google.protobuf.Descriptors;
 import com.google.protobuf.Message;
 import io.jitmask.config.JitmaskConfig;
 import io.jitmask.config.Topics;
-import io.jitmask.keys.Keyset;
 import io.jitmask.registry.HttpSchemaRegistryClient;
-import io.jitmask.registry.server.EmbeddedSchemaRegistry;
 import io.jitmask.serde.JsonCodec;
 import io.jitmask.serde.ProtobufCodec;
 import io.jitmask.serde.WireFormat;
 import io.jitmask.testing.FormatSamples;
 import io.jitmask.testing.LogCapture;
-import io.jitmask.testing.SharedKafka;
+import io.jitmask.testing.JitmaskStack;
 import io.jitmask.testing.TopicReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,7 +34,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The canary leak test per format on a real broker, with the embedded registry over HTTP: a JSON Schema, a Protobuf
@@ -52,43 +50,36 @@ class FormatsCanaryIT {
     static final String CANARY = "CANARYfm27";
     static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
+    /** The shipped policy, its sample datasets renamed so that this class has topics of its own. */
+    @RegisterExtension
+    static final JitmaskStack STACK = JitmaskStack.builder("formats-canary").exactDataset(TICKETS, null)
+            .exactDataset(ORDERS, null).exactDataset(CLICKS, null)
+            .file(JitmaskConfig.POLICY_FILE, "policy.yaml", shippedPolicy()
+                    .replace("\n  tickets:\n", "\n  " + TICKETS + ":\n")
+                    .replace("\n  orders:\n", "\n  " + ORDERS + ":\n")
+                    .replace("\n  clicks:\n", "\n  " + CLICKS + ":\n"))
+            .build();
     static Path dir;
-    static EmbeddedSchemaRegistry registryServer;
     static HttpSchemaRegistryClient registry;
-    static JitmaskApp app;
     static LogCapture logs;
 
+    static String shippedPolicy() {
+        try {
+            return Files.readString(Path.of("../deploy/policy.yaml"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     @BeforeAll
-    static void start() throws Exception {
+    static void start() {
+        dir = STACK.dir();
+        registry = STACK.registry();
         logs = new LogCapture();
-        registryServer = EmbeddedSchemaRegistry.start(SharedKafka.bootstrapServers(), "localhost", 0);
-        registry = new HttpSchemaRegistryClient(registryServer.url());
-        // The shipped policy, its sample datasets renamed so that this test has topics of its own.
-        String policy = Files.readString(Path.of("../deploy/policy.yaml"))
-                .replace("\n  tickets:\n", "\n  " + TICKETS + ":\n")
-                .replace("\n  orders:\n", "\n  " + ORDERS + ":\n")
-                .replace("\n  clicks:\n", "\n  " + CLICKS + ":\n");
-        Files.writeString(dir.resolve("policy.yaml"), policy);
-        Keyset.loadOrCreate(dir.resolve("keyset.json"));
-        JitmaskConfig config = JitmaskConfig.of(Map.of(
-                JitmaskConfig.BOOTSTRAP_SERVERS, SharedKafka.bootstrapServers(),
-                JitmaskConfig.REGISTRY_URL, registryServer.url(),
-                JitmaskConfig.APPLICATION_ID, "formats-canary-it-" + SUFFIX,
-                JitmaskConfig.STATE_DIR, dir.resolve("state").toString(),
-                JitmaskConfig.DATASETS, String.join(",", TICKETS, ORDERS, CLICKS),
-                JitmaskConfig.POLICY_FILE, dir.resolve("policy.yaml").toString(),
-                JitmaskConfig.KEYRING_FILE, io.jitmask.testing.DemoActors.KEYRING.toString(),
-                JitmaskConfig.KEYSET_FILE, dir.resolve("keyset.json").toString()));
-        app = JitmaskApp.start(config);
-        app.awaitRunning(Duration.ofSeconds(60));
     }
 
     @AfterAll
     static void stop() {
-        app.close();
-        registry.close();
-        registryServer.close();
         logs.close();
     }
 
@@ -109,7 +100,7 @@ class FormatsCanaryIT {
                 + "\",\"name\":\"" + CANARY + "\"},\"extra\":\"" + CANARY + "\"}";
 
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers()),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.bootstrapServers()),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(Topics.raw(TICKETS), key("T-1"), JsonCodec.writeFramed(ticketsId, ticket)));
             producer.send(new ProducerRecord<>(Topics.raw(ORDERS), key("O-1"), ProtobufCodec.encode(ordersId, List.of(0), canaryOrder)));

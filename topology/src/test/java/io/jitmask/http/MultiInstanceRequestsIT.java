@@ -7,17 +7,11 @@ import io.jitmask.approval.ApprovalEvents;
 import io.jitmask.config.JitmaskConfig;
 import io.jitmask.config.Topics;
 import io.jitmask.grants.RequestState;
-import io.jitmask.keys.Keyset;
-import io.jitmask.registry.HttpSchemaRegistryClient;
-import io.jitmask.registry.server.EmbeddedSchemaRegistry;
-import io.jitmask.sample.SampleSchemas;
 import io.jitmask.testing.DemoActors;
-import io.jitmask.testing.SharedKafka;
-import java.nio.file.Path;
+import io.jitmask.testing.JitmaskStack;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -30,7 +24,7 @@ import org.apache.kafka.streams.TaskMetadata;
 import org.apache.kafka.streams.ThreadMetadata;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two instances of one application with {@code num.standby.replicas=1}, as the Kubernetes manifests run them: the
@@ -38,67 +32,53 @@ import org.junit.jupiter.api.io.TempDir;
  * every request, from its active partitions and its standby copies of the other's.
  */
 class MultiInstanceRequestsIT {
-    @TempDir
-    Path dir;
+    /** Both instances are started by the test, with standby replicas. */
+    @RegisterExtension
+    static final JitmaskStack STACK = JitmaskStack.builder("multi").dataset("multi", "customers")
+            .setting("num.standby.replicas", "1").withoutApp().build();
 
     @Test
     void everyInstanceListsEveryRequestWhenEachHoldsAStandbyOfTheOther() throws Exception {
         String suffix = UUID.randomUUID().toString().substring(0, 6);
-        String dataset = "multi_" + suffix;
-        try (EmbeddedSchemaRegistry registryServer = EmbeddedSchemaRegistry.start(SharedKafka.bootstrapServers(), "localhost", 0);
-             HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(registryServer.url())) {
-            registry.register(Topics.raw(dataset) + "-value", SampleSchemas.of("customers"));
-            SharedKafka.createTopics(3, Topics.raw(dataset), Topics.masked(dataset));
-            Keyset.loadOrCreate(dir.resolve("keyset.json"));
-            Map<String, String> common = new HashMap<>(Map.of(
-                    JitmaskConfig.BOOTSTRAP_SERVERS, SharedKafka.bootstrapServers(),
-                    JitmaskConfig.REGISTRY_URL, registryServer.url(),
-                    JitmaskConfig.APPLICATION_ID, "multi-it-" + suffix,
-                    JitmaskConfig.DATASETS, dataset,
-                    JitmaskConfig.POLICY_FILE, DemoActors.POLICY.toString(),
-                    JitmaskConfig.KEYRING_FILE, DemoActors.KEYRING.toString(),
-                    JitmaskConfig.KEYSET_FILE, dir.resolve("keyset.json").toString(),
-                    "num.standby.replicas", "1"));
-            List<JitmaskApp> apps = new ArrayList<>();
-            try {
-                for (String name : List.of("a", "b")) {
-                    Map<String, String> settings = new HashMap<>(common);
-                    settings.put(JitmaskConfig.STATE_DIR, dir.resolve("state-" + name).toString());
-                    apps.add(JitmaskApp.start(JitmaskConfig.of(settings)));
-                }
-                Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() ->
-                        apps.stream().allMatch(app -> app.control().state() == KafkaStreams.State.RUNNING)
-                                && apps.stream().allMatch(app -> !activeApprovalPartitions(app).isEmpty()));
-                // The split this test is about: neither instance is active for every partition of jit.approvals.
-                Set<Integer> a = activeApprovalPartitions(apps.get(0));
-                Set<Integer> b = activeApprovalPartitions(apps.get(1));
-                assertThat(a).doesNotContainAnyElementsOf(b);
-
-                List<String> ids = new ArrayList<>();
-                Properties client = new Properties();
-                client.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers());
-                try (io.jitmask.approval.ApprovalPoster poster = new io.jitmask.approval.ApprovalPoster(client)) {
-                    for (int i = 0; i < 12; i++) {
-                        String id = "rm" + suffix + i;
-                        ids.add(id);
-                        poster.post(ApprovalEvents.requested(id, "alice", Instant.now(), "User:alice", dataset,
-                                List.of("email"), null, "INC-31 multi-instance read", 600, null, DemoActors.key("alice")));
-                    }
-                }
-                for (JitmaskApp app : apps) {
-                    RequestStates states = new RequestStates(app.control());
-                    Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
-                            assertThat(states.page(null, Paging.MAX_LIMIT, null, s -> true).items().stream().filter(s -> s.dataset() != null && s.dataset().equals(dataset))
-                                    .collect(Collectors.toMap(RequestState::requestId, RequestState::status)))
-                                    .containsOnlyKeys(ids)
-                                    .allSatisfy((id, status) -> assertThat(status).isEqualTo(RequestState.Status.PENDING)));
-                    for (String id : ids) {
-                        assertThat(states.require(id).requestId()).isEqualTo(id);
-                    }
-                }
-            } finally {
-                apps.forEach(JitmaskApp::close);
+        String dataset = STACK.dataset();
+        List<JitmaskApp> apps = new ArrayList<>();
+        try {
+            for (String name : List.of("a", "b")) {
+                apps.add(JitmaskApp.start(STACK.config().with(Map.of(JitmaskConfig.STATE_DIR,
+                        STACK.dir().resolve("state-" + name).toString()))));
             }
+            Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() ->
+                    apps.stream().allMatch(app -> app.control().state() == KafkaStreams.State.RUNNING)
+                            && apps.stream().allMatch(app -> !activeApprovalPartitions(app).isEmpty()));
+            // The split this test is about: neither instance is active for every partition of jit.approvals.
+            Set<Integer> a = activeApprovalPartitions(apps.get(0));
+            Set<Integer> b = activeApprovalPartitions(apps.get(1));
+            assertThat(a).doesNotContainAnyElementsOf(b);
+
+            List<String> ids = new ArrayList<>();
+            Properties client = new Properties();
+            client.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.bootstrapServers());
+            try (io.jitmask.approval.ApprovalPoster poster = new io.jitmask.approval.ApprovalPoster(client)) {
+                for (int i = 0; i < 12; i++) {
+                    String id = "rm" + suffix + i;
+                    ids.add(id);
+                    poster.post(ApprovalEvents.requested(id, "alice", Instant.now(), "User:alice", dataset,
+                            List.of("email"), null, "INC-31 multi-instance read", 600, null, DemoActors.key("alice")));
+                }
+            }
+            for (JitmaskApp app : apps) {
+                RequestStates states = new RequestStates(app.control());
+                Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                        assertThat(states.page(null, Paging.MAX_LIMIT, null, s -> true).items().stream().filter(s -> s.dataset() != null && s.dataset().equals(dataset))
+                                .collect(Collectors.toMap(RequestState::requestId, RequestState::status)))
+                                .containsOnlyKeys(ids)
+                                .allSatisfy((id, status) -> assertThat(status).isEqualTo(RequestState.Status.PENDING)));
+                for (String id : ids) {
+                    assertThat(states.require(id).requestId()).isEqualTo(id);
+                }
+            }
+        } finally {
+            apps.forEach(JitmaskApp::close);
         }
     }
 

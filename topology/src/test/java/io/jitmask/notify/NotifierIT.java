@@ -12,13 +12,10 @@ import io.jitmask.audit.AuditEvent;
 import io.jitmask.audit.CloudEvent;
 import io.jitmask.config.JitmaskConfig;
 import io.jitmask.config.Topics;
-import io.jitmask.keys.Keyset;
 import io.jitmask.registry.HttpSchemaRegistryClient;
-import io.jitmask.registry.server.EmbeddedSchemaRegistry;
-import io.jitmask.sample.SampleSchemas;
 import io.jitmask.serde.ConfluentAvroSerializer;
 import io.jitmask.testing.DemoActors;
-import io.jitmask.testing.SharedKafka;
+import io.jitmask.testing.JitmaskStack;
 import io.jitmask.testing.TestCustomers;
 import io.jitmask.testing.TopicReader;
 import java.net.InetSocketAddress;
@@ -44,7 +41,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Notifications end to end: the real application on the shared broker, signed events in, and a real HTTP receiver
@@ -54,7 +51,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class NotifierIT {
     static final String SUFFIX = UUID.randomUUID().toString().substring(0, 6);
-    static final String DATASET = "ncust_" + SUFFIX;
+    /** The application is started by the class, once its webhook receiver listens. */
+    @RegisterExtension
+    static final JitmaskStack STACK = JitmaskStack.builder("notify").dataset("ncust", "customers").withoutApp().build();
+    static final String DATASET = STACK.dataset();
     static final String CANARY = "canary-" + SUFFIX + "@example.com";
     static final String EXPORT = "jit.audit.ce." + SUFFIX;
 
@@ -68,9 +68,7 @@ class NotifierIT {
         }
     }
 
-    @TempDir
     static Path dir;
-    static EmbeddedSchemaRegistry registryServer;
     static HttpSchemaRegistryClient registry;
     static JitmaskApp app;
     static JitmaskConfig config;
@@ -94,24 +92,13 @@ class NotifierIT {
             exchange.close();
         });
         receiver.start();
+        dir = STACK.dir();
+        registry = STACK.registry();
         String secret = WebhookSignature.newSecret();
         Path secretFile = Files.writeString(dir.resolve("webhook-secret"), secret);
         signature = WebhookSignature.load(secretFile);
 
-        registryServer = EmbeddedSchemaRegistry.start(SharedKafka.bootstrapServers(), "localhost", 0);
-        registry = new HttpSchemaRegistryClient(registryServer.url());
-        registry.register(Topics.raw(DATASET) + "-value", SampleSchemas.of("customers"));
-        SharedKafka.createTopics(3, Topics.raw(DATASET), Topics.masked(DATASET));
-        Keyset.loadOrCreate(dir.resolve("keyset.json"));
-        config = JitmaskConfig.of(Map.ofEntries(
-                Map.entry(JitmaskConfig.BOOTSTRAP_SERVERS, SharedKafka.bootstrapServers()),
-                Map.entry(JitmaskConfig.REGISTRY_URL, registryServer.url()),
-                Map.entry(JitmaskConfig.APPLICATION_ID, "notify-it-" + SUFFIX),
-                Map.entry(JitmaskConfig.STATE_DIR, dir.resolve("state").toString()),
-                Map.entry(JitmaskConfig.DATASETS, DATASET),
-                Map.entry(JitmaskConfig.POLICY_FILE, DemoActors.POLICY.toString()),
-                Map.entry(JitmaskConfig.KEYRING_FILE, DemoActors.KEYRING.toString()),
-                Map.entry(JitmaskConfig.KEYSET_FILE, dir.resolve("keyset.json").toString()),
+        config = STACK.config().with(Map.ofEntries(
                 Map.entry(JitmaskConfig.HTTP_ENABLED, "false"),
                 Map.entry(JitmaskConfig.NOTIFY_WEBHOOK_URL, "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook"),
                 Map.entry(JitmaskConfig.NOTIFY_WEBHOOK_SECRET_FILE, secretFile.toString()),
@@ -120,18 +107,13 @@ class NotifierIT {
                 Map.entry(JitmaskConfig.AUDIT_CLOUDEVENTS_TOPIC, EXPORT),
                 // The first notifier's reminder window never opens during the test; the second one's is open at once.
                 Map.entry(JitmaskConfig.NOTIFY_REMINDER_LEAD_SECONDS, "1")));
-        app = JitmaskApp.start(config);
+        app = STACK.holdApp(JitmaskApp.start(config));
         app.awaitRunning(Duration.ofSeconds(60));
-        approvals = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers()),
-                new StringSerializer(), new StringSerializer());
+        approvals = STACK.approvals();
     }
 
     @AfterAll
     static void stop() {
-        approvals.close();
-        app.close();
-        registry.close();
-        registryServer.close();
         receiver.stop(0);
     }
 
@@ -168,7 +150,7 @@ class NotifierIT {
     }
 
     static int auditPartition(String requestId) throws Exception {
-        try (var admin = SharedKafka.admin()) {
+        try (var admin = STACK.broker().admin()) {
             int partitions = admin.describeTopics(List.of(Topics.AUDIT)).allTopicNames().get().get(Topics.AUDIT).partitions().size();
             return org.apache.kafka.common.utils.Utils.toPositive(
                     org.apache.kafka.common.utils.Utils.murmur2(requestId.getBytes(StandardCharsets.UTF_8))) % partitions;
@@ -193,7 +175,7 @@ class NotifierIT {
                 "io.jitmask.request.decided/approved->[\"alice\"]",
                 "io.jitmask.grant.activated/->[\"alice\"]");
         try (KafkaProducer<String, Object> raw = new KafkaProducer<>(
-                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers()),
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.bootstrapServers()),
                 new StringSerializer(), new ConfluentAvroSerializer(registry, false))) {
             raw.send(new ProducerRecord<>(Topics.raw(DATASET), "C1", TestCustomers.withSecret("C1", CANARY))).get();
         }
