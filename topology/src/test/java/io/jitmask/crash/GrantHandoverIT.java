@@ -7,14 +7,13 @@ import io.jitmask.audit.AuditEvent;
 import io.jitmask.config.Topics;
 import io.jitmask.keys.Keyset;
 import io.jitmask.registry.HttpSchemaRegistryClient;
-import io.jitmask.registry.server.EmbeddedSchemaRegistry;
 import io.jitmask.sample.SampleSchemas;
 import io.jitmask.stream.SourceCoordinates;
 import io.jitmask.testing.Delivery;
 import io.jitmask.testing.GrantRequests;
 import io.jitmask.testing.JitmaskProcess;
 import io.jitmask.testing.RawLoad;
-import io.jitmask.testing.SharedKafka;
+import io.jitmask.testing.JitmaskStack;
 import io.jitmask.testing.TopicReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,6 +28,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.acl.AclBindingFilter;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -48,6 +48,10 @@ class GrantHandoverIT {
      */
     static final String DELETE_GRACE_MS = "30000";
 
+    /** The broker and registry of the forked processes; each test registers a dataset of its own. */
+    @RegisterExtension
+    static final JitmaskStack STACK = JitmaskStack.builder("handover").withoutApp().build();
+
     @TempDir
     Path dir;
 
@@ -57,19 +61,18 @@ class GrantHandoverIT {
         String dataset = "handover_" + suffix;
         String applicationId = "handover-it-" + suffix;
         Path log = dir.resolve("jitmask.log");
-        try (EmbeddedSchemaRegistry registryServer = EmbeddedSchemaRegistry.start(SharedKafka.bootstrapServers(), "localhost", 0);
-             HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(registryServer.url());
-             GrantRequests grants = new GrantRequests();
-             Admin admin = SharedKafka.admin()) {
+        HttpSchemaRegistryClient registry = STACK.registry();
+        Admin admin = STACK.admin();
+        try (GrantRequests grants = new GrantRequests()) {
             prepare(registry, dataset, 3);
-            Path config = config(registryServer, applicationId, dataset, "app");
-            RawLoad load = RawLoad.start(SharedKafka.bootstrapServers(), registry, Topics.raw(dataset), seq -> "K" + (seq % 10));
+            Path config = config(applicationId, dataset, "app");
+            RawLoad load = RawLoad.start(STACK.bootstrapServers(), registry, Topics.raw(dataset), seq -> "K" + (seq % 10));
             String revokedGrant;
             String expiringGrant;
             try {
                 // (a) killed while the grant is being provisioned.
                 try (JitmaskProcess jitmask = JitmaskProcess.start(config, log)) {
-                    TopicReader.awaitProgress(SharedKafka.bootstrapServers(), Topics.masked(dataset), 20);
+                    TopicReader.awaitProgress(STACK.bootstrapServers(), Topics.masked(dataset), 20);
                     revokedGrant = grants.grant(dataset, List.of("email"), null, 3600);
                     GrantRequests.await(revokedGrant, APPROVED, Duration.ofSeconds(60));
                 }
@@ -83,7 +86,7 @@ class GrantHandoverIT {
                 }
                 // (c) killed the moment the revocation is accepted.
                 try (JitmaskProcess jitmask = JitmaskProcess.start(config, log)) {
-                    TopicReader.awaitProgress(SharedKafka.bootstrapServers(), Topics.masked(dataset), 20);
+                    TopicReader.awaitProgress(STACK.bootstrapServers(), Topics.masked(dataset), 20);
                     grants.revoke(revokedGrant);
                     GrantRequests.await(revokedGrant, REVOKE_ACCEPTED, Duration.ofSeconds(60));
                 }
@@ -117,18 +120,17 @@ class GrantHandoverIT {
         String dataset = "handover2_" + suffix;
         String applicationId = "handover2-it-" + suffix;
         Path log = dir.resolve("jitmask2.log");
-        try (EmbeddedSchemaRegistry registryServer = EmbeddedSchemaRegistry.start(SharedKafka.bootstrapServers(), "localhost", 0);
-             HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(registryServer.url());
-             GrantRequests grants = new GrantRequests();
-             Admin admin = SharedKafka.admin()) {
+        HttpSchemaRegistryClient registry = STACK.registry();
+        Admin admin = STACK.admin();
+        try (GrantRequests grants = new GrantRequests()) {
             prepare(registry, dataset, 4);
-            Path[] configs = {config(registryServer, applicationId, dataset, "app0"),
-                config(registryServer, applicationId, dataset, "app1")};
-            RawLoad load = RawLoad.start(SharedKafka.bootstrapServers(), registry, Topics.raw(dataset), seq -> "K" + (seq % 10));
+            Path[] configs = {config(applicationId, dataset, "app0"),
+                config(applicationId, dataset, "app1")};
+            RawLoad load = RawLoad.start(STACK.bootstrapServers(), registry, Topics.raw(dataset), seq -> "K" + (seq % 10));
             try (JitmaskProcess survivor = JitmaskProcess.start(configs[0], log)) {
                 String id;
                 try (JitmaskProcess killed = JitmaskProcess.start(configs[1], log)) {
-                    TopicReader.awaitProgress(SharedKafka.bootstrapServers(), Topics.masked(dataset), 20);
+                    TopicReader.awaitProgress(STACK.bootstrapServers(), Topics.masked(dataset), 20);
                     id = grants.grant(dataset, List.of("email"), null, 15);
                     GrantRequests.await(id, ACTIVATED, Duration.ofSeconds(90));
                     TopicReader.readAtLeast(Topics.grant(dataset, id), 1, Duration.ofSeconds(15));
@@ -158,18 +160,17 @@ class GrantHandoverIT {
         String dataset = "ledger_" + suffix;
         String applicationId = "ledger-it-" + suffix;
         Path log = dir.resolve("jitmask3.log");
-        try (EmbeddedSchemaRegistry registryServer = EmbeddedSchemaRegistry.start(SharedKafka.bootstrapServers(), "localhost", 0);
-             HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(registryServer.url());
-             GrantRequests grants = new GrantRequests();
-             Admin admin = SharedKafka.admin();
+        HttpSchemaRegistryClient registry = STACK.registry();
+        Admin admin = STACK.admin();
+        try (GrantRequests grants = new GrantRequests();
              org.apache.kafka.clients.producer.KafkaProducer<String, Object> bulk = new org.apache.kafka.clients.producer.KafkaProducer<>(
-                     Map.of(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers(),
+                     Map.of(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.bootstrapServers(),
                              org.apache.kafka.clients.producer.ProducerConfig.LINGER_MS_CONFIG, "20"),
                      new org.apache.kafka.common.serialization.StringSerializer(),
                      new io.jitmask.serde.ConfluentAvroSerializer(registry, false))) {
             prepare(registry, dataset, 4);
-            Path[] configs = {config(registryServer, applicationId, dataset, "app0"),
-                config(registryServer, applicationId, dataset, "app1")};
+            Path[] configs = {config(applicationId, dataset, "app0"),
+                config(applicationId, dataset, "app1")};
             try (JitmaskProcess steady = JitmaskProcess.start(configs[0], log)) {
                 String id = grants.grant(dataset, List.of("email"), null, 3600);
                 GrantRequests.await(id, ACTIVATED, Duration.ofSeconds(90));
@@ -188,10 +189,10 @@ class GrantHandoverIT {
                         bulk.flush();
                         if (round < 2) {
                             // Killed while its share of the copies is in flight.
-                            TopicReader.awaitProgress(SharedKafka.bootstrapServers(), Topics.grant(dataset, id), 100);
+                            TopicReader.awaitProgress(STACK.bootstrapServers(), Topics.grant(dataset, id), 100);
                             continue;
                         }
-                        TopicReader.readAllWhenAtLeast(SharedKafka.bootstrapServers(), Topics.grant(dataset, id),
+                        TopicReader.readAllWhenAtLeast(STACK.bootstrapServers(), Topics.grant(dataset, id),
                                 (round + 1L) * total / 4, Duration.ofSeconds(600));
                     }
                 }
@@ -209,14 +210,14 @@ class GrantHandoverIT {
 
     void prepare(HttpSchemaRegistryClient registry, String dataset, int partitions) {
         registry.register(Topics.raw(dataset) + "-value", SampleSchemas.of("customers"));
-        SharedKafka.createTopics(partitions, Topics.raw(dataset), Topics.masked(dataset));
+        STACK.broker().createTopics(partitions, Topics.raw(dataset), Topics.masked(dataset));
         Keyset.loadOrCreate(dir.resolve("keyset.json"));
     }
 
     /** One instance's config: its own state directory {@code name}, the shared application id. */
-    Path config(EmbeddedSchemaRegistry registryServer, String applicationId, String dataset, String name) {
-        return JitmaskProcess.writeConfig(dir.resolve(name + ".properties"), SharedKafka.bootstrapServers(),
-                registryServer.url(), applicationId, dir.resolve(name + "-state"), dir.resolve("keyset.json"), dataset,
+    Path config(String applicationId, String dataset, String name) {
+        return JitmaskProcess.writeConfig(dir.resolve(name + ".properties"), STACK.bootstrapServers(),
+                STACK.registryServer().url(), applicationId, dir.resolve(name + "-state"), dir.resolve("keyset.json"), dataset,
                 Map.of("jitmask.grant.delete.grace.ms", DELETE_GRACE_MS));
     }
 
