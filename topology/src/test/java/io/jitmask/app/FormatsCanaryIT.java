@@ -15,6 +15,7 @@ import io.jitmask.serde.ProtobufCodec;
 import io.jitmask.serde.WireFormat;
 import io.jitmask.testing.FormatSamples;
 import io.jitmask.testing.LogCapture;
+import io.jitmask.testing.DemoActors;
 import io.jitmask.testing.JitmaskStack;
 import io.jitmask.testing.TopicReader;
 import java.nio.charset.StandardCharsets;
@@ -54,22 +55,12 @@ class FormatsCanaryIT {
     @RegisterExtension
     static final JitmaskStack STACK = JitmaskStack.builder("formats-canary").exactDataset(TICKETS, null)
             .exactDataset(ORDERS, null).exactDataset(CLICKS, null)
-            .file(JitmaskConfig.POLICY_FILE, "policy.yaml", shippedPolicy()
-                    .replace("\n  tickets:\n", "\n  " + TICKETS + ":\n")
-                    .replace("\n  orders:\n", "\n  " + ORDERS + ":\n")
-                    .replace("\n  clicks:\n", "\n  " + CLICKS + ":\n"))
+            .file(JitmaskConfig.POLICY_FILE, "policy.yaml", DemoActors.policyWithDatasetsRenamed(
+                    Map.of("tickets", TICKETS, "orders", ORDERS, "clicks", CLICKS)))
             .build();
     static Path dir;
     static HttpSchemaRegistryClient registry;
     static LogCapture logs;
-
-    static String shippedPolicy() {
-        try {
-            return Files.readString(Path.of("../deploy/policy.yaml"));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
 
     @BeforeAll
     static void start() {

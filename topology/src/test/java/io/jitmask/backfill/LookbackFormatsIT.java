@@ -13,8 +13,6 @@ import io.jitmask.testing.JitmaskStack;
 import io.jitmask.testing.DemoActors;
 import io.jitmask.testing.TopicReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -44,16 +42,8 @@ class LookbackFormatsIT extends LookbackITBase {
     /** The shipped policy with its plain JSON {@code clicks} dataset renamed for this class. */
     @RegisterExtension
     static final JitmaskStack STACK = lookbackStack("lookback-formats", 500, 1000).exactDataset(CLICKS, null)
-            .file(JitmaskConfig.POLICY_FILE, "policy.yaml", shippedPolicy().replace("\n  clicks:\n", "\n  " + CLICKS + ":\n"))
+            .file(JitmaskConfig.POLICY_FILE, "policy.yaml", DemoActors.policyWithDatasetsRenamed(Map.of("clicks", CLICKS)))
             .build();
-
-    static String shippedPolicy() {
-        try {
-            return Files.readString(Path.of("../deploy/policy.yaml"));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
 
     static String click(int i) {
         return "{\"sessionId\":\"S-" + i + "\",\"user\":{\"email\":\"u" + i + "-" + SUFFIX + "@example.org\",\"ip\":\"10.0.0."

@@ -23,6 +23,26 @@ public final class DemoActors {
         }
     }
 
+    /**
+     * The demo policy's text with datasets renamed ({@code renames}: shipped name to the test's own), so a class
+     * gets topics of its own under the shipped rules.
+     */
+    public static String policyWithDatasetsRenamed(java.util.Map<String, String> renames) {
+        try {
+            String policy = Files.readString(POLICY);
+            for (java.util.Map.Entry<String, String> rename : renames.entrySet()) {
+                String from = "\n  " + rename.getKey() + ":\n";
+                if (!policy.contains(from)) {
+                    throw new IllegalStateException("deploy/policy.yaml has no dataset " + rename.getKey());
+                }
+                policy = policy.replace(from, "\n  " + rename.getValue() + ":\n");
+            }
+            return policy;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The demo policy with {@code requireWebAuthn: true} on the PII tag's approval rule, written into {@code dir}. */
     public static Path policyRequiringWebAuthn(Path dir) {
         try {
