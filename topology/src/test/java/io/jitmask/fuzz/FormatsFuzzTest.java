@@ -1,30 +1,22 @@
 package io.jitmask.fuzz;
 
-import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Descriptors;
 import com.google.protobuf.Message;
-import io.jitmask.app.JitmaskTopology;
-import io.jitmask.config.Topics;
-import io.jitmask.grants.GrantIndex;
-import io.jitmask.mask.PolicyMaskEngine;
-import io.jitmask.policy.Policy;
 import io.jitmask.policy.PolicyLoader;
 import io.jitmask.registry.InMemorySchemaRegistryClient;
+import io.jitmask.testing.MaskingDriver;
 import io.jitmask.serde.JsonCodec;
 import io.jitmask.serde.ProtobufCodec;
 import io.jitmask.testing.FormatSamples;
-import io.jitmask.testing.TestKeys;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Properties;
 import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -32,14 +24,6 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.lifecycle.AfterTry;
 import net.jqwik.api.lifecycle.BeforeTry;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.test.TestRecord;
 
 /**
  * Hostile bytes on the raw topics of the JSON Schema, Protobuf and plain JSON sample datasets: the masking path never
@@ -53,30 +37,24 @@ class FormatsFuzzTest {
     /** Characters that change a JSON document's structure when they replace a byte. */
     static final String JSON_BYTES = "{}[]\",:x0 ";
 
+    MaskingDriver app;
     InMemorySchemaRegistryClient registry;
-    TopologyTestDriver driver;
     int ticketsId;
     int ordersId;
     Descriptors.Descriptor order;
 
     @BeforeTry
     void setUp() {
-        registry = new InMemorySchemaRegistryClient();
+        app = new MaskingDriver(PolicyLoader.load(Path.of("../deploy/policy.yaml")), DATASETS, "formats-fuzz", Instant.now());
+        registry = app.registry();
         ticketsId = registry.registerTyped("raw.tickets-value", FormatSamples.TICKETS_SCHEMA);
         ordersId = registry.registerTyped("raw.orders-value", FormatSamples.ORDERS_SCHEMA);
         order = FormatSamples.orderDescriptor();
-        Policy policy = PolicyLoader.load(Path.of("../deploy/policy.yaml"));
-        Topology topology = JitmaskTopology.masking(new Topology(), new JitmaskTopology.MaskingDeps(DATASETS,
-                new PolicyMaskEngine(policy, TestKeys.KEYSET), registry, new GrantIndex(), policy.headers().allow(), Duration.ofSeconds(1)));
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "formats-fuzz");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(topology, props);
     }
 
     @AfterTry
     void tearDown() {
-        driver.close();
+        app.close();
     }
 
     /** A valid record of the dataset with the canary in every sensitive field. */
@@ -183,25 +161,7 @@ class FormatsFuzzTest {
                                                                      @ForAll @IntRange(min = 0, max = 7) int kind,
                                                                      @ForAll @IntRange(min = 0, max = 2) int format) throws Exception {
         String dataset = DATASETS.get(format);
-        TestInputTopic<byte[], byte[]> raw = driver.createInputTopic(Topics.raw(dataset), new ByteArraySerializer(), new ByteArraySerializer());
-        TestOutputTopic<byte[], byte[]> masked = driver.createOutputTopic(Topics.masked(dataset), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        TestOutputTopic<byte[], byte[]> dlq = driver.createOutputTopic(Topics.DLQ, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        byte[] payload = hostile(dataset, new Random(seed), kind);
-        raw.pipeInput(new TestRecord<>(("K" + seed).getBytes(StandardCharsets.UTF_8), payload));
-
-        List<TestRecord<byte[], byte[]>> out = masked.readRecordsToList();
-        List<TestRecord<byte[], byte[]>> letters = dlq.readRecordsToList();
-        assertThat(out.size() + letters.size()).as("every record is masked or dead-lettered, exactly once").isEqualTo(1);
-        for (TestRecord<byte[], byte[]> record : out) {
-            assertThat(new String(record.value(), StandardCharsets.ISO_8859_1)).doesNotContain(CANARY);
-        }
-        for (TestRecord<byte[], byte[]> letter : letters) {
-            assertThat(new String(letter.value(), StandardCharsets.UTF_8)).doesNotContain(CANARY);
-            JsonNode json = JSON.readTree(letter.value());
-            assertThat(json.get("topic").asText()).isEqualTo(Topics.raw(dataset));
-            assertThat(json.get("errorClass").asText()).isNotBlank();
-            assertThat(json.get("message").asText()).isNotBlank();
-        }
+        LandsOnce.assertLandsOnceWithout(CANARY, app, dataset, "K" + seed, hostile(dataset, new Random(seed), kind));
     }
 
 }

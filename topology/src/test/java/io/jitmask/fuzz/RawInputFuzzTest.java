@@ -1,27 +1,17 @@
 package io.jitmask.fuzz;
 
-import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jitmask.app.JitmaskTopology;
-import io.jitmask.config.Topics;
-import io.jitmask.grants.GrantIndex;
-import io.jitmask.mask.PolicyMaskEngine;
-import io.jitmask.policy.Policy;
 import io.jitmask.policy.PolicyLoader;
 import io.jitmask.registry.InMemorySchemaRegistryClient;
+import io.jitmask.testing.MaskingDriver;
 import io.jitmask.sample.SampleSchemas;
 import io.jitmask.serde.AvroCodec;
 import io.jitmask.testing.TestCustomers;
-import io.jitmask.testing.TestKeys;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Properties;
 import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -32,14 +22,6 @@ import net.jqwik.api.lifecycle.BeforeTry;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.test.TestRecord;
 
 /**
  * Hostile bytes on raw.*: the masking path never throws, never forwards a canary, and every record it does not
@@ -47,38 +29,25 @@ import org.apache.kafka.streams.test.TestRecord;
  */
 class RawInputFuzzTest {
     static final String CANARY = "ZZCANARYqq";
-    static final ObjectMapper JSON = new ObjectMapper();
 
+    MaskingDriver app;
     InMemorySchemaRegistryClient registry;
     AvroCodec codec;
-    TopologyTestDriver driver;
-    TestInputTopic<byte[], byte[]> raw;
-    TestOutputTopic<byte[], byte[]> masked;
-    TestOutputTopic<byte[], byte[]> dlq;
     int customersId;
     Schema customers;
 
     @BeforeTry
     void setUp() {
-        registry = new InMemorySchemaRegistryClient();
+        app = new MaskingDriver(PolicyLoader.load(Path.of("../deploy/policy.yaml")), List.of("customers"), "fuzz", Instant.now());
+        registry = app.registry();
         codec = new AvroCodec(registry);
         customers = SampleSchemas.of("customers");
         customersId = registry.register("raw.customers-value", customers);
-        Policy policy = PolicyLoader.load(Path.of("../deploy/policy.yaml"));
-        Topology topology = JitmaskTopology.masking(new Topology(), new JitmaskTopology.MaskingDeps(List.of("customers"),
-                new PolicyMaskEngine(policy, TestKeys.KEYSET), registry, new GrantIndex(), policy.headers().allow(), Duration.ofSeconds(1)));
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "fuzz");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(topology, props);
-        raw = driver.createInputTopic("raw.customers", new ByteArraySerializer(), new ByteArraySerializer());
-        masked = driver.createOutputTopic("masked.customers", new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        dlq = driver.createOutputTopic(Topics.DLQ, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     @AfterTry
     void tearDown() {
-        driver.close();
+        app.close();
     }
 
     byte[] valid() {
@@ -156,22 +125,6 @@ class RawInputFuzzTest {
     void hostileRawRecordsNeverLeakAndAlwaysLandSomewhere(@ForAll @LongRange(min = 0, max = 1_000_000) long seed,
                                                           @ForAll @IntRange(min = 0, max = 8) int kind) throws Exception {
         Random random = new Random(seed);
-        byte[] payload = hostile(random, kind);
-        raw.pipeInput(new TestRecord<>(("K" + seed).getBytes(StandardCharsets.UTF_8), payload));
-
-        List<TestRecord<byte[], byte[]>> out = masked.readRecordsToList();
-        List<TestRecord<byte[], byte[]>> letters = dlq.readRecordsToList();
-        assertThat(out.size() + letters.size()).as("every record is masked or dead-lettered, exactly once").isEqualTo(1);
-        for (TestRecord<byte[], byte[]> record : out) {
-            assertThat(new String(record.value(), StandardCharsets.ISO_8859_1)).doesNotContain(CANARY);
-        }
-        for (TestRecord<byte[], byte[]> letter : letters) {
-            String text = new String(letter.value(), StandardCharsets.UTF_8);
-            assertThat(text).doesNotContain(CANARY);
-            JsonNode json = JSON.readTree(letter.value());
-            assertThat(json.get("topic").asText()).isEqualTo("raw.customers");
-            assertThat(json.get("errorClass").asText()).isNotBlank();
-            assertThat(json.get("message").asText()).isNotBlank();
-        }
+        LandsOnce.assertLandsOnceWithout(CANARY, app, "customers", "K" + seed, hostile(random, kind));
     }
 }

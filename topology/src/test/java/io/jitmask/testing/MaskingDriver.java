@@ -25,7 +25,8 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
 
 /**
- * The masking topology of a policy's datasets on a {@link TopologyTestDriver}, with an in-memory registry that
+ * The masking topology of a policy's datasets (headers as the policy allows) on a {@link TopologyTestDriver}, with an
+ * in-memory registry that
  * outlives restarts: raw records in; masked records, dead letters, audit events and {@code jit.classification}
  * records out. {@link #restart()} starts a fresh instance (new engine, new classification book), whose global
  * store the test restores by {@link #replayClassification replaying} what the earlier one wrote.
@@ -53,7 +54,7 @@ public final class MaskingDriver implements AutoCloseable {
         book = new ClassificationBook();
         PolicyMaskEngine engine = new PolicyMaskEngine(policy, Keyset.fromJson(TestKeys.JSON), book);
         Topology topology = JitmaskTopology.masking(new Topology(), new JitmaskTopology.MaskingDeps(datasets,
-                engine, registry, new GrantIndex(), List.of(), Duration.ofSeconds(1)));
+                engine, registry, new GrantIndex(), policy.headers().allow(), Duration.ofSeconds(1)));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
