@@ -97,7 +97,7 @@ public final class JitmaskStack implements BeforeAllCallback, AfterAllCallback {
 
         /**
          * A dataset named {@code <name>_<suffix>} whose raw subject holds the sample schema {@code sample}
-         * ({@code customers}, {@code payments}, {@code patients}); see {@link #dataset(String)}.
+         * ({@code customers}, {@code payments}, {@code patients}; null: none registered); see {@link #dataset(String)}.
          */
         public Builder dataset(String name, String sample) {
             sampleSchemas.put(name, sample);
