@@ -99,6 +99,8 @@ class NotifierIT {
         signature = WebhookSignature.load(secretFile);
 
         config = STACK.config().with(Map.ofEntries(
+                // The CloudEvents' source the test expects names this application id.
+                Map.entry(JitmaskConfig.APPLICATION_ID, "notify-it-" + SUFFIX),
                 Map.entry(JitmaskConfig.HTTP_ENABLED, "false"),
                 Map.entry(JitmaskConfig.NOTIFY_WEBHOOK_URL, "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook"),
                 Map.entry(JitmaskConfig.NOTIFY_WEBHOOK_SECRET_FILE, secretFile.toString()),
