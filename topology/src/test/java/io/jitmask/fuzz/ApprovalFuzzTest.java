@@ -24,6 +24,7 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
 import net.jqwik.api.ForAll;
+import net.jqwik.api.lifecycle.AfterProperty;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.LongRange;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -68,9 +69,27 @@ class ApprovalFuzzTest {
         return event;
     }
 
-    @Property(tries = 150)
-    void mutatedApprovalsNeverGrant(@ForAll @LongRange(min = 0, max = 1_000_000) long seed) {
-        Random random = new Random(seed);
+    /**
+     * Tries share a lifecycle instance, renewed every {@link #TRIES_PER_DRIVER} tries: opening one (its RocksDB
+     * stores) per try cost most of the unit suite's time. Each try has a request id of its own; a rejected request
+     * stays pending, and renewing the instance keeps alice below the limit of pending requests per requester
+     * ({@code LifecycleLimits.DEFAULT_MAX_PENDING_PER_REQUESTER}), so no try's request is refused for another's.
+     */
+    static final int TRIES_PER_DRIVER = 40;
+
+    TopologyTestDriver driver;
+    TestInputTopic<String, String> in;
+    TestOutputTopic<String, byte[]> audit;
+    TestOutputTopic<String, byte[]> commands;
+    int tries;
+
+    void renewDriverEvery(int count) {
+        if (driver != null && tries % count != 0) {
+            return;
+        }
+        if (driver != null) {
+            driver.close();
+        }
         ApprovalValidator validator = new ApprovalValidator(KEYRING, POLICY, Set.of("customers"),
                 dataset -> ENGINE.sensitiveFields(dataset, SampleSchemas.of(dataset)));
         Topology topology = JitmaskTopology.lifecycle(new Topology(), new GrantLifecycleProcessor.Deps(validator, true,
@@ -78,27 +97,43 @@ class ApprovalFuzzTest {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "approval-fuzz");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        try (TopologyTestDriver driver = new TopologyTestDriver(topology, props, NOW)) {
-            TestInputTopic<String, String> in = driver.createInputTopic(Topics.APPROVALS, new StringSerializer(), new StringSerializer());
-            TestOutputTopic<String, byte[]> audit = driver.createOutputTopic(Topics.AUDIT, new StringDeserializer(), new ByteArrayDeserializer());
-            TestOutputTopic<String, byte[]> commands = driver.createOutputTopic(Topics.GRANT_COMMANDS, new StringDeserializer(), new ByteArrayDeserializer());
-            long duration = random.nextBoolean() ? 600 : Long.MAX_VALUE / (1 + random.nextInt(1000));
-            ObjectNode request = ApprovalEvents.requested("f" + seed, "alice", NOW, "User:alice", "customers",
-                    List.of("email"), null, "INC-5 fuzz", duration, null, DemoActors.key("alice"));
-            in.pipeInput("f" + seed, request.toString());
-            ObjectNode approval = ApprovalEvents.approved(request, "bob", NOW, "fine", DemoActors.key("bob"));
-            ObjectNode hostile = mutate(random, approval);
-            String payload = random.nextInt(10) == 0 ? hostile.toString().substring(0, hostile.toString().length() / 2) : hostile.toString();
-            in.pipeInput("f" + seed, payload);
+        driver = new TopologyTestDriver(topology, props, NOW);
+        in = driver.createInputTopic(Topics.APPROVALS, new StringSerializer(), new StringSerializer());
+        audit = driver.createOutputTopic(Topics.AUDIT, new StringDeserializer(), new ByteArrayDeserializer());
+        commands = driver.createOutputTopic(Topics.GRANT_COMMANDS, new StringDeserializer(), new ByteArrayDeserializer());
+    }
 
-            List<AuditEvent> events = audit.readValuesToList().stream().map(AuditEvent::fromBytes).toList();
-            assertThat(events).as("every event leaves a trace").hasSizeGreaterThanOrEqualTo(2);
-            boolean exactlyValid = payload.equals(approval.toString()) && duration == 600;
-            if (!exactlyValid) {
-                assertThat(commands.isEmpty()).as("no grant topic provisioned for a mutated approval").isTrue();
-                assertThat(events).noneMatch(e -> e.type() == AuditEvent.Type.ACTIVATED);
-                assertThat(events.get(events.size() - 1).type()).isEqualTo(AuditEvent.Type.REJECTED);
-            }
+    @AfterProperty
+    void closeDriver() {
+        if (driver != null) {
+            driver.close();
+        }
+    }
+
+    @Property(tries = 150)
+    void mutatedApprovalsNeverGrant(@ForAll @LongRange(min = 0, max = 1_000_000) long seed) {
+        Random random = new Random(seed);
+        renewDriverEvery(TRIES_PER_DRIVER);
+        String id = "f" + seed + "-" + tries++;
+        // What earlier tries of this instance left on the output topics is not this try's.
+        audit.readRecordsToList();
+        commands.readRecordsToList();
+        long duration = random.nextBoolean() ? 600 : Long.MAX_VALUE / (1 + random.nextInt(1000));
+        ObjectNode request = ApprovalEvents.requested(id, "alice", NOW, "User:alice", "customers",
+                List.of("email"), null, "INC-5 fuzz", duration, null, DemoActors.key("alice"));
+        in.pipeInput(id, request.toString());
+        ObjectNode approval = ApprovalEvents.approved(request, "bob", NOW, "fine", DemoActors.key("bob"));
+        ObjectNode hostile = mutate(random, approval);
+        String payload = random.nextInt(10) == 0 ? hostile.toString().substring(0, hostile.toString().length() / 2) : hostile.toString();
+        in.pipeInput(id, payload);
+
+        List<AuditEvent> events = audit.readValuesToList().stream().map(AuditEvent::fromBytes).toList();
+        assertThat(events).as("every event leaves a trace").hasSizeGreaterThanOrEqualTo(2);
+        boolean exactlyValid = payload.equals(approval.toString()) && duration == 600;
+        if (!exactlyValid) {
+            assertThat(commands.isEmpty()).as("no grant topic provisioned for a mutated approval").isTrue();
+            assertThat(events).noneMatch(e -> e.type() == AuditEvent.Type.ACTIVATED);
+            assertThat(events.get(events.size() - 1).type()).isEqualTo(AuditEvent.Type.REJECTED);
         }
     }
 }
