@@ -61,7 +61,7 @@ public final class RecordValues {
     private final BiFunction<Integer, TypedSchema, ProtoSchemas.Parsed> protoParser;
     /** Per schema id: null for Avro (decoded by the Avro codec), else the parsed writer schema. */
     private final Map<Integer, Writer> writers = new HashMap<>();
-    /** Datasets and schema ids of JSON Schema and Protobuf keys found under {@code raw.<dataset>-key}. */
+    /** Datasets and schema ids of framed keys (any format) found under {@code raw.<dataset>-key}. */
     private final java.util.Set<Map.Entry<String, Integer>> keyIds = new java.util.HashSet<>();
 
     public RecordValues(MaskEngine engine, SchemaRegistryClient registry, MaskedSchemaIds maskedIds) {
@@ -97,17 +97,15 @@ public final class RecordValues {
 
     /**
      * A framed record key written with JSON Schema or Protobuf, decoded; null when its writer schema is Avro (Avro
-     * keys keep their own plan, {@link MaskEngine#keyPlan}). Its schema id must be registered under
-     * {@code raw.<dataset>-key}, else {@link io.jitmask.classify.SchemaNotForDatasetException}.
+     * keys keep their own plan, {@link MaskEngine#keyPlan}). Its schema id, whatever the format, must be registered
+     * under {@code raw.<dataset>-key}, else {@link io.jitmask.classify.SchemaNotForDatasetException}: a key written
+     * with another dataset's (or a value's) schema is not masked by a plan made for something else.
      *
      * @throws MalformedRecordException bad framing, or bytes that are not a value of the writer schema (permanent)
      */
     public Value decodeTypedKey(String dataset, byte[] bytes) {
         int id = WireFormat.schemaId(bytes);
         Writer writer = writers.containsKey(id) ? writers.get(id) : writer(id);
-        if (writer == null) {
-            return null;
-        }
         if (!keyIds.contains(Map.entry(dataset, id))) {
             String subject = io.jitmask.config.Topics.raw(dataset) + "-key";
             if (!registry.subjectsOf(id).contains(subject)) {
@@ -116,7 +114,7 @@ public final class RecordValues {
             }
             keyIds.add(Map.entry(dataset, id));
         }
-        return decodeTyped(writer, id, bytes);
+        return writer == null ? null : decodeTyped(writer, id, bytes);
     }
 
     /** A masked copy of a key decoded by {@link #decodeTypedKey}, encoded with the {@code masked.<dataset>-key} id. */
