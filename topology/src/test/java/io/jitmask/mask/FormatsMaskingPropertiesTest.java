@@ -35,11 +35,11 @@ class FormatsMaskingPropertiesTest {
     static final FormatMasking FORMATS = new FormatMasking(POLICY, new PolicyFieldClassifier(POLICY), TechniquesTest.KEYSET);
     static final JsonSchemaDocument TICKETS;
     static final ProtobufParsedSchema ORDERS =
-            (ProtobufParsedSchema) SchemaParser.parse(SchemaType.PROTOBUF, FormatSamples.ORDERS_SCHEMA.text());
+            (ProtobufParsedSchema) SchemaParser.parse(SchemaType.PROTOBUF, FormatSamples.ORDERS_SCHEMA.schema());
 
     static {
         try {
-            TICKETS = new JsonSchemaDocument(JSON.readTree(FormatSamples.TICKETS_SCHEMA.text()), Map.of());
+            TICKETS = new JsonSchemaDocument(JSON.readTree(FormatSamples.TICKETS_SCHEMA.schema()), Map.of());
         } catch (java.io.IOException e) {
             throw new ExceptionInInitializerError(e);
         }

@@ -40,7 +40,7 @@ class RecordValuesTest {
     @Test
     void aMaskedJsonValueIsFittedToItsSchemasConstraintsAndOneThatCannotBeIsRefusedNamingWhereNotWhat() {
         InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
-        int id = registry.registerTyped("raw.tickets-value", new io.jitmask.registry.TypedSchema(io.jitmask.registry.TypedSchema.JSON, """
+        int id = registry.registerTyped("raw.tickets-value", new io.jitmask.registry.StoredSchema(io.jitmask.schema.SchemaType.JSON, """
                 {"type": "object", "properties": {
                   "ticketId": {"type": "string"},
                   "reporter": {"type": "object", "properties": {
