@@ -209,7 +209,13 @@ final class JsonConstraints {
     }
 
     JsonNode fit(JsonNode output) {
-        if (!output.isValueNode() || output.isNull() || passes(output)) {
+        if (!output.isValueNode() || output.isNull()) {
+            return output;
+        }
+        // An enum member from another technique than redact may be the original itself (freeText keeps text it
+        // detects nothing in): members are always the constant, unless redact's own value or symbol is one.
+        boolean keep = firstMember == null || constant;
+        if (keep && passes(output)) {
             return output;
         }
         for (JsonNode candidate : candidates(output)) {

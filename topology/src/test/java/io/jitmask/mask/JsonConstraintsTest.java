@@ -25,6 +25,7 @@ class JsonConstraintsTest {
               SECRET: {technique: {type: redact}}
               AMOUNT: {technique: {type: bucket, size: 100}}
               PART: {technique: {type: partial, keepLast: 2}}
+              FREE: {technique: {type: freeText}}
             datasets:
               t:
                 fields:
@@ -50,6 +51,7 @@ class JsonConstraintsTest {
               "level": {"type": "string", "enum": ["LOW", "HIGH"], "confluent:tags": ["PII"]},
               "chosen": {"type": "string", "enum": ["LOW", "HIGH"]},
               "fixed": {"const": "X", "confluent:tags": ["PII"]},
+              "mood": {"type": "string", "enum": ["calm", "angry"], "confluent:tags": ["FREE"]},
               "zip": {"type": "string", "pattern": "^[0-9]{5}$", "confluent:tags": ["PII"]},
               "ssn": {"type": "string", "pattern": "^\\\\d{3}-\\\\d{2}-\\\\d{4}$", "confluent:tags": ["PII"]},
               "tag": {"type": "string", "pattern": "^(red|green)-[a-f0-9]+$", "maxLength": 12, "confluent:tags": ["PII"]},
@@ -64,7 +66,7 @@ class JsonConstraintsTest {
             {"email": "ada@example.org", "emailKept": "ada@example.org", "emailRedacted": "ada@example.org",
              "host": "ada.example.org", "ip4": "192.168.1.7", "ip6": "fe80::1", "site": "https://ada.example.org/me",
              "ref": "6f1c2d3e-4b5a-4c6d-8e7f-8091a2b3c4d5", "day": "1990-07-14", "at": "2026-01-02T03:04:05Z",
-             "clock": "12:34:56Z", "code": "ADA-123", "pin": "1234", "level": "HIGH", "chosen": "LOW", "fixed": "X",
+             "clock": "12:34:56Z", "code": "ADA-123", "pin": "1234", "level": "HIGH", "chosen": "LOW", "fixed": "X", "mood": "angry",
              "zip": "80331", "ssn": "123-45-6789", "tag": "red-00aa", "mail": "ada@example.org",
              "age": 37, "rating": 4, "price": 1234.5, "count": 4711}
             """;
@@ -100,6 +102,7 @@ class JsonConstraintsTest {
                  "level": "LOW",
                  "chosen": "HIGH",
                  "fixed": "X",
+                 "mood": "calm",
                  "zip": "25966",
                  "ssn": "235-45-5392",
                  "tag": "red-b",
