@@ -42,10 +42,13 @@ final class JsonTechniques {
 
     private final Keyset keyset;
     private final JsonSchemaDocument document;
+    private final java.util.function.Consumer<String> notes;
 
-    JsonTechniques(Keyset keyset, JsonSchemaDocument document) {
+    /** @param notes told of constraints no value can be derived for (for {@code policy check}); null: nobody asks */
+    JsonTechniques(Keyset keyset, JsonSchemaDocument document, java.util.function.Consumer<String> notes) {
         this.keyset = keyset;
         this.document = document;
+        this.notes = notes;
     }
 
     /** The masker of a sensitive value described by {@code schema} (null: no schema). */
@@ -90,6 +93,11 @@ final class JsonTechniques {
         FieldMasker mapKeys = new Options(technique, where).bool("keepMapKeys", false) ? null : Techniques.mapKeyMasker(keyset);
         // The schema's own constraints on the value (format, lengths, pattern, enum, range), fitted once compiled.
         UnaryOperator<JsonNode> fit = JsonConstraints.of(document, resolved, technique, keyset, where);
+        if (notes != null && resolved != null && resolved.path("pattern").isTextual()
+                && PatternValues.parse(resolved.get("pattern").asText()) == null) {
+            notes.accept(where + ": its pattern uses more than jitmask derives values for (look-arounds, back references,"
+                    + " word boundaries, Unicode properties): a masked value that does not match it is dead-lettered");
+        }
         JsonMasker masker = new JsonMasker() {
             @Override
             public JsonNode mask(JsonNode value, GenericRecord root) {
