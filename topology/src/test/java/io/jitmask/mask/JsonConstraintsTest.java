@@ -175,4 +175,32 @@ class JsonConstraintsTest {
                 .isInstanceOf(MaskingConfigException.class)
                 .hasMessage("t: field 'chosen': technique 'redact' option 'symbol' is 'MEDIUM', not a member of the field's enum");
     }
+
+    @Test
+    void anOutputThatAlreadyFitsIsKeptAsTheTechniqueGaveIt() throws Exception {
+        Policy policy = PolicyLoader.parse("""
+                version: 1
+                datasets:
+                  t:
+                    fields:
+                      card: {technique: {type: ff1, keepLast: 4}}
+                      born: {technique: {type: generalizeDate, to: year}}
+                      mail: {technique: {type: email}}
+                """);
+        String schema = """
+                {"type": "object", "properties": {
+                  "card": {"type": "string", "pattern": "^[0-9]{16}$", "maxLength": 16},
+                  "born": {"type": "string", "format": "date"},
+                  "mail": {"type": "string", "format": "email", "pattern": "@example\\\\.org$"}}}""";
+        JsonNode out = new JsonMaskPlanner(new PolicyFieldClassifier(policy), TechniquesTest.KEYSET).plan("t", 3,
+                        new JsonSchemaDocument(JSON.readTree(schema), Map.of()), Set.of())
+                .apply(JSON.readTree("{\"card\": \"4111111111111111\", \"born\": \"1990-07-14\", \"mail\": \"ada@example.org\"}"));
+
+        assertThat(out.get("card").textValue()).isEqualTo(JsonMaskPlannerTest.avro("ff1", Map.of("keepLast", 4),
+                JsonMaskPlannerTest.STRING, "4111111111111111").toString()).endsWith("1111").isNotEqualTo("4111111111111111");
+        assertThat(out.get("born").textValue()).isEqualTo("1990-01-01");
+        assertThat(out.get("mail").textValue()).isEqualTo(JsonMaskPlannerTest.avro("email", Map.of(), JsonMaskPlannerTest.STRING,
+                "ada@example.org").toString()).endsWith("@example.org");
+        assertThat(((JsonParsedSchema) SchemaParser.parse(SchemaType.JSON, schema, List.of(), Map.of())).violations(out.toString())).isEmpty();
+    }
 }
