@@ -247,8 +247,14 @@ final class JsonConstraints {
             }
             out.add(lengths(text));
             if (pattern != null) {
-                out.add(TextNode.valueOf(pattern.value(chooser(text), false)));
-                out.add(TextNode.valueOf(pattern.value(chooser(text), true)));
+                // As many repetitions as maxLength leaves room for (more characters: fewer equal values by chance).
+                for (int repeat = PatternValues.PREFERRED_REPEAT; repeat >= 0; repeat--) {
+                    String value = pattern.value(chooser(text), repeat);
+                    if (maxLength == null || value.codePointCount(0, value.length()) <= maxLength || repeat == 0) {
+                        out.add(TextNode.valueOf(value));
+                        break;
+                    }
+                }
             }
         } else if (output.isNumber()) {
             out.add(number(output));

@@ -16,48 +16,48 @@ import java.util.function.IntUnaryOperator;
  * value is not derived and the record is dead-lettered naming the pattern, as before.
  */
 final class PatternValues {
-    /** Repetitions of an unbounded quantifier ({@code *}, {@code +}) when no shorter form is asked for. */
-    private static final int PREFERRED_REPEAT = 16;
+    /** Repetitions of an open quantifier ({@code *}, {@code +}, {@code {n,m}}) when no shorter form is asked for. */
+    static final int PREFERRED_REPEAT = 16;
 
     private interface Node {
-        /** Appends a match; {@code shortest}: every repetition at its minimum. */
-        void append(StringBuilder out, IntUnaryOperator choose, boolean shortest);
+        /** Appends a match; an open quantifier repeats {@code repeat} times, kept within its bounds. */
+        void append(StringBuilder out, IntUnaryOperator choose, int repeat);
     }
 
     private record Chars(boolean[] allowed, char[] preferred) implements Node {
         @Override
-        public void append(StringBuilder out, IntUnaryOperator choose, boolean shortest) {
+        public void append(StringBuilder out, IntUnaryOperator choose, int repeat) {
             out.append(preferred[choose.applyAsInt(preferred.length)]);
         }
     }
 
     private record Literal(char c) implements Node {
         @Override
-        public void append(StringBuilder out, IntUnaryOperator choose, boolean shortest) {
+        public void append(StringBuilder out, IntUnaryOperator choose, int repeat) {
             out.append(c);
         }
     }
 
     private record Sequence(List<Node> nodes) implements Node {
         @Override
-        public void append(StringBuilder out, IntUnaryOperator choose, boolean shortest) {
-            nodes.forEach(n -> n.append(out, choose, shortest));
+        public void append(StringBuilder out, IntUnaryOperator choose, int repeat) {
+            nodes.forEach(n -> n.append(out, choose, repeat));
         }
     }
 
     private record Alternatives(List<Node> options) implements Node {
         @Override
-        public void append(StringBuilder out, IntUnaryOperator choose, boolean shortest) {
-            options.get(choose.applyAsInt(options.size())).append(out, choose, shortest);
+        public void append(StringBuilder out, IntUnaryOperator choose, int repeat) {
+            options.get(choose.applyAsInt(options.size())).append(out, choose, repeat);
         }
     }
 
     private record Repeat(Node node, int min, int max) implements Node {
         @Override
-        public void append(StringBuilder out, IntUnaryOperator choose, boolean shortest) {
-            int times = shortest ? min : Math.min(max, Math.max(min, PREFERRED_REPEAT));
+        public void append(StringBuilder out, IntUnaryOperator choose, int repeat) {
+            int times = Math.min(max, Math.max(min, repeat));
             for (int i = 0; i < times; i++) {
-                node.append(out, choose, shortest);
+                node.append(out, choose, repeat);
             }
         }
     }
@@ -82,10 +82,13 @@ final class PatternValues {
         }
     }
 
-    /** A matching string whose choices come from {@code choose} (a bound to an index below it). */
-    String value(IntUnaryOperator choose, boolean shortest) {
+    /**
+     * A matching string whose choices come from {@code choose} (a bound to an index below it); open quantifiers repeat
+     * {@code repeat} times within their bounds (0: every repetition at its minimum).
+     */
+    String value(IntUnaryOperator choose, int repeat) {
         StringBuilder out = new StringBuilder();
-        root.append(out, choose, shortest);
+        root.append(out, choose, repeat);
         return out.toString();
     }
 

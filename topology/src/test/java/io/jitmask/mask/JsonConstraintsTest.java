@@ -105,7 +105,7 @@ class JsonConstraintsTest {
                  "mood": "calm",
                  "zip": "25966",
                  "ssn": "235-45-5392",
-                 "tag": "red-b",
+                 "tag": "red-b01fff74",
                  "mail": "ljT8l6rRfUTWwxZS@gswJx6D071JTgAYj",
                  "age": 23,
                  "rating": 1,
@@ -124,6 +124,8 @@ class JsonConstraintsTest {
         // An hmac integer token is spread over the range by the token: 18 + token mod 103.
         long ageToken = (Long) JsonMaskPlannerTest.avro("hmac", Map.of("prefix", "tok_"), JsonMaskPlannerTest.LONG, 37L);
         assertThat(out.get("age").longValue()).isEqualTo(18 + ageToken % 103);
+        // A pattern's open repetition gets as many characters as maxLength leaves room for: "red-" and 8 more.
+        assertThat(out.get("tag").textValue()).matches("red-[a-f0-9]{8}");
         // bucket's 1200.0 and redact's 0 move to the nearest allowed value.
         assertThat(out.get("price").doubleValue()).isEqualTo(999.95);
         assertThat(out.get("rating").longValue()).isEqualTo(1);
