@@ -36,6 +36,14 @@ public sealed interface ParsedSchema permits AvroParsedSchema, JsonParsedSchema,
     List<String> backwardIncompatibilities(ParsedSchema previous);
 
     /**
+     * As {@link #backwardIncompatibilities(ParsedSchema)} under a subject's {@code compatibilityPolicy}
+     * ({@code STRICT} when null); only JSON Schema has a policy that changes the answer ({@code LENIENT}).
+     */
+    default List<String> backwardIncompatibilities(ParsedSchema previous, String policy) {
+        return backwardIncompatibilities(previous);
+    }
+
+    /**
      * Data-contract tags written inline in the schema ({@code "confluent:tags"} in Avro and JSON Schema,
      * {@code (confluent.field_meta).tags} in Protobuf), by field path ({@code Record.field},
      * {@code #/properties/a}, {@code pkg.Message.field}).

@@ -484,17 +484,18 @@ final class SchemaStore {
         }
         List<Version> checked = level.endsWith("_TRANSITIVE") ? relevant : List.of(relevant.get(relevant.size() - 1));
         String direction = level.replace("_TRANSITIVE", "");
+        String policy = config.path("compatibilityPolicy").asText(null);
         List<String> problems = new ArrayList<>();
         for (Version existing : checked) {
             ParsedSchema old = parsed(existing);
             if (!"FORWARD".equals(direction)) {
                 // BACKWARD: consumers on the new schema read data written with the old one.
-                schema.backwardIncompatibilities(old).forEach(p -> problems.add(p + " against version " + existing.version()
+                schema.backwardIncompatibilities(old, policy).forEach(p -> problems.add(p + " against version " + existing.version()
                         + " under " + level));
             }
             if (!"BACKWARD".equals(direction)) {
                 // FORWARD: consumers on the old schema read data written with the new one.
-                old.backwardIncompatibilities(schema).forEach(p -> problems.add(p + " against version " + existing.version()
+                old.backwardIncompatibilities(schema, policy).forEach(p -> problems.add(p + " against version " + existing.version()
                         + " under " + level));
             }
         }
