@@ -168,7 +168,7 @@ public final class JsonParsedSchema extends ParsedSchemaBase implements ParsedSc
 
     @Override
     public List<String> backwardIncompatibilities(ParsedSchema previous) {
-        return backwardIncompatibilities(previous, null);
+        return backwardIncompatibilities(previous, null, "new", "old");
     }
 
     /**
@@ -177,7 +177,7 @@ public final class JsonParsedSchema extends ParsedSchemaBase implements ParsedSc
      * properties of an open one; anything else is {@code STRICT}), each as Confluent words it.
      */
     @Override
-    public List<String> backwardIncompatibilities(ParsedSchema previous, String policy) {
+    public List<String> backwardIncompatibilities(ParsedSchema previous, String policy, String reader, String writer) {
         if (!(previous instanceof JsonParsedSchema old)) {
             return List.of("Incompatible because of different schema type");
         }
@@ -185,7 +185,7 @@ public final class JsonParsedSchema extends ParsedSchemaBase implements ParsedSc
                 ? JsonSchemaDifference.LENIENT : JsonSchemaDifference.STRICT;
         return differences(old, this, accepted).stream()
                 .filter(d -> !accepted.contains(d.type()))
-                .map(JsonSchemaDifference::message)
+                .map(d -> ParsedSchema.worded(d.message(), reader, writer))
                 .toList();
     }
 

@@ -133,8 +133,9 @@ record JsonSchemaDifference(Type type, String path) {
             Type.OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL, Type.ITEM_ADDED_TO_OPEN_CONTENT_MODEL);
 
     /**
-     * Confluent's text for an incompatible difference ({@code Difference.toString()}, with the new schema as the
-     * first and the old as the second schema named). It names a path and a rule, never a value.
+     * Confluent's text for an incompatible difference ({@code Difference.toString()}), with {@code %s} for the
+     * reader's and the writer's schema ("new" and "old" when the new schema reads the old one). It names a path and
+     * a rule, never a value.
      */
     String message() {
         return "{errorType:\"" + type + "\", description:\"" + description() + "'}";
@@ -143,36 +144,36 @@ record JsonSchemaDifference(Type type, String path) {
     private String description() {
         String at = "'" + path + "'";
         if (KEYWORD_ADDED.contains(type)) {
-            return "The keyword at path " + at + " in the new schema is not present in the old schema";
+            return "The keyword at path " + at + " in the %s schema is not present in the %s schema";
         } else if (VALUE_INCREASED.contains(type)) {
-            return "The value at path " + at + " in the new schema is more than its value in the old schema";
+            return "The value at path " + at + " in the %s schema is more than its value in the %s schema";
         } else if (VALUE_DECREASED.contains(type)) {
-            return "The value at path " + at + " in the new schema is less than its value in the old schema";
+            return "The value at path " + at + " in the %s schema is less than its value in the %s schema";
         } else if (VALUE_CHANGED.contains(type)) {
-            return "The value at path " + at + " is different between the new and old schema";
+            return "The value at path " + at + " is different between the %s and %s schema";
         } else if (NARROWED.contains(type)) {
-            return "An array or combined type at path " + at + " has fewer elements in the new schema than the old schema";
+            return "An array or combined type at path " + at + " has fewer elements in the %s schema than the %s schema";
         } else if (EXTENDED.contains(type)) {
-            return "An array or combined type at path " + at + " has more elements in the new schema than the old schema";
+            return "An array or combined type at path " + at + " has more elements in the %s schema than the %s schema";
         } else if (TYPE_DIFFERS.contains(type)) {
-            return "A type at path " + at + " is different between the new schema and the old schema";
+            return "A type at path " + at + " is different between the %s schema and the %s schema";
         } else if (ADDED_TO_OPEN.contains(type)) {
-            return "The new schema has an open content model and has a property or item at path " + at
-                    + " which is missing in the old schema";
+            return "The %s schema has an open content model and has a property or item at path " + at
+                    + " which is missing in the %s schema";
         }
         return switch (type) {
-            case REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL -> "The new schema has an unopen content model and has a"
-                    + " required property at path " + at + " which is missing in the old schema";
-            case PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL, ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL -> "The new has a"
+            case REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL -> "The %s schema has an unopen content model and has a"
+                    + " required property at path " + at + " which is missing in the %s schema";
+            case PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL, ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL -> "The %s has a"
                     + " closed content model and is missing a property or item present at path " + at
-                    + " in the old schema";
+                    + " in the %s schema";
             case PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL,
                     ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL -> "A property or item is missing in the"
-                    + " new schema but present at path " + at + " in the old schema and is not covered by its"
+                    + " %s schema but present at path " + at + " in the %s schema and is not covered by its"
                     + " partially open content model";
             case PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL,
-                    ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL -> "The new schema has a property or item at"
-                    + " path " + at + " which is missing in the old schema and is not covered by its partially open"
+                    ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL -> "The %s schema has a property or item at"
+                    + " path " + at + " which is missing in the %s schema and is not covered by its partially open"
                     + " content model";
             default -> "";
         };

@@ -40,7 +40,20 @@ public sealed interface ParsedSchema permits AvroParsedSchema, JsonParsedSchema,
      * ({@code STRICT} when null); only JSON Schema has a policy that changes the answer ({@code LENIENT}).
      */
     default List<String> backwardIncompatibilities(ParsedSchema previous, String policy) {
+        return backwardIncompatibilities(previous, policy, "new", "old");
+    }
+
+    /**
+     * As {@link #backwardIncompatibilities(ParsedSchema, String)}, with the words Confluent puts in its messages for
+     * the reader's and the writer's schema: "new" and "old" for a BACKWARD check, "old" and "new" for FORWARD.
+     */
+    default List<String> backwardIncompatibilities(ParsedSchema previous, String policy, String reader, String writer) {
         return backwardIncompatibilities(previous);
+    }
+
+    /** Confluent's message template with its two {@code %s} filled: the reader's schema, then the writer's. */
+    static String worded(String template, String reader, String writer) {
+        return template.replaceFirst("%s", reader).replaceFirst("%s", writer);
     }
 
     /**

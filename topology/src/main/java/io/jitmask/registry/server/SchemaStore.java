@@ -574,12 +574,12 @@ final class SchemaStore {
             ParsedSchema old = parsed(existing);
             if (!"FORWARD".equals(direction)) {
                 // BACKWARD: consumers on the new schema read data written with the old one.
-                schema.backwardIncompatibilities(old, policy).forEach(p -> problems.add(p + " against version " + existing.version()
+                schema.backwardIncompatibilities(old, policy, "new", "old").forEach(p -> problems.add(p + " against version " + existing.version()
                         + " under " + level));
             }
             if (!"BACKWARD".equals(direction)) {
                 // FORWARD: consumers on the old schema read data written with the new one.
-                old.backwardIncompatibilities(schema, policy).forEach(p -> problems.add(p + " against version " + existing.version()
+                old.backwardIncompatibilities(schema, policy, "old", "new").forEach(p -> problems.add(p + " against version " + existing.version()
                         + " under " + level));
             }
         }
