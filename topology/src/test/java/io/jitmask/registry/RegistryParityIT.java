@@ -204,8 +204,9 @@ class RegistryParityIT {
         String changedType = CUSTOMER_PROTO.replace("string email = 1;", "int64 email = 1;");
         JsonNode verdict = call("POST", "/compatibility/subjects/" + customer + "/versions/latest?verbose=true",
                 withReference(body("PROTOBUF", changedType), "common/address.proto", address, 1).toString()).body();
-        assertThat(verdict).isEqualTo(json("{\"is_compatible\":false,\"messages\":[\"FIELD_SCALAR_KIND_CHANGED at Customer.email"
-                + " against version 1 under BACKWARD\"]}"));
+        assertThat(verdict).isEqualTo(json("{\"is_compatible\":false,\"messages\":[\"{errorType:\\\"FIELD_SCALAR_KIND_CHANGED\\\","
+                + " description:\\\"The kind of a SCALAR field at path '#/Customer/1' in the new schema does not match its"
+                + " kind in the old schema\\\"} against version 1 under BACKWARD\"]}"));
         String added = CUSTOMER_PROTO.replace("}\n", "  string phone = 3;\n}\n");
         Answer evolved = call("POST", "/subjects/" + customer + "/versions",
                 withReference(body("PROTOBUF", added), "common/address.proto", address, 1).toString());

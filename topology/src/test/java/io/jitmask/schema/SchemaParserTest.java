@@ -78,15 +78,15 @@ class SchemaParserTest {
         assertThat(backward(SchemaType.PROTOBUF, v1, "syntax = \"proto3\"; package p; message M { int64 a = 1; }")).isEmpty();
         assertThat(backward(SchemaType.PROTOBUF, v1, "syntax = \"proto3\"; package p; message M { int32 x = 1; bytes b = 2; string c = 3; }"))
                 .isEmpty();
-        assertThat(backward(SchemaType.PROTOBUF, v1, "syntax = \"proto3\"; package p; message M { string a = 1; }"))
-                .containsExactly("FIELD_SCALAR_KIND_CHANGED at M.a");
-        assertThat(backward(SchemaType.PROTOBUF, v1, "syntax = \"proto3\"; package q; message M { int32 a = 1; }"))
-                .containsExactly("PACKAGE_CHANGED");
-        assertThat(backward(SchemaType.PROTOBUF, v1, "syntax = \"proto3\"; package p; message N { int32 a = 1; }"))
-                .containsExactly("MESSAGE_REMOVED at M");
-        assertThat(backward(SchemaType.PROTOBUF, v1,
+        assertThat(differences(SchemaType.PROTOBUF, v1, "syntax = \"proto3\"; package p; message M { string a = 1; }"))
+                .containsExactly("FIELD_SCALAR_KIND_CHANGED #/M/1");
+        assertThat(differences(SchemaType.PROTOBUF, v1, "syntax = \"proto3\"; package q; message M { int32 a = 1; }"))
+                .containsExactly("PACKAGE_CHANGED #/");
+        assertThat(differences(SchemaType.PROTOBUF, v1, "syntax = \"proto3\"; package p; message N { int32 a = 1; }"))
+                .containsExactly("MESSAGE_REMOVED #/M");
+        assertThat(differences(SchemaType.PROTOBUF, v1,
                 "syntax = \"proto3\"; package p; message M { oneof o { int32 a = 1; string b = 2; } }"))
-                .containsExactly("MULTIPLE_FIELDS_MOVED_TO_ONEOF at M.o");
+                .containsExactly("MULTIPLE_FIELDS_MOVED_TO_ONEOF #/M/o");
     }
 
     @Test
@@ -149,7 +149,11 @@ class SchemaParserTest {
 
     /** The incompatible differences as "TYPE path", read from Confluent's wording of each. */
     private static List<String> jsonDifferences(String previous, String next) {
-        return backward(SchemaType.JSON, previous, next).stream()
+        return differences(SchemaType.JSON, previous, next);
+    }
+
+    private static List<String> differences(SchemaType type, String previous, String next) {
+        return backward(type, previous, next).stream()
                 .map(m -> m.replaceAll("^\\{errorType:\"([A-Z_]+)\", description:\"[^']*'(#[^']*)'.*$", "$1 $2")).toList();
     }
 
