@@ -57,11 +57,8 @@ final class JsonArraySchemaDiff {
         }
         JsonSchemaNode partial = partiallyOpen(update);
         if (partial != null) {
-            JsonSchemaDiff sub = diff.sub();
-            sub.compare(item, partial);
-            diff.addAll(sub.differences());
-            diff.add(sub.isCompatible() ? Type.ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
-                    : Type.ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL);
+            diff.covered(item, partial, Type.ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL,
+                    Type.ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL);
         } else {
             diff.add(item.kind == Kind.FALSE ? Type.ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL
                     : Type.ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL);
@@ -76,11 +73,8 @@ final class JsonArraySchemaDiff {
         }
         JsonSchemaNode partial = partiallyOpen(original);
         if (partial != null) {
-            JsonSchemaDiff sub = diff.sub();
-            sub.compare(partial, item);
-            diff.addAll(sub.differences());
-            diff.add(sub.isCompatible() ? Type.ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
-                    : Type.ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL);
+            diff.covered(partial, item, Type.ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL,
+                    Type.ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL);
         } else {
             diff.add(Type.ITEM_ADDED_TO_CLOSED_CONTENT_MODEL);
         }
@@ -108,18 +102,8 @@ final class JsonArraySchemaDiff {
     }
 
     private static void compareAdditional(JsonSchemaDiff diff, JsonSchemaNode original, JsonSchemaNode update) {
-        diff.at("additionalItems", () -> {
-            JsonSchemaNode before = original.additionalItemsSchema();
-            JsonSchemaNode after = update.additionalItemsSchema();
-            if (original.permitsAdditionalItems() != update.permitsAdditionalItems()) {
-                diff.add(original.permitsAdditionalItems() ? Type.ADDITIONAL_ITEMS_REMOVED : Type.ADDITIONAL_ITEMS_ADDED);
-            } else if (before == null && after != null) {
-                diff.add(Type.ADDITIONAL_ITEMS_NARROWED);
-            } else if (before != null && after == null) {
-                diff.add(Type.ADDITIONAL_ITEMS_EXTENDED);
-            } else {
-                diff.compare(before, after);
-            }
-        });
+        diff.compareAdditional("additionalItems", original.permitsAdditionalItems(), original.additionalItemsSchema(),
+                update.permitsAdditionalItems(), update.additionalItemsSchema(), Type.ADDITIONAL_ITEMS_ADDED,
+                Type.ADDITIONAL_ITEMS_REMOVED, Type.ADDITIONAL_ITEMS_EXTENDED, Type.ADDITIONAL_ITEMS_NARROWED);
     }
 }

@@ -76,11 +76,8 @@ final class JsonObjectSchemaDiff {
         }
         JsonSchemaNode partial = partiallyOpen(update, name);
         if (partial != null) {
-            JsonSchemaDiff sub = diff.sub();
-            sub.compare(before, partial);
-            diff.addAll(sub.differences());
-            diff.add(sub.isCompatible() ? Type.PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
-                    : Type.PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL);
+            diff.covered(before, partial, Type.PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL,
+                    Type.PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL);
         } else {
             diff.add(before.kind == Kind.FALSE ? Type.PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL
                     : Type.PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL);
@@ -105,11 +102,8 @@ final class JsonObjectSchemaDiff {
         }
         JsonSchemaNode partial = partiallyOpen(original, name);
         if (partial != null) {
-            JsonSchemaDiff sub = diff.sub();
-            sub.compare(partial, after);
-            diff.addAll(sub.differences());
-            diff.add(sub.isCompatible() ? Type.PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
-                    : Type.PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL);
+            diff.covered(partial, after, Type.PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL,
+                    Type.PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL);
         }
         if (required) {
             diff.add(withDefault ? Type.REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_UNOPEN_CONTENT_MODEL
@@ -193,20 +187,10 @@ final class JsonObjectSchemaDiff {
     }
 
     private static void compareAdditional(JsonSchemaDiff diff, JsonSchemaNode original, JsonSchemaNode update) {
-        diff.at("additionalProperties", () -> {
-            JsonSchemaNode before = original.additionalPropertiesSchema();
-            JsonSchemaNode after = update.additionalPropertiesSchema();
-            if (original.permitsAdditionalProperties() != update.permitsAdditionalProperties()) {
-                diff.add(update.permitsAdditionalProperties() ? Type.ADDITIONAL_PROPERTIES_ADDED
-                        : Type.ADDITIONAL_PROPERTIES_REMOVED);
-            } else if (before == null && after != null) {
-                diff.add(Type.ADDITIONAL_PROPERTIES_NARROWED);
-            } else if (before != null && after == null) {
-                diff.add(Type.ADDITIONAL_PROPERTIES_EXTENDED);
-            } else {
-                diff.compare(before, after);
-            }
-        });
+        diff.compareAdditional("additionalProperties", original.permitsAdditionalProperties(),
+                original.additionalPropertiesSchema(), update.permitsAdditionalProperties(),
+                update.additionalPropertiesSchema(), Type.ADDITIONAL_PROPERTIES_ADDED, Type.ADDITIONAL_PROPERTIES_REMOVED,
+                Type.ADDITIONAL_PROPERTIES_EXTENDED, Type.ADDITIONAL_PROPERTIES_NARROWED);
     }
 
     private static void compareUnevaluated(JsonSchemaDiff diff, JsonSchemaNode original, JsonSchemaNode update) {

@@ -363,4 +363,33 @@ final class JsonSchemaDiff {
             }
         });
     }
+
+    /**
+     * {@code additionalProperties} or {@code additionalItems}: allowed or not, then absent (anything) or a schema.
+     */
+    void compareAdditional(String keyword, boolean permittedBefore, JsonSchemaNode before, boolean permittedAfter,
+                           JsonSchemaNode after, Type added, Type removed, Type extended, Type narrowed) {
+        at(keyword, () -> {
+            if (permittedBefore != permittedAfter) {
+                add(permittedAfter ? added : removed);
+            } else if (before == null && after != null) {
+                add(narrowed);
+            } else if (before != null && after == null) {
+                add(extended);
+            } else {
+                compare(before, after);
+            }
+        });
+    }
+
+    /**
+     * A property or item present on one side only, read through the other side's partially open content model:
+     * its differences, then whether the model covers it.
+     */
+    void covered(JsonSchemaNode original, JsonSchemaNode update, Type covered, Type notCovered) {
+        JsonSchemaDiff sub = sub();
+        sub.compare(original, update);
+        addAll(sub.differences);
+        add(sub.isCompatible() ? covered : notCovered);
+    }
 }
