@@ -266,7 +266,7 @@ async function jsonSchemaRules(client) {
 // Protobuf compatibility by Confluent's rules: oneofs, wire-compatible scalars, labels and enums.
 async function protobufRules(client) {
   const ticket = 'syntax = "proto3";\npackage shop;\n\nmessage Ticket {\n  string id = 1;\n  string email = 2;\n'
-    + '  string phone = 3;\n  int32 count = 6;\n  Kind kind = 7;\n\n  oneof channel {\n    string sms = 4;\n    string push = 5;\n  }\n\n'
+    + '  string phone = 3;\n  optional int32 count = 6;\n  int32 size = 8;\n  Kind kind = 7;\n\n  oneof channel {\n    string sms = 4;\n    string push = 5;\n  }\n\n'
     + '  enum Kind {\n    A = 0;\n    B = 1;\n  }\n}\n';
   await client.register(S.protoTicket, { schemaType: 'PROTOBUF', schema: ticket });
   const compatible = (text) => client.testSubjectCompatibility(S.protoTicket, { schemaType: 'PROTOBUF', schema: text });
@@ -276,10 +276,12 @@ async function protobufRules(client) {
     'a oneof deleted whole is compatible');
   check(!(await compatible(ticket.replace('    string push = 5;\n', ''))), 'a oneof member removed is incompatible');
   check(await compatible(ticket.replace('string email = 2', 'bytes email = 2')), 'string to bytes is compatible');
-  check(!(await compatible(ticket.replace('int32 count = 6', 'repeated int32 count = 6'))),
-    'a number field made repeated is incompatible');
+  check(!(await compatible(ticket.replace('optional int32 count = 6', 'repeated int32 count = 6'))),
+    'an optional number field made repeated is incompatible');
+  check(await compatible(ticket.replace('int32 size = 8', 'repeated int32 size = 8')),
+    'a number field without a written label may become repeated (Confluent compares written labels only)');
   check(await compatible(ticket.replace('    B = 1;\n', '')), 'an enum constant removed is compatible');
-  check(!(await compatible(ticket.replace('int32 count = 6', 'sint32 count = 6'))), 'int32 to sint32 is incompatible');
+  check(!(await compatible(ticket.replace('int32 size = 8', 'sint32 size = 8'))), 'int32 to sint32 is incompatible');
 }
 
 async function registryJson(method, path) {
