@@ -358,6 +358,42 @@ class RegistryParityIT {
     }
 
     @Test
+    void contextsNumberTheirOwnIdsAndSurviveARestartFromTheSchemasTopic() throws Exception {
+        String context = ".it-" + UUID.randomUUID().toString().substring(0, 8);
+        String gone = ".gone-" + UUID.randomUUID().toString().substring(0, 8);
+        String prefix = "/contexts/" + context;
+        Answer first = call("POST", prefix + "/subjects/orders-value/versions", body(null, AVRO_V1).toString());
+        assertThat(first.body().path("id").asInt()).as(first.body().toString()).isEqualTo(1);
+        assertThat(call("GET", "/subjects/:" + context + ":orders-value/versions", null).body()).isEqualTo(json("[1]"));
+        assertThat(call("PUT", prefix + "/config", "{\"compatibility\":\"NONE\",\"compatibilityPolicy\":\"LENIENT\"}")
+                .status()).isEqualTo(200);
+        Answer refused = call("DELETE", "/contexts/" + context, null);
+        assertError(refused, 422, 42211);
+        assertThat(refused.body().path("message").asText()).isEqualTo("The specified context ':" + context + ":' is not empty.");
+        call("POST", "/contexts/" + gone + "/subjects/tmp/versions", body(null, AVRO_V1).toString());
+        call("DELETE", "/contexts/" + gone + "/subjects/tmp", null);
+        call("DELETE", "/contexts/" + gone + "/subjects/tmp?permanent=true", null);
+        assertThat(call("DELETE", "/contexts/" + gone, null).status()).isEqualTo(204);
+        JsonNode byId = call("GET", prefix + "/schemas/ids/1", null).body();
+
+        try (EmbeddedSchemaRegistry restarted = EmbeddedSchemaRegistry.start(SharedKafka.bootstrapServers(), TOPIC, "localhost", 0)) {
+            JsonNode contexts = EmbeddedSchemaRegistryIT.call(restarted, "application/json", "GET", "/contexts", null).body();
+            assertThat(contexts.toString()).contains("\"" + context + "\"").doesNotContain(gone);
+            assertThat(EmbeddedSchemaRegistryIT.call(restarted, "application/json", "GET", prefix + "/schemas/ids/1", null)
+                    .body()).isEqualTo(byId);
+            JsonNode config = EmbeddedSchemaRegistryIT.call(restarted, "application/json", "GET", prefix + "/config", null).body();
+            assertThat(List.of(config.path("compatibilityLevel").asText(), config.path("compatibilityPolicy").asText()))
+                    .containsExactly("NONE", "LENIENT");
+            // The context's id counter is rebuilt too: its next schema is its id 2.
+            Answer second = EmbeddedSchemaRegistryIT.call(restarted, "application/json", "POST",
+                    prefix + "/subjects/orders-value/versions", body(null, AVRO_V1.replace("}]}",
+                            "},{\"name\":\"phone\",\"type\":\"string\",\"default\":\"\"}]}")).toString());
+            assertThat(List.of(second.body().path("id").asInt(), second.body().path("version").asInt()))
+                    .as(second.body().toString()).containsExactly(2, 2);
+        }
+    }
+
+    @Test
     void jitmasksClientSendsAndReadsEveryTypeWithItsContract() throws Exception {
         String address = subject("client-address");
         String customer = subject("client-customer-value");

@@ -14,10 +14,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
 /**
- * REST contract of what session 5 added, per endpoint and schema type, on the API with its store (every change goes
- * through the same record path as {@code _schemas}, and a second store rebuilt from those records answers the same):
- * {@code normalize} (query and config), {@code validateFields} ({@code $$} names, reserved fields),
- * {@code ?format=}, {@code fetchMaxId}, contexts and {@code ?subject=} on ids.
+ * REST contract of what sessions 5 and 6 added, per endpoint and schema type, on the API with its store (every change
+ * goes through the same record path as {@code _schemas}, and a second store rebuilt from those records answers the
+ * same): {@code normalize} (query and config), {@code validateFields} ({@code $$} names, reserved fields),
+ * {@code ?format=}, {@code fetchMaxId}, contexts (ids per context, the {@code /contexts/{ctx}} prefix, deleting an
+ * empty context) and {@code ?subject=} on ids.
  */
 class RegistryApiTest {
     static final String AVRO_A = "{\"type\":\"record\",\"name\":\"R\",\"namespace\":\"n\",\"b\":1,\"a\":2,"
