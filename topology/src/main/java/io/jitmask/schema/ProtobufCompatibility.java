@@ -101,41 +101,38 @@ final class ProtobufCompatibility {
         Map<String, Descriptor> after = messages(updateMessages);
         List<String> beforeOrder = new ArrayList<>(before.keySet());
         List<String> afterOrder = new ArrayList<>(after.keySet());
-        Set<String> names = new TreeSet<>(before.keySet());
-        names.addAll(after.keySet());
-        for (String name : names) {
-            at(name, () -> {
-                Descriptor o = before.get(name);
-                Descriptor u = after.get(name);
-                if (u == null) {
-                    add(Type.MESSAGE_REMOVED);
-                } else if (o == null) {
-                    add(Type.MESSAGE_ADDED);
-                } else {
-                    compareMessages(o, u);
-                    if (beforeOrder.indexOf(name) != afterOrder.indexOf(name)) {
-                        // Serialised message indexes refer to the writer's schema, so a move stays readable.
-                        add(Type.MESSAGE_MOVED);
-                    }
-                }
-            });
-        }
+        byName(before, after, Type.MESSAGE_REMOVED, Type.MESSAGE_ADDED, (name, o, u) -> {
+            compareMessages(o, u);
+            if (beforeOrder.indexOf(name) != afterOrder.indexOf(name)) {
+                // Serialised message indexes refer to the writer's schema, so a move stays readable.
+                add(Type.MESSAGE_MOVED);
+            }
+        });
         Map<String, EnumDescriptor> enumsBefore = new LinkedHashMap<>();
         originalEnums.forEach(e -> enumsBefore.put(e.getName(), e));
         Map<String, EnumDescriptor> enumsAfter = new LinkedHashMap<>();
         updateEnums.forEach(e -> enumsAfter.put(e.getName(), e));
-        Set<String> enumNames = new TreeSet<>(enumsBefore.keySet());
-        enumNames.addAll(enumsAfter.keySet());
-        for (String name : enumNames) {
+        byName(enumsBefore, enumsAfter, Type.ENUM_REMOVED, Type.ENUM_ADDED, (name, o, u) -> compareEnums(o, u));
+    }
+
+    private interface Both<T> {
+        void compare(String name, T original, T update);
+    }
+
+    /** Types of one scope matched by name, each at its path: removed, added, or compared. */
+    private <T> void byName(Map<String, T> before, Map<String, T> after, Type removed, Type added, Both<T> both) {
+        Set<String> names = new TreeSet<>(before.keySet());
+        names.addAll(after.keySet());
+        for (String name : names) {
             at(name, () -> {
-                EnumDescriptor o = enumsBefore.get(name);
-                EnumDescriptor u = enumsAfter.get(name);
+                T o = before.get(name);
+                T u = after.get(name);
                 if (u == null) {
-                    add(Type.ENUM_REMOVED);
+                    add(removed);
                 } else if (o == null) {
-                    add(Type.ENUM_ADDED);
+                    add(added);
                 } else {
-                    compareEnums(o, u);
+                    both.compare(name, o, u);
                 }
             });
         }
