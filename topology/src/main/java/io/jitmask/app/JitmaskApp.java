@@ -147,8 +147,12 @@ public final class JitmaskApp implements AutoCloseable {
                 new ByteArraySerializer());
         // Lookback catch-ups: one reader per stream thread and one budget for the instance, whatever the grants.
         io.jitmask.stream.KafkaRawLog rawLog = io.jitmask.stream.KafkaRawLog.of(config.clientProperties(), config.applicationId());
+        // Masking first: the catch-ups and the control plane's budget read the masking instance's lag, known once it
+        // exists below.
+        java.util.concurrent.atomic.AtomicReference<KafkaStreams> maskingRef = new java.util.concurrent.atomic.AtomicReference<>();
         io.jitmask.stream.MaskingProcessor.Lookback lookback = new io.jitmask.stream.MaskingProcessor.Lookback(rawLog,
-                new io.jitmask.stream.CatchUpBudget(config.backfillMaxRecordsPerSecond()), config.backfillProgressInterval());
+                new io.jitmask.stream.CatchUpBudget(config.backfillMaxRecordsPerSecond()), config.backfillProgressInterval(),
+                new MaskingBacklog(() -> maskingLag(maskingRef.get()), config.controlLagThresholdRecords(), System::nanoTime));
         GrantCommandExecutor executor = new GrantCommandExecutor(resources, new GrantTopicCounter(
                 () -> new KafkaConsumer<>(consumerProps(config), new ByteArrayDeserializer(), new ByteArrayDeserializer())),
                 Clock.systemUTC());
@@ -172,8 +176,6 @@ public final class JitmaskApp implements AutoCloseable {
 
         Topology masking = JitmaskTopology.masking(new Topology(), new JitmaskTopology.MaskingDeps(config.datasets(), engine,
                 registry, grants, policy.headers().allow(), config.grantCopyCutoff(), metrics, admission, lookback));
-        // Masking first: the control plane's budget reads the masking instance's lag, known once it exists below.
-        java.util.concurrent.atomic.AtomicReference<KafkaStreams> maskingRef = new java.util.concurrent.atomic.AtomicReference<>();
         ControlBudget budget = new ControlBudget(() -> maskingLag(maskingRef.get()), config.controlLagThresholdRecords(),
                 config.controlLaggingMaxEventsPerSecond(), System::nanoTime, nanos -> Thread.sleep(nanos / 1_000_000,
                 (int) (nanos % 1_000_000)));

@@ -8,6 +8,7 @@ import io.jitmask.grants.GrantJson;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +59,8 @@ final class LookbackBench {
         CommittedProgress out = new CommittedProgress(bench.admin(), Topics.masked(BenchHarness.DATASET), BenchHarness.PARTITIONS);
         long base = bench.admin().listTopics().names().get().contains(Topics.masked(BenchHarness.DATASET)) ? out.committed() : 0;
         JitmaskApp app = JitmaskApp.start(bench.config("bench-lookback-" + UUID.randomUUID(), "exactly_once_v2", Map.of()));
+        ThreadCpu cpu = new ThreadCpu(app.context().config().applicationId(), app.context().config().controlApplicationId());
+        double loadBefore = FloodBench.loadAverage();
         AtomicInteger maxThreads = new AtomicInteger();
         AtomicInteger maxClients = new AtomicInteger();
         AtomicInteger maxReaders = new AtomicInteger();
@@ -81,13 +84,16 @@ final class LookbackBench {
                 Thread.sleep(20);
             }
             sampler.start();
-            BenchHarness.Measure measure = BenchHarness.Measure.of(out.await(base, records, 600), records);
+            List<long[]> progress = out.await(base, records, 600, cpu::masking);
             sampler.interrupt();
             sampler.join();
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("grants", grants);
-            r.put("perSecond", Math.round(measure.perSecond()));
-            r.put("cpuMicrosPerRecord", BenchCommand.round(measure.cpuMicrosPerRecord()));
+            r.put("perSecond", Math.round(Stats.steadyRate(progress, records)));
+            r.put("cpuMicrosPerRecord", BenchCommand.round(Stats.steadyCpuMicrosPerRecord(progress, records)));
+            // The masking stream threads (where the catch-ups run too): what the grants cost, whatever the neighbours do.
+            r.put("maskingCpuMicrosPerRecord", BenchCommand.round(Stats.steadyMicrosPerRecord(progress, records, 3)));
+            r.put("loadAverage", List.of(BenchCommand.round(loadBefore), BenchCommand.round(FloodBench.loadAverage())));
             // The sampler thread itself is one of the threads counted: subtract it.
             r.put("threadsAdded", maxThreads.get() - threadsBefore - 1);
             r.put("kafkaClientsAdded", maxClients.get() - clientsBefore);
@@ -97,6 +103,40 @@ final class LookbackBench {
             sampler.interrupt();
             app.close();
         }
+    }
+
+    /**
+     * {@code pairs} interleaved pairs of runs without and with {@code grants} lookback grants (written before, and
+     * tombstoned after, each run with them), the order alternating from pair to pair; the ratio is the median of the
+     * pairs' ratios, so a neighbour loading the machine for a minute hits both runs of a pair.
+     */
+    Map<String, Object> paired(int records, int grants, int pairs) throws Exception {
+        List<Map<String, Object>> none = new ArrayList<>();
+        List<Map<String, Object>> with = new ArrayList<>();
+        for (int pair = 1; pair <= pairs; pair++) {
+            for (boolean withGrants : pair % 2 == 1 ? new boolean[] {false, true} : new boolean[] {true, false}) {
+                bench.step("masking with " + (withGrants ? grants : 0) + " lookback grants, pair " + pair + " of " + pairs);
+                if (withGrants) {
+                    String tag = "lb" + grants + "p" + pair + "_";
+                    writeLookbackGrants(grants, tag);
+                    with.add(run(records, grants));
+                    bench.deleteGrants(grants, tag);
+                } else {
+                    none.add(run(records, 0));
+                }
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("grants", grants);
+        out.put("pairs", pairs);
+        out.put("throughputRatio", BenchCommand.round(Stats.pairedRatio(FloodBench.column(with, "perSecond"),
+                FloodBench.column(none, "perSecond"))));
+        out.put("throughputRatios", FloodBench.ratios(FloodBench.column(with, "perSecond"), FloodBench.column(none, "perSecond")));
+        out.put("maskingCpuPerRecordRatio", BenchCommand.round(Stats.pairedRatio(
+                FloodBench.column(with, "maskingCpuMicrosPerRecord"), FloodBench.column(none, "maskingCpuMicrosPerRecord"))));
+        out.put("none", none);
+        out.put("with", with);
+        return out;
     }
 
     /** Kafka clients of this process: one app-info MBean per consumer, producer and admin client. */

@@ -45,8 +45,22 @@ final class LookbackCatchUp {
         void result(GrantResult result);
     }
 
-    /** What the catch-up needs beyond the task: the raw log, the budget, and how often progress is reported. */
-    record Settings(RawLog log, CatchUpBudget budget, Duration progressInterval) {
+    /**
+     * How often a task runs a round while the instance's masking path lags (instead of every
+     * {@link MaskingProcessor#CATCH_UP_EVERY}): live masking comes first, and a round's cost is not only its copying
+     * (bounded by {@link #ROUND} and the budget) but also reading and writing every pending grant's ledger entry. A
+     * tenth of the rounds, never none, so a catch-up still moves on an instance that lags for good.
+     */
+    static final Duration LAGGING_EVERY = Duration.ofSeconds(1);
+
+    /**
+     * What the catch-up needs beyond the task: the raw log, the budget, how often progress is reported, and whether
+     * masking lags right now.
+     */
+    record Settings(RawLog log, CatchUpBudget budget, Duration progressInterval, java.util.function.BooleanSupplier maskingLags) {
+        Settings(RawLog log, CatchUpBudget budget, Duration progressInterval) {
+            this(log, budget, progressInterval, () -> false);
+        }
     }
 
     private final GrantIndex grants;
@@ -59,6 +73,8 @@ final class LookbackCatchUp {
      * store for them. Cleared when the task is initialised again (after an aborted transaction rolled the store back).
      */
     private final java.util.Set<String> settled = new java.util.HashSet<>();
+    /** When this task's last round ran (null: none yet), for {@link #LAGGING_EVERY}. */
+    private Instant lastRound;
 
     LookbackCatchUp(GrantIndex grants, GrantCopier copier, Settings settings, Duration copyCutoff, JitmaskMetrics metrics) {
         this.grants = grants;
@@ -74,8 +90,15 @@ final class LookbackCatchUp {
 
     /** One round for the task's raw partition {@code partition} of every dataset with a pending lookback grant. */
     void run(DisclosureLedger ledger, int partition, Instant now, Out out) {
-        Map<String, List<Grant>> byDataset = new LinkedHashMap<>();
         java.util.Collection<Grant> live = grants.lookback();
+        if (live.isEmpty()) {
+            return;
+        }
+        if (lastRound != null && now.isBefore(lastRound.plus(LAGGING_EVERY)) && settings.maskingLags().getAsBoolean()) {
+            return; // masking first
+        }
+        lastRound = now;
+        Map<String, List<Grant>> byDataset = new LinkedHashMap<>();
         if (settled.size() > 2 * live.size() + 100) {
             // Forget grants that are gone, now and then (never while one is live: it would only cost a store read).
             java.util.Set<String> ids = new java.util.HashSet<>();
@@ -142,6 +165,9 @@ final class LookbackCatchUp {
         for (Map.Entry<Grant, LedgerEntry> e : pending.entrySet()) {
             bounds.put(e.getKey(), e.getValue().catchUp().bound(lastStable == null ? 0 : lastStable));
         }
+        // Entries as they stand before the round: one whose catch-up did not move is not written again (with many
+        // pending grants, a write per grant per round was most of a round's cost).
+        Map<Grant, LedgerEntry> before = new java.util.HashMap<>(pending);
         try {
             copy(tp, dataset, pending, bounds, out);
         } finally {
@@ -159,7 +185,10 @@ final class LookbackCatchUp {
                     out.result(GrantResult.catchUp(GrantResult.Type.CATCH_UP_PROGRESS, grant.requestId(), now,
                             tp.partition(), state, null));
                 }
-                ledger.put(grant.requestId(), tp.partition(), entry.withCatchUp(state));
+                LedgerEntry after = entry.withCatchUp(state);
+                if (!after.equals(before.get(grant))) {
+                    ledger.put(grant.requestId(), tp.partition(), after);
+                }
             }
         }
     }
