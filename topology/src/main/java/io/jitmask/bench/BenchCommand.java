@@ -61,6 +61,15 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Lookback grant counts for --lookback, each measured in --repetitions interleaved pairs against none (default: ${DEFAULT-VALUE}).")
     List<Integer> lookbackGrants;
 
+    @Option(names = "--grant-scale", description = "Only the lifecycle grant-scale benchmark: --lifecycle-grants grants "
+            + "requested and approved through the real lifecycle (topics and ACLs), their activation rate, then masking with "
+            + "them against none in --repetitions interleaved pairs.")
+    boolean grantScale;
+
+    @Option(names = "--lifecycle-grants", defaultValue = "10000",
+            description = "Grants for --grant-scale (each a topic with as many partitions as the raw topic; default: ${DEFAULT-VALUE}).")
+    int lifecycleGrants;
+
     @Option(names = "--probes", defaultValue = "100", description = "Records timed raw -> masked per masking run (default: ${DEFAULT-VALUE}).")
     int probes;
 
@@ -78,6 +87,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (lookback) {
             return lookback();
+        }
+        if (grantScale) {
+            return grantScale();
         }
         if (formats) {
             return formats();
@@ -221,6 +233,28 @@ public final class BenchCommand implements Callable<Integer> {
             if (repetitions > 0 && floodRequests > 0) {
                 report.put("maskingUnderFlood", new FloodBench(bench, control).run(records, floodRequests, repetitions, probes));
             }
+            bench.step("done");
+        }
+        return write(report);
+    }
+
+    /** Issue 16: N active grants created through the lifecycle: activation rate, then masking with them against none. */
+    private int grantScale() throws Exception {
+        if (out == null) {
+            out = Path.of("bench/results/grant-scale.json");
+        }
+        Path dir = Files.createTempDirectory("jitmask-bench");
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("at", Instant.now().toString());
+        report.put("machine", BenchHarness.machine());
+        report.put("loadAverageAtStart", FloodBench.loadAverage());
+        report.put("records", records);
+        try (BenchHarness bench = new BenchHarness(dir, System.err)) {
+            bench.expectSteps(4 + 2 * repetitions + 1);
+            bench.preload(records);
+            bench.step("warm-up (not measured)");
+            bench.masking("exactly_once_v2", records, 0);
+            report.put("grantScale", new GrantScaleBench(bench).run(records, lifecycleGrants, repetitions));
             bench.step("done");
         }
         return write(report);

@@ -73,14 +73,18 @@ final class ControlPlaneBench {
 
     /** An empty jit.approvals, so that the next run's history is exactly what it is given. */
     void resetApprovals() throws Exception {
-        if (bench.admin().listTopics().names().get(30, TimeUnit.SECONDS).contains(Topics.APPROVALS)) {
-            bench.admin().deleteTopics(List.of(Topics.APPROVALS)).all().get(60, TimeUnit.SECONDS);
+        recreate(bench.admin(), Topics.APPROVALS, PARTITIONS);
+    }
+
+    /** Deletes {@code topic} if it exists and creates it again, empty (retrying while the deletion completes). */
+    static void recreate(org.apache.kafka.clients.admin.Admin admin, String topic, int partitions) throws Exception {
+        if (admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)) {
+            admin.deleteTopics(List.of(topic)).all().get(60, TimeUnit.SECONDS);
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
             try {
-                bench.admin().createTopics(List.of(new NewTopic(Topics.APPROVALS, PARTITIONS, (short) 1))).all()
-                        .get(30, TimeUnit.SECONDS);
+                admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
                 return;
             } catch (java.util.concurrent.ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException) || System.nanoTime() > deadline) {

@@ -90,7 +90,10 @@ final class FloodBench {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("floodRequests", floodRequests);
         try {
+            Map<String, Long> threadsBefore = ThreadCpu.byName();
             List<long[]> progress = masked.await(base, records, 600, cpu::masking, cpu::control);
+            // Where the process's CPU went while masking worked through its backlog (start-up included).
+            out.put("cpuMsByThread", ThreadCpu.topGrowth(threadsBefore, ThreadCpu.byName(), 12));
             out.put("perSecond", Math.round(Stats.steadyRate(progress, records)));
             out.put("processCpuMicrosPerRecord", BenchCommand.round(Stats.steadyCpuMicrosPerRecord(progress, records)));
             out.put("maskingCpuMicrosPerRecord", BenchCommand.round(Stats.steadyMicrosPerRecord(progress, records, 3)));

@@ -32,8 +32,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
 final class LookbackBench {
     private final BenchHarness bench;
 
+    private final MaskingRun masking;
+
     LookbackBench(BenchHarness bench) {
         this.bench = bench;
+        this.masking = new MaskingRun(bench, "bench-lookback-");
     }
 
     /** Lookback grants written straight to jit.grants with a key filter no record has: read by every catch-up, copied never. */
@@ -52,59 +55,6 @@ final class LookbackBench {
         }
     }
 
-    /** One masking run with {@code grants} lookback grants visible: throughput, and peak threads and clients added. */
-    Map<String, Object> run(int records, int grants) throws Exception {
-        int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
-        int clientsBefore = kafkaClients();
-        CommittedProgress out = new CommittedProgress(bench.admin(), Topics.masked(BenchHarness.DATASET), BenchHarness.PARTITIONS);
-        long base = bench.admin().listTopics().names().get().contains(Topics.masked(BenchHarness.DATASET)) ? out.committed() : 0;
-        JitmaskApp app = JitmaskApp.start(bench.config("bench-lookback-" + UUID.randomUUID(), "exactly_once_v2", Map.of()));
-        ThreadCpu cpu = new ThreadCpu(app.context().config().applicationId(), app.context().config().controlApplicationId());
-        double loadBefore = FloodBench.loadAverage();
-        AtomicInteger maxThreads = new AtomicInteger();
-        AtomicInteger maxClients = new AtomicInteger();
-        AtomicInteger maxReaders = new AtomicInteger();
-        Thread sampler = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                maxThreads.accumulateAndGet(ManagementFactory.getThreadMXBean().getThreadCount(), Math::max);
-                maxClients.accumulateAndGet(kafkaClients(), Math::max);
-                maxReaders.accumulateAndGet(app.rawLog().consumers(), Math::max);
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "bench-sampler");
-        sampler.setDaemon(true);
-        try {
-            app.awaitRunning(Duration.ofSeconds(120));
-            long start = System.nanoTime();
-            while (app.grants().size() < grants && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(120)) {
-                Thread.sleep(20);
-            }
-            sampler.start();
-            List<long[]> progress = out.await(base, records, 600, cpu::masking);
-            sampler.interrupt();
-            sampler.join();
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("grants", grants);
-            r.put("perSecond", Math.round(Stats.steadyRate(progress, records)));
-            r.put("cpuMicrosPerRecord", BenchCommand.round(Stats.steadyCpuMicrosPerRecord(progress, records)));
-            // The masking stream threads (where the catch-ups run too): what the grants cost, whatever the neighbours do.
-            r.put("maskingCpuMicrosPerRecord", BenchCommand.round(Stats.steadyMicrosPerRecord(progress, records, 3)));
-            r.put("loadAverage", List.of(BenchCommand.round(loadBefore), BenchCommand.round(FloodBench.loadAverage())));
-            // The sampler thread itself is one of the threads counted: subtract it.
-            r.put("threadsAdded", maxThreads.get() - threadsBefore - 1);
-            r.put("kafkaClientsAdded", maxClients.get() - clientsBefore);
-            r.put("catchUpConsumers", maxReaders.get());
-            return r;
-        } finally {
-            sampler.interrupt();
-            app.close();
-        }
-    }
-
     /**
      * {@code pairs} interleaved pairs of runs without and with {@code grants} lookback grants (written before, and
      * tombstoned after, each run with them), the order alternating from pair to pair; the ratio is the median of the
@@ -119,10 +69,10 @@ final class LookbackBench {
                 if (withGrants) {
                     String tag = "lb" + grants + "p" + pair + "_";
                     writeLookbackGrants(grants, tag);
-                    with.add(run(records, grants));
+                    with.add(masking.run(records, grants));
                     bench.deleteGrants(grants, tag);
                 } else {
-                    none.add(run(records, 0));
+                    none.add(masking.run(records, 0));
                 }
             }
         }
@@ -137,19 +87,5 @@ final class LookbackBench {
         out.put("none", none);
         out.put("with", with);
         return out;
-    }
-
-    /** Kafka clients of this process: one app-info MBean per consumer, producer and admin client. */
-    static int kafkaClients() {
-        try {
-            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-            int n = 0;
-            for (String type : new String[] {"kafka.consumer", "kafka.producer", "kafka.admin.client"}) {
-                n += server.queryNames(new ObjectName(type + ":type=app-info,*"), null).size();
-            }
-            return n;
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot count Kafka clients", e);
-        }
     }
 }

@@ -52,6 +52,41 @@ final class ThreadCpu {
         return out;
     }
 
+    /**
+     * CPU nanoseconds used so far by every live thread of the process, summed by name with digits and ids dropped
+     * (e.g. {@code data-plane-kafka-request-handler-}), plus the JVM's garbage collectors' collection time under
+     * {@code "gc (collection time)"}: for telling where a run's CPU went.
+     */
+    static Map<String, Long> byName() {
+        Map<String, Long> out = new HashMap<>();
+        for (ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+            if (info == null) {
+                continue;
+            }
+            long cpu = THREADS.getThreadCpuTime(info.getThreadId());
+            if (cpu > 0) {
+                String name = info.getThreadName().replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}", "").replaceAll("[0-9]+", "");
+                out.merge(name, cpu, Long::sum);
+            }
+        }
+        long gc = 0;
+        for (java.lang.management.GarbageCollectorMXBean bean : ManagementFactory.getGarbageCollectorMXBeans()) {
+            gc += Math.max(0, bean.getCollectionTime()) * 1_000_000L;
+        }
+        out.put("gc (collection time)", gc);
+        return out;
+    }
+
+    /** The {@code top} names whose CPU grew most from {@code before} to {@code after}, in milliseconds. */
+    static Map<String, Long> topGrowth(Map<String, Long> before, Map<String, Long> after, int top) {
+        Map<String, Long> out = new java.util.LinkedHashMap<>();
+        after.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), (e.getValue() - before.getOrDefault(e.getKey(), 0L)) / 1_000_000L))
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(top)
+                .forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
+    }
+
     long masking() {
         return nanos()[0];
     }
