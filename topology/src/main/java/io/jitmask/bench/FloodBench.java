@@ -47,28 +47,12 @@ final class FloodBench {
 
     /** {@code pairs} interleaved quiet/flood pairs and their paired ratios. */
     Map<String, Object> run(int records, int floodRequests, int pairs, int probes) throws Exception {
-        List<Map<String, Object>> quiet = new ArrayList<>();
-        List<Map<String, Object>> flooded = new ArrayList<>();
-        for (int pair = 1; pair <= pairs; pair++) {
-            // Alternating order inside the pairs: a drift of the machine's load favours neither side.
-            boolean quietFirst = pair % 2 == 1;
-            for (boolean flood : quietFirst ? new boolean[] {false, true} : new boolean[] {true, false}) {
-                bench.step((flood ? "masking while " + floodRequests + " requests arrive" : "masking, no requests arriving")
-                        + ", pair " + pair + " of " + pairs);
-                (flood ? flooded : quiet).add(masking(records, flood ? floodRequests : 0, probes));
-            }
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("pairs", pairs);
-        out.put("throughputRatio", BenchCommand.round(Stats.pairedRatio(column(flooded, "perSecond"), column(quiet, "perSecond"))));
-        out.put("throughputRatios", ratios(column(flooded, "perSecond"), column(quiet, "perSecond")));
-        out.put("maskingCpuPerRecordRatio", BenchCommand.round(Stats.pairedRatio(column(flooded, "maskingCpuMicrosPerRecord"),
-                column(quiet, "maskingCpuMicrosPerRecord"))));
-        out.put("latencyP50Ratio", BenchCommand.round(Stats.pairedRatio(latency(flooded), latency(quiet))));
-        out.put("controlCoresWhileMasking", Map.of("flood", median(column(flooded, "controlCores")),
-                "quiet", median(column(quiet, "controlCores"))));
-        out.put("quiet", quiet);
-        out.put("flood", flooded);
+        PairedRuns runs = PairedRuns.of(bench, pairs, "masking while " + floodRequests + " requests arrive",
+                "masking, no requests arriving", (flood, label) -> masking(records, flood ? floodRequests : 0, probes));
+        Map<String, Object> out = runs.summary("flood", "quiet");
+        out.put("latencyP50Ratio", BenchCommand.round(Stats.pairedRatio(latency(runs.with()), latency(runs.without()))));
+        out.put("controlCoresWhileMasking", Map.of("flood", median(PairedRuns.column(runs.with(), "controlCores")),
+                "quiet", median(PairedRuns.column(runs.without(), "controlCores"))));
         return out;
     }
 
@@ -179,18 +163,6 @@ final class FloodBench {
     /** The 1-minute load average of the machine (what `uptime` prints first). */
     static double loadAverage() {
         return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-    }
-
-    static List<Double> column(List<Map<String, Object>> runs, String key) {
-        return runs.stream().map(r -> ((Number) r.get(key)).doubleValue()).toList();
-    }
-
-    static List<Double> ratios(List<Double> measured, List<Double> baseline) {
-        List<Double> out = new ArrayList<>();
-        for (int i = 0; i < Math.min(measured.size(), baseline.size()); i++) {
-            out.add(BenchCommand.round(Stats.ratio(measured.get(i), baseline.get(i))));
-        }
-        return out;
     }
 
     static double median(List<Double> values) {

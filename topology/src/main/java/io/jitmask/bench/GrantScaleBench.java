@@ -59,26 +59,16 @@ final class GrantScaleBench {
         for (String topic : List.of(Topics.APPROVALS, Topics.GRANT_COMMANDS, Topics.GRANT_RESULTS)) {
             ControlPlaneBench.recreate(bench.admin(), topic, BenchHarness.PARTITIONS);
         }
-        List<Map<String, Object>> none = new ArrayList<>();
-        List<Map<String, Object>> with = new ArrayList<>();
-        boolean live = true;
-        for (int pair = 1; pair <= pairs; pair++) {
-            for (boolean withGrants : pair % 2 == 1 ? new boolean[] {false, true} : new boolean[] {true, false}) {
-                bench.step("masking with " + (withGrants ? grants : 0) + " lifecycle grants, pair " + pair + " of " + pairs);
-                if (withGrants != live) {
-                    write(published, withGrants);
-                    live = withGrants;
-                }
-                (withGrants ? with : none).add(masking.run(records, withGrants ? published.size() : 0));
-            }
-        }
-        out.put("throughputRatio", BenchCommand.round(Stats.pairedRatio(FloodBench.column(with, "perSecond"),
-                FloodBench.column(none, "perSecond"))));
-        out.put("throughputRatios", FloodBench.ratios(FloodBench.column(with, "perSecond"), FloodBench.column(none, "perSecond")));
-        out.put("maskingCpuPerRecordRatio", BenchCommand.round(Stats.pairedRatio(
-                FloodBench.column(with, "maskingCpuMicrosPerRecord"), FloodBench.column(none, "maskingCpuMicrosPerRecord"))));
-        out.put("none", none);
-        out.put("with", with);
+        boolean[] live = {true};
+        PairedRuns runs = PairedRuns.of(bench, pairs, "masking with " + grants + " lifecycle grants",
+                "masking with no grant", (withGrants, label) -> {
+                    if (withGrants != live[0]) {
+                        write(published, withGrants);
+                        live[0] = withGrants;
+                    }
+                    return masking.run(records, withGrants ? published.size() : 0);
+                });
+        out.putAll(runs.summary("with", "none"));
         return out;
     }
 

@@ -1,22 +1,14 @@
 package io.jitmask.bench;
 
-import io.jitmask.app.JitmaskApp;
 import io.jitmask.config.Topics;
 import io.jitmask.grants.Grant;
 import io.jitmask.grants.GrantFilter;
 import io.jitmask.grants.GrantJson;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -61,31 +53,23 @@ final class LookbackBench {
      * pairs' ratios, so a neighbour loading the machine for a minute hits both runs of a pair.
      */
     Map<String, Object> paired(int records, int grants, int pairs) throws Exception {
-        List<Map<String, Object>> none = new ArrayList<>();
-        List<Map<String, Object>> with = new ArrayList<>();
-        for (int pair = 1; pair <= pairs; pair++) {
-            for (boolean withGrants : pair % 2 == 1 ? new boolean[] {false, true} : new boolean[] {true, false}) {
-                bench.step("masking with " + (withGrants ? grants : 0) + " lookback grants, pair " + pair + " of " + pairs);
-                if (withGrants) {
-                    String tag = "lb" + grants + "p" + pair + "_";
+        int[] written = {0};
+        PairedRuns runs = PairedRuns.of(bench, pairs, "masking with " + grants + " lookback grants",
+                "masking with no lookback grant", (withGrants, label) -> {
+                    if (!withGrants) {
+                        return masking.run(records, 0);
+                    }
+                    String tag = "lb" + grants + "p" + ++written[0] + "_";
                     writeLookbackGrants(grants, tag);
-                    with.add(masking.run(records, grants));
-                    bench.deleteGrants(grants, tag);
-                } else {
-                    none.add(masking.run(records, 0));
-                }
-            }
-        }
+                    try {
+                        return masking.run(records, grants);
+                    } finally {
+                        bench.deleteGrants(grants, tag);
+                    }
+                });
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("grants", grants);
-        out.put("pairs", pairs);
-        out.put("throughputRatio", BenchCommand.round(Stats.pairedRatio(FloodBench.column(with, "perSecond"),
-                FloodBench.column(none, "perSecond"))));
-        out.put("throughputRatios", FloodBench.ratios(FloodBench.column(with, "perSecond"), FloodBench.column(none, "perSecond")));
-        out.put("maskingCpuPerRecordRatio", BenchCommand.round(Stats.pairedRatio(
-                FloodBench.column(with, "maskingCpuMicrosPerRecord"), FloodBench.column(none, "maskingCpuMicrosPerRecord"))));
-        out.put("none", none);
-        out.put("with", with);
+        out.putAll(runs.summary("with", "none"));
         return out;
     }
 }
