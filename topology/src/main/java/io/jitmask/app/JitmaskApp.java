@@ -204,14 +204,27 @@ public final class JitmaskApp implements AutoCloseable {
 
     /**
      * Records the masking path is behind on raw.* in this instance: the sum of its consumer's per-partition
-     * {@code records-lag} (Kafka names the topic tag with '_' for '.'). 0 before masking has fetched anything.
+     * {@code records-lag} (Kafka names the topic tag with '_' for '.'); unknown, so lagging, while it starts or
+     * rebalances.
      */
     static long maskingLag(KafkaStreams masking) {
         if (masking == null) {
             return 0;
         }
+        return maskingLag(masking.state(), masking.metrics().values());
+    }
+
+    /**
+     * The lag of a masking instance in {@code state} with these client metrics. While it starts or rebalances its
+     * backlog is not known yet (no fetch has reported a lag): it counts as lagging, so a control plane started beside
+     * it (a restart with a flood waiting on jit.approvals) does not take the CPU before masking has fetched anything.
+     */
+    static long maskingLag(KafkaStreams.State state, java.util.Collection<? extends org.apache.kafka.common.Metric> metrics) {
+        if (state == KafkaStreams.State.CREATED || state == KafkaStreams.State.REBALANCING) {
+            return Long.MAX_VALUE;
+        }
         long lag = 0;
-        for (org.apache.kafka.common.Metric metric : masking.metrics().values()) {
+        for (org.apache.kafka.common.Metric metric : metrics) {
             org.apache.kafka.common.MetricName name = metric.metricName();
             String topic = name.tags().get("topic");
             if ("records-lag".equals(name.name()) && "consumer-fetch-manager-metrics".equals(name.group())

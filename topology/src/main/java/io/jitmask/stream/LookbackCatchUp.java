@@ -127,6 +127,10 @@ final class LookbackCatchUp {
 
     private void catchUp(DisclosureLedger ledger, TopicPartition tp, String dataset, List<Grant> candidates, Instant now,
                          Out out) {
+        // One deadline for the whole round: resolving windows (broker look-ups) and copying alike.
+        long deadline = System.nanoTime() + ROUND.toNanos();
+        RawLog log = new RoundLog(settings.log());
+        int resolved = 0;
         Map<Grant, LedgerEntry> pending = new LinkedHashMap<>();
         for (Grant grant : candidates) {
             LedgerEntry entry = ledger.entry(grant.requestId(), tp.partition());
@@ -146,8 +150,15 @@ final class LookbackCatchUp {
                 continue;
             }
             if (!entry.catchUpOrNew().resolved()) {
-                entry = entry.withCatchUp(resolve(grant, tp, entry.catchUpOrNew(), now, out));
+                // Each window takes look-ups on the broker: hundreds of grants approved at once would hold the
+                // thread (and masking) for seconds in one round. The rest wait for the next round; their live copies
+                // go on meanwhile (an unresolved start is bounded by liveFrom when it is resolved).
+                if (resolved > 0 && System.nanoTime() - deadline > 0) {
+                    continue;
+                }
+                entry = entry.withCatchUp(resolve(log, grant, tp, entry.catchUpOrNew(), now, out));
                 ledger.put(grant.requestId(), tp.partition(), entry);
+                resolved++;
             }
             pending.put(grant, entry);
         }
@@ -157,7 +168,7 @@ final class LookbackCatchUp {
         Long lastStable = null;
         for (LedgerEntry entry : pending.values()) {
             if (entry.catchUp().liveFrom() == null) {
-                lastStable = settings.log().lastStable(tp);
+                lastStable = log.lastStable(tp);
                 break;
             }
         }
@@ -169,7 +180,7 @@ final class LookbackCatchUp {
         // pending grants, a write per grant per round was most of a round's cost).
         Map<Grant, LedgerEntry> before = new java.util.HashMap<>(pending);
         try {
-            copy(tp, dataset, pending, bounds, out);
+            copy(log, tp, dataset, pending, bounds, deadline, out);
         } finally {
             for (Map.Entry<Grant, LedgerEntry> e : pending.entrySet()) {
                 Grant grant = e.getKey();
@@ -194,15 +205,15 @@ final class LookbackCatchUp {
     }
 
     /** Where the window starts on the partition; announces the start (CATCH_UP_STARTED). */
-    private CatchUp resolve(Grant grant, TopicPartition tp, CatchUp state, Instant now, Out out) {
+    private CatchUp resolve(RawLog log, Grant grant, TopicPartition tp, CatchUp state, Instant now, Out out) {
         Instant windowFrom = grant.activatedAt().minusSeconds(grant.lookbackSeconds());
-        RawLog.At first = settings.log().firstAtOrAfter(tp, windowFrom.toEpochMilli());
-        RawLog.At activation = settings.log().firstAtOrAfter(tp, grant.activatedAt().toEpochMilli());
-        long end = settings.log().lastStable(tp);
+        RawLog.At first = log.firstAtOrAfter(tp, windowFrom.toEpochMilli());
+        RawLog.At activation = log.firstAtOrAfter(tp, grant.activatedAt().toEpochMilli());
+        long end = log.lastStable(tp);
         long start = first == null ? end : first.offset();
         long windowEnd = activation == null ? end : Math.max(start, activation.offset());
         boolean nonEmpty = start < windowEnd;
-        long logStart = settings.log().logStart(tp);
+        long logStart = log.logStart(tp);
         // Records copied live before the start was known stay live: the catch-up stops below the first of them.
         long next = state.liveFrom() == null ? start : Math.min(start, state.liveFrom());
         out.result(GrantResult.catchUpStarted(grant.requestId(), now, tp.partition(), nonEmpty ? start : null,
@@ -212,7 +223,8 @@ final class LookbackCatchUp {
     }
 
     /** Reads the partition once for every pending grant, copying within the budget and the round's time. */
-    private void copy(TopicPartition tp, String dataset, Map<Grant, LedgerEntry> pending, Map<Grant, Long> bounds, Out out) {
+    private void copy(RawLog log, TopicPartition tp, String dataset, Map<Grant, LedgerEntry> pending, Map<Grant, Long> bounds,
+                      long deadline, Out out) {
         long from = Long.MAX_VALUE;
         long until = 0;
         for (Map.Entry<Grant, LedgerEntry> e : pending.entrySet()) {
@@ -227,11 +239,10 @@ final class LookbackCatchUp {
         }
         int allowance = settings.budget().take(MAX_PER_ROUND, System.nanoTime());
         int used = 0;
-        long deadline = System.nanoTime() + ROUND.toNanos();
         try {
             reading:
             while (from < until && used < allowance && System.nanoTime() - deadline < 0) {
-                RawLog.Batch batch = settings.log().read(tp, from, READ_WAIT);
+                RawLog.Batch batch = log.read(tp, from, READ_WAIT);
                 if (batch.records().isEmpty() && batch.position() <= from) {
                     return; // nothing readable yet
                 }
@@ -296,5 +307,47 @@ final class LookbackCatchUp {
     private static void advance(Map<Grant, LedgerEntry> pending, Grant grant, long offset, boolean copied, boolean failed) {
         LedgerEntry entry = pending.get(grant);
         pending.put(grant, entry.withCatchUp(entry.catchUp().past(offset, copied, failed)));
+    }
+
+    /**
+     * The raw log as one round sees it: the partition's last stable offset, its start and the offset of a time are
+     * each looked up on the broker once per round, however many grants ask (a value read earlier in the round is as
+     * good as one read later: the catch-up treats every one as a snapshot). Reads are not kept.
+     */
+    private static final class RoundLog implements RawLog {
+        private final RawLog log;
+        private final Map<TopicPartition, Long> lastStable = new java.util.HashMap<>();
+        private final Map<TopicPartition, Long> logStart = new java.util.HashMap<>();
+        private final Map<Map.Entry<TopicPartition, Long>, java.util.Optional<At>> atOrAfter = new java.util.HashMap<>();
+
+        RoundLog(RawLog log) {
+            this.log = log;
+        }
+
+        @Override
+        public At firstAtOrAfter(TopicPartition partition, long timestampMs) {
+            return atOrAfter.computeIfAbsent(Map.entry(partition, timestampMs),
+                    k -> java.util.Optional.ofNullable(log.firstAtOrAfter(partition, timestampMs))).orElse(null);
+        }
+
+        @Override
+        public long logStart(TopicPartition partition) {
+            return logStart.computeIfAbsent(partition, log::logStart);
+        }
+
+        @Override
+        public long lastStable(TopicPartition partition) {
+            return lastStable.computeIfAbsent(partition, log::lastStable);
+        }
+
+        @Override
+        public int partitions(String topic) {
+            return log.partitions(topic);
+        }
+
+        @Override
+        public Batch read(TopicPartition partition, long from, Duration timeout) {
+            return log.read(partition, from, timeout);
+        }
     }
 }

@@ -62,6 +62,8 @@ class LookbackCatchUpTest {
         int reads;
         /** While set, nothing is readable yet (as when a fetch has not come back). */
         boolean stalled;
+        /** Look-ups that go to the broker in a real log (offsets for times, log start, last stable offset). */
+        int lookups;
 
         void append(byte[] key, byte[] value, Instant timestamp) {
             records.add(new ConsumerRecord<>("raw.customers", 0, records.size(), timestamp.toEpochMilli(),
@@ -70,17 +72,20 @@ class LookbackCatchUpTest {
 
         @Override
         public At firstAtOrAfter(TopicPartition partition, long timestampMs) {
+            lookups++;
             return records.stream().filter(r -> r.timestamp() >= timestampMs).findFirst()
                     .map(r -> new At(r.offset(), r.timestamp())).orElse(null);
         }
 
         @Override
         public long logStart(TopicPartition partition) {
+            lookups++;
             return 0;
         }
 
         @Override
         public long lastStable(TopicPartition partition) {
+            lookups++;
             return records.size();
         }
 
@@ -339,5 +344,28 @@ class LookbackCatchUpTest {
         }
         assertThat(copies.readRecordsToList()).extracting(LookbackCatchUpTest::offset).containsExactly(0L, 1L, 2L, 3L, 4L);
         assertThat(ledger("r5").catchUp().status()).isEqualTo(CatchUp.Status.COMPLETED);
+    }
+
+    @Test
+    void hundredsOfGrantsApprovedTogetherAskTheBrokerOncePerRoundNotOncePerGrant() {
+        for (int i = 0; i < 5; i++) {
+            produce("C" + i, NOW.minus(Duration.ofMinutes(10)), true);
+        }
+        List<TestOutputTopic<byte[], byte[]>> copies = new ArrayList<>();
+        for (int g = 0; g < 50; g++) {
+            Grant grant = lookbackGrant("m" + g, new GrantFilter.Keys(List.of("C" + (g % 5))), NOW.plusSeconds(600));
+            grantsTopic.pipeInput(grant.key(), GrantJson.toBytes(grant));
+            copies.add(copiesOf(grant));
+        }
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+        // Window start, activation, last stable offset, log start: once each for the 50 windows of the same times.
+        assertThat(log.lookups).isEqualTo(4);
+        for (int round = 0; round < 100 && results().stream().noneMatch(r -> r.type() == GrantResult.Type.CATCH_UP_COMPLETED); round++) {
+            driver.advanceWallClockTime(Duration.ofMillis(100));
+        }
+        for (int g = 0; g < 50; g++) {
+            assertThat(copies.get(g).readRecordsToList()).extracting(LookbackCatchUpTest::offset).as("grant m" + g)
+                    .containsExactly((long) (g % 5));
+        }
     }
 }
