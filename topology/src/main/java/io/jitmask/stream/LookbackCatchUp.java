@@ -3,6 +3,7 @@ package io.jitmask.stream;
 import io.jitmask.config.Topics;
 import io.jitmask.grants.CatchUp;
 import io.jitmask.grants.Grant;
+import io.jitmask.grants.GrantFilter;
 import io.jitmask.grants.GrantIndex;
 import io.jitmask.grants.GrantResult;
 import io.jitmask.grants.LedgerEntry;
@@ -222,23 +223,48 @@ final class LookbackCatchUp {
         return state.resolve(next, windowEnd).reported(now);
     }
 
-    /** Reads the partition once for every pending grant, copying within the budget and the round's time. */
+    /**
+     * Reads the partition once for every pending grant, copying within the budget and the round's time. Per record
+     * it looks only at the grants that can match it (key-filtered grants by the record's key, the others all), so a
+     * record costs the same with 1,000 pending grants as with one; grants it does not match move on with the whole
+     * read (every record below a point was seen), not record by record.
+     */
     private void copy(RawLog log, TopicPartition tp, String dataset, Map<Grant, LedgerEntry> pending, Map<Grant, Long> bounds,
                       long deadline, Out out) {
+        int n = pending.size();
+        Grant[] grant = new Grant[n];
+        LedgerEntry[] entry = new LedgerEntry[n];
+        long[] bound = new long[n];
+        Map<String, List<Integer>> byKey = new java.util.HashMap<>();
+        List<Integer> unindexed = new ArrayList<>();
         long from = Long.MAX_VALUE;
         long until = 0;
+        int i = 0;
         for (Map.Entry<Grant, LedgerEntry> e : pending.entrySet()) {
-            long bound = bounds.get(e.getKey());
-            if (e.getValue().catchUp().next() < bound) {
-                from = Math.min(from, e.getValue().catchUp().next());
-                until = Math.max(until, bound);
+            grant[i] = e.getKey();
+            entry[i] = e.getValue();
+            bound[i] = bounds.get(e.getKey());
+            if (entry[i].catchUp().next() < bound[i]) {
+                from = Math.min(from, entry[i].catchUp().next());
+                until = Math.max(until, bound[i]);
+                if (grant[i].filter() instanceof GrantFilter.Keys keys) {
+                    for (String key : keys.keys()) {
+                        byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
+                    }
+                } else {
+                    unindexed.add(i);
+                }
             }
+            i++;
         }
         if (from >= until) {
             return;
         }
         int allowance = settings.budget().take(MAX_PER_ROUND, System.nanoTime());
         int used = 0;
+        // Every record below this offset was seen by every grant: the ones it matched copied it (or counted it
+        // unreadable), the others had nothing to copy there.
+        long seen = from;
         try {
             reading:
             while (from < until && used < allowance && System.nanoTime() - deadline < 0) {
@@ -251,32 +277,49 @@ final class LookbackCatchUp {
                     if (offset >= until) {
                         break reading;
                     }
+                    if (record.value() == null) {
+                        seen = offset + 1;
+                        continue; // a tombstone carries nothing to copy
+                    }
+                    List<Integer> candidates;
+                    try {
+                        candidates = candidates(byKey, unindexed, copier.keys().mask(dataset, record.key()).filterKey());
+                    } catch (RegistryUnavailableException e) {
+                        throw e;
+                    } catch (RuntimeException e) {
+                        candidates = null; // an unreadable key: unreadable for every grant whose window holds it
+                    }
                     List<Grant> wanting = new ArrayList<>();
-                    for (Map.Entry<Grant, LedgerEntry> e : pending.entrySet()) {
-                        CatchUp state = e.getValue().catchUp();
-                        if (state.next() <= offset && offset < bounds.get(e.getKey())) {
-                            wanting.add(e.getKey());
+                    List<Integer> wantingIndex = new ArrayList<>();
+                    for (int c : candidates == null ? allOf(n) : candidates) {
+                        if (entry[c].catchUp().next() <= offset && offset < bound[c]) {
+                            wanting.add(grant[c]);
+                            wantingIndex.add(c);
                         }
                     }
                     if (wanting.isEmpty()) {
+                        seen = offset + 1;
                         continue;
                     }
                     Map<Grant, GrantCopier.Copy> copies;
                     try {
+                        if (candidates == null) {
+                            throw new IllegalArgumentException("unreadable record key");
+                        }
                         copies = copier.copiesIfMatching(wanting, dataset, record.key(), record.value());
                     } catch (RegistryUnavailableException e) {
                         throw e;
                     } catch (RuntimeException e) {
                         // The masking path dead-lettered this record when it saw it; the catch-up only counts it.
-                        for (Grant grant : wanting) {
-                            advance(pending, grant, offset, false, true);
+                        for (int c : wantingIndex) {
+                            entry[c] = entry[c].withCatchUp(entry[c].catchUp().past(offset, false, true));
                         }
+                        seen = offset + 1;
                         continue;
                     }
-                    for (Grant grant : wanting) {
-                        GrantCopier.Copy copy = copies.get(grant);
+                    for (int c : wantingIndex) {
+                        GrantCopier.Copy copy = copies.get(grant[c]);
                         if (copy == null) {
-                            advance(pending, grant, offset, false, false);
                             continue;
                         }
                         if (used >= allowance) {
@@ -284,29 +327,48 @@ final class LookbackCatchUp {
                         }
                         used++;
                         out.copy(copy, record, copier.headers(record.headers(), record.partition(), offset));
-                        pending.put(grant, pending.get(grant).plus(offset, Instant.ofEpochMilli(record.timestamp())));
-                        advance(pending, grant, offset, true, false);
-                        metrics.recordGrantCopy(dataset, grant.requestId());
+                        entry[c] = entry[c].plus(offset, Instant.ofEpochMilli(record.timestamp()));
+                        entry[c] = entry[c].withCatchUp(entry[c].catchUp().past(offset, true, false));
+                        metrics.recordGrantCopy(dataset, grant[c].requestId());
                     }
+                    seen = offset + 1;
                 }
                 // Every record below the position was seen (transaction markers and aborted records are not returned).
-                for (Map.Entry<Grant, LedgerEntry> e : pending.entrySet()) {
-                    CatchUp state = e.getValue().catchUp();
-                    long bound = bounds.get(e.getKey());
-                    if (state.next() < bound) {
-                        e.setValue(e.getValue().withCatchUp(state.skipTo(Math.min(batch.position(), bound))));
-                    }
-                }
+                seen = Math.max(seen, batch.position());
                 from = batch.position();
             }
         } finally {
             settings.budget().giveBack(allowance - used);
+            for (int c = 0; c < n; c++) {
+                CatchUp state = entry[c].catchUp();
+                if (state.next() < bound[c]) {
+                    entry[c] = entry[c].withCatchUp(state.skipTo(Math.min(seen, bound[c])));
+                }
+                pending.put(grant[c], entry[c]);
+            }
         }
     }
 
-    private static void advance(Map<Grant, LedgerEntry> pending, Grant grant, long offset, boolean copied, boolean failed) {
-        LedgerEntry entry = pending.get(grant);
-        pending.put(grant, entry.withCatchUp(entry.catchUp().past(offset, copied, failed)));
+    /** The grants that may match a record with this key: those filtered on it, and every grant not filtered by key. */
+    private static List<Integer> candidates(Map<String, List<Integer>> byKey, List<Integer> unindexed, String key) {
+        List<Integer> keyed = key == null ? null : byKey.get(key);
+        if (keyed == null) {
+            return unindexed;
+        }
+        if (unindexed.isEmpty()) {
+            return keyed;
+        }
+        List<Integer> out = new ArrayList<>(keyed);
+        out.addAll(unindexed);
+        return out;
+    }
+
+    private static List<Integer> allOf(int n) {
+        List<Integer> out = new ArrayList<>(n);
+        for (int c = 0; c < n; c++) {
+            out.add(c);
+        }
+        return out;
     }
 
     /**
