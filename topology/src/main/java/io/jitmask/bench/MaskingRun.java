@@ -59,7 +59,7 @@ final class MaskingRun {
                 Thread.sleep(20);
             }
             sampler.start();
-            List<long[]> progress = out.await(base, records, 600, cpu::masking);
+            List<long[]> progress = out.await(base, records, 600, cpu::masking, cpu::control);
             sampler.interrupt();
             sampler.join();
             Map<String, Object> r = new LinkedHashMap<>();
@@ -68,6 +68,8 @@ final class MaskingRun {
             r.put("cpuMicrosPerRecord", BenchCommand.round(Stats.steadyCpuMicrosPerRecord(progress, records)));
             // The masking stream threads (where the catch-ups run too): what the grants cost, whatever the neighbours do.
             r.put("maskingCpuMicrosPerRecord", BenchCommand.round(Stats.steadyMicrosPerRecord(progress, records, 3)));
+            // The control plane (lookback grants' CATCH_UP_* results reach the lifecycle, never held back).
+            r.put("controlCores", BenchCommand.round(Stats.steadyCores(progress, records, 4)));
             r.put("loadAverage", List.of(BenchCommand.round(loadBefore), BenchCommand.round(FloodBench.loadAverage())));
             // The sampler thread itself is one of the threads counted: subtract it.
             r.put("threadsAdded", maxThreads.get() - threadsBefore - 1);
