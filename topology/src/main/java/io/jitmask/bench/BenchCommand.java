@@ -238,16 +238,22 @@ public final class BenchCommand implements Callable<Integer> {
         return write(report);
     }
 
-    /** Issue 16: N active grants created through the lifecycle: activation rate, then masking with them against none. */
-    private int grantScale() throws Exception {
+    /** A report's head: when, on what, at what load; {@code --out} defaults to {@code defaultOut}. */
+    private Map<String, Object> report(String defaultOut) {
         if (out == null) {
-            out = Path.of("bench/results/grant-scale.json");
+            out = Path.of(defaultOut);
         }
-        Path dir = Files.createTempDirectory("jitmask-bench");
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("at", Instant.now().toString());
         report.put("machine", BenchHarness.machine());
         report.put("loadAverageAtStart", FloodBench.loadAverage());
+        return report;
+    }
+
+    /** Issue 16: N active grants created through the lifecycle: activation rate, then masking with them against none. */
+    private int grantScale() throws Exception {
+        Path dir = Files.createTempDirectory("jitmask-bench");
+        Map<String, Object> report = report("bench/results/grant-scale.json");
         report.put("records", records);
         try (BenchHarness bench = new BenchHarness(dir, System.err)) {
             bench.expectSteps(4 + 2 * repetitions + 1);
@@ -262,14 +268,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** Issue 16: lookback grants on one instance, threads and clients and masking throughput against none. */
     private int lookback() throws Exception {
-        if (out == null) {
-            out = Path.of("bench/results/lookback.json");
-        }
         Path dir = Files.createTempDirectory("jitmask-bench");
-        Map<String, Object> report = new LinkedHashMap<>();
-        report.put("at", Instant.now().toString());
-        report.put("machine", BenchHarness.machine());
-        report.put("loadAverageAtStart", FloodBench.loadAverage());
+        Map<String, Object> report = report("bench/results/lookback.json");
         try (BenchHarness bench = new BenchHarness(dir, System.err)) {
             LookbackBench lb = new LookbackBench(bench);
             List<Integer> counts = lookbackGrants.stream().filter(n -> n > 0).toList();

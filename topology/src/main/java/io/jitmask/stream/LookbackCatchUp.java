@@ -36,6 +36,12 @@ final class LookbackCatchUp {
     static final Duration ROUND = Duration.ofMillis(25);
     /** How long one read waits for records the log already has. */
     private static final Duration READ_WAIT = Duration.ofMillis(20);
+    /**
+     * Windows a round resolves whatever its time (each is at most two broker look-ups, shared by grants of the same
+     * times): beyond them it resolves only within {@link #ROUND}. Grants resolved in different rounds read the
+     * records between their starts twice, so a handful approved together still start together.
+     */
+    private static final int MIN_RESOLVED_PER_ROUND = 32;
     /** Copies one round takes from the budget at most. */
     private static final int MAX_PER_ROUND = 5_000;
 
@@ -92,6 +98,12 @@ final class LookbackCatchUp {
     /** One round for the task's raw partition {@code partition} of every dataset with a pending lookback grant. */
     void run(DisclosureLedger ledger, int partition, Instant now, Out out) {
         java.util.Collection<Grant> live = grants.lookback();
+        if (settled.size() > 2 * live.size() + 100) {
+            // Forget grants that are gone, now and then (never while one is live: it would only cost a store read).
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            live.forEach(g -> ids.add(g.requestId()));
+            settled.retainAll(ids);
+        }
         if (live.isEmpty()) {
             return;
         }
@@ -100,12 +112,6 @@ final class LookbackCatchUp {
         }
         lastRound = now;
         Map<String, List<Grant>> byDataset = new LinkedHashMap<>();
-        if (settled.size() > 2 * live.size() + 100) {
-            // Forget grants that are gone, now and then (never while one is live: it would only cost a store read).
-            java.util.Set<String> ids = new java.util.HashSet<>();
-            live.forEach(g -> ids.add(g.requestId()));
-            settled.retainAll(ids);
-        }
         for (Grant grant : live) {
             if (settled.contains(grant.requestId())) {
                 continue;
@@ -154,7 +160,7 @@ final class LookbackCatchUp {
                 // Each window takes look-ups on the broker: hundreds of grants approved at once would hold the
                 // thread (and masking) for seconds in one round. The rest wait for the next round; their live copies
                 // go on meanwhile (an unresolved start is bounded by liveFrom when it is resolved).
-                if (resolved > 0 && System.nanoTime() - deadline > 0) {
+                if (resolved >= MIN_RESOLVED_PER_ROUND && System.nanoTime() - deadline > 0) {
                     continue;
                 }
                 entry = entry.withCatchUp(resolve(log, grant, tp, entry.catchUpOrNew(), now, out));
@@ -267,7 +273,9 @@ final class LookbackCatchUp {
         long seen = from;
         try {
             reading:
-            while (from < until && used < allowance && System.nanoTime() - deadline < 0) {
+            // At least one read a round, whatever the look-ups before it took: every round moves the catch-up on.
+            for (boolean first = true; from < until && used < allowance && (first || System.nanoTime() - deadline < 0);
+                    first = false) {
                 RawLog.Batch batch = log.read(tp, from, READ_WAIT);
                 if (batch.records().isEmpty() && batch.position() <= from) {
                     return; // nothing readable yet
