@@ -65,6 +65,9 @@ final class LookbackBench {
                         return masking.run(records, grants);
                     } finally {
                         bench.deleteGrants(grants, tag);
+                        // Each fresh application's control plane reads jit.grant-results from the start: the next
+                        // run must not process this run's CATCH_UP_* results.
+                        ControlPlaneBench.recreate(bench.admin(), io.jitmask.config.Topics.GRANT_RESULTS, BenchHarness.PARTITIONS);
                     }
                 });
         Map<String, Object> out = new LinkedHashMap<>();
