@@ -11,8 +11,8 @@ import io.jitmask.classify.ClassificationDiff;
 import io.jitmask.policy.Policy;
 import io.jitmask.policy.PolicyLoader;
 import io.jitmask.registry.InMemorySchemaRegistryClient;
+import io.jitmask.registry.StoredSchema;
 import io.jitmask.testing.MaskingDriver;
-import io.jitmask.registry.TypedSchema;
 import io.jitmask.serde.JsonCodec;
 import io.jitmask.serde.ProtobufCodec;
 import java.nio.charset.StandardCharsets;
@@ -88,12 +88,12 @@ class TypedClassificationProcessorTest {
         app.close();
     }
 
-    static TypedSchema json(String text) {
-        return new TypedSchema(TypedSchema.JSON, text, List.of(), Map.of());
+    static StoredSchema json(String text) {
+        return new StoredSchema(io.jitmask.schema.SchemaType.JSON, text, List.of(), Map.of());
     }
 
-    static TypedSchema proto(String text) {
-        return new TypedSchema(TypedSchema.PROTOBUF, text, List.of(), Map.of());
+    static StoredSchema proto(String text) {
+        return new StoredSchema(io.jitmask.schema.SchemaType.PROTOBUF, text, List.of(), Map.of());
     }
 
     static JsonNode ticket(String secret) throws Exception {

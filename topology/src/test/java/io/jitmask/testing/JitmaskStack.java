@@ -97,7 +97,8 @@ public final class JitmaskStack implements BeforeAllCallback, AfterAllCallback {
 
         /**
          * A dataset named {@code <name>_<suffix>} whose raw subject holds the sample schema {@code sample}
-         * ({@code customers}, {@code payments}, {@code patients}; null: none registered); see {@link #dataset(String)}.
+         * ({@code customers}, {@code payments}, {@code patients} in Avro; {@code tickets} in JSON Schema,
+         * {@code orders} in Protobuf; null: none registered); see {@link #dataset(String)}.
          */
         public Builder dataset(String name, String sample) {
             sampleSchemas.put(name, sample);
@@ -166,8 +167,11 @@ public final class JitmaskStack implements BeforeAllCallback, AfterAllCallback {
         List<String> topics = new ArrayList<>();
         for (Map.Entry<String, String> dataset : sampleSchemas.entrySet()) {
             String name = dataset(dataset.getKey());
-            if (dataset.getValue() != null) {
-                registry.register(Topics.raw(name) + "-value", SampleSchemas.of(dataset.getValue()));
+            String sample = dataset.getValue(); // null: none registered (plain JSON, or the class registers one)
+            if (sample != null && SampleSchemas.TYPED.containsKey(sample)) {
+                registry.registerTyped(Topics.raw(name) + "-value", SampleSchemas.typed(sample));
+            } else if (sample != null) {
+                registry.register(Topics.raw(name) + "-value", SampleSchemas.of(sample));
             }
             topics.add(Topics.raw(name));
             topics.add(Topics.masked(name));
