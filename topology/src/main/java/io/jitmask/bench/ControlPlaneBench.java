@@ -112,9 +112,25 @@ final class ControlPlaneBench {
     /** The control plane's events/s while masking lags (null: the configuration's default). */
     private final String laggingMaxEvents;
 
+    /** Settings given with {@code --set} (e.g. the control plane's threads), applied to every run's application. */
+    private final Map<String, String> settings;
+    /** The lifecycle runs' history: signed once into a file by the bulk loader, posted by each run. */
+    private HistoryLoader history;
+
     ControlPlaneBench(BenchHarness bench, Integer laggingMaxEvents) {
+        this(bench, laggingMaxEvents, Map.of());
+    }
+
+    ControlPlaneBench(BenchHarness bench, Integer laggingMaxEvents, Map<String, String> settings) {
         this.bench = bench;
         this.laggingMaxEvents = laggingMaxEvents == null ? null : Integer.toString(laggingMaxEvents);
+        this.settings = Map.copyOf(settings);
+    }
+
+    /** Signs {@code requests} REQUESTED + DENIED pairs for the lifecycle runs, in parallel, into {@code file}. */
+    void signHistory(long requests, java.nio.file.Path file) throws Exception {
+        history = new HistoryLoader(file);
+        history.sign(requests, bench.key("alice"), bench.key("dave"), bench.key("bob"), bench::note);
     }
 
     private JitmaskApp start(String name) {
@@ -122,6 +138,7 @@ final class ControlPlaneBench {
         if (laggingMaxEvents != null) {
             settings.put(JitmaskConfig.CONTROL_LAGGING_MAX_EVENTS_PER_SECOND, laggingMaxEvents);
         }
+        settings.putAll(this.settings);
         return JitmaskApp.start(bench.config("bench-" + name + "-" + UUID.randomUUID().toString().substring(0, 8),
                 "exactly_once_v2", settings));
     }
@@ -147,17 +164,24 @@ final class ControlPlaneBench {
             if (events > 0) {
                 Thread poster = new Thread(() -> {
                     try {
-                        post(history);
+                        this.history.post(bench.bootstrap(), history);
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
                     }
                 }, "bench-flood");
                 poster.start();
-                List<long[]> progress = awaitControlOffsets(app, events, 1800);
+                // At least 1800 s, and room for 200 events/s on a loaded machine (2,000,000 events: 10,000 s).
+                List<long[]> progress = awaitControlOffsets(app, events, Math.max(1800, events / 200));
                 poster.join();
                 out.put("ingestEventsPerSecond", Math.round(Stats.steadyRate(progress, events)));
                 out.put("ingestCpuMicrosPerEvent", BenchCommand.round(Stats.steadyCpuMicrosPerRecord(progress, events)));
                 out.put("ingestSeconds", BenchCommand.round((progress.get(progress.size() - 1)[0] - progress.get(0)[0]) / 1e9));
+                // The history in the store or pruned: ended requests leave the store after the prune horizon.
+                out.put("pruneHorizonSeconds", app.context().config().requestPruneHorizon().toSeconds());
+                out.put("prunedDuringRun", Math.round(app.metrics().registry().counter(
+                        io.jitmask.ops.JitmaskMetrics.REQUESTS_PRUNED).count()));
+                out.put("rejected", Math.round(app.metrics().registry().find(io.jitmask.ops.JitmaskMetrics.AUDIT_EVENTS)
+                        .tag("type", "REJECTED").counters().stream().mapToDouble(c -> c.count()).sum()));
             }
             out.put("approvalLatencyMs", approvalLatencies(app, samples));
         } finally {
