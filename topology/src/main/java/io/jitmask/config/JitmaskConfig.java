@@ -38,7 +38,12 @@ public final class JitmaskConfig {
     public static final String REQUEST_PRUNE_HORIZON_SECONDS = "jitmask.request.prune.horizon.seconds";
     /** Undecided requests one requester may have at once; more are refused (TOO_MANY_PENDING) and audited. */
     public static final String REQUEST_MAX_PENDING_PER_REQUESTER = "jitmask.request.max.pending.per.requester";
-    /** Stream threads of the control plane (the lifecycle's own Kafka Streams instance, application.id + "-control"). */
+    /**
+     * Stream threads of the control plane (the lifecycle's own Kafka Streams instance, application.id + "-control").
+     * 2 by default: signature checks are most of the lifecycle's CPU, and one thread held the control plane to one
+     * core (bench/README.md, session 6); the lifecycle is partitioned by request id, so threads share the partitions
+     * of jit.approvals. While masking lags, the control plane's budget holds it back whatever its threads.
+     */
     public static final String CONTROL_STREAM_THREADS = "jitmask.control.num.stream.threads";
     /**
      * Masking first: while the masking path is more than {@link #CONTROL_LAG_THRESHOLD_RECORDS} records behind on
@@ -151,7 +156,7 @@ public final class JitmaskConfig {
             Map.entry(REQUEST_TTL_SECONDS, "86400"),
             Map.entry(REQUEST_PRUNE_HORIZON_SECONDS, "604800"),
             Map.entry(REQUEST_MAX_PENDING_PER_REQUESTER, "50"),
-            Map.entry(CONTROL_STREAM_THREADS, "1"),
+            Map.entry(CONTROL_STREAM_THREADS, "2"),
             Map.entry(CONTROL_LAGGING_MAX_EVENTS_PER_SECOND, "200"),
             Map.entry(CONTROL_LAG_THRESHOLD_RECORDS, "1000"),
             Map.entry(TOPIC_PARTITIONS, "3"),
