@@ -243,6 +243,8 @@ public final class BenchCommand implements Callable<Integer> {
             isolation.put("flood", flooded);
             report.put("maskingUnderFlood", isolation);
             bench.step("done");
+        } finally {
+            Files.deleteIfExists(dir.resolve("history.bin")); // about 580 MB per 1,000,000 signed requests
         }
         return write(report);
     }

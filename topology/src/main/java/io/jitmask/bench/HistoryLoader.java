@@ -88,7 +88,7 @@ final class HistoryLoader {
     }
 
     private byte[] chunk(long from, long to, PrivateKey alice, PrivateKey dave, PrivateKey bob) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) (to - from) * 1_400);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) (to - from) * 600);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             for (long i = from; i < to; i++) {
                 String id = "h" + runTag + "-" + i;
