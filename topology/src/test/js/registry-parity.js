@@ -62,7 +62,11 @@ const S = {
   jsonAddress: `json-address-${run}`, jsonCustomer: `json-customer-${run}-value`,
   protoAddress: `proto-address-${run}`, protoCustomer: `proto-customer-${run}-value`,
   protoOrder: `proto-order-${run}-value`,
+  jsonOpen: `json-open-${run}-value`, jsonDeps: `json-deps-${run}-value`, jsonSealed: `json-sealed-${run}-value`,
+  protoTicket: `proto-ticket-${run}-value`,
 };
+const CONTEXT = `.ctx-${run}`;
+const GONE = `.gone-${run}`;
 const ORDER_PROTO = 'syntax = "proto3";\npackage shop;\n\nimport "common/address.proto";\nimport "google/protobuf/timestamp.proto";\n\n'
   + 'message Order {\n  string order_id = 1;\n  google.protobuf.Timestamp placed_at = 2;\n  shop.common.Address ship_to = 3;\n'
   + '  Status status = 4;\n  map<string, string> notes = 5;\n\n  enum Status {\n    NEW = 0;\n    SHIPPED = 1;\n  }\n}\n';
@@ -218,10 +222,92 @@ async function write(client) {
     'Order: string to int64 is incompatible');
   await protobufRoundTrip(client, `O2-${run}`);
 
+  await jsonSchemaRules(client);
+  await protobufRules(client);
+  await contexts(client);
+
   await expectRestError(client.deleteSubjectVersion(S.protoAddress, 1), 422, 42206, 'a referenced version cannot be deleted');
   await expectRestError(client.getSchemaMetadata(S.protoCustomer, 9), 404, 40402, 'unknown version');
   await expectRestError(client.register(S.protoCustomer, { schemaType: 'PROTOBUF', schema: 'message {' }), 422, 42201, 'invalid proto');
   return { avroId: customer.id, jsonId: json.id, protoId: proto.id, orderId: order.id };
+}
+
+const asJson = (schema) => ({ schemaType: 'JSON', schema: JSON.stringify(schema) });
+
+// JSON Schema compatibility by Confluent's rules: open content models and the LENIENT policy, dependencies,
+// and draft 2020-12's unevaluatedProperties.
+async function jsonSchemaRules(client) {
+  const open = { type: 'object', properties: { a: { type: 'string' } } };
+  await client.register(S.jsonOpen, asJson(open));
+  const withB = asJson({ ...open, properties: { ...open.properties, b: { type: 'number' } } });
+  check(!(await client.testSubjectCompatibility(S.jsonOpen, withB)), 'a property added to an open model is incompatible (STRICT)');
+  await client.updateConfig(S.jsonOpen, { compatibilityPolicy: 'LENIENT' });
+  same((await client.getConfig(S.jsonOpen)).compatibilityPolicy, 'LENIENT', 'compatibilityPolicy read back');
+  check(await client.testSubjectCompatibility(S.jsonOpen, withB), 'a property added to an open model is compatible (LENIENT)');
+  check(!(await client.testSubjectCompatibility(S.jsonOpen, asJson({ ...open, properties: { a: { type: 'integer' } } }))),
+    'a type change is incompatible even under LENIENT');
+
+  const deps = { type: 'object', properties: { a: { type: 'string' }, b: { type: 'string' } }, dependencies: { a: ['b'] } };
+  await client.register(S.jsonDeps, asJson(deps));
+  check(!(await client.testSubjectCompatibility(S.jsonDeps, asJson({ ...deps, dependencies: { a: ['b'], b: ['a'] } }))),
+    'a dependency added is incompatible');
+  check(await client.testSubjectCompatibility(S.jsonDeps, asJson({ ...deps, dependencies: {} })), 'a dependency removed is compatible');
+
+  const sealed = { $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object',
+    properties: { a: { type: 'string' } }, unevaluatedProperties: false };
+  await client.register(S.jsonSealed, asJson(sealed));
+  check(await client.testSubjectCompatibility(S.jsonSealed,
+    asJson({ ...sealed, properties: { ...sealed.properties, b: { type: 'string' } } })),
+  'an optional property added to an unevaluatedProperties:false model is compatible');
+  check(!(await client.testSubjectCompatibility(S.jsonSealed, asJson({ ...sealed, properties: {} }))),
+    'a property removed from an unevaluatedProperties:false model is incompatible');
+}
+
+// Protobuf compatibility by Confluent's rules: oneofs, wire-compatible scalars, labels and enums.
+async function protobufRules(client) {
+  const ticket = 'syntax = "proto3";\npackage shop;\n\nmessage Ticket {\n  string id = 1;\n  string email = 2;\n'
+    + '  string phone = 3;\n  optional int32 count = 6;\n  int32 size = 8;\n  Kind kind = 7;\n\n  oneof channel {\n    string sms = 4;\n    string push = 5;\n  }\n\n'
+    + '  enum Kind {\n    A = 0;\n    B = 1;\n  }\n}\n';
+  await client.register(S.protoTicket, { schemaType: 'PROTOBUF', schema: ticket });
+  const compatible = (text) => client.testSubjectCompatibility(S.protoTicket, { schemaType: 'PROTOBUF', schema: text });
+  check(!(await compatible(ticket.replace('  string email = 2;\n  string phone = 3;\n',
+    '  oneof contact {\n    string email = 2;\n    string phone = 3;\n  }\n'))), 'two fields moved into a new oneof are incompatible');
+  check(await compatible(ticket.replace('\n  oneof channel {\n    string sms = 4;\n    string push = 5;\n  }\n', '')),
+    'a oneof deleted whole is compatible');
+  check(!(await compatible(ticket.replace('    string push = 5;\n', ''))), 'a oneof member removed is incompatible');
+  check(await compatible(ticket.replace('string email = 2', 'bytes email = 2')), 'string to bytes is compatible');
+  check(!(await compatible(ticket.replace('optional int32 count = 6', 'repeated int32 count = 6'))),
+    'an optional number field made repeated is incompatible');
+  check(await compatible(ticket.replace('int32 size = 8', 'repeated int32 size = 8')),
+    'a number field without a written label may become repeated (Confluent compares written labels only)');
+  check(await compatible(ticket.replace('    B = 1;\n', '')), 'an enum constant removed is compatible');
+  check(!(await compatible(ticket.replace('int32 size = 8', 'sint32 size = 8'))), 'int32 to sint32 is incompatible');
+}
+
+async function registryJson(method, path) {
+  const response = await fetch(`${registryUrl}${path}`, { method });
+  return { status: response.status, body: response.status === 204 ? null : await response.json() };
+}
+
+// Contexts: a client on /contexts/{ctx} registers into the context, which numbers its own ids; an empty context is
+// deleted, a non-empty one is not.
+async function contexts(client) {
+  const inContext = new SchemaRegistryClient({ baseURLs: [`${registryUrl}/contexts/${CONTEXT}`] });
+  const first = await inContext.registerFullResponse('orders', { schemaType: 'AVRO', schema: JSON.stringify(ADDRESS_AVRO) });
+  check(first.id === 1 && first.version === 1, `a new context numbers its ids from 1: ${JSON.stringify(first)}`);
+  same(await client.getAllVersions(`:${CONTEXT}:orders`), [1], 'the context subject, qualified');
+  check((await client.getBySubjectAndId(`:${CONTEXT}:orders`, 1)).schema.includes('"city"'), 'the schema by id in its context');
+  same(await inContext.getAllSubjects(), [`:${CONTEXT}:orders`], 'the subjects of the context');
+  check((await registryJson('GET', '/contexts')).body.includes(CONTEXT), 'the context is listed');
+  const refused = await registryJson('DELETE', `/contexts/${CONTEXT}`);
+  same([refused.status, refused.body.error_code], [422, 42211], 'a context with subjects is not deleted');
+
+  const gone = new SchemaRegistryClient({ baseURLs: [`${registryUrl}/contexts/${GONE}`] });
+  await gone.register('tmp', { schemaType: 'AVRO', schema: JSON.stringify(ADDRESS_AVRO) });
+  await gone.deleteSubject('tmp');
+  await gone.deleteSubject('tmp', true);
+  same((await registryJson('DELETE', `/contexts/${GONE}`)).status, 204, 'an empty context is deleted');
+  check(!(await registryJson('GET', '/contexts')).body.includes(GONE), 'the deleted context is no longer listed');
 }
 
 async function reread(client) {
@@ -240,6 +326,12 @@ async function reread(client) {
   same((await client.getBySubjectAndId(S.protoOrder, ids.orderId)).schema, ORDER_PROTO, 'Order text after a restart');
   same(await client.getAllVersions(S.protoOrder), [1, 2, 3], 'Order versions after a restart');
   await protobufRoundTrip(client, `O3-${run}`);
+  same((await client.getConfig(S.jsonOpen)).compatibilityPolicy, 'LENIENT', 'compatibilityPolicy after a restart');
+  const inContext = new SchemaRegistryClient({ baseURLs: [`${registryUrl}/contexts/${CONTEXT}`] });
+  same(await inContext.getAllVersions('orders'), [1], 'context versions after a restart');
+  check((await inContext.getBySubjectAndId('orders', 1)).schema.includes('"city"'), 'context schema by id after a restart');
+  const listed = (await registryJson('GET', '/contexts')).body;
+  check(listed.includes(CONTEXT) && !listed.includes(GONE), `contexts after a restart: ${JSON.stringify(listed)}`);
 }
 
 async function main() {

@@ -168,31 +168,32 @@ public final class JsonParsedSchema extends ParsedSchemaBase implements ParsedSc
 
     @Override
     public List<String> backwardIncompatibilities(ParsedSchema previous) {
-        if (!(previous instanceof JsonParsedSchema old)) {
-            return List.of("TYPE_CHANGED: the previous schema is " + previous.type() + ", not JSON");
-        }
-        return new JsonSchemaCompatibility(old, this).differences();
+        return backwardIncompatibilities(previous, null, "new", "old");
     }
 
-    /** Resolves a {@code $ref}: local pointers within {@code root}, others to a reference's schema (and pointer). */
-    JsonNode resolveRef(JsonNode root, String ref) {
-        int hash = ref.indexOf('#');
-        String document = hash < 0 ? ref : ref.substring(0, hash);
-        String pointer = hash < 0 ? "" : ref.substring(hash + 1);
-        JsonNode base = root;
-        if (!document.isEmpty()) {
-            String referenced = resolvedReferences().get(document);
-            if (referenced == null) {
-                return null;
-            }
-            try {
-                base = JSON.readTree(referenced);
-            } catch (JsonProcessingException e) {
-                return null;
-            }
+    /**
+     * Confluent's JSON Schema diff from {@code previous} to this schema: its incompatible differences under the
+     * {@code compatibilityPolicy} ({@code LENIENT} also accepts closing the content model and adding or removing
+     * properties of an open one; anything else is {@code STRICT}), each as Confluent words it.
+     */
+    @Override
+    public List<String> backwardIncompatibilities(ParsedSchema previous, String policy, String reader, String writer) {
+        if (!(previous instanceof JsonParsedSchema old)) {
+            return List.of("Incompatible because of different schema type");
         }
-        JsonNode target = pointer.isEmpty() ? base : base.at(pointer);
-        return target.isMissingNode() ? null : target;
+        Set<JsonSchemaDifference.Type> accepted = "LENIENT".equalsIgnoreCase(policy)
+                ? JsonSchemaDifference.LENIENT : JsonSchemaDifference.STRICT;
+        return differences(old, this, accepted).stream()
+                .filter(d -> !accepted.contains(d.type()))
+                .map(d -> ParsedSchema.worded(d.message(), reader, writer))
+                .toList();
+    }
+
+    /** Every difference Confluent's diff reports from {@code original} to {@code update}. */
+    static List<JsonSchemaDifference> differences(JsonParsedSchema original, JsonParsedSchema update,
+                                                  Set<JsonSchemaDifference.Type> accepted) {
+        return JsonSchemaDiff.compare(accepted, JsonSchemaDocument.of(original).root(),
+                JsonSchemaDocument.of(update).root());
     }
 
     @Override

@@ -36,6 +36,27 @@ public sealed interface ParsedSchema permits AvroParsedSchema, JsonParsedSchema,
     List<String> backwardIncompatibilities(ParsedSchema previous);
 
     /**
+     * As {@link #backwardIncompatibilities(ParsedSchema)} under a subject's {@code compatibilityPolicy}
+     * ({@code STRICT} when null); only JSON Schema has a policy that changes the answer ({@code LENIENT}).
+     */
+    default List<String> backwardIncompatibilities(ParsedSchema previous, String policy) {
+        return backwardIncompatibilities(previous, policy, "new", "old");
+    }
+
+    /**
+     * As {@link #backwardIncompatibilities(ParsedSchema, String)}, with the words Confluent puts in its messages for
+     * the reader's and the writer's schema: "new" and "old" for a BACKWARD check, "old" and "new" for FORWARD.
+     */
+    default List<String> backwardIncompatibilities(ParsedSchema previous, String policy, String reader, String writer) {
+        return backwardIncompatibilities(previous);
+    }
+
+    /** Confluent's message template with its two {@code %s} filled: the reader's schema, then the writer's. */
+    static String worded(String template, String reader, String writer) {
+        return template.replaceFirst("%s", reader).replaceFirst("%s", writer);
+    }
+
+    /**
      * Data-contract tags written inline in the schema ({@code "confluent:tags"} in Avro and JSON Schema,
      * {@code (confluent.field_meta).tags} in Protobuf), by field path ({@code Record.field},
      * {@code #/properties/a}, {@code pkg.Message.field}).

@@ -255,10 +255,19 @@ public final class ProtobufParsedSchema extends ParsedSchemaBase implements Pars
 
     @Override
     public List<String> backwardIncompatibilities(ParsedSchema previous) {
+        return backwardIncompatibilities(previous, null, "new", "old");
+    }
+
+    /** Confluent's Protobuf diff from {@code previous} to this schema: its incompatible differences, as Confluent words them. */
+    @Override
+    public List<String> backwardIncompatibilities(ParsedSchema previous, String policy, String reader, String writer) {
         if (!(previous instanceof ProtobufParsedSchema old)) {
-            return List.of("TYPE_CHANGED: the previous schema is " + previous.type() + ", not PROTOBUF");
+            return List.of("Incompatible because of different schema type");
         }
-        return ProtobufCompatibility.differences(old.descriptor, descriptor);
+        return ProtobufCompatibility.differences(old, this).stream()
+                .filter(d -> !ProtobufDifference.COMPATIBLE.contains(d.type()))
+                .map(d -> ParsedSchema.worded(d.message(), reader, writer))
+                .toList();
     }
 
     @Override

@@ -40,10 +40,12 @@ final class ProtobufPrinter {
 
     private final boolean normalize;
     private final Descriptors.FileDescriptor file;
+    private final ProtobufOptions normalizedOptions;
 
     private ProtobufPrinter(boolean normalize, Descriptors.FileDescriptor file) {
         this.normalize = normalize;
         this.file = file;
+        this.normalizedOptions = normalize ? new ProtobufOptions(file) : null;
     }
 
     static String canonical(ProtoFileElement proto) {
@@ -236,15 +238,7 @@ final class ProtobufPrinter {
             sb.append('\n');
             reserveds(type.getReserveds()).forEach(r -> indented(sb, reserved(r)));
         }
-        List<OptionElement> options = options(type.getOptions());
-        if (!options.isEmpty()) {
-            sb.append('\n');
-            options.forEach(o -> indented(sb, optionLine(o)));
-        }
-        if (!type.getFields().isEmpty()) {
-            sb.append('\n');
-            byTag(type.getFields()).forEach(f -> indented(sb, field(f, linked)));
-        }
+        optionsAndFields(sb, type.getOptions(), type.getFields(), linked);
         if (!type.getOneOfs().isEmpty()) {
             sb.append('\n');
             List<OneOfElement> oneOfs = new ArrayList<>(type.getOneOfs());
@@ -285,6 +279,20 @@ final class ProtobufPrinter {
             types(sb, type.getNestedTypes(), linked, true);
         }
         return sb.append("}\n").toString();
+    }
+
+    /** The options block then the fields block of a message or a oneof, each after a blank line when present. */
+    private void optionsAndFields(StringBuilder sb, List<OptionElement> declared, List<FieldElement> fields,
+                                  Descriptors.Descriptor linked) {
+        List<OptionElement> options = options(declared);
+        if (!options.isEmpty()) {
+            sb.append('\n');
+            options.forEach(o -> indented(sb, optionLine(o)));
+        }
+        if (!fields.isEmpty()) {
+            sb.append('\n');
+            byTag(fields).forEach(f -> indented(sb, field(f, linked)));
+        }
     }
 
     private List<FieldElement> byTag(List<FieldElement> fields) {
@@ -365,15 +373,7 @@ final class ProtobufPrinter {
 
     private String oneOf(OneOfElement type, Descriptors.Descriptor linked) {
         StringBuilder sb = new StringBuilder("oneof ").append(type.getName()).append(" {");
-        List<OptionElement> options = options(type.getOptions());
-        if (!options.isEmpty()) {
-            sb.append('\n');
-            options.forEach(o -> indented(sb, optionLine(o)));
-        }
-        if (!type.getFields().isEmpty()) {
-            sb.append('\n');
-            byTag(type.getFields()).forEach(f -> indented(sb, field(f, linked)));
-        }
+        optionsAndFields(sb, type.getOptions(), type.getFields(), linked);
         if (!type.getGroups().isEmpty()) {
             sb.append('\n');
             groups(type.getGroups()).forEach(g -> indented(sb, group(g, linked)));
@@ -481,12 +481,11 @@ final class ProtobufPrinter {
     }
 
     private List<OptionElement> options(List<OptionElement> options) {
-        if (!normalize || options.size() < 2) {
-            return options;
-        }
-        List<OptionElement> out = new ArrayList<>(options);
-        out.sort(Comparator.comparing(OptionElement::getName));
-        return out;
+        return !normalize || options.isEmpty() ? options : normalizedOptions.normalized(options);
+    }
+
+    private String number(Object value) {
+        return normalize ? ProtobufOptions.formatNumber(value) : String.valueOf(value);
     }
 
     private String optionLine(OptionElement option) {
@@ -500,7 +499,8 @@ final class ProtobufPrinter {
         Object value = option.getValue();
         switch (option.getKind()) {
             case STRING -> sb.append(" = \"").append(escape(value.toString())).append('"');
-            case BOOLEAN, ENUM, NUMBER -> sb.append(" = ").append(value);
+            case BOOLEAN, ENUM -> sb.append(" = ").append(value);
+            case NUMBER -> sb.append(" = ").append(number(value));
             case OPTION -> sb.append('.').append(option((OptionElement) value));
             case MAP -> {
                 sb.append(" = {\n");
@@ -556,7 +556,8 @@ final class ProtobufPrinter {
         }
         if (value instanceof OptionElement.OptionPrimitive primitive) {
             return switch (primitive.getKind()) {
-                case BOOLEAN, ENUM, NUMBER -> String.valueOf(primitive.getValue());
+                case BOOLEAN, ENUM -> String.valueOf(primitive.getValue());
+                case NUMBER -> number(primitive.getValue());
                 default -> optionValue(primitive.getValue());
             };
         }

@@ -204,8 +204,9 @@ class RegistryParityIT {
         String changedType = CUSTOMER_PROTO.replace("string email = 1;", "int64 email = 1;");
         JsonNode verdict = call("POST", "/compatibility/subjects/" + customer + "/versions/latest?verbose=true",
                 withReference(body("PROTOBUF", changedType), "common/address.proto", address, 1).toString()).body();
-        assertThat(verdict).isEqualTo(json("{\"is_compatible\":false,\"messages\":[\"FIELD_SCALAR_KIND_CHANGED at Customer.email"
-                + " against version 1 under BACKWARD\"]}"));
+        assertThat(verdict).isEqualTo(json("{\"is_compatible\":false,\"messages\":[\"{errorType:\\\"FIELD_SCALAR_KIND_CHANGED\\\","
+                + " description:\\\"The kind of a SCALAR field at path '#/Customer/1' in the new schema does not match its"
+                + " kind in the old schema\\\"} against version 1 under BACKWARD\"]}"));
         String added = CUSTOMER_PROTO.replace("}\n", "  string phone = 3;\n}\n");
         Answer evolved = call("POST", "/subjects/" + customer + "/versions",
                 withReference(body("PROTOBUF", added), "common/address.proto", address, 1).toString());
@@ -247,8 +248,9 @@ class RegistryParityIT {
         String withoutEmail = CUSTOMER_JSON.replace("\"email\":{\"type\":\"string\"},", "");
         JsonNode verdict = call("POST", "/compatibility/subjects/" + customer + "/versions/latest?verbose=true",
                 withReference(body("JSON", withoutEmail), "address.json", address, 1).toString()).body();
-        assertThat(verdict).isEqualTo(json("{\"is_compatible\":false,\"messages\":[\"PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL"
-                + " at #/properties/email against version 1 under BACKWARD\"]}"));
+        assertThat(verdict).isEqualTo(json("{\"is_compatible\":false,\"messages\":[\"{errorType:\\\"PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL\\\","
+                + " description:\\\"The new has a closed content model and is missing a property or item present at path"
+                + " '#/properties/email' in the old schema'} against version 1 under BACKWARD\"]}"));
         assertError(call("POST", "/subjects/" + customer + "/versions", body("JSON", "{\"type\":\"strnig\"}").toString()), 422, 42201);
         assertError(call("POST", "/subjects/" + customer + "/versions", body("XML", "<a/>").toString()), 422, 42201);
     }
@@ -352,6 +354,42 @@ class RegistryParityIT {
                     "/subjects/" + address + "/versions/1/referencedby", null).body()).isEqualTo(json("[" + id + "]"));
             assertThat(EmbeddedSchemaRegistryIT.call(restarted, "application/json", "GET", "/schemas/ids/" + id, null)
                     .body().path("metadata")).isEqualTo(json(METADATA));
+        }
+    }
+
+    @Test
+    void contextsNumberTheirOwnIdsAndSurviveARestartFromTheSchemasTopic() throws Exception {
+        String context = ".it-" + UUID.randomUUID().toString().substring(0, 8);
+        String gone = ".gone-" + UUID.randomUUID().toString().substring(0, 8);
+        String prefix = "/contexts/" + context;
+        Answer first = call("POST", prefix + "/subjects/orders-value/versions", body(null, AVRO_V1).toString());
+        assertThat(first.body().path("id").asInt()).as(first.body().toString()).isEqualTo(1);
+        assertThat(call("GET", "/subjects/:" + context + ":orders-value/versions", null).body()).isEqualTo(json("[1]"));
+        assertThat(call("PUT", prefix + "/config", "{\"compatibility\":\"NONE\",\"compatibilityPolicy\":\"LENIENT\"}")
+                .status()).isEqualTo(200);
+        Answer refused = call("DELETE", "/contexts/" + context, null);
+        assertError(refused, 422, 42211);
+        assertThat(refused.body().path("message").asText()).isEqualTo("The specified context ':" + context + ":' is not empty.");
+        call("POST", "/contexts/" + gone + "/subjects/tmp/versions", body(null, AVRO_V1).toString());
+        call("DELETE", "/contexts/" + gone + "/subjects/tmp", null);
+        call("DELETE", "/contexts/" + gone + "/subjects/tmp?permanent=true", null);
+        assertThat(call("DELETE", "/contexts/" + gone, null).status()).isEqualTo(204);
+        JsonNode byId = call("GET", prefix + "/schemas/ids/1", null).body();
+
+        try (EmbeddedSchemaRegistry restarted = EmbeddedSchemaRegistry.start(SharedKafka.bootstrapServers(), TOPIC, "localhost", 0)) {
+            JsonNode contexts = EmbeddedSchemaRegistryIT.call(restarted, "application/json", "GET", "/contexts", null).body();
+            assertThat(contexts.toString()).contains("\"" + context + "\"").doesNotContain(gone);
+            assertThat(EmbeddedSchemaRegistryIT.call(restarted, "application/json", "GET", prefix + "/schemas/ids/1", null)
+                    .body()).isEqualTo(byId);
+            JsonNode config = EmbeddedSchemaRegistryIT.call(restarted, "application/json", "GET", prefix + "/config", null).body();
+            assertThat(List.of(config.path("compatibilityLevel").asText(), config.path("compatibilityPolicy").asText()))
+                    .containsExactly("NONE", "LENIENT");
+            // The context's id counter is rebuilt too: its next schema is its id 2.
+            Answer second = EmbeddedSchemaRegistryIT.call(restarted, "application/json", "POST",
+                    prefix + "/subjects/orders-value/versions", body(null, AVRO_V1.replace("}]}",
+                            "},{\"name\":\"phone\",\"type\":\"string\",\"default\":\"\"}]}")).toString());
+            assertThat(List.of(second.body().path("id").asInt(), second.body().path("version").asInt()))
+                    .as(second.body().toString()).containsExactly(2, 2);
         }
     }
 

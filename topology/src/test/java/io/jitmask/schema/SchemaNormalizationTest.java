@@ -290,6 +290,40 @@ class SchemaNormalizationTest {
     }
 
     @Test
+    void protobufNormalisationMergesSettingsOfOneCustomOptionAndWritesNumbersInOneForm() {
+        String text = "syntax = \"proto3\";\npackage p;\nimport \"confluent/meta.proto\";\n"
+                + "import \"google/protobuf/descriptor.proto\";\n"
+                + "extend google.protobuf.MessageOptions {\n  int32 width = 50001;\n  double ratio = 50002;\n}\n"
+                + "message M {\n"
+                + "  option (confluent.message_meta).tags = \"B\";\n"
+                + "  option (width) = 0x10;\n"
+                + "  option (confluent.message_meta) = { doc: \"d\", tags: \"A\" };\n"
+                + "  option (.p.ratio) = 1.50;\n"
+                + "  option (confluent.message_meta).doc = \"e\";\n"
+                + "  string a = 1 [(confluent.field_meta).params = { key: \"k\", value: \"v\" },"
+                + " (confluent.field_meta).params = { key: \"j\", value: \"w\" }];\n"
+                + "}\n";
+        String normalized = SchemaParser.parse(SchemaType.PROTOBUF, text).normalize().canonicalString();
+        assertThat(normalized).isEqualTo("syntax = \"proto3\";\npackage p;\n\n"
+                + "import \"confluent/meta.proto\";\nimport \"google/protobuf/descriptor.proto\";\n\n"
+                + "message M {\n"
+                + "  option (confluent.message_meta) = {\n    doc: \"e\",\n    tags: [\n      \"B\",\n      \"A\"\n    ]\n  };\n"
+                + "  option (p.ratio) = 1.5;\n"
+                + "  option (p.width) = 16;\n\n"
+                + "  string a = 1 [(confluent.field_meta) = {\n    params: [\n      {\n        key: \"k\",\n"
+                + "        value: \"v\"\n      },\n      {\n        key: \"j\",\n        value: \"w\"\n      }\n    ]\n  }];\n"
+                + "}\n\n"
+                + "extend .google.protobuf.MessageOptions {\n  int32 width = 50001;\n  double ratio = 50002;\n}\n");
+        // The normalised text is a schema whose normalised text is itself.
+        assertThat(SchemaParser.parse(SchemaType.PROTOBUF, normalized).normalize().canonicalString()).isEqualTo(normalized);
+        assertThat(ProtobufOptions.formatNumber("-0x1F")).isEqualTo("-31");
+        assertThat(ProtobufOptions.formatNumber("017")).isEqualTo("15");
+        assertThat(ProtobufOptions.formatNumber("1e3")).isEqualTo("1000");
+        assertThat(ProtobufOptions.formatNumber("2.71828")).isEqualTo("2.718");
+        assertThat(ProtobufOptions.formatNumber("inf")).isEqualTo("inf");
+    }
+
+    @Test
     void avroNormalisationKeepsWhatConfluentKeeps() {
         String text = "{\"connect.name\": \"some.scope.Envelope\", \"fields\": [{\"default\": null, \"name\": \"before\","
                 + " \"type\": [\"null\", {\"connect.name\": \"some.scope.Value\", \"fields\": [{\"name\": \"created_at\","

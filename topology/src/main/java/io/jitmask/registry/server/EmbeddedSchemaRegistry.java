@@ -186,6 +186,10 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             synchronized (store) {
                 answer = api.route(method, path, query, body);
             }
+            if (answer == RegistryApi.NO_CONTENT) {
+                exchange.sendResponseHeaders(204, -1);
+                return;
+            }
             // Raw schema text (GET .../schema) goes out as it is; everything else as JSON.
             respond(exchange, 200, answer instanceof String s ? s : SchemaStore.JSON.writeValueAsString(answer));
         } catch (RegistryError e) {

@@ -76,9 +76,23 @@ final class RegistryApi {
         }
     }
 
+    /** The answer of a request that has none (Confluent's 204 No Content). */
+    static final Object NO_CONTENT = new Object();
+
     Object route(String method, String rawPath, Query query, String body) {
         String path = rawPath.length() > 1 && rawPath.endsWith("/") ? rawPath.substring(0, rawPath.length() - 1) : rawPath;
         List<String> p = Arrays.stream(path.split("/")).skip(1).map(RegistryApi::decode).toList();
+        if (p.size() >= 3 && p.get(0).equals("contexts")) {
+            ContextPath.Rewritten r = ContextPath.rewrite(p.get(1), p.subList(2, p.size()), query.values());
+            return dispatch(method, r.path(), new Query(r.query()), body);
+        }
+        if (p.size() == 2 && p.get(0).equals("contexts") && method.equals("DELETE")) {
+            return deleteContext(p.get(1));
+        }
+        return dispatch(method, p, query, body);
+    }
+
+    private Object dispatch(String method, List<String> p, Query query, String body) {
         int n = p.size();
         String first = n > 0 ? p.get(0) : "";
         switch (method) {
@@ -206,31 +220,24 @@ final class RegistryApi {
      * highest id given so far, as Confluent's clients use to size caches).
      */
     private Object schemaById(int id, String tail, int parts, Query query) {
-        SchemaStore.Version v = store.byId(id);
-        String subject = query.get("subject");
-        if (subject != null && !subject.isEmpty() && !".".equals(contextOf(subject))) {
-            // Ids are unique across contexts here, so ?subject= only narrows: the id must be used in that context.
-            String context = contextOf(subject);
-            if (store.versionsOfId(id, true).stream().noneMatch(x -> contextOf(x.subject()).equals(context))) {
-                throw new RegistryError(404, 40403, "Schema " + id + " not found");
-            }
-        }
+        String context = contextOfId(id, query.get("subject"));
+        SchemaStore.Version v = store.byId(context, id);
         String format = query.get("format");
         if (parts == 3) {
             ObjectNode out = SchemaStore.putContent(v, json(), false).put("schema", store.text(v, format));
             if (query.flag("fetchMaxId")) {
-                out.put("maxId", store.maxId());
+                out.put("maxId", store.maxId(context));
             }
             return out;
         }
         return switch (tail) {
             case "schema" -> store.text(v, format);
-            case "subjects" -> store.versionsOfId(id, query.flag("deleted")).stream().map(SchemaStore.Version::subject)
-                    .distinct().toList();
+            case "subjects" -> store.versionsOfId(context, id, query.flag("deleted")).stream()
+                    .map(SchemaStore.Version::subject).distinct().toList();
             case "versions" -> {
                 ArrayNode out = SchemaStore.JSON.createArrayNode();
-                store.versionsOfId(id, query.flag("deleted")).forEach(x -> out.addObject().put("subject", x.subject())
-                        .put("version", x.version()));
+                store.versionsOfId(context, id, query.flag("deleted")).forEach(x -> out.addObject()
+                        .put("subject", x.subject()).put("version", x.version()));
                 yield out;
             }
             default -> throw new RegistryError(404, 404, "HTTP 404 Not Found");
@@ -238,28 +245,63 @@ final class RegistryApi {
     }
 
     /**
-     * The default context {@code .} and every context a qualified subject ({@code :.ctx:name}) lives in, sorted, with
-     * Confluent's {@code contextPrefix}, {@code offset} and {@code limit}.
+     * The context whose ids an id lookup reads, as Confluent: the context of a qualified {@code ?subject=}
+     * ({@code :.ctx:name} or {@code :.ctx:}); for an unqualified one, the default context if that subject uses the
+     * id there, else the first context where {@code :.ctx:subject} does; the default context otherwise.
+     */
+    private String contextOfId(int id, String subject) {
+        if (subject == null || subject.isEmpty() || !subject.startsWith(":.")) {
+            if (subject != null && !subject.isEmpty() && !usesId(".", subject, id)) {
+                for (String context : store.contexts()) {
+                    if (!".".equals(context) && usesId(context, ":" + context + ":" + subject, id)) {
+                        return context;
+                    }
+                }
+            }
+            return ".";
+        }
+        return contextOf(subject);
+    }
+
+    private boolean usesId(String context, String subject, int id) {
+        try {
+            return store.versionsOfId(context, id, true).stream().anyMatch(v -> v.subject().equals(subject));
+        } catch (RegistryError e) {
+            return false;
+        }
+    }
+
+    /**
+     * {@code DELETE /contexts/{ctx}}: only an empty context (no subject, soft-deleted ones included) is deleted, with
+     * Confluent's 42211 otherwise; the default context is never deleted.
+     */
+    private Object deleteContext(String given) {
+        String context = ContextPath.context(given);
+        if (".".equals(context) ? !store.subjects(true).isEmpty() : store.contextHasSubjects(context)) {
+            throw new RegistryError(422, 42211, "The specified context '" + ContextPath.qualifier(context)
+                    + "' is not empty.");
+        }
+        if (!".".equals(context) && store.hasContextRecord(context)) {
+            writer.accept(SchemaStore.contextRecord(context, false));
+        }
+        return NO_CONTENT;
+    }
+
+    /**
+     * The default context {@code .}, every context recorded in {@code _schemas} and every context a qualified
+     * subject ({@code :.ctx:name}) lives in, sorted, with Confluent's {@code contextPrefix}, {@code offset} and
+     * {@code limit}.
      */
     private List<String> contexts(Query query) {
-        java.util.TreeSet<String> contexts = new java.util.TreeSet<>();
-        contexts.add(".");
-        store.subjects(true).stream().map(RegistryApi::contextOf).forEach(contexts::add);
+        java.util.SortedSet<String> contexts = store.contexts();
         String prefix = query.get("contextPrefix");
         int limit = query.integer("limit", -1);
         return contexts.stream().filter(c -> prefix == null || c.startsWith(prefix))
                 .skip(Math.max(0, query.integer("offset", 0))).limit(limit < 0 ? Long.MAX_VALUE : limit).toList();
     }
 
-    /** The context of a subject: {@code .ctx} for {@code :.ctx:name}, the default {@code .} otherwise. */
     static String contextOf(String subject) {
-        if (subject.startsWith(":.")) {
-            int end = subject.indexOf(':', 2);
-            if (end > 0) {
-                return subject.substring(1, end);
-            }
-        }
-        return ".";
+        return SchemaStore.contextOf(subject);
     }
 
     private ArrayNode schemas(Query query) {
@@ -389,7 +431,7 @@ final class RegistryApi {
         if (!importing && r.id() != null) {
             SchemaStore.Version holder;
             try {
-                holder = store.byId(r.id());
+                holder = store.byId(contextOf(subject), r.id());
             } catch (RegistryError e) {
                 throw new RegistryError(422, 42205, "Subject " + subject + " is not in import mode");
             }
@@ -402,6 +444,10 @@ final class RegistryApi {
         }
         SchemaStore.Registration registration = store.register(subject, r.schema(), r.metadata(), r.ruleSet(),
                 importing ? r.id() : null, importing ? r.version() : null);
+        String context = contextOf(subject);
+        if (registration.change() != null && !store.hasContextRecord(context)) {
+            writer.accept(SchemaStore.contextRecord(context, true)); // as Confluent, before the context's first schema
+        }
         if (registration.change() != null) {
             writer.accept(registration.change());
         }

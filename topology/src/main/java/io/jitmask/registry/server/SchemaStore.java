@@ -28,8 +28,12 @@ import org.apache.avro.Schema;
  *       "schemaType" (not for AVRO),"references","metadata","ruleSet","schema","deleted"}};</li>
  *   <li>{@code {"keytype":"CONFIG","subject":..,"magic":0}} to the config ({@code compatibilityLevel},
  *       {@code normalize}, {@code defaultMetadata}, ...; {@code subject} null for the global one);</li>
- *   <li>{@code {"keytype":"MODE","subject":..,"magic":0}} to {@code {"mode":..}}.</li>
+ *   <li>{@code {"keytype":"MODE","subject":..,"magic":0}} to {@code {"mode":..}};</li>
+ *   <li>{@code {"keytype":"CONTEXT","tenant":"default","context":..,"magic":0}} to {@code {"tenant","context"}}: a
+ *       context (written when its first schema is registered, tombstoned when it is deleted).</li>
  * </ul>
+ * Schema ids are numbered per context, as Confluent: the context of a subject {@code :.ctx:name} is {@code .ctx},
+ * of any other subject the default context {@code .}; each context has its own ids, from 1.
  * Not thread-safe: the server serialises access.
  */
 final class SchemaStore {
@@ -61,15 +65,21 @@ final class SchemaStore {
     record Change(String key, String value) {
     }
 
-    private final Map<Integer, Version> schemasById = new HashMap<>();
-    private final Map<String, Integer> idsByContent = new HashMap<>();
+    /** One context's schema ids: what each names, which id a content has, the parsed schemas, the highest id. */
+    private static final class IdSpace {
+        final Map<Integer, Version> byId = new HashMap<>();
+        final Map<String, Integer> byContent = new HashMap<>();
+        final Map<Integer, ParsedSchema> parsed = new HashMap<>();
+        int maxId;
+    }
+
+    private final Map<String, IdSpace> idSpaces = new HashMap<>();
+    private final Set<String> contexts = new java.util.TreeSet<>();
     private final Map<String, NavigableMap<Integer, Version>> subjects = new TreeMap<>();
     private final Map<String, ObjectNode> subjectConfigs = new HashMap<>();
     private ObjectNode globalConfig = JSON.createObjectNode();
     private final Map<String, String> subjectModes = new HashMap<>();
     private String globalMode = DEFAULT_MODE;
-    private final Map<Integer, ParsedSchema> parsedById = new HashMap<>();
-    private int maxId;
 
     /** Applies one record of {@code _schemas} (at start-up, and after each of our own writes). */
     void apply(String key, String value) {
@@ -101,6 +111,14 @@ final class SchemaStore {
                     subjectModes.remove(subject);
                 } else {
                     subjectModes.put(subject, mode);
+                }
+            }
+            case "CONTEXT" -> {
+                String context = k.path("context").asText("");
+                if (value == null) {
+                    contexts.remove(context);
+                } else if (!context.isEmpty()) {
+                    contexts.add(context);
                 }
             }
             default -> {
@@ -136,9 +154,10 @@ final class SchemaStore {
         }
         Version parsed = new Version(subject, version, id, type, v.path("schema").asText(), references(v.path("references")),
                 object(v.get("metadata")), object(v.get("ruleSet")), v.path("deleted").asBoolean(false));
-        schemasById.putIfAbsent(id, parsed);
-        idsByContent.putIfAbsent(parsed.contentKey(), id);
-        maxId = Math.max(maxId, id);
+        IdSpace space = space(contextOf(subject));
+        space.byId.putIfAbsent(id, parsed);
+        space.byContent.putIfAbsent(parsed.contentKey(), id);
+        space.maxId = Math.max(space.maxId, id);
         subjects.computeIfAbsent(subject, s -> new TreeMap<>()).put(version, parsed);
     }
 
@@ -263,8 +282,47 @@ final class SchemaStore {
 
     // ---- ids ----
 
+    private IdSpace space(String context) {
+        return idSpaces.computeIfAbsent(context, c -> new IdSpace());
+    }
+
+    /** The context of a subject: {@code .ctx} for {@code :.ctx:name}, the default {@code .} otherwise. */
+    static String contextOf(String subject) {
+        if (subject != null && subject.startsWith(":.")) {
+            int end = subject.indexOf(':', 2);
+            if (end > 0) {
+                return subject.substring(1, end);
+            }
+        }
+        return ".";
+    }
+
+    /** The contexts: the default one, every one recorded in {@code _schemas} and every one a subject lives in. */
+    java.util.SortedSet<String> contexts() {
+        java.util.SortedSet<String> out = new java.util.TreeSet<>(contexts);
+        out.add(".");
+        subjects.keySet().forEach(s -> out.add(contextOf(s)));
+        return out;
+    }
+
+    /** Whether {@code _schemas} already records the context (the default one needs no record). */
+    boolean hasContextRecord(String context) {
+        return ".".equals(context) || contexts.contains(context);
+    }
+
+    /** Whether any subject of the context has a version, soft-deleted ones included. */
+    boolean contextHasSubjects(String context) {
+        return subjects.keySet().stream().anyMatch(s -> contextOf(s).equals(context));
+    }
+
     Version byId(int id) {
-        Version v = schemasById.get(id);
+        return byId(".", id);
+    }
+
+    /** The schema with that id in that context. */
+    Version byId(String context, int id) {
+        IdSpace space = idSpaces.get(context);
+        Version v = space == null ? null : space.byId.get(id);
         if (v == null) {
             throw new RegistryError(404, 40403, "Schema " + id + " not found");
         }
@@ -280,10 +338,18 @@ final class SchemaStore {
     }
 
     List<Version> versionsOfId(int id, boolean includeDeleted) {
-        byId(id);
+        return versionsOfId(".", id, includeDeleted);
+    }
+
+    /** The versions, in that context, that use the id. */
+    List<Version> versionsOfId(String context, int id, boolean includeDeleted) {
+        byId(context, id);
         List<Version> out = new ArrayList<>();
-        subjects.values().forEach(vs -> vs.values().stream().filter(v -> v.id() == id && (includeDeleted || !v.deleted()))
-                .forEach(out::add));
+        subjects.forEach((subject, vs) -> {
+            if (contextOf(subject).equals(context)) {
+                vs.values().stream().filter(v -> v.id() == id && (includeDeleted || !v.deleted())).forEach(out::add);
+            }
+        });
         return out;
     }
 
@@ -295,11 +361,17 @@ final class SchemaStore {
     }
 
     int nextId() {
-        return maxId + 1;
+        return maxId(".") + 1;
     }
 
     int maxId() {
-        return maxId;
+        return maxId(".");
+    }
+
+    /** The highest id given so far in the context. */
+    int maxId(String context) {
+        IdSpace space = idSpaces.get(context);
+        return space == null ? 0 : space.maxId;
     }
 
     /** The version's text as {@code ?format=} asks (null: as stored), per {@link ParsedSchema#formatted}. */
@@ -308,7 +380,7 @@ final class SchemaStore {
     }
 
     Integer idOfContent(String contentKey) {
-        return idsByContent.get(contentKey);
+        return space(".").byContent.get(contentKey);
     }
 
     int idOf(Change change) {
@@ -349,10 +421,11 @@ final class SchemaStore {
 
     /** Parses a stored version (cached by id: a version's content never changes). */
     ParsedSchema parsed(Version v) {
-        ParsedSchema cached = parsedById.get(v.id());
+        IdSpace space = space(contextOf(v.subject()));
+        ParsedSchema cached = space.parsed.get(v.id());
         if (cached == null) {
             cached = SchemaParser.parse(v.type(), v.schema(), v.references(), resolve(v.references()));
-            parsedById.put(v.id(), cached);
+            space.parsed.put(v.id(), cached);
         }
         return cached;
     }
@@ -371,9 +444,17 @@ final class SchemaStore {
         return out;
     }
 
-    /** The subject's config over the global one, field by field, as Confluent's config "in scope". */
+    /**
+     * The subject's config over its context's ({@code :.ctx:}) over the global one, field by field, as Confluent's
+     * config "in scope".
+     */
     ObjectNode effectiveConfig(String subject) {
         ObjectNode out = globalConfig();
+        String context = contextOf(subject);
+        ObjectNode ofContext = ".".equals(context) ? null : subjectConfigs.get(":" + context + ":");
+        if (ofContext != null) {
+            ofContext.fields().forEachRemaining(e -> out.set(e.getKey(), e.getValue()));
+        }
         ObjectNode own = subject == null ? null : subjectConfigs.get(subject);
         if (own != null) {
             own.fields().forEachRemaining(e -> out.set(e.getKey(), e.getValue()));
@@ -402,8 +483,11 @@ final class SchemaStore {
         return globalMode;
     }
 
+    /** The subject's mode, else its context's ({@code :.ctx:}), else the global one. */
     String mode(String subject) {
-        return subjectModes.getOrDefault(subject, globalMode);
+        String context = contextOf(subject);
+        String fallback = ".".equals(context) ? globalMode : subjectModes.getOrDefault(":" + context + ":", globalMode);
+        return subjectModes.getOrDefault(subject, fallback);
     }
 
     // ---- compatibility ----
@@ -484,17 +568,18 @@ final class SchemaStore {
         }
         List<Version> checked = level.endsWith("_TRANSITIVE") ? relevant : List.of(relevant.get(relevant.size() - 1));
         String direction = level.replace("_TRANSITIVE", "");
+        String policy = config.path("compatibilityPolicy").asText(null);
         List<String> problems = new ArrayList<>();
         for (Version existing : checked) {
             ParsedSchema old = parsed(existing);
             if (!"FORWARD".equals(direction)) {
                 // BACKWARD: consumers on the new schema read data written with the old one.
-                schema.backwardIncompatibilities(old).forEach(p -> problems.add(p + " against version " + existing.version()
+                schema.backwardIncompatibilities(old, policy, "new", "old").forEach(p -> problems.add(p + " against version " + existing.version()
                         + " under " + level));
             }
             if (!"BACKWARD".equals(direction)) {
                 // FORWARD: consumers on the old schema read data written with the new one.
-                old.backwardIncompatibilities(schema).forEach(p -> problems.add(p + " against version " + existing.version()
+                old.backwardIncompatibilities(schema, policy, "old", "new").forEach(p -> problems.add(p + " against version " + existing.version()
                         + " under " + level));
             }
         }
@@ -609,16 +694,17 @@ final class SchemaStore {
                 throw RegistryError.incompatible(subject, problems);
             }
         }
-        Integer known = idsByContent.get(content);
+        IdSpace space = space(contextOf(subject));
+        Integer known = space.byContent.get(content);
         int id;
         if (importedId != null) {
-            Version holder = schemasById.get(importedId);
+            Version holder = space.byId.get(importedId);
             if (holder != null && !holder.contentKey().equals(content)) {
                 throw new RegistryError(422, 42207, "Schema with id " + importedId + " already exists with a different schema");
             }
             id = importedId;
         } else {
-            id = known == null ? maxId + 1 : known;
+            id = known == null ? space.maxId + 1 : known;
         }
         int version;
         if (importedVersion != null) {
@@ -703,6 +789,14 @@ final class SchemaStore {
     /** A whole config value (Confluent's ConfigValue fields); null deletes it. */
     static Change configValueRecord(String subject, ObjectNode config) {
         return new Change(keyOf("CONFIG", subject).toString(), config == null ? null : config.toString());
+    }
+
+    /** Confluent's context record: written when a context gets its first schema, tombstoned when deleted. */
+    static Change contextRecord(String context, boolean exists) {
+        ObjectNode key = JSON.createObjectNode().put("keytype", "CONTEXT").put("tenant", "default").put("context", context)
+                .put("magic", 0);
+        return new Change(key.toString(), exists
+                ? JSON.createObjectNode().put("tenant", "default").put("context", context).toString() : null);
     }
 
     static Change modeRecord(String subject, String mode) {

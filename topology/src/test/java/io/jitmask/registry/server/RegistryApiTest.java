@@ -14,10 +14,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
 /**
- * REST contract of what session 5 added, per endpoint and schema type, on the API with its store (every change goes
- * through the same record path as {@code _schemas}, and a second store rebuilt from those records answers the same):
- * {@code normalize} (query and config), {@code validateFields} ({@code $$} names, reserved fields),
- * {@code ?format=}, {@code fetchMaxId}, contexts and {@code ?subject=} on ids.
+ * REST contract of what sessions 5 and 6 added, per endpoint and schema type, on the API with its store (every change
+ * goes through the same record path as {@code _schemas}, and a second store rebuilt from those records answers the
+ * same): {@code normalize} (query and config), {@code validateFields} ({@code $$} names, reserved fields),
+ * {@code ?format=}, {@code fetchMaxId}, contexts (ids per context, the {@code /contexts/{ctx}} prefix, deleting an
+ * empty context) and {@code ?subject=} on ids.
  */
 class RegistryApiTest {
     static final String AVRO_A = "{\"type\":\"record\",\"name\":\"R\",\"namespace\":\"n\",\"b\":1,\"a\":2,"
@@ -213,22 +214,90 @@ class RegistryApiTest {
     }
 
     @Test
-    void contextsAreListedAndNarrowIdLookups() {
+    void contextsNumberTheirOwnIdsAndAreListed() {
         assertThat(json("GET", "/contexts", null, null)).isEqualTo(SchemaStore.read("[\".\"]"));
-        int id = json("POST", "/subjects/:.team-a:orders-value/versions", null, body("JSON", JSON_A)).path("id").asInt();
-        call("POST", "/subjects/:.team-b:orders-value/versions", null, body("AVRO", AVRO_A));
-        call("POST", "/subjects/plain/versions", null, body("AVRO", AVRO_A));
+        JsonNode a = json("POST", "/subjects/:.team-a:orders-value/versions", null, body("JSON", JSON_A));
+        JsonNode b = json("POST", "/subjects/:.team-b:orders-value/versions", null, body("AVRO", AVRO_A));
+        JsonNode plain = json("POST", "/subjects/plain/versions", null, body("PROTOBUF", PROTO_A));
+        // As Confluent: every context numbers its schemas from 1.
+        assertThat(List.of(a.path("id").asInt(), b.path("id").asInt(), plain.path("id").asInt())).containsExactly(1, 1, 1);
         assertThat(json("GET", "/contexts", null, null)).isEqualTo(SchemaStore.read("[\".\",\".team-a\",\".team-b\"]"));
         assertThat(json("GET", "/contexts", "contextPrefix=.team&limit=1", null)).isEqualTo(SchemaStore.read("[\".team-a\"]"));
-        assertThat(json("GET", "/schemas/ids/" + id, "subject=:.team-a:orders-value", null).path("schema").asText())
-                .isEqualTo(JSON_A.replace(" ", ""));
-        assertThat(json("GET", "/schemas/ids/" + id, "subject=plain", null).path("schemaType").asText()).isEqualTo("JSON");
-        assertThat(refusal(() -> call("GET", "/schemas/ids/" + id, "subject=:.team-b:orders-value", null)).code).isEqualTo(40403);
-        assertThat(json("GET", "/subjects", null, null)).isEqualTo(SchemaStore.read(
-                "[\":.team-a:orders-value\",\":.team-b:orders-value\",\"plain\"]"));
-        // Contexts come from the stored subjects, so they survive a restart.
-        assertThat(restarted().route("GET", "/contexts", RegistryApi.Query.parse(null), null))
-                .isEqualTo(List.of(".", ".team-a", ".team-b"));
+        assertThat(json("GET", "/schemas/ids/1", null, null).path("schemaType").asText()).isEqualTo("PROTOBUF");
+        assertThat(json("GET", "/schemas/ids/1", "subject=:.team-a:orders-value", null).path("schemaType").asText())
+                .isEqualTo("JSON");
+        assertThat(json("GET", "/schemas/ids/1", "subject=:.team-b:", null).path("schema").asText())
+                .isEqualTo(b.path("schema").asText());
+        // An unqualified subject not using the id in the default context is looked for in each context.
+        assertThat(json("GET", "/schemas/ids/1", "subject=orders-value", null).path("schemaType").asText()).isEqualTo("JSON");
+        assertThat(json("GET", "/schemas/ids/1/subjects", "subject=:.team-a:", null))
+                .isEqualTo(SchemaStore.read("[\":.team-a:orders-value\"]"));
+        assertThat(refusal(() -> call("GET", "/schemas/ids/2", "subject=:.team-b:orders-value", null)).code).isEqualTo(40403);
+        // The CONTEXT record comes before the context's first schema, as Confluent writes it.
+        assertThat(records.get(0).key()).isEqualTo("{\"keytype\":\"CONTEXT\",\"tenant\":\"default\",\"context\":\".team-a\","
+                + "\"magic\":0}");
+        assertThat(records.get(0).value()).isEqualTo("{\"tenant\":\"default\",\"context\":\".team-a\"}");
+    }
+
+    @Test
+    void theContextsPrefixRoutesSubjectsSchemasConfigAndModeIntoTheContext() {
+        call("POST", "/contexts/.team-a/subjects/orders-value/versions", null, body("JSON", JSON_A));
+        assertThat(json("GET", "/subjects", null, null)).isEqualTo(SchemaStore.read("[\":.team-a:orders-value\"]"));
+        assertThat(json("GET", "/contexts/.team-a/subjects", null, null))
+                .isEqualTo(SchemaStore.read("[\":.team-a:orders-value\"]"));
+        assertThat(json("GET", "/contexts/team-b/subjects", null, null)).isEqualTo(SchemaStore.read("[]"));
+        // The context's config applies to its subjects: an open model may gain a property under NONE only.
+        String wider = "{\"type\":\"object\",\"properties\":{\"b\":{\"type\":\"string\"},\"a\":{\"type\":\"integer\"},"
+                + "\"c\":{\"type\":\"string\"}}}";
+        assertThat(json("POST", "/contexts/.team-a/compatibility/subjects/orders-value/versions/latest", null,
+                body("JSON", wider)).path("is_compatible").asBoolean()).isFalse();
+        assertThat(json("PUT", "/contexts/.team-a/config", null, "{\"compatibility\":\"NONE\"}").path("compatibility").asText())
+                .isEqualTo("NONE");
+        assertThat(json("GET", "/config/:.team-a:", null, null).path("compatibilityLevel").asText()).isEqualTo("NONE");
+        assertThat(json("GET", "/contexts/.team-a/config", null, null).path("compatibilityLevel").asText()).isEqualTo("NONE");
+        assertThat(json("GET", "/config", null, null).path("compatibilityLevel").asText()).isEqualTo("BACKWARD");
+        JsonNode second = json("POST", "/contexts/.team-a/subjects/orders-value/versions", null, body("JSON", wider));
+        assertThat(second.path("id").asInt()).isEqualTo(2);
+        assertThat(second.path("version").asInt()).isEqualTo(2);
+        assertThat(json("GET", "/contexts/.team-a/subjects/orders-value/versions", null, null))
+                .isEqualTo(SchemaStore.read("[1,2]"));
+        assertThat(json("GET", "/contexts/.team-a/schemas/ids/2", "fetchMaxId=true", null).path("maxId").asInt()).isEqualTo(2);
+        assertThat(json("GET", "/contexts/.team-a/schemas", "latestOnly=true", null).get(0).path("version").asInt())
+                .isEqualTo(2);
+        assertThat(refusal(() -> call("GET", "/schemas/ids/2", null, null)).code).isEqualTo(40403);
+        // Mode under the prefix is the context's mode.
+        assertThat(json("PUT", "/contexts/.team-a/mode", null, "{\"mode\":\"READONLY\"}").path("mode").asText())
+                .isEqualTo("READONLY");
+        assertThat(json("GET", "/mode/:.team-a:", null, null).path("mode").asText()).isEqualTo("READONLY");
+        assertThat(refusal(() -> call("POST", "/contexts/.team-a/subjects/other/versions", null, body("JSON", JSON_A))).code)
+                .isEqualTo(42205);
+        assertThat(json("GET", "/mode", null, null).path("mode").asText()).isEqualTo("READWRITE");
+    }
+
+    @Test
+    void onlyAnEmptyContextIsDeletedAndThatSurvivesARestart() {
+        call("POST", "/subjects/:.keep:k/versions", null, body("AVRO", AVRO_A));
+        call("POST", "/subjects/:.drop:d/versions", null, body("AVRO", AVRO_A));
+        RegistryError notEmpty = refusal(() -> call("DELETE", "/contexts/.drop", null, null));
+        assertThat(List.of(notEmpty.status, notEmpty.code)).containsExactly(422, 42211);
+        assertThat(notEmpty.getMessage()).isEqualTo("The specified context ':.drop:' is not empty.");
+        call("DELETE", "/subjects/:.drop:d", null, null);
+        assertThat(refusal(() -> call("DELETE", "/contexts/.drop", null, null)).code).as("soft-deleted subjects count")
+                .isEqualTo(42211);
+        call("DELETE", "/subjects/:.drop:d", "permanent=true", null);
+        assertThat(call("DELETE", "/contexts/.drop", null, null)).isSameAs(RegistryApi.NO_CONTENT);
+        assertThat(records.get(records.size() - 1).key()).contains("\"keytype\":\"CONTEXT\"").contains("\".drop\"");
+        assertThat(records.get(records.size() - 1).value()).isNull();
+        assertThat(json("GET", "/contexts", null, null)).isEqualTo(SchemaStore.read("[\".\",\".keep\"]"));
+        assertThat(refusal(() -> call("DELETE", "/contexts/:.keep:", null, null)).code).isEqualTo(42211);
+        assertThat(call("DELETE", "/contexts/.never-used", null, null)).isSameAs(RegistryApi.NO_CONTENT);
+
+        RegistryApi after = restarted();
+        assertThat(after.route("GET", "/contexts", RegistryApi.Query.parse(null), null)).isEqualTo(List.of(".", ".keep"));
+        JsonNode kept = SchemaStore.JSON.valueToTree(after.route("GET", "/contexts/.keep/schemas/ids/1",
+                RegistryApi.Query.parse(null), null));
+        assertThat(kept.path("schema").asText()).isEqualTo(json("GET", "/schemas/ids/1", "subject=:.keep:k", null)
+                .path("schema").asText());
     }
 
     @Test

@@ -1,0 +1,186 @@
+package io.jitmask.schema;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * One difference between two JSON Schemas, by the names of Confluent's json-schema-provider diff
+ * ({@code Difference.Type}) and the JSON pointer where it is, with the sets of changes each
+ * {@code compatibilityPolicy} (STRICT, the default, and LENIENT) accepts as backward compatible.
+ */
+record JsonSchemaDifference(Type type, String path) {
+
+    enum Type {
+        ID_CHANGED, DESCRIPTION_CHANGED, TITLE_CHANGED, DEFAULT_CHANGED,
+        SCHEMA_ADDED, SCHEMA_REMOVED, TYPE_EXTENDED, TYPE_NARROWED, TYPE_CHANGED,
+        MAX_LENGTH_ADDED, MAX_LENGTH_REMOVED, MAX_LENGTH_INCREASED, MAX_LENGTH_DECREASED,
+        MIN_LENGTH_ADDED, MIN_LENGTH_REMOVED, MIN_LENGTH_INCREASED, MIN_LENGTH_DECREASED,
+        PATTERN_ADDED, PATTERN_REMOVED, PATTERN_CHANGED,
+        MAXIMUM_ADDED, MAXIMUM_REMOVED, MAXIMUM_INCREASED, MAXIMUM_DECREASED,
+        MINIMUM_ADDED, MINIMUM_REMOVED, MINIMUM_INCREASED, MINIMUM_DECREASED,
+        EXCLUSIVE_MAXIMUM_ADDED, EXCLUSIVE_MAXIMUM_REMOVED, EXCLUSIVE_MAXIMUM_INCREASED, EXCLUSIVE_MAXIMUM_DECREASED,
+        EXCLUSIVE_MINIMUM_ADDED, EXCLUSIVE_MINIMUM_REMOVED, EXCLUSIVE_MINIMUM_INCREASED, EXCLUSIVE_MINIMUM_DECREASED,
+        MULTIPLE_OF_ADDED, MULTIPLE_OF_REMOVED, MULTIPLE_OF_EXPANDED, MULTIPLE_OF_REDUCED, MULTIPLE_OF_CHANGED,
+        REQUIRED_ATTRIBUTE_ADDED, REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED, REQUIRED_ATTRIBUTE_REMOVED,
+        MAX_PROPERTIES_ADDED, MAX_PROPERTIES_REMOVED, MAX_PROPERTIES_INCREASED, MAX_PROPERTIES_DECREASED,
+        MIN_PROPERTIES_ADDED, MIN_PROPERTIES_REMOVED, MIN_PROPERTIES_INCREASED, MIN_PROPERTIES_DECREASED,
+        ADDITIONAL_PROPERTIES_ADDED, ADDITIONAL_PROPERTIES_REMOVED, ADDITIONAL_PROPERTIES_EXTENDED,
+        ADDITIONAL_PROPERTIES_NARROWED,
+        DEPENDENCY_ARRAY_ADDED, DEPENDENCY_ARRAY_REMOVED, DEPENDENCY_ARRAY_EXTENDED, DEPENDENCY_ARRAY_NARROWED,
+        DEPENDENCY_ARRAY_CHANGED, DEPENDENCY_SCHEMA_ADDED, DEPENDENCY_SCHEMA_REMOVED,
+        REQUIRED_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL, REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_OPEN_CONTENT_MODEL,
+        OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL, PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL,
+        REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL, REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_UNOPEN_CONTENT_MODEL,
+        OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL, PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL,
+        PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL, PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL,
+        PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL,
+        PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL,
+        PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL,
+        PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL,
+        UNEVALUATED_PROPERTIES_ADDED, UNEVALUATED_PROPERTIES_REMOVED, UNEVALUATED_PROPERTIES_EXTENDED,
+        UNEVALUATED_PROPERTIES_NARROWED,
+        MAX_ITEMS_ADDED, MAX_ITEMS_REMOVED, MAX_ITEMS_INCREASED, MAX_ITEMS_DECREASED,
+        MIN_ITEMS_ADDED, MIN_ITEMS_REMOVED, MIN_ITEMS_INCREASED, MIN_ITEMS_DECREASED,
+        MAX_CONTAINS_ADDED, MAX_CONTAINS_REMOVED, MAX_CONTAINS_INCREASED, MAX_CONTAINS_DECREASED,
+        MIN_CONTAINS_ADDED, MIN_CONTAINS_REMOVED, MIN_CONTAINS_INCREASED, MIN_CONTAINS_DECREASED,
+        UNIQUE_ITEMS_ADDED, UNIQUE_ITEMS_REMOVED,
+        ADDITIONAL_ITEMS_ADDED, ADDITIONAL_ITEMS_REMOVED, ADDITIONAL_ITEMS_EXTENDED, ADDITIONAL_ITEMS_NARROWED,
+        UNEVALUATED_ITEMS_ADDED, UNEVALUATED_ITEMS_REMOVED, UNEVALUATED_ITEMS_EXTENDED, UNEVALUATED_ITEMS_NARROWED,
+        ITEM_ADDED_TO_OPEN_CONTENT_MODEL, ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL,
+        ITEM_ADDED_TO_CLOSED_CONTENT_MODEL, ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL,
+        ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL, ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL,
+        ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL, ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL,
+        ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL, ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL,
+        ENUM_ARRAY_EXTENDED, ENUM_ARRAY_NARROWED, ENUM_ARRAY_CHANGED,
+        COMBINED_TYPE_EXTENDED, COMBINED_TYPE_CHANGED, PRODUCT_TYPE_EXTENDED, PRODUCT_TYPE_NARROWED,
+        SUM_TYPE_EXTENDED, SUM_TYPE_NARROWED, COMBINED_TYPE_SUBSCHEMAS_CHANGED,
+        NOT_TYPE_EXTENDED, NOT_TYPE_NARROWED
+    }
+
+    /** The changes a reader of the new schema always accepts (Confluent's {@code COMPATIBLE_CHANGES_STRICT}). */
+    static final Set<Type> STRICT = EnumSet.of(
+            Type.ID_CHANGED, Type.DESCRIPTION_CHANGED, Type.TITLE_CHANGED, Type.DEFAULT_CHANGED, Type.SCHEMA_REMOVED,
+            Type.TYPE_EXTENDED,
+            Type.MAX_LENGTH_INCREASED, Type.MAX_LENGTH_REMOVED, Type.MIN_LENGTH_DECREASED, Type.MIN_LENGTH_REMOVED,
+            Type.PATTERN_REMOVED,
+            Type.MAXIMUM_INCREASED, Type.MAXIMUM_REMOVED, Type.MINIMUM_DECREASED, Type.MINIMUM_REMOVED,
+            Type.EXCLUSIVE_MAXIMUM_INCREASED, Type.EXCLUSIVE_MAXIMUM_REMOVED, Type.EXCLUSIVE_MINIMUM_DECREASED,
+            Type.EXCLUSIVE_MINIMUM_REMOVED, Type.MULTIPLE_OF_REDUCED, Type.MULTIPLE_OF_REMOVED,
+            Type.REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED, Type.REQUIRED_ATTRIBUTE_REMOVED, Type.DEPENDENCY_ARRAY_NARROWED,
+            Type.DEPENDENCY_ARRAY_REMOVED, Type.DEPENDENCY_SCHEMA_REMOVED,
+            Type.MAX_PROPERTIES_INCREASED, Type.MAX_PROPERTIES_REMOVED, Type.MIN_PROPERTIES_DECREASED,
+            Type.MIN_PROPERTIES_REMOVED, Type.ADDITIONAL_PROPERTIES_ADDED, Type.ADDITIONAL_PROPERTIES_EXTENDED,
+            Type.UNEVALUATED_PROPERTIES_ADDED, Type.UNEVALUATED_PROPERTIES_EXTENDED,
+            Type.PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL,
+            Type.REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_UNOPEN_CONTENT_MODEL,
+            Type.OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL,
+            Type.PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL, Type.PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL,
+            Type.PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL,
+            Type.PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL,
+            Type.MAX_ITEMS_INCREASED, Type.MAX_ITEMS_REMOVED, Type.MIN_ITEMS_DECREASED, Type.MIN_ITEMS_REMOVED,
+            Type.MAX_CONTAINS_INCREASED, Type.MAX_CONTAINS_REMOVED, Type.MIN_CONTAINS_DECREASED,
+            Type.MIN_CONTAINS_REMOVED, Type.UNIQUE_ITEMS_REMOVED, Type.ADDITIONAL_ITEMS_ADDED,
+            Type.ADDITIONAL_ITEMS_EXTENDED, Type.UNEVALUATED_ITEMS_ADDED, Type.UNEVALUATED_ITEMS_EXTENDED,
+            Type.ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL, Type.ITEM_ADDED_TO_CLOSED_CONTENT_MODEL,
+            Type.ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL, Type.ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL,
+            Type.ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL,
+            Type.ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL,
+            Type.ENUM_ARRAY_EXTENDED, Type.COMBINED_TYPE_EXTENDED, Type.PRODUCT_TYPE_NARROWED, Type.SUM_TYPE_EXTENDED,
+            Type.NOT_TYPE_NARROWED);
+
+    /**
+     * What {@code compatibilityPolicy: LENIENT} accepts besides: closing or narrowing the content model, and adding
+     * or removing properties of an open one (documents that used such a property may no longer be read).
+     */
+    static final Set<Type> LENIENT = lenient();
+
+    private static Set<Type> lenient() {
+        Set<Type> out = EnumSet.copyOf(STRICT);
+        out.addAll(EnumSet.of(Type.ADDITIONAL_PROPERTIES_NARROWED, Type.ADDITIONAL_PROPERTIES_REMOVED,
+                Type.UNEVALUATED_PROPERTIES_NARROWED, Type.UNEVALUATED_PROPERTIES_REMOVED,
+                Type.REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_OPEN_CONTENT_MODEL,
+                Type.OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL, Type.PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL,
+                Type.PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL,
+                Type.PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL,
+                Type.PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL));
+        return out;
+    }
+
+    private static final Set<Type> KEYWORD_ADDED = EnumSet.of(Type.MAXIMUM_ADDED, Type.MINIMUM_ADDED,
+            Type.EXCLUSIVE_MAXIMUM_ADDED, Type.EXCLUSIVE_MINIMUM_ADDED, Type.MULTIPLE_OF_ADDED, Type.MAX_LENGTH_ADDED,
+            Type.MIN_LENGTH_ADDED, Type.PATTERN_ADDED, Type.REQUIRED_ATTRIBUTE_ADDED, Type.MAX_PROPERTIES_ADDED,
+            Type.MIN_PROPERTIES_ADDED, Type.DEPENDENCY_ARRAY_ADDED, Type.DEPENDENCY_SCHEMA_ADDED, Type.MAX_ITEMS_ADDED,
+            Type.MIN_ITEMS_ADDED, Type.MAX_CONTAINS_ADDED, Type.MIN_CONTAINS_ADDED, Type.UNIQUE_ITEMS_ADDED,
+            Type.ADDITIONAL_ITEMS_REMOVED, Type.ADDITIONAL_PROPERTIES_REMOVED, Type.UNEVALUATED_PROPERTIES_REMOVED,
+            Type.UNEVALUATED_ITEMS_REMOVED);
+    private static final Set<Type> VALUE_INCREASED = EnumSet.of(Type.MIN_LENGTH_INCREASED, Type.MINIMUM_INCREASED,
+            Type.EXCLUSIVE_MINIMUM_INCREASED, Type.MIN_PROPERTIES_INCREASED, Type.MULTIPLE_OF_EXPANDED,
+            Type.MIN_ITEMS_INCREASED, Type.MIN_CONTAINS_INCREASED);
+    private static final Set<Type> VALUE_DECREASED = EnumSet.of(Type.MAX_LENGTH_DECREASED, Type.MAXIMUM_DECREASED,
+            Type.MAX_ITEMS_DECREASED, Type.MAX_CONTAINS_DECREASED, Type.EXCLUSIVE_MAXIMUM_DECREASED,
+            Type.MAX_PROPERTIES_DECREASED);
+    private static final Set<Type> NARROWED = EnumSet.of(Type.ADDITIONAL_ITEMS_NARROWED, Type.ENUM_ARRAY_NARROWED,
+            Type.SUM_TYPE_NARROWED, Type.ADDITIONAL_PROPERTIES_NARROWED, Type.UNEVALUATED_PROPERTIES_NARROWED,
+            Type.UNEVALUATED_ITEMS_NARROWED);
+    private static final Set<Type> VALUE_CHANGED = EnumSet.of(Type.PATTERN_CHANGED, Type.MULTIPLE_OF_CHANGED,
+            Type.DEPENDENCY_ARRAY_CHANGED);
+    private static final Set<Type> TYPE_DIFFERS = EnumSet.of(Type.TYPE_CHANGED, Type.TYPE_NARROWED,
+            Type.COMBINED_TYPE_CHANGED, Type.COMBINED_TYPE_SUBSCHEMAS_CHANGED, Type.ENUM_ARRAY_CHANGED);
+    private static final Set<Type> EXTENDED = EnumSet.of(Type.DEPENDENCY_ARRAY_EXTENDED, Type.PRODUCT_TYPE_EXTENDED,
+            Type.SUM_TYPE_EXTENDED, Type.NOT_TYPE_EXTENDED);
+    private static final Set<Type> ADDED_TO_OPEN = EnumSet.of(Type.REQUIRED_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL,
+            Type.REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_OPEN_CONTENT_MODEL,
+            Type.OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL, Type.ITEM_ADDED_TO_OPEN_CONTENT_MODEL);
+
+    /**
+     * Confluent's text for an incompatible difference ({@code Difference.toString()}), with {@code %s} for the
+     * reader's and the writer's schema ("new" and "old" when the new schema reads the old one). It names a path and
+     * a rule, never a value.
+     */
+    String message() {
+        return "{errorType:\"" + type + "\", description:\"" + description() + "'}";
+    }
+
+    private String description() {
+        String at = "'" + path + "'";
+        if (KEYWORD_ADDED.contains(type)) {
+            return "The keyword at path " + at + " in the %s schema is not present in the %s schema";
+        } else if (VALUE_INCREASED.contains(type)) {
+            return "The value at path " + at + " in the %s schema is more than its value in the %s schema";
+        } else if (VALUE_DECREASED.contains(type)) {
+            return "The value at path " + at + " in the %s schema is less than its value in the %s schema";
+        } else if (VALUE_CHANGED.contains(type)) {
+            return "The value at path " + at + " is different between the %s and %s schema";
+        } else if (NARROWED.contains(type)) {
+            return "An array or combined type at path " + at + " has fewer elements in the %s schema than the %s schema";
+        } else if (EXTENDED.contains(type)) {
+            return "An array or combined type at path " + at + " has more elements in the %s schema than the %s schema";
+        } else if (TYPE_DIFFERS.contains(type)) {
+            return "A type at path " + at + " is different between the %s schema and the %s schema";
+        } else if (ADDED_TO_OPEN.contains(type)) {
+            return "The %s schema has an open content model and has a property or item at path " + at
+                    + " which is missing in the %s schema";
+        }
+        return switch (type) {
+            case REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL -> "The %s schema has an unopen content model and has a"
+                    + " required property at path " + at + " which is missing in the %s schema";
+            case PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL, ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL -> "The %s has a"
+                    + " closed content model and is missing a property or item present at path " + at
+                    + " in the %s schema";
+            case PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL,
+                    ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL -> "A property or item is missing in the"
+                    + " %s schema but present at path " + at + " in the %s schema and is not covered by its"
+                    + " partially open content model";
+            case PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL,
+                    ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL -> "The %s schema has a property or item at"
+                    + " path " + at + " which is missing in the %s schema and is not covered by its partially open"
+                    + " content model";
+            default -> "";
+        };
+    }
+
+    @Override
+    public String toString() {
+        return type + " " + path;
+    }
+}
