@@ -50,11 +50,11 @@ final class HistoryLoader {
         this.file = file;
     }
 
-    long requests() {
-        return requests;
-    }
-
-    /** Signs {@code requests} pairs with one thread per core, appending to the file; {@code progress} hears of each 100,000. */
+    /**
+     * Signs {@code requests} pairs with one thread per core into the file (replacing what it held); {@code progress}
+     * hears of every 100,000. Each event's {@code at} is when it was signed: post the file within the request TTL and
+     * the prune horizon, as a client would.
+     */
     void sign(long requests, PrivateKey alice, PrivateKey dave, PrivateKey bob, Consumer<String> progress) throws Exception {
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
