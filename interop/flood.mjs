@@ -6,9 +6,9 @@
 // Run against `./jitmask up`:  FLOOD=50000 npm run flood   (KEYS=<data dir>/demo-keys when up has --data-dir)
 import { Kafka, logLevel } from 'kafkajs';
 import { SchemaRegistryClient, AvroSerializer, AvroDeserializer, SerdeType } from '@confluentinc/schemaregistry';
-import { createHash, createPrivateKey, sign, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { customer } from './customers.mjs';
+import { signer, digest } from './events.mjs';
 
 const bootstrap = process.env.BOOTSTRAP || 'localhost:9092';
 const registryUrl = process.env.REGISTRY || 'http://localhost:8081';
@@ -25,13 +25,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 let failures = 0;
 const fail = (message) => { failures++; console.error(`FAIL ${message}`); };
 
-// RFC 8785 for what events carry: objects with keys sorted, no whitespace.
-const canonical = (v) => Array.isArray(v) ? `[${v.map(canonical).join(',')}]`
-  : v !== null && typeof v === 'object' ? `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`
-  : JSON.stringify(v);
-const keys = Object.fromEntries(['alice', 'dave', 'bob'].map((a) => [a, createPrivateKey(readFileSync(`${keysDir}/${a}.key`))]));
-const signed = (event) => ({ ...event, signature: sign(null, Buffer.from(canonical(event)), keys[event.actor]).toString('base64') });
-const digest = (event) => createHash('sha256').update(canonical(event)).digest('hex');
+const signed = signer(keysDir);
 
 // Probes: one customer every probeEveryMs, timed from send to its arrival on masked.customers.
 const shipped = await client.getSchemaMetadata('raw.customers-value', 1);

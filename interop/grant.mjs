@@ -3,8 +3,8 @@
 // until the grant has expired and its topic is gone. Run against `./jitmask up`:  npm run grant
 import { Kafka, logLevel } from 'kafkajs';
 import { SchemaRegistryClient, AvroSerializer, AvroDeserializer, SerdeType } from '@confluentinc/schemaregistry';
-import { createHash, createPrivateKey, sign, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { signer, digest } from './events.mjs';
 
 const bootstrap = process.env.BOOTSTRAP || 'localhost:9092';
 const registryUrl = process.env.REGISTRY || 'http://localhost:8081';
@@ -12,14 +12,7 @@ const keys = process.env.KEYS || '../.jitmask/demo-keys';
 const kafka = new Kafka({ brokers: [bootstrap], clientId: 'jitmask-interop-grant', logLevel: logLevel.ERROR });
 const client = new SchemaRegistryClient({ baseURLs: [registryUrl] });
 
-// RFC 8785 for what events carry: objects with keys sorted, no whitespace.
-const canonical = (v) => Array.isArray(v) ? `[${v.map(canonical).join(',')}]`
-  : v !== null && typeof v === 'object' ? `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`
-  : JSON.stringify(v);
-const signed = (event, actor) => {
-  const key = createPrivateKey(readFileSync(`${keys}/${actor}.key`));
-  return { ...event, signature: sign(null, Buffer.from(canonical(event)), key).toString('base64') };
-};
+const signed = signer(keys);
 
 const run = randomUUID().slice(0, 8);
 const requestId = `js${run}`;
@@ -28,7 +21,7 @@ const request = signed({ type: 'REQUESTED', requestId, actor: 'alice', at: new D
   dataset: 'customers', fields: ['email'], filter: { keys: [customerKey] }, justification: 'INC-77 interop check',
   durationSeconds: 20 }, 'alice');
 const approval = signed({ type: 'APPROVED', requestId, actor: 'bob', at: new Date().toISOString(),
-  requestDigest: createHash('sha256').update(canonical(request)).digest('hex') }, 'bob');
+  requestDigest: digest(request) }, 'bob');
 
 const producer = kafka.producer();
 await producer.connect();

@@ -147,8 +147,12 @@ public final class JitmaskApp implements AutoCloseable {
                 new ByteArraySerializer());
         // Lookback catch-ups: one reader per stream thread and one budget for the instance, whatever the grants.
         io.jitmask.stream.KafkaRawLog rawLog = io.jitmask.stream.KafkaRawLog.of(config.clientProperties(), config.applicationId());
+        // Masking first: the catch-ups and the control plane's budget read the masking instance's lag, known once it
+        // exists below.
+        java.util.concurrent.atomic.AtomicReference<KafkaStreams> maskingRef = new java.util.concurrent.atomic.AtomicReference<>();
         io.jitmask.stream.MaskingProcessor.Lookback lookback = new io.jitmask.stream.MaskingProcessor.Lookback(rawLog,
-                new io.jitmask.stream.CatchUpBudget(config.backfillMaxRecordsPerSecond()), config.backfillProgressInterval());
+                new io.jitmask.stream.CatchUpBudget(config.backfillMaxRecordsPerSecond()), config.backfillProgressInterval(),
+                new MaskingBacklog(() -> maskingLag(maskingRef.get()), config.controlLagThresholdRecords(), System::nanoTime));
         GrantCommandExecutor executor = new GrantCommandExecutor(resources, new GrantTopicCounter(
                 () -> new KafkaConsumer<>(consumerProps(config), new ByteArrayDeserializer(), new ByteArrayDeserializer())),
                 Clock.systemUTC());
@@ -172,8 +176,6 @@ public final class JitmaskApp implements AutoCloseable {
 
         Topology masking = JitmaskTopology.masking(new Topology(), new JitmaskTopology.MaskingDeps(config.datasets(), engine,
                 registry, grants, policy.headers().allow(), config.grantCopyCutoff(), metrics, admission, lookback));
-        // Masking first: the control plane's budget reads the masking instance's lag, known once it exists below.
-        java.util.concurrent.atomic.AtomicReference<KafkaStreams> maskingRef = new java.util.concurrent.atomic.AtomicReference<>();
         ControlBudget budget = new ControlBudget(() -> maskingLag(maskingRef.get()), config.controlLagThresholdRecords(),
                 config.controlLaggingMaxEventsPerSecond(), System::nanoTime, nanos -> Thread.sleep(nanos / 1_000_000,
                 (int) (nanos % 1_000_000)));
@@ -202,14 +204,27 @@ public final class JitmaskApp implements AutoCloseable {
 
     /**
      * Records the masking path is behind on raw.* in this instance: the sum of its consumer's per-partition
-     * {@code records-lag} (Kafka names the topic tag with '_' for '.'). 0 before masking has fetched anything.
+     * {@code records-lag} (Kafka names the topic tag with '_' for '.'); unknown, so lagging, while it starts or
+     * rebalances.
      */
     static long maskingLag(KafkaStreams masking) {
         if (masking == null) {
             return 0;
         }
+        return maskingLag(masking.state(), masking.metrics().values());
+    }
+
+    /**
+     * The lag of a masking instance in {@code state} with these client metrics. While it starts or rebalances its
+     * backlog is not known yet (no fetch has reported a lag): it counts as lagging, so a control plane started beside
+     * it (a restart with a flood waiting on jit.approvals) does not take the CPU before masking has fetched anything.
+     */
+    static long maskingLag(KafkaStreams.State state, java.util.Collection<? extends org.apache.kafka.common.Metric> metrics) {
+        if (state == KafkaStreams.State.CREATED || state == KafkaStreams.State.REBALANCING) {
+            return Long.MAX_VALUE;
+        }
         long lag = 0;
-        for (org.apache.kafka.common.Metric metric : masking.metrics().values()) {
+        for (org.apache.kafka.common.Metric metric : metrics) {
             org.apache.kafka.common.MetricName name = metric.metricName();
             String topic = name.tags().get("topic");
             if ("records-lag".equals(name.name()) && "consumer-fetch-manager-metrics".equals(name.group())

@@ -62,8 +62,17 @@ public final class BenchCommand implements Callable<Integer> {
     boolean lookback;
 
     @Option(names = "--lookback-grants", split = ",", defaultValue = "0,10,1000",
-            description = "Lookback grant counts for --lookback (default: ${DEFAULT-VALUE}).")
+            description = "Lookback grant counts for --lookback, each measured in --repetitions interleaved pairs against none (default: ${DEFAULT-VALUE}).")
     List<Integer> lookbackGrants;
+
+    @Option(names = "--grant-scale", description = "Only the lifecycle grant-scale benchmark: --lifecycle-grants grants "
+            + "requested and approved through the real lifecycle (topics and ACLs), their activation rate, then masking with "
+            + "them against none in --repetitions interleaved pairs.")
+    boolean grantScale;
+
+    @Option(names = "--lifecycle-grants", defaultValue = "10000",
+            description = "Grants for --grant-scale (each a topic with as many partitions as the raw topic; default: ${DEFAULT-VALUE}).")
+    int lifecycleGrants;
 
     @Option(names = "--probes", defaultValue = "100", description = "Records timed raw -> masked per masking run (default: ${DEFAULT-VALUE}).")
     int probes;
@@ -82,6 +91,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (lookback) {
             return lookback();
+        }
+        if (grantScale) {
+            return grantScale();
         }
         if (formats) {
             return formats();
@@ -206,6 +218,7 @@ public final class BenchCommand implements Callable<Integer> {
         report.put("at", Instant.now().toString());
         report.put("machine", BenchHarness.machine());
         report.put("laggingMaxEventsPerSecond", laggingMaxEvents == null ? "default" : laggingMaxEvents);
+        report.put("loadAverageAtStart", FloodBench.loadAverage());
         try (BenchHarness bench = new BenchHarness(dir, System.err)) {
             ControlPlaneBench control = new ControlPlaneBench(bench, laggingMaxEvents, settings);
             int largest = history.stream().mapToInt(Integer::intValue).max().orElse(0);
@@ -224,24 +237,9 @@ public final class BenchCommand implements Callable<Integer> {
             }
             report.put("lifecycle", lifecycle);
 
-            List<Map<String, Object>> quiet = new ArrayList<>();
-            List<Map<String, Object>> flooded = new ArrayList<>();
-            for (int rep = 1; rep <= repetitions; rep++) {
-                bench.step("masking, no requests arriving, run " + rep + " of " + repetitions);
-                quiet.add(control.masking(records, 0, probes));
-                bench.step("masking while " + floodRequests + " requests arrive, run " + rep + " of " + repetitions);
-                flooded.add(control.masking(records, floodRequests, probes));
+            if (repetitions > 0 && floodRequests > 0) {
+                report.put("maskingUnderFlood", new FloodBench(bench, control).run(records, floodRequests, repetitions, probes));
             }
-            List<Double> quietRate = quiet.stream().map(r -> ((Number) r.get("perSecond")).doubleValue()).toList();
-            List<Double> floodRate = flooded.stream().map(r -> ((Number) r.get("perSecond")).doubleValue()).toList();
-            List<Double> quietP50 = quiet.stream().map(r -> latency(r, "p50")).toList();
-            List<Double> floodP50 = flooded.stream().map(r -> latency(r, "p50")).toList();
-            Map<String, Object> isolation = new LinkedHashMap<>();
-            isolation.put("throughputRatio", round(Stats.pairedRatio(floodRate, quietRate)));
-            isolation.put("latencyP50Ratio", round(Stats.pairedRatio(floodP50, quietP50)));
-            isolation.put("quiet", quiet);
-            isolation.put("flood", flooded);
-            report.put("maskingUnderFlood", isolation);
             bench.step("done");
         } finally {
             Files.deleteIfExists(dir.resolve("history.bin")); // about 580 MB per 1,000,000 signed requests
@@ -249,55 +247,56 @@ public final class BenchCommand implements Callable<Integer> {
         return write(report);
     }
 
-    /** Issue 16: lookback grants on one instance, threads and clients and masking throughput against none. */
-    private int lookback() throws Exception {
+    /** A report's head: when, on what, at what load; {@code --out} defaults to {@code defaultOut}. */
+    private Map<String, Object> report(String defaultOut) {
         if (out == null) {
-            out = Path.of("bench/results/lookback.json");
+            out = Path.of(defaultOut);
         }
-        Path dir = Files.createTempDirectory("jitmask-bench");
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("at", Instant.now().toString());
         report.put("machine", BenchHarness.machine());
+        report.put("loadAverageAtStart", FloodBench.loadAverage());
+        return report;
+    }
+
+    /** Issue 16: N active grants created through the lifecycle: activation rate, then masking with them against none. */
+    private int grantScale() throws Exception {
+        Path dir = Files.createTempDirectory("jitmask-bench");
+        Map<String, Object> report = report("bench/results/grant-scale.json");
+        report.put("records", records);
         try (BenchHarness bench = new BenchHarness(dir, System.err)) {
-            LookbackBench lb = new LookbackBench(bench);
-            bench.expectSteps(2 + lookbackGrants.size() * repetitions + 1);
+            bench.expectSteps(4 + 2 * repetitions + 1);
             bench.preload(records);
             bench.step("warm-up (not measured)");
             bench.masking("exactly_once_v2", records, 0);
-            List<Map<String, Object>> runs = new ArrayList<>();
-            int written = 0;
-            for (int grants : lookbackGrants) {
-                if (grants > written) {
-                    lb.writeLookbackGrants(grants - written, "lb" + grants + "_");
-                    written = grants;
-                }
-                for (int rep = 1; rep <= repetitions; rep++) {
-                    bench.step("masking with " + grants + " lookback grants, run " + rep + " of " + repetitions);
-                    runs.add(lb.run(records, grants));
-                }
+            report.put("grantScale", new GrantScaleBench(bench).run(records, lifecycleGrants, repetitions));
+            bench.step("done");
+        }
+        return write(report);
+    }
+
+    /** Issue 16: lookback grants on one instance, threads and clients and masking throughput against none. */
+    private int lookback() throws Exception {
+        Path dir = Files.createTempDirectory("jitmask-bench");
+        Map<String, Object> report = report("bench/results/lookback.json");
+        try (BenchHarness bench = new BenchHarness(dir, System.err)) {
+            LookbackBench lb = new LookbackBench(bench);
+            List<Integer> counts = lookbackGrants.stream().filter(n -> n > 0).toList();
+            bench.expectSteps(2 + 2 * counts.size() * repetitions + 1);
+            bench.preload(records);
+            bench.step("warm-up (not measured)");
+            bench.masking("exactly_once_v2", records, 0);
+            List<Map<String, Object>> paired = new ArrayList<>();
+            for (int grants : counts) {
+                paired.add(lb.paired(records, grants, repetitions));
             }
-            report.put("runs", runs);
-            Map<String, Object> summary = new LinkedHashMap<>();
-            List<Double> none = runs.stream().filter(r -> ((Number) r.get("grants")).intValue() == 0)
-                    .map(r -> ((Number) r.get("perSecond")).doubleValue()).toList();
-            for (int grants : lookbackGrants) {
-                List<Double> with = runs.stream().filter(r -> ((Number) r.get("grants")).intValue() == grants)
-                        .map(r -> ((Number) r.get("perSecond")).doubleValue()).toList();
-                summary.put(Integer.toString(grants), Map.of("perSecond", Math.round(Stats.percentile(with, 50)),
-                        "ratio", round(Stats.pairedRatio(with, none))));
-            }
-            report.put("throughputAgainstNone", summary);
+            report.put("paired", paired);
             report.put("records", records);
             report.put("note", "lookback grants written straight to jit.grants (window of 24 h covering every pre-loaded"
                     + " record, key filter no record has: every catch-up reads the whole topic, copies nothing)");
             bench.step("done");
         }
         return write(report);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static double latency(Map<String, Object> run, String quantile) {
-        return ((Number) ((Map<String, Object>) run.get("latencyMs")).get(quantile)).doubleValue();
     }
 
     private List<BenchHarness.Measure> maskingRuns(BenchHarness bench, int grants, String label) throws Exception {

@@ -38,11 +38,23 @@ final class CommittedProgress {
      * compared against offsets minus one marker per commit at most: callers pass record counts and accept that.
      */
     List<long[]> await(long base, long target, long timeoutSeconds) throws Exception {
+        return await(base, target, timeoutSeconds, new java.util.function.LongSupplier[0]);
+    }
+
+    /** As above, each sample carrying the values of {@code extra} (e.g. threads' CPU time) after the process CPU. */
+    List<long[]> await(long base, long target, long timeoutSeconds, java.util.function.LongSupplier... extra) throws Exception {
         List<long[]> samples = new ArrayList<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         while (System.nanoTime() < deadline) {
             long seen = committed() - base;
-            samples.add(new long[] {System.nanoTime(), seen, processCpuNanos()});
+            long[] sample = new long[3 + extra.length];
+            sample[0] = System.nanoTime();
+            sample[1] = seen;
+            sample[2] = processCpuNanos();
+            for (int i = 0; i < extra.length; i++) {
+                sample[3 + i] = extra[i].getAsLong();
+            }
+            samples.add(sample);
             if (seen >= target) {
                 return samples;
             }

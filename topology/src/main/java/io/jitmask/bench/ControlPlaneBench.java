@@ -5,9 +5,6 @@ import io.jitmask.app.JitmaskApp;
 import io.jitmask.approval.ApprovalEvents;
 import io.jitmask.config.JitmaskConfig;
 import io.jitmask.config.Topics;
-import io.jitmask.registry.HttpSchemaRegistryClient;
-import io.jitmask.sample.SampleRecords;
-import io.jitmask.serde.ConfluentAvroSerializer;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.time.Duration;
@@ -20,10 +17,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -41,8 +35,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *   the real lifecycle: each run starts a fresh application on a {@code jit.approvals} holding N signed
  *   REQUESTED + DENIED pairs, measures how fast its control plane works through them (its committed offsets),
  *   then times approvals;</li>
- *   <li>masking throughput and end-to-end latency while a flood of signed requests arrives on
- *   {@code jit.approvals}, against none, alternating runs.</li>
+ *   <li>masking under a flood of signed requests on {@code jit.approvals}: {@link FloodBench}, with this class's
+ *   signed flood and application settings.</li>
  * </ul>
  *
  * Signing is the clients' cost, not jitmask's: the flood is signed once, before anything is measured.
@@ -79,14 +73,18 @@ final class ControlPlaneBench {
 
     /** An empty jit.approvals, so that the next run's history is exactly what it is given. */
     void resetApprovals() throws Exception {
-        if (bench.admin().listTopics().names().get(30, TimeUnit.SECONDS).contains(Topics.APPROVALS)) {
-            bench.admin().deleteTopics(List.of(Topics.APPROVALS)).all().get(60, TimeUnit.SECONDS);
+        recreate(bench.admin(), Topics.APPROVALS, PARTITIONS);
+    }
+
+    /** Deletes {@code topic} if it exists and creates it again, empty (retrying while the deletion completes). */
+    static void recreate(org.apache.kafka.clients.admin.Admin admin, String topic, int partitions) throws Exception {
+        if (admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)) {
+            admin.deleteTopics(List.of(topic)).all().get(60, TimeUnit.SECONDS);
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
             try {
-                bench.admin().createTopics(List.of(new NewTopic(Topics.APPROVALS, PARTITIONS, (short) 1))).all()
-                        .get(30, TimeUnit.SECONDS);
+                admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
                 return;
             } catch (java.util.concurrent.ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException) || System.nanoTime() > deadline) {
@@ -133,7 +131,7 @@ final class ControlPlaneBench {
         history.sign(requests, bench.key("alice"), bench.key("dave"), bench.key("bob"), bench::note);
     }
 
-    private JitmaskApp start(String name) {
+    JitmaskApp start(String name) {
         Map<String, String> settings = new LinkedHashMap<>(Map.of(JitmaskConfig.REQUEST_MAX_PENDING_PER_REQUESTER, "50"));
         if (laggingMaxEvents != null) {
             settings.put(JitmaskConfig.CONTROL_LAGGING_MAX_EVENTS_PER_SECOND, laggingMaxEvents);
@@ -243,7 +241,7 @@ final class ControlPlaneBench {
         return committed;
     }
 
-    private long controlCommitted(String group) throws Exception {
+    long controlCommitted(String group) throws Exception {
         Map<TopicPartition, OffsetAndMetadata> offsets = bench.admin().listConsumerGroupOffsets(group)
                 .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
         return offsets.entrySet().stream().filter(e -> e.getKey().topic().equals(Topics.APPROVALS) && e.getValue() != null)
@@ -277,81 +275,6 @@ final class ControlPlaneBench {
         out.put("p90", Math.round(Stats.percentile(warm, 90)));
         out.put("first", Math.round(latencies.get(0)));
         out.put("inOrderMs", latencies.stream().map(Math::round).toList());
-        return out;
-    }
-
-    /**
-     * Masking throughput over the pre-loaded records and end-to-end latency of {@code probes} records, with
-     * {@code floodRequests} signed requests (each with its DENIED) waiting on jit.approvals when the application
-     * starts, or none.
-     */
-    Map<String, Object> masking(int records, int floodRequests, int probes) throws Exception {
-        resetApprovals();
-        if (floodRequests > 0) {
-            post(floodRequests);
-        }
-        CommittedProgress masked = new CommittedProgress(bench.admin(), Topics.masked(BenchHarness.DATASET), PARTITIONS);
-        long base = bench.admin().listTopics().names().get().contains(Topics.masked(BenchHarness.DATASET)) ? masked.committed() : 0;
-        JitmaskApp app = start(floodRequests > 0 ? "flood" : "quiet");
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("floodRequests", floodRequests);
-        try {
-            BenchHarness.Measure measure = BenchHarness.Measure.of(masked.await(base, records, 600), records);
-            out.put("perSecond", Math.round(measure.perSecond()));
-            out.put("cpuMicrosPerRecord", BenchCommand.round(measure.cpuMicrosPerRecord()));
-            List<Double> latencies = probeLatencies(probes);
-            out.put("latencyMs", Map.of("p50", BenchCommand.round(Stats.percentile(latencies, 50)),
-                    "p99", BenchCommand.round(Stats.percentile(latencies, 99)), "samples", latencies.size()));
-            long left = 2L * floodRequests - controlCommitted(app.context().config().controlApplicationId());
-            // Shows the flood was still arriving at the control plane while masking was measured.
-            out.put("floodEventsNotYetCommittedAfterProbes", Math.max(0, left));
-        } finally {
-            app.close();
-        }
-        return out;
-    }
-
-    /** One record at a time to raw, timed from the broker's acknowledgement to it being readable on masked. */
-    private List<Double> probeLatencies(int probes) throws Exception {
-        List<Double> out = new ArrayList<>();
-        String maskedTopic = Topics.masked(BenchHarness.DATASET);
-        try (HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(bench.registryUrl());
-             KafkaProducer<String, Object> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                     bench.bootstrap(), ProducerConfig.LINGER_MS_CONFIG, 0, ProducerConfig.ACKS_CONFIG, "all"),
-                     new StringSerializer(), new ConfluentAvroSerializer(registry, false));
-             KafkaConsumer<byte[], byte[]> consumer = bench.consumer()) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (int p = 0; p < PARTITIONS; p++) {
-                partitions.add(new TopicPartition(maskedTopic, p));
-            }
-            consumer.assign(partitions);
-            consumer.seekToEnd(partitions);
-            partitions.forEach(consumer::position);
-            SampleRecords samples = new SampleRecords(11);
-            for (int i = 0; i < probes; i++) {
-                String probe = "probe-" + UUID.randomUUID();
-                GenericRecord customer = samples.customer();
-                ProducerRecord<String, Object> record = new ProducerRecord<>(Topics.raw(BenchHarness.DATASET),
-                        customer.get("customerId").toString(), customer);
-                record.headers().add("correlation-id", probe.getBytes(StandardCharsets.UTF_8));
-                producer.send(record).get();
-                long sent = System.nanoTime();
-                long deadline = sent + TimeUnit.SECONDS.toNanos(120);
-                boolean seen = false;
-                while (!seen) {
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("probe " + i + " not on " + maskedTopic + " within 120 s");
-                    }
-                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(5))) {
-                        var header = r.headers().lastHeader("correlation-id");
-                        if (header != null && probe.equals(new String(header.value(), StandardCharsets.UTF_8))) {
-                            seen = true;
-                        }
-                    }
-                }
-                out.add((System.nanoTime() - sent) / 1e6);
-            }
-        }
         return out;
     }
 }

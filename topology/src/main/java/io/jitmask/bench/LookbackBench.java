@@ -1,21 +1,14 @@
 package io.jitmask.bench;
 
-import io.jitmask.app.JitmaskApp;
 import io.jitmask.config.Topics;
 import io.jitmask.grants.Grant;
 import io.jitmask.grants.GrantFilter;
 import io.jitmask.grants.GrantJson;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -31,8 +24,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
 final class LookbackBench {
     private final BenchHarness bench;
 
+    private final MaskingRun masking;
+
     LookbackBench(BenchHarness bench) {
         this.bench = bench;
+        this.masking = new MaskingRun(bench, "bench-lookback-");
     }
 
     /** Lookback grants written straight to jit.grants with a key filter no record has: read by every catch-up, copied never. */
@@ -51,65 +47,32 @@ final class LookbackBench {
         }
     }
 
-    /** One masking run with {@code grants} lookback grants visible: throughput, and peak threads and clients added. */
-    Map<String, Object> run(int records, int grants) throws Exception {
-        int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
-        int clientsBefore = kafkaClients();
-        CommittedProgress out = new CommittedProgress(bench.admin(), Topics.masked(BenchHarness.DATASET), BenchHarness.PARTITIONS);
-        long base = bench.admin().listTopics().names().get().contains(Topics.masked(BenchHarness.DATASET)) ? out.committed() : 0;
-        JitmaskApp app = JitmaskApp.start(bench.config("bench-lookback-" + UUID.randomUUID(), "exactly_once_v2", Map.of()));
-        AtomicInteger maxThreads = new AtomicInteger();
-        AtomicInteger maxClients = new AtomicInteger();
-        AtomicInteger maxReaders = new AtomicInteger();
-        Thread sampler = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                maxThreads.accumulateAndGet(ManagementFactory.getThreadMXBean().getThreadCount(), Math::max);
-                maxClients.accumulateAndGet(kafkaClients(), Math::max);
-                maxReaders.accumulateAndGet(app.rawLog().consumers(), Math::max);
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "bench-sampler");
-        sampler.setDaemon(true);
-        try {
-            app.awaitRunning(Duration.ofSeconds(120));
-            long start = System.nanoTime();
-            while (app.grants().size() < grants && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(120)) {
-                Thread.sleep(20);
-            }
-            sampler.start();
-            BenchHarness.Measure measure = BenchHarness.Measure.of(out.await(base, records, 600), records);
-            sampler.interrupt();
-            sampler.join();
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("grants", grants);
-            r.put("perSecond", Math.round(measure.perSecond()));
-            r.put("cpuMicrosPerRecord", BenchCommand.round(measure.cpuMicrosPerRecord()));
-            // The sampler thread itself is one of the threads counted: subtract it.
-            r.put("threadsAdded", maxThreads.get() - threadsBefore - 1);
-            r.put("kafkaClientsAdded", maxClients.get() - clientsBefore);
-            r.put("catchUpConsumers", maxReaders.get());
-            return r;
-        } finally {
-            sampler.interrupt();
-            app.close();
-        }
-    }
-
-    /** Kafka clients of this process: one app-info MBean per consumer, producer and admin client. */
-    static int kafkaClients() {
-        try {
-            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-            int n = 0;
-            for (String type : new String[] {"kafka.consumer", "kafka.producer", "kafka.admin.client"}) {
-                n += server.queryNames(new ObjectName(type + ":type=app-info,*"), null).size();
-            }
-            return n;
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot count Kafka clients", e);
-        }
+    /**
+     * {@code pairs} interleaved pairs of runs without and with {@code grants} lookback grants (written before, and
+     * tombstoned after, each run with them), the order alternating from pair to pair; the ratio is the median of the
+     * pairs' ratios, so a neighbour loading the machine for a minute hits both runs of a pair.
+     */
+    Map<String, Object> paired(int records, int grants, int pairs) throws Exception {
+        int[] written = {0};
+        PairedRuns runs = PairedRuns.of(bench, pairs, "masking with " + grants + " lookback grants",
+                "masking with no lookback grant", (withGrants, label) -> {
+                    if (!withGrants) {
+                        return masking.run(records, 0);
+                    }
+                    String tag = "lb" + grants + "p" + ++written[0] + "_";
+                    writeLookbackGrants(grants, tag);
+                    try {
+                        return masking.run(records, grants);
+                    } finally {
+                        bench.deleteGrants(grants, tag);
+                        // Each fresh application's control plane reads jit.grant-results from the start: the next
+                        // run must not process this run's CATCH_UP_* results.
+                        ControlPlaneBench.recreate(bench.admin(), io.jitmask.config.Topics.GRANT_RESULTS, BenchHarness.PARTITIONS);
+                    }
+                });
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("grants", grants);
+        out.putAll(runs.summary("with", "none"));
+        return out;
     }
 }

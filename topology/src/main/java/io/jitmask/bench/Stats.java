@@ -41,11 +41,28 @@ public final class Stats {
      * point carries the process CPU time (ns) as its third value.
      */
     public static double steadyCpuMicrosPerRecord(List<long[]> progress, long target) {
+        return steadyMicrosPerRecord(progress, target, 2);
+    }
+
+    /** Microseconds of the nanosecond counter in {@code column} of each point per record, over the 10%-90% window. */
+    public static double steadyMicrosPerRecord(List<long[]> progress, long target, int column) {
         long[][] window = steadyWindow(progress, target);
-        if (window == null || window[1][1] == window[0][1] || window[0].length < 3 || window[0][2] < 0) {
+        if (window == null || window[1][1] == window[0][1] || window[0].length <= column || window[0][column] < 0) {
             return Double.NaN;
         }
-        return (window[1][2] - window[0][2]) / 1e3 / (window[1][1] - window[0][1]);
+        return (window[1][column] - window[0][column]) / 1e3 / (window[1][1] - window[0][1]);
+    }
+
+    /**
+     * Share of one core the nanosecond counter in {@code column} grew by over the 10%-90% window (1.0: one core
+     * busy the whole window).
+     */
+    public static double steadyCores(List<long[]> progress, long target, int column) {
+        long[][] window = steadyWindow(progress, target);
+        if (window == null || window[1][0] == window[0][0] || window[0].length <= column) {
+            return Double.NaN;
+        }
+        return (double) (window[1][column] - window[0][column]) / (window[1][0] - window[0][0]);
     }
 
     /** The first points at or past 10% and 90% of {@code target}, or null when the progress never got there. */

@@ -70,7 +70,8 @@ public final class PolicyCommand {
                 + ".proto, .schema.json or .json).")
         String dataset;
 
-        private static List<PolicyLinter.Problem> lintTyped(Policy policy, String dataset, Path file) {
+        /** Problems of a JSON Schema or .proto file; warnings (constraints masking cannot keep) go to {@code notes}. */
+        private static List<PolicyLinter.Problem> lintTyped(Policy policy, String dataset, Path file, List<String> notes) {
             boolean proto = file.getFileName().toString().endsWith(".proto");
             String kind = proto ? "Protobuf schema " : "JSON Schema ";
             io.jitmask.schema.ParsedSchema parsed;
@@ -82,8 +83,12 @@ public final class PolicyCommand {
             } catch (io.jitmask.schema.InvalidSchemaException e) {
                 throw new ConfigException("cannot read " + kind + file + ": " + e.getMessage());
             }
-            return proto ? io.jitmask.policy.TypedSchemaLinter.lint(policy, dataset, (io.jitmask.schema.ProtobufParsedSchema) parsed)
-                    : io.jitmask.policy.TypedSchemaLinter.lint(policy, dataset, (io.jitmask.schema.JsonParsedSchema) parsed);
+            if (proto) {
+                return io.jitmask.policy.TypedSchemaLinter.lint(policy, dataset, (io.jitmask.schema.ProtobufParsedSchema) parsed);
+            }
+            io.jitmask.schema.JsonParsedSchema json = (io.jitmask.schema.JsonParsedSchema) parsed;
+            io.jitmask.policy.TypedSchemaLinter.warnings(policy, dataset, json).forEach(w -> notes.add("warning: " + w));
+            return io.jitmask.policy.TypedSchemaLinter.lint(policy, dataset, json);
         }
 
         @Override
@@ -95,7 +100,7 @@ public final class PolicyCommand {
                 String fileName = file.getFileName().toString();
                 String name = dataset != null ? dataset : fileName.replaceFirst("(\\.avsc|\\.proto|\\.schema\\.json|\\.json)$", "");
                 if (fileName.endsWith(".proto") || fileName.endsWith(".json")) {
-                    problems.addAll(lintTyped(policy, name, file));
+                    problems.addAll(lintTyped(policy, name, file, notes));
                     if (!policy.datasets().containsKey(name) || !policy.datasets().get(name).defaultDeny()) {
                         notes.add("warning: " + name + ": mode tags: a field that a new schema version adds untagged passes in"
                                 + " clear; use mode defaultDeny with a public list");

@@ -51,7 +51,10 @@ public final class JitmaskConfig {
      * lost), so a flood of requests cannot take the CPU masking needs. 0: no cap.
      */
     public static final String CONTROL_LAGGING_MAX_EVENTS_PER_SECOND = "jitmask.control.lagging.max.events.per.second";
-    /** How far behind on raw.* (records, all partitions of this instance) masking must be for the cap above to apply. */
+    /**
+     * How far behind on raw.* (records, all partitions of this instance) masking must be for the cap above to apply;
+     * lookback catch-ups also run a tenth as often while it is (masking first).
+     */
     public static final String CONTROL_LAG_THRESHOLD_RECORDS = "jitmask.control.lag.threshold.records";
     /** Copies stop this long before expiresAt, so batching and commit delays cannot land one after it. */
     public static final String GRANT_COPY_CUTOFF_MS = "jitmask.grant.copy.cutoff.ms";

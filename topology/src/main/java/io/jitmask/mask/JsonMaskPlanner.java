@@ -58,13 +58,23 @@ public final class JsonMaskPlanner {
      */
     public Plan plan(String dataset, int schemaId, JsonSchemaDocument document, Set<String> clearPaths) {
         return plans.get(new PlanKey(dataset, schemaId, Set.copyOf(clearPaths), classifier.generation()),
-                k -> new Compiler(dataset, document, k.clearPaths()).plan());
+                k -> new Compiler(dataset, document, k.clearPaths(), null).plan());
+    }
+
+    /**
+     * What compiling the plan of a schema finds about its constraints that will dead-letter records at run time
+     * (a sensitive field's pattern no value can be derived for), for {@code jitmask policy check}.
+     */
+    public List<String> constraintWarnings(String dataset, JsonSchemaDocument document) {
+        List<String> notes = new ArrayList<>();
+        new Compiler(dataset, document, Set.of(), notes::add).plan();
+        return notes;
     }
 
     /** Sensitive paths a schema declares and their tags, for request validation and the approver's view. */
     public Map<String, Set<String>> sensitiveFields(String dataset, JsonSchemaDocument document) {
         Map<String, Set<String>> out = new java.util.LinkedHashMap<>();
-        new Compiler(dataset, document, Set.of()).collect(document.root(), "", out, new IdentityHashMap<>());
+        new Compiler(dataset, document, Set.of(), null).collect(document.root(), "", out, new IdentityHashMap<>());
         return out;
     }
 
@@ -75,11 +85,11 @@ public final class JsonMaskPlanner {
         private final JsonTechniques techniques;
         private final Map<JsonNode, Boolean> stack = new IdentityHashMap<>();
 
-        Compiler(String dataset, JsonSchemaDocument document, Set<String> clearPaths) {
+        Compiler(String dataset, JsonSchemaDocument document, Set<String> clearPaths, java.util.function.Consumer<String> notes) {
             this.dataset = dataset;
             this.document = document;
             this.clearPaths = clearPaths;
-            this.techniques = new JsonTechniques(keyset, document);
+            this.techniques = new JsonTechniques(keyset, document, notes);
         }
 
         Plan plan() {

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
@@ -41,10 +42,13 @@ final class JsonTechniques {
 
     private final Keyset keyset;
     private final JsonSchemaDocument document;
+    private final java.util.function.Consumer<String> notes;
 
-    JsonTechniques(Keyset keyset, JsonSchemaDocument document) {
+    /** @param notes told of constraints no value can be derived for (for {@code policy check}); null: nobody asks */
+    JsonTechniques(Keyset keyset, JsonSchemaDocument document, java.util.function.Consumer<String> notes) {
         this.keyset = keyset;
         this.document = document;
+        this.notes = notes;
     }
 
     /** The masker of a sensitive value described by {@code schema} (null: no schema). */
@@ -62,8 +66,8 @@ final class JsonTechniques {
             }
             return (value, root) -> NullNode.instance;
         }
-        JsonMasker text = leaf(technique, "uuid".equals(resolved == null ? null : resolved.path("format").asText(null)) ? UUID : STRING,
-                declared.contains("string"), where, (m, v, r) -> TextNode.valueOf(m.mask(v.asText(), r).toString()));
+        JsonMasker text = text(technique, "uuid".equals(resolved == null ? null : resolved.path("format").asText(null)),
+                declared.contains("string"), where);
         JsonMasker whole = leaf(technique, LONG, declared.contains("integer"), where, (m, v, r) -> {
             if (!v.canConvertToLong()) {
                 return LongNode.valueOf(0L); // beyond a long: no technique keeps it, the constant does
@@ -87,7 +91,14 @@ final class JsonTechniques {
                     properties.put(p.getKey(), compile(p.getValue(), technique, where + "." + p.getKey(), depth + 1)));
         }
         FieldMasker mapKeys = new Options(technique, where).bool("keepMapKeys", false) ? null : Techniques.mapKeyMasker(keyset);
-        return new JsonMasker() {
+        // The schema's own constraints on the value (format, lengths, pattern, enum, range), fitted once compiled.
+        UnaryOperator<JsonNode> fit = JsonConstraints.of(document, resolved, technique, keyset, where);
+        if (notes != null && resolved != null && resolved.path("pattern").isTextual()
+                && PatternValues.parse(resolved.get("pattern").asText()) == null) {
+            notes.accept(where + ": its pattern uses more than jitmask derives values for (look-arounds, back references,"
+                    + " word boundaries, Unicode properties): a masked value that does not match it is dead-lettered");
+        }
+        JsonMasker masker = new JsonMasker() {
             @Override
             public JsonNode mask(JsonNode value, GenericRecord root) {
                 switch (value.getNodeType()) {
@@ -141,6 +152,27 @@ final class JsonTechniques {
                 return items[0];
             }
         };
+        return fit == null ? masker : (value, root) -> {
+            JsonNode out = masker.mask(value, root);
+            return value.isContainerNode() ? out : fit.apply(out);
+        };
+    }
+
+    /**
+     * Strings; a {@code "format": "uuid"} string as Avro's uuid type (hmac gives a UUID token, redact the nil UUID),
+     * or, for a technique that has no uuid form, as text that the constraints then turn into a UUID.
+     */
+    private JsonMasker text(TechniqueSpec technique, boolean uuid, boolean declared, String where) {
+        Apply asText = (m, v, r) -> TextNode.valueOf(m.mask(v.asText(), r).toString());
+        if (uuid) {
+            try {
+                Techniques.compile(technique, UUID, keyset, where);
+                return leaf(technique, UUID, declared, where, asText);
+            } catch (UnsupportedTypeException e) {
+                // falls back to the text form below
+            }
+        }
+        return leaf(technique, STRING, declared, where, asText);
     }
 
     private interface Apply {

@@ -59,6 +59,19 @@ public final class TypedSchemaLinter {
         return problems;
     }
 
+    /**
+     * Warnings about a JSON Schema's constraints on sensitive fields that masking cannot keep (a pattern no value is
+     * derived for): records whose masked value does not match are dead-lettered, not lost, so these do not fail the check.
+     */
+    public static List<String> warnings(Policy policy, String dataset, JsonParsedSchema schema) {
+        FormatMasking formats = new PolicyMaskEngine(policy, Keyset.generate()).formats();
+        try {
+            return formats.json().constraintWarnings(dataset, new JsonSchemaDocument(schema.jsonNode(), Map.of()));
+        } catch (RuntimeException e) {
+            return List.of(); // lint() reports why the plan does not compile
+        }
+    }
+
     /** Every {@code confluent:tags} in the document, by JSON pointer (also in definitions no property uses yet). */
     private static void declaredTags(JsonNode node, String pointer, Map<String, Set<String>> out) {
         if (node.isObject()) {

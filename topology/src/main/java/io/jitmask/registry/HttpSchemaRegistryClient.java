@@ -48,7 +48,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     private final int attempts;
     private final Duration firstBackoff;
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
-    private final Map<Integer, TypedSchema> typedById = new ConcurrentHashMap<>();
+    private final Map<Integer, StoredSchema> typedById = new ConcurrentHashMap<>();
     private final Map<String, Integer> idsBySubjectSchema = new ConcurrentHashMap<>();
     private final Map<Integer, StoredSchema> storedById = new ConcurrentHashMap<>();
 
@@ -235,46 +235,43 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
     /** {@link #storedSchema} with the texts of every schema it references, as the masking path parses it. */
     @Override
-    public TypedSchema typedSchemaById(int id) {
-        TypedSchema cached = typedById.get(id);
+    public StoredSchema typedSchemaById(int id) {
+        StoredSchema cached = typedById.get(id);
         if (cached != null) {
             return cached;
         }
         StoredSchema stored = storedSchema(id);
-        List<TypedSchema.Reference> references = stored.references().stream()
-                .map(r -> new TypedSchema.Reference(r.name(), r.subject(), r.version())).toList();
         java.util.LinkedHashMap<String, String> resolved = new java.util.LinkedHashMap<>();
-        resolve(references, resolved, 0);
-        TypedSchema typed = new TypedSchema(stored.type().name(), stored.schema(), references, resolved);
+        resolve(stored.references(), resolved, 0);
+        StoredSchema typed = new StoredSchema(stored.type(), stored.schema(), stored.references(), resolved);
         typedById.putIfAbsent(id, typed);
         return typed;
     }
 
     @Override
-    public int registerTyped(String subject, TypedSchema schema) {
+    public int registerTyped(String subject, StoredSchema schema) {
         String cacheKey = subject + "\u0000" + schema;
         Integer cached = idsBySubjectSchema.get(cacheKey);
         if (cached != null) {
             return cached;
         }
-        int id = register(subject, new StoredSchema(SchemaType.of(schema.type()), schema.text(), schema.references().stream()
-                .map(r -> new SchemaReference(r.name(), r.subject(), r.version())).toList(), null, null));
+        int id = register(subject, new StoredSchema(schema.type(), schema.schema(), schema.references(), null, null));
         idsBySubjectSchema.put(cacheKey, id);
         return id;
     }
 
-    private static List<TypedSchema.Reference> references(JsonNode refs) {
-        List<TypedSchema.Reference> out = new ArrayList<>();
-        refs.forEach(r -> out.add(new TypedSchema.Reference(r.path("name").asText(), r.path("subject").asText(), r.path("version").asInt())));
+    private static List<SchemaReference> references(JsonNode refs) {
+        List<SchemaReference> out = new ArrayList<>();
+        refs.forEach(r -> out.add(new SchemaReference(r.path("name").asText(), r.path("subject").asText(), r.path("version").asInt())));
         return out;
     }
 
     /** The texts of every referenced schema, dependencies first (a reference's own references before it). */
-    private void resolve(List<TypedSchema.Reference> references, Map<String, String> resolved, int depth) {
+    private void resolve(List<SchemaReference> references, Map<String, String> resolved, int depth) {
         if (depth > 32) {
             throw new RegistryException(42201, "schema references nest deeper than 32 levels");
         }
-        for (TypedSchema.Reference reference : references) {
+        for (SchemaReference reference : references) {
             if (resolved.containsKey(reference.name())) {
                 continue;
             }
@@ -350,8 +347,8 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         for (JsonNode n : call("GET", "/subjects/" + encode(subject) + "/versions?deleted=true", null)) {
             try {
                 JsonNode answer = call("GET", "/subjects/" + encode(subject) + "/versions/" + n.asInt() + "?deleted=true", null);
-                String type = answer.path("schemaType").asText(TypedSchema.AVRO);
-                out.add(TypedSchema.AVRO.equals(type) ? registered(answer)
+                String type = answer.path("schemaType").asText(SchemaType.AVRO.name());
+                out.add(SchemaType.AVRO.name().equals(type) ? registered(answer)
                         : new RegisteredSchema(subject, answer.path("version").asInt(), answer.path("id").asInt(), null));
             } catch (SchemaNotFoundException e) {
                 // permanently deleted between the two calls: gone, like the versions deleted before

@@ -17,18 +17,18 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
     private final Map<String, Integer> idsByStored = new HashMap<>();
     private final Map<Integer, StoredSchema> storedById = new HashMap<>();
     private final Map<String, List<Integer>> idsBySubject = new TreeMap<>();
-    private final Map<Integer, TypedSchema> typedById = new HashMap<>();
+    private final Map<Integer, StoredSchema> typedById = new HashMap<>();
     private final Map<String, Integer> idsByTyped = new HashMap<>();
     private final java.util.Set<String> hardDeleted = new java.util.HashSet<>();
     private int nextId = 1;
 
     /** JSON Schema and Protobuf schemas: kept as text with their references, ids from the same sequence as Avro's. */
     @Override
-    public synchronized int registerTyped(String subject, TypedSchema schema) {
-        if (TypedSchema.AVRO.equals(schema.type()) && schema.references().isEmpty()) {
-            return register(subject, new Schema.Parser().parse(schema.text()));
+    public synchronized int registerTyped(String subject, StoredSchema schema) {
+        if (schema.type() == io.jitmask.schema.SchemaType.AVRO && schema.references().isEmpty()) {
+            return register(subject, new Schema.Parser().parse(schema.schema()));
         }
-        String canonical = schema.type() + "\u0000" + schema.text() + "\u0000" + schema.references();
+        String canonical = schema.type() + "\u0000" + schema.schema() + "\u0000" + schema.references();
         Integer id = idsByTyped.get(canonical);
         if (id == null) {
             id = nextId++;
@@ -62,8 +62,8 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
     }
 
     @Override
-    public synchronized TypedSchema typedSchemaById(int id) {
-        TypedSchema typed = typedById.get(id);
+    public synchronized StoredSchema typedSchemaById(int id) {
+        StoredSchema typed = typedById.get(id);
         return typed != null ? typed : SchemaRegistryClient.super.typedSchemaById(id);
     }
 

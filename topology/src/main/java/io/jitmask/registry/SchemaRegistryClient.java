@@ -36,16 +36,19 @@ public interface SchemaRegistryClient extends AutoCloseable {
      * The schema with this id whatever its type, with the texts of the schemas it references. Registries that hold
      * only Avro answer with the Avro schema.
      */
-    default TypedSchema typedSchemaById(int id) {
-        return new TypedSchema(TypedSchema.AVRO, schemaById(id).toString(), List.of(), java.util.Map.of());
+    default StoredSchema typedSchemaById(int id) {
+        return StoredSchema.of(io.jitmask.schema.SchemaType.AVRO, schemaById(id).toString());
     }
 
-    /** Registers (or finds) a schema of any type under the subject and returns its global id. */
-    default int registerTyped(String subject, TypedSchema schema) {
-        if (!TypedSchema.AVRO.equals(schema.type()) || !schema.references().isEmpty()) {
+    /**
+     * Registers (or finds) a schema of any type under the subject and returns its global id: the masking path's
+     * registration (cached by the HTTP client; {@code resolved} is not sent, the references are).
+     */
+    default int registerTyped(String subject, StoredSchema schema) {
+        if (schema.type() != io.jitmask.schema.SchemaType.AVRO || !schema.references().isEmpty()) {
             throw new RegistryException(42201, "this registry client registers only Avro schemas without references");
         }
-        return register(subject, new Schema.Parser().parse(schema.text()));
+        return register(subject, new Schema.Parser().parse(schema.schema()));
     }
 
     /** The id of the subject's latest version, whatever its type. */

@@ -36,13 +36,13 @@ public final class FormatSampleRecords {
     public FormatSampleRecords(long seed) {
         this.random = new Random(seed);
         this.faker = new Faker(Locale.US, random);
-        this.order = ((ProtobufParsedSchema) SchemaParser.parse(SchemaType.PROTOBUF, SampleSchemas.typed("orders").text()))
+        this.order = ((ProtobufParsedSchema) SchemaParser.parse(SchemaType.PROTOBUF, SampleSchemas.typed("orders").schema()))
                 .fileDescriptor().findMessageTypeByName("Order");
     }
 
     /** The descriptor of the orders sample (for benchmarks decoding without the masking path). */
     public static Descriptors.FileDescriptor orderDescriptorForBenchmarks() {
-        return ((ProtobufParsedSchema) SchemaParser.parse(SchemaType.PROTOBUF, SampleSchemas.typed("orders").text())).fileDescriptor();
+        return ((ProtobufParsedSchema) SchemaParser.parse(SchemaType.PROTOBUF, SampleSchemas.typed("orders").schema())).fileDescriptor();
     }
 
     /** @param schemaId the id of the dataset's schema under {@code raw.<dataset>-value}; unused for plain JSON */

@@ -19,7 +19,7 @@ public final class SampleSchemas {
             "orders", "orders.proto");
 
     /** The registry schema of a JSON Schema or Protobuf sample dataset. */
-    public static io.jitmask.registry.TypedSchema typed(String dataset) {
+    public static io.jitmask.registry.StoredSchema typed(String dataset) {
         String file = TYPED.get(dataset);
         if (file == null) {
             throw new IllegalArgumentException("no JSON Schema or Protobuf sample for dataset '" + dataset + "' (samples: " + TYPED.keySet() + ")");
@@ -28,8 +28,8 @@ public final class SampleSchemas {
             if (in == null) {
                 throw new IllegalStateException("sample schema " + file + " is missing from the jar");
             }
-            String type = file.endsWith(".proto") ? io.jitmask.registry.TypedSchema.PROTOBUF : io.jitmask.registry.TypedSchema.JSON;
-            return new io.jitmask.registry.TypedSchema(type, new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8),
+            io.jitmask.schema.SchemaType type = file.endsWith(".proto") ? io.jitmask.schema.SchemaType.PROTOBUF : io.jitmask.schema.SchemaType.JSON;
+            return new io.jitmask.registry.StoredSchema(type, new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8),
                     List.of(), java.util.Map.of());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

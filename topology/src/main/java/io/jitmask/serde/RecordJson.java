@@ -12,7 +12,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 public final class RecordJson {
     private final ConfluentAvroDeserializer deserializer;
     private final SchemaRegistryClient registry;
-    private final java.util.Map<Integer, io.jitmask.registry.TypedSchema> typed = new java.util.HashMap<>();
+    private final java.util.Map<Integer, io.jitmask.registry.StoredSchema> typed = new java.util.HashMap<>();
 
     public RecordJson(SchemaRegistryClient registry) {
         this.deserializer = new ConfluentAvroDeserializer(registry);
@@ -31,14 +31,13 @@ public final class RecordJson {
             return JsonCodec.readPlain(bytes).toString();
         }
         int id = WireFormat.schemaId(bytes);
-        io.jitmask.registry.TypedSchema schema = typed.computeIfAbsent(id, registry::typedSchemaById);
+        io.jitmask.registry.StoredSchema schema = typed.computeIfAbsent(id, registry::typedSchemaById);
         return switch (schema.type()) {
-            case io.jitmask.registry.TypedSchema.JSON -> JsonCodec.readFramed(bytes, id).toString();
-            case io.jitmask.registry.TypedSchema.PROTOBUF -> {
-                java.util.List<io.jitmask.schema.SchemaReference> refs = schema.references().stream()
-                        .map(r -> new io.jitmask.schema.SchemaReference(r.name(), r.subject(), r.version())).toList();
+            case JSON -> JsonCodec.readFramed(bytes, id).toString();
+            case PROTOBUF -> {
+                java.util.List<io.jitmask.schema.SchemaReference> refs = schema.references();
                 com.google.protobuf.Descriptors.FileDescriptor file = ((io.jitmask.schema.ProtobufParsedSchema) io.jitmask.schema.SchemaParser
-                        .parse(io.jitmask.schema.SchemaType.PROTOBUF, schema.text(), refs, schema.resolved())).fileDescriptor();
+                        .parse(io.jitmask.schema.SchemaType.PROTOBUF, schema.schema(), refs, schema.resolved())).fileDescriptor();
                 yield ProtobufJson.of(ProtobufCodec.decode(bytes, id, file).message()).toString();
             }
             default -> GenericData.get().toString(deserializer.deserialize(topic, bytes));

@@ -3,6 +3,7 @@ package io.jitmask.stream;
 import io.jitmask.config.Topics;
 import io.jitmask.grants.CatchUp;
 import io.jitmask.grants.Grant;
+import io.jitmask.grants.GrantFilter;
 import io.jitmask.grants.GrantIndex;
 import io.jitmask.grants.GrantResult;
 import io.jitmask.grants.LedgerEntry;
@@ -35,6 +36,12 @@ final class LookbackCatchUp {
     static final Duration ROUND = Duration.ofMillis(25);
     /** How long one read waits for records the log already has. */
     private static final Duration READ_WAIT = Duration.ofMillis(20);
+    /**
+     * Windows a round resolves whatever its time (each is at most two broker look-ups, shared by grants of the same
+     * times): beyond them it resolves only within {@link #ROUND}. Grants resolved in different rounds read the
+     * records between their starts twice, so a handful approved together still start together.
+     */
+    private static final int MIN_RESOLVED_PER_ROUND = 32;
     /** Copies one round takes from the budget at most. */
     private static final int MAX_PER_ROUND = 5_000;
 
@@ -45,8 +52,22 @@ final class LookbackCatchUp {
         void result(GrantResult result);
     }
 
-    /** What the catch-up needs beyond the task: the raw log, the budget, and how often progress is reported. */
-    record Settings(RawLog log, CatchUpBudget budget, Duration progressInterval) {
+    /**
+     * How often a task runs a round while the instance's masking path lags (instead of every
+     * {@link MaskingProcessor#CATCH_UP_EVERY}): live masking comes first, and a round's cost is not only its copying
+     * (bounded by {@link #ROUND} and the budget) but also reading and writing every pending grant's ledger entry. A
+     * tenth of the rounds, never none, so a catch-up still moves on an instance that lags for good.
+     */
+    static final Duration LAGGING_EVERY = Duration.ofSeconds(1);
+
+    /**
+     * What the catch-up needs beyond the task: the raw log, the budget, how often progress is reported, and whether
+     * masking lags right now.
+     */
+    record Settings(RawLog log, CatchUpBudget budget, Duration progressInterval, java.util.function.BooleanSupplier maskingLags) {
+        Settings(RawLog log, CatchUpBudget budget, Duration progressInterval) {
+            this(log, budget, progressInterval, () -> false);
+        }
     }
 
     private final GrantIndex grants;
@@ -59,6 +80,8 @@ final class LookbackCatchUp {
      * store for them. Cleared when the task is initialised again (after an aborted transaction rolled the store back).
      */
     private final java.util.Set<String> settled = new java.util.HashSet<>();
+    /** When this task's last round ran (null: none yet), for {@link #LAGGING_EVERY}. */
+    private Instant lastRound;
 
     LookbackCatchUp(GrantIndex grants, GrantCopier copier, Settings settings, Duration copyCutoff, JitmaskMetrics metrics) {
         this.grants = grants;
@@ -74,7 +97,6 @@ final class LookbackCatchUp {
 
     /** One round for the task's raw partition {@code partition} of every dataset with a pending lookback grant. */
     void run(DisclosureLedger ledger, int partition, Instant now, Out out) {
-        Map<String, List<Grant>> byDataset = new LinkedHashMap<>();
         java.util.Collection<Grant> live = grants.lookback();
         if (settled.size() > 2 * live.size() + 100) {
             // Forget grants that are gone, now and then (never while one is live: it would only cost a store read).
@@ -82,6 +104,14 @@ final class LookbackCatchUp {
             live.forEach(g -> ids.add(g.requestId()));
             settled.retainAll(ids);
         }
+        if (live.isEmpty()) {
+            return;
+        }
+        if (lastRound != null && now.isBefore(lastRound.plus(LAGGING_EVERY)) && settings.maskingLags().getAsBoolean()) {
+            return; // masking first
+        }
+        lastRound = now;
+        Map<String, List<Grant>> byDataset = new LinkedHashMap<>();
         for (Grant grant : live) {
             if (settled.contains(grant.requestId())) {
                 continue;
@@ -104,6 +134,10 @@ final class LookbackCatchUp {
 
     private void catchUp(DisclosureLedger ledger, TopicPartition tp, String dataset, List<Grant> candidates, Instant now,
                          Out out) {
+        // One deadline for the whole round: resolving windows (broker look-ups) and copying alike.
+        long deadline = System.nanoTime() + ROUND.toNanos();
+        RawLog log = new RoundLog(settings.log());
+        int resolved = 0;
         Map<Grant, LedgerEntry> pending = new LinkedHashMap<>();
         for (Grant grant : candidates) {
             LedgerEntry entry = ledger.entry(grant.requestId(), tp.partition());
@@ -123,8 +157,15 @@ final class LookbackCatchUp {
                 continue;
             }
             if (!entry.catchUpOrNew().resolved()) {
-                entry = entry.withCatchUp(resolve(grant, tp, entry.catchUpOrNew(), now, out));
+                // Each window takes look-ups on the broker: hundreds of grants approved at once would hold the
+                // thread (and masking) for seconds in one round. The rest wait for the next round; their live copies
+                // go on meanwhile (an unresolved start is bounded by liveFrom when it is resolved).
+                if (resolved >= MIN_RESOLVED_PER_ROUND && System.nanoTime() - deadline > 0) {
+                    continue;
+                }
+                entry = entry.withCatchUp(resolve(log, grant, tp, entry.catchUpOrNew(), now, out));
                 ledger.put(grant.requestId(), tp.partition(), entry);
+                resolved++;
             }
             pending.put(grant, entry);
         }
@@ -134,7 +175,7 @@ final class LookbackCatchUp {
         Long lastStable = null;
         for (LedgerEntry entry : pending.values()) {
             if (entry.catchUp().liveFrom() == null) {
-                lastStable = settings.log().lastStable(tp);
+                lastStable = log.lastStable(tp);
                 break;
             }
         }
@@ -142,8 +183,11 @@ final class LookbackCatchUp {
         for (Map.Entry<Grant, LedgerEntry> e : pending.entrySet()) {
             bounds.put(e.getKey(), e.getValue().catchUp().bound(lastStable == null ? 0 : lastStable));
         }
+        // Entries as they stand before the round: one whose catch-up did not move is not written again (with many
+        // pending grants, a write per grant per round was most of a round's cost).
+        Map<Grant, LedgerEntry> before = new java.util.HashMap<>(pending);
         try {
-            copy(tp, dataset, pending, bounds, out);
+            copy(log, tp, dataset, pending, bounds, deadline, out);
         } finally {
             for (Map.Entry<Grant, LedgerEntry> e : pending.entrySet()) {
                 Grant grant = e.getKey();
@@ -159,21 +203,24 @@ final class LookbackCatchUp {
                     out.result(GrantResult.catchUp(GrantResult.Type.CATCH_UP_PROGRESS, grant.requestId(), now,
                             tp.partition(), state, null));
                 }
-                ledger.put(grant.requestId(), tp.partition(), entry.withCatchUp(state));
+                LedgerEntry after = entry.withCatchUp(state);
+                if (!after.equals(before.get(grant))) {
+                    ledger.put(grant.requestId(), tp.partition(), after);
+                }
             }
         }
     }
 
     /** Where the window starts on the partition; announces the start (CATCH_UP_STARTED). */
-    private CatchUp resolve(Grant grant, TopicPartition tp, CatchUp state, Instant now, Out out) {
+    private CatchUp resolve(RawLog log, Grant grant, TopicPartition tp, CatchUp state, Instant now, Out out) {
         Instant windowFrom = grant.activatedAt().minusSeconds(grant.lookbackSeconds());
-        RawLog.At first = settings.log().firstAtOrAfter(tp, windowFrom.toEpochMilli());
-        RawLog.At activation = settings.log().firstAtOrAfter(tp, grant.activatedAt().toEpochMilli());
-        long end = settings.log().lastStable(tp);
+        RawLog.At first = log.firstAtOrAfter(tp, windowFrom.toEpochMilli());
+        RawLog.At activation = log.firstAtOrAfter(tp, grant.activatedAt().toEpochMilli());
+        long end = log.lastStable(tp);
         long start = first == null ? end : first.offset();
         long windowEnd = activation == null ? end : Math.max(start, activation.offset());
         boolean nonEmpty = start < windowEnd;
-        long logStart = settings.log().logStart(tp);
+        long logStart = log.logStart(tp);
         // Records copied live before the start was known stay live: the catch-up stops below the first of them.
         long next = state.liveFrom() == null ? start : Math.min(start, state.liveFrom());
         out.result(GrantResult.catchUpStarted(grant.requestId(), now, tp.partition(), nonEmpty ? start : null,
@@ -182,27 +229,54 @@ final class LookbackCatchUp {
         return state.resolve(next, windowEnd).reported(now);
     }
 
-    /** Reads the partition once for every pending grant, copying within the budget and the round's time. */
-    private void copy(TopicPartition tp, String dataset, Map<Grant, LedgerEntry> pending, Map<Grant, Long> bounds, Out out) {
+    /**
+     * Reads the partition once for every pending grant, copying within the budget and the round's time. Per record
+     * it looks only at the grants that can match it (key-filtered grants by the record's key, the others all), so a
+     * record costs the same with 1,000 pending grants as with one; grants it does not match move on with the whole
+     * read (every record below a point was seen), not record by record.
+     */
+    private void copy(RawLog log, TopicPartition tp, String dataset, Map<Grant, LedgerEntry> pending, Map<Grant, Long> bounds,
+                      long deadline, Out out) {
+        int n = pending.size();
+        Grant[] grant = new Grant[n];
+        LedgerEntry[] entry = new LedgerEntry[n];
+        long[] bound = new long[n];
+        Map<String, List<Integer>> byKey = new java.util.HashMap<>();
+        List<Integer> unindexed = new ArrayList<>();
         long from = Long.MAX_VALUE;
         long until = 0;
+        int i = 0;
         for (Map.Entry<Grant, LedgerEntry> e : pending.entrySet()) {
-            long bound = bounds.get(e.getKey());
-            if (e.getValue().catchUp().next() < bound) {
-                from = Math.min(from, e.getValue().catchUp().next());
-                until = Math.max(until, bound);
+            grant[i] = e.getKey();
+            entry[i] = e.getValue();
+            bound[i] = bounds.get(e.getKey());
+            if (entry[i].catchUp().next() < bound[i]) {
+                from = Math.min(from, entry[i].catchUp().next());
+                until = Math.max(until, bound[i]);
+                if (grant[i].filter() instanceof GrantFilter.Keys keys) {
+                    for (String key : keys.keys()) {
+                        byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
+                    }
+                } else {
+                    unindexed.add(i);
+                }
             }
+            i++;
         }
         if (from >= until) {
             return;
         }
         int allowance = settings.budget().take(MAX_PER_ROUND, System.nanoTime());
         int used = 0;
-        long deadline = System.nanoTime() + ROUND.toNanos();
+        // Every record below this offset was seen by every grant: the ones it matched copied it (or counted it
+        // unreadable), the others had nothing to copy there.
+        long seen = from;
         try {
             reading:
-            while (from < until && used < allowance && System.nanoTime() - deadline < 0) {
-                RawLog.Batch batch = settings.log().read(tp, from, READ_WAIT);
+            // At least one read a round, whatever the look-ups before it took: every round moves the catch-up on.
+            for (boolean first = true; from < until && used < allowance && (first || System.nanoTime() - deadline < 0);
+                    first = false) {
+                RawLog.Batch batch = log.read(tp, from, READ_WAIT);
                 if (batch.records().isEmpty() && batch.position() <= from) {
                     return; // nothing readable yet
                 }
@@ -211,32 +285,49 @@ final class LookbackCatchUp {
                     if (offset >= until) {
                         break reading;
                     }
+                    if (record.value() == null) {
+                        seen = offset + 1;
+                        continue; // a tombstone carries nothing to copy
+                    }
+                    List<Integer> candidates;
+                    try {
+                        candidates = candidates(byKey, unindexed, copier.keys().mask(dataset, record.key()).filterKey());
+                    } catch (RegistryUnavailableException e) {
+                        throw e;
+                    } catch (RuntimeException e) {
+                        candidates = null; // an unreadable key: unreadable for every grant whose window holds it
+                    }
                     List<Grant> wanting = new ArrayList<>();
-                    for (Map.Entry<Grant, LedgerEntry> e : pending.entrySet()) {
-                        CatchUp state = e.getValue().catchUp();
-                        if (state.next() <= offset && offset < bounds.get(e.getKey())) {
-                            wanting.add(e.getKey());
+                    List<Integer> wantingIndex = new ArrayList<>();
+                    for (int c : candidates == null ? allOf(n) : candidates) {
+                        if (entry[c].catchUp().next() <= offset && offset < bound[c]) {
+                            wanting.add(grant[c]);
+                            wantingIndex.add(c);
                         }
                     }
                     if (wanting.isEmpty()) {
+                        seen = offset + 1;
                         continue;
                     }
                     Map<Grant, GrantCopier.Copy> copies;
                     try {
+                        if (candidates == null) {
+                            throw new IllegalArgumentException("unreadable record key");
+                        }
                         copies = copier.copiesIfMatching(wanting, dataset, record.key(), record.value());
                     } catch (RegistryUnavailableException e) {
                         throw e;
                     } catch (RuntimeException e) {
                         // The masking path dead-lettered this record when it saw it; the catch-up only counts it.
-                        for (Grant grant : wanting) {
-                            advance(pending, grant, offset, false, true);
+                        for (int c : wantingIndex) {
+                            entry[c] = entry[c].withCatchUp(entry[c].catchUp().past(offset, false, true));
                         }
+                        seen = offset + 1;
                         continue;
                     }
-                    for (Grant grant : wanting) {
-                        GrantCopier.Copy copy = copies.get(grant);
+                    for (int c : wantingIndex) {
+                        GrantCopier.Copy copy = copies.get(grant[c]);
                         if (copy == null) {
-                            advance(pending, grant, offset, false, false);
                             continue;
                         }
                         if (used >= allowance) {
@@ -244,28 +335,89 @@ final class LookbackCatchUp {
                         }
                         used++;
                         out.copy(copy, record, copier.headers(record.headers(), record.partition(), offset));
-                        pending.put(grant, pending.get(grant).plus(offset, Instant.ofEpochMilli(record.timestamp())));
-                        advance(pending, grant, offset, true, false);
-                        metrics.recordGrantCopy(dataset, grant.requestId());
+                        entry[c] = entry[c].plus(offset, Instant.ofEpochMilli(record.timestamp()));
+                        entry[c] = entry[c].withCatchUp(entry[c].catchUp().past(offset, true, false));
+                        metrics.recordGrantCopy(dataset, grant[c].requestId());
                     }
+                    seen = offset + 1;
                 }
                 // Every record below the position was seen (transaction markers and aborted records are not returned).
-                for (Map.Entry<Grant, LedgerEntry> e : pending.entrySet()) {
-                    CatchUp state = e.getValue().catchUp();
-                    long bound = bounds.get(e.getKey());
-                    if (state.next() < bound) {
-                        e.setValue(e.getValue().withCatchUp(state.skipTo(Math.min(batch.position(), bound))));
-                    }
-                }
+                seen = Math.max(seen, batch.position());
                 from = batch.position();
             }
         } finally {
             settings.budget().giveBack(allowance - used);
+            for (int c = 0; c < n; c++) {
+                CatchUp state = entry[c].catchUp();
+                if (state.next() < bound[c]) {
+                    entry[c] = entry[c].withCatchUp(state.skipTo(Math.min(seen, bound[c])));
+                }
+                pending.put(grant[c], entry[c]);
+            }
         }
     }
 
-    private static void advance(Map<Grant, LedgerEntry> pending, Grant grant, long offset, boolean copied, boolean failed) {
-        LedgerEntry entry = pending.get(grant);
-        pending.put(grant, entry.withCatchUp(entry.catchUp().past(offset, copied, failed)));
+    /** The grants that may match a record with this key: those filtered on it, and every grant not filtered by key. */
+    private static List<Integer> candidates(Map<String, List<Integer>> byKey, List<Integer> unindexed, String key) {
+        List<Integer> keyed = key == null ? null : byKey.get(key);
+        if (keyed == null) {
+            return unindexed;
+        }
+        if (unindexed.isEmpty()) {
+            return keyed;
+        }
+        List<Integer> out = new ArrayList<>(keyed);
+        out.addAll(unindexed);
+        return out;
+    }
+
+    private static List<Integer> allOf(int n) {
+        List<Integer> out = new ArrayList<>(n);
+        for (int c = 0; c < n; c++) {
+            out.add(c);
+        }
+        return out;
+    }
+
+    /**
+     * The raw log as one round sees it: the partition's last stable offset, its start and the offset of a time are
+     * each looked up on the broker once per round, however many grants ask (a value read earlier in the round is as
+     * good as one read later: the catch-up treats every one as a snapshot). Reads are not kept.
+     */
+    private static final class RoundLog implements RawLog {
+        private final RawLog log;
+        private final Map<TopicPartition, Long> lastStable = new java.util.HashMap<>();
+        private final Map<TopicPartition, Long> logStart = new java.util.HashMap<>();
+        private final Map<Map.Entry<TopicPartition, Long>, java.util.Optional<At>> atOrAfter = new java.util.HashMap<>();
+
+        RoundLog(RawLog log) {
+            this.log = log;
+        }
+
+        @Override
+        public At firstAtOrAfter(TopicPartition partition, long timestampMs) {
+            return atOrAfter.computeIfAbsent(Map.entry(partition, timestampMs),
+                    k -> java.util.Optional.ofNullable(log.firstAtOrAfter(partition, timestampMs))).orElse(null);
+        }
+
+        @Override
+        public long logStart(TopicPartition partition) {
+            return logStart.computeIfAbsent(partition, log::logStart);
+        }
+
+        @Override
+        public long lastStable(TopicPartition partition) {
+            return lastStable.computeIfAbsent(partition, log::lastStable);
+        }
+
+        @Override
+        public int partitions(String topic) {
+            return log.partitions(topic);
+        }
+
+        @Override
+        public Batch read(TopicPartition partition, long from, Duration timeout) {
+            return log.read(partition, from, timeout);
+        }
     }
 }

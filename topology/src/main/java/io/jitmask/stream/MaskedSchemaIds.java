@@ -30,12 +30,12 @@ public final class MaskedSchemaIds {
     }
 
     /** Same for a JSON Schema or Protobuf writer schema: registered with its type and references. */
-    public int typedValueId(String dataset, int rawId, io.jitmask.registry.TypedSchema schema) {
+    public int typedValueId(String dataset, int rawId, io.jitmask.registry.StoredSchema schema) {
         return typedId(dataset, rawId, schema, false);
     }
 
     /** The id of a JSON Schema or Protobuf schema under {@code masked.<dataset>-key} or {@code -value}. */
-    public int typedId(String dataset, int rawId, io.jitmask.registry.TypedSchema schema, boolean isKey) {
+    public int typedId(String dataset, int rawId, io.jitmask.registry.StoredSchema schema, boolean isKey) {
         return ids.computeIfAbsent(new Key(dataset, rawId, isKey),
                 k -> registry.registerTyped(Topics.masked(dataset) + (isKey ? "-key" : "-value"), schema));
     }

@@ -84,8 +84,16 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
     /** How often a task runs a lookback catch-up round (each at most {@link LookbackCatchUp#ROUND} long). */
     static final java.time.Duration CATCH_UP_EVERY = java.time.Duration.ofMillis(100);
 
-    /** The lookback catch-up's reader, budget and progress interval (one of each per instance). */
-    public record Lookback(RawLog log, CatchUpBudget budget, java.time.Duration progressInterval) {
+    /**
+     * The lookback catch-up's reader, budget and progress interval (one of each per instance), and whether the
+     * instance's masking path lags right now (then catch-ups yield to it: see {@link LookbackCatchUp#LAGGING_EVERY}).
+     */
+    public record Lookback(RawLog log, CatchUpBudget budget, java.time.Duration progressInterval,
+                           java.util.function.BooleanSupplier maskingLags) {
+        /** Catch-ups that never yield (tests, and instances without a lag signal). */
+        public Lookback(RawLog log, CatchUpBudget budget, java.time.Duration progressInterval) {
+            this(log, budget, progressInterval, () -> false);
+        }
     }
 
     public MaskingProcessor(MaskEngine engine, SchemaRegistryClient registry, SchemaAdmission admission, GrantIndex grants,
@@ -109,7 +117,7 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
         this.copiesSink = sinks.copies();
         this.dlqSink = sinks.dlq();
         this.lookback = new LookbackCatchUp(grants, copier, new LookbackCatchUp.Settings(lookback.log(), lookback.budget(),
-                lookback.progressInterval()), copyCutoff, metrics);
+                lookback.progressInterval(), lookback.maskingLags()), copyCutoff, metrics);
     }
 
     @Override

@@ -2,7 +2,7 @@ package io.jitmask.stream;
 
 import com.google.protobuf.Descriptors;
 import io.jitmask.registry.RegistryException;
-import io.jitmask.registry.TypedSchema;
+import io.jitmask.registry.StoredSchema;
 import io.jitmask.schema.InvalidSchemaException;
 import io.jitmask.schema.ProtobufParsedSchema;
 import io.jitmask.schema.SchemaParser;
@@ -19,11 +19,10 @@ final class ProtoSchemas {
     record Parsed(Descriptors.FileDescriptor file, java.util.Map<String, java.util.Set<String>> inlineTags) {
     }
 
-    static Parsed parse(int id, TypedSchema schema) {
-        List<SchemaReference> references = schema.references().stream()
-                .map(r -> new SchemaReference(r.name(), r.subject(), r.version())).toList();
+    static Parsed parse(int id, StoredSchema schema) {
+        List<SchemaReference> references = schema.references();
         try {
-            ProtobufParsedSchema parsed = (ProtobufParsedSchema) SchemaParser.parse(SchemaType.PROTOBUF, schema.text(),
+            ProtobufParsedSchema parsed = (ProtobufParsedSchema) SchemaParser.parse(SchemaType.PROTOBUF, schema.schema(),
                     references, schema.resolved());
             return new Parsed(parsed.fileDescriptor(), parsed.inlineTags());
         } catch (InvalidSchemaException e) {

@@ -7,7 +7,7 @@ import io.jitmask.mask.JsonSchemaDocument;
 import io.jitmask.mask.MaskEngine;
 import io.jitmask.registry.RegistryException;
 import io.jitmask.registry.SchemaRegistryClient;
-import io.jitmask.registry.TypedSchema;
+import io.jitmask.registry.StoredSchema;
 import io.jitmask.schema.JsonParsedSchema;
 import io.jitmask.serde.AvroCodec;
 import io.jitmask.serde.JsonCodec;
@@ -41,16 +41,16 @@ public final class RecordValues {
     }
 
     /** A JSON value; {@code schemaId} is -1 and {@code schema}, {@code parsed} null for plain JSON. */
-    public record JsonValue(int schemaId, TypedSchema schema, JsonSchemaDocument document, JsonParsedSchema parsed, JsonNode tree)
+    public record JsonValue(int schemaId, StoredSchema schema, JsonSchemaDocument document, JsonParsedSchema parsed, JsonNode tree)
             implements Value {
     }
 
-    public record ProtobufValue(TypedSchema schema, java.util.Map<String, Set<String>> inlineTags, ProtobufCodec.Decoded decoded)
+    public record ProtobufValue(StoredSchema schema, java.util.Map<String, Set<String>> inlineTags, ProtobufCodec.Decoded decoded)
             implements Value {
     }
 
     /** A writer schema of a non-Avro type, parsed once per id. */
-    private record Writer(TypedSchema schema, JsonSchemaDocument json, JsonParsedSchema jsonSchema, ProtoSchemas.Parsed proto) {
+    private record Writer(StoredSchema schema, JsonSchemaDocument json, JsonParsedSchema jsonSchema, ProtoSchemas.Parsed proto) {
     }
 
     private final MaskEngine engine;
@@ -58,10 +58,10 @@ public final class RecordValues {
     private final SchemaRegistryClient registry;
     private final MaskedSchemaIds maskedIds;
     private final AvroCodec avro;
-    private final BiFunction<Integer, TypedSchema, ProtoSchemas.Parsed> protoParser;
+    private final BiFunction<Integer, StoredSchema, ProtoSchemas.Parsed> protoParser;
     /** Per schema id: null for Avro (decoded by the Avro codec), else the parsed writer schema. */
     private final Map<Integer, Writer> writers = new HashMap<>();
-    /** Datasets and schema ids of JSON Schema and Protobuf keys found under {@code raw.<dataset>-key}. */
+    /** Datasets and schema ids of framed keys (any format) found under {@code raw.<dataset>-key}. */
     private final java.util.Set<Map.Entry<String, Integer>> keyIds = new java.util.HashSet<>();
 
     public RecordValues(MaskEngine engine, SchemaRegistryClient registry, MaskedSchemaIds maskedIds) {
@@ -69,7 +69,7 @@ public final class RecordValues {
     }
 
     RecordValues(MaskEngine engine, SchemaRegistryClient registry, MaskedSchemaIds maskedIds,
-                 BiFunction<Integer, TypedSchema, ProtoSchemas.Parsed> protoParser) {
+                 BiFunction<Integer, StoredSchema, ProtoSchemas.Parsed> protoParser) {
         this.engine = engine;
         this.formats = engine.formats();
         this.registry = registry;
@@ -97,17 +97,15 @@ public final class RecordValues {
 
     /**
      * A framed record key written with JSON Schema or Protobuf, decoded; null when its writer schema is Avro (Avro
-     * keys keep their own plan, {@link MaskEngine#keyPlan}). Its schema id must be registered under
-     * {@code raw.<dataset>-key}, else {@link io.jitmask.classify.SchemaNotForDatasetException}.
+     * keys keep their own plan, {@link MaskEngine#keyPlan}). Its schema id, whatever the format, must be registered
+     * under {@code raw.<dataset>-key}, else {@link io.jitmask.classify.SchemaNotForDatasetException}: a key written
+     * with another dataset's (or a value's) schema is not masked by a plan made for something else.
      *
      * @throws MalformedRecordException bad framing, or bytes that are not a value of the writer schema (permanent)
      */
     public Value decodeTypedKey(String dataset, byte[] bytes) {
         int id = WireFormat.schemaId(bytes);
         Writer writer = writers.containsKey(id) ? writers.get(id) : writer(id);
-        if (writer == null) {
-            return null;
-        }
         if (!keyIds.contains(Map.entry(dataset, id))) {
             String subject = io.jitmask.config.Topics.raw(dataset) + "-key";
             if (!registry.subjectsOf(id).contains(subject)) {
@@ -116,7 +114,7 @@ public final class RecordValues {
             }
             keyIds.add(Map.entry(dataset, id));
         }
-        return decodeTyped(writer, id, bytes);
+        return writer == null ? null : decodeTyped(writer, id, bytes);
     }
 
     /** A masked copy of a key decoded by {@link #decodeTypedKey}, encoded with the {@code masked.<dataset>-key} id. */
@@ -167,10 +165,10 @@ public final class RecordValues {
             return formats.pathRuleFields(dataset);
         }
         int id = registry.latestId(io.jitmask.config.Topics.raw(dataset) + "-value");
-        TypedSchema schema = registry.typedSchemaById(id);
+        StoredSchema schema = registry.typedSchemaById(id);
         return switch (schema.type()) {
-            case TypedSchema.JSON -> formats.json().sensitiveFields(dataset, jsonDocument(id, schema));
-            case TypedSchema.PROTOBUF -> {
+            case JSON -> formats.json().sensitiveFields(dataset, jsonDocument(id, schema));
+            case PROTOBUF -> {
                 ProtoSchemas.Parsed parsed = ProtoSchemas.parse(id, schema);
                 yield formats.protobuf().sensitiveFields(dataset, parsed.file().getMessageTypes().get(0), parsed.inlineTags());
             }
@@ -236,11 +234,11 @@ public final class RecordValues {
     }
 
     private Writer writer(int id) {
-        TypedSchema schema = registry.typedSchemaById(id);
+        StoredSchema schema = registry.typedSchemaById(id);
         Writer writer = switch (schema.type()) {
-            case TypedSchema.AVRO -> null;
-            case TypedSchema.JSON -> new Writer(schema, jsonDocument(id, schema), jsonSchema(id, schema), null);
-            case TypedSchema.PROTOBUF -> new Writer(schema, null, null, formats.protobufSchema(id, () -> protoParser.apply(id, schema)));
+            case AVRO -> null;
+            case JSON -> new Writer(schema, jsonDocument(id, schema), jsonSchema(id, schema), null);
+            case PROTOBUF -> new Writer(schema, null, null, formats.protobufSchema(id, () -> protoParser.apply(id, schema)));
             default -> throw new RegistryException(42201, "schema id " + id + " has type " + schema.type()
                     + ", which jitmask cannot mask");
         };
@@ -264,24 +262,23 @@ public final class RecordValues {
         }
     }
 
-    private static JsonParsedSchema jsonSchema(int id, TypedSchema schema) {
-        List<io.jitmask.schema.SchemaReference> references = schema.references().stream()
-                .map(r -> new io.jitmask.schema.SchemaReference(r.name(), r.subject(), r.version())).toList();
+    private static JsonParsedSchema jsonSchema(int id, StoredSchema schema) {
+        List<io.jitmask.schema.SchemaReference> references = schema.references();
         try {
-            return (JsonParsedSchema) io.jitmask.schema.SchemaParser.parse(io.jitmask.schema.SchemaType.JSON, schema.text(),
+            return (JsonParsedSchema) io.jitmask.schema.SchemaParser.parse(io.jitmask.schema.SchemaType.JSON, schema.schema(),
                     references, schema.resolved());
         } catch (io.jitmask.schema.InvalidSchemaException e) {
             throw new RegistryException(42201, "JSON Schema with id " + id + " from the registry: " + e.getMessage());
         }
     }
 
-    private static JsonSchemaDocument jsonDocument(int id, TypedSchema schema) {
+    private static JsonSchemaDocument jsonDocument(int id, StoredSchema schema) {
         try {
             Map<String, JsonNode> references = new LinkedHashMap<>();
             for (Map.Entry<String, String> ref : schema.resolved().entrySet()) {
                 references.put(ref.getKey(), JSON.readTree(ref.getValue()));
             }
-            return new JsonSchemaDocument(JSON.readTree(schema.text()), references);
+            return new JsonSchemaDocument(JSON.readTree(schema.schema()), references);
         } catch (IOException e) {
             throw new RegistryException(42201, "JSON Schema with id " + id + " from the registry is not valid JSON");
         }

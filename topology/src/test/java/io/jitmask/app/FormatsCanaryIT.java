@@ -137,7 +137,7 @@ class FormatsCanaryIT {
         assertThat(maskedTicket.at("/internalNote").asText()).isEqualTo("REDACTED");
         assertThat(maskedTicket.at("/subject").asText()).isEqualTo("Card declined");
         assertThat(FormatSamples.ticketViolations(maskedTicket)).isEmpty();
-        assertThat(registry.typedSchemaById(WireFormat.schemaId(t)).type()).isEqualTo("JSON");
+        assertThat(registry.typedSchemaById(WireFormat.schemaId(t)).type()).isEqualTo(io.jitmask.schema.SchemaType.JSON);
         assertThat(registry.subjects()).contains(Topics.masked(TICKETS) + "-value", Topics.masked(ORDERS) + "-value");
 
         byte[] b = orders.get(0).value();

@@ -35,11 +35,11 @@ class FormatsMaskingPropertiesTest {
     static final FormatMasking FORMATS = new FormatMasking(POLICY, new PolicyFieldClassifier(POLICY), TechniquesTest.KEYSET);
     static final JsonSchemaDocument TICKETS;
     static final ProtobufParsedSchema ORDERS =
-            (ProtobufParsedSchema) SchemaParser.parse(SchemaType.PROTOBUF, FormatSamples.ORDERS_SCHEMA.text());
+            (ProtobufParsedSchema) SchemaParser.parse(SchemaType.PROTOBUF, FormatSamples.ORDERS_SCHEMA.schema());
 
     static {
         try {
-            TICKETS = new JsonSchemaDocument(JSON.readTree(FormatSamples.TICKETS_SCHEMA.text()), Map.of());
+            TICKETS = new JsonSchemaDocument(JSON.readTree(FormatSamples.TICKETS_SCHEMA.schema()), Map.of());
         } catch (java.io.IOException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -63,6 +63,25 @@ class FormatsMaskingPropertiesTest {
 
         assertThat(out).doesNotContain(name).doesNotContain(secret).doesNotContain(phone);
         assertThat(FormatSamples.ticketViolations(JSON.valueToTree(parse(out)))).isEmpty();
+    }
+
+    /** Values of fields with JSON Schema constraints (format, lengths, pattern, enum, range): fitted, still valid, nothing kept. */
+    @Property(tries = 200)
+    void constrainedValuesStillValidateAndKeepNoOriginal(@ForAll @AlphaChars @StringLength(min = 8, max = 30) String secret,
+                                                         @ForAll @NumericChars @StringLength(min = 5, max = 5) String zip,
+                                                         @ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 1_000_000) int number) throws Exception {
+        ObjectNode record = (ObjectNode) JSON.readTree(JsonConstraintsTest.RECORD);
+        record.put("email", secret + "@example.org").put("emailRedacted", secret + "@example.org").put("host", secret + ".example.org")
+                .put("site", "https://" + secret + ".example.org/").put("ref", java.util.UUID.nameUUIDFromBytes(secret.getBytes(StandardCharsets.UTF_8)).toString())
+                .put("day", java.time.LocalDate.EPOCH.plusDays(number % 40_000).toString()).put("code", secret).put("pin", secret)
+                .put("zip", zip).put("tag", "green-" + secret).put("mail", secret + "@example.org").put("age", number)
+                .put("rating", number).put("price", number / 100.0).put("count", number);
+
+        JsonNode out = JsonConstraintsTest.mask(record.toString());
+
+        assertThat(masked(out)).doesNotContain(secret);
+        assertThat(JsonConstraintsTest.violations(out)).isEmpty();
+        assertThat(JsonConstraintsTest.mask(record.toString())).isEqualTo(out);
     }
 
     @Property(tries = 200)

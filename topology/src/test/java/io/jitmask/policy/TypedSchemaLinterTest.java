@@ -96,4 +96,23 @@ class TypedSchemaLinterTest {
         Path broken = Files.writeString(dir.resolve("broken.proto"), "syntax = \"proto3\"; message {");
         assertThat(JitmaskCli.run("policy", "check", "--policy", "../deploy/policy.yaml", "--schema", broken.toString())).isEqualTo(2);
     }
+
+    @Test
+    void aSensitivePatternNoValueCanBeDerivedForIsAWarningNotAProblem() throws Exception {
+        JsonParsedSchema schema = (JsonParsedSchema) SchemaParser.parse(SchemaType.JSON, """
+                {"type": "object", "properties": {
+                  "nick": {"type": "string", "pattern": "^(?=[A-Z])[A-Za-z]+$", "confluent:tags": ["PII"]},
+                  "zip": {"type": "string", "pattern": "^[0-9]{5}$", "confluent:tags": ["PII"]},
+                  "open": {"type": "string", "pattern": "^(?=x)"}}}""");
+
+        assertThat(TypedSchemaLinter.lint(BROKEN, "t", schema)).isEmpty();
+        assertThat(TypedSchemaLinter.warnings(BROKEN, "t", schema)).containsExactly("t: field 'nick': its pattern uses more than"
+                + " jitmask derives values for (look-arounds, back references, word boundaries, Unicode properties): a masked value"
+                + " that does not match it is dead-lettered");
+        Path file = Files.writeString(dir.resolve("t.schema.json"), schema.canonicalString());
+        java.io.StringWriter out = new java.io.StringWriter();
+        assertThat(JitmaskCli.run(new java.io.PrintWriter(out), new java.io.PrintWriter(new java.io.StringWriter()),
+                "policy", "check", "--policy", "../deploy/policy.yaml", "--schema", file.toString())).isZero();
+        assertThat(out.toString()).contains("warning: t: field 'nick': its pattern uses more than jitmask derives values for");
+    }
 }

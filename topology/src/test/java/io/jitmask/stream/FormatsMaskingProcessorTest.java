@@ -18,7 +18,7 @@ import io.jitmask.mask.PolicyMaskEngine;
 import io.jitmask.policy.Policy;
 import io.jitmask.policy.PolicyLoader;
 import io.jitmask.registry.InMemorySchemaRegistryClient;
-import io.jitmask.registry.TypedSchema;
+import io.jitmask.registry.StoredSchema;
 import io.jitmask.schema.ProtobufParsedSchema;
 import io.jitmask.schema.SchemaParser;
 import io.jitmask.schema.SchemaType;
@@ -191,7 +191,7 @@ class FormatsMaskingProcessorTest {
 
     @Test
     void aSchemaIdOfAnotherSubjectAndUnknownProtobufFieldsAreDeadLettered() throws Exception {
-        int foreign = registry.registerTyped("raw.other-value", new TypedSchema(TypedSchema.JSON, "{\"type\": \"object\"}", List.of(), Map.of()));
+        int foreign = registry.registerTyped("raw.other-value", new StoredSchema(io.jitmask.schema.SchemaType.JSON, "{\"type\": \"object\"}", List.of(), Map.of()));
         rawTickets.pipeInput(key("T-9"), JsonCodec.writeFramed(foreign, JSON.readTree("{\"email\": \"ada@example.org\"}")));
         byte[] withUnknown = com.google.protobuf.UnknownFieldSet.newBuilder()
                 .addField(99, com.google.protobuf.UnknownFieldSet.Field.newBuilder().addLengthDelimited(
@@ -232,10 +232,10 @@ class FormatsMaskingProcessorTest {
                 Map.entry("user.email", java.util.Set.of("PII", "EMAIL")), Map.entry("user.ip", java.util.Set.of("PII")));
     }
 
-    static final TypedSchema TICKET_KEY_SCHEMA = new TypedSchema(TypedSchema.JSON, "{\"type\": \"object\", \"properties\": {"
+    static final StoredSchema TICKET_KEY_SCHEMA = new StoredSchema(io.jitmask.schema.SchemaType.JSON, "{\"type\": \"object\", \"properties\": {"
             + "\"ticketId\": {\"type\": \"string\"}, \"reporter\": {\"type\": \"object\", \"properties\": "
             + "{\"email\": {\"type\": \"string\"}}}}}", List.of(), Map.of());
-    static final TypedSchema ORDER_KEY_SCHEMA = new TypedSchema(TypedSchema.PROTOBUF, "syntax = \"proto3\";\n"
+    static final StoredSchema ORDER_KEY_SCHEMA = new StoredSchema(io.jitmask.schema.SchemaType.PROTOBUF, "syntax = \"proto3\";\n"
             + "package io.jitmask.sample;\nmessage OrderKey {\n  string order_id = 1;\n  Buyer buyer = 2;\n"
             + "  message Buyer {\n    string email = 1;\n  }\n}\n", List.of(), Map.of());
     static final String TICKET_KEY = "{\"ticketId\":\"T-1\",\"reporter\":{\"email\":\"ada@example.org\"}}";

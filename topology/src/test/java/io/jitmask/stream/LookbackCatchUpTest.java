@@ -58,6 +58,12 @@ class LookbackCatchUpTest {
     static final class MemoryLog implements RawLog {
         final List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         int recordsRead;
+        /** Reads asked for (one per catch-up round at least). */
+        int reads;
+        /** While set, nothing is readable yet (as when a fetch has not come back). */
+        boolean stalled;
+        /** Look-ups that go to the broker in a real log (offsets for times, log start, last stable offset). */
+        int lookups;
 
         void append(byte[] key, byte[] value, Instant timestamp) {
             records.add(new ConsumerRecord<>("raw.customers", 0, records.size(), timestamp.toEpochMilli(),
@@ -66,17 +72,20 @@ class LookbackCatchUpTest {
 
         @Override
         public At firstAtOrAfter(TopicPartition partition, long timestampMs) {
+            lookups++;
             return records.stream().filter(r -> r.timestamp() >= timestampMs).findFirst()
                     .map(r -> new At(r.offset(), r.timestamp())).orElse(null);
         }
 
         @Override
         public long logStart(TopicPartition partition) {
+            lookups++;
             return 0;
         }
 
         @Override
         public long lastStable(TopicPartition partition) {
+            lookups++;
             return records.size();
         }
 
@@ -87,6 +96,10 @@ class LookbackCatchUpTest {
 
         @Override
         public Batch read(TopicPartition partition, long from, Duration timeout) {
+            reads++;
+            if (stalled) {
+                return new Batch(List.of(), from);
+            }
             List<ConsumerRecord<byte[], byte[]>> out = records.subList((int) Math.min(from, records.size()),
                     (int) Math.min(from + 3, records.size()));
             recordsRead += out.size();
@@ -107,6 +120,9 @@ class LookbackCatchUpTest {
     @org.junit.jupiter.api.io.TempDir
     Path stateDir;
 
+    /** Whether the masking path lags, as the catch-ups see it. */
+    final java.util.concurrent.atomic.AtomicBoolean maskingLags = new java.util.concurrent.atomic.AtomicBoolean();
+
     void start(long copiesPerSecond) {
         registry = new InMemorySchemaRegistryClient();
         codec = new AvroCodec(registry);
@@ -118,7 +134,7 @@ class LookbackCatchUpTest {
         Topology topology = JitmaskTopology.masking(new Topology(), new JitmaskTopology.MaskingDeps(List.of("customers"),
                 new PolicyMaskEngine(policy, Keyset.fromJson(io.jitmask.testing.TestKeys.JSON)), registry, grants,
                 policy.headers().allow(), Duration.ofSeconds(1),
-                new MaskingProcessor.Lookback(log, new CatchUpBudget(copiesPerSecond), Duration.ofSeconds(5))));
+                new MaskingProcessor.Lookback(log, new CatchUpBudget(copiesPerSecond), Duration.ofSeconds(5), maskingLags::get)));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "lookback-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -293,5 +309,63 @@ class LookbackCatchUpTest {
         assertThat(stop.get(0).reason()).isEqualTo("grant expires at " + grant.expiresAt() + " (copies stop 1000 ms before)");
         assertThat(stop.get(0).records()).isEqualTo(copiedBeforeStop);
         assertThat(copiedBeforeStop).isLessThan(40);
+    }
+
+    @Test
+    void whileMaskingLagsACatchUpRunsOneRoundASecondAndEveryRoundOnceItHasCaughtUp() {
+        for (int i = 0; i < 5; i++) {
+            produce("C" + i, NOW.minus(Duration.ofMinutes(10)), true);
+        }
+        maskingLags.set(true);
+        log.stalled = true;
+        Grant grant = lookbackGrant("r5", new GrantFilter.All(), NOW.plusSeconds(600));
+        grantsTopic.pipeInput(grant.key(), GrantJson.toBytes(grant));
+        TestOutputTopic<byte[], byte[]> copies = copiesOf(grant);
+
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+        assertThat(log.reads).as("the first round runs").isEqualTo(1);
+        for (int round = 2; round <= 10; round++) {
+            driver.advanceWallClockTime(Duration.ofMillis(100));
+        }
+        assertThat(log.reads).as("the next nine rounds yield to masking").isEqualTo(1);
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+        assertThat(log.reads).as("a second after the first").isEqualTo(2);
+
+        maskingLags.set(false);
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+        assertThat(log.reads).as("every round once masking has caught up").isEqualTo(4);
+
+        log.stalled = false;
+        List<GrantResult> reports = new ArrayList<>();
+        for (int round = 0; round < 100 && reports.stream().noneMatch(r -> r.type() == GrantResult.Type.CATCH_UP_COMPLETED); round++) {
+            driver.advanceWallClockTime(Duration.ofMillis(100));
+            reports.addAll(results());
+        }
+        assertThat(copies.readRecordsToList()).extracting(LookbackCatchUpTest::offset).containsExactly(0L, 1L, 2L, 3L, 4L);
+        assertThat(ledger("r5").catchUp().status()).isEqualTo(CatchUp.Status.COMPLETED);
+    }
+
+    @Test
+    void grantsApprovedTogetherAskTheBrokerOncePerRoundNotOncePerGrant() {
+        for (int i = 0; i < 5; i++) {
+            produce("C" + i, NOW.minus(Duration.ofMinutes(10)), true);
+        }
+        List<TestOutputTopic<byte[], byte[]>> copies = new ArrayList<>();
+        for (int g = 0; g < 30; g++) {
+            Grant grant = lookbackGrant("m" + g, new GrantFilter.Keys(List.of("C" + (g % 5))), NOW.plusSeconds(600));
+            grantsTopic.pipeInput(grant.key(), GrantJson.toBytes(grant));
+            copies.add(copiesOf(grant));
+        }
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+        // Window start, activation, last stable offset, log start: once each for the 30 windows of the same times.
+        assertThat(log.lookups).isEqualTo(4);
+        for (int round = 0; round < 100 && results().stream().noneMatch(r -> r.type() == GrantResult.Type.CATCH_UP_COMPLETED); round++) {
+            driver.advanceWallClockTime(Duration.ofMillis(100));
+        }
+        for (int g = 0; g < 30; g++) {
+            assertThat(copies.get(g).readRecordsToList()).extracting(LookbackCatchUpTest::offset).as("grant m" + g)
+                    .containsExactly((long) (g % 5));
+        }
     }
 }

@@ -204,6 +204,26 @@ class MaskingProcessorTest {
     }
 
     @Test
+    void anAvroKeyMustBeRegisteredUnderTheDatasetsKeySubject() throws Exception {
+        Schema keySchema = Schema.create(Schema.Type.STRING);
+        int keyId = registry.register("raw.customers-key", keySchema);
+        // Written with the value schema: not a key of this dataset, whatever it decodes to.
+        rawCustomers.pipeInput(encode(customer("C9")), encode(customer("C1")));
+        JsonNode json = onlyDeadLetter();
+        assertThat(json.get("errorClass").asText()).isEqualTo("io.jitmask.classify.SchemaNotForDatasetException");
+        assertThat(json.get("message").asText()).isEqualTo("customers: record key schema id " + customersId
+                + " is not registered under subject raw.customers-key");
+
+        rawCustomers.pipeInput(codec.encode(keyId, keySchema, "C1"), encode(customer("C1")));
+        TestRecord<byte[], byte[]> out = maskedCustomers.readRecord();
+        // customers' keys are not sensitive: the key keeps its value, framed with the masked key subject's id.
+        assertThat(registry.subjectsOf(io.jitmask.serde.WireFormat.schemaId(out.key())))
+                .containsExactlyInAnyOrder("raw.customers-key", "masked.customers-key");
+        assertThat(codec.decode(out.key()).datum()).hasToString("C1");
+        assertThat(dlq.isEmpty()).isTrue();
+    }
+
+    @Test
     void wrongMagicByteGoesToTheDlq() throws Exception {
         byte[] payload = encode(customer("C1"));
         payload[0] = 7;

@@ -17,7 +17,7 @@ import io.jitmask.mask.PolicyMaskEngine;
 import io.jitmask.policy.Policy;
 import io.jitmask.policy.PolicyLoader;
 import io.jitmask.registry.InMemorySchemaRegistryClient;
-import io.jitmask.registry.TypedSchema;
+import io.jitmask.registry.StoredSchema;
 import io.jitmask.serde.JsonCodec;
 import io.jitmask.serde.ProtobufCodec;
 import java.nio.charset.StandardCharsets;
@@ -118,12 +118,12 @@ class TypedClassificationProcessorTest {
         drivers.add(driver);
     }
 
-    static TypedSchema json(String text) {
-        return new TypedSchema(TypedSchema.JSON, text, List.of(), Map.of());
+    static StoredSchema json(String text) {
+        return new StoredSchema(io.jitmask.schema.SchemaType.JSON, text, List.of(), Map.of());
     }
 
-    static TypedSchema proto(String text) {
-        return new TypedSchema(TypedSchema.PROTOBUF, text, List.of(), Map.of());
+    static StoredSchema proto(String text) {
+        return new StoredSchema(io.jitmask.schema.SchemaType.PROTOBUF, text, List.of(), Map.of());
     }
 
     static JsonNode ticket(String secret) throws Exception {

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.Descriptors;
 import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.Message;
-import io.jitmask.registry.TypedSchema;
+import io.jitmask.registry.StoredSchema;
 import io.jitmask.schema.JsonParsedSchema;
 import io.jitmask.schema.ProtobufParsedSchema;
 import io.jitmask.schema.SchemaParser;
@@ -20,8 +20,8 @@ import java.util.Map;
 /** Records of the non-Avro sample datasets (tickets: JSON Schema, orders: Protobuf, clicks: plain JSON) and their masked forms. */
 public final class FormatSamples {
     static final ObjectMapper JSON = new ObjectMapper();
-    public static final TypedSchema TICKETS_SCHEMA = new TypedSchema(TypedSchema.JSON, read("tickets.schema.json"), List.of(), Map.of());
-    public static final TypedSchema ORDERS_SCHEMA = new TypedSchema(TypedSchema.PROTOBUF, read("orders.proto"), List.of(), Map.of());
+    public static final StoredSchema TICKETS_SCHEMA = new StoredSchema(io.jitmask.schema.SchemaType.JSON, read("tickets.schema.json"), List.of(), Map.of());
+    public static final StoredSchema ORDERS_SCHEMA = new StoredSchema(io.jitmask.schema.SchemaType.PROTOBUF, read("orders.proto"), List.of(), Map.of());
 
     public static final String CLICK = "{\"sessionId\":\"S-1\",\"at\":\"2026-11-23T09:31:00Z\",\"page\":\"/checkout\","
             + "\"user\":{\"email\":\"ada@example.org\",\"ip\":\"203.0.113.7\",\"name\":\"Ada\"},\"referrer\":\"https://example.org/promo\"}";
@@ -52,11 +52,11 @@ public final class FormatSamples {
 
     /** What the JSON Schema of tickets says is wrong with a document (empty: valid). */
     public static List<String> ticketViolations(JsonNode document) {
-        return ((JsonParsedSchema) SchemaParser.parse(SchemaType.JSON, TICKETS_SCHEMA.text())).violations(document.toString());
+        return ((JsonParsedSchema) SchemaParser.parse(SchemaType.JSON, TICKETS_SCHEMA.schema())).violations(document.toString());
     }
 
     public static Descriptors.Descriptor orderDescriptor() {
-        return ((ProtobufParsedSchema) SchemaParser.parse(SchemaType.PROTOBUF, ORDERS_SCHEMA.text())).fileDescriptor()
+        return ((ProtobufParsedSchema) SchemaParser.parse(SchemaType.PROTOBUF, ORDERS_SCHEMA.schema())).fileDescriptor()
                 .findMessageTypeByName("Order");
     }
 

@@ -80,7 +80,8 @@ public final class JitmaskStack implements BeforeAllCallback, AfterAllCallback {
 
         /**
          * A dataset named {@code <name>_<suffix>} whose raw subject holds the sample schema {@code sample}
-         * ({@code customers}, {@code payments}, {@code patients}); see {@link #dataset(String)}.
+         * ({@code customers}, {@code payments}, {@code patients} in Avro; {@code tickets} in JSON Schema,
+         * {@code orders} in Protobuf); see {@link #dataset(String)}.
          */
         public Builder dataset(String name, String sample) {
             sampleSchemas.put(name, sample);
@@ -128,7 +129,11 @@ public final class JitmaskStack implements BeforeAllCallback, AfterAllCallback {
         List<String> topics = new ArrayList<>();
         for (Map.Entry<String, String> dataset : sampleSchemas.entrySet()) {
             String name = dataset(dataset.getKey());
-            registry.register(Topics.raw(name) + "-value", SampleSchemas.of(dataset.getValue()));
+            if (SampleSchemas.TYPED.containsKey(dataset.getValue())) {
+                registry.registerTyped(Topics.raw(name) + "-value", SampleSchemas.typed(dataset.getValue()));
+            } else {
+                registry.register(Topics.raw(name) + "-value", SampleSchemas.of(dataset.getValue()));
+            }
             topics.add(Topics.raw(name));
             topics.add(Topics.masked(name));
         }
