@@ -50,7 +50,7 @@ public record ApprovalEvent(ObjectNode json, Type type, String requestId, String
         String actor = text(json, "actor");
         Instant at;
         try {
-            at = Instant.parse(text(json, "at"));
+            at = UtcInstants.parse(text(json, "at"));
         } catch (DateTimeParseException e) {
             throw new Rejection(Rejection.Reason.MALFORMED, "'at' must be an ISO-8601 UTC instant");
         }

@@ -54,6 +54,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--lagging-max-events", description = "With --control-plane: the control plane's events/s while masking lags (jitmask.control.lagging.max.events.per.second; 0: no cap; default: the configuration's).")
     Integer laggingMaxEvents;
 
+    @Option(names = "--set", description = "With --control-plane: a jitmask setting for every run's application, "
+            + "e.g. --set jitmask.control.num.stream.threads=2 (repeatable).")
+    Map<String, String> settings = new LinkedHashMap<>();
+
     @Option(names = "--lookback", description = "Only the lookback benchmark: masking with 0, 10 and 1,000 lookback grants, threads and Kafka clients of the process.")
     boolean lookback;
 
@@ -216,12 +220,15 @@ public final class BenchCommand implements Callable<Integer> {
         report.put("laggingMaxEventsPerSecond", laggingMaxEvents == null ? "default" : laggingMaxEvents);
         report.put("loadAverageAtStart", FloodBench.loadAverage());
         try (BenchHarness bench = new BenchHarness(dir, System.err)) {
-            ControlPlaneBench control = new ControlPlaneBench(bench, laggingMaxEvents);
-            int largest = Math.max(floodRequests, history.stream().mapToInt(Integer::intValue).max().orElse(0));
-            bench.expectSteps(2 + history.size() + 2 * repetitions + 1);
+            ControlPlaneBench control = new ControlPlaneBench(bench, laggingMaxEvents, settings);
+            int largest = history.stream().mapToInt(Integer::intValue).max().orElse(0);
+            report.put("settings", settings);
+            bench.expectSteps(3 + history.size() + 2 * repetitions + 1);
             bench.preload(records);
-            bench.step("signing " + largest + " requests and their denials (not measured)");
-            control.sign(largest);
+            bench.step("signing " + largest + " requests and their denials for the history, in parallel (not measured)");
+            control.signHistory(largest, dir.resolve("history.bin"));
+            bench.step("signing " + floodRequests + " requests and their denials for the flood (not measured)");
+            control.sign(floodRequests);
 
             List<Map<String, Object>> lifecycle = new ArrayList<>();
             for (int ended : history) {
@@ -234,6 +241,8 @@ public final class BenchCommand implements Callable<Integer> {
                 report.put("maskingUnderFlood", new FloodBench(bench, control).run(records, floodRequests, repetitions, probes));
             }
             bench.step("done");
+        } finally {
+            Files.deleteIfExists(dir.resolve("history.bin")); // about 580 MB per 1,000,000 signed requests
         }
         return write(report);
     }

@@ -110,9 +110,25 @@ final class ControlPlaneBench {
     /** The control plane's events/s while masking lags (null: the configuration's default). */
     private final String laggingMaxEvents;
 
+    /** Settings given with {@code --set} (e.g. the control plane's threads), applied to every run's application. */
+    private final Map<String, String> settings;
+    /** The lifecycle runs' history: signed once into a file by the bulk loader, posted by each run. */
+    private HistoryLoader history;
+
     ControlPlaneBench(BenchHarness bench, Integer laggingMaxEvents) {
+        this(bench, laggingMaxEvents, Map.of());
+    }
+
+    ControlPlaneBench(BenchHarness bench, Integer laggingMaxEvents, Map<String, String> settings) {
         this.bench = bench;
         this.laggingMaxEvents = laggingMaxEvents == null ? null : Integer.toString(laggingMaxEvents);
+        this.settings = Map.copyOf(settings);
+    }
+
+    /** Signs {@code requests} REQUESTED + DENIED pairs for the lifecycle runs, in parallel, into {@code file}. */
+    void signHistory(long requests, java.nio.file.Path file) throws Exception {
+        history = new HistoryLoader(file);
+        history.sign(requests, bench.key("alice"), bench.key("dave"), bench.key("bob"), bench::note);
     }
 
     JitmaskApp start(String name) {
@@ -120,6 +136,7 @@ final class ControlPlaneBench {
         if (laggingMaxEvents != null) {
             settings.put(JitmaskConfig.CONTROL_LAGGING_MAX_EVENTS_PER_SECOND, laggingMaxEvents);
         }
+        settings.putAll(this.settings);
         return JitmaskApp.start(bench.config("bench-" + name + "-" + UUID.randomUUID().toString().substring(0, 8),
                 "exactly_once_v2", settings));
     }
@@ -143,34 +160,56 @@ final class ControlPlaneBench {
             // The masking backlog first, so that the two do not share the CPU while the lifecycle is timed.
             masked.await(base, records, 600);
             if (events > 0) {
+                // The same application's approval latency before its history, for a ratio within the run.
+                out.put("approvalLatencyMsBeforeHistory", approvalLatencies(app, samples));
+                // Those approvals' own events are on jit.approvals too: the history is counted after them.
+                long alreadyCommitted = awaitSettled(app);
                 Thread poster = new Thread(() -> {
                     try {
-                        post(history);
+                        this.history.post(bench.bootstrap(), history);
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
                     }
                 }, "bench-flood");
                 poster.start();
-                List<long[]> progress = awaitControlOffsets(app, events, 1800);
+                // At least 1800 s, and room for 200 events/s on a loaded machine (2,000,000 events: 10,000 s).
+                List<long[]> progress = awaitControlOffsets(app, events, Math.max(1800, events / 200), alreadyCommitted);
                 poster.join();
                 out.put("ingestEventsPerSecond", Math.round(Stats.steadyRate(progress, events)));
                 out.put("ingestCpuMicrosPerEvent", BenchCommand.round(Stats.steadyCpuMicrosPerRecord(progress, events)));
                 out.put("ingestSeconds", BenchCommand.round((progress.get(progress.size() - 1)[0] - progress.get(0)[0]) / 1e9));
+                // The history in the store or pruned: ended requests leave the store after the prune horizon.
+                out.put("pruneHorizonSeconds", app.context().config().requestPruneHorizon().toSeconds());
+                out.put("prunedDuringRun", Math.round(app.metrics().registry().counter(
+                        io.jitmask.ops.JitmaskMetrics.REQUESTS_PRUNED).count()));
+                out.put("rejected", Math.round(app.metrics().registry().find(io.jitmask.ops.JitmaskMetrics.AUDIT_EVENTS)
+                        .tag("type", "REJECTED").counters().stream().mapToDouble(c -> c.count()).sum()));
             }
             out.put("approvalLatencyMs", approvalLatencies(app, samples));
+            if (events > 0) {
+                out.put("approvalLatencyP50Ratio", BenchCommand.round(ratioOfP50(out)));
+            }
         } finally {
             app.close();
         }
         return out;
     }
 
+    @SuppressWarnings("unchecked")
+    private static double ratioOfP50(Map<String, Object> out) {
+        double after = ((Number) ((Map<String, Object>) out.get("approvalLatencyMs")).get("p50")).doubleValue();
+        double before = ((Number) ((Map<String, Object>) out.get("approvalLatencyMsBeforeHistory")).get("p50")).doubleValue();
+        return Stats.ratio(after, before);
+    }
+
     /** Samples the control plane's committed offsets on jit.approvals until they reach {@code events}. */
-    private List<long[]> awaitControlOffsets(JitmaskApp app, long events, long timeoutSeconds) throws Exception {
+    private List<long[]> awaitControlOffsets(JitmaskApp app, long events, long timeoutSeconds, long alreadyCommitted)
+            throws Exception {
         List<long[]> samples = new ArrayList<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         String controlGroup = app.context().config().controlApplicationId();
         while (System.nanoTime() < deadline) {
-            long committed = controlCommitted(controlGroup);
+            long committed = controlCommitted(controlGroup) - alreadyCommitted;
             samples.add(new long[] {System.nanoTime(), committed, CommittedProgress.processCpuNanos()});
             if (committed >= events) {
                 return samples;
@@ -179,6 +218,27 @@ final class ControlPlaneBench {
         }
         throw new IllegalStateException("the control plane committed only " + samples.get(samples.size() - 1)[1] + " of "
                 + events + " events in " + timeoutSeconds + " s");
+    }
+
+    /** The control plane's committed offsets once everything on jit.approvals so far is committed. */
+    private long awaitSettled(JitmaskApp app) throws Exception {
+        Map<TopicPartition, Long> ends = new LinkedHashMap<>();
+        for (int p = 0; p < PARTITIONS; p++) {
+            ends.put(new TopicPartition(Topics.APPROVALS, p), null);
+        }
+        long end = bench.admin().listOffsets(ends.keySet().stream().collect(java.util.stream.Collectors.toMap(tp -> tp,
+                tp -> org.apache.kafka.clients.admin.OffsetSpec.latest()))).all().get(30, TimeUnit.SECONDS).values().stream()
+                .mapToLong(info -> info.offset()).sum();
+        String group = app.context().config().controlApplicationId();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        long committed;
+        while ((committed = controlCommitted(group)) < end) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the control plane committed " + committed + " of " + end + " events");
+            }
+            Thread.sleep(50);
+        }
+        return committed;
     }
 
     long controlCommitted(String group) throws Exception {

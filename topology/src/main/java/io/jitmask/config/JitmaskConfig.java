@@ -38,7 +38,12 @@ public final class JitmaskConfig {
     public static final String REQUEST_PRUNE_HORIZON_SECONDS = "jitmask.request.prune.horizon.seconds";
     /** Undecided requests one requester may have at once; more are refused (TOO_MANY_PENDING) and audited. */
     public static final String REQUEST_MAX_PENDING_PER_REQUESTER = "jitmask.request.max.pending.per.requester";
-    /** Stream threads of the control plane (the lifecycle's own Kafka Streams instance, application.id + "-control"). */
+    /**
+     * Stream threads of the control plane (the lifecycle's own Kafka Streams instance, application.id + "-control").
+     * The lifecycle is partitioned by request id, so threads share the partitions of jit.approvals. 1 by default:
+     * 2 threads were not shown to help on 2 cores (each commits its own transaction, so more CPU per event; see
+     * bench/README.md, session 6), and the 1,000,000-request run, on 2 threads, used less than one core in all.
+     */
     public static final String CONTROL_STREAM_THREADS = "jitmask.control.num.stream.threads";
     /**
      * Masking first: while the masking path is more than {@link #CONTROL_LAG_THRESHOLD_RECORDS} records behind on

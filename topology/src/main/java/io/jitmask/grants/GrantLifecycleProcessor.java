@@ -132,7 +132,6 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
 
     @Override
     public void process(Record<String, byte[]> record) {
-        store.newUnitOfWork();
         Instant now = now();
         if (context.recordMetadata().map(m -> Topics.GRANT_RESULTS.equals(m.topic())).orElse(false)) {
             results.handle(record.key(), record.value(), now);
@@ -363,7 +362,6 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
      * requests. Reads only the deadlines up to now, never the whole store.
      */
     void endDue(long wallClockMs) {
-        store.newUnitOfWork();
         Instant now = Instant.ofEpochMilli(wallClockMs);
         if (resumeEarlierEnds) {
             resumeEarlierEnds = false;
