@@ -109,7 +109,7 @@ final class GrantResultHandler {
                 .approvers(active.approverNames()).durationSeconds(active.durationSeconds())
                 .lookbackSeconds(active.lookbackSeconds()).expiresAt(active.expiresAt()).build());
         if (!active.approvals().isEmpty()) {
-            deps.metrics().recordActivation(active.approvals().get(active.approvals().size() - 1).at());
+            deps.metrics().recordActivation(active.approvals().get(active.approvals().size() - 1).at(), now);
         }
     }
 
@@ -175,7 +175,7 @@ final class GrantResultHandler {
         out.save(state.ended(RequestState.Status.ENDED, state.endedAt(), state.endReason()));
         out.forgetProgress(state.requestId());
         if (!revoked && state.expiresAt() != null) {
-            deps.metrics().recordRevocation(state.expiresAt());
+            deps.metrics().recordRevocation(state.expiresAt(), now);
         }
     }
 

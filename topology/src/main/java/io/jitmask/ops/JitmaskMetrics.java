@@ -199,12 +199,14 @@ public final class JitmaskMetrics {
                 .counter.increment();
     }
 
-    public void recordActivation(Instant approvedAt) {
-        approvalToActivation.record(nonNegative(Duration.between(approvedAt, clock.instant())));
+    /** A grant activated at {@code activatedAt} (the instant its ACTIVATED audit event carries). */
+    public void recordActivation(Instant approvedAt, Instant activatedAt) {
+        approvalToActivation.record(nonNegative(Duration.between(approvedAt, activatedAt)));
     }
 
-    public void recordRevocation(Instant expiresAt) {
-        expiryToRevocation.record(nonNegative(Duration.between(expiresAt, clock.instant())));
+    /** An expired grant's topic deleted at {@code deletedAt} (the instant its TOPIC_DELETED audit event carries). */
+    public void recordRevocation(Instant expiresAt, Instant deletedAt) {
+        expiryToRevocation.record(nonNegative(Duration.between(expiresAt, deletedAt)));
     }
 
     /** A finished request left the lifecycle store (its history stays in the audit trail). */

@@ -61,11 +61,9 @@ class JitmaskMetricsTest {
 
     @Test
     void latenciesAreMeasuredFromTheGivenInstantAndNeverNegative() {
-        clock.now = T0.plusMillis(750);
-        metrics.recordActivation(T0);
-        metrics.recordActivation(T0.plusSeconds(10));
-        clock.now = T0.plusSeconds(4);
-        metrics.recordRevocation(T0);
+        metrics.recordActivation(T0, T0.plusMillis(750));
+        metrics.recordActivation(T0.plusSeconds(10), T0.plusMillis(750));
+        metrics.recordRevocation(T0, T0.plusSeconds(4));
         PrometheusText text = scrape();
         assertThat(text.value("jitmask_approval_to_activation_seconds_count", Map.of())).isEqualTo(2.0);
         assertThat(text.value("jitmask_approval_to_activation_seconds_sum", Map.of())).isEqualTo(0.75);
@@ -110,7 +108,7 @@ class JitmaskMetricsTest {
         none.recordMasked("customers");
         none.recordDeadLetter("customers", new IllegalStateException());
         none.recordGrantCopy("customers", "r1");
-        none.recordActivation(Instant.now());
+        none.recordActivation(Instant.now(), Instant.now());
         none.retireEndedGrants();
         assertThat(none.registry().getMeters()).allSatisfy(m -> assertThat(m.measure()).allSatisfy(v -> assertThat(v.getValue()).isIn(0.0, Double.NaN)));
     }

@@ -147,11 +147,12 @@ class MetricsIT {
         String grantedKey = KEY_CANARY + "-granted";
         ObjectNode request = ApprovalEvents.requested(id, "alice", Instant.now(), "User:alice", DATASET, List.of("email"),
                 List.of(grantedKey), "INC-42 investigate a failed payment", 8, null, DemoActors.key("alice"));
+        Instant approvedAt = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS); // as the event carries it
         try (KafkaProducer<String, String> approvals = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 SharedKafka.bootstrapServers()), new StringSerializer(), new StringSerializer())) {
             approvals.send(new ProducerRecord<>(Topics.APPROVALS, id, request.toString())).get();
             approvals.send(new ProducerRecord<>(Topics.APPROVALS, id,
-                    ApprovalEvents.approved(request, "bob", Instant.now(), "ok", DemoActors.key("bob")).toString())).get();
+                    ApprovalEvents.approved(request, "bob", approvedAt, "ok", DemoActors.key("bob")).toString())).get();
         }
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> app.grants().contains(Topics.grantKey(DATASET, id)));
         for (int i = 0; i < 2; i++) {
@@ -169,7 +170,12 @@ class MetricsIT {
         assertThat(during.value("jitmask_records_masked_total", labels("dataset", DATASET))).isEqualTo(5.0);
         assertThat(during.value("jitmask_grants_active", Map.of())).isEqualTo(1.0);
         assertThat(during.value("jitmask_approval_to_activation_seconds_count", Map.of())).isEqualTo(1.0);
-        assertThat(during.value("jitmask_approval_to_activation_seconds_sum", Map.of())).isBetween(0.0, 30.0);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+                AuditTrail.shared().events(id).stream().anyMatch(e -> e.type() == AuditEvent.Type.ACTIVATED));
+        AuditEvent activated = only(AuditTrail.shared().events(id), AuditEvent.Type.ACTIVATED);
+        assertThat(during.value("jitmask_approval_to_activation_seconds_sum", Map.of()))
+                .as("from the approval's own instant to the instant ACTIVATED carries")
+                .isCloseTo(seconds(approvedAt, activated.at()), org.assertj.core.data.Offset.offset(1e-6));
         assertThat(during.named("jitmask_approval_to_activation_seconds_bucket")).extracting(s -> s.labels().get("le"))
                 .contains("0.05", "1.0", "300.0", "+Inf");
 
@@ -179,9 +185,10 @@ class MetricsIT {
                 scrape().value("jitmask_expiry_to_revocation_seconds_count", Map.of()) == 1.0);
         PrometheusText after = scrape();
         seen.addAll(after.names());
+        AuditEvent deleted = only(AuditTrail.shared().events(id), AuditEvent.Type.TOPIC_DELETED);
         assertThat(after.value("jitmask_expiry_to_revocation_seconds_sum", Map.of()))
-                .as("expiry to topic deletion: the end wait (2 x commit interval + 1 s) and the punctuation's second")
-                .isBetween(1.0, 30.0);
+                .as("from the grant's expiresAt (as ACTIVATED announced it) to the instant TOPIC_DELETED carries")
+                .isCloseTo(seconds(activated.expiresAt(), deleted.at()), org.assertj.core.data.Offset.offset(1e-6));
         assertThat(after.value("jitmask_grants_active", Map.of())).isEqualTo(0.0);
         assertThat(after.named("jitmask_grant_records_delivered_total")).as("the ended grant's series is retired").isEmpty();
         for (AuditEvent.Type type : List.of(AuditEvent.Type.REQUESTED, AuditEvent.Type.APPROVED, AuditEvent.Type.ACTIVATED,
@@ -198,5 +205,15 @@ class MetricsIT {
         // Every metric the dashboard reads is one this application serves.
         Set<String> used = GrafanaDashboardTest.metricNamesUsed();
         assertThat(seen).containsAll(used);
+    }
+
+    private static AuditEvent only(List<AuditEvent> events, AuditEvent.Type type) {
+        List<AuditEvent> matching = events.stream().filter(e -> e.type() == type).toList();
+        assertThat(matching).as(type.name()).hasSize(1);
+        return matching.get(0);
+    }
+
+    private static double seconds(Instant from, Instant to) {
+        return Duration.between(from, to).toNanos() / 1e9;
     }
 }
