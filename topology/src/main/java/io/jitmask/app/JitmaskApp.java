@@ -158,7 +158,7 @@ public final class JitmaskApp implements AutoCloseable {
                 Clock.systemUTC());
         GrantCommandWorker commandWorker = new GrantCommandWorker(
                 new KafkaConsumer<>(workerConsumerProps(config), new StringDeserializer(), new ByteArrayDeserializer()),
-                auditProducer, executor, Clock.systemUTC(), metrics);
+                auditProducer, executor, Clock.systemUTC(), metrics, config.grantCommandBatchMax());
 
         ClassificationBook book = engine instanceof PolicyMaskEngine p ? p.book() : new ClassificationBook();
         SchemaAdmission admission = new SchemaAdmission(policy, registry, book, config.subjectNameStrategy());

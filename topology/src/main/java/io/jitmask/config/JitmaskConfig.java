@@ -56,6 +56,13 @@ public final class JitmaskConfig {
      * lookback catch-ups also run a tenth as often while it is (masking first).
      */
     public static final String CONTROL_LAG_THRESHOLD_RECORDS = "jitmask.control.lag.threshold.records";
+    /**
+     * The most grant commands a worker carries out together (one Admin request per step for all of them: describe
+     * the raw topics, create the grant topics, add the ACLs; remove ACLs; delete topics). 1 runs them one by one.
+     */
+    public static final String GRANT_COMMAND_BATCH_MAX = "jitmask.grant.command.batch.max";
+    /** The largest batch allowed: one batch's requests must be answered within the worker's 30 s wait. */
+    public static final int GRANT_COMMAND_BATCH_LIMIT = 5_000;
     /** Copies stop this long before expiresAt, so batching and commit delays cannot land one after it. */
     public static final String GRANT_COPY_CUTOFF_MS = "jitmask.grant.copy.cutoff.ms";
     public static final String TOPIC_PARTITIONS = "jitmask.topic.partitions";
@@ -156,6 +163,7 @@ public final class JitmaskConfig {
             Map.entry(DATASETS, "customers,payments,patients,tickets,orders,clicks"),
             Map.entry(GRANT_DELETE_GRACE_MS, "0"),
             Map.entry(GRANT_COPY_CUTOFF_MS, "1000"),
+            Map.entry(GRANT_COMMAND_BATCH_MAX, "500"),
             Map.entry(REQUEST_TTL_SECONDS, "86400"),
             Map.entry(REQUEST_PRUNE_HORIZON_SECONDS, "604800"),
             Map.entry(REQUEST_MAX_PENDING_PER_REQUESTER, "50"),
@@ -239,6 +247,7 @@ public final class JitmaskConfig {
         positiveLong(COMMIT_INTERVAL_MS);
         nonNegativeLong(GRANT_DELETE_GRACE_MS);
         nonNegativeLong(GRANT_COPY_CUTOFF_MS);
+        grantCommandBatchMax();
         positiveLong(REQUEST_TTL_SECONDS);
         positiveLong(REQUEST_PRUNE_HORIZON_SECONDS);
         positiveInt(REQUEST_MAX_PENDING_PER_REQUESTER);
@@ -479,6 +488,15 @@ public final class JitmaskConfig {
 
     public Duration grantCopyCutoff() {
         return Duration.ofMillis(longValue(GRANT_COPY_CUTOFF_MS));
+    }
+
+    /** The most grant commands a worker carries out together, 1 to {@link #GRANT_COMMAND_BATCH_LIMIT}. */
+    public int grantCommandBatchMax() {
+        int value = positiveInt(GRANT_COMMAND_BATCH_MAX);
+        if (value > GRANT_COMMAND_BATCH_LIMIT) {
+            throw new ConfigException(GRANT_COMMAND_BATCH_MAX + " must be at most " + GRANT_COMMAND_BATCH_LIMIT + ", got " + value);
+        }
+        return value;
     }
 
     public Duration requestTtl() {

@@ -1,12 +1,23 @@
 package io.jitmask.grants;
 
+import io.jitmask.grants.GrantResources.Access;
+import io.jitmask.grants.GrantResources.NewGrantTopic;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
- * Carries out one {@link GrantCommand} with the Admin API and says what happened. Every step is idempotent (a topic
- * that exists, an ACL already there or already gone, a topic already deleted all count as done), so running a
- * command again after a crash or a handover is harmless. Throws on a failure worth retrying.
+ * Carries out {@link GrantCommand}s with the Admin API and says what happened, a batch at a time: the raw topics of
+ * all provisionings are described in one request, their grant topics created in one, their ACLs added in one; the
+ * withdrawals' ACLs are removed in one request and the deletions' topics deleted in one. Each command gets its own
+ * outcome from its own items' answers, so one grant that fails does not fail the others of its batch. Every step is
+ * idempotent (a topic that exists, an ACL already there or already gone, a topic already deleted all count as done),
+ * so running a command again after a crash or a handover is harmless. A failed outcome is worth retrying.
  */
 public final class GrantCommandExecutor {
     private final GrantResources resources;
@@ -19,47 +30,119 @@ public final class GrantCommandExecutor {
         this.clock = clock;
     }
 
+    /** One command alone. @throws RuntimeException on a failure worth retrying */
     public GrantResult execute(GrantCommand command) {
-        return switch (command.type()) {
-            case PROVISION -> provision(command);
-            case WITHDRAW_ACCESS -> {
-                if (command.manageAcls()) {
-                    resources.revokeRead(command.topic(), command.grantee());
-                }
-                yield GrantResult.accessWithdrawn(command.requestId(), clock.instant());
-            }
-            case DELETE_TOPIC -> deleteTopic(command);
-        };
+        return execute(List.of(command)).get(0).get();
+    }
+
+    /** The outcome of each command, in the order given; never throws for one command's failure. */
+    public List<Outcome<GrantResult>> execute(List<GrantCommand> commands) {
+        @SuppressWarnings("unchecked")
+        Outcome<GrantResult>[] out = new Outcome[commands.size()];
+        provision(commands, out);
+        withdrawAccess(commands, out);
+        deleteTopics(commands, out);
+        return Arrays.asList(out);
     }
 
     /** Topic first, then ACL: the lifecycle publishes the grant only when both exist. */
-    private GrantResult provision(GrantCommand command) {
-        int partitions;
-        try {
-            partitions = resources.partitionsOf(command.rawTopic());
-        } catch (RuntimeException e) {
-            if (causedBy(e, UnknownTopicOrPartitionException.class)) {
+    private void provision(List<GrantCommand> commands, Outcome<GrantResult>[] out) {
+        List<Integer> todo = indices(commands, c -> c.type() == GrantCommand.Type.PROVISION);
+        if (todo.isEmpty()) {
+            return;
+        }
+        Map<String, Outcome<Integer>> rawPartitions = resources.partitionsOf(
+                todo.stream().map(i -> commands.get(i).rawTopic()).distinct().toList());
+        int[] partitions = new int[commands.size()];
+        List<Integer> described = new ArrayList<>();
+        for (int i : todo) {
+            Outcome<Integer> raw = rawPartitions.get(commands.get(i).rawTopic());
+            if (raw.succeeded()) {
+                partitions[i] = raw.value();
+                described.add(i);
+            } else if (causedBy(raw.failure(), UnknownTopicOrPartitionException.class)) {
                 // Retrying cannot help: the dataset's raw topic does not exist.
-                return GrantResult.provisionFailed(command.requestId(), clock.instant(), "UnknownTopicOrPartitionException");
+                out[i] = Outcome.ok(GrantResult.provisionFailed(commands.get(i).requestId(), clock.instant(),
+                        "UnknownTopicOrPartitionException"));
+            } else {
+                out[i] = Outcome.failed(raw.failure());
             }
-            throw e;
         }
-        resources.createTopic(command.topic(), partitions, command.retentionMs());
-        if (command.manageAcls()) {
-            resources.allowRead(command.topic(), command.grantee());
+        Map<String, Outcome<Void>> created = ifAny(described.stream()
+                .map(i -> new NewGrantTopic(commands.get(i).topic(), partitions[i], commands.get(i).retentionMs())).toList(),
+                resources::createTopics);
+        List<Integer> withTopic = new ArrayList<>();
+        for (int i : described) {
+            Outcome<Void> topic = created.get(commands.get(i).topic());
+            if (topic.succeeded()) {
+                withTopic.add(i);
+            } else {
+                out[i] = Outcome.failed(topic.failure());
+            }
         }
-        return GrantResult.provisioned(command.requestId(), clock.instant(), partitions);
+        Map<Access, Outcome<Void>> allowed = ifAny(withTopic.stream().map(commands::get)
+                .filter(GrantCommand::manageAcls).map(GrantCommandExecutor::access).toList(), resources::allowRead);
+        for (int i : withTopic) {
+            GrantCommand command = commands.get(i);
+            Outcome<Void> acl = command.manageAcls() ? allowed.get(access(command)) : Outcome.ok(null);
+            out[i] = acl.map(v -> GrantResult.provisioned(command.requestId(), clock.instant(), partitions[i]));
+        }
     }
 
-    private GrantResult deleteTopic(GrantCommand command) {
-        GrantTopicCounter.Count count = null;
-        if (command.countCopies()) {
-            // Only commands written before lookback copies went through the ledger ask for a count (an upgrade).
-            count = counter.count(command.topic());
+    private void withdrawAccess(List<GrantCommand> commands, Outcome<GrantResult>[] out) {
+        List<Integer> todo = indices(commands, c -> c.type() == GrantCommand.Type.WITHDRAW_ACCESS);
+        Map<Access, Outcome<Void>> revoked = ifAny(todo.stream().map(commands::get)
+                .filter(GrantCommand::manageAcls).map(GrantCommandExecutor::access).toList(), resources::revokeRead);
+        for (int i : todo) {
+            GrantCommand command = commands.get(i);
+            Outcome<Void> acl = command.manageAcls() ? revoked.get(access(command)) : Outcome.ok(null);
+            out[i] = acl.map(v -> GrantResult.accessWithdrawn(command.requestId(), clock.instant()));
         }
-        resources.deleteTopic(command.topic());
-        return GrantResult.topicDeleted(command.requestId(), clock.instant(), count == null ? null : count.records(),
-                count == null ? null : count.offsets());
+    }
+
+    private void deleteTopics(List<GrantCommand> commands, Outcome<GrantResult>[] out) {
+        List<Integer> todo = indices(commands, c -> c.type() == GrantCommand.Type.DELETE_TOPIC);
+        GrantTopicCounter.Count[] counts = new GrantTopicCounter.Count[commands.size()];
+        List<Integer> counted = new ArrayList<>();
+        for (int i : todo) {
+            if (commands.get(i).countCopies()) {
+                // Only commands written before lookback copies went through the ledger ask for a count (an upgrade).
+                try {
+                    counts[i] = counter.count(commands.get(i).topic());
+                } catch (RuntimeException e) {
+                    out[i] = Outcome.failed(e);
+                    continue;
+                }
+            }
+            counted.add(i);
+        }
+        Map<String, Outcome<Void>> deleted = ifAny(counted.stream().map(i -> commands.get(i).topic()).toList(),
+                resources::deleteTopics);
+        for (int i : counted) {
+            GrantCommand command = commands.get(i);
+            GrantTopicCounter.Count count = counts[i];
+            out[i] = deleted.get(command.topic()).map(v -> GrantResult.topicDeleted(command.requestId(), clock.instant(),
+                    count == null ? null : count.records(), count == null ? null : count.offsets()));
+        }
+    }
+
+    /** A step of the batch, asked of the broker only when it has items. */
+    private static <I, K, V> Map<K, Outcome<V>> ifAny(List<I> items, Function<List<I>, Map<K, Outcome<V>>> step) {
+        return items.isEmpty() ? Map.of() : step.apply(items);
+    }
+
+    private static Access access(GrantCommand command) {
+        return new Access(command.topic(), command.grantee());
+    }
+
+    private static List<Integer> indices(List<GrantCommand> commands, Predicate<GrantCommand> which) {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < commands.size(); i++) {
+            if (which.test(commands.get(i))) {
+                out.add(i);
+            }
+        }
+        return out;
     }
 
     private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {

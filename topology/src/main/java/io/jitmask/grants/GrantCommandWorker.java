@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Carries out the grant commands of {@code jit.grant-commands} for the partitions this instance owns in the
  * consumer group {@code <application.id>-grant-workers}: ownership is partition assignment, nothing else. It reads
- * read_committed (only commands of committed lifecycle transactions), runs each command with
- * {@link GrantCommandExecutor}, retrying with backoff for as long as it owns the partition, and posts each outcome
+ * read_committed (only commands of committed lifecycle transactions), runs the commands due in batches with
+ * {@link GrantCommandExecutor} (one Admin request per step for the whole batch, one outcome per command), retrying
+ * each failed one with backoff for as long as it owns the partition, and posts each outcome
  * to {@code jit.grant-results}. Offsets are committed only past finished commands, after their results are
  * acknowledged: a crash or a handover makes the new owner run the unfinished ones again (they are idempotent), and
  * the lifecycle ignores a result it no longer waits for. A partition taken away stops its commands here at once.
@@ -47,13 +48,21 @@ public final class GrantCommandWorker implements AutoCloseable {
     private final Clock clock;
     private final JitmaskMetrics metrics;
     private final GrantCommandQueue queue;
+    private final int batchSize;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
     private final Map<TopicPartition, Long> committed = new HashMap<>();
     private final List<Future<RecordMetadata>> sent = new java.util.ArrayList<>();
 
+    /**
+     * @param batchSize the most commands carried out together ({@code jitmask.grant.command.batch.max})
+     */
     public GrantCommandWorker(Consumer<String, byte[]> consumer, Producer<String, byte[]> results,
-                              GrantCommandExecutor executor, Clock clock, JitmaskMetrics metrics) {
+                              GrantCommandExecutor executor, Clock clock, JitmaskMetrics metrics, int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be positive, got " + batchSize);
+        }
+        this.batchSize = batchSize;
         this.consumer = consumer;
         this.results = results;
         this.executor = executor;
@@ -170,27 +179,48 @@ public final class GrantCommandWorker implements AutoCloseable {
         return until.isNegative() ? Duration.ZERO : until.compareTo(MAX_POLL) > 0 ? MAX_POLL : until;
     }
 
+    /**
+     * Runs what is due a batch at a time: up to {@code batchSize} commands (at most one per request, the queue's
+     * order) are carried out together, each Admin step one request for the whole batch, then each command's own
+     * outcome is posted or retried. A command's result is sent only once its side effect is confirmed.
+     */
     private void runDue() {
         long busyUntil = System.nanoTime() + MAX_BUSY.toNanos();
-        for (GrantCommandQueue.Pending pending : queue.due()) {
+        List<GrantCommandQueue.Pending> due = queue.due();
+        for (int from = 0; from < due.size(); from += batchSize) {
             if (!running.get() || System.nanoTime() > busyUntil) {
                 return;
             }
-            GrantCommand command = pending.command();
+            List<GrantCommandQueue.Pending> batch = due.subList(from, Math.min(due.size(), from + batchSize));
+            List<Outcome<GrantResult>> outcomes;
             try {
-                GrantResult result = executor.execute(command);
-                send(result);
-                queue.done(pending);
+                outcomes = executor.execute(batch.stream().map(GrantCommandQueue.Pending::command).toList());
             } catch (RuntimeException e) {
-                metrics.recordGrantCommandFailure(command.type().name());
-                int failures = queue.failed(pending);
-                LOG.warn("grant command {} for {} failed ({}); retrying", command.type(), command.requestId(),
-                        e.getClass().getSimpleName());
-                if (failures > 0) {
-                    send(GrantResult.failing(command.requestId(), clock.instant(), command.type(), failures,
-                            e.getClass().getSimpleName()));
+                // Not one command's failure (those are outcomes): every command of the batch is tried again.
+                outcomes = batch.stream().map(p -> Outcome.<GrantResult>failed(e)).toList();
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                GrantCommandQueue.Pending pending = batch.get(i);
+                Outcome<GrantResult> outcome = outcomes.get(i);
+                if (outcome.succeeded()) {
+                    send(outcome.value());
+                    queue.done(pending);
+                } else {
+                    failed(pending, outcome.failure());
                 }
             }
+        }
+    }
+
+    private void failed(GrantCommandQueue.Pending pending, RuntimeException e) {
+        GrantCommand command = pending.command();
+        metrics.recordGrantCommandFailure(command.type().name());
+        int failures = queue.failed(pending);
+        LOG.warn("grant command {} for {} failed ({}); retrying", command.type(), command.requestId(),
+                e.getClass().getSimpleName());
+        if (failures > 0) {
+            send(GrantResult.failing(command.requestId(), clock.instant(), command.type(), failures,
+                    e.getClass().getSimpleName()));
         }
     }
 
