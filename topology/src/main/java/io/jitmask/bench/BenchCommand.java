@@ -74,6 +74,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Grants for --grant-scale (each a topic with as many partitions as the raw topic; default: ${DEFAULT-VALUE}).")
     int lifecycleGrants;
 
+    @Option(names = "--raw-partitions", defaultValue = "3",
+            description = "With --grant-scale: partitions of the raw topic, and so of each grant topic (default: ${DEFAULT-VALUE}; "
+                    + "1 makes 10,000 grants 10,000 partitions, each an open log file of the in-process broker).")
+    int rawPartitions;
+
     @Option(names = "--probes", defaultValue = "100", description = "Records timed raw -> masked per masking run (default: ${DEFAULT-VALUE}).")
     int probes;
 
@@ -266,7 +271,8 @@ public final class BenchCommand implements Callable<Integer> {
         report.put("records", records);
         try (BenchHarness bench = new BenchHarness(dir, System.err)) {
             bench.expectSteps(4 + 2 * repetitions + 1);
-            bench.preload(records);
+            bench.preload(records, rawPartitions);
+            report.put("rawPartitions", rawPartitions);
             bench.step("warm-up (not measured)");
             bench.masking("exactly_once_v2", records, 0);
             report.put("grantScale", new GrantScaleBench(bench).run(records, lifecycleGrants, repetitions));

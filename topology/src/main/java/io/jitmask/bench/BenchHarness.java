@@ -123,8 +123,16 @@ public final class BenchHarness implements AutoCloseable {
 
     /** N realistic customers records (about 1 KB each, padded in a non-sensitive field) on raw.benchsrc. */
     public void preload(int records) throws Exception {
+        preload(records, PARTITIONS);
+    }
+
+    /**
+     * As {@link #preload(int)}, on a raw topic of {@code rawPartitions} partitions (grant topics take the raw topic's
+     * count; every other topic keeps {@link #PARTITIONS}).
+     */
+    public void preload(int records, int rawPartitions) throws Exception {
         step("pre-loading " + records + " customers records");
-        admin.createTopics(List.of(new NewTopic(Topics.raw(DATASET), PARTITIONS, (short) 1))).all().get();
+        admin.createTopics(List.of(new NewTopic(Topics.raw(DATASET), rawPartitions, (short) 1))).all().get();
         try (HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(registryServer.url());
              KafkaProducer<String, Object> producer = new KafkaProducer<>(Map.of(
                      ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 20,

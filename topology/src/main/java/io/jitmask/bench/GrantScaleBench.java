@@ -150,12 +150,23 @@ final class GrantScaleBench {
             out.put("secondsToAllActive", BenchCommand.round((last[0] - postedFrom) / 1e9));
             out.put("processCpuMillisPerActivation", BenchCommand.round((last[2] - cpuFrom) / 1e6 / Math.max(1, activated)));
             out.put("loadAverage", List.of(BenchCommand.round(loadBefore), BenchCommand.round(FloodBench.loadAverage())));
+            // Each grant topic partition holds an open log segment of the in-process broker: the limit of this run.
+            out.put("openFiles", openFiles());
             if (!otherOutcomes.isEmpty()) {
                 throw new IllegalStateException("not every grant was activated: " + out);
             }
             return out;
         } finally {
             app.close();
+        }
+    }
+
+    /** Open file descriptors of this process (broker included), or -1 where /proc is not there. */
+    static long openFiles() {
+        try (java.util.stream.Stream<java.nio.file.Path> fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+            return fds.count();
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
         }
     }
 
