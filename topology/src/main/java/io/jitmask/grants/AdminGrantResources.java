@@ -42,6 +42,7 @@ public final class AdminGrantResources implements GrantResources {
      * (sent together), which only a raw topic of hundreds of partitions makes happen.
      */
     static final int CONTROLLER_RECORDS_PER_REQUEST = 5_000;
+    private static final long SERVED_POLL_MS = 100;
     private static final Map<String, String> TOPIC_CONFIGS = Map.of(
             TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
             // The broker stamps each copy with the time it was written, so anyone can verify none came after expiry.
@@ -83,6 +84,42 @@ public final class AdminGrantResources implements GrantResources {
                 })
                 .ignoring(TopicExistsException.class)
                 .await(v -> null);
+    }
+
+    @Override
+    public Map<String, Outcome<Void>> awaitServed(List<String> topics) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        Map<String, Outcome<Void>> out = new LinkedHashMap<>();
+        List<String> waiting = List.copyOf(new LinkedHashSet<>(topics));
+        while (true) {
+            List<String> asked = waiting;
+            Map<String, Outcome<Boolean>> served = Batch.send(asked, t -> "grant topic " + t + " is not served",
+                    () -> admin.describeTopics(asked).topicNameValues())
+                    .await(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+            List<String> again = new ArrayList<>();
+            for (String topic : waiting) {
+                Outcome<Boolean> one = served.get(topic);
+                if (one.succeeded() && one.value()) {
+                    out.put(topic, Outcome.ok(null));
+                } else if (System.nanoTime() > deadline || Thread.currentThread().isInterrupted()) {
+                    out.put(topic, one.succeeded()
+                            ? Outcome.failed(new IllegalStateException("grant topic " + topic + " has a partition without a leader"))
+                            : Outcome.failed(one.failure()));
+                } else {
+                    again.add(topic);
+                }
+            }
+            if (again.isEmpty()) {
+                return out;
+            }
+            waiting = again;
+            try {
+                // The broker applies new topics in the order the controller wrote them: a short wait, then ask again.
+                Thread.sleep(SERVED_POLL_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** Topics in requests of at most {@link #CONTROLLER_RECORDS_PER_REQUEST} metadata records each. */

@@ -13,7 +13,8 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Carries out {@link GrantCommand}s with the Admin API and says what happened, a batch at a time: the raw topics of
- * all provisionings are described in one request, their grant topics created in one, their ACLs added in one; the
+ * all provisionings are described in one request, their grant topics created in one (and described until the broker
+ * serves them all), their ACLs added in one; the
  * withdrawals' ACLs are removed in one request and the deletions' topics deleted in one. Each command gets its own
  * outcome from its own items' answers, so one grant that fails does not fail the others of its batch. Every step is
  * idempotent (a topic that exists, an ACL already there or already gone, a topic already deleted all count as done),
@@ -71,9 +72,22 @@ public final class GrantCommandExecutor {
         Map<String, Outcome<Void>> created = ifAny(described.stream()
                 .map(i -> new NewGrantTopic(commands.get(i).topic(), partitions[i], commands.get(i).retentionMs())).toList(),
                 resources::createTopics);
-        List<Integer> withTopic = new ArrayList<>();
+        List<Integer> createdOnes = new ArrayList<>();
         for (int i : described) {
             Outcome<Void> topic = created.get(commands.get(i).topic());
+            if (topic.succeeded()) {
+                createdOnes.add(i);
+            } else {
+                out[i] = Outcome.failed(topic.failure());
+            }
+        }
+        // The controller has the topic; the grantee can read it once the broker serves it (a burst of creations
+        // leaves the broker behind the controller).
+        Map<String, Outcome<Void>> served = ifAny(createdOnes.stream().map(i -> commands.get(i).topic()).toList(),
+                resources::awaitServed);
+        List<Integer> withTopic = new ArrayList<>();
+        for (int i : createdOnes) {
+            Outcome<Void> topic = served.get(commands.get(i).topic());
             if (topic.succeeded()) {
                 withTopic.add(i);
             } else {

@@ -25,6 +25,13 @@ public interface GrantResources {
     /** Creates the topics; one that exists already counts as created. */
     Map<String, Outcome<Void>> createTopics(List<NewGrantTopic> topics);
 
+    /**
+     * Waits until the broker serves each topic: described with every partition led. A topic the controller created
+     * is not yet readable until the broker applied it, which lags behind a burst of creations; failed when it is not
+     * served in time (to be retried).
+     */
+    Map<String, Outcome<Void>> awaitServed(List<String> topics);
+
     /** Adds the READ and DESCRIBE ACLs; an access fails when either of its two bindings does. */
     Map<Access, Outcome<Void>> allowRead(List<Access> accesses);
 

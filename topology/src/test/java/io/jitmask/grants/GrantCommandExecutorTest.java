@@ -31,6 +31,7 @@ class GrantCommandExecutorTest {
         final List<String> requests = new ArrayList<>();
         final Map<String, RuntimeException> failTopic = new HashMap<>();
         final Map<String, RuntimeException> failRaw = new HashMap<>();
+        final Map<String, RuntimeException> notServed = new HashMap<>();
         RuntimeException failPartitions;
         RuntimeException failAcl;
 
@@ -53,6 +54,17 @@ class GrantCommandExecutorTest {
                 calls.add("create " + t.topic() + " " + t.partitions() + " " + t.retentionMs());
                 RuntimeException failure = failTopic.get(t.topic());
                 out.put(t.topic(), failure != null ? Outcome.failed(failure) : Outcome.ok(null));
+            }
+            return out;
+        }
+
+        @Override
+        public Map<String, Outcome<Void>> awaitServed(List<String> topics) {
+            requests.add("served " + topics.size());
+            Map<String, Outcome<Void>> out = new LinkedHashMap<>();
+            for (String t : topics) {
+                RuntimeException failure = notServed.get(t);
+                out.put(t, failure != null ? Outcome.failed(failure) : Outcome.ok(null));
             }
             return out;
         }
@@ -158,7 +170,7 @@ class GrantCommandExecutorTest {
                 Outcome.ok(GrantResult.topicDeleted("f", NOW, null, null)),
                 Outcome.ok(GrantResult.topicDeleted("g", NOW, null, null)));
         assertThat(resources.requests).as("one request per step for the whole batch, the raw topic described once")
-                .containsExactly("describe 1", "create 3", "allow 2", "revoke 2", "delete 2");
+                .containsExactly("describe 1", "create 3", "served 3", "allow 2", "revoke 2", "delete 2");
         assertThat(resources.calls).containsExactly(
                 "create grant.customers.a 3 1000", "create grant.customers.b 3 1000", "create grant.customers.c 3 1000",
                 "allow grant.customers.a User:a", "allow grant.customers.c User:c",
@@ -203,7 +215,7 @@ class GrantCommandExecutorTest {
                 Outcome.ok(GrantResult.provisioned("a", NOW, 3)),
                 Outcome.ok(GrantResult.provisionFailed("b", NOW, "UnknownTopicOrPartitionException")),
                 Outcome.ok(GrantResult.provisioned("c", NOW, 3)));
-        assertThat(resources.requests).containsExactly("describe 2", "create 2", "allow 2");
+        assertThat(resources.requests).containsExactly("describe 2", "create 2", "served 2", "allow 2");
     }
 
     @Test
@@ -215,5 +227,21 @@ class GrantCommandExecutorTest {
                 GrantCommand.deleteTopic("g", "customers", "grant.customers.g", NOW, false)))).containsExactly(
                 Outcome.ok(GrantResult.topicDeleted("f", NOW, null, null)),
                 Outcome.failed(timeout));
+    }
+
+    @Test
+    void aTopicTheBrokerDoesNotServeYetIsNotProvisionedAndGetsNoAclUntilItIs() {
+        RuntimeException lagging = new IllegalStateException("grant topic grant.customers.b has a partition without a leader");
+        resources.notServed.put("grant.customers.b", lagging);
+        List<GrantCommand> batch = List.of(provision("a", true), provision("b", true));
+        assertThat(executor.execute(batch)).containsExactly(
+                Outcome.ok(GrantResult.provisioned("a", NOW, 3)), Outcome.failed(lagging));
+        assertThat(resources.calls).containsExactly("create grant.customers.a 3 1000", "create grant.customers.b 3 1000",
+                "allow grant.customers.a User:a");
+
+        resources.notServed.clear();
+        resources.calls.clear();
+        assertThat(executor.execute(List.of(provision("b", true)))).containsExactly(Outcome.ok(GrantResult.provisioned("b", NOW, 3)));
+        assertThat(resources.calls).containsExactly("create grant.customers.b 3 1000", "allow grant.customers.b User:b");
     }
 }
