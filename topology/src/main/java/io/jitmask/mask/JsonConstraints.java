@@ -22,7 +22,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntUnaryOperator;
-import java.util.function.UnaryOperator;
 import javax.crypto.Mac;
 
 /**
@@ -115,7 +114,7 @@ final class JsonConstraints {
      * The fitter of values of a (resolved) schema node, with the constraints of its {@code allOf} branches; null when
      * the node constrains nothing a technique could break.
      */
-    static UnaryOperator<JsonNode> of(JsonSchemaDocument document, JsonNode resolved, TechniqueSpec technique, Keyset keyset, String where) {
+    static JsonConstraints of(JsonSchemaDocument document, JsonNode resolved, TechniqueSpec technique, Keyset keyset, String where) {
         if (document == null || resolved == null || !resolved.isObject()) {
             return null;
         }
@@ -126,7 +125,7 @@ final class JsonConstraints {
             return null;
         }
         JsonNode dialect = document.root().path("$schema");
-        return new JsonConstraints(nodes, dialect.isTextual() ? dialect.asText() : null, technique, keyset, where)::fit;
+        return new JsonConstraints(nodes, dialect.isTextual() ? dialect.asText() : null, technique, keyset, where);
     }
 
     private static void collect(JsonSchemaDocument document, JsonNode node, String where, List<JsonNode> out, int depth) {
@@ -208,10 +207,24 @@ final class JsonConstraints {
         }
     }
 
-    JsonNode fit(JsonNode output) {
+    /** The fitted value; a value no candidate fits is left as it is and the walk marked unproven (the record is validated whole). */
+    JsonNode fit(JsonNode output, JsonWalk walk) {
         if (!output.isValueNode() || output.isNull()) {
+            if (!output.isValueNode() || !passes(output)) {
+                walk.unproven();
+            }
             return output;
         }
+        JsonNode out = fitted(output);
+        if (out == null) {
+            walk.unproven();
+            return output;
+        }
+        return out;
+    }
+
+    /** The output if the constraints accept it, else the first candidate they accept; null when none does. */
+    private JsonNode fitted(JsonNode output) {
         // An enum member from another technique than redact may be the original itself (freeText keeps text it
         // detects nothing in): members are always the constant, unless redact's own value or symbol is one.
         boolean keep = firstMember == null || constant;
@@ -223,7 +236,7 @@ final class JsonConstraints {
                 return candidate;
             }
         }
-        return output;
+        return null;
     }
 
     private boolean passes(JsonNode value) {

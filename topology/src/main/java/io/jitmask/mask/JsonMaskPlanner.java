@@ -34,7 +34,22 @@ public final class JsonMaskPlanner {
     /** A compiled plan: thread-safe, never mutates its input. */
     @FunctionalInterface
     public interface Plan {
-        JsonNode apply(JsonNode value);
+        /** The masked copy of a record, and whether it is proven to follow the schema whenever the record did. */
+        Masked mask(JsonNode value);
+
+        /** The masked copy of a record (null stays null). */
+        default JsonNode apply(JsonNode value) {
+            return value == null ? null : mask(value).value();
+        }
+    }
+
+    /**
+     * A masked record. {@code proven}: the schema's keywords are all local ({@link LocalKeywords}, decided when the
+     * plan is compiled) and every value the plan rewrote is valid against its own schema node (checked as it was
+     * rewritten), so the masked record follows the schema whenever the raw one did and needs no whole-schema
+     * validation. Not proven: validate it (fail closed).
+     */
+    public record Masked(JsonNode value, boolean proven) {
     }
 
     private record PlanKey(String dataset, int schemaId, Set<String> clearPaths, long generation) {
@@ -94,10 +109,15 @@ public final class JsonMaskPlanner {
 
         Plan plan() {
             JsonMasker root = node(document == null ? null : document.root(), "", 0);
+            boolean local = document == null || LocalKeywords.firstNonLocal(document) == null;
             if (root == null) {
-                return value -> value;
+                return value -> new Masked(value, local);
             }
-            return value -> value == null ? null : root.mask(value, entity(value));
+            return value -> {
+                JsonWalk walk = new JsonWalk(entity(value));
+                JsonNode out = root.mask(value, walk);
+                return new Masked(out, local && walk.proven());
+            };
         }
 
         private GenericRecord entity(JsonNode value) {

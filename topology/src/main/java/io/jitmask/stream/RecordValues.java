@@ -142,11 +142,14 @@ public final class RecordValues {
     /** Masks a JSON or Protobuf value or key: the same plans (the dataset's classification) for both. */
     private byte[] maskTyped(String dataset, Value value, Set<String> clearPaths, boolean isKey) {
         if (value instanceof JsonValue j) {
-            JsonNode masked = formats.json().plan(dataset, j.schemaId(), j.document(), clearPaths).apply(j.tree());
+            io.jitmask.mask.JsonMaskPlanner.Masked result = formats.json().plan(dataset, j.schemaId(), j.document(), clearPaths).mask(j.tree());
+            JsonNode masked = result.value();
             if (j.schema() == null) {
                 return JsonCodec.writePlain(masked);
             }
-            followsSchema(dataset, j, masked);
+            if (!result.proven()) {
+                followsSchema(dataset, j, masked);
+            }
             return JsonCodec.writeFramed(maskedIds.typedId(dataset, j.schemaId(), j.schema(), isKey), masked);
         }
         ProtobufValue p = (ProtobufValue) value;
