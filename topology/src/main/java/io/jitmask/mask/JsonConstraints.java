@@ -66,6 +66,10 @@ final class JsonConstraints {
     private boolean minExclusive;
     private boolean maxExclusive;
     private BigDecimal multipleOf;
+    /** Values the schema itself publishes ({@code examples}, {@code default}): the last candidates, for what no derivation fits. */
+    private final List<JsonNode> published = new ArrayList<>();
+    private final List<JsonNode> members = new ArrayList<>();
+    private String underivedPattern;
     private final boolean constant;
     private final boolean keyed;
     private final String keyId;
@@ -156,6 +160,11 @@ final class JsonConstraints {
             members.add(node.get("const"));
         }
         node.path("enum").forEach(members::add);
+        node.path("examples").forEach(published::add);
+        if (node.has("default")) {
+            published.add(node.get("default"));
+        }
+        this.members.addAll(members);
         for (JsonNode m : members) {
             if (firstMember == null) {
                 firstMember = m;
@@ -168,6 +177,9 @@ final class JsonConstraints {
         }
         if (pattern == null && node.path("pattern").isTextual()) {
             pattern = PatternValues.parse(node.get("pattern").asText());
+            if (pattern == null) {
+                underivedPattern = node.get("pattern").asText();
+            }
         }
         if (node.path("minLength").canConvertToInt()) {
             minLength = Math.max(minLength == null ? 0 : minLength, node.get("minLength").asInt());
@@ -272,7 +284,48 @@ final class JsonConstraints {
         } else if (output.isNumber()) {
             out.add(number(output));
         }
+        // A constant the schema publishes: every record gets the same value (nothing of any original), where
+        // nothing derived fits (a pattern with look-arounds, back references, \b or Unicode properties).
+        out.addAll(published);
         return out;
+    }
+
+    /**
+     * For {@code policy check}: what happens to values of a field whose pattern no value is derived for. Null when
+     * the pattern is derivable (or there is none).
+     */
+    String underivedPatternNote() {
+        if (underivedPattern == null) {
+            return null;
+        }
+        for (JsonNode value : published) {
+            if (passes(value)) {
+                return "its pattern uses more than jitmask derives values for (look-arounds, back references, word boundaries,"
+                        + " Unicode properties): a masked value that does not match it is replaced by the value the schema"
+                        + " publishes in 'examples' or 'default' (the same for every record)";
+            }
+        }
+        return "its pattern uses more than jitmask derives values for (look-arounds, back references, word boundaries,"
+                + " Unicode properties) and the schema publishes no value ('examples', 'default') that matches it: a masked"
+                + " value that does not match it is dead-lettered (keyword 'pattern' and the field's location)";
+    }
+
+    /** The members of the node's enum/const, in order (empty: none). */
+    List<JsonNode> members() {
+        return members;
+    }
+
+    /** The step between allowed numbers: multipleOf, else 1. */
+    BigDecimal step() {
+        return multipleOf == null ? BigDecimal.ONE : multipleOf;
+    }
+
+    /** A value fitted to the constraints, or null when none fits. */
+    JsonNode fitOrNull(JsonNode output) {
+        if (!output.isValueNode() || output.isNull()) {
+            return output.isValueNode() && passes(output) ? output : null;
+        }
+        return fitted(output);
     }
 
     /** The text cut to maxLength or padded to minLength (code points, as JSON Schema counts). */

@@ -278,6 +278,7 @@ public final class JsonMaskPlanner {
             boolean itemsDeclared = items != null && items.isObject();
             JsonMasker itemObjects = itemsDeclared ? node(items, path + ".", depth + 1) : untyped(path + ".");
             JsonMasker values = techniques.compile(itemsDeclared ? items : resolved, technique, where);
+            ArrayRules rules = ArrayRules.of(document, resolved, keyset, where);
             JsonMasker[] self = new JsonMasker[2];
             for (int level = 0; level < 2; level++) {
                 JsonMasker forObjects = level == 0 ? objects : itemObjects;
@@ -289,6 +290,9 @@ public final class JsonMaskPlanner {
                     if (value.isArray()) {
                         ArrayNode out = JsonNodeFactory.instance.arrayNode(value.size());
                         value.forEach(item -> out.add(item.isNull() ? item : self[1].mask(item, root)));
+                        if (rules != null && at == 0) {
+                            rules.apply(value, out);
+                        }
                         return out;
                     }
                     return value.isNull() ? value : values.mask(value, root);

@@ -94,10 +94,15 @@ final class JsonTechniques {
         FieldMasker mapKeys = new Options(technique, where).bool("keepMapKeys", false) ? null : Techniques.mapKeyMasker(keyset);
         // The schema's own constraints on the value (format, lengths, pattern, enum, range), fitted once compiled.
         JsonConstraints fit = JsonConstraints.of(document, resolved, technique, keyset, where);
-        if (notes != null && resolved != null && resolved.path("pattern").isTextual()
-                && PatternValues.parse(resolved.get("pattern").asText()) == null) {
-            notes.accept(where + ": its pattern uses more than jitmask derives values for (look-arounds, back references,"
-                    + " word boundaries, Unicode properties): a masked value that does not match it is dead-lettered");
+        ArrayRules arrayRules = ArrayRules.of(document, resolved, keyset, where);
+        if (notes != null) {
+            String pattern = fit == null ? null : fit.underivedPatternNote();
+            if (pattern != null) {
+                notes.accept(where + ": " + pattern);
+            }
+            if (arrayRules != null) {
+                arrayRules.notes().forEach(n -> notes.accept(where + ": " + n));
+            }
         }
         JsonMasker masker = new JsonMasker() {
             @Override
@@ -129,6 +134,9 @@ final class JsonTechniques {
                         ArrayNode out = JsonNodeFactory.instance.arrayNode(value.size());
                         for (JsonNode item : value) {
                             out.add(items().mask(item, root));
+                        }
+                        if (arrayRules != null) {
+                            arrayRules.apply(value, out);
                         }
                         return out;
                     }
