@@ -87,7 +87,7 @@ final class ArrayRules {
                 item.put("$schema", dialect.asText());
             }
             com.networknt.schema.Schema itemCheck = load(item);
-            for (JsonNode candidate : check == null || itemCheck == null ? List.<JsonNode>of() : published(contains)) {
+            for (JsonNode candidate : check == null || itemCheck == null ? List.<JsonNode>of() : JsonConstraints.published(contains, true, true)) {
                 if (itemCheck.validate(candidate.toString(), InputFormat.JSON).isEmpty()) {
                     value = candidate;
                     break;
@@ -218,19 +218,6 @@ final class ArrayRules {
         } else {
             out.append(value);
         }
-    }
-
-    private static List<JsonNode> published(JsonNode schema) {
-        List<JsonNode> out = new ArrayList<>();
-        if (schema.has("const")) {
-            out.add(schema.get("const"));
-        }
-        schema.path("enum").forEach(out::add);
-        schema.path("examples").forEach(out::add);
-        if (schema.has("default")) {
-            out.add(schema.get("default"));
-        }
-        return out;
     }
 
     private static boolean hasRef(JsonNode schema) {

@@ -153,17 +153,28 @@ final class JsonConstraints {
         return false;
     }
 
+    /** Values a schema node publishes: its {@code const} and {@code enum} members, then its {@code examples} and {@code default}. */
+    static List<JsonNode> published(JsonNode node, boolean members, boolean examples) {
+        List<JsonNode> out = new ArrayList<>();
+        if (members && node.has("const")) {
+            out.add(node.get("const"));
+        }
+        if (members) {
+            node.path("enum").forEach(out::add);
+        }
+        if (examples) {
+            node.path("examples").forEach(out::add);
+            if (node.has("default")) {
+                out.add(node.get("default"));
+            }
+        }
+        return out;
+    }
+
     /** Reads the constraints the derivations use; the check holds all of them, so a conflict only loses a candidate. */
     private void read(JsonNode node) {
-        List<JsonNode> members = new ArrayList<>();
-        if (node.has("const")) {
-            members.add(node.get("const"));
-        }
-        node.path("enum").forEach(members::add);
-        node.path("examples").forEach(published::add);
-        if (node.has("default")) {
-            published.add(node.get("default"));
-        }
+        List<JsonNode> members = published(node, true, false);
+        published.addAll(published(node, false, true));
         this.members.addAll(members);
         for (JsonNode m : members) {
             if (firstMember == null) {
