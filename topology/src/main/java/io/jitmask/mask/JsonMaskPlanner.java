@@ -49,7 +49,17 @@ public final class JsonMaskPlanner {
      * rewritten), so the masked record follows the schema whenever the raw one did and needs no whole-schema
      * validation. Not proven: validate it (fail closed).
      */
-    public record Masked(JsonNode value, boolean proven) {
+    public record Masked(JsonNode value, boolean proven, Set<String> validate) {
+        /**
+         * @param validate when not proven: the top-level properties whose values alone need validating against their
+         *                 own schemas (their keywords are non-local, the rest of the record is proven); null: the whole record
+         */
+        public Masked {
+        }
+
+        Masked(JsonNode value, boolean proven) {
+            this(value, proven, null);
+        }
     }
 
     private record PlanKey(String dataset, int schemaId, Set<String> clearPaths, long generation) {
@@ -110,13 +120,25 @@ public final class JsonMaskPlanner {
         Plan plan() {
             JsonMasker root = node(document == null ? null : document.root(), "", 0);
             boolean local = document == null || LocalKeywords.firstNonLocal(document) == null;
+            // Not all local: maybe only some top-level properties hold non-local keywords, and only they need validating.
+            Set<String> nonLocal = local ? Set.of() : LocalKeywords.nonLocalProperties(document);
             if (root == null) {
-                return value -> new Masked(value, local);
+                return value -> new Masked(value, local || nonLocal != null);
             }
             return value -> {
                 JsonWalk walk = new JsonWalk(entity(value));
                 JsonNode out = root.mask(value, walk);
-                return new Masked(out, local && walk.proven());
+                if (local || nonLocal == null || !walk.provenOutside(nonLocal) || !value.isObject() || !out.isObject()) {
+                    return new Masked(out, local && walk.proven());
+                }
+                // The non-local properties a mask rewrote (an untouched value is the producer's, as elsewhere).
+                Set<String> rewritten = new java.util.LinkedHashSet<>();
+                for (String name : nonLocal) {
+                    if (out.get(name) != value.get(name)) {
+                        rewritten.add(name);
+                    }
+                }
+                return new Masked(out, rewritten.isEmpty(), rewritten.isEmpty() ? null : rewritten);
             };
         }
 
@@ -188,6 +210,7 @@ public final class JsonMaskPlanner {
             }
             Map<String, JsonMasker> unknown = new ConcurrentHashMap<>();
             JsonMasker none = (v, r) -> v;
+            boolean top = prefix.isEmpty() && schema == document.resolve(document.root(), where);
             return (value, root) -> {
                 if (!value.isObject()) {
                     return mismatch(value, onlyObject, where, "an object");
@@ -207,7 +230,13 @@ public final class JsonMaskPlanner {
                             }
                         }
                     }
+                    if (top) {
+                        root.at(name);
+                    }
                     out.set(name, m == null || e.getValue().isNull() ? e.getValue() : m.mask(e.getValue(), root));
+                }
+                if (top) {
+                    root.at(null);
                 }
                 return out;
             };

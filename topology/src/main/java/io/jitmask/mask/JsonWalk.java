@@ -12,6 +12,9 @@ import org.apache.avro.generic.GenericRecord;
 final class JsonWalk {
     private final GenericRecord root;
     private boolean unproven;
+    /** The top-level property being masked (null: none); unproven values are counted against it. */
+    private String property;
+    private java.util.Set<String> unprovenProperties;
 
     JsonWalk(GenericRecord root) {
         this.root = root;
@@ -22,10 +25,27 @@ final class JsonWalk {
     }
 
     void unproven() {
-        unproven = true;
+        if (property == null) {
+            unproven = true;
+            return;
+        }
+        if (unprovenProperties == null) {
+            unprovenProperties = new java.util.HashSet<>();
+        }
+        unprovenProperties.add(property);
+    }
+
+    /** Enters ({@code name}) or leaves ({@code null}) a top-level property. */
+    void at(String name) {
+        property = name;
+    }
+
+    /** Whether every rewritten value is proven, but those of the given top-level properties (validated anyway). */
+    boolean provenOutside(java.util.Set<String> validated) {
+        return !unproven && (unprovenProperties == null || validated.containsAll(unprovenProperties));
     }
 
     boolean proven() {
-        return !unproven;
+        return provenOutside(java.util.Set.of());
     }
 }

@@ -87,6 +87,68 @@ final class LocalKeywords {
         return values ? Boolean.TRUE : null;
     }
 
+    /**
+     * For a schema that is not all local: the top-level properties whose schemas hold a non-local keyword, when
+     * everything else is local, so that a masked record needs only those properties' values validated (and only
+     * when they were rewritten). Null when the whole record must be validated: a non-local keyword at the top level
+     * or in its {@code additionalProperties}, a top level that is not an object schema, registry references, or a
+     * {@code $ref} anywhere that is not into the document's own {@code definitions}/{@code $defs} (the one thing a
+     * property's schema can be validated with on its own, {@link io.jitmask.schema.JsonParsedSchema#propertyViolations}).
+     */
+    static Set<String> nonLocalProperties(JsonSchemaDocument document) {
+        JsonNode root = document.root();
+        if (!root.isObject() || root.has("$ref") || document.hasReferences() || !refsIntoDefinitions(root)) {
+            return null;
+        }
+        try {
+            for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
+                String keyword = names.next();
+                if (!(ANNOTATIONS.contains(keyword) || keyword.startsWith("confluent:") || keyword.equals("$id") || keyword.equals("id")
+                        || STRUCTURE.contains(keyword) || VALUE.contains(keyword))) {
+                    return null;
+                }
+            }
+            if (visit(document, root.get("additionalProperties"), "#/additionalProperties", false, new IdentityHashMap<>(), 1) != null
+                    || visit(document, root.get("items"), "#/items", false, new IdentityHashMap<>(), 1) != null
+                    || root.has("items") && !root.get("items").isObject() && !root.get("items").isBoolean()) {
+                return null;
+            }
+            Set<String> out = new java.util.LinkedHashSet<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = root.path("properties").fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> p = it.next();
+                if (visit(document, p.getValue(), "#/properties/" + p.getKey(), false, new IdentityHashMap<>(), 1) != null) {
+                    out.add(p.getKey());
+                }
+            }
+            return out;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static boolean refsIntoDefinitions(JsonNode node) {
+        if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                String key = e.getKey();
+                if ((key.equals("$ref") || key.equals("$recursiveRef") || key.equals("$dynamicRef")) && !(e.getValue().isTextual()
+                        && (e.getValue().asText().startsWith("#/definitions/") || e.getValue().asText().startsWith("#/$defs/")))) {
+                    return false;
+                }
+                if (!refsIntoDefinitions(e.getValue())) {
+                    return false;
+                }
+            }
+        } else if (node.isArray()) {
+            for (JsonNode child : node) {
+                if (!refsIntoDefinitions(child)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     private static String visit(JsonSchemaDocument document, JsonNode schema, String at, boolean root, Map<JsonNode, Boolean> seen, int depth) {
         if (schema == null || schema.isBoolean()) {
             return null;

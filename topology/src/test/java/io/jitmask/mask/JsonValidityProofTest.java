@@ -157,15 +157,26 @@ class JsonValidityProofTest {
     }
 
     @Property(tries = 200)
-    void aSchemaWithAKeywordOverSeveralValuesIsNeverProven(@ForAll("nonLocal") int schemaCase, @ForAll("technique") int technique,
+    void aSchemaWithAKeywordOverSeveralValuesIsNeverProvenAndItsCheckedPropertiesDecideForTheRecord(@ForAll("nonLocal") int schemaCase, @ForAll("technique") int technique,
                                                           @ForAll @AlphaChars @StringLength(min = 3, max = 30) String letters,
                                                           @ForAll @IntRange(min = 1, max = 28) int number,
                                                           @ForAll @NumericChars @StringLength(min = 5, max = 5) String digits) throws Exception {
         String[] c = NON_LOCAL.get(schemaCase);
-        JsonMaskPlanner.Masked out = mask(TECHNIQUES.get(technique), c[0].formatted(letters, number, digits),
-                JSON.readTree(c[1].formatted(letters, number, digits)));
+        String schema = c[0].formatted(letters, number, digits);
+        JsonNode record = JSON.readTree(c[1].formatted(letters, number, digits));
+        assertThat(parsed(schema).violations(record.toString())).as("the raw record follows its schema").isEmpty();
 
+        JsonMaskPlanner.Masked out = mask(TECHNIQUES.get(technique), schema, record);
+
+        // Every case rewrites the value under its non-local keyword: never proven without a check.
         assertThat(out == null || !out.proven()).isTrue();
+        if (out != null && out.validate() != null) {
+            // Only some top-level properties are validated: when they pass, the whole record does.
+            boolean pass = out.validate().stream().allMatch(p -> parsed(schema).propertyViolations(p, out.value().get(p).toString()).isEmpty());
+            if (pass) {
+                assertThat(parsed(schema).violations(out.value().toString())).isEmpty();
+            }
+        }
     }
 
     @Test
@@ -204,5 +215,34 @@ class JsonValidityProofTest {
         assertThat(mask(TECHNIQUES.get(0), objectEnum, JSON.readTree("{\"x\": {\"a\": \"b\"}}")).proven()).isFalse();
         assertThat(mask("{type: nullify}", nullableEnum, JSON.readTree("{\"x\": \"A\"}")).proven()).isFalse();
         assertThat(mask(TECHNIQUES.get(1), nullableEnum, JSON.readTree("{\"x\": \"A\"}")).proven()).isTrue();
+    }
+
+    @Test
+    void aSchemaWhoseNonLocalKeywordsSitInTopLevelPropertiesHasOnlyThoseValidatedAndOnlyWhenRewritten() throws Exception {
+        String schema = "{\"type\": \"object\", \"required\": [\"id\"], \"properties\": {\"id\": {\"type\": \"string\"},"
+                + " \"x\": {\"oneOf\": [{\"type\": \"string\", \"maxLength\": 3}, {\"type\": \"string\", \"minLength\": 4}], " + T + "},"
+                + " \"y\": {\"$ref\": \"#/definitions/Y\"}, \"z\": {\"type\": \"string\", \"format\": \"email\", " + T + "}},"
+                + " \"definitions\": {\"Y\": {\"type\": \"array\", \"uniqueItems\": true, \"items\": {\"type\": \"string\"}}}}";
+        JsonSchemaDocument document = new JsonSchemaDocument(JSON.readTree(schema), Map.of());
+
+        assertThat(LocalKeywords.nonLocalProperties(document)).containsExactly("x", "y");
+        JsonMaskPlanner.Masked out = mask(TECHNIQUES.get(0), schema,
+                JSON.readTree("{\"id\": \"1\", \"x\": \"abcdef\", \"y\": [\"a\", \"b\"], \"z\": \"ada@example.org\"}"));
+        // x was rewritten (validated on its own), y was not (the producer's), z is proven.
+        assertThat(out.proven()).isFalse();
+        assertThat(out.validate()).containsExactly("x");
+        assertThat(parsed(schema).propertyViolations("x", out.value().get("x").toString())).isEmpty();
+        assertThat(parsed(schema).propertyViolations("y", "[\"a\", \"a\"]")).containsExactly("uniqueItems at /y");
+        // Worded as the whole-record validation words it.
+        assertThat(parsed(schema).propertyViolations("x", "7")).containsExactly("oneOf at /x", "type at /x", "type at /x")
+                .isEqualTo(parsed(schema).violations("{\"id\": \"1\", \"x\": 7}"));
+        assertThat(mask(TECHNIQUES.get(0), schema, JSON.readTree("{\"id\": \"1\", \"y\": [\"a\"]}")).proven()).isTrue();
+        // A non-local keyword at the top level, or a $ref that is not into the definitions: the whole record.
+        assertThat(LocalKeywords.nonLocalProperties(new JsonSchemaDocument(JSON.readTree(NON_LOCAL.get(3)[0].formatted("a", 1, "1")), Map.of())))
+                .isNull();
+        assertThat(LocalKeywords.nonLocalProperties(new JsonSchemaDocument(JSON.readTree(
+                "{\"type\": \"object\", \"properties\": {\"x\": {\"not\": {\"$ref\": \"#/properties/y\"}}, \"y\": {}}}"), Map.of()))).isNull();
+        assertThat(mask(TECHNIQUES.get(0), NON_LOCAL.get(3)[0].formatted("a", 1, "1"), JSON.readTree("{\"x\": \"b\", \"y\": \"c\"}")).validate())
+                .isNull();
     }
 }
