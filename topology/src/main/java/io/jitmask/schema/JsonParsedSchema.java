@@ -143,12 +143,12 @@ public final class JsonParsedSchema extends ParsedSchemaBase implements ParsedSc
                 schema.set(definitions, node.get(definitions));
             }
         }
-        JsonNode property_ = node.path("properties").path(property);
+        JsonNode declared = node.path("properties").path(property);
         com.fasterxml.jackson.databind.node.ObjectNode holder = schema.has("$defs") && !schema.has("definitions")
                 ? (com.fasterxml.jackson.databind.node.ObjectNode) schema.get("$defs").deepCopy()
                 : schema.has("definitions") ? (com.fasterxml.jackson.databind.node.ObjectNode) schema.get("definitions").deepCopy()
                 : JSON.createObjectNode();
-        holder.set("jitmask:property", property_);
+        holder.set("jitmask:property", declared);
         String holderName = schema.has("$defs") && !schema.has("definitions") ? "$defs" : "definitions";
         schema.set(holderName, holder);
         schema.putArray("allOf").addObject().put("$ref", "#/" + holderName + "/jitmask:property");
