@@ -42,9 +42,12 @@ import javax.crypto.Mac;
  *       techniques' outputs (redact's 0, bucket's bounds) move to the nearest allowed value.</li>
  * </ul>
  *
- * Candidates are checked with the project's validator (networknt, the schema's own draft) on the node's own
- * keywords. When none fits (an unreadable pattern, contradictory constraints), the output is left as it is and the
- * record's validation dead-letters it naming the keyword and location, never the value.
+ * The last candidates are the values the schema publishes for the node ({@code examples}, {@code default}): the
+ * same for every record, for what nothing derived fits (a pattern with look-arounds). Candidates are checked with the
+ * project's validator (networknt, the schema's own draft) on the node's own keywords, which is also what proves a
+ * rewritten value valid ({@link JsonWalk}). When none fits (an unreadable pattern and no published value,
+ * contradictory constraints), the output is left as it is, the walk is marked unproven, and the record's validation
+ * dead-letters it naming the keyword and location, never the value.
  */
 final class JsonConstraints {
     static final String PURPOSE = "jitmask/json-constraint/v1";
