@@ -77,7 +77,9 @@ class GrantRestartIT {
         JitmaskApp app = startApp();
         Instant expiresAt;
         try {
-            grant(id, List.of("D1"), 6);
+            // Long enough to be activated and the application closed before it ends also on a loaded machine (with
+            // 6 s, a slow close could let the expiry be detected while still up: not the case this test is about).
+            grant(id, List.of("D1"), 15);
             Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> audit(id).stream().anyMatch(e -> e.type() == ACTIVATED));
             expiresAt = audit(id).stream().filter(e -> e.type() == ACTIVATED).findFirst().orElseThrow().expiresAt();
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> app.grants().contains(Topics.grantKey(DATASET, id)));
