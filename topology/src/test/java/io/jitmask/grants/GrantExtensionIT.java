@@ -128,11 +128,11 @@ class GrantExtensionIT {
         assertThat(trail).extracting(AuditEvent::type).containsExactly(REQUESTED, APPROVED, ACTIVATED, EXTEND_REQUESTED,
                 EXTEND_APPROVED, GRANT_EXTENDED, EXPIRY_DETECTED, DISCLOSURE_SUMMARY, EXPIRED, TOPIC_DELETED);
         assertThat(trail.get(3).actor()).isEqualTo("alice");
-        assertThat(trail.get(3).durationSeconds()).isEqualTo(10L);
+        assertThat(trail.get(3).durationSeconds()).isEqualTo((long) EXTEND_SECONDS);
         assertThat(trail.get(4).actor()).isEqualTo("carol");
         assertThat(trail.get(5).actor()).isEqualTo("alice");
         assertThat(trail.get(5).approvers()).containsExactly("carol");
-        assertThat(trail.get(5).durationSeconds()).isEqualTo(10L);
+        assertThat(trail.get(5).durationSeconds()).isEqualTo((long) EXTEND_SECONDS);
         assertThat(trail.get(5).topic()).isEqualTo(topic);
         assertThat(trail.get(6).expiresAt()).isEqualTo(newExpiry);
         assertThat(trail.get(6).at()).isAfterOrEqualTo(newExpiry);
