@@ -98,7 +98,7 @@ public final class JitmaskApp implements AutoCloseable {
         Policy policy = PolicyLoader.load(required(config.policyFile(), JitmaskConfig.POLICY_FILE));
         Keyring keyring = Keyring.load(required(config.keyringFile(), JitmaskConfig.KEYRING_FILE));
         Keyset keyset = loadKeyset(config);
-        return start(config, policy, keyring, new PolicyMaskEngine(policy, keyset, new ClassificationBook()),
+        return start(config, policy, keyring, new PolicyMaskEngine(policy, keyset, new ClassificationBook(), config.jsonValidation()),
                 new HttpSchemaRegistryClient(config.registryUrl(), config.registryUserInfo()));
     }
 
