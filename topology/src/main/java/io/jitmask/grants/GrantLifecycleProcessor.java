@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * revocation or expiry (wall-clock punctuation every second; also right after start-up, for grants that expired
  * while jitmask was down). Every decision, accepted or refused, is written to {@code jit.audit}. The punctuation
  * reads only the deadlines that have come ({@link LifecycleStore}); finished requests are pruned after
- * {@link LifecycleLimits#pruneHorizon()}, and events older than it are refused ({@code STALE}).
+ * {@link LifecycleLimits#pruneHorizon()}, and events older than it are refused ({@code STALE}). A checked request
+ * waits ADMITTING for the per-requester limit, which {@link AdmissionProcessor} counts over every partition: ADMIT
+ * out, its answer in (then REQUESTED or TOO_MANY_PENDING is audited), RELEASE out whenever a request leaves PENDING.
  */
 public final class GrantLifecycleProcessor implements Processor<String, byte[], String, byte[]> {
     private static final Logger LOG = LoggerFactory.getLogger(GrantLifecycleProcessor.class);
