@@ -67,4 +67,49 @@ class RecordValuesTest {
         assertThat(masked.substring(5)).isEqualTo("{\"ticketId\":\"T-1\",\"reporter\":{\"email\":\"ljT8l6rRfUTWwxZS@gswJx6D071JTgAYj\","
                 + "\"name\":\"Ada\"},\"description\":\"REDACTED\",\"priority\":\"LOW\"}");
     }
+
+    @Test
+    void aRecordItsPlanCannotProveValidIsValidatedWholeAndRefusedNamingTheKeywordAndLocationNotTheValue() {
+        InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
+        int id = registry.registerTyped("raw.tickets-value", new io.jitmask.registry.StoredSchema(io.jitmask.schema.SchemaType.JSON, """
+                {"type": "object", "properties": {
+                  "ticketId": {"type": "string"},
+                  "watchers": {"type": "array", "uniqueItems": true,
+                    "items": {"type": "object", "properties": {"name": {"type": "string"}}}}}}""", List.of(), java.util.Map.of()));
+        PolicyMaskEngine engine = new PolicyMaskEngine(PolicyLoader.load(Path.of("../deploy/policy.yaml")), TestKeys.KEYSET);
+        RecordValues values = new RecordValues(engine, registry, new MaskedSchemaIds(registry));
+        byte[] raw = io.jitmask.serde.JsonCodec.writeFramed(id, io.jitmask.serde.JsonCodec.readPlain(
+                "{\"ticketId\": \"T-1\", \"watchers\": [{\"name\": \"Ada\"}, {\"name\": \"Bob\"}]}".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+
+        // Default-deny redacts both watchers to the same object: no variant of an object is derived, so uniqueItems fails.
+        assertThatThrownBy(() -> values.mask("tickets", values.decode("tickets", raw), Set.of()))
+                .isInstanceOf(io.jitmask.mask.MaskingException.class)
+                .hasMessage("tickets: the masked value does not follow JSON Schema id " + id + " (uniqueItems at /watchers); "
+                        + "choose techniques that keep those constraints")
+                .hasMessageNotContaining("Ada").hasMessageNotContaining("REDACTED");
+    }
+
+    @Test
+    void aProvenRecordIsNotValidatedWholeSoWhatTheProducerBrokeOutsideTheMaskedFieldsLeavesAsItCame() {
+        // The sample tickets schema has only local keywords: a ticket whose unmasked subject is a number (a producer
+        // that does not validate) was dead-lettered by the whole-record validation; masking never made it invalid, and
+        // it now reaches masked.* with its masked fields masked and the rest as the producer wrote it.
+        InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
+        int id = registry.registerTyped("raw.tickets-value", FormatSamples.TICKETS_SCHEMA);
+        PolicyMaskEngine engine = new PolicyMaskEngine(PolicyLoader.load(Path.of("../deploy/policy.yaml")), TestKeys.KEYSET);
+        RecordValues values = new RecordValues(engine, registry, new MaskedSchemaIds(registry));
+        com.fasterxml.jackson.databind.node.ObjectNode ticket = (com.fasterxml.jackson.databind.node.ObjectNode) FormatSamples.ticket("T-1");
+        ticket.put("subject", 42);
+
+        byte[] masked = values.mask("tickets", values.decode("tickets", io.jitmask.serde.JsonCodec.writeFramed(id, ticket)), Set.of());
+
+        com.fasterxml.jackson.databind.JsonNode out = io.jitmask.serde.JsonCodec.readFramed(masked, WireFormat.schemaId(masked));
+        assertThat(FormatSamples.ticketViolations(out)).containsExactly("type at /subject");
+        ticket.put("subject", "Card declined");
+        byte[] validBytes = values.mask("tickets", values.decode("tickets", io.jitmask.serde.JsonCodec.writeFramed(id, ticket)), Set.of());
+        com.fasterxml.jackson.databind.node.ObjectNode valid = (com.fasterxml.jackson.databind.node.ObjectNode)
+                io.jitmask.serde.JsonCodec.readFramed(validBytes, WireFormat.schemaId(validBytes));
+        assertThat(FormatSamples.ticketViolations(valid)).isEmpty();
+        assertThat(out).isEqualTo(valid.put("subject", 42));
+    }
 }
