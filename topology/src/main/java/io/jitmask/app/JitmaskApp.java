@@ -179,7 +179,7 @@ public final class JitmaskApp implements AutoCloseable {
         ControlBudget budget = new ControlBudget(() -> maskingLag(maskingRef.get()), config.controlLagThresholdRecords(),
                 config.controlLaggingMaxEventsPerSecond(), System::nanoTime, nanos -> Thread.sleep(nanos / 1_000_000,
                 (int) (nanos % 1_000_000)));
-        Topology lifecycle = JitmaskTopology.lifecycle(new Topology(), new GrantLifecycleProcessor.Deps(validator,
+        Topology lifecycle = JitmaskTopology.lifecycle(new io.jitmask.app.ControlTopology(), new GrantLifecycleProcessor.Deps(validator,
                 config.manageAcls(), config.requestTtl(), config.grantDeleteGrace(), metrics, budget,
                 new Passkeys(RelyingParty.of(config))),
                 lifecycleLimits(config));
