@@ -124,7 +124,11 @@ public final class RecordValues {
 
     private Value decodeTyped(Writer writer, int id, byte[] bytes) {
         if (writer.json() != null) {
-            return new JsonValue(id, writer.schema(), writer.json(), writer.jsonSchema(), JsonCodec.readFramed(bytes, id));
+            JsonNode tree = JsonCodec.readFramed(bytes, id);
+            if (formats.jsonValidation() == io.jitmask.mask.JsonValidation.FULL) {
+                rawFollowsSchema(id, writer.jsonSchema(), tree);
+            }
+            return new JsonValue(id, writer.schema(), writer.json(), writer.jsonSchema(), tree);
         }
         return new ProtobufValue(writer.schema(), writer.proto().inlineTags(), ProtobufCodec.decode(bytes, id, writer.proto().file()));
     }
@@ -247,6 +251,20 @@ public final class RecordValues {
         };
         writers.put(id, writer);
         return writer;
+    }
+
+    /**
+     * Fails closed on bad input ({@code jitmask.formats.json.validation=full}): a raw JSON Schema value (or key) that
+     * does not follow its writer schema is not masked at all but dead-lettered, naming the keywords and locations (never
+     * values). Validated once per decoded record, not per masked copy; a plan that proves its masked copy valid then
+     * needs no second validation after masking (its proof assumes a valid raw record, which this establishes).
+     */
+    private static void rawFollowsSchema(int id, JsonParsedSchema schema, JsonNode tree) {
+        List<String> violations = schema.violations(tree.toString());
+        if (!violations.isEmpty()) {
+            throw new MalformedRecordException("the value does not follow its writer's JSON Schema id " + id + " ("
+                    + String.join(", ", violations) + "); the producer must write values the schema accepts");
+        }
     }
 
     /**

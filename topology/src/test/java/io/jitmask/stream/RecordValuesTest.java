@@ -90,13 +90,15 @@ class RecordValuesTest {
     }
 
     @Test
-    void aProvenRecordIsNotValidatedWholeSoWhatTheProducerBrokeOutsideTheMaskedFieldsLeavesAsItCame() {
-        // The sample tickets schema has only local keywords: a ticket whose unmasked subject is a number (a producer
-        // that does not validate) was dead-lettered by the whole-record validation; masking never made it invalid, and
-        // it now reaches masked.* with its masked fields masked and the rest as the producer wrote it.
+    void inRewrittenModeAProvenRecordIsNotValidatedWholeSoWhatTheProducerBrokeOutsideTheMaskedFieldsLeavesAsItCame() {
+        // jitmask.formats.json.validation=rewritten: the sample tickets schema has only local keywords, so the plan
+        // proves the masked record valid and only what masking rewrites is checked. A ticket whose unmasked subject is
+        // a number (a producer that does not validate) reaches masked.* with its masked fields masked and the rest as
+        // the producer wrote it: the documented trade-off of that mode.
         InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
         int id = registry.registerTyped("raw.tickets-value", FormatSamples.TICKETS_SCHEMA);
-        PolicyMaskEngine engine = new PolicyMaskEngine(PolicyLoader.load(Path.of("../deploy/policy.yaml")), TestKeys.KEYSET);
+        PolicyMaskEngine engine = new PolicyMaskEngine(PolicyLoader.load(Path.of("../deploy/policy.yaml")), TestKeys.KEYSET,
+                new io.jitmask.classify.ClassificationBook(), io.jitmask.mask.JsonValidation.REWRITTEN);
         RecordValues values = new RecordValues(engine, registry, new MaskedSchemaIds(registry));
         com.fasterxml.jackson.databind.node.ObjectNode ticket = (com.fasterxml.jackson.databind.node.ObjectNode) FormatSamples.ticket("T-1");
         ticket.put("subject", 42);
@@ -111,5 +113,28 @@ class RecordValuesTest {
                 io.jitmask.serde.JsonCodec.readFramed(validBytes, WireFormat.schemaId(validBytes));
         assertThat(FormatSamples.ticketViolations(valid)).isEmpty();
         assertThat(out).isEqualTo(valid.put("subject", 42));
+    }
+
+    @Test
+    void inFullModeTheDefaultARawRecordThatBreaksItsSchemaOutsideTheMaskedFieldsIsRefusedNamingTheKeywordAndLocation() {
+        // The default (jitmask.formats.json.validation=full) fails closed on bad input: the same ticket is refused
+        // before masking, naming the keyword and location, never a value; a valid one is masked as in rewritten mode.
+        InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
+        int id = registry.registerTyped("raw.tickets-value", FormatSamples.TICKETS_SCHEMA);
+        PolicyMaskEngine engine = new PolicyMaskEngine(PolicyLoader.load(Path.of("../deploy/policy.yaml")), TestKeys.KEYSET);
+        assertThat(engine.formats().jsonValidation()).isEqualTo(io.jitmask.mask.JsonValidation.FULL);
+        RecordValues values = new RecordValues(engine, registry, new MaskedSchemaIds(registry));
+        com.fasterxml.jackson.databind.node.ObjectNode ticket = (com.fasterxml.jackson.databind.node.ObjectNode) FormatSamples.ticket("T-1");
+        ticket.put("subject", 42);
+        byte[] raw = io.jitmask.serde.JsonCodec.writeFramed(id, ticket);
+
+        assertThatThrownBy(() -> values.decode("tickets", raw))
+                .isInstanceOf(io.jitmask.serde.MalformedRecordException.class)
+                .hasMessage("the value does not follow its writer's JSON Schema id " + id + " (type at /subject); "
+                        + "the producer must write values the schema accepts")
+                .hasMessageNotContaining("42").hasMessageNotContaining("ada@example.org").hasMessageNotContaining("Ada Lovelace");
+        ticket.put("subject", "Card declined");
+        byte[] masked = values.mask("tickets", values.decode("tickets", io.jitmask.serde.JsonCodec.writeFramed(id, ticket)), Set.of());
+        assertThat(FormatSamples.ticketViolations(io.jitmask.serde.JsonCodec.readFramed(masked, WireFormat.schemaId(masked)))).isEmpty();
     }
 }
