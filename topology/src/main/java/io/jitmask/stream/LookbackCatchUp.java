@@ -34,6 +34,13 @@ final class LookbackCatchUp {
     private static final Logger LOG = LoggerFactory.getLogger(LookbackCatchUp.class);
     /** Thread time one round may take at most (rounds every 100 ms: at most about a fifth of the thread while catching up). */
     static final Duration ROUND = Duration.ofMillis(25);
+    /**
+     * Thread time a round may take at most while the instance's masking path lags: a task's round comes once a second
+     * then ({@link #LAGGING_EVERY}), but a stream thread has a task per raw partition, each with its own round; at 25 ms
+     * each, three tasks took 7.5% of a backlogged thread. At 5 ms the catch-ups of a thread's three tasks take about
+     * 1.5% while masking catches up, and still move on (a round always reads once).
+     */
+    static final Duration LAGGING_ROUND = Duration.ofMillis(5);
     /** How long one read waits for records the log already has. */
     private static final Duration READ_WAIT = Duration.ofMillis(20);
     /**
@@ -55,7 +62,7 @@ final class LookbackCatchUp {
     /**
      * How often a task runs a round while the instance's masking path lags (instead of every
      * {@link MaskingProcessor#CATCH_UP_EVERY}): live masking comes first, and a round's cost is not only its copying
-     * (bounded by {@link #ROUND} and the budget) but also reading and writing every pending grant's ledger entry. A
+     * (bounded by {@link #ROUND} and the budget) but also looking at every pending grant and reporting on it. A
      * tenth of the rounds, never none, so a catch-up still moves on an instance that lags for good.
      */
     static final Duration LAGGING_EVERY = Duration.ofSeconds(1);
@@ -107,9 +114,11 @@ final class LookbackCatchUp {
         if (live.isEmpty()) {
             return;
         }
-        if (lastRound != null && now.isBefore(lastRound.plus(LAGGING_EVERY)) && settings.maskingLags().getAsBoolean()) {
+        boolean lags = settings.maskingLags().getAsBoolean();
+        if (lastRound != null && now.isBefore(lastRound.plus(LAGGING_EVERY)) && lags) {
             return; // masking first
         }
+        Duration round = lags ? LAGGING_ROUND : ROUND;
         lastRound = now;
         Map<String, List<Grant>> byDataset = new LinkedHashMap<>();
         for (Grant grant : live) {
@@ -124,7 +133,7 @@ final class LookbackCatchUp {
                 if (partition >= settings.log().partitions(raw)) {
                     continue; // this task has no partition of that topic
                 }
-                catchUp(ledger, new TopicPartition(raw, partition), dataset.getKey(), dataset.getValue(), now, out);
+                catchUp(ledger, new TopicPartition(raw, partition), dataset.getKey(), dataset.getValue(), now, round, out);
             } catch (RegistryUnavailableException | org.apache.kafka.common.errors.TimeoutException e) {
                 // Transient: the state is as far as the copies written; the next round goes on from there.
                 LOG.info("lookback catch-up of {} partition {} waits: {}", dataset.getKey(), partition, e.getClass().getSimpleName());
@@ -151,9 +160,9 @@ final class LookbackCatchUp {
     }
 
     private void catchUp(DisclosureLedger ledger, TopicPartition tp, String dataset, List<Grant> candidates, Instant now,
-                         Out out) {
+                         Duration round, Out out) {
         // One deadline for the whole round: resolving windows (broker look-ups) and copying alike.
-        long deadline = System.nanoTime() + ROUND.toNanos();
+        long deadline = System.nanoTime() + round.toNanos();
         RawLog log = new RoundLog(settings.log());
         int resolved = 0;
         List<Pending> pending = new ArrayList<>();
