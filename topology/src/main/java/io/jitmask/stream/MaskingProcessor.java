@@ -156,8 +156,8 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
     }
 
     /**
-     * Sends one punctuation's results, in its transaction: batched per partition of jit.grant-results (a catch-up
-     * round reports on every pending grant of the partition), each alone if the partition count cannot be read.
+     * Sends results in the task's transaction; several (a catch-up round's, on every pending grant of the partition)
+     * batched per partition of jit.grant-results, each alone if the partition count cannot be read.
      */
     private void forwardResults(List<io.jitmask.grants.GrantResult> results, long timestamp) {
         List<io.jitmask.grants.GrantResult> records = results;
@@ -177,7 +177,11 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
 
     void closeEndedGrants(long wallClockMs) {
         int partition = context.taskId().partition();
-        forwardResults(ledger.closeEnded(grants, partition, Instant.ofEpochMilli(wallClockMs)), wallClockMs);
+        // One by one: batching needs the partition count of jit.grant-results, which only the catch-up's reader (made
+        // on a thread's first catch-up) asks for; grants end a few at a time.
+        for (io.jitmask.grants.GrantResult closed : ledger.closeEnded(grants, partition, Instant.ofEpochMilli(wallClockMs))) {
+            forwardResults(List.of(closed), wallClockMs);
+        }
     }
 
     @Override
