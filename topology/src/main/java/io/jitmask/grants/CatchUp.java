@@ -12,8 +12,8 @@ import java.time.Instant;
  * <ul>
  * <li>a record at offset {@code o} that the task processes while the grant is live is copied live iff
  * {@code o >= next} (or {@code next} is not resolved yet), and then {@code liveFrom = min(liveFrom, o)};</li>
- * <li>the catch-up copies {@code [next, bound)} where bound is {@code liveFrom} when set, else the partition's last
- * stable offset read at that moment; it is complete when {@code next} reaches the bound.</li>
+ * <li>the catch-up copies {@code [next, bound)} where bound is {@code liveFrom} when set, else a last stable offset
+ * of the partition read after the task saw the grant; it is complete when {@code next} reaches the bound.</li>
  * </ul>
  * Both rules run on the one task thread, so every offset from the window's start on is copied once, by one of them.
  * Metadata only.

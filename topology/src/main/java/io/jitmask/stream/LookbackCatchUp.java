@@ -93,6 +93,16 @@ final class LookbackCatchUp {
      * store for them. Cleared when the task is initialised again (after an aborted transaction rolled the store back).
      */
     private final java.util.Set<String> settled = new java.util.HashSet<>();
+    /**
+     * Per raw partition, a last stable offset read after every grant pending there was resolved by this task instance
+     * (or restored from the store at its initialisation): the bound of catch-ups without a live copy. Any such value
+     * is exact: it is at least the masking position at the moment each grant became visible, so every record masked
+     * before then lies below it (copied by the catch-up) and every record masked after at or above the catch-up's
+     * {@code next} is copied live. Kept across rounds, so a round asks the broker for it only when it resolved a
+     * window (and read it then anyway), not every round (a blocking call on the masking thread, three a second per
+     * thread while masking lags). Cleared when the task is initialised again.
+     */
+    private final Map<TopicPartition, Long> boundSince = new java.util.HashMap<>();
     /** When this task's last round ran (null: none yet), for {@link #LAGGING_EVERY}. */
     private Instant lastRound;
 
@@ -106,6 +116,7 @@ final class LookbackCatchUp {
 
     void reset() {
         settled.clear();
+        boundSince.clear();
     }
 
     /** One round for the task's raw partition {@code partition} of every dataset with a pending lookback grant. */
@@ -211,7 +222,9 @@ final class LookbackCatchUp {
         Long lastStable = null;
         for (Pending p : pending) {
             if (p.entry.catchUp().liveFrom() == null) {
-                lastStable = log.lastStable(tp);
+                // Read again only after this round resolved a window (RoundLog: the value resolve read this round).
+                lastStable = resolved > 0 || !boundSince.containsKey(tp) ? log.lastStable(tp) : boundSince.get(tp);
+                boundSince.put(tp, lastStable);
                 break;
             }
         }
