@@ -14,8 +14,8 @@ import { create, createFileRegistry, fromJson, toJson } from '@bufbuild/protobuf
 import {
   FileDescriptorProtoSchema, file_google_protobuf_timestamp, file_google_protobuf_wrappers, timestampFromMs,
 } from '@bufbuild/protobuf/wkt';
-import { createHash, createPrivateKey, sign, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { signer, digest } from './events.mjs';
 
 const bootstrap = process.env.BOOTSTRAP || 'localhost:9092';
 const registryUrl = process.env.REGISTRY || 'http://localhost:8081';
@@ -197,10 +197,7 @@ check(/^ip_/.test(maskedClicks.get(clicks[0].sessionId).user.ip), 'clicks user.i
 console.log(`masked.*: ${tickets.length + orders.length + clicks.length} records, ${fields} fields compared`);
 
 // --- grants: one per dataset, the email field granted for one record key, signed as grant.mjs does
-const canonical = (v) => Array.isArray(v) ? `[${v.map(canonical).join(',')}]`
-  : v !== null && typeof v === 'object' ? `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`
-  : JSON.stringify(v);
-const signed = (event, actor) => ({ ...event, signature: sign(null, Buffer.from(canonical(event)), createPrivateKey(readFileSync(`${keys}/${actor}.key`))).toString('base64') });
+const signed = signer(keys);
 const grants = {
   tickets: { field: 'reporter.email', record: ticket(7), key: (t) => t.ticketId },
   orders: { field: 'buyer.email', record: order(7), key: (o) => o.orderId },
@@ -217,7 +214,7 @@ for (const [dataset, g] of Object.entries(grants)) {
     dataset, fields: [g.field], filter: { keys: [g.key(g.record)] }, justification: 'INC-18 formats interop check',
     durationSeconds: 60 }, 'alice');
   const approval = signed({ type: 'APPROVED', requestId: g.requestId, actor: 'bob', at: new Date().toISOString(),
-    requestDigest: createHash('sha256').update(canonical(request)).digest('hex') }, 'bob');
+    requestDigest: digest(request) }, 'bob');
   await produce('jit.approvals', g.requestId, JSON.stringify(request));
   await produce('jit.approvals', g.requestId, JSON.stringify(approval));
 }

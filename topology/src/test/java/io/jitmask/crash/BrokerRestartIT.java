@@ -3,27 +3,23 @@ package io.jitmask.crash;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jitmask.app.JitmaskApp;
+import io.jitmask.config.JitmaskConfig;
 import io.jitmask.config.Topics;
-import io.jitmask.embedded.EmbeddedKafkaBroker;
-import io.jitmask.registry.HttpSchemaRegistryClient;
-import io.jitmask.registry.server.EmbeddedSchemaRegistry;
-import io.jitmask.sample.SampleSchemas;
 import io.jitmask.testing.Delivery;
 import io.jitmask.testing.DemoActors;
+import io.jitmask.testing.JitmaskStack;
 import io.jitmask.testing.RawLoad;
-import io.jitmask.testing.StandaloneStack;
+import io.jitmask.testing.TestBroker;
 import io.jitmask.testing.TopicReader;
-import java.net.ServerSocket;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.KafkaStreams;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The broker goes away in the middle of the run and comes back on the same ports with the same data: jitmask
@@ -32,31 +28,36 @@ import org.junit.jupiter.api.io.TempDir;
  * 60 s) and records in flight, the grant gets every record produced from its activation on exactly once: a failed
  * write to its topic is retried from the last commit, never taken to mean the topic is gone.
  *
- * <p>Uses the product's own embedded broker (persistent data directory, fixed ports) rather than the shared test
- * broker, which cannot be restarted.
+ * <p>On a broker of the class's own that it can stop and start again ({@link JitmaskStack.Builder#restartableBroker()}:
+ * the product's embedded broker, persistent data directory, fixed ports); the shared test broker cannot be restarted.
+ * Each test has a dataset of its own (its raw records are counted exactly), masked by the stack's one application,
+ * which has metrics on so the test can tell which order of the race each outage hit.
  */
 class BrokerRestartIT {
-    static final String DATASET = "outage";
     static final int OUTAGE_SECONDS = 5;
     static final int LONG_OUTAGE_SECONDS = 65;
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    static final JitmaskStack STACK = JitmaskStack.builder("outage").restartableBroker()
+            .dataset("restart", "customers").dataset("restarts", "customers")
+            .dataset("longoutage", "customers").dataset("longoutages", "customers")
+            .setting(JitmaskConfig.METRICS_ENABLED, "true").setting(JitmaskConfig.METRICS_HOST, "127.0.0.1")
+            .setting(JitmaskConfig.METRICS_PORT, "0").build();
 
     @Test
     void aBrokerRestartMidRunLosesAndDuplicatesNothing() throws Exception {
-        restartBrokerUnderLoad(1, OUTAGE_SECONDS);
+        restartBrokerUnderLoad("restart", 1, OUTAGE_SECONDS, Races.ONE_OUTAGE);
     }
 
     @Test
     @Tag("soak")
     void fiveBrokerRestartsLoseAndDuplicateNothing() throws Exception {
-        restartBrokerUnderLoad(5, OUTAGE_SECONDS);
+        restartBrokerUnderLoad("restarts", 5, OUTAGE_SECONDS, Races.ONE_OUTAGE);
     }
 
     @Test
     void anOutageLongerThanEveryClientTimeoutLosesNoCopyOfALiveGrant() throws Exception {
-        restartBrokerUnderLoad(1, LONG_OUTAGE_SECONDS, Races.ONE_OUTAGE);
+        restartBrokerUnderLoad("longoutage", 1, LONG_OUTAGE_SECONDS, Races.ONE_OUTAGE);
     }
 
     /**
@@ -68,7 +69,7 @@ class BrokerRestartIT {
     @Test
     @Tag("soak")
     void longOutagesHittingBothOrdersOfTheRaceLoseNoCopyOfALiveGrant() throws Exception {
-        restartBrokerUnderLoad(8, LONG_OUTAGE_SECONDS, Races.BOTH_ORDERS_TWICE);
+        restartBrokerUnderLoad("longoutages", 8, LONG_OUTAGE_SECONDS, Races.BOTH_ORDERS_TWICE);
     }
 
     /** Which orders of the copy/outage race the outages must hit, and when the loop may stop early. */
@@ -84,151 +85,124 @@ class BrokerRestartIT {
         }
     }
 
-    void restartBrokerUnderLoad(int restarts, int outageSeconds) throws Exception {
-        restartBrokerUnderLoad(restarts, outageSeconds, Races.ONE_OUTAGE);
-    }
-
-    void restartBrokerUnderLoad(int restarts, int outageSeconds, Races races) throws Exception {
+    void restartBrokerUnderLoad(String dataset, int restarts, int outageSeconds, Races races) throws Exception {
         // A write that times out in a long outage fails its stream thread, which jitmask replaces (REPLACE_THREAD):
         // that is the design, not a test failure, so waits here do not take it for one.
         Awaitility.doNotCatchUncaughtExceptionsByDefault();
         try {
-            restartBrokerUnderLoadOnce(restarts, outageSeconds, races);
+            restartBrokerUnderLoadOnce(STACK.dataset(dataset), restarts, outageSeconds, races);
         } finally {
             Awaitility.reset();
         }
     }
 
-    void restartBrokerUnderLoadOnce(int restarts, int outageSeconds, Races races) throws Exception {
-        int port = freePort();
-        int controllerPort = freePort();
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("broker"), "localhost", port, controllerPort);
+    void restartBrokerUnderLoadOnce(String dataset, int restarts, int outageSeconds, Races races) throws Exception {
+        TestBroker broker = STACK.broker();
         String bootstrap = broker.bootstrapServers();
-        StandaloneStack.createDatasetTopics(bootstrap, DATASET);
-        JitmaskApp app = null;
-        try (EmbeddedSchemaRegistry registryServer = EmbeddedSchemaRegistry.start(bootstrap, "localhost", 0);
-             HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(registryServer.url())) {
-            registry.register(Topics.raw(DATASET) + "-value", SampleSchemas.of("customers"));
-            // Metrics on (a port of its own) so the test can tell which order of the race each outage hit.
-            app = JitmaskApp.start(StandaloneStack.config(bootstrap, registryServer.url(), dir, DATASET, Map.of(
-                    io.jitmask.config.JitmaskConfig.METRICS_ENABLED, "true",
-                    io.jitmask.config.JitmaskConfig.METRICS_HOST, "127.0.0.1",
-                    io.jitmask.config.JitmaskConfig.METRICS_PORT, Integer.toString(freePort()))));
-            app.awaitRunning(Duration.ofSeconds(60));
-            RawLoad load = RawLoad.start(bootstrap, registry, Topics.raw(DATASET), seq -> "K" + (seq % 10));
-            try {
-                awaitProgress(bootstrap, 50);
-                // A live grant on every record, visible to the masking path once it has a copy.
-                String grant = grantEveryRecord(bootstrap);
-                Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                        .until(() -> !TopicReader.readAll(bootstrap, Topics.grant(DATASET, grant)).isEmpty());
-                long liveFrom = load.nextSeq();
+        JitmaskApp app = STACK.app();
+        RawLoad load = RawLoad.start(bootstrap, STACK.registry(), Topics.raw(dataset), seq -> "K" + (seq % 10));
+        try {
+            awaitProgress(bootstrap, dataset, 50);
+            // A live grant on every record, visible to the masking path once it has a copy.
+            String grant = grantEveryRecord(bootstrap, dataset);
+            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> !TopicReader.readAll(bootstrap, Topics.grant(dataset, grant)).isEmpty());
+            long liveFrom = load.nextSeq();
 
-                long outageMs = 0;
-                long recoveryMs = 0;
-                int outages = 0;
-                int writeFailed = 0;
-                int readFailed = 0;
-                List<String> orders = new java.util.ArrayList<>();
-                for (int restart = 0; restart < restarts && !races.done(writeFailed, readFailed); restart++) {
-                    boolean quiet = races.quietBefore(restart);
-                    if (quiet) {
-                        // Nothing in flight: every acknowledged record masked and copied, in committed transactions.
-                        load.pause();
-                        int acknowledged = load.acknowledged();
-                        Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() ->
-                                TopicReader.readAll(bootstrap, Topics.masked(DATASET)).size() >= acknowledged
-                                        && TopicReader.readAll(bootstrap, Topics.grant(DATASET, grant)).size()
-                                        >= acknowledged - liveFrom);
-                    }
-                    long grantWritesFailedBefore = app.metrics().writeFailures("grant");
-                    long maskedWritesFailedBefore = app.metrics().writeFailures("masked");
-                    long expiredBefore = app.metrics().streamThreadReplacements("masking", "ExpiredWrite");
-                    long outageStartedAt = System.nanoTime();
-                    broker.close();
-                    if (quiet) {
-                        // Records produced during the outage wait in the load producer, so the reads fail, not a copy.
-                        load.resume();
-                    }
-                    int producedBeforeOutage = load.acknowledged();
-                    // Down long enough for every client to notice: sends, fetches, heartbeats and commits all fail.
-                    Awaitility.await().pollDelay(Duration.ofSeconds(outageSeconds)).atMost(Duration.ofSeconds(outageSeconds + 1))
-                            .until(() -> true);
-                    assertThat(load.acknowledged()).as("nothing is acknowledged while the broker is down")
-                            .isLessThanOrEqualTo(producedBeforeOutage + 1);
-                    broker = EmbeddedKafkaBroker.start(dir.resolve("broker"), "localhost", port, controllerPort);
-                    long backAt = System.nanoTime();
-                    outageMs = Math.max(outageMs, (backAt - outageStartedAt) / 1_000_000);
-                    int producedBeforeRecovery = load.acknowledged();
-                    Awaitility.await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(200)).until(() -> {
-                        load.assertAlive();
-                        return load.acknowledged() > producedBeforeRecovery + 50;
-                    });
-                    awaitProgress(bootstrap, 50);
-                    recoveryMs = Math.max(recoveryMs, (System.nanoTime() - backAt) / 1_000_000);
-                    outages++;
-                    // Every record has a copy, so every transaction in flight carries copies: a failed write of either
-                    // topic aborts copies; which one the producer reported first is down to timing.
-                    long grantWrites = app.metrics().writeFailures("grant") - grantWritesFailedBefore;
-                    long maskedWrites = app.metrics().writeFailures("masked") - maskedWritesFailedBefore;
-                    // A changelog write (the ledger's) expiring first fails the thread without the handler.
-                    long expired = app.metrics().streamThreadReplacements("masking", "ExpiredWrite") - expiredBefore;
-                    if (grantWrites + maskedWrites + expired > 0) {
-                        writeFailed++;
-                        orders.add("copy-write-failed(grant=" + grantWrites + ",masked=" + maskedWrites
-                                + ",expiredThreads=" + expired + ")");
-                    } else {
-                        readFailed++;
-                        orders.add("read-failed");
-                    }
+            long outageMs = 0;
+            long recoveryMs = 0;
+            int outages = 0;
+            int writeFailed = 0;
+            int readFailed = 0;
+            List<String> orders = new java.util.ArrayList<>();
+            for (int restart = 0; restart < restarts && !races.done(writeFailed, readFailed); restart++) {
+                boolean quiet = races.quietBefore(restart);
+                if (quiet) {
+                    // Nothing in flight: every acknowledged record masked and copied, in committed transactions.
+                    load.pause();
+                    int acknowledged = load.acknowledged();
+                    Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() ->
+                            TopicReader.readAll(bootstrap, Topics.masked(dataset)).size() >= acknowledged
+                                    && TopicReader.readAll(bootstrap, Topics.grant(dataset, grant)).size()
+                                    >= acknowledged - liveFrom);
                 }
-                if (races == Races.BOTH_ORDERS_TWICE) {
-                    assertThat(writeFailed).as("outages in which a copy's write to the grant topic failed: %s", orders)
-                            .isGreaterThanOrEqualTo(2);
-                    assertThat(readFailed).as("outages in which only source reads failed: %s", orders)
-                            .isGreaterThanOrEqualTo(2);
+                long grantWritesFailedBefore = app.metrics().writeFailures("grant");
+                long maskedWritesFailedBefore = app.metrics().writeFailures("masked");
+                long expiredBefore = app.metrics().streamThreadReplacements("masking", "ExpiredWrite");
+                long outageStartedAt = System.nanoTime();
+                broker.stop();
+                if (quiet) {
+                    // Records produced during the outage wait in the load producer, so the reads fail, not a copy.
+                    load.resume();
                 }
-
-                List<RawLoad.Sent> sent = load.stop();
-                int total = sent.size();
-                List<ConsumerRecord<byte[], byte[]>> masked = TopicReader.readAllWhenAtLeast(
-                        bootstrap, Topics.masked(DATASET), total, Duration.ofSeconds(90));
-                Delivery.assertExactlyOnce("masked", Delivery.bySeq(masked), 0, total);
-                assertThat(masked).hasSize(total);
-                List<ConsumerRecord<byte[], byte[]>> copies = TopicReader.readAllWhenAtLeast(
-                        bootstrap, Topics.grant(DATASET, grant), total - liveFrom, Duration.ofSeconds(90));
-                Delivery.assertExactlyOnce("live grant", Delivery.bySeq(copies), liveFrom, total);
-                assertThat(app.streams().state()).as("jitmask rode through the outage").isEqualTo(KafkaStreams.State.RUNNING);
-                System.out.printf("FIGURES BrokerRestartIT brokerRestarts=%d longestOutageMs=%d longestRecoveryMs=%d "
-                        + "records=%d masked=%d liveGrantCopies=%d copyWriteFailedOutages=%d readFailedOutages=%d "
-                        + "orders=%s grantWriteFailures=%d threadReplacements=%d%n", outages, outageMs, recoveryMs, total,
-                        masked.size(), copies.size(), writeFailed, readFailed, orders,
-                        app.metrics().writeFailures("grant"), app.metrics().streamThreadReplacements());
-            } finally {
-                load.close();
+                int producedBeforeOutage = load.acknowledged();
+                // Down long enough for every client to notice: sends, fetches, heartbeats and commits all fail.
+                Awaitility.await().pollDelay(Duration.ofSeconds(outageSeconds)).atMost(Duration.ofSeconds(outageSeconds + 1))
+                        .until(() -> true);
+                assertThat(load.acknowledged()).as("nothing is acknowledged while the broker is down")
+                        .isLessThanOrEqualTo(producedBeforeOutage + 1);
+                broker.startAgain();
+                long backAt = System.nanoTime();
+                outageMs = Math.max(outageMs, (backAt - outageStartedAt) / 1_000_000);
+                int producedBeforeRecovery = load.acknowledged();
+                Awaitility.await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                    load.assertAlive();
+                    return load.acknowledged() > producedBeforeRecovery + 50;
+                });
+                awaitProgress(bootstrap, dataset, 50);
+                recoveryMs = Math.max(recoveryMs, (System.nanoTime() - backAt) / 1_000_000);
+                outages++;
+                // Every record has a copy, so every transaction in flight carries copies: a failed write of either
+                // topic aborts copies; which one the producer reported first is down to timing.
+                long grantWrites = app.metrics().writeFailures("grant") - grantWritesFailedBefore;
+                long maskedWrites = app.metrics().writeFailures("masked") - maskedWritesFailedBefore;
+                // A changelog write (the ledger's) expiring first fails the thread without the handler.
+                long expired = app.metrics().streamThreadReplacements("masking", "ExpiredWrite") - expiredBefore;
+                if (grantWrites + maskedWrites + expired > 0) {
+                    writeFailed++;
+                    orders.add("copy-write-failed(grant=" + grantWrites + ",masked=" + maskedWrites
+                            + ",expiredThreads=" + expired + ")");
+                } else {
+                    readFailed++;
+                    orders.add("read-failed");
+                }
             }
+            if (races == Races.BOTH_ORDERS_TWICE) {
+                assertThat(writeFailed).as("outages in which a copy's write to the grant topic failed: %s", orders)
+                        .isGreaterThanOrEqualTo(2);
+                assertThat(readFailed).as("outages in which only source reads failed: %s", orders)
+                        .isGreaterThanOrEqualTo(2);
+            }
+
+            List<RawLoad.Sent> sent = load.stop();
+            int total = sent.size();
+            List<ConsumerRecord<byte[], byte[]>> masked = TopicReader.readAllWhenAtLeast(
+                    bootstrap, Topics.masked(dataset), total, Duration.ofSeconds(90));
+            Delivery.assertExactlyOnce("masked", Delivery.bySeq(masked), 0, total);
+            assertThat(masked).hasSize(total);
+            List<ConsumerRecord<byte[], byte[]>> copies = TopicReader.readAllWhenAtLeast(
+                    bootstrap, Topics.grant(dataset, grant), total - liveFrom, Duration.ofSeconds(90));
+            Delivery.assertExactlyOnce("live grant", Delivery.bySeq(copies), liveFrom, total);
+            assertThat(app.streams().state()).as("jitmask rode through the outage").isEqualTo(KafkaStreams.State.RUNNING);
+            System.out.printf("FIGURES BrokerRestartIT brokerRestarts=%d longestOutageMs=%d longestRecoveryMs=%d "
+                    + "records=%d masked=%d liveGrantCopies=%d copyWriteFailedOutages=%d readFailedOutages=%d "
+                    + "orders=%s grantWriteFailures=%d threadReplacements=%d%n", outages, outageMs, recoveryMs, total,
+                    masked.size(), copies.size(), writeFailed, readFailed, orders,
+                    app.metrics().writeFailures("grant"), app.metrics().streamThreadReplacements());
         } finally {
-            if (app != null) {
-                app.close();
-            }
-            broker.close();
+            load.close();
         }
     }
 
     /** alice asks for the email of every record for an hour, bob approves; waits for ACTIVATED; the request id. */
-    static String grantEveryRecord(String bootstrap) throws Exception {
+    static String grantEveryRecord(String bootstrap, String dataset) throws Exception {
         String id = "r" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         var request = io.jitmask.approval.ApprovalEvents.requested(id, "alice", java.time.Instant.now(), "User:alice",
-                DATASET, List.of("email"), null, "INC-77 outage test", 3600, null, DemoActors.key("alice"));
+                dataset, List.of("email"), null, "INC-77 outage test", 3600, null, DemoActors.key("alice"));
         var approval = io.jitmask.approval.ApprovalEvents.approved(request, "bob", java.time.Instant.now(), "ok",
                 DemoActors.key("bob"));
-        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(
-                Map.of(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
-                new org.apache.kafka.common.serialization.StringSerializer(),
-                new org.apache.kafka.common.serialization.StringSerializer())) {
-            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.APPROVALS, id, request.toString())).get();
-            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.APPROVALS, id, approval.toString())).get();
-        }
+        STACK.approvals().send(new ProducerRecord<>(Topics.APPROVALS, id, request.toString())).get();
+        STACK.approvals().send(new ProducerRecord<>(Topics.APPROVALS, id, approval.toString())).get();
         Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() ->
                 TopicReader.readAll(bootstrap, Topics.AUDIT).stream()
                         .map(r -> io.jitmask.audit.AuditEvent.fromBytes(r.value()))
@@ -236,13 +210,7 @@ class BrokerRestartIT {
         return id;
     }
 
-    static void awaitProgress(String bootstrap, int records) {
-        TopicReader.awaitProgress(bootstrap, Topics.masked(DATASET), records);
-    }
-
-    static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    static void awaitProgress(String bootstrap, String dataset, int records) {
+        TopicReader.awaitProgress(bootstrap, Topics.masked(dataset), records);
     }
 }

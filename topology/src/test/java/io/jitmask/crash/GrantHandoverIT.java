@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.acl.AclBindingFilter;
@@ -57,16 +58,13 @@ class GrantHandoverIT {
 
     @Test
     void sigkillAtActivationExpiryAndRevocationEndsEachGrantExactlyOnceWithAnExactLedger() throws Exception {
-        String suffix = UUID.randomUUID().toString().substring(0, 6);
-        String dataset = "handover_" + suffix;
-        String applicationId = "handover-it-" + suffix;
-        Path log = dir.resolve("jitmask.log");
-        HttpSchemaRegistryClient registry = STACK.registry();
+        Instances instances = instances("handover", 3, 1);
+        String dataset = instances.dataset();
+        Path config = instances.configs().get(0);
+        Path log = instances.log();
         Admin admin = STACK.admin();
         try (GrantRequests grants = new GrantRequests()) {
-            prepare(registry, dataset, 3);
-            Path config = config(applicationId, dataset, "app");
-            RawLoad load = RawLoad.start(STACK.bootstrapServers(), registry, Topics.raw(dataset), seq -> "K" + (seq % 10));
+            RawLoad load = RawLoad.start(STACK.bootstrapServers(), STACK.registry(), Topics.raw(dataset), seq -> "K" + (seq % 10));
             String revokedGrant;
             String expiringGrant;
             try {
@@ -116,20 +114,15 @@ class GrantHandoverIT {
 
     @Test
     void aRebalanceInTheMiddleOfAnEndEndsTheGrantExactlyOnceWithAnExactLedger() throws Exception {
-        String suffix = UUID.randomUUID().toString().substring(0, 6);
-        String dataset = "handover2_" + suffix;
-        String applicationId = "handover2-it-" + suffix;
-        Path log = dir.resolve("jitmask2.log");
-        HttpSchemaRegistryClient registry = STACK.registry();
+        Instances instances = instances("handover2", 4, 2);
+        String dataset = instances.dataset();
+        Path log = instances.log();
         Admin admin = STACK.admin();
         try (GrantRequests grants = new GrantRequests()) {
-            prepare(registry, dataset, 4);
-            Path[] configs = {config(applicationId, dataset, "app0"),
-                config(applicationId, dataset, "app1")};
-            RawLoad load = RawLoad.start(STACK.bootstrapServers(), registry, Topics.raw(dataset), seq -> "K" + (seq % 10));
-            try (JitmaskProcess survivor = JitmaskProcess.start(configs[0], log)) {
+            RawLoad load = RawLoad.start(STACK.bootstrapServers(), STACK.registry(), Topics.raw(dataset), seq -> "K" + (seq % 10));
+            try (JitmaskProcess survivor = JitmaskProcess.start(instances.configs().get(0), log)) {
                 String id;
-                try (JitmaskProcess killed = JitmaskProcess.start(configs[1], log)) {
+                try (JitmaskProcess killed = JitmaskProcess.start(instances.configs().get(1), log)) {
                     TopicReader.awaitProgress(STACK.bootstrapServers(), Topics.masked(dataset), 20);
                     id = grants.grant(dataset, List.of("email"), null, 15);
                     GrantRequests.await(id, ACTIVATED, Duration.ofSeconds(90));
@@ -156,10 +149,9 @@ class GrantHandoverIT {
     @org.junit.jupiter.api.Tag("soak")
     void aHundredThousandCopiesByTwoInstancesAcrossSigkillsAreCountedExactly() throws Exception {
         int total = Integer.getInteger("jitmask.ledger.copies", 100_000);
-        String suffix = UUID.randomUUID().toString().substring(0, 6);
-        String dataset = "ledger_" + suffix;
-        String applicationId = "ledger-it-" + suffix;
-        Path log = dir.resolve("jitmask3.log");
+        Instances instances = instances("ledger", 4, 2);
+        String dataset = instances.dataset();
+        Path log = instances.log();
         HttpSchemaRegistryClient registry = STACK.registry();
         Admin admin = STACK.admin();
         try (GrantRequests grants = new GrantRequests();
@@ -168,17 +160,14 @@ class GrantHandoverIT {
                              org.apache.kafka.clients.producer.ProducerConfig.LINGER_MS_CONFIG, "20"),
                      new org.apache.kafka.common.serialization.StringSerializer(),
                      new io.jitmask.serde.ConfluentAvroSerializer(registry, false))) {
-            prepare(registry, dataset, 4);
-            Path[] configs = {config(applicationId, dataset, "app0"),
-                config(applicationId, dataset, "app1")};
-            try (JitmaskProcess steady = JitmaskProcess.start(configs[0], log)) {
+            try (JitmaskProcess steady = JitmaskProcess.start(instances.configs().get(0), log)) {
                 String id = grants.grant(dataset, List.of("email"), null, 3600);
                 GrantRequests.await(id, ACTIVATED, Duration.ofSeconds(90));
                 // The grant is visible before the first record: every record produced from here is copied once.
                 Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> admin.listTopics().names().get()
                         .contains(Topics.grant(dataset, id)));
                 for (int round = 0; round < 4; round++) {
-                    try (JitmaskProcess killed = JitmaskProcess.start(configs[1], log)) {
+                    try (JitmaskProcess killed = JitmaskProcess.start(instances.configs().get(1), log)) {
                         for (int i = round * total / 4; i < (round + 1) * total / 4; i++) {
                             String key = "K" + (i % 1000);
                             var record = new org.apache.kafka.clients.producer.ProducerRecord<String, Object>(
@@ -208,17 +197,25 @@ class GrantHandoverIT {
         }
     }
 
-    void prepare(HttpSchemaRegistryClient registry, String dataset, int partitions) {
-        registry.register(Topics.raw(dataset) + "-value", SampleSchemas.of("customers"));
-        STACK.broker().createTopics(partitions, Topics.raw(dataset), Topics.masked(dataset));
-        Keyset.loadOrCreate(dir.resolve("keyset.json"));
+    /**
+     * What a test forks: a dataset of its own ({@code <name>_<suffix>}, sample customers on {@code partitions}
+     * partitions), the configs of {@code count} instances of one application, each with its own state directory,
+     * and the one log file they all write.
+     */
+    record Instances(String dataset, List<Path> configs, Path log) {
     }
 
-    /** One instance's config: its own state directory {@code name}, the shared application id. */
-    Path config(String applicationId, String dataset, String name) {
-        return JitmaskProcess.writeConfig(dir.resolve(name + ".properties"), STACK.bootstrapServers(),
-                STACK.registryServer().url(), applicationId, dir.resolve(name + "-state"), dir.resolve("keyset.json"), dataset,
-                Map.of("jitmask.grant.delete.grace.ms", DELETE_GRACE_MS));
+    Instances instances(String name, int partitions, int count) {
+        String suffix = UUID.randomUUID().toString().substring(0, 6);
+        String dataset = name + "_" + suffix;
+        STACK.registry().register(Topics.raw(dataset) + "-value", SampleSchemas.of("customers"));
+        STACK.broker().createTopics(partitions, Topics.raw(dataset), Topics.masked(dataset));
+        Keyset.loadOrCreate(dir.resolve("keyset.json"));
+        List<Path> configs = IntStream.range(0, count).mapToObj(i -> JitmaskProcess.writeConfig(
+                dir.resolve("app" + i + ".properties"), STACK.bootstrapServers(), STACK.registryServer().url(),
+                name + "-it-" + suffix, dir.resolve("app" + i + "-state"), dir.resolve("keyset.json"), dataset,
+                Map.of("jitmask.grant.delete.grace.ms", DELETE_GRACE_MS))).toList();
+        return new Instances(dataset, configs, dir.resolve(name + ".log"));
     }
 
     static void awaitTombstone(String dataset, String id) {

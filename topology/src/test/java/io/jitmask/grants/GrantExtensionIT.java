@@ -38,6 +38,7 @@ class GrantExtensionIT {
     static final JitmaskStack STACK = JitmaskStack.builder("extend").dataset("xcust", "customers").build();
     static final String CUSTOMERS = STACK.dataset("xcust");
     static final Duration AWAIT = Duration.ofSeconds(60);
+    static final int EXTEND_SECONDS = 20;
 
     static void post(ObjectNode event) throws Exception {
         STACK.approvals().send(new ProducerRecord<>(Topics.APPROVALS, event.get("requestId").asText(), event.toString())).get();
@@ -86,12 +87,14 @@ class GrantExtensionIT {
 
         List<String> before = produce("B", 5);
 
-        ObjectNode extension = ApprovalEvents.extendRequested(id, "x1", "alice", Instant.now(), "INC-42 still open", 10,
+        // 20 s more: the records produced after the first expiry must be copied before the new one, also when masking
+        // lags by seconds on a loaded machine (with 10 s, a lag above 9 s would have failed the test).
+        ObjectNode extension = ApprovalEvents.extendRequested(id, "x1", "alice", Instant.now(), "INC-42 still open", EXTEND_SECONDS,
                 DemoActors.key("alice"));
         post(extension);
         post(ApprovalEvents.approved(extension, "carol", Instant.now(), "fine", DemoActors.key("carol")));
         AuditEvent extended = awaitAudit(id, GRANT_EXTENDED);
-        Instant newExpiry = firstExpiry.plusSeconds(10);
+        Instant newExpiry = firstExpiry.plusSeconds(EXTEND_SECONDS);
         assertThat(extended.expiresAt()).isEqualTo(newExpiry);
         // The masking path sees the new expiresAt (asked for 30 s before the old one passes, so nothing live is cut off).
         Awaitility.await().atMost(AWAIT).until(() -> newExpiry.equals(STACK.app().grants().get(grantKey).expiresAt()));

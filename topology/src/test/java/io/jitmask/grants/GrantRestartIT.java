@@ -17,6 +17,7 @@ import io.jitmask.testing.TopicReader;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.admin.Admin;
@@ -32,6 +33,21 @@ class GrantRestartIT {
     static final JitmaskStack STACK = JitmaskStack.builder("grant-restart").dataset("rcust", "customers").withoutApp().build();
     static final String DATASET = STACK.dataset();
     static final String SUFFIX = UUID.randomUUID().toString().substring(0, 6);
+
+    /**
+     * The clients of the deleted-topic test fail and are replaced in seconds, not the production defaults' minutes:
+     * the first write to the deleted topic times out after delivery.timeout.ms (30 s by default; the broker answers
+     * only "not on this broker", which the producer retries), the second waits max.block.ms (10 s) for metadata
+     * before the broker's "no such topic", and each failure replaces a stream thread whose consumer, never leaving
+     * its group on close, holds the rebalance until its session times out (45 s by default): most of the class's
+     * 151 s, none of it what the test checks.
+     */
+    static final Map<String, String> FAIL_FAST = Map.of(
+            "producer.delivery.timeout.ms", "4000",
+            "producer.request.timeout.ms", "2000",
+            "producer.max.block.ms", "2000",
+            "consumer.session.timeout.ms", "3000",
+            "consumer.heartbeat.interval.ms", "1000");
 
     static JitmaskApp startApp() {
         return STACK.startApp();
@@ -61,7 +77,9 @@ class GrantRestartIT {
         JitmaskApp app = startApp();
         Instant expiresAt;
         try {
-            grant(id, List.of("D1"), 6);
+            // Long enough to be activated and the application closed before it ends also on a loaded machine (with
+            // 6 s, a slow close could let the expiry be detected while still up: not the case this test is about).
+            grant(id, List.of("D1"), 15);
             Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> audit(id).stream().anyMatch(e -> e.type() == ACTIVATED));
             expiresAt = audit(id).stream().filter(e -> e.type() == ACTIVATED).findFirst().orElseThrow().expiresAt();
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> app.grants().contains(Topics.grantKey(DATASET, id)));
@@ -88,7 +106,7 @@ class GrantRestartIT {
     @Test
     void aGrantTopicDeletedUnderALiveGrantNeitherStallsNorKillsMasking() throws Exception {
         String id = "gone" + SUFFIX;
-        JitmaskApp app = startApp();
+        JitmaskApp app = STACK.startApp(FAIL_FAST);
         try (Admin admin = SharedKafka.admin()) {
             grant(id, List.of("G1"), 600);
             Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> app.grants().contains(Topics.grantKey(DATASET, id)));

@@ -1,5 +1,7 @@
 package io.jitmask.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jitmask.app.JitmaskApp;
@@ -15,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +34,24 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 final class ApiFixture implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
 
-    record Answer(int status, JsonNode json, HttpResponse<String> raw) {
+    /**
+     * An answer, with the instants (on this JVM's clock, the one the in-process API runs on) just before the call was
+     * sent and just after its answer came: whatever the API read from its clock for this answer lies between them.
+     */
+    record Answer(int status, JsonNode json, HttpResponse<String> raw, Instant sent, Instant received) {
+        /**
+         * Asserts {@code secondsLeft} is what the API computes, whole seconds (rounded down, never below 0) from its
+         * instant to {@code expiresAt}, for an instant during this call: the bounds are this call's own instants, not
+         * a tolerance, so a slow machine cannot fail it.
+         */
+        void assertSecondsLeft(long secondsLeft, Instant expiresAt) {
+            assertThat(secondsLeft).as("secondsLeft to %s, answered between %s and %s", expiresAt, sent, received)
+                    .isBetween(secondsLeft(received, expiresAt), secondsLeft(sent, expiresAt));
+        }
+
+        private static long secondsLeft(Instant now, Instant expiresAt) {
+            return Math.max(0, Duration.between(now, expiresAt).toSeconds());
+        }
     }
 
     final String dataset;
@@ -99,10 +119,12 @@ final class ApiFixture implements AutoCloseable {
         }
         String text = body == null ? null : body instanceof String s ? s : JSON.writeValueAsString(body);
         request.method(method, text == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(text));
+        Instant sent = Instant.now();
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        Instant received = Instant.now();
         JsonNode json = response.headers().firstValue("Content-Type").orElse("").startsWith("application/json")
                 ? JSON.readTree(response.body()) : null;
-        return new Answer(response.statusCode(), json, response);
+        return new Answer(response.statusCode(), json, response, sent, received);
     }
 
     static JsonNode json(String text) {

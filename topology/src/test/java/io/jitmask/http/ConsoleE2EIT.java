@@ -2,6 +2,7 @@ package io.jitmask.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
@@ -11,6 +12,7 @@ import io.jitmask.testing.JitmaskStack;
 import io.jitmask.testing.TopicReader;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -127,9 +129,19 @@ class ConsoleE2EIT {
             Pattern left = Pattern.compile("(\\d)m (\\d\\d)s");
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> left.matcher(countdown.textContent()).matches());
             String first = countdown.textContent();
+            Instant read = Instant.now();
             Matcher m = left.matcher(first);
             assertThat(m.matches()).isTrue();
-            assertThat(Integer.parseInt(m.group(1)) * 60 + Integer.parseInt(m.group(2))).isBetween(240, 300);
+            // The page counts down from the secondsLeft of its last /api/grants answer (whole seconds, rounded down,
+            // at the server's instant, which is before the page's fetch and so before the countdown's tick): so it
+            // shows at most the grant's duration and at least one second less than the time from this read to the
+            // expiresAt the API published. The browser and the API share this machine's clock.
+            JsonNode published = HttpApiIT.grantOf(api.call("GET", "/api/grants", "bob", null).json(), id);
+            Instant activatedAt = Instant.parse(published.get("activatedAt").asText());
+            Instant expiresAt = Instant.parse(published.get("expiresAt").asText());
+            assertThat(Duration.between(activatedAt, expiresAt)).isEqualTo(Duration.ofSeconds(300));
+            assertThat(Long.parseLong(m.group(1)) * 60 + Long.parseLong(m.group(2))).as("%s read at %s", first, read)
+                    .isBetween(Duration.between(read, expiresAt).toSeconds() - 1, 300L);
             Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(200))
                     .until(() -> !countdown.textContent().equals(first));
             assertThat(row.textContent()).contains("User:alice", "email, name", "bob");

@@ -1,10 +1,13 @@
 package io.jitmask.registry;
 
+import static io.jitmask.registry.OwnRegistry.JSON;
+import static io.jitmask.registry.OwnRegistry.assertError;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jitmask.registry.OwnRegistry.Answer;
 import io.jitmask.registry.server.EmbeddedSchemaRegistry;
 import io.jitmask.sample.SampleSchemas;
 import io.jitmask.serde.ConfluentAvroSerde;
@@ -14,62 +17,28 @@ import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The embedded registry's REST contract, status codes and error codes as Confluent's clients expect them. */
 class EmbeddedSchemaRegistryIT {
-    static final String TOPIC = "_schemas_it_" + UUID.randomUUID().toString().substring(0, 8);
-    static final ObjectMapper JSON = new ObjectMapper();
-    static final HttpClient HTTP = HttpClient.newHttpClient();
+    @RegisterExtension
+    static final OwnRegistry REGISTRY = new OwnRegistry("_schemas_it_");
+    static final String TOPIC = REGISTRY.topic();
     static final String V1 = "{\"type\":\"record\",\"name\":\"T\",\"fields\":[{\"name\":\"a\",\"type\":\"string\"}]}";
     static final String V2_COMPATIBLE = "{\"type\":\"record\",\"name\":\"T\",\"fields\":[{\"name\":\"a\",\"type\":\"string\"},"
             + "{\"name\":\"b\",\"type\":\"int\",\"default\":0}]}";
     static final String V2_INCOMPATIBLE = "{\"type\":\"record\",\"name\":\"T\",\"fields\":[{\"name\":\"a\",\"type\":\"string\"},"
             + "{\"name\":\"c\",\"type\":\"int\"}]}";
 
-    static EmbeddedSchemaRegistry registry;
-
-    @BeforeAll
-    static void start() throws Exception {
-        registry = EmbeddedSchemaRegistry.start(SharedKafka.bootstrapServers(), TOPIC, "localhost", 0);
-    }
-
-    @AfterAll
-    static void stop() {
-        registry.close();
-    }
-
-    record Answer(int status, JsonNode body) {
-    }
-
     static Answer call(String method, String path, String body) throws Exception {
-        return call(registry, "application/vnd.schemaregistry.v1+json", method, path, body);
-    }
-
-    static Answer call(EmbeddedSchemaRegistry target, String contentType, String method, String path, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target.url() + path))
-                .header("Content-Type", contentType)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        JsonNode json;
-        try {
-            json = JSON.readTree(response.body());
-        } catch (Exception e) {
-            json = JSON.getNodeFactory().textNode(response.body());
-        }
-        return new Answer(response.statusCode(), json);
+        return REGISTRY.call(method, path, body);
     }
 
     static String schemaBody(String schema) {
@@ -78,12 +47,6 @@ class EmbeddedSchemaRegistryIT {
 
     static String subject() {
         return "s-" + UUID.randomUUID().toString().substring(0, 8) + "-value";
-    }
-
-    static void assertError(Answer answer, int status, int code) {
-        assertThat(answer.status()).as(answer.body().toString()).isEqualTo(status);
-        assertThat(answer.body().path("error_code").asInt()).isEqualTo(code);
-        assertThat(answer.body().path("message").asText()).isNotBlank();
     }
 
     @Test
@@ -172,25 +135,8 @@ class EmbeddedSchemaRegistryIT {
     }
 
     @Test
-    void everythingSurvivesARestart() throws Exception {
-        String subject = subject();
-        int id = call("POST", "/subjects/" + subject + "/versions", schemaBody(V1)).body().path("id").asInt();
-        call("POST", "/subjects/" + subject + "/versions", schemaBody(V2_COMPATIBLE));
-        call("PUT", "/config/" + subject, "{\"compatibility\":\"FULL\"}");
-        registry.close();
-        registry = EmbeddedSchemaRegistry.start(SharedKafka.bootstrapServers(), TOPIC, "localhost", 0);
-        assertThat(call("GET", "/subjects/" + subject + "/versions", null).body().toString()).isEqualTo("[1,2]");
-        assertThat(call("GET", "/subjects/" + subject + "/versions/1", null).body().path("id").asInt()).isEqualTo(id);
-        assertThat(call("GET", "/config/" + subject, null).body().path("compatibilityLevel").asText()).isEqualTo("FULL");
-        String fresh = subject();
-        int next = call("POST", "/subjects/" + fresh + "/versions", schemaBody(
-                "{\"type\":\"record\",\"name\":\"Fresh\",\"fields\":[]}")).body().path("id").asInt();
-        assertThat(next).as("ids keep counting after a restart").isGreaterThan(id);
-    }
-
-    @Test
     void httpClientAndSerdeRoundTripThroughTheRegistry() {
-        try (HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(registry.url())) {
+        try (HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(REGISTRY.server().url())) {
             Schema customers = SampleSchemas.of("customers");
             String topic = "serde-" + UUID.randomUUID();
             ConfluentAvroSerde serde = new ConfluentAvroSerde(client, false);
@@ -216,9 +162,9 @@ class EmbeddedSchemaRegistryIT {
         assertThat(root.body().toString()).isEqualTo("{}");
         assertThat(call("GET", "/mode", null).body().toString()).isEqualTo("{\"mode\":\"READWRITE\"}");
         String subject = subject();
-        Answer plain = call(registry, "application/json", "POST", "/subjects/" + subject + "/versions", schemaBody(V1));
+        Answer plain = OwnRegistry.call(REGISTRY.server(), "application/json", "POST", "/subjects/" + subject + "/versions", schemaBody(V1));
         assertThat(plain.status()).isEqualTo(200);
-        Answer typed = call(registry, "application/vnd.schemaregistry+json", "POST", "/subjects/" + subject + "/versions",
+        Answer typed = OwnRegistry.call(REGISTRY.server(), "application/vnd.schemaregistry+json", "POST", "/subjects/" + subject + "/versions",
                 "{\"schemaType\":\"AVRO\",\"references\":[],\"schema\":" + JSON.getNodeFactory().textNode(V1) + "}");
         assertThat(typed.body().toString()).isEqualTo("{\"id\":" + plain.body().path("id").asInt()
                 + ",\"version\":1,\"schemaType\":\"AVRO\",\"schema\":" + JSON.getNodeFactory().textNode(V1) + "}");
@@ -305,21 +251,21 @@ class EmbeddedSchemaRegistryIT {
         EmbeddedSchemaRegistry own = EmbeddedSchemaRegistry.start(SharedKafka.bootstrapServers(), topic, "127.0.0.1", 0);
         try {
             String json = "application/json";
-            assertThat(call(own, json, "GET", "/config", null).body().toString()).isEqualTo("{\"compatibilityLevel\":\"BACKWARD\"}");
-            assertThat(call(own, json, "PUT", "/config", "{\"compatibility\":\"NONE\"}").body().toString())
+            assertThat(OwnRegistry.call(own, json, "GET", "/config", null).body().toString()).isEqualTo("{\"compatibilityLevel\":\"BACKWARD\"}");
+            assertThat(OwnRegistry.call(own, json, "PUT", "/config", "{\"compatibility\":\"NONE\"}").body().toString())
                     .isEqualTo("{\"compatibility\":\"NONE\"}");
-            call(own, json, "POST", "/subjects/" + subject + "/versions", schemaBody(V1));
-            assertThat(call(own, json, "POST", "/subjects/" + subject + "/versions", schemaBody(V2_INCOMPATIBLE)).status()).isEqualTo(200);
-            assertThat(call(own, json, "GET", "/config/" + subject + "?defaultToGlobal=true", null).body().toString())
+            OwnRegistry.call(own, json, "POST", "/subjects/" + subject + "/versions", schemaBody(V1));
+            assertThat(OwnRegistry.call(own, json, "POST", "/subjects/" + subject + "/versions", schemaBody(V2_INCOMPATIBLE)).status()).isEqualTo(200);
+            assertThat(OwnRegistry.call(own, json, "GET", "/config/" + subject + "?defaultToGlobal=true", null).body().toString())
                     .isEqualTo("{\"compatibilityLevel\":\"NONE\"}");
             own.close();
             own = EmbeddedSchemaRegistry.start(SharedKafka.bootstrapServers(), topic, "0.0.0.0", 0);
             assertThat(own.url()).as("a wildcard bind is reached on localhost").isEqualTo("http://localhost:" + own.port());
-            assertThat(call(own, json, "GET", "/config", null).body().toString()).isEqualTo("{\"compatibilityLevel\":\"NONE\"}");
-            assertThat(call(own, json, "GET", "/subjects", null).body().toString()).isEqualTo("[\"" + subject + "\"]");
-            assertThat(call(own, json, "GET", "/schemas/ids/1", null).body().path("schema").asText()).isEqualTo(V1);
-            assertThat(call(own, json, "DELETE", "/config", null).body().toString()).isEqualTo("{\"compatibilityLevel\":\"NONE\"}");
-            assertThat(call(own, json, "GET", "/config", null).body().toString()).isEqualTo("{\"compatibilityLevel\":\"BACKWARD\"}");
+            assertThat(OwnRegistry.call(own, json, "GET", "/config", null).body().toString()).isEqualTo("{\"compatibilityLevel\":\"NONE\"}");
+            assertThat(OwnRegistry.call(own, json, "GET", "/subjects", null).body().toString()).isEqualTo("[\"" + subject + "\"]");
+            assertThat(OwnRegistry.call(own, json, "GET", "/schemas/ids/1", null).body().path("schema").asText()).isEqualTo(V1);
+            assertThat(OwnRegistry.call(own, json, "DELETE", "/config", null).body().toString()).isEqualTo("{\"compatibilityLevel\":\"NONE\"}");
+            assertThat(OwnRegistry.call(own, json, "GET", "/config", null).body().toString()).isEqualTo("{\"compatibilityLevel\":\"BACKWARD\"}");
         } finally {
             own.close();
         }
@@ -331,13 +277,13 @@ class EmbeddedSchemaRegistryIT {
         Schema v1 = new Schema.Parser().parse(V1);
         Schema compatible = new Schema.Parser().parse(V2_COMPATIBLE);
         Schema incompatible = new Schema.Parser().parse(V2_INCOMPATIBLE);
-        try (HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(registry.url())) {
+        try (HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(REGISTRY.server().url())) {
             int id = client.register(subject, v1);
             assertThat(client.idOf(subject, v1)).isEqualTo(id);
             assertThat(client.isCompatible(subject, compatible)).isTrue();
             assertThat(client.isCompatible(subject, incompatible)).isFalse();
             assertThatThrownBy(() -> client.register(subject, incompatible)).isExactlyInstanceOf(RegistryException.class)
-                    .hasMessageStartingWith("schema registry " + registry.url() + " refused POST /subjects/" + subject
+                    .hasMessageStartingWith("schema registry " + REGISTRY.server().url() + " refused POST /subjects/" + subject
                             + "/versions: error 409 (Schema being registered is incompatible")
                     .extracting(e -> ((RegistryException) e).errorCode()).isEqualTo(409);
             assertThatThrownBy(() -> client.idOf(subject, compatible)).isExactlyInstanceOf(SchemaNotFoundException.class)

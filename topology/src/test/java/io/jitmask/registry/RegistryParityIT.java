@@ -1,12 +1,12 @@
 package io.jitmask.registry;
 
-import static io.jitmask.registry.EmbeddedSchemaRegistryIT.JSON;
-import static io.jitmask.registry.EmbeddedSchemaRegistryIT.assertError;
+import static io.jitmask.registry.OwnRegistry.JSON;
+import static io.jitmask.registry.OwnRegistry.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.jitmask.registry.EmbeddedSchemaRegistryIT.Answer;
+import io.jitmask.registry.OwnRegistry.Answer;
 import io.jitmask.registry.server.EmbeddedSchemaRegistry;
 import io.jitmask.schema.SchemaReference;
 import io.jitmask.schema.SchemaType;
@@ -15,9 +15,8 @@ import io.jitmask.testing.SharedKafka;
 import java.util.List;
 import java.util.UUID;
 import org.apache.avro.Schema;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The registry surface today's Confluent clients use, per endpoint and schema type: data contracts (metadata,
@@ -26,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * from {@code _schemas}.
  */
 class RegistryParityIT {
-    static final String TOPIC = "_schemas_parity_" + UUID.randomUUID().toString().substring(0, 8);
+    @RegisterExtension
+    static final OwnRegistry REGISTRY = new OwnRegistry("_schemas_parity_");
     static final String AVRO_V1 = "{\"type\":\"record\",\"name\":\"Customer\",\"namespace\":\"shop\",\"fields\":["
             + "{\"name\":\"email\",\"type\":\"string\",\"confluent:tags\":[\"PII\"]}]}";
     static final String ADDRESS_PROTO = "syntax = \"proto3\";\n\npackage shop.common;\n\nmessage Address {\n  string city = 1;\n}\n";
@@ -40,20 +40,8 @@ class RegistryParityIT {
     static final String RULE_SET = "{\"domainRules\":[{\"name\":\"checkEmail\",\"kind\":\"CONDITION\",\"mode\":\"WRITE\","
             + "\"type\":\"CEL\",\"expr\":\"message.email != ''\"}]}";
 
-    static EmbeddedSchemaRegistry registry;
-
-    @BeforeAll
-    static void start() throws Exception {
-        registry = EmbeddedSchemaRegistry.start(SharedKafka.bootstrapServers(), TOPIC, "localhost", 0);
-    }
-
-    @AfterAll
-    static void stop() {
-        registry.close();
-    }
-
     static Answer call(String method, String path, String body) throws Exception {
-        return EmbeddedSchemaRegistryIT.call(registry, "application/vnd.schemaregistry.v1+json", method, path, body);
+        return REGISTRY.call(method, path, body);
     }
 
     static String subject(String name) {
@@ -341,19 +329,35 @@ class RegistryParityIT {
         call("PUT", "/mode/" + address, "{\"mode\":\"READONLY\"}");
         JsonNode before = call("GET", "/subjects/" + customer + "/versions/1", null).body();
         JsonNode configBefore = call("GET", "/config/" + customer, null).body();
+        // An Avro subject with two versions and a config of its own.
+        String avro = subject("restart-avro-value");
+        int avroId = call("POST", "/subjects/" + avro + "/versions", body(null, EmbeddedSchemaRegistryIT.V1).toString())
+                .body().path("id").asInt();
+        call("POST", "/subjects/" + avro + "/versions", body(null, EmbeddedSchemaRegistryIT.V2_COMPATIBLE).toString());
+        call("PUT", "/config/" + avro, "{\"compatibility\":\"FULL\"}");
 
-        try (EmbeddedSchemaRegistry restarted = EmbeddedSchemaRegistry.start(SharedKafka.bootstrapServers(), TOPIC, "localhost", 0)) {
-            Answer after = EmbeddedSchemaRegistryIT.call(restarted, "application/json", "GET",
+        try (EmbeddedSchemaRegistry restarted = REGISTRY.startAnother()) {
+            Answer after = OwnRegistry.call(restarted, "application/json", "GET",
                     "/subjects/" + customer + "/versions/1", null);
             assertThat(after.body()).isEqualTo(before);
-            assertThat(EmbeddedSchemaRegistryIT.call(restarted, "application/json", "GET", "/config/" + customer, null).body())
+            assertThat(OwnRegistry.call(restarted, "application/json", "GET", "/config/" + customer, null).body())
                     .isEqualTo(configBefore);
-            assertThat(EmbeddedSchemaRegistryIT.call(restarted, "application/json", "GET", "/mode/" + address, null).body())
+            assertThat(OwnRegistry.call(restarted, "application/json", "GET", "/mode/" + address, null).body())
                     .isEqualTo(json("{\"mode\":\"READONLY\"}"));
-            assertThat(EmbeddedSchemaRegistryIT.call(restarted, "application/json", "GET",
+            assertThat(OwnRegistry.call(restarted, "application/json", "GET",
                     "/subjects/" + address + "/versions/1/referencedby", null).body()).isEqualTo(json("[" + id + "]"));
-            assertThat(EmbeddedSchemaRegistryIT.call(restarted, "application/json", "GET", "/schemas/ids/" + id, null)
+            assertThat(OwnRegistry.call(restarted, "application/json", "GET", "/schemas/ids/" + id, null)
                     .body().path("metadata")).isEqualTo(json(METADATA));
+            assertThat(OwnRegistry.call(restarted, "application/json", "GET", "/subjects/" + avro + "/versions", null)
+                    .body()).isEqualTo(json("[1,2]"));
+            assertThat(OwnRegistry.call(restarted, "application/json", "GET", "/subjects/" + avro + "/versions/1", null)
+                    .body().path("id").asInt()).isEqualTo(avroId);
+            assertThat(OwnRegistry.call(restarted, "application/json", "GET", "/config/" + avro, null)
+                    .body().path("compatibilityLevel").asText()).isEqualTo("FULL");
+            int next = OwnRegistry.call(restarted, "application/json", "POST", "/subjects/" + subject("restart-fresh")
+                    + "/versions", body(null, "{\"type\":\"record\",\"name\":\"Fresh\",\"fields\":[]}").toString())
+                    .body().path("id").asInt();
+            assertThat(next).as("ids keep counting after a restart").isGreaterThan(Math.max(id, avroId));
         }
     }
 
@@ -376,16 +380,16 @@ class RegistryParityIT {
         assertThat(call("DELETE", "/contexts/" + gone, null).status()).isEqualTo(204);
         JsonNode byId = call("GET", prefix + "/schemas/ids/1", null).body();
 
-        try (EmbeddedSchemaRegistry restarted = EmbeddedSchemaRegistry.start(SharedKafka.bootstrapServers(), TOPIC, "localhost", 0)) {
-            JsonNode contexts = EmbeddedSchemaRegistryIT.call(restarted, "application/json", "GET", "/contexts", null).body();
+        try (EmbeddedSchemaRegistry restarted = REGISTRY.startAnother()) {
+            JsonNode contexts = OwnRegistry.call(restarted, "application/json", "GET", "/contexts", null).body();
             assertThat(contexts.toString()).contains("\"" + context + "\"").doesNotContain(gone);
-            assertThat(EmbeddedSchemaRegistryIT.call(restarted, "application/json", "GET", prefix + "/schemas/ids/1", null)
+            assertThat(OwnRegistry.call(restarted, "application/json", "GET", prefix + "/schemas/ids/1", null)
                     .body()).isEqualTo(byId);
-            JsonNode config = EmbeddedSchemaRegistryIT.call(restarted, "application/json", "GET", prefix + "/config", null).body();
+            JsonNode config = OwnRegistry.call(restarted, "application/json", "GET", prefix + "/config", null).body();
             assertThat(List.of(config.path("compatibilityLevel").asText(), config.path("compatibilityPolicy").asText()))
                     .containsExactly("NONE", "LENIENT");
             // The context's id counter is rebuilt too: its next schema is its id 2.
-            Answer second = EmbeddedSchemaRegistryIT.call(restarted, "application/json", "POST",
+            Answer second = OwnRegistry.call(restarted, "application/json", "POST",
                     prefix + "/subjects/orders-value/versions", body(null, AVRO_V1.replace("}]}",
                             "},{\"name\":\"phone\",\"type\":\"string\",\"default\":\"\"}]}")).toString());
             assertThat(List.of(second.body().path("id").asInt(), second.body().path("version").asInt()))
@@ -397,7 +401,7 @@ class RegistryParityIT {
     void jitmasksClientSendsAndReadsEveryTypeWithItsContract() throws Exception {
         String address = subject("client-address");
         String customer = subject("client-customer-value");
-        try (HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(registry.url())) {
+        try (HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(REGISTRY.server().url())) {
             HttpSchemaRegistryClient.Registration a = client.registerVersion(address, StoredSchema.of(SchemaType.JSON, ADDRESS_JSON));
             assertThat(a.version()).isEqualTo(1);
             StoredSchema sent = new StoredSchema(SchemaType.JSON, CUSTOMER_JSON,
@@ -417,7 +421,7 @@ class RegistryParityIT {
     void maskedSubjectCarriesTheRawSubjectsMetadata() throws Exception {
         String dataset = "parity" + UUID.randomUUID().toString().substring(0, 8);
         Schema schema = new Schema.Parser().parse(AVRO_V1);
-        try (HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(registry.url())) {
+        try (HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(REGISTRY.server().url())) {
             int rawId = client.register("raw." + dataset + "-value", schema, json(METADATA));
             int maskedId = new MaskedSchemaIds(client).valueId(dataset, rawId, schema);
             JsonNode masked = call("GET", "/subjects/masked." + dataset + "-value/versions/latest", null).body();

@@ -3,23 +3,16 @@ package io.jitmask.scale;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.jitmask.app.JitmaskApp;
 import io.jitmask.approval.ApprovalEvents;
 import io.jitmask.audit.AuditEvent;
 import io.jitmask.config.JitmaskConfig;
 import io.jitmask.config.Topics;
-import io.jitmask.embedded.EmbeddedKafkaBroker;
-import io.jitmask.registry.HttpSchemaRegistryClient;
-import io.jitmask.registry.server.EmbeddedSchemaRegistry;
-import io.jitmask.sample.SampleSchemas;
 import io.jitmask.testing.DemoActors;
+import io.jitmask.testing.JitmaskStack;
 import io.jitmask.testing.Delivery;
 import io.jitmask.testing.RawLoad;
-import io.jitmask.testing.StandaloneStack;
 import io.jitmask.testing.TopicReader;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,9 +26,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A flood of signed requests on jit.approvals (each followed by its denial, as a script gone wrong or a year of
@@ -43,140 +35,126 @@ import org.junit.jupiter.api.io.TempDir;
  * copies, masked records keep flowing exactly once, a requester's runaway pending requests beyond the limit are
  * refused, and the audit trail holds exactly one outcome per event.
  *
- * <p>On a broker of its own (the product's embedded one): the flood must not land on the shared broker's
- * jit.approvals, which every other test's application reads from the beginning.
+ * <p>On a broker of its own ({@link JitmaskStack.Builder#ownBroker()}): the flood must not land on the shared broker's
+ * jit.approvals, which every other test's application reads from the beginning. The 50,000-request soak is
+ * {@link ApprovalFloodSoakIT}, on a stack of its own (dave's runaway requests stay pending in an application).
  */
 class ApprovalFloodIT {
-    static final String DATASET = "flood";
     static final int MAX_PENDING = 5;
     static final int RUNAWAY = 12;
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    static final JitmaskStack STACK = stack("flood");
+
+    /** A dataset of sample customers on a broker of the class's own, at most 5 pending requests per requester. */
+    static JitmaskStack stack(String prefix) {
+        return JitmaskStack.builder(prefix).dataset("flood", "customers").ownBroker()
+                .setting(JitmaskConfig.REQUEST_MAX_PENDING_PER_REQUESTER, Integer.toString(MAX_PENDING)).build();
+    }
 
     @Test
     void aFloodOfSignedRequestsNeitherHoldsUpAFreshApprovalNorMasking() throws Exception {
-        flood(2_000);
+        flood(STACK, 2_000);
     }
 
-    @Test
-    @Tag("soak")
-    void fiftyThousandSignedRequests() throws Exception {
-        flood(50_000);
-    }
+    static void flood(JitmaskStack stack, int requests) throws Exception {
+        String bootstrap = stack.bootstrapServers();
+        String dataset = stack.dataset();
+        RawLoad load = RawLoad.start(bootstrap, stack.registry(), Topics.raw(dataset), seq -> "K" + (seq % 10));
+        TopicReader.awaitProgress(bootstrap, Topics.masked(dataset), 50);
 
-    void flood(int requests) throws Exception {
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("broker"), "localhost", freePort(), freePort());
-        String bootstrap = broker.bootstrapServers();
-        StandaloneStack.createDatasetTopics(bootstrap, DATASET);
-        JitmaskApp app = null;
-        try (EmbeddedSchemaRegistry registryServer = EmbeddedSchemaRegistry.start(bootstrap, "localhost", 0);
-             HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(registryServer.url())) {
-            registry.register(Topics.raw(DATASET) + "-value", SampleSchemas.of("customers"));
-            app = JitmaskApp.start(StandaloneStack.config(bootstrap, registryServer.url(), dir, DATASET,
-                    Map.of(JitmaskConfig.REQUEST_MAX_PENDING_PER_REQUESTER, Integer.toString(MAX_PENDING))));
-            app.awaitRunning(Duration.ofSeconds(120));
-            RawLoad load = RawLoad.start(bootstrap, registry, Topics.raw(DATASET), seq -> "K" + (seq % 10));
-            TopicReader.awaitProgress(bootstrap, Topics.masked(DATASET), 50);
-
-            // Signed before anything is posted, so that the flood arrives as fast as the broker takes it.
-            PrivateKey alice = DemoActors.key("alice");
-            PrivateKey dave = DemoActors.key("dave");
-            PrivateKey bob = DemoActors.key("bob");
-            List<ProducerRecord<String, String>> events = new ArrayList<>();
-            List<String> flooded = new ArrayList<>();
-            for (int i = 0; i < requests; i++) {
-                String id = "fl" + i;
-                flooded.add(id);
-                boolean byAlice = i % 2 == 0;
-                String actor = byAlice ? "alice" : "dave";
-                events.add(new ProducerRecord<>(Topics.APPROVALS, id, ApprovalEvents.requested(id, actor, Instant.now(),
-                        "User:" + actor, DATASET, List.of("email"), null, "INC-16 flood " + i, 300, null,
-                        byAlice ? alice : dave).toString()));
-                events.add(new ProducerRecord<>(Topics.APPROVALS, id,
-                        ApprovalEvents.denied(id, "bob", Instant.now(), "flood", bob).toString()));
-            }
-            // dave's script posts requests and nobody answers: all on one partition, so one lifecycle task counts them.
-            List<String> runaway = new ArrayList<>();
-            for (int i = 0; i < RUNAWAY; i++) {
-                String id = "runaway" + i;
-                runaway.add(id);
-                events.add(new ProducerRecord<>(Topics.APPROVALS, 0, id, ApprovalEvents.requested(id, "dave", Instant.now(),
-                        "User:dave", DATASET, List.of("phone"), null, "INC-16 runaway " + i, 300, null, dave).toString()));
-            }
-            String fresh = "fresh-after-flood";
-            ObjectNode freshRequest = ApprovalEvents.requested(fresh, "alice", Instant.now(), "User:alice", DATASET,
-                    List.of("email"), List.of("K3"), "INC-16 real work behind the flood", 600, null, alice);
-
-            long postedAt = System.nanoTime();
-            long maskedBeforeFlood = TopicReader.committedEnd(bootstrap, Topics.masked(DATASET));
-            try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                    bootstrap, ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 20),
-                    new StringSerializer(), new StringSerializer())) {
-                events.forEach(producer::send);
-                producer.send(new ProducerRecord<>(Topics.APPROVALS, fresh, freshRequest.toString()));
-                producer.send(new ProducerRecord<>(Topics.APPROVALS, fresh,
-                        ApprovalEvents.approved(freshRequest, "bob", Instant.now(), "ticket checked", bob).toString()));
-                producer.flush();
-            }
-
-            // Masking goes on, and the approval behind the flood takes effect and copies.
-            TopicReader.awaitProgress(bootstrap, Topics.masked(DATASET), 100);
-            Duration patience = Duration.ofSeconds(300 + requests / 50);
-            Awaitility.await().atMost(patience).pollInterval(Duration.ofSeconds(2)).until(() -> auditByRequest(bootstrap)
-                    .getOrDefault(fresh, List.of()).stream().anyMatch(e -> e.type() == AuditEvent.Type.ACTIVATED));
-            long activatedMs = (System.nanoTime() - postedAt) / 1_000_000;
-            List<ConsumerRecord<byte[], byte[]>> copies = TopicReader.readAllWhenAtLeast(bootstrap,
-                    Topics.grant(DATASET, fresh), 3, patience);
-            long firstCopyMs = (System.nanoTime() - postedAt) / 1_000_000;
-            assertThat(copies).hasSizeGreaterThanOrEqualTo(3)
-                    .allSatisfy(c -> assertThat(new String(c.key(), StandardCharsets.UTF_8)).isEqualTo("K3"));
-            long maskedDuringFlood = TopicReader.committedEnd(bootstrap, Topics.masked(DATASET)) - maskedBeforeFlood;
-
-            List<RawLoad.Sent> sent = load.stop();
-            List<ConsumerRecord<byte[], byte[]>> masked = TopicReader.readAllWhenAtLeast(
-                    bootstrap, Topics.masked(DATASET), sent.size(), Duration.ofSeconds(120));
-            Delivery.assertExactlyOnce("masked", Delivery.bySeq(masked), 0, sent.size());
-
-            // Exactly one outcome per event: every flooded request REQUESTED then DENIED; dave's runaway requests
-            // pending up to the limit and refused beyond it; the fresh one granted.
-            // (Other events, such as the schema's SCHEMA_CHANGED, are keyed by what they are about.)
-            int expectedAudit = 2 * requests + RUNAWAY + 3;
-            java.util.Set<String> ours = new java.util.HashSet<>(flooded);
-            ours.addAll(runaway);
-            ours.add(fresh);
-            Map<String, List<AuditEvent>> trail = Awaitility.await().atMost(patience).pollInterval(Duration.ofSeconds(2))
-                    .until(() -> ofRequests(auditByRequest(bootstrap), ours), t -> count(t) >= expectedAudit);
-            assertThat(count(trail)).isEqualTo(expectedAudit);
-            for (String id : flooded) {
-                assertThat(trail.get(id)).as(id).extracting(AuditEvent::type)
-                        .containsExactly(AuditEvent.Type.REQUESTED, AuditEvent.Type.DENIED);
-            }
-            for (int i = 0; i < RUNAWAY; i++) {
-                List<AuditEvent> events0 = trail.get(runaway.get(i));
-                assertThat(events0).as(runaway.get(i)).hasSize(1);
-                if (i < MAX_PENDING) {
-                    assertThat(events0.get(0).type()).isEqualTo(AuditEvent.Type.REQUESTED);
-                } else {
-                    assertThat(events0.get(0).type()).isEqualTo(AuditEvent.Type.REJECTED);
-                    assertThat(events0.get(0).reason()).isEqualTo("TOO_MANY_PENDING");
-                    assertThat(events0.get(0).actor()).isEqualTo("dave");
-                    assertThat(events0.get(0).detail())
-                            .isEqualTo("REQUESTED: dave already has 5 pending requests, the most allowed (5)");
-                }
-            }
-            assertThat(trail.get(fresh)).extracting(AuditEvent::type).containsExactly(AuditEvent.Type.REQUESTED,
-                    AuditEvent.Type.APPROVED, AuditEvent.Type.ACTIVATED);
-            System.out.printf("FIGURES ApprovalFloodIT requests=%d approvalEvents=%d runawayRefused=%d"
-                            + " freshActivatedMsAfterFloodPosted=%d freshThirdCopyMs=%d maskedWhileFloodIngested=%d rawRecords=%d%n",
-                    requests, 2 * requests + RUNAWAY + 2, RUNAWAY - MAX_PENDING, activatedMs, firstCopyMs, maskedDuringFlood,
-                    sent.size());
-        } finally {
-            if (app != null) {
-                app.close();
-            }
-            broker.close();
+        // Signed before anything is posted, so that the flood arrives as fast as the broker takes it.
+        PrivateKey alice = DemoActors.key("alice");
+        PrivateKey dave = DemoActors.key("dave");
+        PrivateKey bob = DemoActors.key("bob");
+        List<ProducerRecord<String, String>> events = new ArrayList<>();
+        List<String> flooded = new ArrayList<>();
+        for (int i = 0; i < requests; i++) {
+            String id = "fl" + i;
+            flooded.add(id);
+            boolean byAlice = i % 2 == 0;
+            String actor = byAlice ? "alice" : "dave";
+            events.add(new ProducerRecord<>(Topics.APPROVALS, id, ApprovalEvents.requested(id, actor, Instant.now(),
+                    "User:" + actor, dataset, List.of("email"), null, "INC-16 flood " + i, 300, null,
+                    byAlice ? alice : dave).toString()));
+            events.add(new ProducerRecord<>(Topics.APPROVALS, id,
+                    ApprovalEvents.denied(id, "bob", Instant.now(), "flood", bob).toString()));
         }
+        // dave's script posts requests and nobody answers: all on one partition, so one lifecycle task counts them.
+        List<String> runaway = new ArrayList<>();
+        for (int i = 0; i < RUNAWAY; i++) {
+            String id = "runaway" + i;
+            runaway.add(id);
+            events.add(new ProducerRecord<>(Topics.APPROVALS, 0, id, ApprovalEvents.requested(id, "dave", Instant.now(),
+                    "User:dave", dataset, List.of("phone"), null, "INC-16 runaway " + i, 300, null, dave).toString()));
+        }
+        String fresh = "fresh-after-flood";
+        ObjectNode freshRequest = ApprovalEvents.requested(fresh, "alice", Instant.now(), "User:alice", dataset,
+                List.of("email"), List.of("K3"), "INC-16 real work behind the flood", 600, null, alice);
+
+        long postedAt = System.nanoTime();
+        long maskedBeforeFlood = TopicReader.committedEnd(bootstrap, Topics.masked(dataset));
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap, ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 20),
+                new StringSerializer(), new StringSerializer())) {
+            events.forEach(producer::send);
+            producer.send(new ProducerRecord<>(Topics.APPROVALS, fresh, freshRequest.toString()));
+            producer.send(new ProducerRecord<>(Topics.APPROVALS, fresh,
+                    ApprovalEvents.approved(freshRequest, "bob", Instant.now(), "ticket checked", bob).toString()));
+            producer.flush();
+        }
+
+        // Masking goes on, and the approval behind the flood takes effect and copies.
+        TopicReader.awaitProgress(bootstrap, Topics.masked(dataset), 100);
+        Duration patience = Duration.ofSeconds(300 + requests / 50);
+        Awaitility.await().atMost(patience).pollInterval(Duration.ofSeconds(2)).until(() -> auditByRequest(bootstrap)
+                .getOrDefault(fresh, List.of()).stream().anyMatch(e -> e.type() == AuditEvent.Type.ACTIVATED));
+        long activatedMs = (System.nanoTime() - postedAt) / 1_000_000;
+        List<ConsumerRecord<byte[], byte[]>> copies = TopicReader.readAllWhenAtLeast(bootstrap,
+                Topics.grant(dataset, fresh), 3, patience);
+        long firstCopyMs = (System.nanoTime() - postedAt) / 1_000_000;
+        assertThat(copies).hasSizeGreaterThanOrEqualTo(3)
+                .allSatisfy(c -> assertThat(new String(c.key(), StandardCharsets.UTF_8)).isEqualTo("K3"));
+        long maskedDuringFlood = TopicReader.committedEnd(bootstrap, Topics.masked(dataset)) - maskedBeforeFlood;
+
+        List<RawLoad.Sent> sent = load.stop();
+        List<ConsumerRecord<byte[], byte[]>> masked = TopicReader.readAllWhenAtLeast(
+                bootstrap, Topics.masked(dataset), sent.size(), Duration.ofSeconds(120));
+        Delivery.assertExactlyOnce("masked", Delivery.bySeq(masked), 0, sent.size());
+
+        // Exactly one outcome per event: every flooded request REQUESTED then DENIED; dave's runaway requests
+        // pending up to the limit and refused beyond it; the fresh one granted.
+        // (Other events, such as the schema's SCHEMA_CHANGED, are keyed by what they are about.)
+        int expectedAudit = 2 * requests + RUNAWAY + 3;
+        java.util.Set<String> ours = new java.util.HashSet<>(flooded);
+        ours.addAll(runaway);
+        ours.add(fresh);
+        Map<String, List<AuditEvent>> trail = Awaitility.await().atMost(patience).pollInterval(Duration.ofSeconds(2))
+                .until(() -> ofRequests(auditByRequest(bootstrap), ours), t -> count(t) >= expectedAudit);
+        assertThat(count(trail)).isEqualTo(expectedAudit);
+        for (String id : flooded) {
+            assertThat(trail.get(id)).as(id).extracting(AuditEvent::type)
+                    .containsExactly(AuditEvent.Type.REQUESTED, AuditEvent.Type.DENIED);
+        }
+        for (int i = 0; i < RUNAWAY; i++) {
+            List<AuditEvent> events0 = trail.get(runaway.get(i));
+            assertThat(events0).as(runaway.get(i)).hasSize(1);
+            if (i < MAX_PENDING) {
+                assertThat(events0.get(0).type()).isEqualTo(AuditEvent.Type.REQUESTED);
+            } else {
+                assertThat(events0.get(0).type()).isEqualTo(AuditEvent.Type.REJECTED);
+                assertThat(events0.get(0).reason()).isEqualTo("TOO_MANY_PENDING");
+                assertThat(events0.get(0).actor()).isEqualTo("dave");
+                assertThat(events0.get(0).detail())
+                        .isEqualTo("REQUESTED: dave already has 5 pending requests, the most allowed (5)");
+            }
+        }
+        assertThat(trail.get(fresh)).extracting(AuditEvent::type).containsExactly(AuditEvent.Type.REQUESTED,
+                AuditEvent.Type.APPROVED, AuditEvent.Type.ACTIVATED);
+        System.out.printf("FIGURES ApprovalFloodIT requests=%d approvalEvents=%d runawayRefused=%d"
+                        + " freshActivatedMsAfterFloodPosted=%d freshThirdCopyMs=%d maskedWhileFloodIngested=%d rawRecords=%d%n",
+                requests, 2 * requests + RUNAWAY + 2, RUNAWAY - MAX_PENDING, activatedMs, firstCopyMs, maskedDuringFlood,
+                sent.size());
     }
 
     static Map<String, List<AuditEvent>> auditByRequest(String bootstrap) {
@@ -196,11 +174,5 @@ class ApprovalFloodIT {
 
     static int count(Map<String, List<AuditEvent>> trail) {
         return trail.values().stream().mapToInt(List::size).sum();
-    }
-
-    static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

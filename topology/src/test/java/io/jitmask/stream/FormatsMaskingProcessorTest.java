@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.Descriptors;
 import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.Message;
-import io.jitmask.app.JitmaskTopology;
 import io.jitmask.config.Topics;
 import io.jitmask.grants.Grant;
 import io.jitmask.grants.GrantFilter;
@@ -15,31 +14,22 @@ import io.jitmask.grants.GrantIndex;
 import io.jitmask.grants.GrantJson;
 import io.jitmask.keys.Keyset;
 import io.jitmask.mask.PolicyMaskEngine;
-import io.jitmask.policy.Policy;
 import io.jitmask.policy.PolicyLoader;
 import io.jitmask.registry.InMemorySchemaRegistryClient;
 import io.jitmask.registry.StoredSchema;
-import io.jitmask.schema.ProtobufParsedSchema;
-import io.jitmask.schema.SchemaParser;
 import io.jitmask.schema.SchemaType;
 import io.jitmask.serde.JsonCodec;
 import io.jitmask.serde.ProtobufCodec;
 import io.jitmask.serde.WireFormat;
 import io.jitmask.testing.FormatSamples;
+import io.jitmask.testing.MaskingDriver;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,9 +44,12 @@ class FormatsMaskingProcessorTest {
     static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
     static final ObjectMapper JSON = new ObjectMapper();
 
+    MaskingDriver app;
     InMemorySchemaRegistryClient registry;
     GrantIndex grants;
     TopologyTestDriver driver;
+    @org.junit.jupiter.api.io.TempDir
+    Path stateDir;
     TestInputTopic<byte[], byte[]> rawTickets;
     TestInputTopic<byte[], byte[]> rawOrders;
     TestInputTopic<byte[], byte[]> rawClicks;
@@ -71,34 +64,27 @@ class FormatsMaskingProcessorTest {
 
     @BeforeEach
     void setUp() {
-        registry = new InMemorySchemaRegistryClient();
+        app = new MaskingDriver(PolicyLoader.load(Path.of("../deploy/policy.yaml")), List.of("tickets", "orders", "clicks"),
+                "formats-test", NOW, stateDir, null);
+        registry = app.registry();
         ticketsId = registry.registerTyped("raw.tickets-value", FormatSamples.TICKETS_SCHEMA);
         ordersId = registry.registerTyped("raw.orders-value", FormatSamples.ORDERS_SCHEMA);
         order = FormatSamples.orderDescriptor();
-        Policy policy = PolicyLoader.load(Path.of("../deploy/policy.yaml"));
-        grants = new GrantIndex();
-        Topology topology = JitmaskTopology.masking(new Topology(), new JitmaskTopology.MaskingDeps(
-                List.of("tickets", "orders", "clicks"), new PolicyMaskEngine(policy, Keyset.fromJson(io.jitmask.testing.TestKeys.JSON)),
-                registry, grants, policy.headers().allow(), Duration.ofSeconds(1)));
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "formats-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(topology, props, NOW);
-        ByteArraySerializer bytes = new ByteArraySerializer();
-        ByteArrayDeserializer read = new ByteArrayDeserializer();
-        rawTickets = driver.createInputTopic("raw.tickets", bytes, bytes);
-        rawOrders = driver.createInputTopic("raw.orders", bytes, bytes);
-        rawClicks = driver.createInputTopic("raw.clicks", bytes, bytes);
-        grantsTopic = driver.createInputTopic(Topics.GRANTS, new StringSerializer(), bytes);
-        maskedTickets = driver.createOutputTopic("masked.tickets", read, read);
-        maskedOrders = driver.createOutputTopic("masked.orders", read, read);
-        maskedClicks = driver.createOutputTopic("masked.clicks", read, read);
-        dlq = driver.createOutputTopic(Topics.DLQ, read, read);
+        grants = app.grants();
+        driver = app.driver();
+        rawTickets = app.input("raw.tickets");
+        rawOrders = app.input("raw.orders");
+        rawClicks = app.input("raw.clicks");
+        grantsTopic = app.grantsInput();
+        maskedTickets = app.output("masked.tickets");
+        maskedOrders = app.output("masked.orders");
+        maskedClicks = app.output("masked.clicks");
+        dlq = app.output(Topics.DLQ);
     }
 
     @AfterEach
     void tearDown() {
-        driver.close();
+        app.close();
     }
 
     static byte[] key(String k) {
@@ -160,9 +146,9 @@ class FormatsMaskingProcessorTest {
         for (Grant g : List.of(tickets, orders, clicks)) {
             grantsTopic.pipeInput(g.key(), GrantJson.toBytes(g));
         }
-        TestOutputTopic<byte[], byte[]> ticketCopies = driver.createOutputTopic(tickets.topic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        TestOutputTopic<byte[], byte[]> orderCopies = driver.createOutputTopic(orders.topic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        TestOutputTopic<byte[], byte[]> clickCopies = driver.createOutputTopic(clicks.topic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        TestOutputTopic<byte[], byte[]> ticketCopies = app.output(tickets.topic());
+        TestOutputTopic<byte[], byte[]> orderCopies = app.output(orders.topic());
+        TestOutputTopic<byte[], byte[]> clickCopies = app.output(clicks.topic());
 
         rawTickets.pipeInput(key("T-1"), JsonCodec.writeFramed(ticketsId, FormatSamples.ticket("T-1")));
         rawOrders.pipeInput(key("O-1"), ProtobufCodec.encode(ordersId, List.of(0), FormatSamples.order(order, "O-1")));
@@ -264,7 +250,7 @@ class FormatsMaskingProcessorTest {
         Grant byKey = new Grant("r-k", "tickets", "User:alice", List.of("reporter.email"), new GrantFilter.Keys(List.of(TICKET_KEY)),
                 Topics.grant("tickets", "r-k"), "alice", List.of("bob"), "INC-1 test", NOW.minusSeconds(60), NOW.plusSeconds(3600), Grant.ACTIVE);
         grantsTopic.pipeInput(byKey.key(), GrantJson.toBytes(byKey));
-        TestOutputTopic<byte[], byte[]> copies = driver.createOutputTopic(byKey.topic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        TestOutputTopic<byte[], byte[]> copies = app.output(byKey.topic());
         byte[] rawKey = JsonCodec.writeFramed(keyId, JSON.readTree(TICKET_KEY));
         byte[] otherKey = JsonCodec.writeFramed(keyId, JSON.readTree(TICKET_KEY.replace("T-1", "T-2")));
 
@@ -291,7 +277,7 @@ class FormatsMaskingProcessorTest {
         Grant byKey = new Grant("r-k", "orders", "User:alice", List.of("buyer"), new GrantFilter.Keys(List.of(ORDER_KEY)),
                 Topics.grant("orders", "r-k"), "alice", List.of("bob"), "INC-1 test", NOW.minusSeconds(60), NOW.plusSeconds(3600), Grant.ACTIVE);
         grantsTopic.pipeInput(byKey.key(), GrantJson.toBytes(byKey));
-        TestOutputTopic<byte[], byte[]> copies = driver.createOutputTopic(byKey.topic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        TestOutputTopic<byte[], byte[]> copies = app.output(byKey.topic());
         byte[] rawKey = ProtobufCodec.encode(keyId, List.of(0), orderKey(keyType, "O-1", "ada@example.org"));
 
         rawOrders.pipeInput(rawKey, ProtobufCodec.encode(ordersId, List.of(0), FormatSamples.order(order, "O-1")));

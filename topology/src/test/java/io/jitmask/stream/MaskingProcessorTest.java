@@ -10,11 +10,10 @@ import io.jitmask.grants.Grant;
 import io.jitmask.grants.GrantFilter;
 import io.jitmask.grants.GrantIndex;
 import io.jitmask.grants.GrantJson;
-import io.jitmask.keys.Keyset;
-import io.jitmask.mask.PolicyMaskEngine;
 import io.jitmask.policy.Policy;
 import io.jitmask.policy.PolicyLoader;
 import io.jitmask.registry.InMemorySchemaRegistryClient;
+import io.jitmask.testing.MaskingDriver;
 import io.jitmask.sample.SampleSchemas;
 import io.jitmask.serde.AvroCodec;
 import io.jitmask.serde.WireFormat;
@@ -23,21 +22,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Properties;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -49,6 +42,9 @@ class MaskingProcessorTest {
     static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
     static final ObjectMapper JSON = new ObjectMapper();
 
+    static final Policy POLICY = PolicyLoader.load(Path.of("../deploy/policy.yaml"));
+
+    MaskingDriver app;
     InMemorySchemaRegistryClient registry;
     AvroCodec codec;
     GrantIndex grants;
@@ -66,34 +62,25 @@ class MaskingProcessorTest {
 
     @BeforeEach
     void setUp() {
-        registry = new InMemorySchemaRegistryClient();
+        // Its own state directory (the ledger store): other builds on this machine run the same test at once.
+        app = new MaskingDriver(POLICY, List.of("customers", "patients"), "masking-test", NOW, stateDir, null);
+        registry = app.registry();
         codec = new AvroCodec(registry);
         customers = SampleSchemas.of("customers");
         customersId = registry.register("raw.customers-value", customers);
-        Policy policy = PolicyLoader.load(Path.of("../deploy/policy.yaml"));
-        grants = new GrantIndex();
-        Topology topology = JitmaskTopology.masking(new Topology(), new JitmaskTopology.MaskingDeps(
-                List.of("customers", "patients"), new PolicyMaskEngine(policy, Keyset.fromJson(KEYSET)), registry,
-                grants, policy.headers().allow(), Duration.ofSeconds(1)));
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "masking-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        // Its own state directory (the ledger store): other builds on this machine run the same test at once.
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(topology, props, NOW);
-        ByteArraySerializer bytes = new ByteArraySerializer();
-        ByteArrayDeserializer read = new ByteArrayDeserializer();
-        rawCustomers = driver.createInputTopic("raw.customers", bytes, bytes);
-        rawPatients = driver.createInputTopic("raw.patients", bytes, bytes);
-        grantsTopic = driver.createInputTopic(Topics.GRANTS, new StringSerializer(), bytes);
-        maskedCustomers = driver.createOutputTopic("masked.customers", read, read);
-        maskedPatients = driver.createOutputTopic("masked.patients", read, read);
-        dlq = driver.createOutputTopic(Topics.DLQ, read, read);
+        grants = app.grants();
+        driver = app.driver();
+        rawCustomers = app.input("raw.customers");
+        rawPatients = app.input("raw.patients");
+        grantsTopic = app.grantsInput();
+        maskedCustomers = app.output("masked.customers");
+        maskedPatients = app.output("masked.patients");
+        dlq = app.output(Topics.DLQ);
     }
 
     @AfterEach
     void tearDown() {
-        driver.close();
+        app.close();
     }
 
     static GenericRecord customer(String id) {
@@ -296,7 +283,7 @@ class MaskingProcessorTest {
     void copiesMatchingRecordsWithOnlyTheGrantedFieldsClear() {
         Grant grant = grant("r1", List.of("email", "address.street"), new GrantFilter.Keys(List.of("C1")), NOW.plusSeconds(600));
         grantsTopic.pipeInput(grant.key(), GrantJson.toBytes(grant));
-        TestOutputTopic<byte[], byte[]> copies = driver.createOutputTopic(grant.topic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        TestOutputTopic<byte[], byte[]> copies = app.output(grant.topic());
 
         rawCustomers.pipeInput("C1".getBytes(StandardCharsets.UTF_8), encode(customer("C1")));
         rawCustomers.pipeInput("C2".getBytes(StandardCharsets.UTF_8), encode(customer("C2")));
@@ -318,7 +305,7 @@ class MaskingProcessorTest {
     void noCopyAfterExpiryEvenBeforeTheTombstone() {
         Grant grant = grant("r2", List.of("email"), new GrantFilter.All(), NOW.plusSeconds(30));
         grantsTopic.pipeInput(grant.key(), GrantJson.toBytes(grant));
-        TestOutputTopic<byte[], byte[]> copies = driver.createOutputTopic(grant.topic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        TestOutputTopic<byte[], byte[]> copies = app.output(grant.topic());
 
         rawCustomers.pipeInput("C1".getBytes(StandardCharsets.UTF_8), encode(customer("C1")));
         assertThat(copies.readRecordsToList()).hasSize(1);
@@ -341,7 +328,7 @@ class MaskingProcessorTest {
     void theLedgerCountsEveryCopyAndClosesOnceWhenTheGrantEnds() {
         Grant grant = grant("r4", List.of("email"), new GrantFilter.All(), NOW.plusSeconds(600));
         grantsTopic.pipeInput(grant.key(), GrantJson.toBytes(grant));
-        TestOutputTopic<byte[], byte[]> copies = driver.createOutputTopic(grant.topic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        TestOutputTopic<byte[], byte[]> copies = app.output(grant.topic());
         for (int i = 0; i < 3; i++) {
             rawCustomers.pipeInput(("C" + i).getBytes(StandardCharsets.UTF_8), encode(customer("C" + i)), NOW.minusSeconds(30 - i));
         }
@@ -375,7 +362,7 @@ class MaskingProcessorTest {
         assertThat(grants.contains(grant.key())).isTrue();
         grantsTopic.pipeInput(grant.key(), (byte[]) null);
         assertThat(grants.contains(grant.key())).isFalse();
-        TestOutputTopic<byte[], byte[]> copies = driver.createOutputTopic(grant.topic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        TestOutputTopic<byte[], byte[]> copies = app.output(grant.topic());
         rawCustomers.pipeInput("C1".getBytes(StandardCharsets.UTF_8), encode(customer("C1")));
         assertThat(copies.isEmpty()).isTrue();
     }
@@ -390,7 +377,7 @@ class MaskingProcessorTest {
 
     @Test
     void anUnreachableRegistryIsRetriedNotDeadLettered() {
-        driver.close();
+        app.close();
         io.jitmask.registry.SchemaRegistryClient down = new io.jitmask.registry.SchemaRegistryClient() {
             @Override
             public int register(String subject, Schema schema) {
@@ -432,21 +419,12 @@ class MaskingProcessorTest {
                 throw new io.jitmask.registry.RegistryUnavailableException("registry down", null);
             }
         };
-        Policy policy = PolicyLoader.load(Path.of("../deploy/policy.yaml"));
-        Topology topology = JitmaskTopology.masking(new Topology(), new JitmaskTopology.MaskingDeps(List.of("customers"),
-                new PolicyMaskEngine(policy, Keyset.fromJson(KEYSET)), down, new GrantIndex(), policy.headers().allow(),
-                Duration.ofSeconds(1)));
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "masking-test-down");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("down").toString());
-        driver = new TopologyTestDriver(topology, props, NOW);
-        TestInputTopic<byte[], byte[]> in = driver.createInputTopic("raw.customers", new ByteArraySerializer(), new ByteArraySerializer());
+        app = new MaskingDriver(POLICY, List.of("customers"), "masking-test-down", NOW, stateDir.resolve("down"), down);
+        TestInputTopic<byte[], byte[]> in = app.input("raw.customers");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> in.pipeInput("C1".getBytes(StandardCharsets.UTF_8), encode(customer("C1"))))
                 .as("the stream thread fails (and is replaced, reprocessing from the last commit) instead of dropping the record")
                 .hasRootCauseInstanceOf(io.jitmask.registry.RegistryUnavailableException.class);
-        TestOutputTopic<byte[], byte[]> letters = driver.createOutputTopic(Topics.DLQ, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        assertThat(letters.isEmpty()).isTrue();
-        assertThat(driver.createOutputTopic("masked.customers", new ByteArrayDeserializer(), new ByteArrayDeserializer()).isEmpty()).isTrue();
+        assertThat(app.output(Topics.DLQ).isEmpty()).isTrue();
+        assertThat(app.output("masked.customers").isEmpty()).isTrue();
     }
 }

@@ -53,6 +53,7 @@ public final class JitmaskStack implements BeforeAllCallback, AfterAllCallback {
     private final boolean startApp;
     private final int partitions;
     private final boolean ownBroker;
+    private final boolean restartableBroker;
     private final String suffix = UUID.randomUUID().toString().substring(0, 6);
 
     private Path dir;
@@ -73,7 +74,8 @@ public final class JitmaskStack implements BeforeAllCallback, AfterAllCallback {
         this.files = new LinkedHashMap<>(builder.files);
         this.startApp = builder.startApp;
         this.partitions = builder.partitions;
-        this.ownBroker = builder.ownBroker;
+        this.ownBroker = builder.ownBroker || builder.restartableBroker;
+        this.restartableBroker = builder.restartableBroker;
     }
 
     /** A stack whose application id and dataset names start with {@code prefix}. */
@@ -90,6 +92,7 @@ public final class JitmaskStack implements BeforeAllCallback, AfterAllCallback {
         private boolean startApp = true;
         private int partitions = 3;
         private boolean ownBroker;
+        private boolean restartableBroker;
 
         private Builder(String prefix) {
             this.prefix = prefix;
@@ -153,6 +156,16 @@ public final class JitmaskStack implements BeforeAllCallback, AfterAllCallback {
             return this;
         }
 
+        /**
+         * A broker of the class's own that the test stops and starts again ({@link TestBroker#stop()},
+         * {@link TestBroker#startAgain()} on {@link JitmaskStack#broker()}): the product's embedded broker, whose data directory and
+         * ports survive a restart.
+         */
+        public Builder restartableBroker() {
+            restartableBroker = true;
+            return this;
+        }
+
         public JitmaskStack build() {
             return new JitmaskStack(this);
         }
@@ -161,7 +174,8 @@ public final class JitmaskStack implements BeforeAllCallback, AfterAllCallback {
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         dir = Files.createTempDirectory("jitmask-" + prefix + "-");
-        broker = ownBroker ? TestBroker.start() : SharedKafka.broker();
+        broker = restartableBroker ? TestBroker.startRestartable(dir.resolve("broker"))
+                : ownBroker ? TestBroker.start() : SharedKafka.broker();
         registryServer = EmbeddedSchemaRegistry.start(broker.bootstrapServers(), "localhost", 0);
         registry = new HttpSchemaRegistryClient(registryServer.url());
         List<String> topics = new ArrayList<>();
@@ -285,7 +299,10 @@ public final class JitmaskStack implements BeforeAllCallback, AfterAllCallback {
         return started;
     }
 
-    /** The broker of this class: the shared one, or its own ({@link Builder#ownBroker()}). */
+    /**
+     * The broker of this class: the shared one, or its own ({@link Builder#ownBroker()}), one it may stop and start
+     * ({@link Builder#restartableBroker()}).
+     */
     public TestBroker broker() {
         return broker;
     }

@@ -1,5 +1,7 @@
 package io.jitmask.testing;
 
+import io.jitmask.embedded.EmbeddedKafkaBroker;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -17,12 +19,80 @@ import org.apache.kafka.common.test.TestKitNodes;
  * 1 s group session floor (crash tests' killed members leave in seconds). {@link SharedKafka} holds the one every
  * class shares; a class that must see a broker holding only its own data (a full leak scan) asks
  * {@link JitmaskStack.Builder#ownBroker()} for one of these.
+ *
+ * <p>A class that stops the broker and starts it again ({@link JitmaskStack.Builder#restartableBroker()}) gets the
+ * product's own {@link EmbeddedKafkaBroker} instead ({@link #startRestartable}): its data directory and ports are
+ * fixed, so {@link #stop()} and {@link #startAgain()} bring back the same broker, topics and offsets, which the test
+ * kit's brokers cannot.
  */
 public final class TestBroker implements AutoCloseable {
     private final KafkaClusterTestKit cluster;
+    private final Restartable restartable;
 
-    private TestBroker(KafkaClusterTestKit cluster) {
+    /** The product's embedded broker on fixed ports and a fixed data directory; {@code running} null while stopped. */
+    private static final class Restartable {
+        final Path dataDir;
+        final int port;
+        final int controllerPort;
+        EmbeddedKafkaBroker running;
+
+        Restartable(Path dataDir) throws Exception {
+            this.dataDir = dataDir;
+            this.port = freePort();
+            this.controllerPort = freePort();
+        }
+
+        void start() throws Exception {
+            if (running == null) {
+                running = EmbeddedKafkaBroker.start(dataDir, "localhost", port, controllerPort);
+            }
+        }
+
+        void stop() {
+            if (running != null) {
+                running.close();
+                running = null;
+            }
+        }
+
+        private static int freePort() throws Exception {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                return socket.getLocalPort();
+            }
+        }
+    }
+
+    private TestBroker(KafkaClusterTestKit cluster, Restartable restartable) {
         this.cluster = cluster;
+        this.restartable = restartable;
+    }
+
+    /** A broker that {@link #stop()} and {@link #startAgain()} take down and bring back with its data, on the same ports. */
+    public static TestBroker startRestartable(Path dataDir) {
+        try {
+            Restartable broker = new Restartable(dataDir);
+            broker.start();
+            return new TestBroker(null, broker);
+        } catch (Exception e) {
+            throw new IllegalStateException("the embedded broker did not start", e);
+        }
+    }
+
+    /** Stops a restartable broker (its clients see it gone); {@link #startAgain()} brings it back. */
+    public void stop() {
+        restartable().stop();
+    }
+
+    /** Starts a stopped restartable broker again, on the same ports with the same data. */
+    public void startAgain() throws Exception {
+        restartable().start();
+    }
+
+    private Restartable restartable() {
+        if (restartable == null) {
+            throw new IllegalStateException("not a restartable broker: JitmaskStack.Builder#restartableBroker()");
+        }
+        return restartable;
     }
 
     public static TestBroker start() {
@@ -52,18 +122,21 @@ public final class TestBroker implements AutoCloseable {
             kit.format();
             kit.startup();
             kit.waitForReadyBrokers();
-            return new TestBroker(kit);
+            return new TestBroker(kit, null);
         } catch (Exception e) {
             throw new IllegalStateException("in-process Kafka did not start", e);
         }
     }
 
     public String bootstrapServers() {
-        return cluster.bootstrapServers();
+        return restartable != null ? "localhost:" + restartable.port : cluster.bootstrapServers();
     }
 
     /** The broker's log directories, where every topic's segments live on disk. */
     public List<Path> logDirectories() {
+        if (restartable != null) {
+            return List.of(restartable.dataDir.resolve("kafka"));
+        }
         return cluster.nodes().brokerNodes().values().stream()
                 .flatMap(node -> node.logDataDirectories().stream()).map(Path::of).toList();
     }
@@ -92,6 +165,10 @@ public final class TestBroker implements AutoCloseable {
     /** Stops the broker and removes its directories (a broker holding a class's few topics stops in seconds). */
     @Override
     public void close() throws Exception {
-        cluster.close();
+        if (restartable != null) {
+            restartable.stop();
+        } else {
+            cluster.close();
+        }
     }
 }
