@@ -96,12 +96,13 @@ for (let i = 0; i < flood; i += batch) {
 const posted = Date.now();
 console.log(`posted ${flood} requests and ${flood} denials in ${posted - floodStart} ms`);
 
-// A fresh approval right behind the flood: timed to ACTIVATED and to its first copy.
+// A fresh approval right behind the flood: timed to ACTIVATED and to its first copy. Asked by carol, who is not in
+// the flood: the per-requester limit counts requests in flight, so alice's places are taken by her flooded requests.
 const freshId = `fresh${run}`;
 const freshKey = `FRESH-${run}`;
 trail.set(freshId, []);
-const freshRequest = signed({ type: 'REQUESTED', requestId: freshId, actor: 'alice', at: new Date().toISOString(),
-  grantee: 'User:alice', dataset: 'customers', fields: ['email'], filter: { keys: [freshKey] },
+const freshRequest = signed({ type: 'REQUESTED', requestId: freshId, actor: 'carol', at: new Date().toISOString(),
+  grantee: 'User:carol', dataset: 'customers', fields: ['email'], filter: { keys: [freshKey] },
   justification: `INC-16 flood check ${run}`, durationSeconds: 600 });
 await producer.send({ topic: 'jit.approvals', messages: [{ key: freshId, value: JSON.stringify(freshRequest) }] });
 const approvedAt = Date.now();

@@ -98,7 +98,7 @@ public final class JitmaskApp implements AutoCloseable {
         Policy policy = PolicyLoader.load(required(config.policyFile(), JitmaskConfig.POLICY_FILE));
         Keyring keyring = Keyring.load(required(config.keyringFile(), JitmaskConfig.KEYRING_FILE));
         Keyset keyset = loadKeyset(config);
-        return start(config, policy, keyring, new PolicyMaskEngine(policy, keyset, new ClassificationBook()),
+        return start(config, policy, keyring, new PolicyMaskEngine(policy, keyset, new ClassificationBook(), config.jsonValidation()),
                 new HttpSchemaRegistryClient(config.registryUrl(), config.registryUserInfo()));
     }
 
@@ -179,7 +179,7 @@ public final class JitmaskApp implements AutoCloseable {
         ControlBudget budget = new ControlBudget(() -> maskingLag(maskingRef.get()), config.controlLagThresholdRecords(),
                 config.controlLaggingMaxEventsPerSecond(), System::nanoTime, nanos -> Thread.sleep(nanos / 1_000_000,
                 (int) (nanos % 1_000_000)));
-        Topology lifecycle = JitmaskTopology.lifecycle(new Topology(), new GrantLifecycleProcessor.Deps(validator,
+        Topology lifecycle = JitmaskTopology.lifecycle(new io.jitmask.app.ControlTopology(), new GrantLifecycleProcessor.Deps(validator,
                 config.manageAcls(), config.requestTtl(), config.grantDeleteGrace(), metrics, budget,
                 new Passkeys(RelyingParty.of(config))),
                 lifecycleLimits(config));

@@ -5,6 +5,7 @@ import io.jitmask.classify.ClassificationStoreUpdater;
 import io.jitmask.classify.SchemaAdmission;
 import io.jitmask.classify.SubjectNaming;
 import io.jitmask.config.Topics;
+import io.jitmask.grants.AdmissionProcessor;
 import io.jitmask.grants.GrantIndex;
 import io.jitmask.grants.GrantLifecycleProcessor;
 import io.jitmask.grants.GrantsStoreUpdater;
@@ -41,12 +42,15 @@ import org.apache.kafka.streams.state.Stores;
  *                     ├────► jit.grant-results (LEDGER_CLOSED)
  *                     └────► jit.dlq
  *
- * jit.approvals ─────┐
- * jit.grant-results ─┴► grant-lifecycle (stores grant-requests, grant-deadlines, grant-counters, grant-request-order,
- *                      ▲                 grant-progress, webauthn-sign-counts)                          ─► jit.grants
- *                      └── webauthn-credentials (global, from jit.credentials)
- *                                                                            ├─► jit.audit
- *                                                                            └─► jit.grant-commands ─► workers
+ * jit.approvals ────────────────┐
+ * jit.grant-results ────────────┤
+ * admission-answers-repartition ┴► grant-lifecycle (stores grant-requests, grant-deadlines, grant-counters,
+ *   ▲                            ▲  grant-request-order, grant-progress, grant-held-events, webauthn-sign-counts)
+ *   │                            └── webauthn-credentials (global, from jit.credentials)    ─► jit.grants
+ *   │                                                                                       ├─► jit.audit
+ *   │                                                                                       ├─► jit.grant-commands ─► workers
+ *   │                                                                                       └─► admission-repartition
+ *   └── admission (store admission-pending; keyed by requester) ◄── admission-repartition ◄──┘
  *
  * jit.audit ─► audit-cloudevents ─► jitmask.audit.cloudevents.topic   (only when that topic is configured)
  * </pre>
@@ -86,6 +90,17 @@ public final class JitmaskTopology {
     public static final String WEBAUTHN_CREDENTIALS_SOURCE = "webauthn-credentials-source";
     public static final String WEBAUTHN_CREDENTIALS_UPDATER = "webauthn-credentials-updater";
     public static final String WEBAUTHN_SIGN_COUNTS_STORE = "webauthn-sign-counts";
+    public static final String GRANT_HELD_EVENTS_STORE = "grant-held-events";
+    /** Repartition topic of ADMIT / RELEASE / COUNT, keyed by requester: {@code <application.id>-control-admission-repartition}. */
+    public static final String ADMISSION_TOPIC = "admission-repartition";
+    /** Repartition topic of the admission answers, keyed by requestId, co-partitioned with jit.approvals. */
+    public static final String ADMISSION_ANSWERS_TOPIC = "admission-answers-repartition";
+    public static final String ADMISSION_SINK = "admission-sink";
+    public static final String ADMISSION_SOURCE = "admission-source";
+    public static final String ADMISSION = "admission";
+    public static final String ADMISSION_PENDING_STORE = "admission-pending";
+    public static final String ADMISSION_ANSWERS_SINK = "admission-answers-sink";
+    public static final String ADMISSION_ANSWERS_SOURCE = "admission-answers-source";
     public static final String AUDIT_SOURCE = "audit-source";
     public static final String AUDIT_CLOUDEVENTS = "audit-cloudevents";
     public static final String AUDIT_CLOUDEVENTS_SINK = "audit-cloudevents-sink";
@@ -187,7 +202,7 @@ public final class JitmaskTopology {
     }
 
     /** The grant lifecycle with the default limits and the deps' request TTL. */
-    public static Topology lifecycle(Topology topology, GrantLifecycleProcessor.Deps deps) {
+    public static Topology lifecycle(ControlTopology topology, GrantLifecycleProcessor.Deps deps) {
         return lifecycle(topology, deps, LifecycleLimits.withTtl(deps.requestTtl()));
     }
 
@@ -197,14 +212,29 @@ public final class JitmaskTopology {
      * results reach the same task. Its stores: the requests, their deadlines ordered by time and the per-requester
      * counters ({@link io.jitmask.grants.LifecycleStore}), and the progress of side effects under way.
      */
-    public static Topology lifecycle(Topology topology, GrantLifecycleProcessor.Deps deps, LifecycleLimits limits) {
+    public static Topology lifecycle(ControlTopology topology, GrantLifecycleProcessor.Deps deps, LifecycleLimits limits) {
+        grantLifecycle(topology, deps, limits);
+        admission(topology, limits);
+        return topology;
+    }
+
+    /**
+     * The lifecycle's own sub-topology: reads jit.approvals, jit.grant-results and the admission answers; writes
+     * ADMIT / RELEASE to the admission topic (a part of {@link #lifecycle}; alone only in tests that answer by hand).
+     */
+    public static ControlTopology grantLifecycle(ControlTopology topology, GrantLifecycleProcessor.Deps deps,
+                                                 LifecycleLimits limits) {
         GrantLifecycleProcessor.Names names = new GrantLifecycleProcessor.Names(GRANT_REQUESTS_STORE,
                 GRANT_DEADLINES_STORE, GRANT_COUNTERS_STORE, GRANT_REQUEST_ORDER_STORE, GRANT_PROGRESS_STORE, GRANTS_SINK, AUDIT_SINK,
-                GRANT_COMMANDS_SINK, WEBAUTHN_CREDENTIALS_STORE, WEBAUTHN_SIGN_COUNTS_STORE);
+                GRANT_COMMANDS_SINK, WEBAUTHN_CREDENTIALS_STORE, WEBAUTHN_SIGN_COUNTS_STORE, GRANT_HELD_EVENTS_STORE,
+                ADMISSION_SINK, ADMISSION_ANSWERS_TOPIC);
+        topology.repartitionTopic(ADMISSION_TOPIC).repartitionTopic(ADMISSION_ANSWERS_TOPIC);
         topology.addSource(APPROVALS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.APPROVALS)
                 .addSource(GRANT_RESULTS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.GRANT_RESULTS)
+                .addSource(ADMISSION_ANSWERS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(),
+                        ADMISSION_ANSWERS_TOPIC)
                 .addProcessor(GRANT_LIFECYCLE, () -> new GrantLifecycleProcessor(deps, limits, names),
-                        APPROVALS_SOURCE, GRANT_RESULTS_SOURCE)
+                        APPROVALS_SOURCE, GRANT_RESULTS_SOURCE, ADMISSION_ANSWERS_SOURCE)
                 // Cached: a request's REQUESTED and DENIED in one commit reach RocksDB and the changelog once, and a
                 // requester's counter once per commit however many requests moved it (each write was a changelog
                 // record in the exactly-once transaction before).
@@ -224,12 +254,35 @@ public final class JitmaskTopology {
                 .addSink(GRANTS_SINK, Topics.GRANTS, new StringSerializer(), new ByteArraySerializer(), GRANT_LIFECYCLE)
                 .addSink(AUDIT_SINK, Topics.AUDIT, new StringSerializer(), new ByteArraySerializer(), GRANT_LIFECYCLE)
                 .addSink(GRANT_COMMANDS_SINK, Topics.GRANT_COMMANDS, new StringSerializer(), new ByteArraySerializer(),
-                        GRANT_LIFECYCLE);
+                        GRANT_LIFECYCLE)
+                // Events held for requests waiting for admission: changelogged, so a kill loses none.
+                .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GRANT_HELD_EVENTS_STORE),
+                        Serdes.String(), Serdes.ByteArray()), GRANT_LIFECYCLE)
+                .addSink(ADMISSION_SINK, ADMISSION_TOPIC, new StringSerializer(), new ByteArraySerializer(), GRANT_LIFECYCLE);
+        // The answers' topic gets jit.approvals' partition count: answer partition p reaches lifecycle task p.
+        topology.copartition(APPROVALS_SOURCE, ADMISSION_ANSWERS_SOURCE);
         // Approvers' passkeys, read whole by every lifecycle task (an approval may land on any partition).
         topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(WEBAUTHN_CREDENTIALS_STORE),
                         Serdes.String(), Serdes.ByteArray()).withLoggingDisabled(),
                 WEBAUTHN_CREDENTIALS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.CREDENTIALS,
                 WEBAUTHN_CREDENTIALS_UPDATER, () -> new CredentialStoreUpdater(WEBAUTHN_CREDENTIALS_STORE));
+        return topology;
+    }
+
+    /**
+     * The exact per-requester limit ({@link AdmissionProcessor}): one count per requester, over every partition of
+     * jit.approvals; answers go back to the lifecycle task that asked.
+     */
+    public static ControlTopology admission(ControlTopology topology, LifecycleLimits limits) {
+        topology.repartitionTopic(ADMISSION_TOPIC).repartitionTopic(ADMISSION_ANSWERS_TOPIC);
+        // The exact per-requester limit: one count per requester, over every partition of jit.approvals.
+        topology.addSource(ADMISSION_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), ADMISSION_TOPIC)
+                .addProcessor(ADMISSION, () -> new AdmissionProcessor(limits.maxPendingPerRequester(),
+                        ADMISSION_PENDING_STORE, ADMISSION_ANSWERS_SINK), ADMISSION_SOURCE)
+                .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ADMISSION_PENDING_STORE),
+                        Serdes.String(), Serdes.Long()), ADMISSION)
+                .addSink(ADMISSION_ANSWERS_SINK, ADMISSION_ANSWERS_TOPIC, new StringSerializer(), new ByteArraySerializer(),
+                        AdmissionProcessor.TO_ORIGIN, ADMISSION);
         return topology;
     }
 

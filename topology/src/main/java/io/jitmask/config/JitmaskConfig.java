@@ -139,6 +139,14 @@ public final class JitmaskConfig {
      * dataset's {@code subjects} in the policy). A record whose schema id is not under it is dead-lettered.
      */
     public static final String SUBJECT_NAME_STRATEGY = "jitmask.subject.name.strategy";
+    /**
+     * How much of a JSON Schema record masking validates: {@code full} (default; every raw record is validated whole
+     * against its writer schema and one that breaks it is dead-lettered naming the keyword and location; a record whose
+     * masking plan proves the masked copy valid is not validated again after masking) or {@code rewritten} (only what
+     * masking rewrites is checked: faster, but a record that already broke its schema outside the masked fields
+     * reaches masked.* as the producer wrote it).
+     */
+    public static final String FORMATS_JSON_VALIDATION = "jitmask.formats.json.validation";
     /** Schema registry HTTP basic auth, as Confluent's clients take it: {@code USER_INFO} or {@code URL}. */
     public static final String REGISTRY_AUTH_SOURCE = "basic.auth.credentials.source";
     /** {@code user:password} for the schema registry (with source USER_INFO). Never logged. */
@@ -185,7 +193,8 @@ public final class JitmaskConfig {
             Map.entry(NOTIFY_REMINDER_LEAD_SECONDS, "600"),
             Map.entry(NOTIFY_RETRY_MAX_ATTEMPTS, "8"),
             Map.entry(NOTIFY_RETRY_BACKOFF_MS, "500"),
-            Map.entry(SUBJECT_NAME_STRATEGY, "topic"));
+            Map.entry(SUBJECT_NAME_STRATEGY, "topic"),
+            Map.entry(FORMATS_JSON_VALIDATION, "full"));
 
     public static final String CONTROL_SUFFIX = "-control";
 
@@ -254,6 +263,7 @@ public final class JitmaskConfig {
         httpPort();
         positiveLong(HTTP_AUDIT_TAIL_SIZE);
         subjectNameStrategy();
+        jsonValidation();
         registryUserInfo();
         validateNotify();
         if (oidcIssuer() != null) {
@@ -355,6 +365,10 @@ public final class JitmaskConfig {
             }
         }
         return new WebhookSettings(name, url, format, optionalPath(prefix + "secret.file"), types);
+    }
+
+    public io.jitmask.mask.JsonValidation jsonValidation() {
+        return io.jitmask.mask.JsonValidation.parse(FORMATS_JSON_VALIDATION, props.getProperty(FORMATS_JSON_VALIDATION));
     }
 
     public io.jitmask.classify.SubjectNaming subjectNameStrategy() {

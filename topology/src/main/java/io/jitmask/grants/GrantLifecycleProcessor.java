@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * revocation or expiry (wall-clock punctuation every second; also right after start-up, for grants that expired
  * while jitmask was down). Every decision, accepted or refused, is written to {@code jit.audit}. The punctuation
  * reads only the deadlines that have come ({@link LifecycleStore}); finished requests are pruned after
- * {@link LifecycleLimits#pruneHorizon()}, and events older than it are refused ({@code STALE}).
+ * {@link LifecycleLimits#pruneHorizon()}, and events older than it are refused ({@code STALE}). A checked request
+ * waits ADMITTING for the per-requester limit, which {@link AdmissionProcessor} counts over every partition: ADMIT
+ * out, its answer in (then REQUESTED or TOO_MANY_PENDING is audited), RELEASE out whenever a request leaves PENDING.
  */
 public final class GrantLifecycleProcessor implements Processor<String, byte[], String, byte[]> {
     private static final Logger LOG = LoggerFactory.getLogger(GrantLifecycleProcessor.class);
@@ -51,11 +53,18 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
         }
     }
 
-    /** Names of the lifecycle's stores and sinks in the topology. */
+    /**
+     * Names of the lifecycle's stores and sinks in the topology; {@code answersTopic} is the (undecorated) name of the
+     * admission answers' topic, which Kafka Streams prefixes with the application id.
+     */
     public record Names(String requestsStore, String deadlinesStore, String countersStore, String orderStore,
                         String progressStore, String grantsSink, String auditSink, String commandsSink,
-                        String credentialsStore, String signCountsStore) {
+                        String credentialsStore, String signCountsStore, String heldStore, String admissionSink,
+                        String answersTopic) {
     }
+
+    /** Events held for a request waiting for admission, at most: a reviewer's answer or two; more are refused. */
+    static final int MAX_HELD = 8;
 
     /** Deadlines handled per punctuation at most, so a backlog (a mass expiry, a first pruning) never stalls the thread. */
     static final int MAX_DUE_PER_PUNCTUATION = 5_000;
@@ -66,6 +75,9 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
     private ProcessorContext<String, byte[]> context;
     private LifecycleStore store;
     private KeyValueStore<String, byte[]> progressStore;
+    private KeyValueStore<String, byte[]> heldStore;
+    /** False until this task's pending counts went to admission: on its first record or punctuation. */
+    private boolean admissionSeeded;
     private GrantResultHandler results;
     private PasskeyApprovals passkeyApprovals;
     /** Set by {@code init()}: the first punctuation takes up ends an earlier release left (see resumeEarlierEnds). */
@@ -89,6 +101,8 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
             LOG.info("built the lifecycle's deadline index and counters for task {}", context.taskId());
         }
         this.progressStore = context.getStateStore(names.progressStore());
+        this.heldStore = context.getStateStore(names.heldStore());
+        this.admissionSeeded = store.admissionSeeded();
         this.results = new GrantResultHandler(new Outputs(), deps);
         this.passkeyApprovals = new PasskeyApprovals(deps.passkeys(),
                 new PasskeyDirectory(context.getStateStore(names.credentialsStore())),
@@ -130,21 +144,49 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
         return Instant.ofEpochMilli(context.currentSystemTimeMs());
     }
 
+    /**
+     * A store written before admission existed holds pending requests that admission has not counted: this task sends
+     * their count per requester once, before any RELEASE it sends (same partition of the admission topic, same
+     * producer, so in order), in the transaction that marks it sent. Records cannot be forwarded from {@code init()}.
+     */
+    private void seedAdmission() {
+        if (admissionSeeded) {
+            return;
+        }
+        admissionSeeded = true;
+        store.pendingByRequester().forEach((requester, count) -> {
+            context.forward(new Record<>(requester, AdmissionCommand.count(requester, count).toBytes(),
+                    context.currentSystemTimeMs()), names.admissionSink());
+            LOG.info("seeded admission with {} pending requests of a requester from task {}", count, context.taskId());
+        });
+        store.markAdmissionSeeded();
+    }
+
     @Override
     public void process(Record<String, byte[]> record) {
         Instant now = now();
-        if (context.recordMetadata().map(m -> Topics.GRANT_RESULTS.equals(m.topic())).orElse(false)) {
+        seedAdmission();
+        String topic = context.recordMetadata().map(m -> m.topic()).orElse("");
+        if (Topics.GRANT_RESULTS.equals(topic)) {
             results.handle(record.key(), record.value(), now);
+            return;
+        }
+        if (topic.endsWith(names.answersTopic())) {
+            answered(AdmissionAnswer.fromBytes(record.value()), now);
             return;
         }
         // Results above are never held back: they finish grants already under way. New events wait while masking lags.
         deps.budget().acquire();
-        now = now();
+        handle(record.key(), record.value(), now());
+    }
+
+    /** One signed event of jit.approvals: checked, applied and audited, or refused and audited. */
+    private void handle(String key, byte[] value, Instant now) {
         ApprovalEvent event;
         try {
-            event = ApprovalEvent.parse(record.key(), record.value());
+            event = ApprovalEvent.parse(key, value);
         } catch (Rejection rejection) {
-            String requestId = Topics.isValidName(record.key()) ? record.key() : "unknown";
+            String requestId = Topics.isValidName(key) ? key : "unknown";
             audit(AuditEvent.of(AuditEvent.Type.REJECTED, requestId, now).reason(rejection.reason().name())
                     .detail(rejection.detail()).build());
             return;
@@ -159,6 +201,10 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
             }
             if (state != null && state.signatures().contains(event.signature())) {
                 throw new Rejection(Rejection.Reason.REPLAY, "this exact signed event was already processed");
+            }
+            if (state != null && state.status() == RequestState.Status.ADMITTING) {
+                hold(state.requestId(), value);
+                return;
             }
             switch (event.type()) {
                 case REQUESTED -> requested(event, actor, state, now);
@@ -194,13 +240,66 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
             throw new Rejection(Rejection.Reason.UNKNOWN_ACTOR, "actor mismatch");
         }
         RequestState state = deps.validator().request(event, actor, existing);
-        int pending = store.pendingOf(actor.name());
-        if (pending >= limits.maxPendingPerRequester()) {
-            throw new Rejection(Rejection.Reason.TOO_MANY_PENDING, actor.name() + " already has " + pending
-                    + " pending requests, the most allowed (" + limits.maxPendingPerRequester() + ")");
+        // Checked: the per-requester limit, counted by the admission task over every partition, decides the rest
+        // (answered() below). Nothing is audited until then.
+        save(state.withStatus(RequestState.Status.ADMITTING));
+        context.forward(new Record<>(state.requester(), AdmissionCommand.admit(state.requester(), state.requestId(),
+                context.taskId().partition()).toBytes(), context.currentSystemTimeMs()), names.admissionSink());
+    }
+
+    /**
+     * An event of a request still waiting for admission (a reviewer's answer posted right behind the request): kept,
+     * in order and in this task's store (so a kill loses none), and processed once the request is admitted or
+     * refused. Authenticated first, so nobody else's events can fill the few places.
+     */
+    private void hold(String requestId, byte[] value) {
+        List<String> held = new java.util.ArrayList<>(heldEvents(requestId));
+        if (held.size() >= MAX_HELD) {
+            throw new Rejection(Rejection.Reason.ADMISSION_PENDING, "the request waits for admission and already has "
+                    + MAX_HELD + " events held");
         }
+        held.add(new String(value, java.nio.charset.StandardCharsets.UTF_8));
+        heldStore.put(requestId, HeldEvents.toBytes(held));
+    }
+
+    private List<String> heldEvents(String requestId) {
+        byte[] bytes = heldStore.get(requestId);
+        return bytes == null ? List.of() : HeldEvents.fromBytes(bytes);
+    }
+
+    /**
+     * The admission task's answer: admitted, the request is pending (audited REQUESTED, and auto-approved when the
+     * rules allow); refused, it is audited REJECTED ({@code TOO_MANY_PENDING}) and left nowhere, as a refused event
+     * always was. Then the events held for it are processed, in the order they came.
+     */
+    private void answered(AdmissionAnswer answer, Instant now) {
+        RequestState state = load(answer.requestId());
+        if (state == null || state.status() != RequestState.Status.ADMITTING) {
+            // Cannot happen under exactly-once (one ADMIT per request, one answer per ADMIT); never count twice.
+            LOG.warn("admission answer for {} that is not waiting for one", answer.requestId());
+            return;
+        }
+        List<String> held = heldEvents(answer.requestId());
+        if (!held.isEmpty()) {
+            heldStore.delete(answer.requestId());
+        }
+        if (answer.type() == AdmissionAnswer.Type.ADMITTED) {
+            admitted(state.withStatus(RequestState.Status.PENDING), now);
+        } else {
+            store.prune(state);
+            audit(AuditEvent.of(AuditEvent.Type.REJECTED, state.requestId(), now).actor(state.requester())
+                    .reason(Rejection.Reason.TOO_MANY_PENDING.name()).detail(ApprovalEvent.Type.REQUESTED + ": "
+                            + state.requester() + " already has " + answer.pending()
+                            + " pending requests, the most allowed (" + answer.limit() + ")").build());
+        }
+        for (String event : held) {
+            handle(answer.requestId(), event.getBytes(java.nio.charset.StandardCharsets.UTF_8), now);
+        }
+    }
+
+    private void admitted(RequestState state, Instant now) {
         save(state);
-        audit(base(AuditEvent.Type.REQUESTED, state, now).actor(actor.name()).justification(state.justification())
+        audit(base(AuditEvent.Type.REQUESTED, state, now).actor(state.requester()).justification(state.justification())
                 .durationSeconds(state.durationSeconds()).lookbackSeconds(state.lookbackSeconds()).build());
         if (deps.validator().autoApproves(state, store.activeGrantsOf(state.grantee()), now)) {
             RequestState approved = state.withApproval(new RequestState.Approval(AUTO_APPROVER, now, null, true), null);
@@ -363,6 +462,7 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
      */
     void endDue(long wallClockMs) {
         Instant now = Instant.ofEpochMilli(wallClockMs);
+        seedAdmission();
         if (resumeEarlierEnds) {
             resumeEarlierEnds = false;
             resumeEarlierEnds(now);
@@ -379,8 +479,9 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
                     audit(base(AuditEvent.Type.REQUEST_EXPIRED, state, now).actor("jitmask")
                             .detail("not approved within " + limits.requestTtl().toSeconds() + " seconds").build());
                 }
-                // ACTIVATING and ENDING have no deadline: the workers' results move them on (GrantResultHandler).
-                case ACTIVATING, ENDING -> { }
+                // ADMITTING, ACTIVATING and ENDING have no deadline: the admission answer and the workers' results
+                // move them on (GrantResultHandler).
+                case ADMITTING, ACTIVATING, ENDING -> { }
                 default -> {
                     store.prune(state);
                     progressStore.delete(state.requestId());
@@ -404,8 +505,18 @@ public final class GrantLifecycleProcessor implements Processor<String, byte[], 
         return store.get(requestId);
     }
 
+    /**
+     * Saves a request; a request that leaves PENDING (approved, auto-approved, denied, withdrawn, expired) gives its
+     * place back to admission, in this same transaction.
+     */
     private void save(RequestState state) {
+        RequestState previous = store.get(state.requestId());
         store.put(state);
+        if (previous != null && previous.status() == RequestState.Status.PENDING
+                && state.status() != RequestState.Status.PENDING) {
+            context.forward(new Record<>(state.requester(), AdmissionCommand.release(state.requester(),
+                    state.requestId()).toBytes(), context.currentSystemTimeMs()), names.admissionSink());
+        }
     }
 
     private void audit(AuditEvent event) {

@@ -10,8 +10,8 @@ import java.time.Duration;
  * @param pruneHorizon           a finished request leaves the store this long (plus the allowed clock skew) after it
  *                               ended, and an event whose signed {@code at} is this old is refused as {@code STALE}:
  *                               so a pruned request can never be replayed into life again
- * @param maxPendingPerRequester how many undecided requests one requester may have at once; more are refused as
- *                               {@code TOO_MANY_PENDING}
+ * @param maxPendingPerRequester how many undecided requests one requester may have at once, over every partition
+ *                               ({@link AdmissionProcessor}); more are refused as {@code TOO_MANY_PENDING}
  */
 public record LifecycleLimits(Duration requestTtl, Duration pruneHorizon, int maxPendingPerRequester) {
     public static final Duration DEFAULT_PRUNE_HORIZON = Duration.ofDays(7);

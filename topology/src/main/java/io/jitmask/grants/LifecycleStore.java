@@ -31,6 +31,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 public final class LifecycleStore {
     private static final String FINGERPRINT_KEY = "_index";
+    /** Set once this task has sent its pending counts to admission (kept across index rebuilds: sent once, ever). */
+    private static final String ADMISSION_SEEDED_KEY = "_admission";
     /** Part of the fingerprint: a new index (here, the listing order) makes every existing store rebuild once. */
     private static final int INDEX_VERSION = 2;
     private static final String PENDING = "pending/";
@@ -82,7 +84,8 @@ public final class LifecycleStore {
         return switch (state.status()) {
             case PENDING -> state.requestedAt().plus(limits.requestTtl());
             case ACTIVE -> state.expiresAt();
-            case ACTIVATING, ENDING -> null;
+            // ADMITTING: the admission answer moves it on (its TTL counts once it is PENDING, from requestedAt).
+            case ADMITTING, ACTIVATING, ENDING -> null;
             case ENDED, DENIED, REQUEST_EXPIRED, FAILED ->
                     limits.pruneAt(Objects.requireNonNullElse(state.endedAt(), state.requestedAt()));
         };
@@ -205,6 +208,33 @@ public final class LifecycleStore {
         return count == null ? 0 : count.intValue();
     }
 
+    /**
+     * This task's pending requests per requester, to seed the admission counts once (see
+     * {@link #admissionSeeded}); empty on a new store.
+     */
+    public java.util.Map<String, Long> pendingByRequester() {
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        // "pending0" is the first key after every "pending/..." ('0' follows '/').
+        try (KeyValueIterator<String, Long> it = counters.range(PENDING, "pending0")) {
+            while (it.hasNext()) {
+                KeyValue<String, Long> entry = it.next();
+                if (entry.key.startsWith(PENDING) && entry.value != null && entry.value > 0) {
+                    out.put(entry.key.substring(PENDING.length()), entry.value);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Whether this task's pending counts were sent to admission (a store written before admission: not yet). */
+    public boolean admissionSeeded() {
+        return counters.get(ADMISSION_SEEDED_KEY) != null;
+    }
+
+    public void markAdmissionSeeded() {
+        counters.put(ADMISSION_SEEDED_KEY, 1L);
+    }
+
     public int activeGrantsOf(String grantee) {
         Long count = counters.get(ACTIVE + grantee);
         return count == null ? 0 : count.intValue();
@@ -271,8 +301,12 @@ public final class LifecycleStore {
         if (built != null && built == fingerprint) {
             return false;
         }
+        Long seeded = counters.get(ADMISSION_SEEDED_KEY);
         clear(deadlines);
         clear(counters);
+        if (seeded != null) {
+            counters.put(ADMISSION_SEEDED_KEY, seeded);
+        }
         if (order != null) {
             clear(order);
         }

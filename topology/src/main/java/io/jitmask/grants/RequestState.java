@@ -40,8 +40,11 @@ public record RequestState(
         @JsonProperty("endReason") String endReason,
         @JsonProperty("extensions") List<Extension> extensions) {
 
-    /** ACTIVATING: approved, its topic and ACL being provisioned by a grant command worker. */
-    public enum Status { PENDING, ACTIVATING, ACTIVE, ENDING, ENDED, DENIED, REQUEST_EXPIRED, FAILED }
+    /**
+     * ADMITTING: checked, waiting for the per-requester limit's answer (not audited yet; its events are held).
+     * ACTIVATING: approved, its topic and ACL being provisioned by a grant command worker.
+     */
+    public enum Status { ADMITTING, PENDING, ACTIVATING, ACTIVE, ENDING, ENDED, DENIED, REQUEST_EXPIRED, FAILED }
 
     /** How many distinct approvers, and for each tag of the requested fields the roles of which one must be held. */
     public record Requirement(@JsonProperty("approvers") int approvers,

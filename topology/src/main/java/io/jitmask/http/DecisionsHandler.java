@@ -94,7 +94,9 @@ final class DecisionsHandler {
             throw ApiException.forbidden(actor.name() + " is neither the requester, a reviewer nor an admin of request "
                     + state.requestId());
         }
-        if (state.status() != RequestState.Status.ACTIVE && state.status() != RequestState.Status.PENDING) {
+        // ADMITTING: the lifecycle holds the withdrawal and applies it once the request is admitted.
+        if (state.status() != RequestState.Status.ACTIVE && state.status() != RequestState.Status.PENDING
+                && state.status() != RequestState.Status.ADMITTING) {
             throw ApiException.conflict("request " + state.requestId() + " is " + state.status() + ", nothing to revoke");
         }
         ObjectNode event = signer.event(call, "REVOKED", state.requestId(), key ->
@@ -113,7 +115,10 @@ final class DecisionsHandler {
                     + state.requirement().rolesByTag() + ")");
         }
         boolean extensionWaiting = state.status() == RequestState.Status.ACTIVE && state.pendingExtension() != null;
-        if (state.status() != RequestState.Status.PENDING && !extensionWaiting) {
+        // ADMITTING (checked, waiting a moment for the per-requester limit): the lifecycle holds the decision and
+        // applies it once the request is admitted (refused, it is audited UNKNOWN_REQUEST).
+        if (state.status() != RequestState.Status.PENDING && state.status() != RequestState.Status.ADMITTING
+                && !extensionWaiting) {
             throw ApiException.conflict("request " + state.requestId() + " is " + state.status() + ", not pending");
         }
         return state;

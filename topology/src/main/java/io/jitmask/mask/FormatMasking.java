@@ -11,6 +11,7 @@ public final class FormatMasking {
     private final Policy policy;
     private final JsonMaskPlanner json;
     private final ProtobufMaskPlanner protobuf;
+    private final JsonValidation jsonValidation;
     /**
      * Parsed Protobuf writer schemas by id, shared by every task and grant copier of the engine. A compiled plan holds
      * the field descriptors of the descriptor it was compiled for, and a {@code DynamicMessage} refuses the fields of
@@ -19,13 +20,23 @@ public final class FormatMasking {
     private final java.util.Map<Integer, Object> protobufSchemas = new java.util.concurrent.ConcurrentHashMap<>();
 
     public FormatMasking(Policy policy, FieldClassifier classifier, Keyset keyset) {
+        this(policy, classifier, keyset, JsonValidation.FULL);
+    }
+
+    public FormatMasking(Policy policy, FieldClassifier classifier, Keyset keyset, JsonValidation jsonValidation) {
         this.policy = policy;
+        this.jsonValidation = jsonValidation;
         this.json = new JsonMaskPlanner(classifier, keyset);
         this.protobuf = new ProtobufMaskPlanner(classifier, keyset);
     }
 
     public JsonMaskPlanner json() {
         return json;
+    }
+
+    /** How much of a JSON Schema record the masking path validates (config {@code jitmask.formats.json.validation}). */
+    public JsonValidation jsonValidation() {
+        return jsonValidation;
     }
 
     public ProtobufMaskPlanner protobuf() {

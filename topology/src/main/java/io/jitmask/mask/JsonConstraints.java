@@ -22,7 +22,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntUnaryOperator;
-import java.util.function.UnaryOperator;
 import javax.crypto.Mac;
 
 /**
@@ -43,9 +42,12 @@ import javax.crypto.Mac;
  *       techniques' outputs (redact's 0, bucket's bounds) move to the nearest allowed value.</li>
  * </ul>
  *
- * Candidates are checked with the project's validator (networknt, the schema's own draft) on the node's own
- * keywords. When none fits (an unreadable pattern, contradictory constraints), the output is left as it is and the
- * record's validation dead-letters it naming the keyword and location, never the value.
+ * The last candidates are the values the schema publishes for the node ({@code examples}, {@code default}): the
+ * same for every record, for what nothing derived fits (a pattern with look-arounds). Candidates are checked with the
+ * project's validator (networknt, the schema's own draft) on the node's own keywords, which is also what proves a
+ * rewritten value valid ({@link JsonWalk}). When none fits (an unreadable pattern and no published value,
+ * contradictory constraints), the output is left as it is, the walk is marked unproven, and the record's validation
+ * dead-letters it naming the keyword and location, never the value.
  */
 final class JsonConstraints {
     static final String PURPOSE = "jitmask/json-constraint/v1";
@@ -67,6 +69,10 @@ final class JsonConstraints {
     private boolean minExclusive;
     private boolean maxExclusive;
     private BigDecimal multipleOf;
+    /** Values the schema itself publishes ({@code examples}, {@code default}): the last candidates, for what no derivation fits. */
+    private final List<JsonNode> published = new ArrayList<>();
+    private final List<JsonNode> members = new ArrayList<>();
+    private String underivedPattern;
     private final boolean constant;
     private final boolean keyed;
     private final String keyId;
@@ -115,7 +121,7 @@ final class JsonConstraints {
      * The fitter of values of a (resolved) schema node, with the constraints of its {@code allOf} branches; null when
      * the node constrains nothing a technique could break.
      */
-    static UnaryOperator<JsonNode> of(JsonSchemaDocument document, JsonNode resolved, TechniqueSpec technique, Keyset keyset, String where) {
+    static JsonConstraints of(JsonSchemaDocument document, JsonNode resolved, TechniqueSpec technique, Keyset keyset, String where) {
         if (document == null || resolved == null || !resolved.isObject()) {
             return null;
         }
@@ -126,7 +132,7 @@ final class JsonConstraints {
             return null;
         }
         JsonNode dialect = document.root().path("$schema");
-        return new JsonConstraints(nodes, dialect.isTextual() ? dialect.asText() : null, technique, keyset, where)::fit;
+        return new JsonConstraints(nodes, dialect.isTextual() ? dialect.asText() : null, technique, keyset, where);
     }
 
     private static void collect(JsonSchemaDocument document, JsonNode node, String where, List<JsonNode> out, int depth) {
@@ -150,13 +156,29 @@ final class JsonConstraints {
         return false;
     }
 
+    /** Values a schema node publishes: its {@code const} and {@code enum} members, then its {@code examples} and {@code default}. */
+    static List<JsonNode> published(JsonNode node, boolean members, boolean examples) {
+        List<JsonNode> out = new ArrayList<>();
+        if (members && node.has("const")) {
+            out.add(node.get("const"));
+        }
+        if (members) {
+            node.path("enum").forEach(out::add);
+        }
+        if (examples) {
+            node.path("examples").forEach(out::add);
+            if (node.has("default")) {
+                out.add(node.get("default"));
+            }
+        }
+        return out;
+    }
+
     /** Reads the constraints the derivations use; the check holds all of them, so a conflict only loses a candidate. */
     private void read(JsonNode node) {
-        List<JsonNode> members = new ArrayList<>();
-        if (node.has("const")) {
-            members.add(node.get("const"));
-        }
-        node.path("enum").forEach(members::add);
+        List<JsonNode> members = published(node, true, false);
+        published.addAll(published(node, false, true));
+        this.members.addAll(members);
         for (JsonNode m : members) {
             if (firstMember == null) {
                 firstMember = m;
@@ -169,6 +191,9 @@ final class JsonConstraints {
         }
         if (pattern == null && node.path("pattern").isTextual()) {
             pattern = PatternValues.parse(node.get("pattern").asText());
+            if (pattern == null) {
+                underivedPattern = node.get("pattern").asText();
+            }
         }
         if (node.path("minLength").canConvertToInt()) {
             minLength = Math.max(minLength == null ? 0 : minLength, node.get("minLength").asInt());
@@ -208,10 +233,24 @@ final class JsonConstraints {
         }
     }
 
-    JsonNode fit(JsonNode output) {
+    /** The fitted value; a value no candidate fits is left as it is and the walk marked unproven (the record is validated whole). */
+    JsonNode fit(JsonNode output, JsonWalk walk) {
         if (!output.isValueNode() || output.isNull()) {
+            if (!output.isValueNode() || !passes(output)) {
+                walk.unproven();
+            }
             return output;
         }
+        JsonNode out = fitted(output);
+        if (out == null) {
+            walk.unproven();
+            return output;
+        }
+        return out;
+    }
+
+    /** The output if the constraints accept it, else the first candidate they accept; null when none does. */
+    private JsonNode fitted(JsonNode output) {
         // An enum member from another technique than redact may be the original itself (freeText keeps text it
         // detects nothing in): members are always the constant, unless redact's own value or symbol is one.
         boolean keep = firstMember == null || constant;
@@ -223,7 +262,7 @@ final class JsonConstraints {
                 return candidate;
             }
         }
-        return output;
+        return null;
     }
 
     private boolean passes(JsonNode value) {
@@ -259,7 +298,48 @@ final class JsonConstraints {
         } else if (output.isNumber()) {
             out.add(number(output));
         }
+        // A constant the schema publishes: every record gets the same value (nothing of any original), where
+        // nothing derived fits (a pattern with look-arounds, back references, \b or Unicode properties).
+        out.addAll(published);
         return out;
+    }
+
+    /**
+     * For {@code policy check}: what happens to values of a field whose pattern no value is derived for. Null when
+     * the pattern is derivable (or there is none).
+     */
+    String underivedPatternNote() {
+        if (underivedPattern == null) {
+            return null;
+        }
+        for (JsonNode value : published) {
+            if (passes(value)) {
+                return "its pattern uses more than jitmask derives values for (look-arounds, back references, word boundaries,"
+                        + " Unicode properties): a masked value that does not match it is replaced by the value the schema"
+                        + " publishes in 'examples' or 'default' (the same for every record)";
+            }
+        }
+        return "its pattern uses more than jitmask derives values for (look-arounds, back references, word boundaries,"
+                + " Unicode properties) and the schema publishes no value ('examples', 'default') that matches it: a masked"
+                + " value that does not match it is dead-lettered (keyword 'pattern' and the field's location)";
+    }
+
+    /** The members of the node's enum/const, in order (empty: none). */
+    List<JsonNode> members() {
+        return members;
+    }
+
+    /** The step between allowed numbers: multipleOf, else 1. */
+    BigDecimal step() {
+        return multipleOf == null ? BigDecimal.ONE : multipleOf;
+    }
+
+    /** A value fitted to the constraints, or null when none fits. */
+    JsonNode fitOrNull(JsonNode output) {
+        if (!output.isValueNode() || output.isNull()) {
+            return output.isValueNode() && passes(output) ? output : null;
+        }
+        return fitted(output);
     }
 
     /** The text cut to maxLength or padded to minLength (code points, as JSON Schema counts). */

@@ -34,7 +34,32 @@ public final class JsonMaskPlanner {
     /** A compiled plan: thread-safe, never mutates its input. */
     @FunctionalInterface
     public interface Plan {
-        JsonNode apply(JsonNode value);
+        /** The masked copy of a record, and whether it is proven to follow the schema whenever the record did. */
+        Masked mask(JsonNode value);
+
+        /** The masked copy of a record (null stays null). */
+        default JsonNode apply(JsonNode value) {
+            return value == null ? null : mask(value).value();
+        }
+    }
+
+    /**
+     * A masked record. {@code proven}: the schema's keywords are all local ({@link LocalKeywords}, decided when the
+     * plan is compiled) and every value the plan rewrote is valid against its own schema node (checked as it was
+     * rewritten), so the masked record follows the schema whenever the raw one did and needs no whole-schema
+     * validation. Not proven: validate it (fail closed).
+     */
+    public record Masked(JsonNode value, boolean proven, Set<String> validate) {
+        /**
+         * @param validate when not proven: the top-level properties whose values alone need validating against their
+         *                 own schemas (their keywords are non-local, the rest of the record is proven); null: the whole record
+         */
+        public Masked {
+        }
+
+        Masked(JsonNode value, boolean proven) {
+            this(value, proven, null);
+        }
     }
 
     private record PlanKey(String dataset, int schemaId, Set<String> clearPaths, long generation) {
@@ -94,10 +119,27 @@ public final class JsonMaskPlanner {
 
         Plan plan() {
             JsonMasker root = node(document == null ? null : document.root(), "", 0);
+            boolean local = document == null || LocalKeywords.firstNonLocal(document) == null;
+            // Not all local: maybe only some top-level properties hold non-local keywords, and only they need validating.
+            Set<String> nonLocal = local ? Set.of() : LocalKeywords.nonLocalProperties(document);
             if (root == null) {
-                return value -> value;
+                return value -> new Masked(value, local || nonLocal != null);
             }
-            return value -> value == null ? null : root.mask(value, entity(value));
+            return value -> {
+                JsonWalk walk = new JsonWalk(entity(value));
+                JsonNode out = root.mask(value, walk);
+                if (local || nonLocal == null || !walk.provenOutside(nonLocal) || !value.isObject() || !out.isObject()) {
+                    return new Masked(out, local && walk.proven());
+                }
+                // The non-local properties a mask rewrote (an untouched value is the producer's, as elsewhere).
+                Set<String> rewritten = new java.util.LinkedHashSet<>();
+                for (String name : nonLocal) {
+                    if (out.get(name) != value.get(name)) {
+                        rewritten.add(name);
+                    }
+                }
+                return new Masked(out, rewritten.isEmpty(), rewritten.isEmpty() ? null : rewritten);
+            };
         }
 
         private GenericRecord entity(JsonNode value) {
@@ -168,6 +210,7 @@ public final class JsonMaskPlanner {
             }
             Map<String, JsonMasker> unknown = new ConcurrentHashMap<>();
             JsonMasker none = (v, r) -> v;
+            boolean top = prefix.isEmpty() && schema == document.resolve(document.root(), where);
             return (value, root) -> {
                 if (!value.isObject()) {
                     return mismatch(value, onlyObject, where, "an object");
@@ -187,7 +230,13 @@ public final class JsonMaskPlanner {
                             }
                         }
                     }
+                    if (top) {
+                        root.at(name);
+                    }
                     out.set(name, m == null || e.getValue().isNull() ? e.getValue() : m.mask(e.getValue(), root));
+                }
+                if (top) {
+                    root.at(null);
                 }
                 return out;
             };
@@ -258,6 +307,7 @@ public final class JsonMaskPlanner {
             boolean itemsDeclared = items != null && items.isObject();
             JsonMasker itemObjects = itemsDeclared ? node(items, path + ".", depth + 1) : untyped(path + ".");
             JsonMasker values = techniques.compile(itemsDeclared ? items : resolved, technique, where);
+            ArrayRules rules = ArrayRules.of(document, resolved, keyset, where);
             JsonMasker[] self = new JsonMasker[2];
             for (int level = 0; level < 2; level++) {
                 JsonMasker forObjects = level == 0 ? objects : itemObjects;
@@ -269,6 +319,9 @@ public final class JsonMaskPlanner {
                     if (value.isArray()) {
                         ArrayNode out = JsonNodeFactory.instance.arrayNode(value.size());
                         value.forEach(item -> out.add(item.isNull() ? item : self[1].mask(item, root)));
+                        if (rules != null && at == 0) {
+                            rules.apply(value, out);
+                        }
                         return out;
                     }
                     return value.isNull() ? value : values.mask(value, root);

@@ -1,12 +1,10 @@
 package io.jitmask.mask;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.avro.generic.GenericRecord;
-
-/** Masks one JSON value (a Jackson tree); never mutates its input. {@code root}: the record's top-level fields. */
+/** Masks one JSON value (a Jackson tree); never mutates its input. {@code root}: the record being masked. */
 @FunctionalInterface
 interface JsonMasker {
-    JsonNode mask(JsonNode value, GenericRecord root);
+    JsonNode mask(JsonNode value, JsonWalk root);
 
     /** Applies two maskers one after the other (allOf/anyOf/oneOf branches each mask what they know). */
     static JsonMasker both(JsonMasker first, JsonMasker second) {

@@ -28,6 +28,11 @@ public final class JsonSchemaDocument {
         return root;
     }
 
+    /** Whether a {@code $ref} may lead into another registered schema. */
+    boolean hasReferences() {
+        return !references.isEmpty();
+    }
+
     /** The schema a node stands for, following {@code $ref}s. */
     JsonNode resolve(JsonNode schema, String where) {
         JsonNode current = schema;

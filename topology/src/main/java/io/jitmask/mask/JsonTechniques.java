@@ -15,7 +15,6 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.UnaryOperator;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
@@ -64,7 +63,9 @@ final class JsonTechniques {
                 throw new UnsupportedTypeException(where + ": technique 'nullify' needs a nullable field (a type with null), but the field is "
                         + declared);
             }
-            return (value, root) -> NullNode.instance;
+            // null breaks an enum/const without null, or a type of an allOf branch: the node's constraints check it.
+            JsonConstraints constraints = JsonConstraints.of(document, resolved, technique, keyset, where);
+            return (value, root) -> constraints == null ? NullNode.instance : constraints.fit(NullNode.instance, root);
         }
         JsonMasker text = text(technique, "uuid".equals(resolved == null ? null : resolved.path("format").asText(null)),
                 declared.contains("string"), where);
@@ -92,15 +93,20 @@ final class JsonTechniques {
         }
         FieldMasker mapKeys = new Options(technique, where).bool("keepMapKeys", false) ? null : Techniques.mapKeyMasker(keyset);
         // The schema's own constraints on the value (format, lengths, pattern, enum, range), fitted once compiled.
-        UnaryOperator<JsonNode> fit = JsonConstraints.of(document, resolved, technique, keyset, where);
-        if (notes != null && resolved != null && resolved.path("pattern").isTextual()
-                && PatternValues.parse(resolved.get("pattern").asText()) == null) {
-            notes.accept(where + ": its pattern uses more than jitmask derives values for (look-arounds, back references,"
-                    + " word boundaries, Unicode properties): a masked value that does not match it is dead-lettered");
+        JsonConstraints fit = JsonConstraints.of(document, resolved, technique, keyset, where);
+        ArrayRules arrayRules = ArrayRules.of(document, resolved, keyset, where);
+        if (notes != null) {
+            String pattern = fit == null ? null : fit.underivedPatternNote();
+            if (pattern != null) {
+                notes.accept(where + ": " + pattern);
+            }
+            if (arrayRules != null) {
+                arrayRules.notes().forEach(n -> notes.accept(where + ": " + n));
+            }
         }
         JsonMasker masker = new JsonMasker() {
             @Override
-            public JsonNode mask(JsonNode value, GenericRecord root) {
+            public JsonNode mask(JsonNode value, JsonWalk root) {
                 switch (value.getNodeType()) {
                     case NULL, MISSING:
                         return value;
@@ -118,7 +124,7 @@ final class JsonTechniques {
                             if (declaredMasker != null) {
                                 out.set(e.getKey(), declaredMasker.mask(e.getValue(), root));
                             } else {
-                                String name = mapKeys == null ? e.getKey() : mapKeys.mask(e.getKey(), root).toString();
+                                String name = mapKeys == null ? e.getKey() : mapKeys.mask(e.getKey(), root.root()).toString();
                                 out.set(name, other().mask(e.getValue(), root));
                             }
                         }
@@ -128,6 +134,9 @@ final class JsonTechniques {
                         ArrayNode out = JsonNodeFactory.instance.arrayNode(value.size());
                         for (JsonNode item : value) {
                             out.add(items().mask(item, root));
+                        }
+                        if (arrayRules != null) {
+                            arrayRules.apply(value, out);
                         }
                         return out;
                     }
@@ -152,9 +161,19 @@ final class JsonTechniques {
                 return items[0];
             }
         };
-        return fit == null ? masker : (value, root) -> {
+        // What proves the rewritten value valid against this node: the fitter's check of the node's keywords for a
+        // scalar, else its JSON type. enum/const on an object or array is not fitted, so it proves nothing.
+        boolean constantContainer = resolved != null && resolved.isObject() && (resolved.has("enum") || resolved.has("const"));
+        boolean refuses = resolved != null && resolved.isBoolean() && !resolved.asBoolean();
+        return (value, root) -> {
             JsonNode out = masker.mask(value, root);
-            return value.isContainerNode() ? out : fit.apply(out);
+            if (fit != null && !value.isContainerNode()) {
+                return fit.fit(out, root);
+            }
+            if (refuses || !typeFits(declared, out) || out.isContainerNode() && constantContainer) {
+                root.unproven();
+            }
+            return out;
         };
     }
 
@@ -173,6 +192,22 @@ final class JsonTechniques {
             }
         }
         return leaf(technique, STRING, declared, where, asText);
+    }
+
+    /** Whether a value has one of the JSON types a schema declares (none declared: any); a float is no integer here. */
+    static boolean typeFits(Set<String> declared, JsonNode value) {
+        if (declared.isEmpty()) {
+            return true;
+        }
+        return switch (value.getNodeType()) {
+            case NULL -> declared.contains("null");
+            case STRING -> declared.contains("string");
+            case BOOLEAN -> declared.contains("boolean");
+            case OBJECT -> declared.contains("object");
+            case ARRAY -> declared.contains("array");
+            case NUMBER -> declared.contains("number") || value.isIntegralNumber() && declared.contains("integer");
+            default -> false;
+        };
     }
 
     private interface Apply {
@@ -194,6 +229,6 @@ final class JsonTechniques {
             masker = Techniques.compile(REDACT, avro, keyset, where);
         }
         FieldMasker chosen = masker;
-        return (value, root) -> apply.apply(chosen, value, root);
+        return (value, root) -> apply.apply(chosen, value, root.root());
     }
 }

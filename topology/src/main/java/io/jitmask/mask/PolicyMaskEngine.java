@@ -49,10 +49,14 @@ public final class PolicyMaskEngine implements MaskEngine {
     }
 
     public PolicyMaskEngine(Policy policy, Keyset keyset, ClassificationBook book) {
+        this(policy, keyset, book, JsonValidation.FULL);
+    }
+
+    public PolicyMaskEngine(Policy policy, Keyset keyset, ClassificationBook book, JsonValidation jsonValidation) {
         this.policy = policy;
         this.keyset = keyset;
         this.book = book;
-        this.formats = new FormatMasking(policy, new PolicyFieldClassifier(policy, book), keyset);
+        this.formats = new FormatMasking(policy, new PolicyFieldClassifier(policy, book), keyset, jsonValidation);
     }
 
     public Policy policy() {

@@ -119,6 +119,46 @@ public final class JsonParsedSchema extends ParsedSchemaBase implements ParsedSc
                 .map(e -> e.getKeyword() + " at " + e.getInstanceLocation()).toList();
     }
 
+    /**
+     * Why the value of one top-level property does not follow that property's schema, as {@link #violations} words it
+     * (locations from the record's root); for schemas whose {@code $ref}s all point into their own
+     * {@code definitions}/{@code $defs}, which the property's schema is validated with.
+     */
+    public List<String> propertyViolations(String property, String value) {
+        Schema v = propertyValidators.computeIfAbsent(property, this::propertyValidator);
+        String at = "/" + property.replace("~", "~0").replace("/", "~1");
+        return v.validate(value, InputFormat.JSON).stream()
+                .map(e -> e.getKeyword() + " at " + at + e.getInstanceLocation().toString().replaceFirst("^\\$", "")).toList();
+    }
+
+    private final java.util.Map<String, Schema> propertyValidators = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private Schema propertyValidator(String property) {
+        com.fasterxml.jackson.databind.node.ObjectNode schema = JSON.createObjectNode();
+        if (node.has("$schema")) {
+            schema.set("$schema", node.get("$schema"));
+        }
+        for (String definitions : List.of("definitions", "$defs")) {
+            if (node.has(definitions)) {
+                schema.set(definitions, node.get(definitions));
+            }
+        }
+        JsonNode declared = node.path("properties").path(property);
+        com.fasterxml.jackson.databind.node.ObjectNode holder = schema.has("$defs") && !schema.has("definitions")
+                ? (com.fasterxml.jackson.databind.node.ObjectNode) schema.get("$defs").deepCopy()
+                : schema.has("definitions") ? (com.fasterxml.jackson.databind.node.ObjectNode) schema.get("definitions").deepCopy()
+                : JSON.createObjectNode();
+        holder.set("jitmask:property", declared);
+        String holderName = schema.has("$defs") && !schema.has("definitions") ? "$defs" : "definitions";
+        schema.set(holderName, holder);
+        schema.putArray("allOf").addObject().put("$ref", "#/" + holderName + "/jitmask:property");
+        try {
+            return registry().getSchema(schema.toString(), InputFormat.JSON);
+        } catch (RuntimeException e) {
+            throw new InvalidSchemaException("the JSON Schema cannot be loaded (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
     @Override
     public SchemaType type() {
         return SchemaType.JSON;

@@ -124,7 +124,11 @@ public final class RecordValues {
 
     private Value decodeTyped(Writer writer, int id, byte[] bytes) {
         if (writer.json() != null) {
-            return new JsonValue(id, writer.schema(), writer.json(), writer.jsonSchema(), JsonCodec.readFramed(bytes, id));
+            JsonNode tree = JsonCodec.readFramed(bytes, id);
+            if (formats.jsonValidation() == io.jitmask.mask.JsonValidation.FULL) {
+                rawFollowsSchema(id, writer.jsonSchema(), tree);
+            }
+            return new JsonValue(id, writer.schema(), writer.json(), writer.jsonSchema(), tree);
         }
         return new ProtobufValue(writer.schema(), writer.proto().inlineTags(), ProtobufCodec.decode(bytes, id, writer.proto().file()));
     }
@@ -142,11 +146,14 @@ public final class RecordValues {
     /** Masks a JSON or Protobuf value or key: the same plans (the dataset's classification) for both. */
     private byte[] maskTyped(String dataset, Value value, Set<String> clearPaths, boolean isKey) {
         if (value instanceof JsonValue j) {
-            JsonNode masked = formats.json().plan(dataset, j.schemaId(), j.document(), clearPaths).apply(j.tree());
+            io.jitmask.mask.JsonMaskPlanner.Masked result = formats.json().plan(dataset, j.schemaId(), j.document(), clearPaths).mask(j.tree());
+            JsonNode masked = result.value();
             if (j.schema() == null) {
                 return JsonCodec.writePlain(masked);
             }
-            followsSchema(dataset, j, masked);
+            if (!result.proven()) {
+                followsSchema(dataset, j, masked, result.validate());
+            }
             return JsonCodec.writeFramed(maskedIds.typedId(dataset, j.schemaId(), j.schema(), isKey), masked);
         }
         ProtobufValue p = (ProtobufValue) value;
@@ -247,15 +254,39 @@ public final class RecordValues {
     }
 
     /**
+     * Fails closed on bad input ({@code jitmask.formats.json.validation=full}): a raw JSON Schema value (or key) that
+     * does not follow its writer schema is not masked at all but dead-lettered, naming the keywords and locations (never
+     * values). Validated once per decoded record, not per masked copy; a plan that proves its masked copy valid then
+     * needs no second validation after masking (its proof assumes a valid raw record, which this establishes).
+     */
+    private static void rawFollowsSchema(int id, JsonParsedSchema schema, JsonNode tree) {
+        List<String> violations = schema.violations(tree.toString());
+        if (!violations.isEmpty()) {
+            throw new MalformedRecordException("the value does not follow its writer's JSON Schema id " + id + " ("
+                    + String.join(", ", violations) + "); the producer must write values the schema accepts");
+        }
+    }
+
+    /**
      * Fails closed when a masked JSON value no longer follows its schema: a technique's output can break a
      * {@code pattern}, {@code maxLength}, {@code enum} or {@code format} of the masked field (an hmac token in a field
      * with an email pattern). Such a record is dead-lettered naming the keywords and locations (never values), so
      * nothing reaches masked.* or a grant topic that the schema's own readers would refuse; the fix is a technique
      * that keeps the constraint (e.g. {@code generalizeDate} for {@code format: date}, {@code redact} with a fitting
-     * {@code value}, {@code nullify} where null is allowed).
+     * {@code value}, {@code nullify} where null is allowed). Called only for a record its plan did not prove valid;
+     * {@code properties} non-null: the plan proved all but these top-level properties, whose values alone are validated.
      */
-    private static void followsSchema(String dataset, JsonValue value, JsonNode masked) {
-        List<String> violations = value.parsed().violations(masked.toString());
+    private static void followsSchema(String dataset, JsonValue value, JsonNode masked, Set<String> properties) {
+        List<String> violations;
+        if (properties == null) {
+            violations = value.parsed().violations(masked.toString());
+        } else {
+            // The plan proved the rest: only the rewritten top-level properties whose schemas judge several values.
+            violations = new ArrayList<>();
+            for (String property : properties) {
+                violations.addAll(value.parsed().propertyViolations(property, masked.get(property).toString()));
+            }
+        }
         if (!violations.isEmpty()) {
             throw new io.jitmask.mask.MaskingException(dataset + ": the masked value does not follow JSON Schema id "
                     + value.schemaId() + " (" + String.join(", ", violations) + "); choose techniques that keep those constraints");

@@ -92,7 +92,7 @@ class ApprovalFuzzTest {
         }
         ApprovalValidator validator = new ApprovalValidator(KEYRING, POLICY, Set.of("customers"),
                 dataset -> ENGINE.sensitiveFields(dataset, SampleSchemas.of(dataset)));
-        Topology topology = JitmaskTopology.lifecycle(new Topology(), new GrantLifecycleProcessor.Deps(validator, true,
+        Topology topology = JitmaskTopology.lifecycle(new io.jitmask.app.ControlTopology(), new GrantLifecycleProcessor.Deps(validator, true,
                 Duration.ofHours(1), Duration.ZERO));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "approval-fuzz");

@@ -471,7 +471,7 @@ class GrantLifecycleProcessorTest extends LifecycleDriver {
         PolicyMaskEngine engine = new PolicyMaskEngine(policy, io.jitmask.testing.TestKeys.KEYSET);
         ApprovalValidator validator = new ApprovalValidator(Keyring.load(DemoActors.KEYRING), policy, Set.of("customers"),
                 dataset -> engine.sensitiveFields(dataset, SampleSchemas.of(dataset)));
-        Topology topology = JitmaskTopology.lifecycle(new Topology(), new GrantLifecycleProcessor.Deps(validator, true,
+        Topology topology = JitmaskTopology.lifecycle(new io.jitmask.app.ControlTopology(), new GrantLifecycleProcessor.Deps(validator, true,
                 Duration.ofHours(1), Duration.ZERO));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "lifecycle-auto-test");
@@ -496,6 +496,10 @@ class GrantLifecycleProcessorTest extends LifecycleDriver {
                     "a3 REQUESTED",
                     "a4 REQUESTED");
             assertThat(events.get(2).approvers()).containsExactly(GrantLifecycleProcessor.AUTO_APPROVER);
+            // The auto-approved request gave its place back: a2, a3 and a4 are alice's pending requests.
+            org.apache.kafka.streams.state.KeyValueStore<String, Long> admitted =
+                    auto.getKeyValueStore(JitmaskTopology.ADMISSION_PENDING_STORE);
+            assertThat(admitted.get("pending/alice")).isEqualTo(3L);
         }
     }
 }

@@ -58,7 +58,7 @@ class LifecycleBoundsTest {
         PolicyMaskEngine engine = new PolicyMaskEngine(policy, io.jitmask.testing.TestKeys.KEYSET);
         ApprovalValidator validator = new ApprovalValidator(Keyring.load(DemoActors.KEYRING), policy,
                 Set.of("customers"), dataset -> engine.sensitiveFields(dataset, SampleSchemas.of(dataset)));
-        Topology topology = JitmaskTopology.lifecycle(new Topology(), new GrantLifecycleProcessor.Deps(validator, true,
+        Topology topology = JitmaskTopology.lifecycle(new io.jitmask.app.ControlTopology(), new GrantLifecycleProcessor.Deps(validator, true,
                 TTL, Duration.ZERO), new LifecycleLimits(TTL, HORIZON, maxPending));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "lifecycle-bounds-test");
@@ -142,7 +142,7 @@ class LifecycleBoundsTest {
         Instant endedAt = START.plusSeconds(600);
         assertThat(this.<String>contents(JitmaskTopology.GRANT_DEADLINES_STORE)).containsOnlyKeys(
                 deadline(START.plus(TTL), "b2"));
-        assertThat(this.<Long>contents(JitmaskTopology.GRANT_COUNTERS_STORE)).containsOnlyKeys("_index", "pending/alice");
+        assertThat(this.<Long>contents(JitmaskTopology.GRANT_COUNTERS_STORE)).containsOnlyKeys("_index", "_admission", "pending/alice");
 
         // The workers' results end it: then it waits for its pruning.
         result(GrantResult.accessWithdrawn("b1", endedAt));
@@ -155,7 +155,9 @@ class LifecycleBoundsTest {
                 deadline(endedAt.plus(HORIZON).plus(ApprovalValidator.MAX_CLOCK_SKEW), "b1"), deadline(START.plus(TTL), "b2"));
 
         driver.advanceWallClockTime(TTL);
-        assertThat(this.<Long>contents(JitmaskTopology.GRANT_COUNTERS_STORE)).containsOnlyKeys("_index");
+        assertThat(this.<Long>contents(JitmaskTopology.GRANT_COUNTERS_STORE)).containsOnlyKeys("_index", "_admission");
+        // Both requests left PENDING (approved, expired): admission counts nothing any more.
+        assertThat(this.<Long>contents(JitmaskTopology.ADMISSION_PENDING_STORE)).isEmpty();
         assertThat(auditEvents()).extracting(AuditEvent::type, AuditEvent::requestId).containsExactly(
                 tuple(REQUESTED, "b1"), tuple(REQUESTED, "b2"), tuple(APPROVED, "b1"), tuple(ACTIVATED, "b1"),
                 tuple(EXPIRY_DETECTED, "b1"), tuple(DISCLOSURE_SUMMARY, "b1"), tuple(EXPIRED, "b1"),
@@ -219,5 +221,7 @@ class LifecycleBoundsTest {
         assertThat(driver.getKeyValueStore(JitmaskTopology.GRANT_REQUESTS_STORE).get("q3")).isNull();
         assertThat(this.<Long>contents(JitmaskTopology.GRANT_COUNTERS_STORE)).containsEntry("pending/alice", 2L)
                 .containsEntry("pending/dave", 1L);
+        assertThat(this.<Long>contents(JitmaskTopology.ADMISSION_PENDING_STORE)).containsExactly(
+                Map.entry("pending/alice", 2L), Map.entry("pending/dave", 1L));
     }
 }

@@ -70,7 +70,7 @@ class PasskeyApprovalLifecycleTest {
         ApprovalValidator validator = new ApprovalValidator(Keyring.load(DemoActors.KEYRING), policy,
                 Set.of("customers"), dataset -> engine.sensitiveFields(dataset, SampleSchemas.of(dataset)));
         passkeys = new Passkeys(new RelyingParty("localhost", "jitmask", List.of(ORIGIN)));
-        Topology topology = JitmaskTopology.lifecycle(new Topology(), new GrantLifecycleProcessor.Deps(validator, true,
+        Topology topology = JitmaskTopology.lifecycle(new io.jitmask.app.ControlTopology(), new GrantLifecycleProcessor.Deps(validator, true,
                 Duration.ofHours(1), Duration.ofSeconds(5), JitmaskMetrics.none(), ControlBudget.NONE, passkeys));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "passkey-lifecycle-test");

@@ -413,8 +413,10 @@ class HttpApiIT {
                 .isEqualTo(error(400, "'event.type' must be REQUESTED on this route"));
         ApiFixture.Answer posted = call("POST", "/api/requests", "dave", Map.of("event", own));
         assertThat(posted.json()).isEqualTo(json("{'requestId':'" + id + "','posted':'REQUESTED','actor':'dave'}"));
+        // Seen by its requester: first ADMITTING (checked, waiting for the per-requester limit), then PENDING.
         JsonNode state = Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-                .until(() -> call("GET", "/api/requests/" + id, "dave", null), a -> a.status() == 200).json();
+                .until(() -> call("GET", "/api/requests/" + id, "dave", null), a -> a.status() == 200
+                        && !"ADMITTING".equals(a.json().path("status").asText())).json();
         assertThat(state.get("requestEvent").toString()).isEqualTo(own.toString());
         assertThat(state.get("status").asText()).isEqualTo("PENDING");
         // An approval signed by carol herself binds to exactly dave's signed bytes.

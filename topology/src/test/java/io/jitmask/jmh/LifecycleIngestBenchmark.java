@@ -99,7 +99,7 @@ public class LifecycleIngestBenchmark {
         PolicyMaskEngine engine = new PolicyMaskEngine(policy, TestKeys.KEYSET);
         ApprovalValidator validator = new ApprovalValidator(Keyring.load(DemoActors.KEYRING), policy,
                 Set.of("customers"), dataset -> engine.sensitiveFields(dataset, SampleSchemas.of(dataset)));
-        Topology topology = JitmaskTopology.lifecycle(new Topology(), new GrantLifecycleProcessor.Deps(validator, true,
+        Topology topology = JitmaskTopology.lifecycle(new io.jitmask.app.ControlTopology(), new GrantLifecycleProcessor.Deps(validator, true,
                 Duration.ofHours(1), Duration.ofSeconds(5)));
         stateDir = Files.createTempDirectory("jitmask-lifecycle-jmh");
         Properties props = new Properties();

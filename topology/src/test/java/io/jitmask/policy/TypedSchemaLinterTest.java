@@ -125,8 +125,9 @@ class TypedSchemaLinterTest {
 
         assertThat(TypedSchemaLinter.lint(BROKEN, "t", schema)).isEmpty();
         assertThat(TypedSchemaLinter.warnings(BROKEN, "t", schema)).containsExactly("t: field 'nick': its pattern uses more than"
-                + " jitmask derives values for (look-arounds, back references, word boundaries, Unicode properties): a masked value"
-                + " that does not match it is dead-lettered");
+                + " jitmask derives values for (look-arounds, back references, word boundaries, Unicode properties) and the schema"
+                + " publishes no value ('examples', 'default') that matches it: a masked value that does not match it is"
+                + " dead-lettered (keyword 'pattern' and the field's location)");
         Path file = Files.writeString(dir.resolve("t.schema.json"), schema.canonicalString());
         java.io.StringWriter out = new java.io.StringWriter();
         assertThat(JitmaskCli.run(new java.io.PrintWriter(out), new java.io.PrintWriter(new java.io.StringWriter()),

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  *
  * <p>On a broker of its own ({@link JitmaskStack.Builder#ownBroker()}): the flood must not land on the shared broker's
  * jit.approvals, which every other test's application reads from the beginning. The 50,000-request soak is
- * {@link ApprovalFloodSoakIT}, on a stack of its own (dave's runaway requests stay pending in an application).
+ * {@link ApprovalFloodSoakIT}, on a stack of its own (erin's runaway requests stay pending in an application).
  */
 class ApprovalFloodIT {
     static final int MAX_PENDING = 5;
@@ -67,6 +67,11 @@ class ApprovalFloodIT {
         PrivateKey alice = DemoActors.key("alice");
         PrivateKey dave = DemoActors.key("dave");
         PrivateKey bob = DemoActors.key("bob");
+        PrivateKey erin = DemoActors.key("erin");
+        PrivateKey carol = DemoActors.key("carol");
+        int partitions = stack.admin().describeTopics(List.of(Topics.APPROVALS)).allTopicNames().get()
+                .get(Topics.APPROVALS).partitions().size();
+        assertThat(partitions).isGreaterThan(1);
         List<ProducerRecord<String, String>> events = new ArrayList<>();
         List<String> flooded = new ArrayList<>();
         for (int i = 0; i < requests; i++) {
@@ -80,17 +85,19 @@ class ApprovalFloodIT {
             events.add(new ProducerRecord<>(Topics.APPROVALS, id,
                     ApprovalEvents.denied(id, "bob", Instant.now(), "flood", bob).toString()));
         }
-        // dave's script posts requests and nobody answers: all on one partition, so one lifecycle task counts them.
+        // erin's script posts requests and nobody answers, on every partition in turn: one count over all of them.
         List<String> runaway = new ArrayList<>();
         for (int i = 0; i < RUNAWAY; i++) {
             String id = "runaway" + i;
             runaway.add(id);
-            events.add(new ProducerRecord<>(Topics.APPROVALS, 0, id, ApprovalEvents.requested(id, "dave", Instant.now(),
-                    "User:dave", dataset, List.of("phone"), null, "INC-16 runaway " + i, 300, null, dave).toString()));
+            events.add(new ProducerRecord<>(Topics.APPROVALS, i % partitions, id, ApprovalEvents.requested(id, "erin",
+                    Instant.now(), "User:erin", dataset, List.of("phone"), null, "INC-16 runaway " + i, 300, null,
+                    erin).toString()));
         }
+        // By a requester outside the flood: alice's and dave's flooded requests fill their own places.
         String fresh = "fresh-after-flood";
-        ObjectNode freshRequest = ApprovalEvents.requested(fresh, "alice", Instant.now(), "User:alice", dataset,
-                List.of("email"), List.of("K3"), "INC-16 real work behind the flood", 600, null, alice);
+        ObjectNode freshRequest = ApprovalEvents.requested(fresh, "carol", Instant.now(), "User:carol", dataset,
+                List.of("email"), List.of("K3"), "INC-16 real work behind the flood", 600, null, carol);
 
         long postedAt = System.nanoTime();
         long maskedBeforeFlood = TopicReader.committedEnd(bootstrap, Topics.masked(dataset));
@@ -122,8 +129,11 @@ class ApprovalFloodIT {
                 bootstrap, Topics.masked(dataset), sent.size(), Duration.ofSeconds(120));
         Delivery.assertExactlyOnce("masked", Delivery.bySeq(masked), 0, sent.size());
 
-        // Exactly one outcome per event: every flooded request REQUESTED then DENIED; dave's runaway requests
-        // pending up to the limit and refused beyond it; the fresh one granted.
+        // Exactly one outcome per event: every flooded request REQUESTED then DENIED, or, when its requester
+        // already had the limit pending (requests in flight count: the flood's requests are posted faster than
+        // their denials are processed), REJECTED TOO_MANY_PENDING and its denial REJECTED UNKNOWN_REQUEST;
+        // erin's runaway requests exactly the limit pending, whatever their partitions, and refused beyond it;
+        // the fresh one granted.
         // (Other events, such as the schema's SCHEMA_CHANGED, are keyed by what they are about.)
         int expectedAudit = 2 * requests + RUNAWAY + 3;
         java.util.Set<String> ours = new java.util.HashSet<>(flooded);
@@ -132,29 +142,46 @@ class ApprovalFloodIT {
         Map<String, List<AuditEvent>> trail = Awaitility.await().atMost(patience).pollInterval(Duration.ofSeconds(2))
                 .until(() -> ofRequests(auditByRequest(bootstrap), ours), t -> count(t) >= expectedAudit);
         assertThat(count(trail)).isEqualTo(expectedAudit);
-        for (String id : flooded) {
-            assertThat(trail.get(id)).as(id).extracting(AuditEvent::type)
-                    .containsExactly(AuditEvent.Type.REQUESTED, AuditEvent.Type.DENIED);
-        }
-        for (int i = 0; i < RUNAWAY; i++) {
-            List<AuditEvent> events0 = trail.get(runaway.get(i));
-            assertThat(events0).as(runaway.get(i)).hasSize(1);
-            if (i < MAX_PENDING) {
-                assertThat(events0.get(0).type()).isEqualTo(AuditEvent.Type.REQUESTED);
+        int floodRefused = 0;
+        for (int i = 0; i < requests; i++) {
+            String id = flooded.get(i);
+            String actor = i % 2 == 0 ? "alice" : "dave";
+            List<AuditEvent> events0 = trail.get(id);
+            assertThat(events0).as(id).hasSize(2);
+            if (events0.get(0).type() == AuditEvent.Type.REQUESTED) {
+                assertThat(events0).as(id).extracting(AuditEvent::type, AuditEvent::actor).containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(AuditEvent.Type.REQUESTED, actor),
+                        org.assertj.core.groups.Tuple.tuple(AuditEvent.Type.DENIED, "bob"));
             } else {
-                assertThat(events0.get(0).type()).isEqualTo(AuditEvent.Type.REJECTED);
-                assertThat(events0.get(0).reason()).isEqualTo("TOO_MANY_PENDING");
-                assertThat(events0.get(0).actor()).isEqualTo("dave");
-                assertThat(events0.get(0).detail())
-                        .isEqualTo("REQUESTED: dave already has 5 pending requests, the most allowed (5)");
+                floodRefused++;
+                assertThat(events0).as(id).extracting(AuditEvent::type, AuditEvent::actor, AuditEvent::reason,
+                        AuditEvent::detail).containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(AuditEvent.Type.REJECTED, actor, "TOO_MANY_PENDING",
+                                "REQUESTED: " + actor + " already has 5 pending requests, the most allowed (5)"),
+                        org.assertj.core.groups.Tuple.tuple(AuditEvent.Type.REJECTED, "bob", "UNKNOWN_REQUEST",
+                                "DENIED: no such request"));
             }
         }
+        List<AuditEvent> runawayOutcomes = runaway.stream().map(id -> {
+            assertThat(trail.get(id)).as(id).hasSize(1);
+            return trail.get(id).get(0);
+        }).toList();
+        assertThat(runawayOutcomes).filteredOn(e -> e.type() == AuditEvent.Type.REQUESTED).hasSize(MAX_PENDING);
+        assertThat(runawayOutcomes).filteredOn(e -> e.type() != AuditEvent.Type.REQUESTED)
+                .hasSize(RUNAWAY - MAX_PENDING).allSatisfy(e -> {
+                    assertThat(e.type()).isEqualTo(AuditEvent.Type.REJECTED);
+                    assertThat(e.reason()).isEqualTo("TOO_MANY_PENDING");
+                    assertThat(e.actor()).isEqualTo("erin");
+                    assertThat(e.detail())
+                            .isEqualTo("REQUESTED: erin already has 5 pending requests, the most allowed (5)");
+                });
         assertThat(trail.get(fresh)).extracting(AuditEvent::type).containsExactly(AuditEvent.Type.REQUESTED,
                 AuditEvent.Type.APPROVED, AuditEvent.Type.ACTIVATED);
         System.out.printf("FIGURES ApprovalFloodIT requests=%d approvalEvents=%d runawayRefused=%d"
-                        + " freshActivatedMsAfterFloodPosted=%d freshThirdCopyMs=%d maskedWhileFloodIngested=%d rawRecords=%d%n",
-                requests, 2 * requests + RUNAWAY + 2, RUNAWAY - MAX_PENDING, activatedMs, firstCopyMs, maskedDuringFlood,
-                sent.size());
+                        + " floodRefused=%d freshActivatedMsAfterFloodPosted=%d freshThirdCopyMs=%d"
+                        + " maskedWhileFloodIngested=%d rawRecords=%d partitions=%d%n",
+                requests, 2 * requests + RUNAWAY + 2, RUNAWAY - MAX_PENDING, floodRefused, activatedMs, firstCopyMs,
+                maskedDuringFlood, sent.size(), partitions);
     }
 
     static Map<String, List<AuditEvent>> auditByRequest(String bootstrap) {

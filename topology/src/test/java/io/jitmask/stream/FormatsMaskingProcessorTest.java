@@ -176,6 +176,27 @@ class FormatsMaskingProcessorTest {
     }
 
     @Test
+    void byDefaultAJsonSchemaRecordThatBreaksItsSchemaOutsideTheMaskedFieldsIsDeadLetteredNamingWhereNotWhat() throws Exception {
+        // jitmask.formats.json.validation=full (the default): the ticket's unmasked subject is a number; the record is
+        // refused before masking, and its dead letter names the keyword and location, never a value of the record.
+        com.fasterxml.jackson.databind.node.ObjectNode broken = (com.fasterxml.jackson.databind.node.ObjectNode) FormatSamples.ticket("T-1");
+        broken.put("subject", 4111);
+        rawTickets.pipeInput(key("T-1"), JsonCodec.writeFramed(ticketsId, broken));
+        rawTickets.pipeInput(key("T-2"), JsonCodec.writeFramed(ticketsId, FormatSamples.ticket("T-2")));
+
+        List<JsonNode> dead = deadLetters();
+        assertThat(dead).extracting(d -> d.get("offset").asLong(), d -> d.get("errorClass").asText(), d -> d.get("message").asText())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(0L, "io.jitmask.serde.MalformedRecordException",
+                        "the value does not follow its writer's JSON Schema id " + ticketsId
+                                + " (type at /subject); the producer must write values the schema accepts"));
+        assertThat(dead.toString()).doesNotContain("4111").doesNotContain("ada@example.org").doesNotContain("Ada Lovelace")
+                .doesNotContain("7946").doesNotContain("VIP");
+        List<byte[]> masked = maskedTickets.readValuesToList();
+        assertThat(masked).hasSize(1);
+        assertThat(FormatSamples.ticketViolations(JSON.readTree(java.util.Arrays.copyOfRange(masked.get(0), 5, masked.get(0).length)))).isEmpty();
+    }
+
+    @Test
     void aSchemaIdOfAnotherSubjectAndUnknownProtobufFieldsAreDeadLettered() throws Exception {
         int foreign = registry.registerTyped("raw.other-value", new StoredSchema(io.jitmask.schema.SchemaType.JSON, "{\"type\": \"object\"}", List.of(), Map.of()));
         rawTickets.pipeInput(key("T-9"), JsonCodec.writeFramed(foreign, JSON.readTree("{\"email\": \"ada@example.org\"}")));

@@ -67,4 +67,74 @@ class RecordValuesTest {
         assertThat(masked.substring(5)).isEqualTo("{\"ticketId\":\"T-1\",\"reporter\":{\"email\":\"ljT8l6rRfUTWwxZS@gswJx6D071JTgAYj\","
                 + "\"name\":\"Ada\"},\"description\":\"REDACTED\",\"priority\":\"LOW\"}");
     }
+
+    @Test
+    void aRecordItsPlanCannotProveValidIsValidatedWholeAndRefusedNamingTheKeywordAndLocationNotTheValue() {
+        InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
+        int id = registry.registerTyped("raw.tickets-value", new io.jitmask.registry.StoredSchema(io.jitmask.schema.SchemaType.JSON, """
+                {"type": "object", "properties": {
+                  "ticketId": {"type": "string"},
+                  "watchers": {"type": "array", "uniqueItems": true,
+                    "items": {"type": "object", "properties": {"name": {"type": "string"}}}}}}""", List.of(), java.util.Map.of()));
+        PolicyMaskEngine engine = new PolicyMaskEngine(PolicyLoader.load(Path.of("../deploy/policy.yaml")), TestKeys.KEYSET);
+        RecordValues values = new RecordValues(engine, registry, new MaskedSchemaIds(registry));
+        byte[] raw = io.jitmask.serde.JsonCodec.writeFramed(id, io.jitmask.serde.JsonCodec.readPlain(
+                "{\"ticketId\": \"T-1\", \"watchers\": [{\"name\": \"Ada\"}, {\"name\": \"Bob\"}]}".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+
+        // Default-deny redacts both watchers to the same object: no variant of an object is derived, so uniqueItems fails.
+        assertThatThrownBy(() -> values.mask("tickets", values.decode("tickets", raw), Set.of()))
+                .isInstanceOf(io.jitmask.mask.MaskingException.class)
+                .hasMessage("tickets: the masked value does not follow JSON Schema id " + id + " (uniqueItems at /watchers); "
+                        + "choose techniques that keep those constraints")
+                .hasMessageNotContaining("Ada").hasMessageNotContaining("REDACTED");
+    }
+
+    @Test
+    void inRewrittenModeAProvenRecordIsNotValidatedWholeSoWhatTheProducerBrokeOutsideTheMaskedFieldsLeavesAsItCame() {
+        // jitmask.formats.json.validation=rewritten: the sample tickets schema has only local keywords, so the plan
+        // proves the masked record valid and only what masking rewrites is checked. A ticket whose unmasked subject is
+        // a number (a producer that does not validate) reaches masked.* with its masked fields masked and the rest as
+        // the producer wrote it: the documented trade-off of that mode.
+        InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
+        int id = registry.registerTyped("raw.tickets-value", FormatSamples.TICKETS_SCHEMA);
+        PolicyMaskEngine engine = new PolicyMaskEngine(PolicyLoader.load(Path.of("../deploy/policy.yaml")), TestKeys.KEYSET,
+                new io.jitmask.classify.ClassificationBook(), io.jitmask.mask.JsonValidation.REWRITTEN);
+        RecordValues values = new RecordValues(engine, registry, new MaskedSchemaIds(registry));
+        com.fasterxml.jackson.databind.node.ObjectNode ticket = (com.fasterxml.jackson.databind.node.ObjectNode) FormatSamples.ticket("T-1");
+        ticket.put("subject", 42);
+
+        byte[] masked = values.mask("tickets", values.decode("tickets", io.jitmask.serde.JsonCodec.writeFramed(id, ticket)), Set.of());
+
+        com.fasterxml.jackson.databind.JsonNode out = io.jitmask.serde.JsonCodec.readFramed(masked, WireFormat.schemaId(masked));
+        assertThat(FormatSamples.ticketViolations(out)).containsExactly("type at /subject");
+        ticket.put("subject", "Card declined");
+        byte[] validBytes = values.mask("tickets", values.decode("tickets", io.jitmask.serde.JsonCodec.writeFramed(id, ticket)), Set.of());
+        com.fasterxml.jackson.databind.node.ObjectNode valid = (com.fasterxml.jackson.databind.node.ObjectNode)
+                io.jitmask.serde.JsonCodec.readFramed(validBytes, WireFormat.schemaId(validBytes));
+        assertThat(FormatSamples.ticketViolations(valid)).isEmpty();
+        assertThat(out).isEqualTo(valid.put("subject", 42));
+    }
+
+    @Test
+    void inFullModeTheDefaultARawRecordThatBreaksItsSchemaOutsideTheMaskedFieldsIsRefusedNamingTheKeywordAndLocation() {
+        // The default (jitmask.formats.json.validation=full) fails closed on bad input: the same ticket is refused
+        // before masking, naming the keyword and location, never a value; a valid one is masked as in rewritten mode.
+        InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
+        int id = registry.registerTyped("raw.tickets-value", FormatSamples.TICKETS_SCHEMA);
+        PolicyMaskEngine engine = new PolicyMaskEngine(PolicyLoader.load(Path.of("../deploy/policy.yaml")), TestKeys.KEYSET);
+        assertThat(engine.formats().jsonValidation()).isEqualTo(io.jitmask.mask.JsonValidation.FULL);
+        RecordValues values = new RecordValues(engine, registry, new MaskedSchemaIds(registry));
+        com.fasterxml.jackson.databind.node.ObjectNode ticket = (com.fasterxml.jackson.databind.node.ObjectNode) FormatSamples.ticket("T-1");
+        ticket.put("subject", 42);
+        byte[] raw = io.jitmask.serde.JsonCodec.writeFramed(id, ticket);
+
+        assertThatThrownBy(() -> values.decode("tickets", raw))
+                .isInstanceOf(io.jitmask.serde.MalformedRecordException.class)
+                .hasMessage("the value does not follow its writer's JSON Schema id " + id + " (type at /subject); "
+                        + "the producer must write values the schema accepts")
+                .hasMessageNotContaining("42").hasMessageNotContaining("ada@example.org").hasMessageNotContaining("Ada Lovelace");
+        ticket.put("subject", "Card declined");
+        byte[] masked = values.mask("tickets", values.decode("tickets", io.jitmask.serde.JsonCodec.writeFramed(id, ticket)), Set.of());
+        assertThat(FormatSamples.ticketViolations(io.jitmask.serde.JsonCodec.readFramed(masked, WireFormat.schemaId(masked)))).isEmpty();
+    }
 }
