@@ -126,7 +126,9 @@ public final class RecordValues {
         if (writer.json() != null) {
             JsonNode tree = JsonCodec.readFramed(bytes, id);
             if (formats.jsonValidation() == io.jitmask.mask.JsonValidation.FULL) {
-                rawFollowsSchema(id, writer.jsonSchema(), tree);
+                // The framed text itself (already parsed strictly above): no second serialisation of the tree.
+                rawFollowsSchema(id, writer.jsonSchema(), new String(bytes, WireFormat.HEADER_SIZE,
+                        bytes.length - WireFormat.HEADER_SIZE, java.nio.charset.StandardCharsets.UTF_8));
             }
             return new JsonValue(id, writer.schema(), writer.json(), writer.jsonSchema(), tree);
         }
@@ -259,8 +261,8 @@ public final class RecordValues {
      * values). Validated once per decoded record, not per masked copy; a plan that proves its masked copy valid then
      * needs no second validation after masking (its proof assumes a valid raw record, which this establishes).
      */
-    private static void rawFollowsSchema(int id, JsonParsedSchema schema, JsonNode tree) {
-        List<String> violations = schema.violations(tree.toString());
+    private static void rawFollowsSchema(int id, JsonParsedSchema schema, String text) {
+        List<String> violations = schema.violations(text);
         if (!violations.isEmpty()) {
             throw new MalformedRecordException("the value does not follow its writer's JSON Schema id " + id + " ("
                     + String.join(", ", violations) + "); the producer must write values the schema accepts");
