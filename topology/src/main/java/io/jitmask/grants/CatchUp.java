@@ -12,8 +12,8 @@ import java.time.Instant;
  * <ul>
  * <li>a record at offset {@code o} that the task processes while the grant is live is copied live iff
  * {@code o >= next} (or {@code next} is not resolved yet), and then {@code liveFrom = min(liveFrom, o)};</li>
- * <li>the catch-up copies {@code [next, bound)} where bound is {@code liveFrom} when set, else the partition's last
- * stable offset read at that moment; it is complete when {@code next} reaches the bound.</li>
+ * <li>the catch-up copies {@code [next, bound)} where bound is {@code liveFrom} when set, else a last stable offset
+ * of the partition read after the task saw the grant; it is complete when {@code next} reaches the bound.</li>
  * </ul>
  * Both rules run on the one task thread, so every offset from the window's start on is copied once, by one of them.
  * Metadata only.
@@ -24,6 +24,9 @@ import java.time.Instant;
  * @param copied     copies the catch-up wrote
  * @param unreadable records of the catch-up that could not be decoded (the masking path dead-lettered them)
  * @param status     PENDING, COMPLETED, or STOPPED (the grant reached its copy cutoff or ended first)
+ * @param progressAt when the start or the last progress was reported (null: never)
+ * @param reported   copies plus unreadable records when the start or the last progress was reported: a progress
+ *                   report is due only when they moved since (null: never reported)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CatchUp(
@@ -35,7 +38,8 @@ public record CatchUp(
         @JsonProperty("lastOffset") Long lastOffset,
         @JsonProperty("unreadable") long unreadable,
         @JsonProperty("status") Status status,
-        @JsonProperty("progressAt") Instant progressAt) {
+        @JsonProperty("progressAt") Instant progressAt,
+        @JsonProperty("reported") Long reported) {
 
     public enum Status { PENDING, COMPLETED, STOPPED }
 
@@ -44,6 +48,21 @@ public record CatchUp(
 
     public CatchUp {
         status = status == null ? Status.PENDING : status;
+    }
+
+    public CatchUp(Long next, Long liveFrom, Long windowEnd, long copied, Long firstOffset, Long lastOffset,
+                   long unreadable, Status status, Instant progressAt) {
+        this(next, liveFrom, windowEnd, copied, firstOffset, lastOffset, unreadable, status, progressAt, null);
+    }
+
+    /**
+     * True when a progress report is due at {@code now}: {@code interval} after the last report, and only if the
+     * figures moved since (a catch-up reading a long stretch that matches nothing has nothing new to say: with 1,000
+     * such grants pending, reports that repeat themselves were thousands of records and audit events a minute).
+     */
+    public boolean progressDue(Instant now, java.time.Duration interval) {
+        boolean moved = reported == null || reported != copied + unreadable;
+        return moved && (progressAt == null || !now.isBefore(progressAt.plus(interval)));
     }
 
     @JsonIgnore
@@ -64,12 +83,12 @@ public record CatchUp(
     /** After a live copy of the record at {@code offset}. */
     public CatchUp live(long offset) {
         return new CatchUp(next, liveFrom == null ? offset : Math.min(liveFrom, offset), windowEnd, copied, firstOffset,
-                lastOffset, unreadable, status, progressAt);
+                lastOffset, unreadable, status, progressAt, reported);
     }
 
     /** The start is known: the first offset of the window, and where the window ends (for the audit). */
     public CatchUp resolve(long start, long windowEndOffset) {
-        return new CatchUp(start, liveFrom, windowEndOffset, copied, firstOffset, lastOffset, unreadable, status, progressAt);
+        return new CatchUp(start, liveFrom, windowEndOffset, copied, firstOffset, lastOffset, unreadable, status, progressAt, reported);
     }
 
     /** The exclusive end of the catch-up: the first live copy, else the last stable offset given. */
@@ -86,20 +105,21 @@ public record CatchUp(
             last = last == null ? offset : Math.max(last, offset);
         }
         return new CatchUp(Math.max(next, offset + 1), liveFrom, windowEnd, copied + (wasCopied ? 1 : 0), first, last,
-                unreadable + (failed ? 1 : 0), status, progressAt);
+                unreadable + (failed ? 1 : 0), status, progressAt, reported);
     }
 
     /** Nothing to copy below {@code offset} any more (aborted records, transaction markers). */
     public CatchUp skipTo(long offset) {
         return new CatchUp(Math.max(next, offset), liveFrom, windowEnd, copied, firstOffset, lastOffset, unreadable,
-                status, progressAt);
+                status, progressAt, reported);
     }
 
     public CatchUp withStatus(Status newStatus) {
-        return new CatchUp(next, liveFrom, windowEnd, copied, firstOffset, lastOffset, unreadable, newStatus, progressAt);
+        return new CatchUp(next, liveFrom, windowEnd, copied, firstOffset, lastOffset, unreadable, newStatus, progressAt, reported);
     }
 
     public CatchUp reported(Instant at) {
-        return new CatchUp(next, liveFrom, windowEnd, copied, firstOffset, lastOffset, unreadable, status, at);
+        return new CatchUp(next, liveFrom, windowEnd, copied, firstOffset, lastOffset, unreadable, status, at,
+                copied + unreadable);
     }
 }

@@ -33,14 +33,28 @@ public record GrantResult(
         @JsonProperty("sourceOffsets") Map<String, AuditEvent.OffsetRange> sourceOffsets,
         @JsonProperty("unreadable") Long unreadable,
         @JsonProperty("retentionLimited") Boolean retentionLimited,
-        @JsonProperty("reason") String reason) {
+        @JsonProperty("reason") String reason,
+        @JsonProperty("results") java.util.List<GrantResult> results) {
+
+    public GrantResult {
+        results = results == null ? null : java.util.List.copyOf(results);
+    }
+
+    public GrantResult(Type type, String requestId, Instant at, Integer partitions, Integer partition, Long records,
+                       Long firstOffset, Long lastOffset, Instant firstTimestamp, Instant lastTimestamp,
+                       GrantCommand.Type command, Integer attempts, String error,
+                       Map<String, AuditEvent.OffsetRange> sourceOffsets, Long unreadable, Boolean retentionLimited,
+                       String reason) {
+        this(type, requestId, at, partitions, partition, records, firstOffset, lastOffset, firstTimestamp, lastTimestamp,
+                command, attempts, error, sourceOffsets, unreadable, retentionLimited, reason, null);
+    }
 
     public GrantResult(Type type, String requestId, Instant at, Integer partitions, Integer partition, Long records,
                        Long firstOffset, Long lastOffset, Instant firstTimestamp, Instant lastTimestamp,
                        GrantCommand.Type command, Integer attempts, String error,
                        Map<String, AuditEvent.OffsetRange> sourceOffsets) {
         this(type, requestId, at, partitions, partition, records, firstOffset, lastOffset, firstTimestamp, lastTimestamp,
-                command, attempts, error, sourceOffsets, null, null, null);
+                command, attempts, error, sourceOffsets, null, null, null, null);
     }
 
     public enum Type {
@@ -67,7 +81,53 @@ public record GrantResult(
         /** The catch-up of one partition reached its live copies: its final figures. */
         CATCH_UP_COMPLETED,
         /** The catch-up of one partition stopped before it completed (copy cutoff, end of the grant): with why. */
-        CATCH_UP_STOPPED
+        CATCH_UP_STOPPED,
+        /**
+         * Several results of one masking task's punctuation, in {@code results}, in the order they happened: all of
+         * them for requests of one partition of {@code jit.grant-results} (keyed by the first one's requestId). One
+         * catch-up round reports on every pending grant of its raw partition; one record per round instead of one
+         * per grant keeps 1,000 pending grants from writing (and the lifecycle from reading) thousands of records.
+         */
+        BATCH
+    }
+
+    /** Results per batch record at most: a few hundred bytes each, well below the broker's 1 MB record limit. */
+    public static final int MAX_BATCH = 500;
+
+    /**
+     * {@code results} as records for {@code jit.grant-results} with {@code partitions} partitions: one per partition
+     * that has any (more when over {@link #MAX_BATCH}), each keyed by a requestId of that partition so the default
+     * partitioner puts it where each of its results would have gone alone. A lone result stays itself. Order is kept
+     * within each partition, so within each request.
+     */
+    public static java.util.List<GrantResult> batched(java.util.List<GrantResult> results, int partitions, Instant at) {
+        if (results.size() <= 1) {
+            return results;
+        }
+        Map<Integer, java.util.List<GrantResult>> byPartition = new java.util.LinkedHashMap<>();
+        for (GrantResult result : results) {
+            byPartition.computeIfAbsent(partitionOf(result.requestId(), partitions), p -> new java.util.ArrayList<>()).add(result);
+        }
+        java.util.List<GrantResult> out = new java.util.ArrayList<>();
+        for (java.util.List<GrantResult> group : byPartition.values()) {
+            for (int from = 0; from < group.size(); from += MAX_BATCH) {
+                java.util.List<GrantResult> chunk = group.subList(from, Math.min(group.size(), from + MAX_BATCH));
+                out.add(chunk.size() == 1 ? chunk.get(0) : new GrantResult(Type.BATCH, chunk.get(0).requestId(), at, null,
+                        null, null, null, null, null, null, null, null, null, null, null, null, null, chunk));
+            }
+        }
+        return out;
+    }
+
+    /** The partition of {@code jit.grant-results} (and {@code jit.approvals}) a request's records go to. */
+    static int partitionOf(String requestId, int partitions) {
+        return org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(
+                requestId.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % partitions;
+    }
+
+    /** The results a record carries: those of a batch, else itself. */
+    public java.util.List<GrantResult> unbatched() {
+        return type == Type.BATCH ? (results == null ? java.util.List.of() : results) : java.util.List.of(this);
     }
 
     /** The start of a lookback grant's catch-up on one partition (offsets null when the window is empty there). */
@@ -133,6 +193,12 @@ public record GrantResult(
             GrantResult result = GrantJson.MAPPER.readValue(bytes, GrantResult.class);
             if (result.type() == null || result.requestId() == null) {
                 throw new IllegalArgumentException("type and requestId are required");
+            }
+            for (GrantResult inner : result.unbatched()) {
+                if (inner != result && (inner == null || inner.type() == null || inner.type() == Type.BATCH
+                        || inner.requestId() == null)) {
+                    throw new IllegalArgumentException("a batch holds results with a type and requestId, no batch");
+                }
             }
             return result;
         } catch (IOException | RuntimeException e) {

@@ -62,6 +62,12 @@ final class GrantResultHandler {
             LOG.warn("skipping an unreadable grant result for {}: {}", Topics.isValidName(key) ? key : "?", e.getMessage());
             return;
         }
+        for (GrantResult one : result.unbatched()) {
+            handle(one, now);
+        }
+    }
+
+    private void handle(GrantResult result, Instant now) {
         RequestState state = out.load(result.requestId());
         if (state == null) {
             return;
@@ -82,6 +88,7 @@ final class GrantResultHandler {
             case TOPIC_DELETED -> topicDeleted(state, result, now);
             case COMMAND_FAILING -> failing(state, result, now);
             case CATCH_UP_STARTED, CATCH_UP_PROGRESS, CATCH_UP_COMPLETED, CATCH_UP_STOPPED -> catchUp(state, result);
+            case BATCH -> throw new IllegalStateException("a batch in a batch"); // fromBytes refuses them
             default -> throw new IllegalStateException();
         }
     }

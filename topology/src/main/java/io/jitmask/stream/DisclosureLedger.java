@@ -30,6 +30,14 @@ public final class DisclosureLedger {
     static final java.time.Duration PRUNE_EVERY = java.time.Duration.ofMinutes(1);
 
     private final KeyValueStore<String, byte[]> store;
+    /**
+     * The entries read or written since this ledger was made (when the task was initialised), parsed: every write
+     * goes through here, so they are in step with the store, and the live path and the catch-up rounds read no store
+     * and parse no JSON for an entry they saw before (with 1,000 pending lookback grants every round looked at every
+     * grant's entry). An aborted transaction rolls the store back and re-initialises the task, which makes a new
+     * ledger, so a rolled-back entry is never read from here. An absent entry is kept as {@link LedgerEntry#EMPTY}.
+     */
+    private final java.util.Map<String, LedgerEntry> entries = new java.util.HashMap<>();
     private Instant lastPruned;
 
     public DisclosureLedger(KeyValueStore<String, byte[]> store) {
@@ -38,8 +46,7 @@ public final class DisclosureLedger {
 
     /** True once this task closed the grant's entry for the partition: no more copies for it from here. */
     public boolean isClosed(String requestId, int partition) {
-        byte[] bytes = store.get(LedgerEntry.key(requestId, partition));
-        return bytes != null && LedgerEntry.fromBytes(bytes).closed();
+        return entry(requestId, partition).closed();
     }
 
     /** One copy of the raw record at {@code offset} (timestamp {@code timestamp}) written for the grant. */
@@ -70,12 +77,26 @@ public final class DisclosureLedger {
 
     /** The grant's entry for the partition, {@link LedgerEntry#EMPTY} when there is none. */
     public LedgerEntry entry(String requestId, int partition) {
-        byte[] bytes = store.get(LedgerEntry.key(requestId, partition));
-        return bytes == null ? LedgerEntry.EMPTY : LedgerEntry.fromBytes(bytes);
+        return entry(LedgerEntry.key(requestId, partition));
+    }
+
+    private LedgerEntry entry(String key) {
+        LedgerEntry known = entries.get(key);
+        if (known == null) {
+            byte[] bytes = store.get(key);
+            known = bytes == null ? LedgerEntry.EMPTY : LedgerEntry.fromBytes(bytes);
+            entries.put(key, known);
+        }
+        return known;
     }
 
     public void put(String requestId, int partition, LedgerEntry entry) {
-        store.put(LedgerEntry.key(requestId, partition), entry.toBytes());
+        put(LedgerEntry.key(requestId, partition), entry);
+    }
+
+    private void put(String key, LedgerEntry entry) {
+        store.put(key, entry.toBytes());
+        entries.put(key, entry);
     }
 
     /**
@@ -86,8 +107,7 @@ public final class DisclosureLedger {
         List<GrantResult> closed = new ArrayList<>();
         for (Grant grant : grants.ending()) {
             String key = LedgerEntry.key(grant.requestId(), partition);
-            byte[] bytes = store.get(key);
-            LedgerEntry entry = bytes == null ? LedgerEntry.EMPTY : LedgerEntry.fromBytes(bytes);
+            LedgerEntry entry = entry(key);
             if (!entry.closed()) {
                 if (grant.hasLookback() && entry.catchUpOrNew().pending()) {
                     // The grant ended before its past was copied here: the catch-up stops with it, audited once.
@@ -97,7 +117,7 @@ public final class DisclosureLedger {
                             stopped, "grant ended"));
                 }
                 LedgerEntry done = entry.close(now);
-                store.put(key, done.toBytes());
+                put(key, done);
                 closed.add(GrantResult.ledgerClosed(grant.requestId(), now, partition, done));
             }
         }
@@ -105,32 +125,26 @@ public final class DisclosureLedger {
             return closed;
         }
         lastPruned = now;
+        java.util.Set<String> known = new java.util.HashSet<>();
+        grants.all().forEach(g -> known.add(g.requestId()));
+        grants.ending().forEach(g -> known.add(g.requestId()));
         List<String> forget = new ArrayList<>();
         try (KeyValueIterator<String, byte[]> all = store.all()) {
             while (all.hasNext()) {
                 KeyValue<String, byte[]> e = all.next();
-                LedgerEntry entry = LedgerEntry.fromBytes(e.value);
+                LedgerEntry entry = entry(e.key);
                 if (entry.closed() && entry.closedAt().plus(KEEP_CLOSED).isBefore(now)
-                        && !known(grants, LedgerEntry.requestIdOf(e.key))) {
+                        && !known.contains(LedgerEntry.requestIdOf(e.key))) {
                     forget.add(e.key);
                 }
             }
         }
-        forget.forEach(store::delete);
+        for (String key : forget) {
+            store.delete(key);
+            entries.remove(key);
+        }
+        // Absent entries looked up for grants that are gone: nothing to keep.
+        entries.entrySet().removeIf(e -> e.getValue() == LedgerEntry.EMPTY && !known.contains(LedgerEntry.requestIdOf(e.getKey())));
         return closed;
-    }
-
-    private static boolean known(GrantIndex grants, String requestId) {
-        for (Grant g : grants.all()) {
-            if (g.requestId().equals(requestId)) {
-                return true;
-            }
-        }
-        for (Grant g : grants.ending()) {
-            if (g.requestId().equals(requestId)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

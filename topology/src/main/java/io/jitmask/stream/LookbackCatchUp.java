@@ -34,8 +34,21 @@ final class LookbackCatchUp {
     private static final Logger LOG = LoggerFactory.getLogger(LookbackCatchUp.class);
     /** Thread time one round may take at most (rounds every 100 ms: at most about a fifth of the thread while catching up). */
     static final Duration ROUND = Duration.ofMillis(25);
+    /**
+     * Thread time a round may take at most while the instance's masking path lags: a task's round comes once a second
+     * then ({@link #LAGGING_EVERY}), but a stream thread has a task per raw partition, each with its own round; at 25 ms
+     * each, three tasks took 7.5% of a backlogged thread. At 5 ms the catch-ups of a thread's three tasks take about
+     * 1.5% while masking catches up, and still move on (a round always reads once).
+     */
+    static final Duration LAGGING_ROUND = Duration.ofMillis(5);
     /** How long one read waits for records the log already has. */
     private static final Duration READ_WAIT = Duration.ofMillis(20);
+    /**
+     * While masking lags a read does not wait: a wait blocks the stream thread (no CPU, but no masking either), 20 ms
+     * per task per round was 6% of a three-task thread. A read that finds nothing buffered asks the broker; what comes
+     * back is kept for the partition (see {@link KafkaRawLog}) and read by the next round.
+     */
+    private static final Duration LAGGING_READ_WAIT = Duration.ZERO;
     /**
      * Windows a round resolves whatever its time (each is at most two broker look-ups, shared by grants of the same
      * times): beyond them it resolves only within {@link #ROUND}. Grants resolved in different rounds read the
@@ -55,7 +68,7 @@ final class LookbackCatchUp {
     /**
      * How often a task runs a round while the instance's masking path lags (instead of every
      * {@link MaskingProcessor#CATCH_UP_EVERY}): live masking comes first, and a round's cost is not only its copying
-     * (bounded by {@link #ROUND} and the budget) but also reading and writing every pending grant's ledger entry. A
+     * (bounded by {@link #ROUND} and the budget) but also looking at every pending grant and reporting on it. A
      * tenth of the rounds, never none, so a catch-up still moves on an instance that lags for good.
      */
     static final Duration LAGGING_EVERY = Duration.ofSeconds(1);
@@ -80,6 +93,16 @@ final class LookbackCatchUp {
      * store for them. Cleared when the task is initialised again (after an aborted transaction rolled the store back).
      */
     private final java.util.Set<String> settled = new java.util.HashSet<>();
+    /**
+     * Per raw partition, a last stable offset read after every grant pending there was resolved by this task instance
+     * (or restored from the store at its initialisation): the bound of catch-ups without a live copy. Any such value
+     * is exact: it is at least the masking position at the moment each grant became visible, so every record masked
+     * before then lies below it (copied by the catch-up) and every record masked after at or above the catch-up's
+     * {@code next} is copied live. Kept across rounds, so a round asks the broker for it only when it resolved a
+     * window (and read it then anyway), not every round (a blocking call on the masking thread, three a second per
+     * thread while masking lags). Cleared when the task is initialised again.
+     */
+    private final Map<TopicPartition, Long> boundSince = new java.util.HashMap<>();
     /** When this task's last round ran (null: none yet), for {@link #LAGGING_EVERY}. */
     private Instant lastRound;
 
@@ -93,6 +116,7 @@ final class LookbackCatchUp {
 
     void reset() {
         settled.clear();
+        boundSince.clear();
     }
 
     /** One round for the task's raw partition {@code partition} of every dataset with a pending lookback grant. */
@@ -107,9 +131,12 @@ final class LookbackCatchUp {
         if (live.isEmpty()) {
             return;
         }
-        if (lastRound != null && now.isBefore(lastRound.plus(LAGGING_EVERY)) && settings.maskingLags().getAsBoolean()) {
+        boolean lags = settings.maskingLags().getAsBoolean();
+        if (lastRound != null && now.isBefore(lastRound.plus(LAGGING_EVERY)) && lags) {
             return; // masking first
         }
+        Duration round = lags ? LAGGING_ROUND : ROUND;
+        Duration readWait = lags ? LAGGING_READ_WAIT : READ_WAIT;
         lastRound = now;
         Map<String, List<Grant>> byDataset = new LinkedHashMap<>();
         for (Grant grant : live) {
@@ -124,7 +151,8 @@ final class LookbackCatchUp {
                 if (partition >= settings.log().partitions(raw)) {
                     continue; // this task has no partition of that topic
                 }
-                catchUp(ledger, new TopicPartition(raw, partition), dataset.getKey(), dataset.getValue(), now, out);
+                catchUp(ledger, new TopicPartition(raw, partition), dataset.getKey(), dataset.getValue(), now, round, readWait,
+                        out);
             } catch (RegistryUnavailableException | org.apache.kafka.common.errors.TimeoutException e) {
                 // Transient: the state is as far as the copies written; the next round goes on from there.
                 LOG.info("lookback catch-up of {} partition {} waits: {}", dataset.getKey(), partition, e.getClass().getSimpleName());
@@ -132,14 +160,33 @@ final class LookbackCatchUp {
         }
     }
 
+    /**
+     * One pending grant in one round: its ledger entry as it stood before the round, as the round leaves it, and the
+     * exclusive end of its catch-up. Held in a list, not in maps keyed by {@link Grant}: a record's hash code hashes
+     * every field, and with 1,000 pending grants the rounds' map look-ups were a tenth of the masking thread.
+     */
+    private static final class Pending {
+        final Grant grant;
+        final LedgerEntry before;
+        LedgerEntry entry;
+        long bound;
+
+        Pending(Grant grant, LedgerEntry entry) {
+            this.grant = grant;
+            this.before = entry;
+            this.entry = entry;
+        }
+    }
+
     private void catchUp(DisclosureLedger ledger, TopicPartition tp, String dataset, List<Grant> candidates, Instant now,
-                         Out out) {
+                         Duration round, Duration readWait, Out out) {
         // One deadline for the whole round: resolving windows (broker look-ups) and copying alike.
-        long deadline = System.nanoTime() + ROUND.toNanos();
+        long deadline = System.nanoTime() + round.toNanos();
         RawLog log = new RoundLog(settings.log());
         int resolved = 0;
-        Map<Grant, LedgerEntry> pending = new LinkedHashMap<>();
+        List<Pending> pending = new ArrayList<>();
         for (Grant grant : candidates) {
+            // From the ledger's entries in memory (in step with the store): no store read, no JSON, per grant per round.
             LedgerEntry entry = ledger.entry(grant.requestId(), tp.partition());
             if (entry.closed() || !entry.catchUpOrNew().pending()) {
                 settled.add(grant.requestId());
@@ -167,45 +214,42 @@ final class LookbackCatchUp {
                 ledger.put(grant.requestId(), tp.partition(), entry);
                 resolved++;
             }
-            pending.put(grant, entry);
+            pending.add(new Pending(grant, entry));
         }
         if (pending.isEmpty()) {
             return;
         }
         Long lastStable = null;
-        for (LedgerEntry entry : pending.values()) {
-            if (entry.catchUp().liveFrom() == null) {
-                lastStable = log.lastStable(tp);
+        for (Pending p : pending) {
+            if (p.entry.catchUp().liveFrom() == null) {
+                // Read again only after this round resolved a window (RoundLog: the value resolve read this round).
+                lastStable = resolved > 0 || !boundSince.containsKey(tp) ? log.lastStable(tp) : boundSince.get(tp);
+                boundSince.put(tp, lastStable);
                 break;
             }
         }
-        Map<Grant, Long> bounds = new LinkedHashMap<>();
-        for (Map.Entry<Grant, LedgerEntry> e : pending.entrySet()) {
-            bounds.put(e.getKey(), e.getValue().catchUp().bound(lastStable == null ? 0 : lastStable));
+        for (Pending p : pending) {
+            p.bound = p.entry.catchUp().bound(lastStable == null ? 0 : lastStable);
         }
-        // Entries as they stand before the round: one whose catch-up did not move is not written again (with many
-        // pending grants, a write per grant per round was most of a round's cost).
-        Map<Grant, LedgerEntry> before = new java.util.HashMap<>(pending);
         try {
-            copy(log, tp, dataset, pending, bounds, deadline, out);
+            copy(log, tp, dataset, pending, deadline, readWait, out);
         } finally {
-            for (Map.Entry<Grant, LedgerEntry> e : pending.entrySet()) {
-                Grant grant = e.getKey();
-                LedgerEntry entry = e.getValue();
-                CatchUp state = entry.catchUp();
-                if (state.next() >= bounds.get(grant)) {
+            for (Pending p : pending) {
+                CatchUp state = p.entry.catchUp();
+                if (state.next() >= p.bound) {
                     state = state.withStatus(CatchUp.Status.COMPLETED);
-                    out.result(GrantResult.catchUp(GrantResult.Type.CATCH_UP_COMPLETED, grant.requestId(), now,
+                    out.result(GrantResult.catchUp(GrantResult.Type.CATCH_UP_COMPLETED, p.grant.requestId(), now,
                             tp.partition(), state, null));
-                } else if (state.progressAt() == null
-                        || !now.isBefore(state.progressAt().plus(settings.progressInterval()))) {
+                } else if (state.progressDue(now, settings.progressInterval())) {
                     state = state.reported(now);
-                    out.result(GrantResult.catchUp(GrantResult.Type.CATCH_UP_PROGRESS, grant.requestId(), now,
+                    out.result(GrantResult.catchUp(GrantResult.Type.CATCH_UP_PROGRESS, p.grant.requestId(), now,
                             tp.partition(), state, null));
                 }
-                LedgerEntry after = entry.withCatchUp(state);
-                if (!after.equals(before.get(grant))) {
-                    ledger.put(grant.requestId(), tp.partition(), after);
+                LedgerEntry after = p.entry.withCatchUp(state);
+                // An entry whose catch-up did not move is not written again (with many pending grants, a write per
+                // grant per round was most of a round's cost).
+                if (!after.equals(p.before)) {
+                    ledger.put(p.grant.requestId(), tp.partition(), after);
                 }
             }
         }
@@ -235,8 +279,8 @@ final class LookbackCatchUp {
      * record costs the same with 1,000 pending grants as with one; grants it does not match move on with the whole
      * read (every record below a point was seen), not record by record.
      */
-    private void copy(RawLog log, TopicPartition tp, String dataset, Map<Grant, LedgerEntry> pending, Map<Grant, Long> bounds,
-                      long deadline, Out out) {
+    private void copy(RawLog log, TopicPartition tp, String dataset, List<Pending> pending, long deadline,
+                      Duration readWait, Out out) {
         int n = pending.size();
         Grant[] grant = new Grant[n];
         LedgerEntry[] entry = new LedgerEntry[n];
@@ -245,11 +289,10 @@ final class LookbackCatchUp {
         List<Integer> unindexed = new ArrayList<>();
         long from = Long.MAX_VALUE;
         long until = 0;
-        int i = 0;
-        for (Map.Entry<Grant, LedgerEntry> e : pending.entrySet()) {
-            grant[i] = e.getKey();
-            entry[i] = e.getValue();
-            bound[i] = bounds.get(e.getKey());
+        for (int i = 0; i < n; i++) {
+            grant[i] = pending.get(i).grant;
+            entry[i] = pending.get(i).entry;
+            bound[i] = pending.get(i).bound;
             if (entry[i].catchUp().next() < bound[i]) {
                 from = Math.min(from, entry[i].catchUp().next());
                 until = Math.max(until, bound[i]);
@@ -261,7 +304,6 @@ final class LookbackCatchUp {
                     unindexed.add(i);
                 }
             }
-            i++;
         }
         if (from >= until) {
             return;
@@ -276,7 +318,7 @@ final class LookbackCatchUp {
             // At least one read a round, whatever the look-ups before it took: every round moves the catch-up on.
             for (boolean first = true; from < until && used < allowance && (first || System.nanoTime() - deadline < 0);
                     first = false) {
-                RawLog.Batch batch = log.read(tp, from, READ_WAIT);
+                RawLog.Batch batch = log.read(tp, from, readWait);
                 if (batch.records().isEmpty() && batch.position() <= from) {
                     return; // nothing readable yet
                 }
@@ -291,7 +333,7 @@ final class LookbackCatchUp {
                     }
                     List<Integer> candidates;
                     try {
-                        candidates = candidates(byKey, unindexed, copier.keys().mask(dataset, record.key()).filterKey());
+                        candidates = candidates(byKey, unindexed, copier.keys().filterKey(dataset, record.key()));
                     } catch (RegistryUnavailableException e) {
                         throw e;
                     } catch (RuntimeException e) {
@@ -352,7 +394,7 @@ final class LookbackCatchUp {
                 if (state.next() < bound[c]) {
                     entry[c] = entry[c].withCatchUp(state.skipTo(Math.min(seen, bound[c])));
                 }
-                pending.put(grant[c], entry[c]);
+                pending.get(c).entry = entry[c];
             }
         }
     }

@@ -65,6 +65,7 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
     private ProcessorContext<byte[], Object> context;
     private DisclosureLedger ledger;
     private final LookbackCatchUp lookback;
+    private final RawLog rawLog;
 
     private record AdmissionKey(String dataset, int schemaId) {
     }
@@ -116,6 +117,7 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
         this.maskedSink = sinks.masked();
         this.copiesSink = sinks.copies();
         this.dlqSink = sinks.dlq();
+        this.rawLog = lookback.log();
         this.lookback = new LookbackCatchUp(grants, copier, new LookbackCatchUp.Settings(lookback.log(), lookback.budget(),
                 lookback.progressInterval(), lookback.maskingLags()), copyCutoff, metrics);
     }
@@ -136,6 +138,7 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
     }
 
     void catchUp(long wallClockMs) {
+        List<io.jitmask.grants.GrantResult> reports = new ArrayList<>();
         lookback.run(ledger, context.taskId().partition(), Instant.ofEpochMilli(wallClockMs), new LookbackCatchUp.Out() {
             @Override
             public void copy(GrantCopier.Copy copy, org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> source,
@@ -146,20 +149,38 @@ public final class MaskingProcessor implements Processor<byte[], byte[], byte[],
 
             @Override
             public void result(io.jitmask.grants.GrantResult result) {
-                forwardResult(result, wallClockMs);
+                reports.add(result);
             }
         });
+        forwardResults(reports, wallClockMs);
     }
 
-    private void forwardResult(io.jitmask.grants.GrantResult result, long timestamp) {
-        context.forward(new Record<byte[], Object>(result.requestId().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                result.toBytes(), timestamp), resultsSink);
+    /**
+     * Sends results in the task's transaction; several (a catch-up round's, on every pending grant of the partition)
+     * batched per partition of jit.grant-results, each alone if the partition count cannot be read.
+     */
+    private void forwardResults(List<io.jitmask.grants.GrantResult> results, long timestamp) {
+        List<io.jitmask.grants.GrantResult> records = results;
+        if (results.size() > 1) {
+            try {
+                records = io.jitmask.grants.GrantResult.batched(results, rawLog.partitions(Topics.GRANT_RESULTS),
+                        Instant.ofEpochMilli(timestamp));
+            } catch (RuntimeException e) {
+                LOG.info("grant results sent one by one: {}", e.getClass().getSimpleName());
+            }
+        }
+        for (io.jitmask.grants.GrantResult result : records) {
+            context.forward(new Record<byte[], Object>(result.requestId().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    result.toBytes(), timestamp), resultsSink);
+        }
     }
 
     void closeEndedGrants(long wallClockMs) {
         int partition = context.taskId().partition();
+        // One by one: batching needs the partition count of jit.grant-results, which only the catch-up's reader (made
+        // on a thread's first catch-up) asks for; grants end a few at a time.
         for (io.jitmask.grants.GrantResult closed : ledger.closeEnded(grants, partition, Instant.ofEpochMilli(wallClockMs))) {
-            forwardResult(closed, wallClockMs);
+            forwardResults(List.of(closed), wallClockMs);
         }
     }
 

@@ -54,4 +54,16 @@ final class RecordKeyMasker {
         String masked = engine.maskStringKey(dataset, clear);
         return new MaskedKey(masked.equals(clear) ? Arrays.copyOf(key, key.length) : masked.getBytes(StandardCharsets.UTF_8), clear);
     }
+
+    /**
+     * The key as grant filters see it, without masking it when that is not needed: a plain key is its UTF-8 string;
+     * a framed key is decoded (and masked) as {@link #mask} does, so it fails alike. The lookback catch-up reads every
+     * record of a window for the filters and copies few of them.
+     */
+    String filterKey(String dataset, byte[] key) {
+        if (key == null) {
+            return null;
+        }
+        return WireFormat.isFramed(key) ? mask(dataset, key).filterKey() : new String(key, StandardCharsets.UTF_8);
+    }
 }

@@ -2,6 +2,7 @@ package io.jitmask.grants;
 
 import static io.jitmask.audit.AuditEvent.Type.*;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jitmask.app.JitmaskTopology;
@@ -37,6 +38,77 @@ import org.junit.jupiter.api.Test;
 
 /** The lifecycle processor: requests, approvals, activation through commands and results, ends and pruning. */
 class GrantLifecycleProcessorTest extends LifecycleDriver {
+    @Test
+    void aBatchOfCatchUpReportsIsAuditedAsItsReportsOneByOneWouldBe() {
+        Instant t0 = START.plusSeconds(1);
+        for (String id : List.of("b1", "b2")) {
+            ObjectNode request = ApprovalEvents.requested(id, "alice", START, "User:alice", "customers", List.of("email"),
+                    null, "INC-7 refund dispute", 60, 3_600L, DemoActors.key("alice"));
+            post(request);
+            post(ApprovalEvents.approved(request, "bob", START, "ok", DemoActors.key("bob")));
+            result(GrantResult.provisioned(id, START, 1));
+        }
+        assertThat(auditEvents()).extracting(AuditEvent::type).containsExactly(REQUESTED, APPROVED, ACTIVATED,
+                REQUESTED, APPROVED, ACTIVATED);
+        CatchUp done = new CatchUp(20L, 20L, 20L, 3, 10L, 19L, 0, CatchUp.Status.COMPLETED, null);
+        // One catch-up round of a masking task: both grants start and b1 completes, in one record (one partition).
+        List<GrantResult> round = List.of(
+                GrantResult.catchUpStarted("b1", t0, 0, 10L, 19L, START.minusSeconds(60), false),
+                GrantResult.catchUpStarted("b2", t0, 0, null, null, null, false),
+                GrantResult.catchUp(GrantResult.Type.CATCH_UP_COMPLETED, "b1", t0, 0, done, null));
+        List<GrantResult> records = GrantResult.batched(round, 1, t0);
+        assertThat(records).hasSize(1);
+        assertThat(records.get(0).type()).isEqualTo(GrantResult.Type.BATCH);
+        assertThat(GrantResult.fromBytes(records.get(0).toBytes()).unbatched()).isEqualTo(round);
+        result(records.get(0));
+        List<AuditEvent> trail = auditEvents();
+        assertThat(trail).extracting(AuditEvent::type, AuditEvent::requestId).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(AuditEvent.Type.BACKFILL_STARTED, "b1"),
+                org.assertj.core.groups.Tuple.tuple(AuditEvent.Type.BACKFILL_STARTED, "b2"),
+                org.assertj.core.groups.Tuple.tuple(AuditEvent.Type.BACKFILL_COMPLETED, "b1"));
+        assertThat(trail.get(0).windowOffsets()).isEqualTo(java.util.Map.of("0", new AuditEvent.OffsetRange(10, 19)));
+        assertThat(trail.get(1).windowOffsets()).isEmpty();
+        assertThat(trail.get(2).records()).isEqualTo(3L);
+        // The same batch again (a replay cannot happen in a transaction, but must not matter): nothing new.
+        result(records.get(0));
+        assertThat(auditEvents()).isEmpty();
+        // A batch in a batch, or a member without a type, is not a result: skipped, never trusted.
+        GrantResult nested = new GrantResult(GrantResult.Type.BATCH, "b2", t0, null, null, null, null, null, null, null,
+                null, null, null, null, null, null, null, List.of(records.get(0)));
+        assertThatThrownBy(() -> GrantResult.fromBytes(nested.toBytes())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("not a grant result (IllegalArgumentException)");
+        result(nested);
+        assertThat(auditEvents()).isEmpty();
+    }
+
+    @Test
+    void resultsAreBatchedPerPartitionOfTheResultsTopicKeyedSoTheyLandWhereEachAloneWould() {
+        List<GrantResult> results = new java.util.ArrayList<>();
+        for (int i = 0; i < 1_200; i++) {
+            results.add(GrantResult.catchUpStarted("g" + i, START, 0, null, null, null, false));
+        }
+        List<GrantResult> records = GrantResult.batched(results, 3, START);
+        java.util.Map<Integer, List<GrantResult>> expected = new java.util.TreeMap<>();
+        for (GrantResult r : results) {
+            expected.computeIfAbsent(GrantResult.partitionOf(r.requestId(), 3), p -> new java.util.ArrayList<>()).add(r);
+        }
+        java.util.Map<Integer, List<GrantResult>> got = new java.util.TreeMap<>();
+        for (GrantResult record : records) {
+            int partition = GrantResult.partitionOf(record.requestId(), 3);
+            assertThat(record.unbatched()).hasSizeLessThanOrEqualTo(GrantResult.MAX_BATCH)
+                    .allSatisfy(r -> assertThat(GrantResult.partitionOf(r.requestId(), 3)).isEqualTo(partition));
+            got.computeIfAbsent(partition, p -> new java.util.ArrayList<>()).addAll(record.unbatched());
+        }
+        assertThat(got).isEqualTo(expected);
+        // The producer's partitioner for the record's key: the same partition.
+        for (GrantResult record : records) {
+            assertThat(GrantResult.partitionOf(record.requestId(), 3)).isEqualTo(org.apache.kafka.common.utils.Utils.toPositive(
+                    org.apache.kafka.common.utils.Utils.murmur2(record.requestId().getBytes(java.nio.charset.StandardCharsets.UTF_8))) % 3);
+        }
+        assertThat(records).hasSize(expected.values().stream().mapToInt(l -> (l.size() + GrantResult.MAX_BATCH - 1) / GrantResult.MAX_BATCH).sum());
+        assertThat(GrantResult.batched(results.subList(0, 1), 3, START)).isEqualTo(results.subList(0, 1));
+    }
+
     @Test
     void aLookbackRequestShowsItsWindowInTheAuditAndTheGrantAndItsCatchUpIsAuditedOnceFromThePartitionsReports() {
         ObjectNode request = ApprovalEvents.requested("r5", "alice", START, "User:alice", "customers", List.of("email"),

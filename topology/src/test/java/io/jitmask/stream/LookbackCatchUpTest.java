@@ -180,7 +180,13 @@ class LookbackCatchUpTest {
         return ByteBuffer.wrap(copy.headers().lastHeader(MaskingProcessor.SOURCE_OFFSET_HEADER).value()).getLong();
     }
 
+    /** The results written since the last call, a batch's one by one (see {@link #resultRecords()}). */
     List<GrantResult> results() {
+        return resultRecords().stream().flatMap(r -> r.unbatched().stream()).toList();
+    }
+
+    /** The records written to jit.grant-results since the last call, as written (a round's reports in one). */
+    List<GrantResult> resultRecords() {
         return results.readValuesToList().stream().map(GrantResult::fromBytes).toList();
     }
 
@@ -367,5 +373,81 @@ class LookbackCatchUpTest {
             assertThat(copies.get(g).readRecordsToList()).extracting(LookbackCatchUpTest::offset).as("grant m" + g)
                     .containsExactly((long) (g % 5));
         }
+        // Later rounds reuse the last stable offset read when the windows were resolved: no blocking look-up a round.
+        assertThat(log.lookups).as("no look-up after the windows were resolved").isEqualTo(4);
+    }
+
+    @Test
+    void oneRoundReportsOnAllItsGrantsInOneRecordAndOnlyProgressThatMoved() {
+        for (int i = 0; i < 5; i++) {
+            produce("C" + i, NOW.minus(Duration.ofMinutes(10)), true);
+        }
+        log.stalled = true;
+        List<String> ids = new ArrayList<>();
+        for (int g = 0; g < 30; g++) {
+            Grant grant = lookbackGrant("n" + g, new GrantFilter.Keys(List.of("C" + (g % 5))), NOW.plusSeconds(600));
+            grantsTopic.pipeInput(grant.key(), GrantJson.toBytes(grant));
+            ids.add(grant.requestId());
+        }
+        Grant nothing = lookbackGrant("n30", new GrantFilter.Keys(List.of("no such key")), NOW.plusSeconds(600));
+        grantsTopic.pipeInput(nothing.key(), GrantJson.toBytes(nothing));
+        ids.add(nothing.requestId());
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+        List<GrantResult> first = resultRecords();
+        assertThat(first).as("the first round's 31 starts in one record").hasSize(1);
+        assertThat(first.get(0).type()).isEqualTo(GrantResult.Type.BATCH);
+        assertThat(first.get(0).unbatched()).extracting(GrantResult::type).containsOnly(GrantResult.Type.CATCH_UP_STARTED);
+        assertThat(first.get(0).unbatched()).extracting(GrantResult::requestId).containsExactlyInAnyOrderElementsOf(ids);
+
+        // Nothing readable for 6 s (more than the 5 s progress interval): nothing moved, so nothing is reported.
+        for (int round = 0; round < 60; round++) {
+            driver.advanceWallClockTime(Duration.ofMillis(100));
+        }
+        assertThat(resultRecords()).isEmpty();
+
+        log.stalled = false;
+        List<GrantResult> reports = new ArrayList<>();
+        for (int round = 0; round < 100 && reports.stream().filter(r -> r.type() == GrantResult.Type.CATCH_UP_COMPLETED).count() < 31; round++) {
+            driver.advanceWallClockTime(Duration.ofMillis(100));
+            List<GrantResult> records = resultRecords();
+            assertThat(records).as("one record a round").hasSizeLessThanOrEqualTo(1);
+            records.forEach(r -> reports.addAll(r.unbatched()));
+        }
+        // Past the interval, a grant whose copies moved before it completed reports them; n30, which copied nothing, never.
+        assertThat(reports).filteredOn(r -> r.type() == GrantResult.Type.CATCH_UP_PROGRESS)
+                .allSatisfy(r -> assertThat(r.records()).isEqualTo(1L)).extracting(GrantResult::requestId).doesNotContain("n30");
+        assertThat(reports).filteredOn(r -> r.type() == GrantResult.Type.CATCH_UP_COMPLETED).extracting(GrantResult::requestId)
+                .containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(reports).extracting(GrantResult::type).isSubsetOf(GrantResult.Type.CATCH_UP_PROGRESS,
+                GrantResult.Type.CATCH_UP_COMPLETED);
+        assertThat(reports).filteredOn(r -> r.requestId().equals("n30")).extracting(GrantResult::records).containsExactly(0L);
+        assertThat(reports).filteredOn(r -> r.requestId().equals("n7") && r.type() == GrantResult.Type.CATCH_UP_COMPLETED).extracting(GrantResult::records, GrantResult::firstOffset)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(1L, 2L));
+    }
+
+    @Test
+    void aCatchUpThatCopiesReportsItsProgressEveryIntervalWhileItMoves() {
+        driver.close();
+        start(5); // 5 copies a second of real time: the 40 records take longer than the test's rounds
+        for (int i = 0; i < 40; i++) {
+            produce("C" + i, NOW.minus(Duration.ofMinutes(10)), true);
+        }
+        Grant grant = lookbackGrant("p1", new GrantFilter.All(), NOW.plusSeconds(600));
+        grantsTopic.pipeInput(grant.key(), GrantJson.toBytes(grant));
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+        assertThat(results()).extracting(GrantResult::type).containsExactly(GrantResult.Type.CATCH_UP_STARTED);
+        // Wall-clock rounds of the test's clock, each after real time for the budget to refill.
+        List<GrantResult> reports = new ArrayList<>();
+        for (int round = 0; round < 51; round++) {
+            org.awaitility.Awaitility.await().pollDelay(Duration.ofMillis(50)).until(() -> true);
+            driver.advanceWallClockTime(Duration.ofMillis(100));
+            reports.addAll(results());
+        }
+        long copied = ledger("p1").catchUp().copied();
+        assertThat(copied).isBetween(1L, 39L);
+        // 5.1 s of the task's clock: one progress report at 5 s (the copies moved since the start), with the figures.
+        assertThat(reports).extracting(GrantResult::type).containsExactly(GrantResult.Type.CATCH_UP_PROGRESS);
+        assertThat(reports.get(0).records()).isBetween(1L, copied);
+        assertThat(ledger("p1").catchUp().reported()).isEqualTo(reports.get(0).records());
     }
 }
