@@ -174,7 +174,7 @@ public final class JitmaskConfig {
             Map.entry(GRANT_COMMAND_BATCH_MAX, "500"),
             Map.entry(REQUEST_TTL_SECONDS, "86400"),
             Map.entry(REQUEST_PRUNE_HORIZON_SECONDS, "604800"),
-            Map.entry(REQUEST_MAX_PENDING_PER_REQUESTER, "50"),
+            Map.entry(REQUEST_MAX_PENDING_PER_REQUESTER, "1000"),
             Map.entry(CONTROL_STREAM_THREADS, "1"),
             Map.entry(CONTROL_LAGGING_MAX_EVENTS_PER_SECOND, "200"),
             Map.entry(CONTROL_LAG_THRESHOLD_RECORDS, "1000"),
