@@ -85,9 +85,11 @@ class GrantBatchIT {
             Config config = STACK.admin().describeConfigs(List.of(resource)).all().get().get(resource);
             assertThat(config.get("retention.ms").value()).isEqualTo(Long.toString(RETENTION_MS));
             assertThat(config.get("message.timestamp.type").value()).isEqualTo("LogAppendTime");
-            assertThat(acls(topic)).containsExactly("User:" + id + " DESCRIBE ALLOW", "User:" + id + " READ ALLOW");
+            // ACLs reach the broker's authorizer through the metadata log, after createAcls/deleteAcls return.
+            Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(acls(topic)).containsExactly("User:" + id + " DESCRIBE ALLOW", "User:" + id + " READ ALLOW"));
         }
-        assertThat(acls("grant." + DATASET + "." + bad + "/x")).as("no ACL for the grant whose topic failed").isEmpty();
+        // ACLs reach the broker's authorizer through the metadata log, after createAcls/deleteAcls return.
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(acls("grant." + DATASET + "." + bad + "/x")).as("no ACL for the grant whose topic failed").isEmpty());
         assertThat(exists(Topics.grant("nosuch_" + orphan, orphan))).isFalse();
 
         // Run again, as a new owner does after a crash: the topics exist and the ACLs are there, which counts as done.
@@ -95,7 +97,8 @@ class GrantBatchIT {
                 Outcome.ok(GrantResult.provisioned(a, NOW, 3)), Outcome.ok(GrantResult.provisioned(b, NOW, 3)),
                 Outcome.ok(GrantResult.provisioned(c, NOW, 3)));
         for (String id : List.of(a, b, c)) {
-            assertThat(acls(Topics.grant(DATASET, id))).containsExactly("User:" + id + " DESCRIBE ALLOW", "User:" + id + " READ ALLOW");
+            // ACLs reach the broker's authorizer through the metadata log, after createAcls/deleteAcls return.
+            Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(acls(Topics.grant(DATASET, id))).containsExactly("User:" + id + " DESCRIBE ALLOW", "User:" + id + " READ ALLOW"));
         }
 
         List<GrantCommand> withdrawals = List.of(a, b, c).stream()
@@ -104,7 +107,8 @@ class GrantBatchIT {
                 Outcome.ok(GrantResult.accessWithdrawn(b, NOW)), Outcome.ok(GrantResult.accessWithdrawn(c, NOW)));
         assertThat(executor.execute(withdrawals)).isEqualTo(expectedWithdrawn);
         for (String id : List.of(a, b, c)) {
-            assertThat(acls(Topics.grant(DATASET, id))).isEmpty();
+            // ACLs reach the broker's authorizer through the metadata log, after createAcls/deleteAcls return.
+            Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(acls(Topics.grant(DATASET, id))).isEmpty());
         }
         assertThat(executor.execute(withdrawals)).as("no ACL left to remove counts as removed").isEqualTo(expectedWithdrawn);
 
