@@ -53,6 +53,8 @@ public final class GrantCommandWorker implements AutoCloseable {
     private final Thread thread;
     private final Map<TopicPartition, Long> committed = new HashMap<>();
     private final List<Future<RecordMetadata>> sent = new java.util.ArrayList<>();
+    /** Held commands were dropped ({@link #recover}) and the consumer is not yet back at the committed offsets. */
+    private boolean resumeFromCommitted;
 
     /**
      * @param batchSize the most commands carried out together ({@code jitmask.grant.command.batch.max})
@@ -123,6 +125,10 @@ public final class GrantCommandWorker implements AutoCloseable {
     }
 
     private void iteration() {
+        if (resumeFromCommitted) {
+            // Held commands were dropped: read them again before anything is polled or committed past them.
+            seekToCommitted();
+        }
         for (ConsumerRecord<String, byte[]> record : consumer.poll(pollTimeout())) {
             try {
                 queue.add(new TopicPartition(record.topic(), record.partition()), record.offset(),
@@ -140,34 +146,37 @@ public final class GrantCommandWorker implements AutoCloseable {
 
     /**
      * A result could not be posted or an offset not committed (the broker is away): forget what is held and read
-     * again from the last committed offsets once the broker answers. Commands run again are idempotent.
+     * again from the last committed offsets once the broker answers. Commands run again are idempotent. Until the
+     * consumer is back at those offsets nothing is polled or committed: a poll would go on past the dropped commands
+     * and the next commit would skip them for good (the grant would wait forever).
      */
     private void recover(RuntimeException e) {
         LOG.warn("grant command worker: {}; resuming from the last committed offsets", e.getClass().getSimpleName());
         sent.clear();
         queue.drop(consumer.assignment());
+        resumeFromCommitted = true;
         try {
             Thread.sleep(1000);
-            var assigned = consumer.assignment();
-            var offsets = consumer.committed(assigned);
-            for (TopicPartition partition : assigned) {
-                OffsetAndMetadata offset = offsets.get(partition);
-                if (offset != null) {
-                    consumer.seek(partition, offset.offset());
-                } else {
-                    consumer.seekToBeginning(List.of(partition));
-                }
-                committed.remove(partition);
-            }
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             running.set(false);
-        } catch (WakeupException wakeup) {
-            throw wakeup;
-        } catch (RuntimeException again) {
-            // still away: the next iteration fails the same way and comes back here
-            LOG.warn("grant command worker: cannot read committed offsets yet ({})", again.getClass().getSimpleName());
         }
+    }
+
+    /** Puts each owned partition back at its committed offset; throws while the broker cannot say what that is. */
+    private void seekToCommitted() {
+        var assigned = consumer.assignment();
+        var offsets = consumer.committed(assigned);
+        for (TopicPartition partition : assigned) {
+            OffsetAndMetadata offset = offsets.get(partition);
+            if (offset != null) {
+                consumer.seek(partition, offset.offset());
+            } else {
+                consumer.seekToBeginning(List.of(partition));
+            }
+            committed.remove(partition);
+        }
+        resumeFromCommitted = false;
     }
 
     private Duration pollTimeout() {

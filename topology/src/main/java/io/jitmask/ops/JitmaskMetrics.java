@@ -111,6 +111,13 @@ public final class JitmaskMetrics {
                 .increment();
     }
 
+    /** Failed attempts of grant commands so far, by command (empty when metrics are off or none failed). */
+    public Map<String, Long> grantCommandFailures() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        commandFailures.forEach((command, counter) -> out.put(command, Math.round(counter.count())));
+        return out;
+    }
+
     /**
      * A write of the masking path the broker did not take, by target ({@code grant} for a copy to a grant topic,
      * {@code masked}, or {@code other}) and the error's simple class name: in an outage longer than

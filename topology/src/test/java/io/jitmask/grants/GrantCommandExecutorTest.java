@@ -30,6 +30,8 @@ class GrantCommandExecutorTest {
         final List<String> calls = new ArrayList<>();
         final List<String> requests = new ArrayList<>();
         final Map<String, RuntimeException> failTopic = new HashMap<>();
+        /** Topics whose next creation fails (then succeeds), as a broker going away fails one attempt. */
+        final java.util.Set<String> failTopicOnce = new java.util.HashSet<>();
         final Map<String, RuntimeException> failRaw = new HashMap<>();
         final Map<String, RuntimeException> notServed = new HashMap<>();
         RuntimeException failPartitions;
@@ -52,7 +54,9 @@ class GrantCommandExecutorTest {
             Map<String, Outcome<Void>> out = new LinkedHashMap<>();
             for (NewGrantTopic t : topics) {
                 calls.add("create " + t.topic() + " " + t.partitions() + " " + t.retentionMs());
-                RuntimeException failure = failTopic.get(t.topic());
+                RuntimeException failure = failTopicOnce.remove(t.topic())
+                        ? new IllegalStateException("cannot create grant topic " + t.topic() + ": TimeoutException")
+                        : failTopic.get(t.topic());
                 out.put(t.topic(), failure != null ? Outcome.failed(failure) : Outcome.ok(null));
             }
             return out;

@@ -17,7 +17,7 @@ import org.apache.kafka.common.TopicPartition;
  * one. Rereading the whole topic per look (as {@link TopicReader#readAll} does) costs more with every class that
  * ran before, and tests look often, from polling loops.
  */
-public final class AuditTrail {
+public final class AuditTrail implements AutoCloseable {
     private static AuditTrail shared;
 
     private final KafkaConsumer<byte[], byte[]> consumer;
@@ -42,6 +42,14 @@ public final class AuditTrail {
         return shared;
     }
 
+    /**
+     * The trail of a class's own broker ({@link JitmaskStack.Builder#ownBroker()},
+     * {@link JitmaskStack.Builder#restartableBroker()}); the caller closes it.
+     */
+    public static AuditTrail of(String bootstrapServers) {
+        return new AuditTrail(bootstrapServers);
+    }
+
     /** Every committed record on the topic now, in the order read (per partition, topic order). */
     public synchronized List<ConsumerRecord<byte[], byte[]>> records() {
         Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
@@ -63,5 +71,10 @@ public final class AuditTrail {
     /** The audit trail of one request, in order. */
     public List<AuditEvent> events(String requestId) {
         return records(requestId).stream().map(r -> AuditEvent.fromBytes(r.value())).toList();
+    }
+
+    @Override
+    public synchronized void close() {
+        consumer.close();
     }
 }

@@ -1,0 +1,119 @@
+package io.jitmask.grants;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jitmask.config.Topics;
+import io.jitmask.ops.JitmaskMetrics;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The worker's bookkeeping when the broker goes away in the middle of its work: a commit that fails makes it drop
+ * what it holds and read again from the committed offsets; if the broker cannot even say what those are yet, it
+ * must not poll on and commit past the commands it dropped. On Kafka's mock clients; the executor's resources are
+ * the recording fake of {@link GrantCommandExecutorTest}.
+ */
+class GrantCommandWorkerTest {
+    static final TopicPartition PARTITION = new TopicPartition(Topics.GRANT_COMMANDS, 0);
+
+    /**
+     * A consumer of a one-partition log whose next commits and committed-offset reads fail as they do while the
+     * broker is away. A seek reads the log again from there (the mock consumer alone forgets what it returned).
+     */
+    static final class AwayConsumer extends MockConsumer<String, byte[]> {
+        final AtomicInteger failCommits = new AtomicInteger();
+        final AtomicInteger failCommittedReads = new AtomicInteger();
+        private final List<ConsumerRecord<String, byte[]>> log = new java.util.ArrayList<>();
+
+        AwayConsumer() {
+            super("earliest");
+        }
+
+        synchronized void append(String key, GrantCommand command) {
+            ConsumerRecord<String, byte[]> record = new ConsumerRecord<>(Topics.GRANT_COMMANDS, 0, log.size(), key,
+                    command.toBytes());
+            log.add(record);
+            addRecord(record);
+        }
+
+        @Override
+        public synchronized void seek(TopicPartition partition, long offset) {
+            super.seek(partition, offset);
+            log.stream().filter(r -> r.offset() >= offset).forEach(this::addRecord);
+        }
+
+        @Override
+        public synchronized void seekToBeginning(java.util.Collection<TopicPartition> partitions) {
+            super.seekToBeginning(partitions);
+            log.forEach(this::addRecord);
+        }
+
+        @Override
+        public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+            if (failCommits.getAndDecrement() > 0) {
+                throw new TimeoutException("broker away");
+            }
+            super.commitSync(offsets);
+        }
+
+        @Override
+        public synchronized Map<TopicPartition, OffsetAndMetadata> committed(Set<TopicPartition> partitions) {
+            if (failCommittedReads.getAndDecrement() > 0) {
+                throw new TimeoutException("broker away");
+            }
+            return super.committed(partitions);
+        }
+
+        synchronized long committedOffset() {
+            OffsetAndMetadata offset = super.committed(Set.of(PARTITION)).get(PARTITION);
+            return offset == null ? -1 : offset.offset();
+        }
+    }
+
+    static GrantCommand provision(String id) {
+        return GrantCommand.provision(id, "d", Topics.grant("d", id), Topics.raw("d"), "User:" + id, true, 60_000);
+    }
+
+    @Test
+    void aCommandDroppedWhenTheBrokerWentAwayIsRunAgainEvenIfTheCommittedOffsetsCouldNotBeReadAtOnce() {
+        GrantCommandExecutorTest.RecordingResources resources = new GrantCommandExecutorTest.RecordingResources();
+        // b's first attempt fails: b stays unfinished, so the commit after a's result is at b's offset.
+        resources.failTopicOnce.add(Topics.grant("d", "b"));
+        AwayConsumer consumer = new AwayConsumer();
+        consumer.updateBeginningOffsets(Map.of(PARTITION, 0L));
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(PARTITION));
+            consumer.append("a", provision("a"));
+            consumer.append("b", provision("b"));
+        });
+        // That commit fails (the broker went away), and so does the first read of the committed offsets after it.
+        consumer.failCommits.set(1);
+        consumer.failCommittedReads.set(1);
+        MockProducer<String, byte[]> results = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
+        GrantCommandExecutor executor = new GrantCommandExecutor(resources,
+                new GrantTopicCounter(() -> { throw new AssertionError("no count"); }), Clock.systemUTC());
+        try (GrantCommandWorker worker = new GrantCommandWorker(consumer, results, executor, Clock.systemUTC(),
+                JitmaskMetrics.none(), 10).start()) {
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> consumer.committedOffset() == 2);
+            assertThat(results.history().stream().map(r -> GrantResult.fromBytes(r.value()))
+                    .filter(r -> r.type() == GrantResult.Type.PROVISIONED).map(GrantResult::requestId).distinct())
+                    .as("the offset passed b only once b was provisioned").containsExactlyInAnyOrder("a", "b");
+            assertThat(consumer.failCommittedReads.get()).as("the committed offsets were read again after the failed read")
+                    .isNegative();
+        }
+    }
+}
