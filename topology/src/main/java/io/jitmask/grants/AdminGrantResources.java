@@ -26,6 +26,8 @@ import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourcePatternFilter;
 import org.apache.kafka.common.resource.ResourceType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Grant topics and ACLs through the Kafka Admin API, a batch per request: one describeTopics, createTopics,
@@ -34,6 +36,7 @@ import org.apache.kafka.common.resource.ResourceType;
  * the lifecycle must know the topic and ACL exist before it publishes a grant as ACTIVE.
  */
 public final class AdminGrantResources implements GrantResources {
+    private static final Logger LOG = LoggerFactory.getLogger(AdminGrantResources.class);
     private static final long TIMEOUT_SECONDS = 30;
     /**
      * The KRaft controller refuses an operation that would write more than 10,000 metadata records
@@ -82,7 +85,7 @@ public final class AdminGrantResources implements GrantResources {
                     }
                     return futures;
                 })
-                .ignoring(TopicExistsException.class)
+                .ignoring(TopicExistsException.class, "grant topics existed already, counted as created")
                 .await(v -> null);
     }
 
@@ -198,7 +201,7 @@ public final class AdminGrantResources implements GrantResources {
         List<String> distinct = List.copyOf(new LinkedHashSet<>(topics));
         return Batch.send(distinct, t -> "cannot delete grant topic " + t,
                 () -> admin.deleteTopics(distinct).topicNameValues())
-                .ignoring(UnknownTopicOrPartitionException.class)
+                .ignoring(UnknownTopicOrPartitionException.class, "grant topics were gone already, counted as deleted")
                 .await(v -> null);
     }
 
@@ -213,6 +216,8 @@ public final class AdminGrantResources implements GrantResources {
         private Map<K, KafkaFuture<R>> futures;
         private RuntimeException sendFailure;
         private Class<? extends Throwable> done;
+        private String doneNote;
+        private int alreadyDone;
 
         private Batch(List<K> items, Function<K, String> what) {
             this.items = items;
@@ -238,9 +243,14 @@ public final class AdminGrantResources implements GrantResources {
             return batch;
         }
 
-        /** An item failing with this cause counts as done: the step is idempotent. */
-        Batch<K, R> ignoring(Class<? extends Throwable> cause) {
+        /**
+         * An item failing with this cause counts as done: the step is idempotent. How many did is logged with
+         * {@code note}: an earlier attempt did it but its answer was lost (the broker went away before it answered),
+         * or the command runs again after a crash or a handover.
+         */
+        Batch<K, R> ignoring(Class<? extends Throwable> cause, String note) {
             this.done = cause;
+            this.doneNote = note;
             return this;
         }
 
@@ -249,6 +259,9 @@ public final class AdminGrantResources implements GrantResources {
             Map<K, Outcome<V>> out = new LinkedHashMap<>();
             for (K item : items) {
                 out.put(item, one(item, read, deadline));
+            }
+            if (alreadyDone > 0) {
+                LOG.info("{} of {} {}", alreadyDone, items.size(), doneNote);
             }
             return out;
         }
@@ -267,6 +280,7 @@ public final class AdminGrantResources implements GrantResources {
                 return Outcome.ok(read.read(result));
             } catch (ExecutionException e) {
                 if (done != null && done.isInstance(e.getCause())) {
+                    alreadyDone++;
                     return Outcome.ok(null);
                 }
                 return Outcome.failed(new IllegalStateException(what.apply(item) + ": "
