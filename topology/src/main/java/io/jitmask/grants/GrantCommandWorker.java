@@ -239,6 +239,10 @@ public final class GrantCommandWorker implements AutoCloseable {
 
     /** Commits, per owned partition, up to its oldest unfinished command, once the results sent are acknowledged. */
     private void commit() {
+        if (resumeFromCommitted) {
+            // Dropped commands are not read again yet: the positions are past them (also on close and revocation).
+            return;
+        }
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (TopicPartition partition : consumer.assignment()) {
             long offset = queue.committable(partition, consumer.position(partition));

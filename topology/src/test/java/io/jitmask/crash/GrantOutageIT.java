@@ -71,7 +71,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class GrantOutageIT {
     static final int BATCH = 50;
     static final int OUTAGE_SECONDS = 5;
-    static final int LONG_OUTAGE_SECONDS = 150;
+    static final int LONG_OUTAGE_SECONDS = 240;
     /** The grants ended by expiry live this long: long enough to be activated, short enough to end in the test. */
     static final long EXPIRING_SECONDS = 10;
     /** Longest a grant of the customers' email may live with extensions (PII: 8 h), plus 0 grace and one minute. */
@@ -94,9 +94,9 @@ class GrantOutageIT {
 
     /**
      * Thousands of grants, three outages while they are provisioned and three while they end; the second one in
-     * provisioning outlasts every client timeout of the worker (a commit and the read of the committed offsets
-     * after it each give up after 60 s, a result's delivery after 120 s), so it drops what it holds and must read
-     * it again from the committed offsets.
+     * provisioning outlasts every client timeout of the worker several times over (a result's delivery gives up
+     * after 120 s, a commit and a read of the committed offsets each after 60 s), so it drops what it holds and
+     * cannot read the committed offsets at once.
      */
     @Test
     @Tag("soak")

@@ -38,6 +38,7 @@ class GrantCommandWorkerTest {
         final AtomicInteger failCommits = new AtomicInteger();
         final AtomicInteger failCommittedReads = new AtomicInteger();
         private final List<ConsumerRecord<String, byte[]>> log = new java.util.ArrayList<>();
+        private volatile long committedOffset = -1;
 
         AwayConsumer() {
             super("earliest");
@@ -68,6 +69,9 @@ class GrantCommandWorkerTest {
                 throw new TimeoutException("broker away");
             }
             super.commitSync(offsets);
+            if (offsets.containsKey(PARTITION)) {
+                committedOffset = offsets.get(PARTITION).offset();
+            }
         }
 
         @Override
@@ -78,9 +82,9 @@ class GrantCommandWorkerTest {
             return super.committed(partitions);
         }
 
-        synchronized long committedOffset() {
-            OffsetAndMetadata offset = super.committed(Set.of(PARTITION)).get(PARTITION);
-            return offset == null ? -1 : offset.offset();
+        /** The offset last committed (-1: none), readable also once the worker closed the consumer. */
+        long committedOffset() {
+            return committedOffset;
         }
     }
 
@@ -115,5 +119,28 @@ class GrantCommandWorkerTest {
             assertThat(consumer.failCommittedReads.get()).as("the committed offsets were read again after the failed read")
                     .isNegative();
         }
+    }
+
+    @Test
+    void aWorkerClosedBeforeItCouldReadTheCommittedOffsetsAgainCommitsNothingPastItsDroppedCommands() {
+        GrantCommandExecutorTest.RecordingResources resources = new GrantCommandExecutorTest.RecordingResources();
+        resources.failTopicOnce.add(Topics.grant("d", "b"));
+        AwayConsumer consumer = new AwayConsumer();
+        consumer.updateBeginningOffsets(Map.of(PARTITION, 0L));
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(PARTITION));
+            consumer.append("a", provision("a"));
+            consumer.append("b", provision("b"));
+        });
+        consumer.failCommits.set(1);
+        // The broker stays away: the committed offsets cannot be read until the worker is closed.
+        consumer.failCommittedReads.set(Integer.MAX_VALUE);
+        GrantCommandExecutor executor = new GrantCommandExecutor(resources,
+                new GrantTopicCounter(() -> { throw new AssertionError("no count"); }), Clock.systemUTC());
+        GrantCommandWorker worker = new GrantCommandWorker(consumer, new MockProducer<>(true, null, new StringSerializer(),
+                new ByteArraySerializer()), executor, Clock.systemUTC(), JitmaskMetrics.none(), 10).start();
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> consumer.failCommittedReads.get() < Integer.MAX_VALUE);
+        worker.close();
+        assertThat(consumer.committedOffset()).as("nothing committed: b is the next owner's to run").isEqualTo(-1);
     }
 }
