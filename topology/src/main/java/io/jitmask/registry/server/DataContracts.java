@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -61,10 +60,43 @@ final class DataContracts {
         if (sensitive != null && !sensitive.isNull() && !sensitive.isArray()) {
             throw RegistryError.invalidSchema("metadata.sensitive must be a list of property names");
         }
-        return normalized((ObjectNode) node);
+        return canonicalMetadata(node);
     }
 
-    /** Drops empty parts so that an empty metadata is no metadata, as Confluent's NON_EMPTY serialisation. */
+    /**
+     * Confluent's form of a metadata object: {@code tags} (paths sorted, each path's tags sorted and distinct),
+     * {@code properties} (sorted by name), {@code sensitive} (sorted, distinct), empty parts dropped so that an
+     * empty metadata is no metadata (its {@code Metadata} keeps sorted maps and sets and is written NON_EMPTY). So
+     * the same contract written in another order is the same schema, with the same id, and reads back the same.
+     */
+    static ObjectNode canonicalMetadata(JsonNode node) {
+        ObjectNode out = SchemaStore.JSON.createObjectNode();
+        java.util.TreeMap<String, java.util.TreeSet<String>> tags = new java.util.TreeMap<>();
+        node.path("tags").fields().forEachRemaining(e -> {
+            java.util.TreeSet<String> names = tags.computeIfAbsent(e.getKey(), k -> new java.util.TreeSet<>());
+            e.getValue().forEach(t -> names.add(t.asText()));
+        });
+        tags.values().removeIf(Set::isEmpty);
+        if (!tags.isEmpty()) {
+            ObjectNode t = out.putObject("tags");
+            tags.forEach((path, names) -> names.forEach(t.withArray(path)::add));
+        }
+        java.util.TreeMap<String, String> properties = new java.util.TreeMap<>();
+        node.path("properties").fields().forEachRemaining(e -> properties.put(e.getKey(), e.getValue().asText()));
+        if (!properties.isEmpty()) {
+            ObjectNode p = out.putObject("properties");
+            properties.forEach(p::put);
+        }
+        java.util.TreeSet<String> sensitive = new java.util.TreeSet<>();
+        node.path("sensitive").forEach(v -> sensitive.add(v.asText()));
+        if (!sensitive.isEmpty()) {
+            ArrayNode a = out.putArray("sensitive");
+            sensitive.forEach(a::add);
+        }
+        return out.isEmpty() ? null : out;
+    }
+
+    /** Drops empty parts so that an empty rule set is no rule set, as Confluent's NON_EMPTY serialisation. */
     private static ObjectNode normalized(ObjectNode node) {
         ObjectNode out = node.deepCopy();
         Iterator<Map.Entry<String, JsonNode>> it = out.fields();
@@ -131,7 +163,11 @@ final class DataContracts {
         }
     }
 
-    /** {@code over} on top of {@code under}: properties replaced by key, tags and sensitive names unioned. */
+    /**
+     * {@code over} on top of {@code under}, as Confluent's {@code Metadata.mergeMetadata}: tags and properties
+     * replaced path by path and name by name (a path's tags in {@code over} replace that path's tags in
+     * {@code under}), sensitive names unioned; in Confluent's form.
+     */
     static ObjectNode mergeMetadata(ObjectNode under, ObjectNode over) {
         if (under == null) {
             return over;
@@ -139,30 +175,58 @@ final class DataContracts {
         if (over == null) {
             return under;
         }
-        ObjectNode out = SchemaStore.JSON.createObjectNode();
-        Map<String, Set<String>> tags = new LinkedHashMap<>();
-        for (ObjectNode source : List.of(under, over)) {
-            source.path("tags").fields().forEachRemaining(e -> e.getValue().forEach(t ->
-                    tags.computeIfAbsent(e.getKey(), k -> new LinkedHashSet<>()).add(t.asText())));
+        ObjectNode merged = SchemaStore.JSON.createObjectNode();
+        for (String part : List.of("tags", "properties")) {
+            ObjectNode map = merged.putObject(part);
+            under.path(part).fields().forEachRemaining(e -> map.set(e.getKey(), e.getValue()));
+            over.path(part).fields().forEachRemaining(e -> map.set(e.getKey(), e.getValue()));
         }
-        if (!tags.isEmpty()) {
-            ObjectNode t = out.putObject("tags");
-            tags.forEach((path, names) -> names.forEach(t.withArray(path)::add));
+        ArrayNode sensitive = merged.putArray("sensitive");
+        under.path("sensitive").forEach(sensitive::add);
+        over.path("sensitive").forEach(sensitive::add);
+        return canonicalMetadata(merged);
+    }
+
+    /** Confluent's {@code confluent:version} metadata property: the version a schema was registered as. */
+    static final String CONFLUENT_VERSION = "confluent:version";
+
+    static String confluentVersion(JsonNode metadata) {
+        return metadata == null ? null : metadata.path("properties").path(CONFLUENT_VERSION).asText(null);
+    }
+
+    /** The metadata with {@code confluent:version} set to {@code version} (Confluent's setConfluentVersion). */
+    static ObjectNode withConfluentVersion(ObjectNode metadata, int version) {
+        ObjectNode out = metadata == null ? SchemaStore.JSON.createObjectNode() : metadata.deepCopy();
+        (out.get("properties") instanceof ObjectNode p ? p : out.putObject("properties"))
+                .put(CONFLUENT_VERSION, String.valueOf(version));
+        return canonicalMetadata(out);
+    }
+
+    static ObjectNode withoutConfluentVersion(ObjectNode metadata) {
+        if (metadata == null || confluentVersion(metadata) == null) {
+            return metadata;
         }
-        ObjectNode properties = SchemaStore.JSON.createObjectNode();
-        under.path("properties").fields().forEachRemaining(e -> properties.set(e.getKey(), e.getValue()));
-        over.path("properties").fields().forEachRemaining(e -> properties.set(e.getKey(), e.getValue()));
-        if (!properties.isEmpty()) {
-            out.set("properties", properties);
+        ObjectNode out = metadata.deepCopy();
+        ((ObjectNode) out.get("properties")).remove(CONFLUENT_VERSION);
+        return canonicalMetadata(out);
+    }
+
+    /**
+     * Whether a request's metadata names a stored version's, as Confluent's {@code canLookupIgnoringVersion}: when
+     * only the stored one has {@code confluent:version} it is ignored; when only the request has it, it must be the
+     * stored version's number and is then ignored; otherwise they must be equal.
+     */
+    static boolean sameIgnoringVersion(ObjectNode requested, ObjectNode stored, int storedVersion) {
+        String asked = confluentVersion(requested);
+        String kept = confluentVersion(stored);
+        if (asked == null && kept != null) {
+            return java.util.Objects.equals(requested, withoutConfluentVersion(stored));
         }
-        Set<String> sensitive = new LinkedHashSet<>();
-        under.path("sensitive").forEach(s -> sensitive.add(s.asText()));
-        over.path("sensitive").forEach(s -> sensitive.add(s.asText()));
-        if (!sensitive.isEmpty()) {
-            ArrayNode s = out.putArray("sensitive");
-            sensitive.forEach(s::add);
+        if (asked != null && kept == null) {
+            return asked.equals(String.valueOf(storedVersion))
+                    && java.util.Objects.equals(withoutConfluentVersion(requested), stored);
         }
-        return out.isEmpty() ? null : out;
+        return java.util.Objects.equals(requested, stored);
     }
 
     /** {@code over} on top of {@code under}, list by list: a rule of {@code over} replaces the one of the same name. */
@@ -185,6 +249,11 @@ final class DataContracts {
                 ArrayNode merged = out.putArray(list);
                 rules.values().forEach(merged::add);
             }
+        }
+        // Confluent's RuleSet also carries where its rules are enabled: the newer setting wins.
+        JsonNode enableAt = over.hasNonNull("enableAt") ? over.get("enableAt") : under.get("enableAt");
+        if (enableAt != null && !enableAt.isNull()) {
+            out.set("enableAt", enableAt);
         }
         return out.isEmpty() ? null : out;
     }

@@ -375,7 +375,15 @@ final class RegistryApi {
      * config has {@code normalize: true}.
      */
     private Request request(String subject, String body, Query query) {
-        Request r = request(body);
+        return request(subject, body, query, null);
+    }
+
+    /**
+     * As above; {@code previous}, when not null, stands in for an empty {@code schema} (its type, text and
+     * references), as Confluent's registration does to give the latest schema new metadata or rules.
+     */
+    private Request request(String subject, String body, Query query, SchemaStore.Version previous) {
+        Request r = request(body, previous);
         if ("IMPORT".equals(store.mode(subject))) {
             return r;
         }
@@ -394,11 +402,22 @@ final class RegistryApi {
         return new Request(schema, r.metadata(), r.ruleSet(), r.id(), r.version());
     }
 
-    private Request request(String body) {
+    private Request request(String body, SchemaStore.Version previous) {
         JsonNode request = body(body);
         JsonNode text = request.get("schema");
-        if (text == null || !text.isTextual()) {
+        if (text != null && !text.isNull() && !text.isTextual()) {
             throw new RegistryError(422, 42201, "Invalid schema: the request has no 'schema' string");
+        }
+        ObjectNode metadata = DataContracts.metadata(request.get("metadata"));
+        ObjectNode ruleSet = DataContracts.ruleSet(request.get("ruleSet"));
+        Integer id = request.hasNonNull("id") && request.get("id").asInt() > 0 ? request.get("id").asInt() : null;
+        // Confluent's version: 0 or absent is none, -1 asks for the latest, others name the version to register.
+        Integer version = request.hasNonNull("version") && request.get("version").asInt() != 0 ? request.get("version").asInt() : null;
+        if (text == null || text.isNull() || text.asText().isBlank()) {
+            if (previous == null) {
+                throw RegistryError.invalidSchemaPlain("Empty schema");
+            }
+            return new Request(store.parsed(previous), metadata, ruleSet, id, version);
         }
         SchemaType type;
         try {
@@ -407,43 +426,49 @@ final class RegistryApi {
             throw RegistryError.invalidSchema(e.getMessage());
         }
         List<SchemaReference> references = SchemaStore.references(request.get("references"));
-        ObjectNode metadata = DataContracts.metadata(request.get("metadata"));
-        ObjectNode ruleSet = DataContracts.ruleSet(request.get("ruleSet"));
         ParsedSchema schema;
         try {
             schema = SchemaParser.parse(type, text.asText(), references, store.resolve(references));
         } catch (InvalidSchemaException e) {
             throw RegistryError.invalidSchema(e.getMessage());
         }
-        Integer id = request.hasNonNull("id") && request.get("id").asInt() > 0 ? request.get("id").asInt() : null;
-        Integer version = request.hasNonNull("version") && request.get("version").asInt() > 0 ? request.get("version").asInt() : null;
         return new Request(schema, metadata, ruleSet, id, version);
     }
 
+    /**
+     * Registers as Confluent 8: READONLY refuses (42205); outside IMPORT an {@code id} is taken only when the same
+     * schema already has it under the subject, else "not in import mode" (42205); IMPORT needs an {@code id}
+     * ("not in read-write mode", 42205) and refuses one another schema holds (42205, "Overwrite new schema with
+     * id ..."). An empty {@code schema} registers the latest version's schema with the request's metadata and rules
+     * ("Empty schema", 42201, when there is none).
+     */
     private ObjectNode register(String subject, String body, Query query) {
         checkSubject(subject);
         String mode = store.mode(subject);
         if (mode.startsWith("READONLY")) {
             throw RegistryError.readOnly(subject);
         }
-        Request r = request(subject, body, query);
         boolean importing = "IMPORT".equals(mode);
+        List<SchemaStore.Version> live = store.liveOrEmpty(subject);
+        Request r = request(subject, body, query, importing || live.isEmpty() ? null : live.get(live.size() - 1));
         if (!importing && r.id() != null) {
-            SchemaStore.Version holder;
+            SchemaStore.Version existing;
             try {
-                holder = store.byId(contextOf(subject), r.id());
+                existing = store.lookup(subject, r.schema(), r.metadata(), r.ruleSet(), false);
             } catch (RegistryError e) {
-                throw new RegistryError(422, 42205, "Subject " + subject + " is not in import mode");
+                existing = null;
             }
-            if (!holder.schema().equals(r.schema().canonicalString())) {
-                throw new RegistryError(422, 42207, "Schema with id " + r.id() + " already exists with a different schema");
+            if (existing == null || existing.id() != r.id()) {
+                throw RegistryError.notPermitted(subject, "is not in import mode");
             }
+            return registered(existing);
         }
         if (importing && r.id() == null) {
-            throw new RegistryError(422, 42205, "Subject " + subject + " is in import mode: a schema id is required");
+            throw RegistryError.notPermitted(subject, "is not in read-write mode");
         }
         SchemaStore.Registration registration = store.register(subject, r.schema(), r.metadata(), r.ruleSet(),
-                importing ? r.id() : null, importing ? r.version() : null);
+                importing ? r.id() : null, importing && r.version() != null && r.version() > 0 ? r.version() : null,
+                importing ? null : r.version());
         String context = contextOf(subject);
         if (registration.change() != null && !store.hasContextRecord(context)) {
             writer.accept(SchemaStore.contextRecord(context, true)); // as Confluent, before the context's first schema
@@ -451,12 +476,20 @@ final class RegistryApi {
         if (registration.change() != null) {
             writer.accept(registration.change());
         }
-        SchemaStore.Version v = registration.version();
-        // Current Confluent clients read all of these from the answer (older ones only the id).
+        return registered(registration.version());
+    }
+
+    /** Current Confluent clients read all of these from a registration's answer (older ones only the id). */
+    private static ObjectNode registered(SchemaStore.Version v) {
         return SchemaStore.putContent(v, json().put("id", v.id()).put("version", v.version()), true);
     }
 
     private ObjectNode lookup(String subject, String body, Query query) {
+        JsonNode text = body(body).get("schema");
+        if (text == null || text.isNull() || text.isTextual() && text.asText().isBlank()) {
+            store.all(subject); // 40401 for an unknown subject, as Confluent; an empty schema matches nothing
+            throw RegistryError.schemaNotFound();
+        }
         Request r = request(subject, body, query);
         return versionJson(store.lookup(subject, r.schema(), r.metadata(), r.ruleSet(), query.flag("deleted")), false);
     }
@@ -507,6 +540,7 @@ final class RegistryApi {
         if (subject != null) {
             checkSubject(subject);
         }
+        checkWritable(subject);
         JsonNode update = body(body);
         ObjectNode stored = subject == null ? store.globalConfig() : store.subjectConfig(subject);
         ObjectNode config = stored == null ? json() : stored.deepCopy();
@@ -561,6 +595,7 @@ final class RegistryApi {
         if (previous == null) {
             throw RegistryError.subjectNotFound(subject);
         }
+        checkWritable(subject);
         writer.accept(SchemaStore.configValueRecord(subject, null));
         return previous.deepCopy();
     }
@@ -600,7 +635,7 @@ final class RegistryApi {
     // ---- deleting ----
 
     private void checkWritable(String subject) {
-        if (store.mode(subject).equals("READONLY")) {
+        if (store.mode(subject).startsWith("READONLY")) {
             throw RegistryError.readOnly(subject);
         }
     }
@@ -625,7 +660,7 @@ final class RegistryApi {
         List<SchemaStore.Version> live = store.liveOrEmpty(subject);
         if (live.isEmpty()) {
             store.all(subject);
-            throw new RegistryError(404, 40404, "Subject '" + subject + "' was soft deleted. Set permanent=true to delete permanently");
+            throw new RegistryError(404, 40404, "Subject '" + subject + "' was soft deleted.Set permanent=true to delete permanently");
         }
         live.forEach(this::checkNotReferenced);
         live.forEach(v -> writer.accept(SchemaStore.schemaRecord(v, true)));
@@ -652,7 +687,7 @@ final class RegistryApi {
             boolean softDeleted = store.all(subject).stream().anyMatch(x -> x.version() == number && x.deleted());
             if (softDeleted) {
                 throw new RegistryError(404, 40406, "Subject '" + subject + "' Version " + number
-                        + " was soft deleted. Set permanent=true to delete permanently");
+                        + " was soft deleted.Set permanent=true to delete permanently");
             }
         }
         SchemaStore.Version v = store.version(subject, version);

@@ -503,18 +503,24 @@ final class SchemaStore {
 
     /**
      * Why {@code schema} may not follow {@code against} (oldest first) under the subject's level; empty when it may.
-     * Non-transitive levels check the newest only; with a {@code compatibilityGroup}, only versions whose metadata
-     * property of that name equals the new schema's are checked. Messages name versions, paths and rules, never
-     * schema text.
+     * The list is Confluent's: the reserved-field problems ({@code validateFields}), then the differences found
+     * against the first version that fails (non-transitive levels check the newest only, transitive ones from the
+     * newest back; with a {@code compatibilityGroup}, only versions whose metadata property of that name equals the
+     * new schema's), each worded as Confluent words it, then {@code {oldSchemaVersion: N}}, and last
+     * {@code {validateFields: 'false', compatibility: 'BACKWARD'}}. Confluent also lists {@code {oldSchema: '...'}}:
+     * left out here, as schema text is never quoted in an error (defaults can hold values).
      */
     List<String> incompatibilities(String subject, ParsedSchema schema, ObjectNode metadata, List<Version> against) {
         String level = level(subject);
         ObjectNode config = effectiveConfig(subject);
-        List<String> reserved = config.path("validateFields").asBoolean(false)
+        boolean validateFields = config.path("validateFields").asBoolean(false);
+        List<String> problems = new ArrayList<>(validateFields
                 ? reservedFieldProblems(schema, metadata, against.isEmpty() ? null : against.get(against.size() - 1))
-                : List.of();
-        List<String> problems = new ArrayList<>(reserved);
-        problems.addAll(levelIncompatibilities(subject, level, config, schema, metadata, against));
+                : List.of());
+        problems.addAll(levelIncompatibilities(level, config, schema, metadata, against));
+        if (!problems.isEmpty()) {
+            problems.add("{validateFields: '" + validateFields + "', compatibility: '" + level + "'}");
+        }
         return problems;
     }
 
@@ -555,7 +561,7 @@ final class SchemaStore {
         return out;
     }
 
-    private List<String> levelIncompatibilities(String subject, String level, ObjectNode config, ParsedSchema schema,
+    private List<String> levelIncompatibilities(String level, ObjectNode config, ParsedSchema schema,
                                                 ObjectNode metadata, List<Version> against) {
         String group = config.path("compatibilityGroup").asText(null);
         List<Version> relevant = against;
@@ -568,22 +574,37 @@ final class SchemaStore {
         }
         List<Version> checked = level.endsWith("_TRANSITIVE") ? relevant : List.of(relevant.get(relevant.size() - 1));
         String direction = level.replace("_TRANSITIVE", "");
+        // An unknown policy (Confluent 8.3 knows STRICT and LENIENT; LOGICAL comes later) is checked as STRICT.
         String policy = config.path("compatibilityPolicy").asText(null);
-        List<String> problems = new ArrayList<>();
-        for (Version existing : checked) {
+        for (int i = checked.size() - 1; i >= 0; i--) {
+            Version existing = checked.get(i);
             ParsedSchema old = parsed(existing);
-            if (!"FORWARD".equals(direction)) {
-                // BACKWARD: consumers on the new schema read data written with the old one.
-                schema.backwardIncompatibilities(old, policy, "new", "old").forEach(p -> problems.add(p + " against version " + existing.version()
-                        + " under " + level));
+            List<String> problems = new ArrayList<>();
+            if (old.type() != schema.type()) {
+                problems.add("Incompatible because of different schema type");
+            } else {
+                if (!"BACKWARD".equals(direction)) {
+                    // FORWARD: consumers on the old schema read data written with the new one.
+                    List<String> forward = old.backwardIncompatibilities(schema, policy, "old", "new");
+                    problems.addAll(forward);
+                    if ("FORWARD".equals(direction) && !forward.isEmpty()) {
+                        problems.add("{oldSchemaVersion: " + existing.version() + "}");
+                    }
+                }
+                if (!"FORWARD".equals(direction)) {
+                    // BACKWARD: consumers on the new schema read data written with the old one.
+                    List<String> backward = schema.backwardIncompatibilities(old, policy, "new", "old");
+                    problems.addAll(backward);
+                    if (!backward.isEmpty()) {
+                        problems.add("{oldSchemaVersion: " + existing.version() + "}");
+                    }
+                }
             }
-            if (!"BACKWARD".equals(direction)) {
-                // FORWARD: consumers on the old schema read data written with the new one.
-                old.backwardIncompatibilities(schema, policy, "old", "new").forEach(p -> problems.add(p + " against version " + existing.version()
-                        + " under " + level));
+            if (!problems.isEmpty()) {
+                return problems; // as Confluent's validator: the first version that fails is the answer
             }
         }
-        return problems;
+        return List.of();
     }
 
     List<String> incompatibilities(String subject, ParsedSchema schema, List<Version> against) {
@@ -606,23 +627,60 @@ final class SchemaStore {
     }
 
     /**
-     * The newest version of the subject holding this schema (same type, canonical text and references); when
-     * metadata or a rule set is given, they must match too. Soft-deleted versions only when asked.
+     * The version of the subject holding this schema, as Confluent's lookup: the newest version with the same type,
+     * canonical text, references, rule set and metadata (a {@code confluent:version} on one side only is ignored,
+     * see {@link DataContracts#sameIgnoringVersion}); if none, the request's metadata and rule set are completed as
+     * a registration would complete them (the latest live version's when the request has none, under the config's
+     * defaults and overrides) and looked up again. Soft-deleted versions only when asked.
      */
     Version lookup(String subject, ParsedSchema schema, ObjectNode metadata, ObjectNode ruleSet, boolean includeDeleted) {
         List<Version> candidates = includeDeleted ? all(subject) : live(subject);
-        Version found = null;
-        for (Version v : candidates) {
-            if (sameSchema(v, schema)
-                    && (metadata == null || metadata.equals(v.metadata()))
-                    && (ruleSet == null || ruleSet.equals(v.ruleSet()))) {
-                found = v;
+        Version found = newestHolding(candidates, schema, metadata, ruleSet);
+        List<Version> live = liveOrEmpty(subject);
+        if (found == null && !live.isEmpty()) {
+            Version latest = live.get(live.size() - 1);
+            ObjectNode config = effectiveConfig(subject);
+            ObjectNode completedMetadata = completedMetadata(config, metadata, latest);
+            ObjectNode completedRules = completedRuleSet(config, ruleSet, latest);
+            if (!Objects.equals(completedMetadata, metadata) || !Objects.equals(completedRules, ruleSet)) {
+                found = newestHolding(candidates, schema, completedMetadata, completedRules);
             }
         }
         if (found == null) {
             throw RegistryError.schemaNotFound();
         }
         return found;
+    }
+
+    private Version newestHolding(List<Version> candidates, ParsedSchema schema, ObjectNode metadata, ObjectNode ruleSet) {
+        for (int i = candidates.size() - 1; i >= 0; i--) {
+            Version v = candidates.get(i);
+            if (holds(v, schema, metadata, ruleSet)) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    /** The same schema and rule set, and metadata equal up to a one-sided {@code confluent:version}. */
+    private boolean holds(Version v, ParsedSchema schema, ObjectNode metadata, ObjectNode ruleSet) {
+        return sameSchema(v, schema) && Objects.equals(v.ruleSet(), ruleSet)
+                && DataContracts.sameIgnoringVersion(metadata, v.metadata(), v.version());
+    }
+
+    /** The request's metadata, else the previous version's, under the config's default and over its override. */
+    private static ObjectNode completedMetadata(ObjectNode config, ObjectNode requested, Version previous) {
+        return DataContracts.mergeMetadata(
+                DataContracts.mergeMetadata(object(config.get("defaultMetadata")),
+                        requested != null ? requested : previous == null ? null : previous.metadata()),
+                object(config.get("overrideMetadata")));
+    }
+
+    private static ObjectNode completedRuleSet(ObjectNode config, ObjectNode requested, Version previous) {
+        return DataContracts.mergeRuleSets(
+                DataContracts.mergeRuleSets(object(config.get("defaultRuleSet")),
+                        requested != null ? requested : previous == null ? null : previous.ruleSet()),
+                object(config.get("overrideRuleSet")));
     }
 
     /**
@@ -666,27 +724,43 @@ final class SchemaStore {
      */
     Registration register(String subject, ParsedSchema schema, ObjectNode requestMetadata, ObjectNode requestRuleSet,
                           Integer importedId, Integer importedVersion) {
+        return register(subject, schema, requestMetadata, requestRuleSet, importedId, importedVersion, null);
+    }
+
+    /**
+     * As above; {@code requestedVersion} is the {@code version} of a registration outside IMPORT mode (null when
+     * the request has none). As Confluent, the new version's number goes into the metadata's
+     * {@code confluent:version} when the request names a version or the merged metadata already has that property
+     * (so it always tells the version a schema was registered as), and a named version other than the next one is
+     * refused (42201, "Version is not one more than previous version").
+     */
+    Registration register(String subject, ParsedSchema schema, ObjectNode requestMetadata, ObjectNode requestRuleSet,
+                          Integer importedId, Integer importedVersion, Integer requestedVersion) {
         NavigableMap<Integer, Version> versions = subjects.get(subject);
         List<Version> live = new ArrayList<>();
         if (versions != null) {
             versions.values().stream().filter(v -> !v.deleted()).forEach(live::add);
         }
         Version previous = live.isEmpty() ? null : live.get(live.size() - 1);
+        int next = versions == null || versions.isEmpty() ? 1 : versions.lastKey() + 1;
         ObjectNode config = effectiveConfig(subject);
-        ObjectNode metadata = DataContracts.mergeMetadata(
-                DataContracts.mergeMetadata(object(config.get("defaultMetadata")),
-                        requestMetadata != null ? requestMetadata : previous == null ? null : previous.metadata()),
-                object(config.get("overrideMetadata")));
-        ObjectNode ruleSet = DataContracts.mergeRuleSets(
-                DataContracts.mergeRuleSets(object(config.get("defaultRuleSet")),
-                        requestRuleSet != null ? requestRuleSet : previous == null ? null : previous.ruleSet()),
-                object(config.get("overrideRuleSet")));
+        ObjectNode metadata = completedMetadata(config, requestMetadata, previous);
+        ObjectNode ruleSet = completedRuleSet(config, requestRuleSet, previous);
+        boolean importing = importedId != null;
+        if (!importing && (requestedVersion != null || DataContracts.confluentVersion(metadata) != null)) {
+            metadata = DataContracts.withConfluentVersion(metadata, next);
+        }
         String content = Version.contentKey(schema.type(), schema.canonicalString(), schema.references(), metadata, ruleSet);
-        for (Version v : live) {
-            if (sameSchema(v, schema) && Objects.equals(v.metadata(), metadata) && Objects.equals(v.ruleSet(), ruleSet)
-                    && (importedId == null || importedId == v.id())) {
-                return new Registration(v, null);
+        if (requestedVersion == null || requestedVersion == -1) {
+            for (int i = live.size() - 1; i >= 0; i--) {
+                Version v = live.get(i);
+                if (holds(v, schema, metadata, ruleSet) && (importedId == null || importedId == v.id())) {
+                    return new Registration(v, null);
+                }
             }
+        }
+        if (!importing && requestedVersion != null && requestedVersion != -1 && requestedVersion != next) {
+            throw RegistryError.invalidSchemaPlain("Version is not one more than previous version");
         }
         if (importedId == null) {
             List<String> problems = incompatibilities(subject, schema, metadata, live);
@@ -700,7 +774,9 @@ final class SchemaStore {
         if (importedId != null) {
             Version holder = space.byId.get(importedId);
             if (holder != null && !holder.contentKey().equals(content)) {
-                throw new RegistryError(422, 42207, "Schema with id " + importedId + " already exists with a different schema");
+                String context = contextOf(subject);
+                throw new RegistryError(422, 42205, "Overwrite new schema with id " + importedId + " in context "
+                        + (".".equals(context) ? "" : ":" + context + ":") + " is not permitted.");
             }
             id = importedId;
         } else {
@@ -713,7 +789,7 @@ final class SchemaStore {
             }
             version = importedVersion;
         } else {
-            version = versions == null || versions.isEmpty() ? 1 : versions.lastKey() + 1;
+            version = next;
         }
         Version made = new Version(subject, version, id, schema.type(), schema.canonicalString(), schema.references(),
                 metadata, ruleSet, false);

@@ -20,13 +20,37 @@ class DataContractsTest {
     }
 
     @Test
-    void metadataMergesPropertiesByKeyAndUnitesTagsAndSensitive() {
-        ObjectNode under = json("{\"properties\":{\"owner\":\"a\",\"tier\":\"1\"},\"tags\":{\"R.f\":[\"PII\"]},\"sensitive\":[\"owner\"]}");
-        ObjectNode over = json("{\"properties\":{\"owner\":\"b\"},\"tags\":{\"R.f\":[\"EMAIL\"],\"R.g\":[\"PCI\"]},\"sensitive\":[\"tier\"]}");
-        assertThat(DataContracts.mergeMetadata(under, over)).isEqualTo(json("{\"tags\":{\"R.f\":[\"PII\",\"EMAIL\"],\"R.g\":[\"PCI\"]},"
-                + "\"properties\":{\"owner\":\"b\",\"tier\":\"1\"},\"sensitive\":[\"owner\",\"tier\"]}"));
+    void metadataMergesAsConfluentTagsAndPropertiesByKeySensitiveUnited() {
+        ObjectNode under = json("{\"properties\":{\"tier\":\"1\",\"owner\":\"a\"},\"tags\":{\"R.h\":[\"X\"],\"R.f\":[\"PII\"]},"
+                + "\"sensitive\":[\"tier\"]}");
+        ObjectNode over = json("{\"properties\":{\"owner\":\"b\"},\"tags\":{\"R.f\":[\"EMAIL\"],\"R.g\":[\"PCI\"]},\"sensitive\":[\"owner\"]}");
+        // Confluent's Metadata.mergeMetadata: a path's tags replaced (not united), properties by name, sensitive united;
+        // everything sorted as its SortedMap/SortedSet fields write it.
+        assertThat(DataContracts.mergeMetadata(under, over).toString()).isEqualTo("{\"tags\":{\"R.f\":[\"EMAIL\"],\"R.g\":[\"PCI\"],"
+                + "\"R.h\":[\"X\"]},\"properties\":{\"owner\":\"b\",\"tier\":\"1\"},\"sensitive\":[\"owner\",\"tier\"]}");
         assertThat(DataContracts.mergeMetadata(null, over)).isSameAs(over);
         assertThat(DataContracts.mergeMetadata(under, null)).isSameAs(under);
+    }
+
+    @Test
+    void metadataIsKeptInConfluentsSortedFormSoOrderDoesNotMakeAnotherSchema() {
+        assertThat(DataContracts.metadata(json("{\"sensitive\":[\"b\",\"a\",\"a\"],\"properties\":{\"z\":\"1\",\"a\":\"2\"},"
+                + "\"tags\":{\"R.z\":[\"Y\",\"X\",\"X\"],\"R.a\":[\"B\"],\"R.e\":[]}}")).toString())
+                .isEqualTo("{\"tags\":{\"R.a\":[\"B\"],\"R.z\":[\"X\",\"Y\"]},\"properties\":{\"a\":\"2\",\"z\":\"1\"},"
+                        + "\"sensitive\":[\"a\",\"b\"]}");
+        assertThat(DataContracts.metadata(json("{\"properties\":{},\"tags\":{\"R.e\":[]}}"))).as("empty is none").isNull();
+    }
+
+    @Test
+    void confluentVersionIsIgnoredWhenOnlyOneSideHasIt() {
+        ObjectNode plain = json("{\"properties\":{\"owner\":\"a\"}}");
+        ObjectNode v2 = DataContracts.withConfluentVersion(plain, 2);
+        assertThat(v2.toString()).isEqualTo("{\"properties\":{\"confluent:version\":\"2\",\"owner\":\"a\"}}");
+        assertThat(DataContracts.sameIgnoringVersion(plain, v2, 2)).as("stored has it, request not").isTrue();
+        assertThat(DataContracts.sameIgnoringVersion(v2, plain, 2)).as("request names the stored version").isTrue();
+        assertThat(DataContracts.sameIgnoringVersion(v2, plain, 3)).as("request names another version").isFalse();
+        assertThat(DataContracts.sameIgnoringVersion(v2, DataContracts.withConfluentVersion(plain, 1), 1)).isFalse();
+        assertThat(DataContracts.sameIgnoringVersion(null, DataContracts.withConfluentVersion(null, 1), 1)).isTrue();
     }
 
     @Test
@@ -35,6 +59,11 @@ class DataContractsTest {
         ObjectNode over = json("{\"domainRules\":[{\"name\":\"a\",\"expr\":\"2\"}],\"migrationRules\":[{\"name\":\"m\"}]}");
         assertThat(DataContracts.mergeRuleSets(under, over)).isEqualTo(json(
                 "{\"migrationRules\":[{\"name\":\"m\"}],\"domainRules\":[{\"name\":\"b\"},{\"name\":\"a\",\"expr\":\"2\"}]}"));
+        // Confluent's RuleSet.enableAt: the newer setting wins, an absent one keeps the older.
+        under.put("enableAt", "CLIENT");
+        assertThat(DataContracts.mergeRuleSets(under, over).path("enableAt").asText()).isEqualTo("CLIENT");
+        over.put("enableAt", "SERVER");
+        assertThat(DataContracts.mergeRuleSets(under, over).path("enableAt").asText()).isEqualTo("SERVER");
     }
 
     @Test
