@@ -133,7 +133,7 @@ final class RegistryApi {
                                 return store.text(v, query.get("format"));
                             }
                             if (p.get(4).equals("referencedby")) {
-                                return store.referencedBy(subject, v.version());
+                                return store.referencedBy(subject, v.version(), query.flag("deleted"));
                             }
                         }
                     }
@@ -640,8 +640,21 @@ final class RegistryApi {
         }
     }
 
-    private void checkNotReferenced(SchemaStore.Version v) {
-        if (!store.referencedBy(v.subject(), v.version()).isEmpty()) {
+    /**
+     * Confluent's reference guard: a version other versions reference is not deleted (42206); a permanent delete
+     * counts soft-deleted referrers too (they could be restored), a soft delete only live ones.
+     */
+    private void checkNotReferenced(SchemaStore.Version v, boolean permanent) {
+        if (!store.referencedBy(v.subject(), v.version(), permanent).isEmpty()) {
+            throw RegistryError.referenceExists(v.subject(), v.version());
+        }
+    }
+
+    /** For a whole subject, as Confluent: only references from other subjects keep a version. */
+    private void checkNotReferencedByOthers(SchemaStore.Version v, boolean permanent) {
+        java.util.Set<String> referrers = store.referencingSubjects(v.subject(), v.version(), permanent);
+        referrers.remove(v.subject());
+        if (!referrers.isEmpty()) {
             throw RegistryError.referenceExists(v.subject(), v.version());
         }
     }
@@ -650,10 +663,12 @@ final class RegistryApi {
         checkWritable(subject);
         if (permanent) {
             List<SchemaStore.Version> all = store.all(subject);
-            if (all.stream().anyMatch(v -> !v.deleted())) {
-                throw new RegistryError(404, 40405, "Subject '" + subject + "' was not deleted first before being permanently deleted");
+            for (SchemaStore.Version v : all) {
+                checkNotReferencedByOthers(v, true);
+                if (!v.deleted()) {
+                    throw new RegistryError(404, 40405, "Subject '" + subject + "' was not deleted first before being permanently deleted");
+                }
             }
-            all.forEach(this::checkNotReferenced);
             all.forEach(v -> writer.accept(SchemaStore.schemaTombstone(subject, v.version())));
             return all.stream().map(SchemaStore.Version::version).toList();
         }
@@ -662,7 +677,7 @@ final class RegistryApi {
             store.all(subject);
             throw new RegistryError(404, 40404, "Subject '" + subject + "' was soft deleted.Set permanent=true to delete permanently");
         }
-        live.forEach(this::checkNotReferenced);
+        live.forEach(v -> checkNotReferencedByOthers(v, false));
         live.forEach(v -> writer.accept(SchemaStore.schemaRecord(v, true)));
         return live.stream().map(SchemaStore.Version::version).toList();
     }
@@ -674,11 +689,11 @@ final class RegistryApi {
                     ? store.version(subject, "latest", true).version() : SchemaStore.parseVersion(version);
             SchemaStore.Version v = store.all(subject).stream().filter(x -> x.version() == number).findFirst()
                     .orElseThrow(() -> RegistryError.versionNotFound(number));
+            checkNotReferenced(v, true); // before the soft-delete check, as Confluent
             if (!v.deleted()) {
                 throw new RegistryError(404, 40407, "Subject '" + subject + "' Version " + number
                         + " was not deleted first before being permanently deleted");
             }
-            checkNotReferenced(v);
             writer.accept(SchemaStore.schemaTombstone(subject, number));
             return number;
         }
@@ -691,7 +706,7 @@ final class RegistryApi {
             }
         }
         SchemaStore.Version v = store.version(subject, version);
-        checkNotReferenced(v);
+        checkNotReferenced(v, false);
         writer.accept(SchemaStore.schemaRecord(v, true));
         return v.version();
     }

@@ -355,9 +355,25 @@ final class SchemaStore {
 
     /** Ids of the live versions that reference {@code subject} at {@code version}. */
     List<Integer> referencedBy(String subject, int version) {
-        return everyVersion().stream().filter(v -> !v.deleted())
+        return referencedBy(subject, version, false);
+    }
+
+    /** Ids of the versions (soft-deleted ones too when asked, as Confluent's {@code ?deleted=}) that reference it. */
+    List<Integer> referencedBy(String subject, int version, boolean includeDeleted) {
+        return referrers(subject, version, includeDeleted).stream().map(Version::id).distinct().sorted().toList();
+    }
+
+    /** The subjects with a version (soft-deleted ones too when asked) that references {@code subject} at {@code version}. */
+    java.util.Set<String> referencingSubjects(String subject, int version, boolean includeDeleted) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        referrers(subject, version, includeDeleted).forEach(v -> out.add(v.subject()));
+        return out;
+    }
+
+    private List<Version> referrers(String subject, int version, boolean includeDeleted) {
+        return everyVersion().stream().filter(v -> includeDeleted || !v.deleted())
                 .filter(v -> v.references().stream().anyMatch(r -> r.subject().equals(subject) && r.version() == version))
-                .map(Version::id).distinct().sorted().toList();
+                .toList();
     }
 
     int nextId() {

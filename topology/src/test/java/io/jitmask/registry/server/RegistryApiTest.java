@@ -411,6 +411,26 @@ class RegistryApiTest {
     }
 
     @Test
+    void referencesGuardDeletesAsConfluentSoftDeletedReferrersCountForPermanentOnes() {
+        call("POST", "/subjects/address/versions", null, body("JSON", "{\"type\":\"string\"}"));
+        ObjectNode customer = (ObjectNode) SchemaStore.read(body("JSON", "{\"$ref\":\"address.json\"}"));
+        customer.putArray("references").addObject().put("name", "address.json").put("subject", "address").put("version", 1);
+        int id = json("POST", "/subjects/customer/versions", null, customer.toString()).path("id").asInt();
+        assertThat(json("GET", "/subjects/address/versions/1/referencedby", null, null)).isEqualTo(SchemaStore.read("[" + id + "]"));
+        assertThat(refusal(() -> call("DELETE", "/subjects/address", null, null)).code).isEqualTo(42206);
+        call("DELETE", "/subjects/customer", null, null);
+        assertThat(json("GET", "/subjects/address/versions/latest/referencedby", null, null)).isEqualTo(SchemaStore.read("[]"));
+        assertThat(json("GET", "/subjects/address/versions/1/referencedby", "deleted=true", null))
+                .isEqualTo(SchemaStore.read("[" + id + "]"));
+        assertThat(call("DELETE", "/subjects/address/versions/1", null, null)).as("no live referrer: soft delete").isEqualTo(1);
+        RegistryError kept = refusal(() -> call("DELETE", "/subjects/address/versions/1", "permanent=true", null));
+        assertThat(List.of(kept.code, kept.getMessage())).containsExactly(42206,
+                "One or more references exist to the schema {magic=1,keytype=SCHEMA,subject=address,version=1}.");
+        call("DELETE", "/subjects/customer", "permanent=true", null);
+        assertThat(call("DELETE", "/subjects/address/versions/1", "permanent=true", null)).isEqualTo(1);
+    }
+
+    @Test
     void anInterruptedCheckIsCancelledNotAnInvalidSchema() {
         call("POST", "/subjects/j/versions", null, body("JSON", JSON_A));
         Thread.currentThread().interrupt();
