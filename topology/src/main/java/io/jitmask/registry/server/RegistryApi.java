@@ -26,6 +26,7 @@ import java.util.function.Consumer;
  */
 final class RegistryApi {
     static final Set<String> MODES = Set.of("READWRITE", "READONLY", "READONLY_OVERRIDE", "IMPORT");
+    static final int SCHEMA_SEARCH_LIMIT = 1000;
     /** The fields of Confluent's config update request besides {@code compatibility}, stored as they are. */
     private static final List<String> CONFIG_FIELDS = List.of("alias", "normalize", "validateFields", "validateRules",
             "compatibilityGroup", "compatibilityPolicy", "defaultMetadata", "overrideMetadata", "defaultRuleSet",
@@ -114,7 +115,7 @@ final class RegistryApi {
                     }
                     case "subjects" -> {
                         if (n == 1) {
-                            return store.subjects(query.flag("deleted"), query.flag("deletedOnly"), query.get("subjectPrefix"));
+                            return page(store.subjects(query.flag("deleted"), query.flag("deletedOnly"), query.get("subjectPrefix")), query);
                         }
                         String subject = p.get(1);
                         if (n == 3 && p.get(2).equals("versions")) {
@@ -133,7 +134,7 @@ final class RegistryApi {
                                 return store.text(v, query.get("format"));
                             }
                             if (p.get(4).equals("referencedby")) {
-                                return store.referencedBy(subject, v.version(), query.flag("deleted"));
+                                return page(store.referencedBy(subject, v.version(), query.flag("deleted")), query);
                             }
                         }
                     }
@@ -232,11 +233,11 @@ final class RegistryApi {
         }
         return switch (tail) {
             case "schema" -> store.text(v, format);
-            case "subjects" -> store.versionsOfId(context, id, query.flag("deleted")).stream()
-                    .map(SchemaStore.Version::subject).distinct().toList();
+            case "subjects" -> page(store.versionsOfId(context, id, query.flag("deleted")).stream()
+                    .map(SchemaStore.Version::subject).distinct().toList(), query);
             case "versions" -> {
                 ArrayNode out = SchemaStore.JSON.createArrayNode();
-                store.versionsOfId(context, id, query.flag("deleted")).forEach(x -> out.addObject()
+                page(store.versionsOfId(context, id, query.flag("deleted")), query).forEach(x -> out.addObject()
                         .put("subject", x.subject()).put("version", x.version()));
                 yield out;
             }
@@ -308,8 +309,11 @@ final class RegistryApi {
         String prefix = query.get("subjectPrefix");
         boolean deleted = query.flag("deleted");
         boolean latestOnly = query.flag("latestOnly");
+        String ruleType = query.get("ruleType");
         int offset = Math.max(0, query.integer("offset", 0));
-        int limit = query.integer("limit", -1);
+        // Confluent's schema.search.default.limit and .max.limit (1000 each): a limit outside 1..1000 is 1000.
+        int asked = query.integer("limit", -1);
+        int limit = asked > 0 && asked <= SCHEMA_SEARCH_LIMIT ? asked : SCHEMA_SEARCH_LIMIT;
         List<SchemaStore.Version> selected = new ArrayList<>();
         for (SchemaStore.Version v : store.everyVersion()) {
             if (prefix != null && !v.subject().startsWith(prefix) || v.deleted() && !deleted) {
@@ -321,17 +325,39 @@ final class RegistryApi {
             }
             selected.add(v);
         }
+        if (ruleType != null && !ruleType.isEmpty()) {
+            // Confluent's ruleType filter: schemas with a rule of that type in any of their lists.
+            selected.removeIf(v -> v.ruleSet() == null || DataContracts.RULE_LISTS.stream().noneMatch(list ->
+                    java.util.stream.StreamSupport.stream(v.ruleSet().path(list).spliterator(), false)
+                            .anyMatch(r -> ruleType.equals(r.path("type").asText(null)))));
+        }
         ArrayNode out = SchemaStore.JSON.createArrayNode();
-        selected.stream().skip(offset).limit(limit < 0 ? Long.MAX_VALUE : limit).forEach(v -> out.add(versionJson(v, false)));
+        selected.stream().skip(offset).limit(limit).forEach(v -> out.add(versionJson(v, false)));
         return out;
     }
 
+    /**
+     * A subject's versions as Confluent 8 lists them: live ones; {@code deleted} adds soft-deleted ones,
+     * {@code deletedOnly} only those, {@code deletedAsNegative} all with soft-deleted ones negated; paged.
+     */
     private List<Integer> versions(String subject, Query query) {
-        if (query.flag("deletedOnly")) {
-            return store.all(subject).stream().filter(SchemaStore.Version::deleted).map(SchemaStore.Version::version).toList();
+        List<SchemaStore.Version> all = query.flag("deleted") || query.flag("deletedOnly") || query.flag("deletedAsNegative")
+                ? store.all(subject) : store.live(subject);
+        List<Integer> out;
+        if (query.flag("deletedAsNegative")) {
+            out = all.stream().map(v -> v.deleted() ? -v.version() : v.version()).toList();
+        } else if (query.flag("deletedOnly")) {
+            out = all.stream().filter(SchemaStore.Version::deleted).map(SchemaStore.Version::version).toList();
+        } else {
+            out = all.stream().map(SchemaStore.Version::version).toList();
         }
-        return (query.flag("deleted") ? store.all(subject) : store.live(subject)).stream()
-                .map(SchemaStore.Version::version).toList();
+        return page(out, query);
+    }
+
+    /** Confluent's {@code offset} and {@code limit} (-1, the default, for no limit) on a listing. */
+    static <T> List<T> page(List<T> items, Query query) {
+        int limit = query.integer("limit", -1);
+        return items.stream().skip(Math.max(0, query.integer("offset", 0))).limit(limit < 0 ? Long.MAX_VALUE : limit).toList();
     }
 
     private static Map<String, String> properties(Query query) {

@@ -431,6 +431,31 @@ class RegistryApiTest {
     }
 
     @Test
+    void listingsPageAndFilterAsConfluent8() {
+        call("PUT", "/config", null, "{\"compatibility\":\"NONE\"}");
+        for (String name : List.of("pa", "pb", "pc")) {
+            call("POST", "/subjects/" + name + "/versions", null, body("JSON", "{\"type\":\"string\"}"));
+        }
+        call("POST", "/subjects/pa/versions", null, body("JSON", "{\"type\":\"integer\"}"));
+        ObjectNode ruled = (ObjectNode) SchemaStore.read(body("JSON", "{\"type\":\"number\"}"));
+        ruled.set("ruleSet", SchemaStore.read("{\"domainRules\":[{\"name\":\"r\",\"kind\":\"CONDITION\",\"mode\":\"WRITE\",\"type\":\"CEL\"}]}"));
+        call("POST", "/subjects/pa/versions", null, ruled.toString());
+        call("DELETE", "/subjects/pa/versions/1", null, null);
+        assertThat(json("GET", "/subjects", "offset=1&limit=1", null)).isEqualTo(SchemaStore.read("[\"pb\"]"));
+        assertThat(json("GET", "/subjects/pa/versions", "deletedAsNegative=true", null)).isEqualTo(SchemaStore.read("[-1,2,3]"));
+        assertThat(json("GET", "/subjects/pa/versions", "deleted=true&offset=1&limit=1", null)).isEqualTo(SchemaStore.read("[2]"));
+        JsonNode withRules = json("GET", "/schemas", "ruleType=CEL", null);
+        assertThat(withRules.size()).isEqualTo(1);
+        assertThat(withRules.get(0).path("version").asInt()).isEqualTo(3);
+        assertThat(json("GET", "/schemas", "ruleType=JSONATA", null)).isEmpty();
+        int shared = json("GET", "/subjects/pb/versions/1", null, null).path("id").asInt();
+        assertThat(json("GET", "/schemas/ids/" + shared + "/subjects", "deleted=true&offset=1&limit=1", null))
+                .isEqualTo(SchemaStore.read("[\"pb\"]"));
+        assertThat(json("GET", "/schemas/ids/" + shared + "/versions", "limit=1", null))
+                .isEqualTo(SchemaStore.read("[{\"subject\":\"pb\",\"version\":1}]"));
+    }
+
+    @Test
     void anInterruptedCheckIsCancelledNotAnInvalidSchema() {
         call("POST", "/subjects/j/versions", null, body("JSON", JSON_A));
         Thread.currentThread().interrupt();
