@@ -28,9 +28,9 @@ final class RegistryApi {
     static final Set<String> MODES = Set.of("READWRITE", "READONLY", "READONLY_OVERRIDE", "IMPORT");
     static final int SCHEMA_SEARCH_LIMIT = 1000;
     /** The fields of Confluent's config update request besides {@code compatibility}, stored as they are. */
-    private static final List<String> CONFIG_FIELDS = List.of("alias", "normalize", "validateFields", "validateRules",
-            "compatibilityGroup", "compatibilityPolicy", "defaultMetadata", "overrideMetadata", "defaultRuleSet",
-            "overrideRuleSet");
+    private static final List<String> CONFIG_FIELDS = List.of("alias", "aliasForDeks", "normalize", "validateFields",
+            "validateNewSchemas", "validateRules", "compatibilityGroup", "compatibilityPolicy", "defaultMetadata",
+            "overrideMetadata", "defaultRuleSet", "overrideRuleSet");
 
     private final SchemaStore store;
     private final Consumer<SchemaStore.Change> writer;
@@ -550,44 +550,51 @@ final class RegistryApi {
 
     // ---- config and mode ----
 
+    /** Confluent's GET /config/{subject}: its own config, or with {@code defaultToGlobal} the one in scope; level filled in. */
     private ObjectNode subjectConfig(String subject, boolean defaultToGlobal) {
         ObjectNode own = store.subjectConfig(subject);
         if (own == null) {
             if (!defaultToGlobal) {
                 throw new RegistryError(404, 40408, "Subject '" + subject + "' does not have subject-level compatibility configured");
             }
-            return store.globalConfig();
+            return store.effectiveConfig(subject);
         }
-        return own.deepCopy();
+        return SchemaStore.populated(own);
     }
 
-    /** Merges the update into the stored config (fields not sent stay), as Confluent 7.4+; answers the update. */
+    /**
+     * Merges the update into the stored config as Confluent 8's {@code ConfigValue.update}: fields not sent stay, a
+     * field sent as null is cleared; answers the whole config as Confluent's {@code ConfigUpdateRequest}
+     * ({@code compatibility} for the level).
+     */
     private ObjectNode updateConfig(String subject, String body) {
         if (subject != null) {
             checkSubject(subject);
         }
         checkWritable(subject);
         JsonNode update = body(body);
-        ObjectNode stored = subject == null ? store.globalConfig() : store.subjectConfig(subject);
+        ObjectNode stored = subject == null ? store.storedGlobalConfig() : store.subjectConfig(subject);
         ObjectNode config = stored == null ? json() : stored.deepCopy();
-        ObjectNode answer = json();
-        if (update.hasNonNull("compatibility")) {
-            String level = update.get("compatibility").asText("").toUpperCase(Locale.ROOT);
-            if (!SchemaStore.LEVELS.contains(level)) {
-                throw RegistryError.invalidCompatibility(level);
+        if (update.has("compatibility")) {
+            if (update.get("compatibility").isNull()) {
+                config.remove("compatibilityLevel");
+            } else {
+                String level = update.get("compatibility").asText("").toUpperCase(Locale.ROOT);
+                if (!SchemaStore.LEVELS.contains(level)) {
+                    throw RegistryError.invalidCompatibility(level);
+                }
+                config.put("compatibilityLevel", level);
             }
-            config.put("compatibilityLevel", level);
-            answer.put("compatibility", level);
         }
         for (String field : CONFIG_FIELDS) {
             JsonNode value = update.get(field);
-            if (value == null || value.isNull()) {
+            if (value == null) {
                 continue;
             }
-            JsonNode checked = switch (field) {
+            JsonNode checked = value.isNull() ? null : switch (field) {
                 case "defaultMetadata", "overrideMetadata" -> DataContracts.metadata(value);
                 case "defaultRuleSet", "overrideRuleSet" -> DataContracts.ruleSet(value);
-                case "normalize", "validateFields", "validateRules" -> {
+                case "normalize", "validateFields", "validateRules", "validateNewSchemas" -> {
                     if (!value.isBoolean()) {
                         throw new RegistryError(422, 422, field + " must be true or false");
                     }
@@ -605,14 +612,17 @@ final class RegistryApi {
             } else {
                 config.set(field, checked);
             }
-            answer.set(field, value);
         }
         writer.accept(SchemaStore.configValueRecord(subject, config));
+        ObjectNode answer = json();
+        config.fields().forEachRemaining(e -> answer.set("compatibilityLevel".equals(e.getKey()) ? "compatibility" : e.getKey(),
+                e.getValue()));
         return answer;
     }
 
     private ObjectNode deleteConfig(String subject) {
         if (subject == null) {
+            checkWritable(null);
             ObjectNode previous = store.globalConfig();
             writer.accept(SchemaStore.configValueRecord(null, null));
             return previous;
@@ -623,7 +633,7 @@ final class RegistryApi {
         }
         checkWritable(subject);
         writer.accept(SchemaStore.configValueRecord(subject, null));
-        return previous.deepCopy();
+        return SchemaStore.populated(previous);
     }
 
     private ObjectNode updateMode(String subject, String body, boolean force) {

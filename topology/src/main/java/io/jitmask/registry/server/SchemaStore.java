@@ -453,7 +453,17 @@ final class SchemaStore {
     }
 
     ObjectNode globalConfig() {
-        ObjectNode out = globalConfig.deepCopy();
+        return populated(globalConfig);
+    }
+
+    /** The global config as stored (none: null), without the default level filled in. */
+    ObjectNode storedGlobalConfig() {
+        return globalConfig.isEmpty() ? null : globalConfig.deepCopy();
+    }
+
+    /** A config as Confluent serves it: the server's default level (BACKWARD) when it sets none. */
+    static ObjectNode populated(ObjectNode config) {
+        ObjectNode out = config == null ? JSON.createObjectNode() : config.deepCopy();
         if (!out.has("compatibilityLevel")) {
             out.put("compatibilityLevel", DEFAULT_LEVEL);
         }
@@ -461,21 +471,17 @@ final class SchemaStore {
     }
 
     /**
-     * The subject's config over its context's ({@code :.ctx:}) over the global one, field by field, as Confluent's
-     * config "in scope".
+     * The config in scope of a subject as Confluent's {@code getConfigInScope}: the first that exists of the
+     * subject's, its context's ({@code :.ctx:}) and the global one, whole (not merged field by field), with the
+     * server's default level when it sets none.
      */
     ObjectNode effectiveConfig(String subject) {
-        ObjectNode out = globalConfig();
-        String context = contextOf(subject);
-        ObjectNode ofContext = ".".equals(context) ? null : subjectConfigs.get(":" + context + ":");
-        if (ofContext != null) {
-            ofContext.fields().forEachRemaining(e -> out.set(e.getKey(), e.getValue()));
-        }
         ObjectNode own = subject == null ? null : subjectConfigs.get(subject);
-        if (own != null) {
-            own.fields().forEachRemaining(e -> out.set(e.getKey(), e.getValue()));
+        String context = contextOf(subject);
+        if (own == null && !".".equals(context)) {
+            own = subjectConfigs.get(":" + context + ":");
         }
-        return out;
+        return populated(own != null ? own : globalConfig);
     }
 
     String level(String subject) {

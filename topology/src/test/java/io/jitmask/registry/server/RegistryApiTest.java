@@ -456,6 +456,34 @@ class RegistryApiTest {
     }
 
     @Test
+    void theConfigInScopeIsTheFirstThatExistsWholeAsConfluent8() {
+        assertThat(json("PUT", "/config", null, "{\"compatibility\":\"NONE\",\"normalize\":true}"))
+                .isEqualTo(SchemaStore.read("{\"compatibility\":\"NONE\",\"normalize\":true}"));
+        // A subject config of its own is the config in scope whole: the global level and normalize do not reach it.
+        assertThat(json("PUT", "/config/own", null, "{\"validateFields\":true,\"alias\":\"x\"}"))
+                .as("the whole stored config is answered").isEqualTo(SchemaStore.read("{\"alias\":\"x\",\"validateFields\":true}"));
+        assertThat(json("GET", "/config/own", null, null)).as("the server's default level filled in")
+                .isEqualTo(SchemaStore.read("{\"alias\":\"x\",\"validateFields\":true,\"compatibilityLevel\":\"BACKWARD\"}"));
+        call("POST", "/subjects/own/versions", null, body("AVRO", AVRO_A));
+        String incompatible = "{\"type\":\"record\",\"name\":\"R\",\"namespace\":\"n\",\"fields\":[{\"name\":\"g\",\"type\":\"int\"}]}";
+        assertThat(refusal(() -> call("POST", "/subjects/own/versions", null, body("AVRO", incompatible))).code)
+                .as("BACKWARD, not the global NONE").isEqualTo(40901);
+        String normalized = "{\"type\":\"record\",\"name\":\"R\",\"namespace\":\"n\",\"fields\":[{\"name\":\"f\",\"type\":\"int\"}],"
+                + "\"a\":2,\"b\":1}";
+        assertThat(json("GET", "/subjects/own/versions/1", null, null).path("schema").asText()).as("own config: not normalised")
+                .isEqualTo(normalized.replace("\"a\":2,\"b\":1", "\"b\":1,\"a\":2"));
+        assertThat(json("POST", "/subjects/other/versions", null, body("AVRO", AVRO_B)).path("schema").asText())
+                .as("the global config (normalize) for a subject without one").isEqualTo(normalized);
+        assertThat(json("GET", "/config/none", "defaultToGlobal=true", null))
+                .isEqualTo(SchemaStore.read("{\"compatibilityLevel\":\"NONE\",\"normalize\":true}"));
+        // null clears a field, as Confluent's Optional fields.
+        assertThat(json("PUT", "/config/own", null, "{\"alias\":null,\"validateNewSchemas\":false,\"aliasForDeks\":\"d\"}"))
+                .isEqualTo(SchemaStore.read("{\"validateFields\":true,\"validateNewSchemas\":false,\"aliasForDeks\":\"d\"}"));
+        assertThat(json("DELETE", "/config/own", null, null)).isEqualTo(SchemaStore.read(
+                "{\"validateFields\":true,\"validateNewSchemas\":false,\"aliasForDeks\":\"d\",\"compatibilityLevel\":\"BACKWARD\"}"));
+    }
+
+    @Test
     void anInterruptedCheckIsCancelledNotAnInvalidSchema() {
         call("POST", "/subjects/j/versions", null, body("JSON", JSON_A));
         Thread.currentThread().interrupt();
