@@ -65,7 +65,7 @@ const S = {
   protoOrder: `proto-order-${run}-value`,
   jsonOpen: `json-open-${run}-value`, jsonDeps: `json-deps-${run}-value`, jsonSealed: `json-sealed-${run}-value`,
   protoTicket: `proto-ticket-${run}-value`,
-  avroSorted: `avro-sorted-${run}-value`, avroPinned: `avro-pinned-${run}-value`,
+  avroSorted: `avro-sorted-${run}-value`, avroPinned: `avro-pinned-${run}-value`, avroRules: `avro-rules-${run}-value`,
 };
 const CONTEXT = `.ctx-${run}`;
 const GONE = `.gone-${run}`;
@@ -162,6 +162,14 @@ async function write(client) {
   same([next.version, next.metadata], [2, { properties: { 'confluent:version': '2' } }], 'confluent:version follows the next version');
   await expectRestError(client.register(S.avroPinned, { ...customerInfo, schema: JSON.stringify({ ...CUSTOMER_AVRO,
     fields: [...CUSTOMER_AVRO.fields, { name: 'phone', type: 'string' }] }) }), 409, 40901, 'incompatible registration (Confluent 8 code)');
+
+  // A rule as Confluent's CSFLE docs write it (no kind, no mode): Confluent's defaults, served in its form.
+  const encrypted = await client.registerFullResponse(S.avroRules, { schemaType: 'AVRO', schema: JSON.stringify(ADDRESS_AVRO),
+    ruleSet: { domainRules: [{ name: 'encryptPII', type: 'ENCRYPT', tags: ['PII'], params: { 'encrypt.kek.name': 'k1' } }] } });
+  same(encrypted.ruleSet, { domainRules: [{ name: 'encryptPII', kind: 'TRANSFORM', mode: 'WRITEREAD', type: 'ENCRYPT', tags: ['PII'],
+    params: { 'encrypt.kek.name': 'k1' }, disabled: false }] }, 'a rule without kind and mode gets Confluent\'s defaults');
+  await expectRestError(client.register(S.avroRules, { schemaType: 'AVRO', schema: JSON.stringify(ADDRESS_AVRO),
+    ruleSet: { domainRules: [{ name: 'noType' }] } }), 422, 42210, 'a rule without a type');
 
   // Avro serde through references and latest-with-metadata.
   const avroSer = new AvroSerializer(client, SerdeType.VALUE,

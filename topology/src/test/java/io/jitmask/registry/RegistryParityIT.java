@@ -38,7 +38,7 @@ class RegistryParityIT {
     static final String METADATA = "{\"properties\":{\"owner\":\"crm-team\",\"dataset\":\"customers\"},"
             + "\"tags\":{\"shop.Customer.email\":[\"PII\"]},\"sensitive\":[\"owner\"]}";
     static final String RULE_SET = "{\"domainRules\":[{\"name\":\"checkEmail\",\"kind\":\"CONDITION\",\"mode\":\"WRITE\","
-            + "\"type\":\"CEL\",\"expr\":\"message.email != ''\"}]}";
+            + "\"type\":\"CEL\",\"expr\":\"message.email != ''\",\"disabled\":false}]}";
 
     static Answer call(String method, String path, String body) throws Exception {
         return REGISTRY.call(method, path, body);
@@ -109,10 +109,17 @@ class RegistryParityIT {
         assertThat(call("POST", "/subjects/" + subject, lookup.toString()).body().path("version").asInt()).isEqualTo(1);
 
         ObjectNode badRules = body(null, AVRO_V1);
-        badRules.set("ruleSet", json("{\"domainRules\":[{\"name\":\"r\",\"kind\":\"CONDITION\",\"type\":\"CEL\"}]}"));
+        badRules.set("ruleSet", json("{\"domainRules\":[{\"name\":\"r\",\"kind\":\"CONDITION\"}]}"));
         assertError(call("POST", "/subjects/" + subject + "/versions", badRules.toString()), 422, 42210);
         assertThat(call("POST", "/subjects/" + subject + "/versions", badRules.toString()).body().path("message").asText())
-                .isEqualTo("Invalid rule set: Missing rule mode");
+                .isEqualTo("Missing rule type");
+        // Kind and mode default as Confluent's Rule (TRANSFORM, WRITEREAD); tags and params sorted; disabled written.
+        ObjectNode defaults = body(null, AVRO_V1);
+        defaults.set("ruleSet", json("{\"domainRules\":[{\"type\":\"ENCRYPT\",\"name\":\"enc\",\"tags\":[\"PII\",\"EMAIL\"],"
+                + "\"params\":{\"b\":\"2\",\"a\":\"1\"},\"unknown\":1}]}"));
+        assertThat(call("POST", "/subjects/" + subject + "/versions", defaults.toString()).body().path("ruleSet").toString())
+                .isEqualTo("{\"domainRules\":[{\"name\":\"enc\",\"kind\":\"TRANSFORM\",\"mode\":\"WRITEREAD\",\"type\":\"ENCRYPT\","
+                        + "\"tags\":[\"EMAIL\",\"PII\"],\"params\":{\"a\":\"1\",\"b\":\"2\"},\"disabled\":false}]}");
     }
 
     @Test
@@ -123,7 +130,7 @@ class RegistryParityIT {
                 + "\"overrideMetadata\":{\"properties\":{\"classification\":\"confidential\"}},"
                 + "\"defaultRuleSet\":" + RULE_SET + ","
                 + "\"overrideRuleSet\":{\"domainRules\":[{\"name\":\"encrypt\",\"kind\":\"TRANSFORM\",\"mode\":\"WRITEREAD\","
-                + "\"type\":\"ENCRYPT\",\"tags\":[\"PII\"]}]}}";
+                + "\"type\":\"ENCRYPT\",\"tags\":[\"PII\"],\"disabled\":false}]}}";
         Answer put = call("PUT", "/config/" + subject, update);
         assertThat(put.status()).isEqualTo(200);
         assertThat(put.body()).isEqualTo(json(update));

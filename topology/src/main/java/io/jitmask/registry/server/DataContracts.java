@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +20,8 @@ final class DataContracts {
     private static final Set<String> KINDS = Set.of("TRANSFORM", "CONDITION");
     private static final Set<String> MIGRATION_MODES = Set.of("UPGRADE", "DOWNGRADE", "UPDOWN");
     private static final Set<String> DOMAIN_MODES = Set.of("WRITE", "READ", "WRITEREAD");
-    private static final Pattern RULE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.\\-]*");
+    /** Confluent's rule names: a letter or underscore, then letters, digits, underscores or hyphens. */
+    private static final Pattern RULE_NAME = Pattern.compile("[\\p{L}_][\\p{L}\\p{Nd}_\\-]*");
 
     private DataContracts() {
     }
@@ -96,20 +96,12 @@ final class DataContracts {
         return out.isEmpty() ? null : out;
     }
 
-    /** Drops empty parts so that an empty rule set is no rule set, as Confluent's NON_EMPTY serialisation. */
-    private static ObjectNode normalized(ObjectNode node) {
-        ObjectNode out = node.deepCopy();
-        Iterator<Map.Entry<String, JsonNode>> it = out.fields();
-        while (it.hasNext()) {
-            JsonNode v = it.next().getValue();
-            if (v.isNull() || (v.isContainerNode() && v.isEmpty())) {
-                it.remove();
-            }
-        }
-        return out.isEmpty() ? null : out;
-    }
-
-    /** Checks a rule set as Confluent does; 42210 with the reason when it is wrong. */
+    /**
+     * A rule set checked as Confluent's {@code RuleSet.validate} (42210 with its message) and in Confluent's form:
+     * each rule as its {@code Rule} is written ({@code name}, {@code doc}, {@code kind} (TRANSFORM when absent),
+     * {@code mode} (WRITEREAD when absent), {@code type}, {@code tags} sorted, {@code params} sorted, {@code expr},
+     * {@code onSuccess}, {@code onFailure}, {@code disabled}; unknown fields dropped), then {@code enableAt}.
+     */
     static ObjectNode ruleSet(JsonNode node) {
         if (node == null || node.isNull()) {
             return null;
@@ -117,6 +109,7 @@ final class DataContracts {
         if (!node.isObject()) {
             throw RegistryError.invalidRuleSet("ruleSet must be an object");
         }
+        ObjectNode out = SchemaStore.JSON.createObjectNode();
         Set<String> names = new HashSet<>();
         for (String list : RULE_LISTS) {
             JsonNode rules = node.get(list);
@@ -126,41 +119,103 @@ final class DataContracts {
             if (!rules.isArray()) {
                 throw RegistryError.invalidRuleSet(list + " must be a list of rules");
             }
+            ArrayNode kept = SchemaStore.JSON.createArrayNode();
             for (JsonNode rule : rules) {
-                validateRule(list, rule, names);
+                kept.add(validateRule(list, canonicalRule(rule), names));
+            }
+            if (!kept.isEmpty()) {
+                out.set(list, kept);
             }
         }
-        return normalized((ObjectNode) node);
+        JsonNode enableAt = node.get("enableAt");
+        if (enableAt != null && enableAt.isTextual()) {
+            out.set("enableAt", enableAt);
+        }
+        return out.isEmpty() ? null : out;
     }
 
-    private static void validateRule(String list, JsonNode rule, Set<String> names) {
-        String name = rule.path("name").asText("");
-        if (name.isEmpty()) {
-            throw RegistryError.invalidRuleSet("Missing rule name");
+    private static ObjectNode canonicalRule(JsonNode rule) {
+        if (!rule.isObject()) {
+            throw RegistryError.invalidRuleSet("a rule must be an object");
         }
-        if (!RULE_NAME.matcher(name).matches()) {
-            throw RegistryError.invalidRuleSet("Invalid rule name " + name);
+        ObjectNode out = SchemaStore.JSON.createObjectNode();
+        for (String field : List.of("name", "doc")) {
+            if (rule.hasNonNull(field)) {
+                out.put(field, rule.get(field).asText());
+            }
         }
-        if (!names.add(name)) {
+        String kind = rule.hasNonNull("kind") ? rule.get("kind").asText() : "TRANSFORM";
+        if (!KINDS.contains(kind)) {
+            throw RegistryError.invalidRuleSet("Invalid rule kind " + kind);
+        }
+        String mode = rule.hasNonNull("mode") ? rule.get("mode").asText() : "WRITEREAD";
+        if (!MIGRATION_MODES.contains(mode) && !DOMAIN_MODES.contains(mode)) {
+            throw RegistryError.invalidRuleSet("Invalid rule mode " + mode);
+        }
+        out.put("kind", kind).put("mode", mode);
+        if (rule.hasNonNull("type")) {
+            out.put("type", rule.get("type").asText());
+        }
+        java.util.TreeSet<String> tags = new java.util.TreeSet<>();
+        rule.path("tags").forEach(t -> tags.add(t.asText()));
+        if (!tags.isEmpty()) {
+            ArrayNode t = out.putArray("tags");
+            tags.forEach(t::add);
+        }
+        java.util.TreeMap<String, String> params = new java.util.TreeMap<>();
+        rule.path("params").fields().forEachRemaining(e -> params.put(e.getKey(), e.getValue().asText()));
+        if (!params.isEmpty()) {
+            ObjectNode p = out.putObject("params");
+            params.forEach(p::put);
+        }
+        for (String field : List.of("expr", "onSuccess", "onFailure")) {
+            if (rule.hasNonNull(field)) {
+                out.put(field, rule.get(field).asText());
+            }
+        }
+        return out.put("disabled", rule.path("disabled").asBoolean(false));
+    }
+
+    /** Confluent's checks of one rule, in its order and words. */
+    private static ObjectNode validateRule(String list, ObjectNode rule, Set<String> names) {
+        String name = rule.path("name").asText(null);
+        if (name != null && !names.add(name)) {
             throw RegistryError.invalidRuleSet("Found rule with duplicate name '" + name + "'");
         }
-        String kind = rule.path("kind").asText("");
-        if (!KINDS.contains(kind)) {
-            throw RegistryError.invalidRuleSet(kind.isEmpty() ? "Missing rule kind" : "Invalid rule kind " + kind);
+        if (name == null) {
+            throw RegistryError.invalidRuleSet("Missing rule name");
         }
-        String mode = rule.path("mode").asText("");
-        if (mode.isEmpty()) {
-            throw RegistryError.invalidRuleSet("Missing rule mode");
+        if (name.isEmpty()) {
+            throw RegistryError.invalidRuleSet("Empty rule name");
         }
-        if (rule.path("type").asText("").isEmpty()) {
+        if (name.length() > 256) {
+            throw RegistryError.invalidRuleSet("Rule name too long");
+        }
+        if (!(Character.isLetter(name.charAt(0)) || name.charAt(0) == '_')) {
+            throw RegistryError.invalidRuleSet("Illegal initial character in rule name: " + name);
+        }
+        if (!RULE_NAME.matcher(name).matches()) {
+            throw RegistryError.invalidRuleSet("Illegal character in rule name: " + name);
+        }
+        if (!rule.hasNonNull("type")) {
             throw RegistryError.invalidRuleSet("Missing rule type");
+        }
+        String mode = rule.path("mode").asText();
+        for (String action : List.of("onSuccess", "onFailure")) {
+            if (!"WRITEREAD".equals(mode) && !"UPDOWN".equals(mode) && rule.path(action).asText("").indexOf(',') >= 0) {
+                throw RegistryError.invalidRuleSet("Multiple actions only valid with WRITEREAD and UPDOWN");
+            }
         }
         if ("migrationRules".equals(list) && !MIGRATION_MODES.contains(mode)) {
             throw RegistryError.invalidRuleSet("Migration rules can only be UPGRADE, DOWNGRADE, UPDOWN");
         }
-        if (!"migrationRules".equals(list) && !DOMAIN_MODES.contains(mode)) {
+        if ("domainRules".equals(list) && !DOMAIN_MODES.contains(mode)) {
             throw RegistryError.invalidRuleSet("Domain rules can only be WRITE, READ, WRITEREAD");
         }
+        if ("encodingRules".equals(list) && !DOMAIN_MODES.contains(mode)) {
+            throw RegistryError.invalidRuleSet("Encoding rules can only be WRITE, READ, WRITEREAD");
+        }
+        return rule;
     }
 
     /**

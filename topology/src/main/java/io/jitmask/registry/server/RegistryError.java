@@ -83,8 +83,9 @@ final class RegistryError extends RuntimeException {
         return new RegistryError(422, 42208, "The specified subject '" + subject.replaceAll("\\p{Cntrl}", "?") + "' is not valid.");
     }
 
+    /** 42210 with Confluent's message: its {@code RuleException}'s, as is. */
     static RegistryError invalidRuleSet(String why) {
-        return new RegistryError(422, 42210, "Invalid rule set: " + why);
+        return new RegistryError(422, 42210, why);
     }
 
     /** 409 with Confluent 8's code 40901 (7.x answered 409) and its message: the problems as a list. */

@@ -71,14 +71,23 @@ class DataContractsTest {
         assertThat(DataContracts.ruleSet(json("{\"domainRules\":[{\"name\":\"r\",\"kind\":\"CONDITION\",\"mode\":\"WRITE\",\"type\":\"CEL\"}]}")))
                 .isNotNull();
         assertThat(DataContracts.ruleSet(json("{\"domainRules\":[]}"))).as("empty is none").isNull();
+        // Confluent's Rule defaults kind to TRANSFORM and mode to WRITEREAD.
+        assertThat(DataContracts.ruleSet(json("{\"encodingRules\":[{\"name\":\"r\",\"type\":\"ENCRYPT\"}]}")).toString())
+                .isEqualTo("{\"encodingRules\":[{\"name\":\"r\",\"kind\":\"TRANSFORM\",\"mode\":\"WRITEREAD\",\"type\":\"ENCRYPT\","
+                        + "\"disabled\":false}]}");
         assertRuleSetError("{\"domainRules\":[{\"kind\":\"CONDITION\",\"mode\":\"WRITE\",\"type\":\"CEL\"}]}", "Missing rule name");
-        assertRuleSetError("{\"domainRules\":[{\"name\":\"r\",\"mode\":\"WRITE\",\"type\":\"CEL\"}]}", "Missing rule kind");
-        assertRuleSetError("{\"domainRules\":[{\"name\":\"r\",\"kind\":\"CONDITION\",\"type\":\"CEL\"}]}", "Missing rule mode");
+        assertRuleSetError("{\"domainRules\":[{\"name\":\"\",\"type\":\"CEL\"}]}", "Empty rule name");
+        assertRuleSetError("{\"domainRules\":[{\"name\":\"1r\",\"type\":\"CEL\"}]}", "Illegal initial character in rule name: 1r");
+        assertRuleSetError("{\"domainRules\":[{\"name\":\"r.s\",\"type\":\"CEL\"}]}", "Illegal character in rule name: r.s");
         assertRuleSetError("{\"domainRules\":[{\"name\":\"r\",\"kind\":\"CONDITION\",\"mode\":\"WRITE\"}]}", "Missing rule type");
-        assertRuleSetError("{\"migrationRules\":[{\"name\":\"r\",\"kind\":\"TRANSFORM\",\"mode\":\"WRITE\",\"type\":\"JSONATA\"}]}",
+        assertRuleSetError("{\"domainRules\":[{\"name\":\"r\",\"mode\":\"WRITE\",\"type\":\"CEL\",\"onFailure\":\"ERROR,NONE\"}]}",
+                "Multiple actions only valid with WRITEREAD and UPDOWN");
+        assertRuleSetError("{\"migrationRules\":[{\"name\":\"r\",\"kind\":\"TRANSFORM\",\"type\":\"JSONATA\"}]}",
                 "Migration rules can only be UPGRADE, DOWNGRADE, UPDOWN");
         assertRuleSetError("{\"domainRules\":[{\"name\":\"r\",\"kind\":\"CONDITION\",\"mode\":\"UPGRADE\",\"type\":\"CEL\"}]}",
                 "Domain rules can only be WRITE, READ, WRITEREAD");
+        assertRuleSetError("{\"encodingRules\":[{\"name\":\"r\",\"mode\":\"UPDOWN\",\"type\":\"ENCRYPT\"}]}",
+                "Encoding rules can only be WRITE, READ, WRITEREAD");
         assertRuleSetError("{\"domainRules\":[{\"name\":\"r\",\"kind\":\"CONDITION\",\"mode\":\"WRITE\",\"type\":\"CEL\"},"
                 + "{\"name\":\"r\",\"kind\":\"CONDITION\",\"mode\":\"READ\",\"type\":\"CEL\"}]}", "Found rule with duplicate name 'r'");
     }
@@ -86,7 +95,7 @@ class DataContractsTest {
     static void assertRuleSetError(String ruleSet, String reason) {
         assertThatThrownBy(() -> DataContracts.ruleSet(json(ruleSet))).isInstanceOfSatisfying(RegistryError.class, e -> {
             assertThat(e.code).isEqualTo(42210);
-            assertThat(e.getMessage()).isEqualTo("Invalid rule set: " + reason);
+            assertThat(e.getMessage()).as("Confluent's RuleException message, as is").isEqualTo(reason);
         });
     }
 
