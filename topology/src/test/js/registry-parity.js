@@ -6,7 +6,7 @@
 'use strict';
 const {
   SchemaRegistryClient, SerdeType, AvroSerializer, AvroDeserializer, JsonSerializer, JsonDeserializer,
-  ProtobufSerializer, ProtobufDeserializer,
+  ProtobufSerializer, ProtobufDeserializer, HeaderSchemaIdSerializer, VALUE_SCHEMA_ID_HEADER,
 } = require('@confluentinc/schemaregistry');
 const { create, createFileRegistry, fromBinary } = require('@bufbuild/protobuf');
 const { FileDescriptorProtoSchema, file_google_protobuf_timestamp, timestampFromMs } = require('@bufbuild/protobuf/wkt');
@@ -205,6 +205,15 @@ async function write(client) {
   check(jsonBytes.readInt32BE(1) === json.id, 'JSON serializer framed the registered id');
   const jsonBack = await new JsonDeserializer(client, SerdeType.VALUE, {}).deserialize(`json-customer-${run}`, jsonBytes);
   same(jsonBack, { email: 'b@example.com', address: { city: 'Gent' } }, 'JSON round trip with a reference');
+  // Confluent 8's header framing: the schema's GUID in a record header, read back through /schemas/guids/{guid}.
+  const headers = {};
+  const guidBytes = await new JsonSerializer(client, SerdeType.VALUE, { autoRegisterSchemas: false, useLatestVersion: true,
+    schemaIdSerializer: HeaderSchemaIdSerializer }).serialize(`json-customer-${run}`, { email: 'g@example.com', address: { city: 'Oslo' } }, headers);
+  same(Buffer.from(headers[VALUE_SCHEMA_ID_HEADER]).subarray(1).toString('hex'), json.guid.replace(/-/g, ''), 'the header carries the GUID');
+  same(await new JsonDeserializer(new SchemaRegistryClient({ baseURLs: [registryUrl] }), SerdeType.VALUE, {})
+    .deserialize(`json-customer-${run}`, guidBytes, headers), { email: 'g@example.com', address: { city: 'Oslo' } },
+  'JSON round trip framed by the GUID');
+  same((await client.getByGuid(json.guid)).schema, json.schema, 'the schema by GUID');
   const withPhone = { ...CUSTOMER_JSON, properties: { ...CUSTOMER_JSON.properties, phone: { type: 'string' } } };
   check(await client.testSubjectCompatibility(S.jsonCustomer, { ...jsonInfo, schema: JSON.stringify(withPhone) }),
     'optional property added to a closed model is compatible');

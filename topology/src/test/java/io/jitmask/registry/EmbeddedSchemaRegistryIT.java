@@ -167,7 +167,9 @@ class EmbeddedSchemaRegistryIT {
         Answer typed = OwnRegistry.call(REGISTRY.server(), "application/vnd.schemaregistry+json", "POST", "/subjects/" + subject + "/versions",
                 "{\"schemaType\":\"AVRO\",\"references\":[],\"schema\":" + JSON.getNodeFactory().textNode(V1) + "}");
         assertThat(typed.body().toString()).isEqualTo("{\"id\":" + plain.body().path("id").asInt()
-                + ",\"version\":1,\"schemaType\":\"AVRO\",\"schema\":" + JSON.getNodeFactory().textNode(V1) + "}");
+                + ",\"version\":1,\"guid\":\"" + plain.body().path("guid").asText() + "\",\"schemaType\":\"AVRO\",\"schema\":"
+                + JSON.getNodeFactory().textNode(V1) + "}");
+        assertThat(plain.body().path("guid").asText()).as("Confluent 8's GUID").hasSize(36);
         assertError(call("GET", "/no/such/path", null), 404, 404);
         assertError(call("POST", "/subjects/" + subject + "/versions", "not json"), 400, 400);
         // No schema: as Confluent, the latest version's schema (the same version here); with none before, 42201.

@@ -112,6 +112,9 @@ final class RegistryApi {
                         if (n >= 3 && p.get(1).equals("ids")) {
                             return schemaById(id(p.get(2)), n == 4 ? p.get(3) : null, n, query);
                         }
+                        if (n >= 3 && n <= 4 && p.get(1).equals("guids")) {
+                            return schemaByGuid(p.get(2), n == 4 ? p.get(3) : null, query);
+                        }
                     }
                     case "subjects" -> {
                         if (n == 1) {
@@ -225,7 +228,7 @@ final class RegistryApi {
         SchemaStore.Version v = store.byId(context, id);
         String format = query.get("format");
         if (parts == 3) {
-            ObjectNode out = SchemaStore.putContent(v, json(), false).put("schema", store.text(v, format));
+            ObjectNode out = SchemaStore.putContent(v, json(), false).put("schema", store.text(v, format)).put("guid", v.guid());
             if (query.flag("fetchMaxId")) {
                 out.put("maxId", store.maxId(context));
             }
@@ -243,6 +246,29 @@ final class RegistryApi {
             }
             default -> throw new RegistryError(404, 404, "HTTP 404 Not Found");
         };
+    }
+
+    /**
+     * Confluent 8's {@code /schemas/guids/{guid}} (the schema, as by id) and {@code /schemas/guids/{guid}/ids} (every
+     * context's id of it); 40403 "Schema {guid} not found" when no version has that GUID.
+     */
+    private Object schemaByGuid(String guid, String tail, Query query) {
+        List<SchemaStore.Version> holders = store.byGuid(guid);
+        if (holders.isEmpty()) {
+            throw new RegistryError(404, 40403, "Schema " + guid + " not found");
+        }
+        if (tail == null) {
+            SchemaStore.Version v = holders.get(0);
+            return SchemaStore.putContent(v, json(), false).put("schema", store.text(v, query.get("format"))).put("guid", guid);
+        }
+        if (!tail.equals("ids")) {
+            throw new RegistryError(404, 404, "HTTP 404 Not Found");
+        }
+        java.util.TreeMap<String, java.util.TreeSet<Integer>> ids = new java.util.TreeMap<>();
+        holders.forEach(v -> ids.computeIfAbsent(contextOf(v.subject()), c -> new java.util.TreeSet<>()).add(v.id()));
+        ArrayNode out = SchemaStore.JSON.createArrayNode();
+        ids.forEach((context, numbers) -> numbers.forEach(id -> out.addObject().put("context", context).put("id", id)));
+        return out;
     }
 
     /**
@@ -380,7 +406,7 @@ final class RegistryApi {
     }
 
     static ObjectNode versionJson(SchemaStore.Version v, boolean markDeleted) {
-        ObjectNode out = json().put("subject", v.subject()).put("version", v.version()).put("id", v.id());
+        ObjectNode out = json().put("subject", v.subject()).put("version", v.version()).put("id", v.id()).put("guid", v.guid());
         SchemaStore.putContent(v, out, false);
         if (markDeleted && v.deleted()) {
             out.put("deleted", true);
@@ -507,7 +533,7 @@ final class RegistryApi {
 
     /** Current Confluent clients read all of these from a registration's answer (older ones only the id). */
     private static ObjectNode registered(SchemaStore.Version v) {
-        return SchemaStore.putContent(v, json().put("id", v.id()).put("version", v.version()), true);
+        return SchemaStore.putContent(v, json().put("id", v.id()).put("version", v.version()).put("guid", v.guid()), true);
     }
 
     private ObjectNode lookup(String subject, String body, Query query) {

@@ -50,6 +50,11 @@ final class SchemaStore {
             references = List.copyOf(references);
         }
 
+        /** Confluent 8's GUID of this schema and contract (see {@link SchemaGuid}). */
+        String guid() {
+            return SchemaGuid.of(schema, references, metadata, ruleSet);
+        }
+
         /** What makes two registrations the same schema (and the same id): all but subject, version, deleted. */
         String contentKey() {
             return contentKey(type, schema, references, metadata, ruleSet);
@@ -231,6 +236,11 @@ final class SchemaStore {
     List<Version> liveOrEmpty(String subject) {
         NavigableMap<Integer, Version> versions = subjects.get(subject);
         return versions == null ? List.of() : versions.values().stream().filter(v -> !v.deleted()).toList();
+    }
+
+    /** The versions, in every context, whose schema and contract have this GUID. */
+    List<Version> byGuid(String guid) {
+        return everyVersion().stream().filter(v -> v.guid().equals(guid)).toList();
     }
 
     /** Every version of every subject, subjects in order, versions ascending. */

@@ -484,6 +484,28 @@ class RegistryApiTest {
     }
 
     @Test
+    void guidsAreServedAndFoundAsConfluent8() {
+        JsonNode registered = json("POST", "/subjects/g/versions", null, body("AVRO", SchemaGuidTest.AVRO.replace(
+                "\"io.confluent.kafka.example.User\"", "\"string\"").replace("\"io.confluent.kafka.example.Address\"", "\"string\"")));
+        String guid = registered.path("guid").asText();
+        assertThat(guid).isEqualTo(SchemaGuid.of(registered.path("schema").asText(), List.of(), null, null));
+        int id = registered.path("id").asInt();
+        assertThat(json("GET", "/schemas/ids/" + id, null, null).path("guid").asText()).isEqualTo(guid);
+        assertThat(json("GET", "/subjects/g/versions/1", null, null).path("guid").asText()).isEqualTo(guid);
+        assertThat(json("POST", "/subjects/g", null, body("AVRO", registered.path("schema").asText())).path("guid").asText())
+                .isEqualTo(guid);
+        JsonNode byGuid = json("GET", "/schemas/guids/" + guid, null, null);
+        assertThat(List.of(byGuid.path("schema").asText(), byGuid.path("guid").asText()))
+                .containsExactly(registered.path("schema").asText(), guid);
+        call("POST", "/subjects/:.c:g/versions", null, body("AVRO", registered.path("schema").asText()));
+        assertThat(json("GET", "/schemas/guids/" + guid + "/ids", null, null))
+                .isEqualTo(SchemaStore.read("[{\"context\":\".\",\"id\":" + id + "},{\"context\":\".c\",\"id\":1}]"));
+        RegistryError unknown = refusal(() -> call("GET", "/schemas/guids/00000000-0000-0000-0000-000000000000", null, null));
+        assertThat(List.of(unknown.code, unknown.getMessage()))
+                .containsExactly(40403, "Schema 00000000-0000-0000-0000-000000000000 not found");
+    }
+
+    @Test
     void anInterruptedCheckIsCancelledNotAnInvalidSchema() {
         call("POST", "/subjects/j/versions", null, body("JSON", JSON_A));
         Thread.currentThread().interrupt();
