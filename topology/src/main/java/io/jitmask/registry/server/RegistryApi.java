@@ -513,7 +513,7 @@ final class RegistryApi {
             if (existing == null || existing.id() != r.id()) {
                 throw RegistryError.notPermitted(subject, "is not in import mode");
             }
-            return registered(existing);
+            return registered(existing, query.get("format"));
         }
         if (importing && r.id() == null) {
             throw RegistryError.notPermitted(subject, "is not in read-write mode");
@@ -528,12 +528,14 @@ final class RegistryApi {
         if (registration.change() != null) {
             writer.accept(registration.change());
         }
-        return registered(registration.version());
+        return registered(registration.version(), query.get("format"));
     }
 
     /** Current Confluent clients read all of these from a registration's answer (older ones only the id). */
-    private static ObjectNode registered(SchemaStore.Version v) {
-        return SchemaStore.putContent(v, json().put("id", v.id()).put("version", v.version()).put("guid", v.guid()), true);
+    private ObjectNode registered(SchemaStore.Version v, String format) {
+        ObjectNode out = SchemaStore.putContent(v, json().put("id", v.id()).put("version", v.version()).put("guid", v.guid()), true);
+        // Confluent 8: ?format= renders the answer's schema (as for reads), not the stored one.
+        return format == null || format.isEmpty() ? out : out.put("schema", store.text(v, format));
     }
 
     private ObjectNode lookup(String subject, String body, Query query) {
@@ -543,7 +545,8 @@ final class RegistryApi {
             throw RegistryError.schemaNotFound();
         }
         Request r = request(subject, body, query);
-        return versionJson(store.lookup(subject, r.schema(), r.metadata(), r.ruleSet(), query.flag("deleted")), false);
+        return versionJson(store.lookup(subject, r.schema(), r.metadata(), r.ruleSet(), query.flag("deleted")), false,
+                query.get("format"));
     }
 
     private ObjectNode compatibility(String subject, String version, String body, Query query) {

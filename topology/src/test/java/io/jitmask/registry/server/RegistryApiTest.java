@@ -215,6 +215,12 @@ class RegistryApiTest {
         int second = json("POST", "/subjects/b/versions", null, body("AVRO", AVRO_A)).path("id").asInt();
         assertThat(json("GET", "/schemas/ids/" + first, "fetchMaxId=true", null).path("maxId").asInt()).isEqualTo(second);
         assertThat(json("GET", "/schemas/ids/" + first, null, null).has("maxId")).isFalse();
+        // Confluent 8 renders registration and lookup answers with ?format= too.
+        JsonNode proto = json("POST", "/subjects/fm/versions", "format=serialized", body("PROTOBUF", PROTO_A));
+        String serialized = json("GET", "/schemas/ids/" + proto.path("id").asInt(), "format=serialized", null).path("schema").asText();
+        assertThat(serialized).isNotEqualTo(json("GET", "/schemas/ids/" + proto.path("id").asInt(), null, null).path("schema").asText());
+        assertThat(proto.path("schema").asText()).isEqualTo(serialized);
+        assertThat(json("POST", "/subjects/fm", "format=serialized", body("PROTOBUF", PROTO_A)).path("schema").asText()).isEqualTo(serialized);
     }
 
     @Test
