@@ -281,8 +281,9 @@ public final class RecordValues {
      * {@code properties} non-null: the plan proved all but these top-level properties, whose values alone are validated.
      * Null (the whole record again, although in {@code full} mode the raw record was just validated whole) where the
      * schema's top level judges more than each property alone: a {@code oneOf}, {@code if}, {@code dependencies},
-     * {@code patternProperties}, an {@code enum}/{@code const} of objects, registry references or a {@code $ref} out
-     * of the definitions at the top, or an undeclared property to check against {@code additionalProperties}. There a
+     * {@code patternProperties} or an {@code enum}/{@code const} of objects at the top, a {@code $ref} at the top or
+     * anywhere not into the document's own definitions, registry references, or an undeclared property to check
+     * against {@code additionalProperties} ({@code LocalKeywords.nonLocalProperties}). There a
      * masked value can break a keyword no property's own schema holds (a {@code oneOf} branch the raw record did not
      * match may now match too), so no narrower check is proven to refuse every invalid masked record.
      */
