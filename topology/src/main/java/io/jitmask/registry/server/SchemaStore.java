@@ -158,12 +158,28 @@ final class SchemaStore {
             return; // a type this registry does not know: skipped, as Confluent skips unknown providers
         }
         Version parsed = new Version(subject, version, id, type, v.path("schema").asText(), references(v.path("references")),
-                object(v.get("metadata")), object(v.get("ruleSet")), v.path("deleted").asBoolean(false));
+                storedMetadata(v.get("metadata")), storedRuleSet(v.get("ruleSet")), v.path("deleted").asBoolean(false));
         IdSpace space = space(contextOf(subject));
         space.byId.putIfAbsent(id, parsed);
         space.byContent.putIfAbsent(parsed.contentKey(), id);
         space.maxId = Math.max(space.maxId, id);
         subjects.computeIfAbsent(subject, s -> new TreeMap<>()).put(version, parsed);
+    }
+
+    /**
+     * A contract read from {@code _schemas} in Confluent's form (records written by Confluent or by an earlier
+     * jitmask may hold another order), so comparisons, ids and answers are the same as for a new registration.
+     */
+    private static ObjectNode storedMetadata(JsonNode node) {
+        return object(node) == null ? null : DataContracts.canonicalMetadata(node);
+    }
+
+    private static ObjectNode storedRuleSet(JsonNode node) {
+        try {
+            return DataContracts.ruleSet(object(node));
+        } catch (RegistryError e) {
+            return object(node); // kept as written: a rule Confluent's checks now refuse still reads back
+        }
     }
 
     static ObjectNode object(JsonNode node) {

@@ -332,6 +332,23 @@ class RegistryApiTest {
     }
 
     @Test
+    void contractsReadFromTheSchemasTopicAreTakenInConfluentsForm() {
+        // A record as Confluent or an earlier jitmask may have written it: metadata unsorted, a rule without kind/mode.
+        store.apply("{\"keytype\":\"SCHEMA\",\"subject\":\"old\",\"version\":1,\"magic\":1}", "{\"subject\":\"old\",\"version\":1,"
+                + "\"id\":7,\"metadata\":{\"sensitive\":[\"b\",\"a\"],\"tags\":{\"R.f\":[\"Y\",\"X\"]}},"
+                + "\"ruleSet\":{\"domainRules\":[{\"name\":\"r\",\"type\":\"CEL\"}]},\"schema\":" + SchemaStore.JSON.valueToTree(AVRO_A)
+                + ",\"deleted\":false}");
+        JsonNode read = json("GET", "/subjects/old/versions/1", null, null);
+        assertThat(read.path("metadata").toString()).isEqualTo("{\"tags\":{\"R.f\":[\"X\",\"Y\"]},\"sensitive\":[\"a\",\"b\"]}");
+        assertThat(read.path("ruleSet").toString())
+                .isEqualTo("{\"domainRules\":[{\"name\":\"r\",\"kind\":\"TRANSFORM\",\"mode\":\"WRITEREAD\",\"type\":\"CEL\",\"disabled\":false}]}");
+        ObjectNode same = (ObjectNode) SchemaStore.read(body("AVRO", AVRO_A));
+        same.set("metadata", SchemaStore.read("{\"tags\":{\"R.f\":[\"X\",\"Y\"]},\"sensitive\":[\"a\",\"b\"]}"));
+        same.set("ruleSet", read.path("ruleSet"));
+        assertThat(json("POST", "/subjects/old/versions", null, same.toString()).path("version").asInt()).as("the same version").isEqualTo(1);
+    }
+
+    @Test
     void anEmptySchemaGivesTheLatestSchemaNewMetadataAsConfluent() {
         JsonNode first = json("POST", "/subjects/e/versions", null, withMetadata(body("JSON", JSON_A), "{\"properties\":{\"owner\":\"a\"}}"));
         JsonNode second = json("POST", "/subjects/e/versions", null, "{\"schema\":\"\",\"metadata\":{\"properties\":{\"owner\":\"b\"}}}");
