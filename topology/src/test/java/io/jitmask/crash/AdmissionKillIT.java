@@ -11,6 +11,7 @@ import io.jitmask.config.Topics;
 import io.jitmask.grants.AdmissionCommand;
 import io.jitmask.testing.AuditTrail;
 import io.jitmask.testing.DemoActors;
+import io.jitmask.testing.GrantRequests;
 import io.jitmask.testing.JitmaskProcess;
 import io.jitmask.testing.JitmaskStack;
 import io.jitmask.testing.TopicReader;
@@ -164,13 +165,7 @@ class AdmissionKillIT {
         }
 
         static String onPartition(String base, int partition) {
-            for (int n = 0; ; n++) {
-                String id = base + "-" + n;
-                if (org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(
-                        id.getBytes(StandardCharsets.UTF_8))) % PARTITIONS == partition) {
-                    return id;
-                }
-            }
+            return GrantRequests.idOnPartition(base, partition, PARTITIONS);
         }
 
         List<Request> wave(Wave wave, String r) {

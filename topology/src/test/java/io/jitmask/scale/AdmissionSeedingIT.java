@@ -9,6 +9,7 @@ import io.jitmask.audit.AuditEvent;
 import io.jitmask.config.JitmaskConfig;
 import io.jitmask.config.Topics;
 import io.jitmask.testing.DemoActors;
+import io.jitmask.testing.GrantRequests;
 import io.jitmask.testing.JitmaskStack;
 import io.jitmask.testing.TopicReader;
 import java.nio.charset.StandardCharsets;
@@ -62,13 +63,21 @@ class AdmissionSeedingIT {
     static final String SEEDED = "_admission";
     static final String PENDING_ERIN = "pending/erin";
 
+    /** A request id that clients' keying puts on {@code partition} (see {@link GrantRequests#idOnPartition}). */
+    static String on(String base, int partition) {
+        return GrantRequests.idOnPartition(base, partition, PARTITIONS);
+    }
+
     @Test
     void pendingRequestsFromBeforeAdmissionAreCountedOncePerTaskAndTheLimitHoldsRightAfter() throws Exception {
+        String old0 = on("old", 0);
+        String old1 = on("old", 1);
+        String[] fresh = {on("new0", 2), on("new1", 0), on("new2", 1), on("new3", 2)};
         // Two pending requests on two partitions, so two lifecycle tasks hold one each.
-        post("old-0", 0, request("old-0"));
-        post("old-1", 1, request("old-1"));
-        assertAudit("old-0", "REQUESTED");
-        assertAudit("old-1", "REQUESTED");
+        post(old0, 0, request(old0));
+        post(old1, 1, request(old1));
+        assertAudit(old0, "REQUESTED");
+        assertAudit(old1, "REQUESTED");
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> lastValues(changelog(ADMISSION)).get(PENDING_ERIN),
                 v -> v != null && v == 2);
 
@@ -83,11 +92,11 @@ class AdmissionSeedingIT {
                 v -> v != null && v == 2);
 
         // The limit right after: one more in, the next refused with the seeded count.
-        post("new-0", 2, request("new-0"));
-        assertAudit("new-0", "REQUESTED");
-        post("new-1", 0, request("new-1"));
-        assertAudit("new-1", "REJECTED:TOO_MANY_PENDING");
-        assertThat(audit("new-1").get(0).detail())
+        post(fresh[0], 2, request(fresh[0]));
+        assertAudit(fresh[0], "REQUESTED");
+        post(fresh[1], 0, request(fresh[1]));
+        assertAudit(fresh[1], "REJECTED:TOO_MANY_PENDING");
+        assertThat(audit(fresh[1]).get(0).detail())
                 .isEqualTo("REQUESTED: erin already has 3 pending requests, the most allowed (3)");
 
         // Once per task: a restart (state restored from the changelogs again) seeds nothing more, and a seeded
@@ -95,19 +104,19 @@ class AdmissionSeedingIT {
         STACK.app().close();
         deleteControlState();
         STACK.holdApp(STACK.startApp());
-        post("old-0", 0, ApprovalEvents.denied("old-0", "bob", Instant.now(), "no", DemoActors.key("bob")));
-        assertAudit("old-0", "REQUESTED", "DENIED");
-        post("new-2", 1, request("new-2"));
-        assertAudit("new-2", "REQUESTED");
-        post("new-3", 2, request("new-3"));
-        assertAudit("new-3", "REJECTED:TOO_MANY_PENDING");
+        post(old0, 0, ApprovalEvents.denied(old0, "bob", Instant.now(), "no", DemoActors.key("bob")));
+        assertAudit(old0, "REQUESTED", "DENIED");
+        post(fresh[2], 1, request(fresh[2]));
+        assertAudit(fresh[2], "REQUESTED");
+        post(fresh[3], 2, request(fresh[3]));
+        assertAudit(fresh[3], "REJECTED:TOO_MANY_PENDING");
 
         // The count's whole history: two admitted, taken away, seeded by two tasks (one each), one admitted, one
         // released, one admitted; the markers written once per task before and once after, never again.
         assertThat(values(changelog(ADMISSION), PENDING_ERIN)).containsExactly(1L, 2L, null, 1L, 2L, 3L, 2L, 3L);
         assertThat(markers()).hasSize(PARTITIONS).allSatisfy((partition, values) ->
                 assertThat(values).as("marker of task %s", partition).containsExactly(1L, -1L, 1L));
-        assertAudit("old-1", "REQUESTED");
+        assertAudit(old1, "REQUESTED");
     }
 
     /**
@@ -191,7 +200,7 @@ class AdmissionSeedingIT {
                 "INC-16 seeding " + id, 600, null, DemoActors.key("erin"));
     }
 
-    /** On the partition given, whatever the key hashes to; a request's later events on its own. */
+    /** On the partition its id is keyed to (given, to be read in the test), as a client's producer puts it. */
     void post(String id, int partition, ObjectNode event) throws Exception {
         STACK.approvals().send(new ProducerRecord<>(Topics.APPROVALS, partition, id, event.toString())).get();
     }
