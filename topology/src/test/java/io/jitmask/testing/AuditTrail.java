@@ -17,7 +17,7 @@ import org.apache.kafka.common.TopicPartition;
  * one. Rereading the whole topic per look (as {@link TopicReader#readAll} does) costs more with every class that
  * ran before, and tests look often, from polling loops.
  */
-public final class AuditTrail {
+public final class AuditTrail implements AutoCloseable {
     private static AuditTrail shared;
 
     private final KafkaConsumer<byte[], byte[]> consumer;
@@ -40,6 +40,19 @@ public final class AuditTrail {
             shared = new AuditTrail(SharedKafka.bootstrapServers());
         }
         return shared;
+    }
+
+    /**
+     * The trail of the cluster at {@code bootstrapServers} (a class's own broker), once its {@code jit.audit} exists;
+     * the caller closes it.
+     */
+    public static AuditTrail of(String bootstrapServers) {
+        return new AuditTrail(bootstrapServers);
+    }
+
+    @Override
+    public synchronized void close() {
+        consumer.close();
     }
 
     /** Every committed record on the topic now, in the order read (per partition, topic order). */
