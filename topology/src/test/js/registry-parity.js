@@ -6,7 +6,7 @@
 'use strict';
 const {
   SchemaRegistryClient, SerdeType, AvroSerializer, AvroDeserializer, JsonSerializer, JsonDeserializer,
-  ProtobufSerializer, ProtobufDeserializer,
+  ProtobufSerializer, ProtobufDeserializer, HeaderSchemaIdSerializer, VALUE_SCHEMA_ID_HEADER,
 } = require('@confluentinc/schemaregistry');
 const { create, createFileRegistry, fromBinary } = require('@bufbuild/protobuf');
 const { FileDescriptorProtoSchema, file_google_protobuf_timestamp, timestampFromMs } = require('@bufbuild/protobuf/wkt');
@@ -39,7 +39,8 @@ async function expectRestError(promise, status, errorCode, what) {
   throw new Error(`check failed: ${what}: no error`);
 }
 
-const METADATA = { properties: { owner: 'crm-team' }, tags: { 'shop.Customer.email': ['PII'] }, sensitive: ['owner'] };
+// As Confluent answers it: tags, properties, sensitive, each sorted (its Metadata keeps sorted maps and sets).
+const METADATA = { tags: { 'shop.Customer.email': ['PII'] }, properties: { owner: 'crm-team' }, sensitive: ['owner'] };
 const RULE_SET = {
   domainRules: [{ name: 'checkEmail', kind: 'CONDITION', mode: 'WRITE', type: 'CEL', expr: "message.email != ''", disabled: true }],
 };
@@ -64,6 +65,7 @@ const S = {
   protoOrder: `proto-order-${run}-value`,
   jsonOpen: `json-open-${run}-value`, jsonDeps: `json-deps-${run}-value`, jsonSealed: `json-sealed-${run}-value`,
   protoTicket: `proto-ticket-${run}-value`,
+  avroSorted: `avro-sorted-${run}-value`, avroPinned: `avro-pinned-${run}-value`, avroRules: `avro-rules-${run}-value`,
 };
 const CONTEXT = `.ctx-${run}`;
 const GONE = `.gone-${run}`;
@@ -141,6 +143,34 @@ async function write(client) {
   check(billing.version === 2 && billing.id !== customer.id, 'other metadata: new version and id');
   same((await client.getLatestWithMetadata(S.avroCustomer, { owner: 'crm-team' })).version, 1, 'latest with the first owner');
 
+  // The same contract written in another order is the same schema; Confluent serves it sorted.
+  const scrambled = await client.registerFullResponse(S.avroSorted, { ...customerInfo,
+    metadata: { sensitive: ['tier', 'owner'], properties: { tier: '1', owner: 'crm-team' }, tags: { 'shop.Customer.email': ['PII', 'EMAIL', 'PII'] } } });
+  const sorted = { tags: { 'shop.Customer.email': ['EMAIL', 'PII'] }, properties: { owner: 'crm-team', tier: '1' }, sensitive: ['owner', 'tier'] };
+  same(scrambled.metadata, sorted, 'metadata answered in Confluent\'s sorted form');
+  const reordered = await new SchemaRegistryClient({ baseURLs: [registryUrl] }).registerFullResponse(S.avroSorted, { ...customerInfo, metadata: sorted });
+  same([reordered.id, reordered.version], [scrambled.id, 1], 'the same contract in another order: same id and version');
+  // An empty schema gives the latest schema new metadata (Confluent's data-contract update).
+  const relabelled = await client.registerFullResponse(S.avroSorted, { schema: '', metadata: { properties: { owner: 'billing' } } });
+  same([relabelled.version, relabelled.schema, relabelled.metadata], [2, scrambled.schema, { properties: { owner: 'billing' } }],
+    'an empty schema registers the latest schema with the new metadata');
+  await expectRestError(client.register(`empty-${run}`, { schema: '' }), 422, 42201, 'an empty schema with nothing before it');
+  // confluent:version tells the version a schema was registered as, and follows new versions.
+  const pinned = await client.registerFullResponse(S.avroPinned, { ...customerInfo, metadata: { properties: { 'confluent:version': '5' } } });
+  same(pinned.metadata, { properties: { 'confluent:version': '1' } }, 'confluent:version set to the version registered');
+  const next = await client.registerFullResponse(S.avroPinned, { schemaType: 'AVRO', schema: customerInfo.schema, references: customerInfo.references });
+  same([next.version, next.metadata], [2, { properties: { 'confluent:version': '2' } }], 'confluent:version follows the next version');
+  await expectRestError(client.register(S.avroPinned, { ...customerInfo, schema: JSON.stringify({ ...CUSTOMER_AVRO,
+    fields: [...CUSTOMER_AVRO.fields, { name: 'phone', type: 'string' }] }) }), 409, 40901, 'incompatible registration (Confluent 8 code)');
+
+  // A rule as Confluent's CSFLE docs write it (no kind, no mode): Confluent's defaults, served in its form.
+  const encrypted = await client.registerFullResponse(S.avroRules, { schemaType: 'AVRO', schema: JSON.stringify(ADDRESS_AVRO),
+    ruleSet: { domainRules: [{ name: 'encryptPII', type: 'ENCRYPT', tags: ['PII'], params: { 'encrypt.kek.name': 'k1' } }] } });
+  same(encrypted.ruleSet, { domainRules: [{ name: 'encryptPII', kind: 'TRANSFORM', mode: 'WRITEREAD', type: 'ENCRYPT', tags: ['PII'],
+    params: { 'encrypt.kek.name': 'k1' }, disabled: false }] }, 'a rule without kind and mode gets Confluent\'s defaults');
+  await expectRestError(client.register(S.avroRules, { schemaType: 'AVRO', schema: JSON.stringify(ADDRESS_AVRO),
+    ruleSet: { domainRules: [{ name: 'noType' }] } }), 422, 42210, 'a rule without a type');
+
   // Avro serde through references and latest-with-metadata.
   const avroSer = new AvroSerializer(client, SerdeType.VALUE,
     { autoRegisterSchemas: false, useLatestWithMetadata: { owner: 'crm-team' } });
@@ -168,13 +198,22 @@ async function write(client) {
   await client.register(S.jsonAddress, { schemaType: 'JSON', schema: JSON.stringify(ADDRESS_JSON) });
   const jsonInfo = { schemaType: 'JSON', schema: JSON.stringify(CUSTOMER_JSON), references: ref('address.json', S.jsonAddress) };
   const json = await client.registerFullResponse(S.jsonCustomer, jsonInfo);
-  same(json.metadata, { properties: { major: '1', classification: 'confidential' } }, 'default and override metadata merged');
+  same(json.metadata, { properties: { classification: 'confidential', major: '1' } }, 'default and override metadata merged');
   same((await client.getBySubjectAndId(S.jsonCustomer, json.id)).schemaType, 'JSON', 'JSON type by id');
   const jsonSer = new JsonSerializer(client, SerdeType.VALUE, { autoRegisterSchemas: false, useLatestVersion: true });
   const jsonBytes = await jsonSer.serialize(`json-customer-${run}`, { email: 'b@example.com', address: { city: 'Gent' } });
   check(jsonBytes.readInt32BE(1) === json.id, 'JSON serializer framed the registered id');
   const jsonBack = await new JsonDeserializer(client, SerdeType.VALUE, {}).deserialize(`json-customer-${run}`, jsonBytes);
   same(jsonBack, { email: 'b@example.com', address: { city: 'Gent' } }, 'JSON round trip with a reference');
+  // Confluent 8's header framing: the schema's GUID in a record header, read back through /schemas/guids/{guid}.
+  const headers = {};
+  const guidBytes = await new JsonSerializer(client, SerdeType.VALUE, { autoRegisterSchemas: false, useLatestVersion: true,
+    schemaIdSerializer: HeaderSchemaIdSerializer }).serialize(`json-customer-${run}`, { email: 'g@example.com', address: { city: 'Oslo' } }, headers);
+  same(Buffer.from(headers[VALUE_SCHEMA_ID_HEADER]).subarray(1).toString('hex'), json.guid.replace(/-/g, ''), 'the header carries the GUID');
+  same(await new JsonDeserializer(new SchemaRegistryClient({ baseURLs: [registryUrl] }), SerdeType.VALUE, {})
+    .deserialize(`json-customer-${run}`, guidBytes, headers), { email: 'g@example.com', address: { city: 'Oslo' } },
+  'JSON round trip framed by the GUID');
+  same((await client.getByGuid(json.guid)).schema, json.schema, 'the schema by GUID');
   const withPhone = { ...CUSTOMER_JSON, properties: { ...CUSTOMER_JSON.properties, phone: { type: 'string' } } };
   check(await client.testSubjectCompatibility(S.jsonCustomer, { ...jsonInfo, schema: JSON.stringify(withPhone) }),
     'optional property added to a closed model is compatible');
@@ -327,6 +366,8 @@ async function reread(client) {
   same(await client.getAllVersions(S.protoOrder), [1, 2, 3], 'Order versions after a restart');
   await protobufRoundTrip(client, `O3-${run}`);
   same((await client.getConfig(S.jsonOpen)).compatibilityPolicy, 'LENIENT', 'compatibilityPolicy after a restart');
+  same((await client.getSchemaMetadata(S.avroPinned, 2)).metadata, { properties: { 'confluent:version': '2' } }, 'confluent:version after a restart');
+  same((await client.getLatestSchemaMetadata(S.avroSorted)).metadata, { properties: { owner: 'billing' } }, 'new metadata after a restart');
   const inContext = new SchemaRegistryClient({ baseURLs: [`${registryUrl}/contexts/${CONTEXT}`] });
   same(await inContext.getAllVersions('orders'), [1], 'context versions after a restart');
   check((await inContext.getBySubjectAndId('orders', 1)).schema.includes('"city"'), 'context schema by id after a restart');

@@ -44,15 +44,17 @@ public final class JsonMaskPlanner {
     }
 
     /**
-     * A masked record. {@code proven}: the schema's keywords are all local ({@link LocalKeywords}, decided when the
-     * plan is compiled) and every value the plan rewrote is valid against its own schema node (checked as it was
-     * rewritten), so the masked record follows the schema whenever the raw one did and needs no whole-schema
-     * validation. Not proven: validate it (fail closed).
+     * A masked record. {@code proven}: nothing was masked, or the schema's keywords are all local
+     * ({@link LocalKeywords}, decided when the plan is compiled) and every value the plan rewrote is valid against its
+     * own schema node (checked as it was rewritten), so the masked record follows the schema whenever the raw one did
+     * and needs no whole-schema validation. Not proven: validate it (fail closed), only {@link #validate} where set.
      */
     public record Masked(JsonNode value, boolean proven, Set<String> validate) {
         /**
-         * @param validate when not proven: the top-level properties whose values alone need validating against their
-         *                 own schemas (their keywords are non-local, the rest of the record is proven); null: the whole record
+         * @param validate when not proven: the declared top-level properties whose values alone need validating
+         *                 against their own schemas (a non-local keyword in them, or a rewritten value in them not proven
+         *                 valid; the rest of the record is proven, and the top level's keywords judge its properties one
+         *                 by one); null: the whole record
          */
         public Masked {
         }
@@ -120,25 +122,41 @@ public final class JsonMaskPlanner {
         Plan plan() {
             JsonMasker root = node(document == null ? null : document.root(), "", 0);
             boolean local = document == null || LocalKeywords.firstNonLocal(document) == null;
-            // Not all local: maybe only some top-level properties hold non-local keywords, and only they need validating.
-            Set<String> nonLocal = local ? Set.of() : LocalKeywords.nonLocalProperties(document);
+            // Where every keyword of the top level judges its properties one by one: the properties holding non-local
+            // keywords (null where the schema allows only the whole record to be validated, e.g. a oneOf at the top).
+            Set<String> nonLocal = document == null ? Set.of() : LocalKeywords.nonLocalProperties(document);
+            Set<String> declared = new java.util.HashSet<>();
+            if (document != null) {
+                document.root().path("properties").fieldNames().forEachRemaining(declared::add);
+            }
             if (root == null) {
-                return value -> new Masked(value, local || nonLocal != null);
+                // Nothing is masked: the masked record is the raw one, valid whenever it was.
+                return value -> new Masked(value, true);
             }
             return value -> {
                 JsonWalk walk = new JsonWalk(entity(value));
                 JsonNode out = root.mask(value, walk);
-                if (local || nonLocal == null || !walk.provenOutside(nonLocal) || !value.isObject() || !out.isObject()) {
-                    return new Masked(out, local && walk.proven());
+                if (local && walk.proven()) {
+                    return new Masked(out, true);
                 }
-                // The non-local properties a mask rewrote (an untouched value is the producer's, as elsewhere).
-                Set<String> rewritten = new java.util.LinkedHashSet<>();
+                if (nonLocal == null || !walk.unprovenOnlyInProperties() || !value.isObject() || !out.isObject()) {
+                    return new Masked(out, false);
+                }
+                // The raw record follows the schema (validated whole in the default mode) and masking keeps its
+                // property names, so the masked one does when these properties' values do: those holding an
+                // unproven rewritten value, and the non-local ones a mask rewrote (an untouched value is the
+                // producer's, as elsewhere).
+                Set<String> validate = new java.util.LinkedHashSet<>(walk.unprovenProperties());
                 for (String name : nonLocal) {
                     if (out.get(name) != value.get(name)) {
-                        rewritten.add(name);
+                        validate.add(name);
                     }
                 }
-                return new Masked(out, rewritten.isEmpty(), rewritten.isEmpty() ? null : rewritten);
+                if (!declared.containsAll(validate)) {
+                    // A property the schema does not declare is judged by its additionalProperties: the whole record.
+                    return new Masked(out, false);
+                }
+                return new Masked(out, validate.isEmpty(), validate.isEmpty() ? null : validate);
             };
         }
 

@@ -7,7 +7,8 @@ import java.util.Locale;
  * {@link #FULL} (the default) fails closed on bad input: every raw record is validated whole against its writer
  * schema, and one that breaks it is dead-lettered. {@link #REWRITTEN} checks only what masking rewrites (the fast path
  * of a plan that proves the masked record valid); a record that already broke its schema outside the masked fields
- * then reaches masked.* as the producer wrote it.
+ * then reaches masked.* as the producer wrote it. In both, what the plan cannot prove is validated after masking:
+ * the top-level properties it names, or the whole record ({@link JsonMaskPlanner.Masked#validate}).
  */
 public enum JsonValidation {
     FULL, REWRITTEN;

@@ -6,8 +6,9 @@ import org.apache.avro.generic.GenericRecord;
  * The state of masking one JSON record: its top-level fields (the {@code root} a {@link FieldMasker} gets) and
  * whether every value the plan rewrote is proven valid against its own schema node (its type, and the constraints
  * {@link JsonConstraints} fitted it to). A rewritten value that is not (a type the schema does not declare, a
- * constraint no candidate fits, an {@code enum} on an object) marks the record unproven, and the record is then
- * validated whole. Not shared between records.
+ * constraint no candidate fits, an {@code enum} on an object) marks the record unproven, and then the top-level
+ * properties holding such values are validated, or the record whole ({@link JsonMaskPlanner.Masked#validate}). Not
+ * shared between records.
  */
 final class JsonWalk {
     private final GenericRecord root;
@@ -30,7 +31,7 @@ final class JsonWalk {
             return;
         }
         if (unprovenProperties == null) {
-            unprovenProperties = new java.util.HashSet<>();
+            unprovenProperties = new java.util.LinkedHashSet<>();
         }
         unprovenProperties.add(property);
     }
@@ -47,5 +48,15 @@ final class JsonWalk {
 
     boolean proven() {
         return provenOutside(java.util.Set.of());
+    }
+
+    /** Whether every unproven rewritten value lies inside a top-level property (none is the record itself, say). */
+    boolean unprovenOnlyInProperties() {
+        return !unproven;
+    }
+
+    /** The top-level properties holding an unproven rewritten value, in the order met. */
+    java.util.Set<String> unprovenProperties() {
+        return unprovenProperties == null ? java.util.Set.of() : unprovenProperties;
     }
 }

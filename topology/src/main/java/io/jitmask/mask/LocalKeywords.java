@@ -14,7 +14,8 @@ import java.util.Set;
  *
  * <p>An allow-list, so that a keyword this class does not know fails closed: the structure keywords masking keeps
  * ({@code type}, {@code properties}, {@code required}, {@code additionalProperties}, {@code items} as one schema,
- * {@code min/maxItems}, {@code min/maxProperties}), the value keywords {@link JsonConstraints} fits and checks, a
+ * {@code min/maxItems}, {@code min/maxProperties}), the value keywords {@link JsonConstraints} fits and checks (an
+ * {@code enum} or {@code const} only when it lists no object or array), a
  * {@code $ref} with nothing but annotations beside it (drafts differ on siblings), and annotations. Everything
  * else is non-local: keywords over several values or branches ({@code oneOf}, {@code anyOf}, {@code allOf}, {@code not},
  * {@code if}/{@code then}/{@code else}, {@code dependencies}, {@code dependent*}, {@code uniqueItems},
@@ -55,7 +56,7 @@ final class LocalKeywords {
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String keyword = names.next();
             values |= VALUE.contains(keyword);
-            boolean ok = VALUE.contains(keyword) || keyword.equals("type") || keyword.equals("allOf") || ANNOTATIONS.contains(keyword)
+            boolean ok = valueKeyword(node, keyword) || keyword.equals("type") || keyword.equals("allOf") || ANNOTATIONS.contains(keyword)
                     || keyword.startsWith("confluent:");
             if (!ok) {
                 return Boolean.FALSE;
@@ -104,7 +105,7 @@ final class LocalKeywords {
             for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
                 String keyword = names.next();
                 if (!(ANNOTATIONS.contains(keyword) || keyword.startsWith("confluent:") || keyword.equals("$id") || keyword.equals("id")
-                        || STRUCTURE.contains(keyword) || VALUE.contains(keyword))) {
+                        || STRUCTURE.contains(keyword) || valueKeyword(root, keyword))) {
                     return null;
                 }
             }
@@ -124,6 +125,32 @@ final class LocalKeywords {
         } catch (RuntimeException e) {
             return null;
         }
+    }
+
+    /**
+     * A value keyword that judges only the value it sits on as masking rewrites it. Not an {@code enum} or
+     * {@code const} that lists an object or array: the raw value is then that container, masking rewrites values
+     * inside it that no fitter checks against the ancestor's list, and the masked container is listed no more.
+     */
+    private static boolean valueKeyword(JsonNode schema, String keyword) {
+        if (!VALUE.contains(keyword)) {
+            return false;
+        }
+        JsonNode listed = schema.get(keyword);
+        if (keyword.equals("const")) {
+            return !listed.isContainerNode();
+        }
+        if (keyword.equals("enum")) {
+            if (!listed.isArray()) {
+                return false;
+            }
+            for (JsonNode member : listed) {
+                if (member.isContainerNode()) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static boolean refsIntoDefinitions(JsonNode node) {
@@ -164,7 +191,7 @@ final class LocalKeywords {
             String keyword = names.next();
             boolean local = ANNOTATIONS.contains(keyword) || keyword.startsWith("confluent:") || keyword.equals("$ref")
                     || root && (keyword.equals("$id") || keyword.equals("id"))
-                    || !ref && (STRUCTURE.contains(keyword) || VALUE.contains(keyword)
+                    || !ref && (STRUCTURE.contains(keyword) || valueKeyword(schema, keyword)
                     || keyword.equals("allOf") && valueBranches(document, schema, at, 0) == Boolean.TRUE);
             if (!local) {
                 return keyword + " at " + at;

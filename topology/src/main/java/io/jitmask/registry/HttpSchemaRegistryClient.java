@@ -255,7 +255,9 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         if (cached != null) {
             return cached;
         }
-        int id = register(subject, new StoredSchema(schema.type(), schema.schema(), schema.references(), null, null));
+        // The texts it imports stay here (the references are sent); its data contract, if any, goes with it.
+        int id = register(subject, new StoredSchema(schema.type(), schema.schema(), schema.references(), schema.metadata(),
+                schema.ruleSet()));
         idsBySubjectSchema.put(cacheKey, id);
         return id;
     }

@@ -111,8 +111,18 @@ public final class AvroParsedSchema extends ParsedSchemaBase implements ParsedSc
 
     @Override
     public List<String> backwardIncompatibilities(ParsedSchema previous) {
+        return backwardIncompatibilities(previous, null, "new", "old");
+    }
+
+    /**
+     * Avro's reader/writer check, each incompatibility worded as Confluent's Avro {@code Difference}:
+     * {@code {errorType:'...', description:'...', additionalInfo:'...'}}, the reader's and writer's schemas called
+     * {@code reader} and {@code writer}. Avro's detail (a field name, the types, the missing symbols) names no value.
+     */
+    @Override
+    public List<String> backwardIncompatibilities(ParsedSchema previous, String policy, String reader, String writer) {
         if (!(previous instanceof AvroParsedSchema old)) {
-            return List.of("TYPE_CHANGED: the previous schema is " + previous.type() + ", not AVRO");
+            return List.of("Incompatible because of different schema type");
         }
         SchemaCompatibility.SchemaPairCompatibility result = SchemaCompatibility.checkReaderWriterCompatibility(schema, old.schema);
         if (result.getType() == SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
@@ -120,9 +130,27 @@ public final class AvroParsedSchema extends ParsedSchemaBase implements ParsedSc
         }
         List<String> problems = new ArrayList<>();
         for (SchemaCompatibility.Incompatibility i : result.getResult().getIncompatibilities()) {
-            problems.add(i.getType() + " at " + i.getLocation() + " (" + i.getMessage() + ")");
+            problems.add("{errorType:'" + i.getType() + "', description:'"
+                    + ParsedSchema.worded(description(i), reader, writer) + "', additionalInfo:'" + i.getMessage() + "'}");
         }
         return problems;
+    }
+
+    /** Confluent's description of an Avro incompatibility, {@code %s} standing for the reader's, then the writer's schema. */
+    private static String description(SchemaCompatibility.Incompatibility i) {
+        String path = i.getLocation();
+        return switch (i.getType()) {
+            case FIXED_SIZE_MISMATCH -> "The size of FIXED type field at path '" + path + "' in the %s schema does not match with the %s schema";
+            case TYPE_MISMATCH -> "The type (path '" + path + "') of a field in the %s schema does not match with the %s schema";
+            case NAME_MISMATCH -> "The name of the schema has changed (path '" + path + "')";
+            case MISSING_ENUM_SYMBOLS -> "The %s schema is missing enum symbols '" + i.getMessage() + "' at path '" + path
+                    + "' in the %s schema";
+            case MISSING_UNION_BRANCH -> "The %s schema is missing a type inside a union field at path '" + path
+                    + "' in the %s schema";
+            case READER_FIELD_MISSING_DEFAULT_VALUE -> "The field '" + i.getMessage() + "' at path '" + path
+                    + "' in the %s schema has no default value and is missing in the %s schema";
+            default -> "";
+        };
     }
 
     @Override

@@ -108,8 +108,10 @@ final class JsonSchemaDiff {
     // ---- the hub ----
 
     void compare(JsonSchemaNode original, JsonSchemaNode update) {
-        if (Thread.currentThread().isInterrupted()) {
-            throw new InvalidSchemaException("the compatibility check was interrupted");
+        // As Confluent's JsonSchemaCancellation: an interrupted check stops (the flag cleared, so a pooled thread
+        // comes back clean) and is no schema error: the registry answers it as a timed-out request.
+        if (Thread.interrupted()) {
+            throw new java.util.concurrent.CancellationException("the compatibility check was interrupted");
         }
         if (original == null && update == null) {
             return;

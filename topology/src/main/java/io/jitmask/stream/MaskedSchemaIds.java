@@ -36,8 +36,11 @@ public final class MaskedSchemaIds {
 
     /** The id of a JSON Schema or Protobuf schema under {@code masked.<dataset>-key} or {@code -value}. */
     public int typedId(String dataset, int rawId, io.jitmask.registry.StoredSchema schema, boolean isKey) {
+        // With the raw schema's metadata, as for Avro: the masked subject carries the same contract (sensitivity tags).
         return ids.computeIfAbsent(new Key(dataset, rawId, isKey),
-                k -> registry.registerTyped(Topics.masked(dataset) + (isKey ? "-key" : "-value"), schema));
+                k -> registry.registerTyped(Topics.masked(dataset) + (isKey ? "-key" : "-value"),
+                        new io.jitmask.registry.StoredSchema(schema.type(), schema.schema(), schema.references(),
+                                registry.metadataOf(rawId).orElse(null), null, schema.resolved())));
     }
 
     public int keyId(String dataset, int rawId, Schema schema) {

@@ -259,7 +259,9 @@ public final class RecordValues {
      * Fails closed on bad input ({@code jitmask.formats.json.validation=full}): a raw JSON Schema value (or key) that
      * does not follow its writer schema is not masked at all but dead-lettered, naming the keywords and locations (never
      * values). Validated once per decoded record, not per masked copy; a plan that proves its masked copy valid then
-     * needs no second validation after masking (its proof assumes a valid raw record, which this establishes).
+     * needs no second validation after masking (its proof assumes a valid raw record, which this establishes), and one
+     * that cannot has only the top-level properties it names validated again where the schema's top level judges its
+     * properties one by one ({@link io.jitmask.mask.JsonMaskPlanner.Masked#validate}).
      */
     private static void rawFollowsSchema(int id, JsonParsedSchema schema, String text) {
         List<String> violations = schema.violations(text);
@@ -277,13 +279,20 @@ public final class RecordValues {
      * that keeps the constraint (e.g. {@code generalizeDate} for {@code format: date}, {@code redact} with a fitting
      * {@code value}, {@code nullify} where null is allowed). Called only for a record its plan did not prove valid;
      * {@code properties} non-null: the plan proved all but these top-level properties, whose values alone are validated.
+     * Null (the whole record again, although in {@code full} mode the raw record was just validated whole) where the
+     * schema's top level judges more than each property alone: a {@code oneOf}, {@code if}, {@code dependencies},
+     * {@code patternProperties} or an {@code enum}/{@code const} of objects at the top, a {@code $ref} at the top or
+     * anywhere not into the document's own definitions, registry references, or an undeclared property to check
+     * against {@code additionalProperties} ({@code LocalKeywords.nonLocalProperties}). There a
+     * masked value can break a keyword no property's own schema holds (a {@code oneOf} branch the raw record did not
+     * match may now match too), so no narrower check is proven to refuse every invalid masked record.
      */
     private static void followsSchema(String dataset, JsonValue value, JsonNode masked, Set<String> properties) {
         List<String> violations;
         if (properties == null) {
             violations = value.parsed().violations(masked.toString());
         } else {
-            // The plan proved the rest: only the rewritten top-level properties whose schemas judge several values.
+            // The plan proved the rest: only the top-level properties holding an unproven or non-local rewritten value.
             violations = new ArrayList<>();
             for (String property : properties) {
                 violations.addAll(value.parsed().propertyViolations(property, masked.get(property).toString()));

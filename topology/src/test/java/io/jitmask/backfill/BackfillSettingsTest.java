@@ -1,5 +1,6 @@
 package io.jitmask.backfill;
 
+import static io.jitmask.testing.TestSettings.BASE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,9 +11,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class BackfillSettingsTest {
-    static final Map<String, String> BASE = Map.of(JitmaskConfig.BOOTSTRAP_SERVERS, "localhost:9092",
-            JitmaskConfig.REGISTRY_URL, "http://localhost:8081");
-
     @Test
     void defaultsBoundTheRateAndTheProgressEvents() {
         JitmaskConfig config = JitmaskConfig.of(BASE);

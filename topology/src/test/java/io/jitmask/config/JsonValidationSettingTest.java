@@ -1,5 +1,6 @@
 package io.jitmask.config;
 
+import static io.jitmask.testing.TestSettings.BASE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,9 +10,6 @@ import org.junit.jupiter.api.Test;
 
 /** {@code jitmask.formats.json.validation}: how much of a JSON Schema record masking validates. */
 class JsonValidationSettingTest {
-    static final Map<String, String> BASE = Map.of(JitmaskConfig.BOOTSTRAP_SERVERS, "localhost:9092",
-            JitmaskConfig.REGISTRY_URL, "http://localhost:8081");
-
     @Test
     void fullByDefaultAndRewrittenOnRequestNeverPassedToKafkaClients() {
         JitmaskConfig config = JitmaskConfig.of(BASE);

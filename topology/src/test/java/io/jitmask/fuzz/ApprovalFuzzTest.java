@@ -3,38 +3,21 @@ package io.jitmask.fuzz;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.jitmask.app.JitmaskTopology;
 import io.jitmask.approval.ApprovalEvents;
 import io.jitmask.approval.Ed25519;
-import io.jitmask.approval.Keyring;
 import io.jitmask.audit.AuditEvent;
-import io.jitmask.config.Topics;
-import io.jitmask.grants.ApprovalValidator;
-import io.jitmask.grants.GrantLifecycleProcessor;
-import io.jitmask.mask.PolicyMaskEngine;
 import io.jitmask.policy.Policy;
 import io.jitmask.policy.PolicyLoader;
-import io.jitmask.sample.SampleSchemas;
 import io.jitmask.testing.DemoActors;
-import io.jitmask.testing.TestKeys;
+import io.jitmask.testing.LifecycleDriver;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Properties;
 import java.util.Random;
-import java.util.Set;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.lifecycle.AfterProperty;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.LongRange;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.TopologyTestDriver;
 
 /**
  * Hostile events on jit.approvals: a valid request followed by a mutated approval (fields removed, retyped,
@@ -45,8 +28,6 @@ import org.apache.kafka.streams.TopologyTestDriver;
 class ApprovalFuzzTest {
     static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
     static final Policy POLICY = PolicyLoader.load(DemoActors.POLICY);
-    static final PolicyMaskEngine ENGINE = new PolicyMaskEngine(POLICY, TestKeys.KEYSET);
-    static final Keyring KEYRING = Keyring.load(DemoActors.KEYRING);
 
     static final List<String> FIELDS = List.of("type", "requestId", "actor", "at", "signature", "requestDigest", "comment");
 
@@ -77,36 +58,23 @@ class ApprovalFuzzTest {
      */
     static final int TRIES_PER_DRIVER = 40;
 
-    TopologyTestDriver driver;
-    TestInputTopic<String, String> in;
-    TestOutputTopic<String, byte[]> audit;
-    TestOutputTopic<String, byte[]> commands;
+    LifecycleDriver lifecycle;
     int tries;
 
     void renewDriverEvery(int count) {
-        if (driver != null && tries % count != 0) {
+        if (lifecycle != null && tries % count != 0) {
             return;
         }
-        if (driver != null) {
-            driver.close();
+        if (lifecycle != null) {
+            lifecycle.close();
         }
-        ApprovalValidator validator = new ApprovalValidator(KEYRING, POLICY, Set.of("customers"),
-                dataset -> ENGINE.sensitiveFields(dataset, SampleSchemas.of(dataset)));
-        Topology topology = JitmaskTopology.lifecycle(new io.jitmask.app.ControlTopology(), new GrantLifecycleProcessor.Deps(validator, true,
-                Duration.ofHours(1), Duration.ZERO));
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "approval-fuzz");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(topology, props, NOW);
-        in = driver.createInputTopic(Topics.APPROVALS, new StringSerializer(), new StringSerializer());
-        audit = driver.createOutputTopic(Topics.AUDIT, new StringDeserializer(), new ByteArrayDeserializer());
-        commands = driver.createOutputTopic(Topics.GRANT_COMMANDS, new StringDeserializer(), new ByteArrayDeserializer());
+        lifecycle = LifecycleDriver.builder("approval-fuzz", NOW).policy(POLICY).start();
     }
 
     @AfterProperty
     void closeDriver() {
-        if (driver != null) {
-            driver.close();
+        if (lifecycle != null) {
+            lifecycle.close();
         }
     }
 
@@ -116,22 +84,22 @@ class ApprovalFuzzTest {
         renewDriverEvery(TRIES_PER_DRIVER);
         String id = "f" + seed + "-" + tries++;
         // What earlier tries of this instance left on the output topics is not this try's.
-        audit.readRecordsToList();
-        commands.readRecordsToList();
+        lifecycle.audit.readRecordsToList();
+        lifecycle.commands.readRecordsToList();
         long duration = random.nextBoolean() ? 600 : Long.MAX_VALUE / (1 + random.nextInt(1000));
         ObjectNode request = ApprovalEvents.requested(id, "alice", NOW, "User:alice", "customers",
                 List.of("email"), null, "INC-5 fuzz", duration, null, DemoActors.key("alice"));
-        in.pipeInput(id, request.toString());
+        lifecycle.approvals.pipeInput(id, request.toString());
         ObjectNode approval = ApprovalEvents.approved(request, "bob", NOW, "fine", DemoActors.key("bob"));
         ObjectNode hostile = mutate(random, approval);
         String payload = random.nextInt(10) == 0 ? hostile.toString().substring(0, hostile.toString().length() / 2) : hostile.toString();
-        in.pipeInput(id, payload);
+        lifecycle.approvals.pipeInput(id, payload);
 
-        List<AuditEvent> events = audit.readValuesToList().stream().map(AuditEvent::fromBytes).toList();
+        List<AuditEvent> events = lifecycle.auditEvents();
         assertThat(events).as("every event leaves a trace").hasSizeGreaterThanOrEqualTo(2);
         boolean exactlyValid = payload.equals(approval.toString()) && duration == 600;
         if (!exactlyValid) {
-            assertThat(commands.isEmpty()).as("no grant topic provisioned for a mutated approval").isTrue();
+            assertThat(lifecycle.commands.isEmpty()).as("no grant topic provisioned for a mutated approval").isTrue();
             assertThat(events).noneMatch(e -> e.type() == AuditEvent.Type.ACTIVATED);
             assertThat(events.get(events.size() - 1).type()).isEqualTo(AuditEvent.Type.REJECTED);
         }

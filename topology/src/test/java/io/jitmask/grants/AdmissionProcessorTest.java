@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jitmask.app.ControlTopology;
 import io.jitmask.app.JitmaskTopology;
+import io.jitmask.testing.LifecycleDriver;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,8 +22,6 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -71,12 +69,7 @@ class AdmissionProcessorTest {
     }
 
     Map<String, Long> counts() {
-        KeyValueStore<String, Long> store = driver.getKeyValueStore(JitmaskTopology.ADMISSION_PENDING_STORE);
-        Map<String, Long> out = new LinkedHashMap<>();
-        try (KeyValueIterator<String, Long> it = store.all()) {
-            it.forEachRemaining(entry -> out.put(entry.key, entry.value));
-        }
-        return out;
+        return LifecycleDriver.contents(driver, JitmaskTopology.ADMISSION_PENDING_STORE);
     }
 
     static KeyValue<String, AdmissionAnswer> answer(AdmissionAnswer.Type type, String requestId, String requester,

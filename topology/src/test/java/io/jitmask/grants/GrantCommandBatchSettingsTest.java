@@ -1,5 +1,6 @@
 package io.jitmask.grants;
 
+import static io.jitmask.testing.TestSettings.BASE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,9 +11,6 @@ import org.junit.jupiter.api.Test;
 
 /** {@code jitmask.grant.command.batch.max}: how many grant commands a worker carries out together. */
 class GrantCommandBatchSettingsTest {
-    static final Map<String, String> BASE = Map.of(JitmaskConfig.BOOTSTRAP_SERVERS, "localhost:9092",
-            JitmaskConfig.REGISTRY_URL, "http://localhost:8081");
-
     @Test
     void defaultsTo500AndIsNotPassedToKafka() {
         JitmaskConfig config = JitmaskConfig.of(BASE);

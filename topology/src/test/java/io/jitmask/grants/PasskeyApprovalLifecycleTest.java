@@ -9,15 +9,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jitmask.app.JitmaskTopology;
 import io.jitmask.approval.ApprovalEvents;
 import io.jitmask.approval.CanonicalJson;
-import io.jitmask.approval.Keyring;
 import io.jitmask.audit.AuditEvent;
-import io.jitmask.config.Topics;
-import io.jitmask.mask.PolicyMaskEngine;
-import io.jitmask.ops.JitmaskMetrics;
-import io.jitmask.policy.Policy;
 import io.jitmask.policy.PolicyLoader;
-import io.jitmask.sample.SampleSchemas;
 import io.jitmask.testing.DemoActors;
+import io.jitmask.testing.LifecycleDriver;
 import io.jitmask.webauthn.ApprovalChallenge;
 import io.jitmask.webauthn.CredentialEvent;
 import io.jitmask.webauthn.PasskeyCredential;
@@ -28,17 +23,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Properties;
-import java.util.Set;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,38 +39,22 @@ class PasskeyApprovalLifecycleTest {
 
     @TempDir
     Path dir;
-    TopologyTestDriver driver;
-    TestInputTopic<String, String> approvals;
-    TestInputTopic<String, byte[]> credentials;
-    TestOutputTopic<String, byte[]> audit;
-    TestOutputTopic<String, byte[]> commands;
+    LifecycleDriver lifecycle;
     Passkeys passkeys;
     SoftwareAuthenticator bobsKey;
 
     @BeforeEach
     void setUp() throws Exception {
-        Policy policy = PolicyLoader.load(DemoActors.policyRequiringWebAuthn(dir));
-        PolicyMaskEngine engine = new PolicyMaskEngine(policy, io.jitmask.testing.TestKeys.KEYSET);
-        ApprovalValidator validator = new ApprovalValidator(Keyring.load(DemoActors.KEYRING), policy,
-                Set.of("customers"), dataset -> engine.sensitiveFields(dataset, SampleSchemas.of(dataset)));
         passkeys = new Passkeys(new RelyingParty("localhost", "jitmask", List.of(ORIGIN)));
-        Topology topology = JitmaskTopology.lifecycle(new io.jitmask.app.ControlTopology(), new GrantLifecycleProcessor.Deps(validator, true,
-                Duration.ofHours(1), Duration.ofSeconds(5), JitmaskMetrics.none(), ControlBudget.NONE, passkeys));
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "passkey-lifecycle-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
-        driver = new TopologyTestDriver(topology, props, START);
-        approvals = driver.createInputTopic(Topics.APPROVALS, new StringSerializer(), new StringSerializer());
-        credentials = driver.createInputTopic(Topics.CREDENTIALS, new StringSerializer(), new ByteArraySerializer());
-        audit = driver.createOutputTopic(Topics.AUDIT, new StringDeserializer(), new ByteArrayDeserializer());
-        commands = driver.createOutputTopic(Topics.GRANT_COMMANDS, new StringDeserializer(), new ByteArrayDeserializer());
+        lifecycle = LifecycleDriver.builder("passkey-lifecycle-test", START)
+                .policy(PolicyLoader.load(DemoActors.policyRequiringWebAuthn(dir))).deleteGrace(Duration.ofSeconds(5))
+                .passkeys(passkeys).stateDir(dir.resolve("state")).start();
         bobsKey = register("bob");
     }
 
     @AfterEach
     void tearDown() {
-        driver.close();
+        lifecycle.close();
     }
 
     SoftwareAuthenticator register(String actor) throws Exception {
@@ -95,14 +63,14 @@ class PasskeyApprovalLifecycleTest {
         ObjectNode created = authenticator.create(challenge);
         PasskeyCredential credential = passkeys.register(actor, challenge, created.get("clientDataJSON").asText(),
                 created.get("attestationObject").asText(), START);
-        credentials.pipeInput(credential.credentialId(), CredentialEvent.registered(credential).toBytes());
+        lifecycle.credentials.pipeInput(credential.credentialId(), CredentialEvent.registered(credential).toBytes());
         return authenticator;
     }
 
     ObjectNode request(String id) {
         ObjectNode request = ApprovalEvents.requested(id, "alice", START, "User:alice", "customers", List.of("email"),
                 null, "INC-7 refund dispute", 600, null, DemoActors.key("alice"));
-        approvals.pipeInput(id, request.toString());
+        lifecycle.approvals.pipeInput(id, request.toString());
         return request;
     }
 
@@ -111,27 +79,19 @@ class PasskeyApprovalLifecycleTest {
     }
 
     void approve(ObjectNode request, String approver, ObjectNode assertion) {
-        approvals.pipeInput(request.get("requestId").asText(), ApprovalEvents.approved(request, approver, START, "ok",
+        lifecycle.approvals.pipeInput(request.get("requestId").asText(), ApprovalEvents.approved(request, approver, START, "ok",
                 assertion, DemoActors.key(approver)).toString());
-    }
-
-    List<AuditEvent> trail() {
-        return audit.readValuesToList().stream().map(AuditEvent::fromBytes).toList();
-    }
-
-    List<GrantCommand> provisions() {
-        return commands.readValuesToList().stream().map(GrantCommand::fromBytes).toList();
     }
 
     @Test
     void anApprovalWithTheApproversPasskeyAssertionActivatesTheGrant() throws Exception {
         ObjectNode request = request("r1");
         approve(request, "bob", bobsKey.get(challenge(request, "bob")));
-        List<AuditEvent> trail = trail();
+        List<AuditEvent> trail = lifecycle.auditEvents();
         assertThat(trail).extracting(AuditEvent::type).containsExactly(REQUESTED, APPROVED);
         assertThat(trail.get(1).actor()).isEqualTo("bob");
         assertThat(trail.get(1).detail()).isEqualTo("with passkey " + bobsKey.credentialIdB64());
-        assertThat(provisions()).extracting(GrantCommand::requestId).containsExactly("r1");
+        assertThat(lifecycle.commands()).extracting(GrantCommand::requestId).containsExactly("r1");
     }
 
     @Test
@@ -139,9 +99,9 @@ class PasskeyApprovalLifecycleTest {
         ObjectNode request = request("r1");
         ObjectNode event = ApprovalEvents.approvedWithPasskey(request, "bob", START, "ok",
                 bobsKey.get(challenge(request, "bob")));
-        approvals.pipeInput("r1", event.toString());
-        assertThat(trail()).extracting(AuditEvent::type).containsExactly(REQUESTED, APPROVED);
-        assertThat(provisions()).extracting(GrantCommand::requestId).containsExactly("r1");
+        lifecycle.approvals.pipeInput("r1", event.toString());
+        assertThat(lifecycle.auditEvents()).extracting(AuditEvent::type).containsExactly(REQUESTED, APPROVED);
+        assertThat(lifecycle.commands()).extracting(GrantCommand::requestId).containsExactly("r1");
     }
 
     @Test
@@ -150,32 +110,32 @@ class PasskeyApprovalLifecycleTest {
         ObjectNode assertion = bobsKey.get(challenge(request, "bob"));
         ObjectNode stripped = ApprovalEvents.approvedWithPasskey(request, "bob", START, "ok", assertion);
         stripped.remove("webauthn");
-        approvals.pipeInput("r1", stripped.toString());
+        lifecycle.approvals.pipeInput("r1", stripped.toString());
         ObjectNode swapped = ApprovalEvents.approvedWithPasskey(request, "bob", START, "ok", assertion);
         swapped.set("webauthn", bobsKey.get(challenge(request, "bob")));
-        approvals.pipeInput("r1", swapped.toString());
+        lifecycle.approvals.pipeInput("r1", swapped.toString());
         // carol signs with her passkey and names herself... as bob: the assertion is not by a passkey of bob.
         SoftwareAuthenticator carolsKey = register("carol");
-        approvals.pipeInput("r1", ApprovalEvents.approvedWithPasskey(request, "bob", START, "ok",
+        lifecycle.approvals.pipeInput("r1", ApprovalEvents.approvedWithPasskey(request, "bob", START, "ok",
                 carolsKey.get(challenge(request, "bob"))).toString());
-        List<AuditEvent> trail = trail();
+        List<AuditEvent> trail = lifecycle.auditEvents();
         assertThat(trail).extracting(AuditEvent::type).containsExactly(REQUESTED, REJECTED, REJECTED, REJECTED);
         assertThat(trail.subList(1, 4)).extracting(AuditEvent::reason)
                 .containsExactly("BAD_SIGNATURE", "BAD_SIGNATURE", "INVALID_ASSERTION");
-        assertThat(provisions()).isEmpty();
+        assertThat(lifecycle.commands()).isEmpty();
     }
 
     @Test
     void anApprovalWithAValidEd25519SignatureButNoAssertionIsRefusedAndAudited() {
         ObjectNode request = request("r1");
         approve(request, "bob", null);
-        List<AuditEvent> trail = trail();
+        List<AuditEvent> trail = lifecycle.auditEvents();
         assertThat(trail).extracting(AuditEvent::type).containsExactly(REQUESTED, REJECTED);
         assertThat(trail.get(1).actor()).isEqualTo("bob");
         assertThat(trail.get(1).reason()).isEqualTo("WEBAUTHN_REQUIRED");
         assertThat(trail.get(1).detail()).isEqualTo("APPROVED: the policy requires every approval of this request to"
                 + " carry a passkey assertion of its approver");
-        assertThat(provisions()).isEmpty();
+        assertThat(lifecycle.commands()).isEmpty();
     }
 
     @Test
@@ -183,11 +143,11 @@ class PasskeyApprovalLifecycleTest {
         ObjectNode first = request("r1");
         ObjectNode second = request("r2");
         approve(second, "bob", bobsKey.get(challenge(first, "bob")));
-        AuditEvent refused = trail().get(2);
+        AuditEvent refused = lifecycle.auditEvents().get(2);
         assertThat(refused.type()).isEqualTo(REJECTED);
         assertThat(refused.reason()).isEqualTo("INVALID_ASSERTION");
         assertThat(refused.detail()).isEqualTo("APPROVED: the assertion does not verify (BadChallengeException)");
-        assertThat(provisions()).isEmpty();
+        assertThat(lifecycle.commands()).isEmpty();
     }
 
     @Test
@@ -196,7 +156,7 @@ class PasskeyApprovalLifecycleTest {
         ObjectNode request = request("r1");
         approve(request, "bob", carolsKey.get(challenge(request, "bob")));
         approve(request, "bob", new SoftwareAuthenticator(ORIGIN, "localhost").get(challenge(request, "bob")));
-        List<AuditEvent> trail = trail();
+        List<AuditEvent> trail = lifecycle.auditEvents();
         assertThat(trail).extracting(AuditEvent::type).containsExactly(REQUESTED, REJECTED, REJECTED);
         assertThat(trail.subList(1, 3)).extracting(AuditEvent::detail).containsOnly(
                 "APPROVED: the assertion's credential is not a passkey registered to bob");
@@ -209,42 +169,41 @@ class PasskeyApprovalLifecycleTest {
         ObjectNode second = request("r2");
         // A clone of bob's authenticator (or a captured, re-signed state) presents a counter already seen.
         approve(second, "bob", bobsKey.getWithCounter(challenge(second, "bob"), bobsKey.counter));
-        List<AuditEvent> trail = trail();
+        List<AuditEvent> trail = lifecycle.auditEvents();
         assertThat(trail).extracting(AuditEvent::type).containsExactly(REQUESTED, APPROVED, REQUESTED, REJECTED);
         assertThat(trail.get(3).reason()).isEqualTo("REPLAY");
         assertThat(trail.get(3).detail()).isEqualTo("APPROVED: the authenticator's signature counter did not increase"
                 + " (a replayed or cloned assertion)");
         // The genuine authenticator's next assertion still works.
         approve(second, "bob", bobsKey.get(challenge(second, "bob")));
-        assertThat(trail()).extracting(AuditEvent::type).containsExactly(APPROVED);
+        assertThat(lifecycle.auditEvents()).extracting(AuditEvent::type).containsExactly(APPROVED);
     }
 
     @Test
     void anExtensionOfAGrantThatNeedsPasskeysIsApprovedOnlyWithAnAssertionOverTheExtension() throws Exception {
         ObjectNode request = request("r1");
         approve(request, "bob", bobsKey.get(challenge(request, "bob")));
-        driver.createInputTopic(Topics.GRANT_RESULTS, new StringSerializer(), new ByteArraySerializer())
-                .pipeInput("r1", GrantResult.provisioned("r1", START, 3).toBytes());
+        lifecycle.results.pipeInput("r1", GrantResult.provisioned("r1", START, 3).toBytes());
         ObjectNode extension = ApprovalEvents.extendRequested("r1", "x1", "alice", START, "INC-7 more time", 60,
                 DemoActors.key("alice"));
-        approvals.pipeInput("r1", extension.toString());
+        lifecycle.approvals.pipeInput("r1", extension.toString());
         String extensionDigest = CanonicalJson.digest(extension);
         byte[] extensionChallenge = ApprovalChallenge.of("r1", extensionDigest, "bob");
-        trail();
+        lifecycle.auditEvents();
         // A valid Ed25519 signature alone: what a server holding bob's key could forge.
-        approvals.pipeInput("r1", ApprovalEvents.approvedDigest("r1", extensionDigest, "bob", START, "ok",
+        lifecycle.approvals.pipeInput("r1", ApprovalEvents.approvedDigest("r1", extensionDigest, "bob", START, "ok",
                 DemoActors.key("bob")).toString());
         // bob's passkey, but over the request's challenge: an assertion never approves anything else than its own.
-        approvals.pipeInput("r1", ApprovalEvents.approvedDigestWithPasskey("r1", extensionDigest, "bob", START, "ok",
+        lifecycle.approvals.pipeInput("r1", ApprovalEvents.approvedDigestWithPasskey("r1", extensionDigest, "bob", START, "ok",
                 bobsKey.get(challenge(request, "bob"))).toString());
-        assertThat(trail()).extracting(AuditEvent::type, AuditEvent::reason, AuditEvent::detail).containsExactly(
+        assertThat(lifecycle.auditEvents()).extracting(AuditEvent::type, AuditEvent::reason, AuditEvent::detail).containsExactly(
                 org.assertj.core.groups.Tuple.tuple(REJECTED, "WEBAUTHN_REQUIRED", "APPROVED: the policy requires every"
                         + " approval of this request to carry a passkey assertion of its approver"),
                 org.assertj.core.groups.Tuple.tuple(REJECTED, "INVALID_ASSERTION",
                         "APPROVED: the assertion does not verify (BadChallengeException)"));
-        approvals.pipeInput("r1", ApprovalEvents.approvedDigestWithPasskey("r1", extensionDigest, "bob", START, "ok",
+        lifecycle.approvals.pipeInput("r1", ApprovalEvents.approvedDigestWithPasskey("r1", extensionDigest, "bob", START, "ok",
                 bobsKey.get(extensionChallenge)).toString());
-        List<AuditEvent> approved = trail();
+        List<AuditEvent> approved = lifecycle.auditEvents();
         assertThat(approved).extracting(AuditEvent::type).containsExactly(AuditEvent.Type.EXTEND_APPROVED,
                 AuditEvent.Type.GRANT_EXTENDED);
         assertThat(approved.get(0).actor()).isEqualTo("bob");
@@ -253,18 +212,18 @@ class PasskeyApprovalLifecycleTest {
 
     @Test
     void aRemovedPasskeyNoLongerApproves() throws Exception {
-        credentials.pipeInput(bobsKey.credentialIdB64(), CredentialEvent.removed(new PasskeyCredential(
+        lifecycle.credentials.pipeInput(bobsKey.credentialIdB64(), CredentialEvent.removed(new PasskeyCredential(
                 bobsKey.credentialIdB64(), "bob", "-", 0, START), "bob", START).toBytes());
         ObjectNode request = request("r1");
         approve(request, "bob", bobsKey.get(challenge(request, "bob")));
-        assertThat(trail()).extracting(AuditEvent::reason).containsExactly(null, "INVALID_ASSERTION");
+        assertThat(lifecycle.auditEvents()).extracting(AuditEvent::reason).containsExactly(null, "INVALID_ASSERTION");
     }
 
     @Test
     void theRequestRemembersThatItsApprovalsNeedAPasskey() {
         request("r1");
         RequestState state = RequestState.fromBytes(
-                driver.<String, byte[]>getKeyValueStore(JitmaskTopology.GRANT_REQUESTS_STORE).get("r1"));
+                lifecycle.driver.<String, byte[]>getKeyValueStore(JitmaskTopology.GRANT_REQUESTS_STORE).get("r1"));
         assertThat(state.requirement().webAuthn()).isTrue();
         assertThat(state.requirement().approvers()).isEqualTo(1);
     }

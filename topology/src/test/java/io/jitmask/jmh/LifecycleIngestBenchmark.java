@@ -1,18 +1,9 @@
 package io.jitmask.jmh;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.jitmask.app.JitmaskTopology;
 import io.jitmask.approval.ApprovalEvents;
-import io.jitmask.approval.Keyring;
-import io.jitmask.config.Topics;
-import io.jitmask.grants.ApprovalValidator;
-import io.jitmask.grants.GrantLifecycleProcessor;
-import io.jitmask.mask.PolicyMaskEngine;
-import io.jitmask.policy.Policy;
-import io.jitmask.policy.PolicyLoader;
-import io.jitmask.sample.SampleSchemas;
 import io.jitmask.testing.DemoActors;
-import io.jitmask.testing.TestKeys;
+import io.jitmask.testing.LifecycleDriver;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
@@ -21,18 +12,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -59,9 +40,7 @@ public class LifecycleIngestBenchmark {
     /** Pairs signed ahead: enough for the longest run above at 1,000 pairs/s (signing is the clients' cost). */
     private static final int PAIRS = 60_000;
 
-    private TopologyTestDriver driver;
-    private TestInputTopic<String, String> approvals;
-    private TestOutputTopic<String, byte[]> audit;
+    private LifecycleDriver lifecycle;
     private Path stateDir;
     private final List<String[]> events = new ArrayList<>();
     private int next;
@@ -95,22 +74,10 @@ public class LifecycleIngestBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        Policy policy = PolicyLoader.load(DemoActors.POLICY);
-        PolicyMaskEngine engine = new PolicyMaskEngine(policy, TestKeys.KEYSET);
-        ApprovalValidator validator = new ApprovalValidator(Keyring.load(DemoActors.KEYRING), policy,
-                Set.of("customers"), dataset -> engine.sensitiveFields(dataset, SampleSchemas.of(dataset)));
-        Topology topology = JitmaskTopology.lifecycle(new io.jitmask.app.ControlTopology(), new GrantLifecycleProcessor.Deps(validator, true,
-                Duration.ofHours(1), Duration.ofSeconds(5)));
         stateDir = Files.createTempDirectory("jitmask-lifecycle-jmh");
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "lifecycle-jmh");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         Instant now = Instant.now();
-        driver = new TopologyTestDriver(topology, props, now);
-        approvals = driver.createInputTopic(Topics.APPROVALS, new StringSerializer(), new StringSerializer());
-        audit = driver.createOutputTopic(Topics.AUDIT, new StringDeserializer(), new ByteArrayDeserializer());
+        lifecycle = LifecycleDriver.builder("lifecycle-jmh", now).stateDir(stateDir).deleteGrace(Duration.ofSeconds(5))
+                .exactlyOnce().start();
         String run = UUID.randomUUID().toString().substring(0, 6);
         for (int i = 0; i < PAIRS; i++) {
             String id = "jmh" + run + "-" + i;
@@ -128,11 +95,11 @@ public class LifecycleIngestBenchmark {
             throw new IllegalStateException("all " + PAIRS + " signed pairs used: run shorter iterations");
         }
         String[] pair = events.get(next++);
-        approvals.pipeInput(pair[0], pair[1]);
-        approvals.pipeInput(pair[0], pair[2]);
+        lifecycle.approvals.pipeInput(pair[0], pair[1]);
+        lifecycle.approvals.pipeInput(pair[0], pair[2]);
         if (next % 1_000 == 0) {
             // The driver keeps every output record: drop them, making sure every event was taken, none refused.
-            for (byte[] event : audit.readValuesToList()) {
+            for (byte[] event : lifecycle.audit.readValuesToList()) {
                 if (new String(event, java.nio.charset.StandardCharsets.UTF_8).contains("\"REJECTED\"")) {
                     throw new IllegalStateException("an event was refused: " + new String(event,
                             java.nio.charset.StandardCharsets.UTF_8));
@@ -144,7 +111,7 @@ public class LifecycleIngestBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
-        driver.close();
+        lifecycle.close();
         try (var paths = Files.walk(stateDir)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }

@@ -150,6 +150,13 @@ class JsonValidityProofTest {
         if (out != null && out.proven()) {
             assertThat(parsed(c[0]).violations(out.value().toString())).isEmpty();
         }
+        if (out != null && !out.proven() && out.validate() != null) {
+            // Only the top-level properties holding unproven values are validated: when they pass, the whole record does.
+            boolean pass = out.validate().stream().allMatch(p -> parsed(c[0]).propertyViolations(p, out.value().get(p).toString()).isEmpty());
+            if (pass) {
+                assertThat(parsed(c[0]).violations(out.value().toString())).isEmpty();
+            }
+        }
         if (technique <= 1) {
             // hmac and redact fit every one of these schemas: the fast path is taken, not just allowed.
             assertThat(out.proven()).isTrue();
@@ -201,7 +208,7 @@ class JsonValidityProofTest {
     }
 
     @Test
-    void aRewrittenValueThatIsNotProvenValidSendsTheRecordToTheFullValidation() throws Exception {
+    void aRewrittenValueThatIsNotProvenValidIsValidatedAfterMasking() throws Exception {
         // A look-ahead no value is derived for; a number where the schema declares a string (a producer that did not
         // validate); an enum on an object; nullify where the enum has no null.
         String lookAhead = "{\"type\": \"object\", \"properties\": {\"x\": {\"type\": \"string\", \"pattern\": \"^(?=[A-Z])[A-Za-z]+$\", " + T + "}}}";
@@ -215,6 +222,68 @@ class JsonValidityProofTest {
         assertThat(mask(TECHNIQUES.get(0), objectEnum, JSON.readTree("{\"x\": {\"a\": \"b\"}}")).proven()).isFalse();
         assertThat(mask("{type: nullify}", nullableEnum, JSON.readTree("{\"x\": \"A\"}")).proven()).isFalse();
         assertThat(mask(TECHNIQUES.get(1), nullableEnum, JSON.readTree("{\"x\": \"A\"}")).proven()).isTrue();
+    }
+
+    @Test
+    void anUnprovenValueInADeclaredTopLevelPropertyHasOnlyThatPropertyValidatedWhereTheTopLevelJudgesPropertiesOneByOne() throws Exception {
+        // A look-ahead no value is derived for (x), an integer field a producer wrote as a string (o.n), and what the
+        // raw record holds besides (id, checked whole when it was decoded).
+        String schema = "{\"type\": \"object\", \"required\": [\"id\"], \"properties\": {\"id\": {\"type\": \"string\"},"
+                + " \"x\": {\"type\": \"string\", \"pattern\": \"^(?=[A-Z])[A-Za-z]+$\", " + T + "},"
+                + " \"o\": {\"type\": \"object\", \"properties\": {\"n\": {\"type\": \"integer\", " + T + "}}}},"
+                + " \"additionalProperties\": {\"type\": \"string\", \"pattern\": \"^(?=[A-Z])[A-Za-z]+$\", " + T + "}}";
+        JsonMaskPlanner.Masked x = mask(TECHNIQUES.get(0), schema, JSON.readTree("{\"id\": \"1\", \"x\": \"Ada\", \"o\": {\"n\": 3}}"));
+        assertThat(x.proven()).isFalse();
+        assertThat(x.validate()).containsExactly("x");
+        assertThat(parsed(schema).propertyViolations("x", x.value().get("x").toString())).containsExactly("pattern at /x")
+                .isEqualTo(parsed(schema).violations(x.value().toString()));
+        JsonMaskPlanner.Masked o = mask(TECHNIQUES.get(0), schema, JSON.readTree("{\"id\": \"1\", \"o\": {\"n\": \"3\"}}"));
+        assertThat(o.validate()).containsExactly("o");
+        assertThat(parsed(schema).propertyViolations("o", o.value().get("o").toString()))
+                .isEqualTo(parsed(schema).violations(o.value().toString()));
+        // An undeclared property is judged by additionalProperties: the whole record.
+        JsonMaskPlanner.Masked extra = mask(TECHNIQUES.get(0), schema, JSON.readTree("{\"id\": \"1\", \"z\": \"Ada\"}"));
+        assertThat(extra.proven()).isFalse();
+        assertThat(extra.validate()).isNull();
+        // A top level that judges more than its properties one by one (an if over x): the whole record, always.
+        String overSeveral = NON_LOCAL.get(3)[0].formatted("a", 1, "1");
+        JsonMaskPlanner.Masked whole = mask(TECHNIQUES.get(0), overSeveral, JSON.readTree("{\"x\": \"b\", \"y\": \"c\"}"));
+        assertThat(whole.proven()).isFalse();
+        assertThat(whole.validate()).isNull();
+        // Nothing to mask in it: the masked record is the raw one, which was validated whole as it was decoded.
+        String untagged = overSeveral.replace(", " + T, "");
+        assertThat(mask(TECHNIQUES.get(0), untagged, JSON.readTree("{\"x\": \"b\", \"y\": \"c\"}")).proven()).isTrue();
+    }
+
+    @Test
+    void anEnumOrConstListingAnObjectOrArrayJudgesWhatMaskingRewritesInsideSoItIsNotLocal() throws Exception {
+        // The raw record is one of the listed values; a masked field inside it makes it none of them.
+        String objectEnum = "{\"type\": \"object\", \"properties\": {\"o\": {\"type\": \"object\", \"enum\": [{\"s\": \"abc\"}],"
+                + " \"properties\": {\"s\": {\"type\": \"string\", " + T + "}}}}}";
+        String rootConst = "{\"type\": \"object\", \"const\": {\"s\": \"abc\"}, \"properties\": {\"s\": {\"type\": \"string\", " + T + "}}}";
+        String arrayEnum = "{\"type\": \"object\", \"properties\": {\"a\": {\"type\": \"array\", \"enum\": [[{\"s\": \"abc\"}]],"
+                + " \"items\": {\"type\": \"object\", \"properties\": {\"s\": {\"type\": \"string\", " + T + "}}}}}}";
+        String scalarEnum = "{\"type\": \"object\", \"properties\": {\"o\": {\"type\": \"object\", \"properties\": {"
+                + "\"s\": {\"type\": \"string\", \"enum\": [\"abc\", \"tok\"], " + T + "}}}}}";
+        for (String[] c : List.of(new String[] {objectEnum, "{\"o\": {\"s\": \"abc\"}}", "enum at #/properties/o"},
+                new String[] {rootConst, "{\"s\": \"abc\"}", "const at #"},
+                new String[] {arrayEnum, "{\"a\": [{\"s\": \"abc\"}]}", "enum at #/properties/a"})) {
+            JsonNode record = JSON.readTree(c[1]);
+            assertThat(parsed(c[0]).violations(record.toString())).isEmpty();
+            JsonMaskPlanner.Masked out = mask(TECHNIQUES.get(0), c[0], record);
+            assertThat(parsed(c[0]).violations(out.value().toString())).as(c[0]).isNotEmpty();
+            assertThat(out.proven()).as(c[0]).isFalse();
+            assertThat(LocalKeywords.firstNonLocal(new JsonSchemaDocument(JSON.readTree(c[0]), Map.of()))).isEqualTo(c[2]);
+        }
+        // Listing only scalars it stays local: the listed value is the one rewritten, and the fitter checks it.
+        assertThat(LocalKeywords.firstNonLocal(new JsonSchemaDocument(JSON.readTree(scalarEnum), Map.of()))).isNull();
+        assertThat(mask(TECHNIQUES.get(0), scalarEnum, JSON.readTree("{\"o\": {\"s\": \"abc\"}}")).proven()).isTrue();
+        // Over a top-level property it is that property's: only it is validated, when rewritten.
+        assertThat(LocalKeywords.nonLocalProperties(new JsonSchemaDocument(JSON.readTree(objectEnum), Map.of()))).containsExactly("o");
+        assertThat(mask(TECHNIQUES.get(0), objectEnum, JSON.readTree("{\"o\": {\"s\": \"abc\"}}")).validate()).containsExactly("o");
+        // At the top level it judges the whole record.
+        assertThat(LocalKeywords.nonLocalProperties(new JsonSchemaDocument(JSON.readTree(rootConst), Map.of()))).isNull();
+        assertThat(mask(TECHNIQUES.get(0), rootConst, JSON.readTree("{\"s\": \"abc\"}")).validate()).isNull();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.jitmask.notify;
 
+import static io.jitmask.testing.TestSettings.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,21 +10,11 @@ import io.jitmask.config.WebhookSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Notification, OIDC and audit-export settings: bad ones stop start-up with one line, never echoing a secret URL. */
 class NotifyConfigTest {
-    static JitmaskConfig config(String... pairs) {
-        Map<String, String> settings = new HashMap<>(Map.of(JitmaskConfig.BOOTSTRAP_SERVERS, "localhost:9092",
-                JitmaskConfig.REGISTRY_URL, "http://localhost:8081"));
-        for (int i = 0; i < pairs.length; i += 2) {
-            settings.put(pairs[i], pairs[i + 1]);
-        }
-        return JitmaskConfig.of(settings);
-    }
-
     @Test
     void aWebhookNeedsASecretAndAnHttpUrl() {
         String slackUrl = "https://hooks.slack.com/services/T000/B000/XXXXSECRETXXXX";

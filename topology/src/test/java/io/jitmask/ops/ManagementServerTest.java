@@ -1,5 +1,6 @@
 package io.jitmask.ops;
 
+import static io.jitmask.testing.TestSettings.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -93,9 +94,8 @@ class ManagementServerTest {
     @Test
     void aPortInUseStopsStartUpNamingTheSetting() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-            JitmaskConfig config = JitmaskConfig.of(Map.of(JitmaskConfig.BOOTSTRAP_SERVERS, "x:1", JitmaskConfig.REGISTRY_URL, "http://x",
-                    JitmaskConfig.METRICS_ENABLED, "true", JitmaskConfig.METRICS_HOST, "127.0.0.1",
-                    JitmaskConfig.METRICS_PORT, Integer.toString(taken.getLocalPort())));
+            JitmaskConfig config = config(JitmaskConfig.METRICS_ENABLED, "true", JitmaskConfig.METRICS_HOST, "127.0.0.1",
+                    JitmaskConfig.METRICS_PORT, Integer.toString(taken.getLocalPort()));
             assertThatThrownBy(() -> Management.start(config, "grants-global")).isInstanceOf(ConfigException.class)
                     .hasMessageContaining("jitmask.metrics.port").hasMessageContaining(Integer.toString(taken.getLocalPort()));
         }
@@ -107,9 +107,8 @@ class ManagementServerTest {
         try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
             port = probe.getLocalPort();
         }
-        JitmaskConfig config = JitmaskConfig.of(Map.of(JitmaskConfig.BOOTSTRAP_SERVERS, "no port here", JitmaskConfig.REGISTRY_URL, "http://x",
-                JitmaskConfig.METRICS_ENABLED, "true", JitmaskConfig.METRICS_HOST, "127.0.0.1",
-                JitmaskConfig.METRICS_PORT, Integer.toString(port)));
+        JitmaskConfig config = config(JitmaskConfig.BOOTSTRAP_SERVERS, "no port here", JitmaskConfig.METRICS_ENABLED, "true",
+                JitmaskConfig.METRICS_HOST, "127.0.0.1", JitmaskConfig.METRICS_PORT, Integer.toString(port));
         assertThatThrownBy(() -> io.jitmask.app.JitmaskApp.start(config, null, null, null, null))
                 .isInstanceOf(org.apache.kafka.common.KafkaException.class);
         try (ServerSocket again = new ServerSocket(port, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
@@ -119,7 +118,7 @@ class ManagementServerTest {
 
     @Test
     void disabledListensNowhereAndCountsNothing() {
-        JitmaskConfig config = JitmaskConfig.of(Map.of(JitmaskConfig.BOOTSTRAP_SERVERS, "x:1", JitmaskConfig.REGISTRY_URL, "http://x"));
+        JitmaskConfig config = config();
         assertThat(config.metricsEnabled()).isFalse();
         try (Management management = Management.start(config, "grants-global")) {
             assertThat(management.url()).isNull();
@@ -129,11 +128,9 @@ class ManagementServerTest {
 
     @Test
     void badPortSettingsAreRefused() {
-        assertThatThrownBy(() -> JitmaskConfig.of(Map.of(JitmaskConfig.BOOTSTRAP_SERVERS, "x:1", JitmaskConfig.REGISTRY_URL, "http://x",
-                JitmaskConfig.METRICS_PORT, "70000"))).isInstanceOf(ConfigException.class).hasMessage(
+        assertThatThrownBy(() -> config(JitmaskConfig.METRICS_PORT, "70000")).isInstanceOf(ConfigException.class).hasMessage(
                 "jitmask.metrics.port must be a port number (0-65535), got 70000");
-        assertThatThrownBy(() -> JitmaskConfig.of(Map.of(JitmaskConfig.BOOTSTRAP_SERVERS, "x:1", JitmaskConfig.REGISTRY_URL, "http://x",
-                JitmaskConfig.METRICS_PORT, "http"))).isInstanceOf(ConfigException.class).hasMessage(
+        assertThatThrownBy(() -> config(JitmaskConfig.METRICS_PORT, "http")).isInstanceOf(ConfigException.class).hasMessage(
                 "jitmask.metrics.port must be a number, got 'http'");
     }
 }

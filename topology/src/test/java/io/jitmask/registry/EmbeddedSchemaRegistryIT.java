@@ -107,7 +107,7 @@ class EmbeddedSchemaRegistryIT {
                 .body().path("is_compatible").asBoolean()).isFalse();
         assertThat(call("POST", "/compatibility/subjects/" + subject + "/versions/latest", schemaBody(V2_COMPATIBLE))
                 .body().path("is_compatible").asBoolean()).isTrue();
-        assertError(call("POST", "/subjects/" + subject + "/versions", schemaBody(V2_INCOMPATIBLE)), 409, 409);
+        assertError(call("POST", "/subjects/" + subject + "/versions", schemaBody(V2_INCOMPATIBLE)), 409, 40901);
         assertThat(call("POST", "/subjects/" + subject + "/versions", schemaBody(V2_COMPATIBLE)).status()).isEqualTo(200);
         assertThat(call("GET", "/subjects/" + subject + "/versions", null).body().toString()).isEqualTo("[1,2]");
 
@@ -167,11 +167,22 @@ class EmbeddedSchemaRegistryIT {
         Answer typed = OwnRegistry.call(REGISTRY.server(), "application/vnd.schemaregistry+json", "POST", "/subjects/" + subject + "/versions",
                 "{\"schemaType\":\"AVRO\",\"references\":[],\"schema\":" + JSON.getNodeFactory().textNode(V1) + "}");
         assertThat(typed.body().toString()).isEqualTo("{\"id\":" + plain.body().path("id").asInt()
-                + ",\"version\":1,\"schemaType\":\"AVRO\",\"schema\":" + JSON.getNodeFactory().textNode(V1) + "}");
+                + ",\"version\":1,\"guid\":\"" + plain.body().path("guid").asText() + "\",\"schemaType\":\"AVRO\",\"schema\":"
+                + JSON.getNodeFactory().textNode(V1) + "}");
+        assertThat(plain.body().path("guid").asText()).as("Confluent 8's GUID").hasSize(36);
         assertError(call("GET", "/no/such/path", null), 404, 404);
         assertError(call("POST", "/subjects/" + subject + "/versions", "not json"), 400, 400);
-        assertError(call("POST", "/subjects/" + subject + "/versions", "{\"schemaType\":\"AVRO\"}"), 422, 42201);
+        // No schema: as Confluent, the latest version's schema (the same version here); with none before, 42201.
+        Answer latestAgain = call("POST", "/subjects/" + subject + "/versions", "{\"schemaType\":\"AVRO\"}");
+        assertThat(latestAgain.body()).isEqualTo(typed.body());
+        Answer empty = call("POST", "/subjects/" + subject() + "/versions", "{\"schemaType\":\"AVRO\"}");
+        assertError(empty, 422, 42201);
+        assertThat(empty.body().path("message").asText()).isEqualTo("Empty schema");
     }
+
+    /** Confluent's words for V2_INCOMPATIBLE against V1 (its Avro Difference), without the schema text it also lists. */
+    static final String MISSING_C = "{errorType:'READER_FIELD_MISSING_DEFAULT_VALUE', description:'The field 'c' at path"
+            + " '/fields/1' in the new schema has no default value and is missing in the old schema', additionalInfo:'c'}";
 
     @Test
     void lookupAndCompatibilityEdgeCases() throws Exception {
@@ -183,13 +194,13 @@ class EmbeddedSchemaRegistryIT {
         call("POST", "/subjects/" + subject + "/versions", schemaBody(V1));
         assertError(call("POST", "/compatibility/subjects/" + subject + "/versions/5", schemaBody(V1)), 404, 40402);
         assertThat(call("POST", "/compatibility/subjects/" + subject + "/versions/1?verbose=true", schemaBody(V2_INCOMPATIBLE))
-                .body().toString()).isEqualTo("{\"is_compatible\":false,\"messages\":[\"READER_FIELD_MISSING_DEFAULT_VALUE"
-                        + " at /fields/1 (c) against version 1 under BACKWARD\"]}");
+                .body().toString()).isEqualTo("{\"is_compatible\":false,\"messages\":[\"" + MISSING_C + "\","
+                        + "\"{oldSchemaVersion: 1}\",\"{validateFields: 'false', compatibility: 'BACKWARD'}\"]}");
         Answer refused = call("POST", "/subjects/" + subject + "/versions", schemaBody(V2_INCOMPATIBLE));
-        assertError(refused, 409, 409);
+        assertError(refused, 409, 40901);
         assertThat(refused.body().path("message").asText()).isEqualTo("Schema being registered is incompatible with an"
-                + " earlier schema for subject \"" + subject + "\", details: READER_FIELD_MISSING_DEFAULT_VALUE at /fields/1 (c)"
-                + " against version 1 under BACKWARD");
+                + " earlier schema for subject \"" + subject + "\", details: [" + MISSING_C + ", {oldSchemaVersion: 1},"
+                + " {validateFields: 'false', compatibility: 'BACKWARD'}]");
         assertThat(call("GET", "/config/" + subject + "?defaultToGlobal=true", null).body().toString())
                 .isEqualTo("{\"compatibilityLevel\":\"BACKWARD\"}");
         assertThat(call("PUT", "/config/" + subject, "{\"compatibility\":\"forward\"}").body().toString())
@@ -284,8 +295,8 @@ class EmbeddedSchemaRegistryIT {
             assertThat(client.isCompatible(subject, incompatible)).isFalse();
             assertThatThrownBy(() -> client.register(subject, incompatible)).isExactlyInstanceOf(RegistryException.class)
                     .hasMessageStartingWith("schema registry " + REGISTRY.server().url() + " refused POST /subjects/" + subject
-                            + "/versions: error 409 (Schema being registered is incompatible")
-                    .extracting(e -> ((RegistryException) e).errorCode()).isEqualTo(409);
+                            + "/versions: error 40901 (Schema being registered is incompatible")
+                    .extracting(e -> ((RegistryException) e).errorCode()).isEqualTo(40901);
             assertThatThrownBy(() -> client.idOf(subject, compatible)).isExactlyInstanceOf(SchemaNotFoundException.class)
                     .extracting(e -> ((RegistryException) e).errorCode()).isEqualTo(40403);
             int second = client.register(subject, compatible);

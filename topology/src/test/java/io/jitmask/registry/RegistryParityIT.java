@@ -38,7 +38,7 @@ class RegistryParityIT {
     static final String METADATA = "{\"properties\":{\"owner\":\"crm-team\",\"dataset\":\"customers\"},"
             + "\"tags\":{\"shop.Customer.email\":[\"PII\"]},\"sensitive\":[\"owner\"]}";
     static final String RULE_SET = "{\"domainRules\":[{\"name\":\"checkEmail\",\"kind\":\"CONDITION\",\"mode\":\"WRITE\","
-            + "\"type\":\"CEL\",\"expr\":\"message.email != ''\"}]}";
+            + "\"type\":\"CEL\",\"expr\":\"message.email != ''\",\"disabled\":false}]}";
 
     static Answer call(String method, String path, String body) throws Exception {
         return REGISTRY.call(method, path, body);
@@ -109,10 +109,17 @@ class RegistryParityIT {
         assertThat(call("POST", "/subjects/" + subject, lookup.toString()).body().path("version").asInt()).isEqualTo(1);
 
         ObjectNode badRules = body(null, AVRO_V1);
-        badRules.set("ruleSet", json("{\"domainRules\":[{\"name\":\"r\",\"kind\":\"CONDITION\",\"type\":\"CEL\"}]}"));
+        badRules.set("ruleSet", json("{\"domainRules\":[{\"name\":\"r\",\"kind\":\"CONDITION\"}]}"));
         assertError(call("POST", "/subjects/" + subject + "/versions", badRules.toString()), 422, 42210);
         assertThat(call("POST", "/subjects/" + subject + "/versions", badRules.toString()).body().path("message").asText())
-                .isEqualTo("Invalid rule set: Missing rule mode");
+                .isEqualTo("Missing rule type");
+        // Kind and mode default as Confluent's Rule (TRANSFORM, WRITEREAD); tags and params sorted; disabled written.
+        ObjectNode defaults = body(null, AVRO_V1);
+        defaults.set("ruleSet", json("{\"domainRules\":[{\"type\":\"ENCRYPT\",\"name\":\"enc\",\"tags\":[\"PII\",\"EMAIL\"],"
+                + "\"params\":{\"b\":\"2\",\"a\":\"1\"},\"unknown\":1}]}"));
+        assertThat(call("POST", "/subjects/" + subject + "/versions", defaults.toString()).body().path("ruleSet").toString())
+                .isEqualTo("{\"domainRules\":[{\"name\":\"enc\",\"kind\":\"TRANSFORM\",\"mode\":\"WRITEREAD\",\"type\":\"ENCRYPT\","
+                        + "\"tags\":[\"EMAIL\",\"PII\"],\"params\":{\"a\":\"1\",\"b\":\"2\"},\"disabled\":false}]}");
     }
 
     @Test
@@ -123,7 +130,7 @@ class RegistryParityIT {
                 + "\"overrideMetadata\":{\"properties\":{\"classification\":\"confidential\"}},"
                 + "\"defaultRuleSet\":" + RULE_SET + ","
                 + "\"overrideRuleSet\":{\"domainRules\":[{\"name\":\"encrypt\",\"kind\":\"TRANSFORM\",\"mode\":\"WRITEREAD\","
-                + "\"type\":\"ENCRYPT\",\"tags\":[\"PII\"]}]}}";
+                + "\"type\":\"ENCRYPT\",\"tags\":[\"PII\"],\"disabled\":false}]}}";
         Answer put = call("PUT", "/config/" + subject, update);
         assertThat(put.status()).isEqualTo(200);
         assertThat(put.body()).isEqualTo(json(update));
@@ -149,7 +156,7 @@ class RegistryParityIT {
         // compatibilityGroup: an incompatible schema is accepted when it starts a new group.
         String incompatible = "{\"type\":\"record\",\"name\":\"Customer\",\"namespace\":\"shop\",\"fields\":["
                 + "{\"name\":\"phone\",\"type\":\"long\"}]}";
-        assertError(call("POST", "/subjects/" + subject + "/versions", body(null, incompatible).toString()), 409, 409);
+        assertError(call("POST", "/subjects/" + subject + "/versions", body(null, incompatible).toString()), 409, 40901);
         ObjectNode nextMajor = body(null, incompatible);
         nextMajor.set("metadata", json("{\"properties\":{\"major\":\"2\"}}"));
         assertThat(call("POST", "/subjects/" + subject + "/versions", nextMajor.toString()).body().path("version").asInt())
@@ -194,7 +201,7 @@ class RegistryParityIT {
                 withReference(body("PROTOBUF", changedType), "common/address.proto", address, 1).toString()).body();
         assertThat(verdict).isEqualTo(json("{\"is_compatible\":false,\"messages\":[\"{errorType:\\\"FIELD_SCALAR_KIND_CHANGED\\\","
                 + " description:\\\"The kind of a SCALAR field at path '#/Customer/1' in the new schema does not match its"
-                + " kind in the old schema\\\"} against version 1 under BACKWARD\"]}"));
+                + " kind in the old schema\\\"}\",\"{oldSchemaVersion: 1}\",\"{validateFields: 'false', compatibility: 'BACKWARD'}\"]}"));
         String added = CUSTOMER_PROTO.replace("}\n", "  string phone = 3;\n}\n");
         Answer evolved = call("POST", "/subjects/" + customer + "/versions",
                 withReference(body("PROTOBUF", added), "common/address.proto", address, 1).toString());
@@ -238,7 +245,7 @@ class RegistryParityIT {
                 withReference(body("JSON", withoutEmail), "address.json", address, 1).toString()).body();
         assertThat(verdict).isEqualTo(json("{\"is_compatible\":false,\"messages\":[\"{errorType:\\\"PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL\\\","
                 + " description:\\\"The new has a closed content model and is missing a property or item present at path"
-                + " '#/properties/email' in the old schema'} against version 1 under BACKWARD\"]}"));
+                + " '#/properties/email' in the old schema'}\",\"{oldSchemaVersion: 1}\",\"{validateFields: 'false', compatibility: 'BACKWARD'}\"]}"));
         assertError(call("POST", "/subjects/" + customer + "/versions", body("JSON", "{\"type\":\"strnig\"}").toString()), 422, 42201);
         assertError(call("POST", "/subjects/" + customer + "/versions", body("XML", "<a/>").toString()), 422, 42201);
     }
@@ -429,6 +436,29 @@ class RegistryParityIT {
             assertThat(masked.path("id").asInt()).as("same text and metadata: the same id").isEqualTo(rawId).isEqualTo(maskedId);
             assertThat(new Schema.Parser().parse(masked.path("schema").asText()).getField("email").getObjectProp("confluent:tags"))
                     .isEqualTo(List.of("PII"));
+        }
+    }
+
+    @Test
+    void maskedJsonSchemaAndProtobufSubjectsCarryTheRawSubjectsMetadataToo() throws Exception {
+        String dataset = "typed" + UUID.randomUUID().toString().substring(0, 8);
+        String address = subject("typed-address");
+        try (HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(REGISTRY.server().url())) {
+            client.registerVersion(address, StoredSchema.of(SchemaType.JSON, ADDRESS_JSON));
+            int rawJson = client.registerVersion("raw." + dataset + "-value", new StoredSchema(SchemaType.JSON, CUSTOMER_JSON,
+                    List.of(new SchemaReference("address.json", address, 1)), json(METADATA), null)).id();
+            int maskedJson = new MaskedSchemaIds(client).typedValueId(dataset, rawJson, client.typedSchemaById(rawJson));
+            JsonNode masked = call("GET", "/subjects/masked." + dataset + "-value/versions/latest", null).body();
+            assertThat(masked.path("metadata")).isEqualTo(json(METADATA));
+            assertThat(masked.path("references")).isEqualTo(json("[{\"name\":\"address.json\",\"subject\":\"" + address
+                    + "\",\"version\":1}]"));
+            assertThat(maskedJson).as("same text, references and metadata: the same id").isEqualTo(rawJson);
+
+            int rawProto = client.registerVersion("raw." + dataset + "-key", new StoredSchema(SchemaType.PROTOBUF, ADDRESS_PROTO,
+                    List.of(), json(METADATA), null)).id();
+            new MaskedSchemaIds(client).typedId(dataset, rawProto, client.typedSchemaById(rawProto), true);
+            assertThat(call("GET", "/subjects/masked." + dataset + "-key/versions/latest", null).body().path("metadata"))
+                    .isEqualTo(json(METADATA));
         }
     }
 }

@@ -124,13 +124,7 @@ class FormatsMaskingProcessorTest {
 
         assertThat(new String(maskedClicks.readValue(), StandardCharsets.UTF_8)).isEqualTo(FormatSamples.MASKED_CLICK);
         assertThat(maskedClicks.isEmpty()).isTrue();
-        List<JsonNode> dead = dlq.readValuesToList().stream().map(v -> {
-            try {
-                return JSON.readTree(v);
-            } catch (java.io.IOException e) {
-                throw new AssertionError(e);
-            }
-        }).toList();
+        List<JsonNode> dead = deadLetters();
         assertThat(dead).extracting(d -> d.get("offset").asLong(), d -> d.get("errorClass").asText(), d -> d.get("message").asText())
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple(1L, "io.jitmask.serde.MalformedRecordException", "malformed JSON value (JsonEOFException)"),
@@ -209,13 +203,7 @@ class FormatsMaskingProcessorTest {
         System.arraycopy(withUnknown, 0, hostile, framed.length, withUnknown.length);
         rawOrders.pipeInput(key("O-2"), hostile);
 
-        List<JsonNode> dead = dlq.readValuesToList().stream().map(v -> {
-            try {
-                return JSON.readTree(v);
-            } catch (java.io.IOException e) {
-                throw new AssertionError(e);
-            }
-        }).toList();
+        List<JsonNode> dead = deadLetters();
         assertThat(dead).extracting(d -> d.get("errorClass").asText(), d -> d.get("message").asText()).containsExactly(
                 org.assertj.core.groups.Tuple.tuple("io.jitmask.classify.SchemaNotForDatasetException",
                         "tickets: schema id " + foreign + " is not registered under subject raw.tickets-value"),

@@ -43,11 +43,16 @@ public final class AuditTrail implements AutoCloseable {
     }
 
     /**
-     * The trail of a class's own broker ({@link JitmaskStack.Builder#ownBroker()},
-     * {@link JitmaskStack.Builder#restartableBroker()}); the caller closes it.
+     * The trail of the cluster at {@code bootstrapServers} (a class's own broker), once its {@code jit.audit} exists;
+     * the caller closes it.
      */
     public static AuditTrail of(String bootstrapServers) {
         return new AuditTrail(bootstrapServers);
+    }
+
+    @Override
+    public synchronized void close() {
+        consumer.close();
     }
 
     /** Every committed record on the topic now, in the order read (per partition, topic order). */
@@ -71,10 +76,5 @@ public final class AuditTrail implements AutoCloseable {
     /** The audit trail of one request, in order. */
     public List<AuditEvent> events(String requestId) {
         return records(requestId).stream().map(r -> AuditEvent.fromBytes(r.value())).toList();
-    }
-
-    @Override
-    public synchronized void close() {
-        consumer.close();
     }
 }

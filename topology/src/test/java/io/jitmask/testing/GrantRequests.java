@@ -42,6 +42,21 @@ public final class GrantRequests implements AutoCloseable {
         return id;
     }
 
+    /**
+     * {@code base-<n>} for the smallest n that Kafka's default partitioner puts on {@code partition} of a topic with
+     * {@code partitions} partitions: clients key jit.approvals by request id, and jit.grant-results is partitioned the
+     * same way, so a test that wants a request on a given partition picks its id, never the partition alone.
+     */
+    public static String idOnPartition(String base, int partition, int partitions) {
+        for (int n = 0; ; n++) {
+            String id = base + "-" + n;
+            if (org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(
+                    id.getBytes(StandardCharsets.UTF_8))) % partitions == partition) {
+                return id;
+            }
+        }
+    }
+
     public void revoke(String id) {
         post(ApprovalEvents.revoked(id, "alice", Instant.now(), "test done", DemoActors.key("alice")));
     }

@@ -105,12 +105,45 @@ public final class TopicReader {
     }
 
     public static KafkaConsumer<byte[], byte[]> consumer(String bootstrapServers) {
+        return consumer(bootstrapServers, "read_committed");
+    }
+
+    private static KafkaConsumer<byte[], byte[]> consumer(String bootstrapServers, String isolationLevel) {
         return new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolationLevel),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /**
+     * Waits until a record that {@code wanted} matches is written to the topic, committed or not
+     * ({@code read_uncommitted}): the moment a transaction still open may have written it, which crash tests kill
+     * at. The topic may not exist yet (an internal topic of an application still starting): waits for it too.
+     */
+    public static ConsumerRecord<byte[], byte[]> awaitWritten(String bootstrapServers, String topic,
+                                                              java.util.function.Predicate<ConsumerRecord<byte[], byte[]>> wanted,
+                                                              Duration timeout) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrapServers, "read_uncommitted")) {
+            List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
+            Awaitility.await().dontCatchUncaughtExceptions().atMost(timeout).pollInterval(Duration.ofMillis(1)).until(() -> {
+                if (consumer.assignment().isEmpty()) {
+                    var partitions = consumer.partitionsFor(topic, Duration.ofSeconds(1)).stream()
+                            .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+                    consumer.assign(partitions);
+                    consumer.seekToBeginning(partitions);
+                    return false;
+                }
+                consumer.poll(Duration.ofMillis(50)).forEach(r -> {
+                    if (wanted.test(r)) {
+                        found.add(r);
+                    }
+                });
+                return !found.isEmpty();
+            });
+            return found.get(0);
+        }
     }
 }

@@ -199,7 +199,8 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             respondError(exchange, e.status, e.code, e.getMessage());
         } catch (RuntimeException e) {
             LOG.warn("schema registry request failed: {}", e.getClass().getSimpleName());
-            respondError(exchange, 500, 50001, "Error in the backend data store");
+            RegistryError answer = RegistryError.of(e);
+            respondError(exchange, answer.status, answer.code, answer.getMessage());
         } finally {
             exchange.close();
         }

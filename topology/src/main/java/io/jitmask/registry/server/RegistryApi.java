@@ -26,10 +26,11 @@ import java.util.function.Consumer;
  */
 final class RegistryApi {
     static final Set<String> MODES = Set.of("READWRITE", "READONLY", "READONLY_OVERRIDE", "IMPORT");
+    static final int SCHEMA_SEARCH_LIMIT = 1000;
     /** The fields of Confluent's config update request besides {@code compatibility}, stored as they are. */
-    private static final List<String> CONFIG_FIELDS = List.of("alias", "normalize", "validateFields", "validateRules",
-            "compatibilityGroup", "compatibilityPolicy", "defaultMetadata", "overrideMetadata", "defaultRuleSet",
-            "overrideRuleSet");
+    private static final List<String> CONFIG_FIELDS = List.of("alias", "aliasForDeks", "normalize", "validateFields",
+            "validateNewSchemas", "validateRules", "compatibilityGroup", "compatibilityPolicy", "defaultMetadata",
+            "overrideMetadata", "defaultRuleSet", "overrideRuleSet");
 
     private final SchemaStore store;
     private final Consumer<SchemaStore.Change> writer;
@@ -111,10 +112,13 @@ final class RegistryApi {
                         if (n >= 3 && p.get(1).equals("ids")) {
                             return schemaById(id(p.get(2)), n == 4 ? p.get(3) : null, n, query);
                         }
+                        if (n >= 3 && n <= 4 && p.get(1).equals("guids")) {
+                            return schemaByGuid(p.get(2), n == 4 ? p.get(3) : null, query);
+                        }
                     }
                     case "subjects" -> {
                         if (n == 1) {
-                            return store.subjects(query.flag("deleted"), query.flag("deletedOnly"), query.get("subjectPrefix"));
+                            return page(store.subjects(query.flag("deleted"), query.flag("deletedOnly"), query.get("subjectPrefix")), query);
                         }
                         String subject = p.get(1);
                         if (n == 3 && p.get(2).equals("versions")) {
@@ -133,7 +137,7 @@ final class RegistryApi {
                                 return store.text(v, query.get("format"));
                             }
                             if (p.get(4).equals("referencedby")) {
-                                return store.referencedBy(subject, v.version());
+                                return page(store.referencedBy(subject, v.version(), query.flag("deleted")), query);
                             }
                         }
                     }
@@ -224,7 +228,7 @@ final class RegistryApi {
         SchemaStore.Version v = store.byId(context, id);
         String format = query.get("format");
         if (parts == 3) {
-            ObjectNode out = SchemaStore.putContent(v, json(), false).put("schema", store.text(v, format));
+            ObjectNode out = SchemaStore.putContent(v, json(), false).put("schema", store.text(v, format)).put("guid", v.guid());
             if (query.flag("fetchMaxId")) {
                 out.put("maxId", store.maxId(context));
             }
@@ -232,16 +236,39 @@ final class RegistryApi {
         }
         return switch (tail) {
             case "schema" -> store.text(v, format);
-            case "subjects" -> store.versionsOfId(context, id, query.flag("deleted")).stream()
-                    .map(SchemaStore.Version::subject).distinct().toList();
+            case "subjects" -> page(store.versionsOfId(context, id, query.flag("deleted")).stream()
+                    .map(SchemaStore.Version::subject).distinct().toList(), query);
             case "versions" -> {
                 ArrayNode out = SchemaStore.JSON.createArrayNode();
-                store.versionsOfId(context, id, query.flag("deleted")).forEach(x -> out.addObject()
+                page(store.versionsOfId(context, id, query.flag("deleted")), query).forEach(x -> out.addObject()
                         .put("subject", x.subject()).put("version", x.version()));
                 yield out;
             }
             default -> throw new RegistryError(404, 404, "HTTP 404 Not Found");
         };
+    }
+
+    /**
+     * Confluent 8's {@code /schemas/guids/{guid}} (the schema, as by id) and {@code /schemas/guids/{guid}/ids} (every
+     * context's id of it); 40403 "Schema {guid} not found" when no version has that GUID.
+     */
+    private Object schemaByGuid(String guid, String tail, Query query) {
+        List<SchemaStore.Version> holders = store.byGuid(guid);
+        if (holders.isEmpty()) {
+            throw new RegistryError(404, 40403, "Schema " + guid + " not found");
+        }
+        if (tail == null) {
+            SchemaStore.Version v = holders.get(0);
+            return SchemaStore.putContent(v, json(), false).put("schema", store.text(v, query.get("format"))).put("guid", guid);
+        }
+        if (!tail.equals("ids")) {
+            throw new RegistryError(404, 404, "HTTP 404 Not Found");
+        }
+        java.util.TreeMap<String, java.util.TreeSet<Integer>> ids = new java.util.TreeMap<>();
+        holders.forEach(v -> ids.computeIfAbsent(contextOf(v.subject()), c -> new java.util.TreeSet<>()).add(v.id()));
+        ArrayNode out = SchemaStore.JSON.createArrayNode();
+        ids.forEach((context, numbers) -> numbers.forEach(id -> out.addObject().put("context", context).put("id", id)));
+        return out;
     }
 
     /**
@@ -308,8 +335,11 @@ final class RegistryApi {
         String prefix = query.get("subjectPrefix");
         boolean deleted = query.flag("deleted");
         boolean latestOnly = query.flag("latestOnly");
+        String ruleType = query.get("ruleType");
         int offset = Math.max(0, query.integer("offset", 0));
-        int limit = query.integer("limit", -1);
+        // Confluent's schema.search.default.limit and .max.limit (1000 each): a limit outside 1..1000 is 1000.
+        int asked = query.integer("limit", -1);
+        int limit = asked > 0 && asked <= SCHEMA_SEARCH_LIMIT ? asked : SCHEMA_SEARCH_LIMIT;
         List<SchemaStore.Version> selected = new ArrayList<>();
         for (SchemaStore.Version v : store.everyVersion()) {
             if (prefix != null && !v.subject().startsWith(prefix) || v.deleted() && !deleted) {
@@ -321,17 +351,39 @@ final class RegistryApi {
             }
             selected.add(v);
         }
+        if (ruleType != null && !ruleType.isEmpty()) {
+            // Confluent's ruleType filter: schemas with a rule of that type in any of their lists.
+            selected.removeIf(v -> v.ruleSet() == null || DataContracts.RULE_LISTS.stream().noneMatch(list ->
+                    java.util.stream.StreamSupport.stream(v.ruleSet().path(list).spliterator(), false)
+                            .anyMatch(r -> ruleType.equals(r.path("type").asText(null)))));
+        }
         ArrayNode out = SchemaStore.JSON.createArrayNode();
-        selected.stream().skip(offset).limit(limit < 0 ? Long.MAX_VALUE : limit).forEach(v -> out.add(versionJson(v, false)));
+        selected.stream().skip(offset).limit(limit).forEach(v -> out.add(versionJson(v, false)));
         return out;
     }
 
+    /**
+     * A subject's versions as Confluent 8 lists them: live ones; {@code deleted} adds soft-deleted ones,
+     * {@code deletedOnly} only those, {@code deletedAsNegative} all with soft-deleted ones negated; paged.
+     */
     private List<Integer> versions(String subject, Query query) {
-        if (query.flag("deletedOnly")) {
-            return store.all(subject).stream().filter(SchemaStore.Version::deleted).map(SchemaStore.Version::version).toList();
+        List<SchemaStore.Version> all = query.flag("deleted") || query.flag("deletedOnly") || query.flag("deletedAsNegative")
+                ? store.all(subject) : store.live(subject);
+        List<Integer> out;
+        if (query.flag("deletedAsNegative")) {
+            out = all.stream().map(v -> v.deleted() ? -v.version() : v.version()).toList();
+        } else if (query.flag("deletedOnly")) {
+            out = all.stream().filter(SchemaStore.Version::deleted).map(SchemaStore.Version::version).toList();
+        } else {
+            out = all.stream().map(SchemaStore.Version::version).toList();
         }
-        return (query.flag("deleted") ? store.all(subject) : store.live(subject)).stream()
-                .map(SchemaStore.Version::version).toList();
+        return page(out, query);
+    }
+
+    /** Confluent's {@code offset} and {@code limit} (-1, the default, for no limit) on a listing. */
+    static <T> List<T> page(List<T> items, Query query) {
+        int limit = query.integer("limit", -1);
+        return items.stream().skip(Math.max(0, query.integer("offset", 0))).limit(limit < 0 ? Long.MAX_VALUE : limit).toList();
     }
 
     private static Map<String, String> properties(Query query) {
@@ -354,7 +406,7 @@ final class RegistryApi {
     }
 
     static ObjectNode versionJson(SchemaStore.Version v, boolean markDeleted) {
-        ObjectNode out = json().put("subject", v.subject()).put("version", v.version()).put("id", v.id());
+        ObjectNode out = json().put("subject", v.subject()).put("version", v.version()).put("id", v.id()).put("guid", v.guid());
         SchemaStore.putContent(v, out, false);
         if (markDeleted && v.deleted()) {
             out.put("deleted", true);
@@ -375,7 +427,15 @@ final class RegistryApi {
      * config has {@code normalize: true}.
      */
     private Request request(String subject, String body, Query query) {
-        Request r = request(body);
+        return request(subject, body, query, null);
+    }
+
+    /**
+     * As above; {@code previous}, when not null, stands in for an empty {@code schema} (its type, text and
+     * references), as Confluent's registration does to give the latest schema new metadata or rules.
+     */
+    private Request request(String subject, String body, Query query, SchemaStore.Version previous) {
+        Request r = request(body, previous);
         if ("IMPORT".equals(store.mode(subject))) {
             return r;
         }
@@ -394,11 +454,22 @@ final class RegistryApi {
         return new Request(schema, r.metadata(), r.ruleSet(), r.id(), r.version());
     }
 
-    private Request request(String body) {
+    private Request request(String body, SchemaStore.Version previous) {
         JsonNode request = body(body);
         JsonNode text = request.get("schema");
-        if (text == null || !text.isTextual()) {
+        if (text != null && !text.isNull() && !text.isTextual()) {
             throw new RegistryError(422, 42201, "Invalid schema: the request has no 'schema' string");
+        }
+        ObjectNode metadata = DataContracts.metadata(request.get("metadata"));
+        ObjectNode ruleSet = DataContracts.ruleSet(request.get("ruleSet"));
+        Integer id = request.hasNonNull("id") && request.get("id").asInt() > 0 ? request.get("id").asInt() : null;
+        // Confluent's version: 0 or absent is none, -1 asks for the latest, others name the version to register.
+        Integer version = request.hasNonNull("version") && request.get("version").asInt() != 0 ? request.get("version").asInt() : null;
+        if (text == null || text.isNull() || text.asText().isBlank()) {
+            if (previous == null) {
+                throw RegistryError.invalidSchemaPlain("Empty schema");
+            }
+            return new Request(store.parsed(previous), metadata, ruleSet, id, version);
         }
         SchemaType type;
         try {
@@ -407,43 +478,49 @@ final class RegistryApi {
             throw RegistryError.invalidSchema(e.getMessage());
         }
         List<SchemaReference> references = SchemaStore.references(request.get("references"));
-        ObjectNode metadata = DataContracts.metadata(request.get("metadata"));
-        ObjectNode ruleSet = DataContracts.ruleSet(request.get("ruleSet"));
         ParsedSchema schema;
         try {
             schema = SchemaParser.parse(type, text.asText(), references, store.resolve(references));
         } catch (InvalidSchemaException e) {
             throw RegistryError.invalidSchema(e.getMessage());
         }
-        Integer id = request.hasNonNull("id") && request.get("id").asInt() > 0 ? request.get("id").asInt() : null;
-        Integer version = request.hasNonNull("version") && request.get("version").asInt() > 0 ? request.get("version").asInt() : null;
         return new Request(schema, metadata, ruleSet, id, version);
     }
 
+    /**
+     * Registers as Confluent 8: READONLY refuses (42205); outside IMPORT an {@code id} is taken only when the same
+     * schema already has it under the subject, else "not in import mode" (42205); IMPORT needs an {@code id}
+     * ("not in read-write mode", 42205) and refuses one another schema holds (42205, "Overwrite new schema with
+     * id ..."). An empty {@code schema} registers the latest version's schema with the request's metadata and rules
+     * ("Empty schema", 42201, when there is none).
+     */
     private ObjectNode register(String subject, String body, Query query) {
         checkSubject(subject);
         String mode = store.mode(subject);
         if (mode.startsWith("READONLY")) {
             throw RegistryError.readOnly(subject);
         }
-        Request r = request(subject, body, query);
         boolean importing = "IMPORT".equals(mode);
+        List<SchemaStore.Version> live = store.liveOrEmpty(subject);
+        Request r = request(subject, body, query, importing || live.isEmpty() ? null : live.get(live.size() - 1));
         if (!importing && r.id() != null) {
-            SchemaStore.Version holder;
+            SchemaStore.Version existing;
             try {
-                holder = store.byId(contextOf(subject), r.id());
+                existing = store.lookup(subject, r.schema(), r.metadata(), r.ruleSet(), false);
             } catch (RegistryError e) {
-                throw new RegistryError(422, 42205, "Subject " + subject + " is not in import mode");
+                existing = null;
             }
-            if (!holder.schema().equals(r.schema().canonicalString())) {
-                throw new RegistryError(422, 42207, "Schema with id " + r.id() + " already exists with a different schema");
+            if (existing == null || existing.id() != r.id()) {
+                throw RegistryError.notPermitted(subject, "is not in import mode");
             }
+            return registered(existing, query.get("format"));
         }
         if (importing && r.id() == null) {
-            throw new RegistryError(422, 42205, "Subject " + subject + " is in import mode: a schema id is required");
+            throw RegistryError.notPermitted(subject, "is not in read-write mode");
         }
         SchemaStore.Registration registration = store.register(subject, r.schema(), r.metadata(), r.ruleSet(),
-                importing ? r.id() : null, importing ? r.version() : null);
+                importing ? r.id() : null, importing && r.version() != null && r.version() > 0 ? r.version() : null,
+                importing ? null : r.version());
         String context = contextOf(subject);
         if (registration.change() != null && !store.hasContextRecord(context)) {
             writer.accept(SchemaStore.contextRecord(context, true)); // as Confluent, before the context's first schema
@@ -451,14 +528,25 @@ final class RegistryApi {
         if (registration.change() != null) {
             writer.accept(registration.change());
         }
-        SchemaStore.Version v = registration.version();
-        // Current Confluent clients read all of these from the answer (older ones only the id).
-        return SchemaStore.putContent(v, json().put("id", v.id()).put("version", v.version()), true);
+        return registered(registration.version(), query.get("format"));
+    }
+
+    /** Current Confluent clients read all of these from a registration's answer (older ones only the id). */
+    private ObjectNode registered(SchemaStore.Version v, String format) {
+        ObjectNode out = SchemaStore.putContent(v, json().put("id", v.id()).put("version", v.version()).put("guid", v.guid()), true);
+        // Confluent 8: ?format= renders the answer's schema (as for reads), not the stored one.
+        return format == null || format.isEmpty() ? out : out.put("schema", store.text(v, format));
     }
 
     private ObjectNode lookup(String subject, String body, Query query) {
+        JsonNode text = body(body).get("schema");
+        if (text == null || text.isNull() || text.isTextual() && text.asText().isBlank()) {
+            store.all(subject); // 40401 for an unknown subject, as Confluent; an empty schema matches nothing
+            throw RegistryError.schemaNotFound();
+        }
         Request r = request(subject, body, query);
-        return versionJson(store.lookup(subject, r.schema(), r.metadata(), r.ruleSet(), query.flag("deleted")), false);
+        return versionJson(store.lookup(subject, r.schema(), r.metadata(), r.ruleSet(), query.flag("deleted")), false,
+                query.get("format"));
     }
 
     private ObjectNode compatibility(String subject, String version, String body, Query query) {
@@ -491,43 +579,51 @@ final class RegistryApi {
 
     // ---- config and mode ----
 
+    /** Confluent's GET /config/{subject}: its own config, or with {@code defaultToGlobal} the one in scope; level filled in. */
     private ObjectNode subjectConfig(String subject, boolean defaultToGlobal) {
         ObjectNode own = store.subjectConfig(subject);
         if (own == null) {
             if (!defaultToGlobal) {
                 throw new RegistryError(404, 40408, "Subject '" + subject + "' does not have subject-level compatibility configured");
             }
-            return store.globalConfig();
+            return store.effectiveConfig(subject);
         }
-        return own.deepCopy();
+        return SchemaStore.populated(own);
     }
 
-    /** Merges the update into the stored config (fields not sent stay), as Confluent 7.4+; answers the update. */
+    /**
+     * Merges the update into the stored config as Confluent 8's {@code ConfigValue.update}: fields not sent stay, a
+     * field sent as null is cleared; answers the whole config as Confluent's {@code ConfigUpdateRequest}
+     * ({@code compatibility} for the level).
+     */
     private ObjectNode updateConfig(String subject, String body) {
         if (subject != null) {
             checkSubject(subject);
         }
+        checkWritable(subject);
         JsonNode update = body(body);
-        ObjectNode stored = subject == null ? store.globalConfig() : store.subjectConfig(subject);
+        ObjectNode stored = subject == null ? store.storedGlobalConfig() : store.subjectConfig(subject);
         ObjectNode config = stored == null ? json() : stored.deepCopy();
-        ObjectNode answer = json();
-        if (update.hasNonNull("compatibility")) {
-            String level = update.get("compatibility").asText("").toUpperCase(Locale.ROOT);
-            if (!SchemaStore.LEVELS.contains(level)) {
-                throw RegistryError.invalidCompatibility(level);
+        if (update.has("compatibility")) {
+            if (update.get("compatibility").isNull()) {
+                config.remove("compatibilityLevel");
+            } else {
+                String level = update.get("compatibility").asText("").toUpperCase(Locale.ROOT);
+                if (!SchemaStore.LEVELS.contains(level)) {
+                    throw RegistryError.invalidCompatibility(level);
+                }
+                config.put("compatibilityLevel", level);
             }
-            config.put("compatibilityLevel", level);
-            answer.put("compatibility", level);
         }
         for (String field : CONFIG_FIELDS) {
             JsonNode value = update.get(field);
-            if (value == null || value.isNull()) {
+            if (value == null) {
                 continue;
             }
-            JsonNode checked = switch (field) {
+            JsonNode checked = value.isNull() ? null : switch (field) {
                 case "defaultMetadata", "overrideMetadata" -> DataContracts.metadata(value);
                 case "defaultRuleSet", "overrideRuleSet" -> DataContracts.ruleSet(value);
-                case "normalize", "validateFields", "validateRules" -> {
+                case "normalize", "validateFields", "validateRules", "validateNewSchemas" -> {
                     if (!value.isBoolean()) {
                         throw new RegistryError(422, 422, field + " must be true or false");
                     }
@@ -545,14 +641,17 @@ final class RegistryApi {
             } else {
                 config.set(field, checked);
             }
-            answer.set(field, value);
         }
         writer.accept(SchemaStore.configValueRecord(subject, config));
+        ObjectNode answer = json();
+        config.fields().forEachRemaining(e -> answer.set("compatibilityLevel".equals(e.getKey()) ? "compatibility" : e.getKey(),
+                e.getValue()));
         return answer;
     }
 
     private ObjectNode deleteConfig(String subject) {
         if (subject == null) {
+            checkWritable(null);
             ObjectNode previous = store.globalConfig();
             writer.accept(SchemaStore.configValueRecord(null, null));
             return previous;
@@ -561,8 +660,9 @@ final class RegistryApi {
         if (previous == null) {
             throw RegistryError.subjectNotFound(subject);
         }
+        checkWritable(subject);
         writer.accept(SchemaStore.configValueRecord(subject, null));
-        return previous.deepCopy();
+        return SchemaStore.populated(previous);
     }
 
     private ObjectNode updateMode(String subject, String body, boolean force) {
@@ -600,13 +700,26 @@ final class RegistryApi {
     // ---- deleting ----
 
     private void checkWritable(String subject) {
-        if (store.mode(subject).equals("READONLY")) {
+        if (store.mode(subject).startsWith("READONLY")) {
             throw RegistryError.readOnly(subject);
         }
     }
 
-    private void checkNotReferenced(SchemaStore.Version v) {
-        if (!store.referencedBy(v.subject(), v.version()).isEmpty()) {
+    /**
+     * Confluent's reference guard: a version other versions reference is not deleted (42206); a permanent delete
+     * counts soft-deleted referrers too (they could be restored), a soft delete only live ones.
+     */
+    private void checkNotReferenced(SchemaStore.Version v, boolean permanent) {
+        if (!store.referencedBy(v.subject(), v.version(), permanent).isEmpty()) {
+            throw RegistryError.referenceExists(v.subject(), v.version());
+        }
+    }
+
+    /** For a whole subject, as Confluent: only references from other subjects keep a version. */
+    private void checkNotReferencedByOthers(SchemaStore.Version v, boolean permanent) {
+        java.util.Set<String> referrers = store.referencingSubjects(v.subject(), v.version(), permanent);
+        referrers.remove(v.subject());
+        if (!referrers.isEmpty()) {
             throw RegistryError.referenceExists(v.subject(), v.version());
         }
     }
@@ -615,19 +728,21 @@ final class RegistryApi {
         checkWritable(subject);
         if (permanent) {
             List<SchemaStore.Version> all = store.all(subject);
-            if (all.stream().anyMatch(v -> !v.deleted())) {
-                throw new RegistryError(404, 40405, "Subject '" + subject + "' was not deleted first before being permanently deleted");
+            for (SchemaStore.Version v : all) {
+                checkNotReferencedByOthers(v, true);
+                if (!v.deleted()) {
+                    throw new RegistryError(404, 40405, "Subject '" + subject + "' was not deleted first before being permanently deleted");
+                }
             }
-            all.forEach(this::checkNotReferenced);
             all.forEach(v -> writer.accept(SchemaStore.schemaTombstone(subject, v.version())));
             return all.stream().map(SchemaStore.Version::version).toList();
         }
         List<SchemaStore.Version> live = store.liveOrEmpty(subject);
         if (live.isEmpty()) {
             store.all(subject);
-            throw new RegistryError(404, 40404, "Subject '" + subject + "' was soft deleted. Set permanent=true to delete permanently");
+            throw new RegistryError(404, 40404, "Subject '" + subject + "' was soft deleted.Set permanent=true to delete permanently");
         }
-        live.forEach(this::checkNotReferenced);
+        live.forEach(v -> checkNotReferencedByOthers(v, false));
         live.forEach(v -> writer.accept(SchemaStore.schemaRecord(v, true)));
         return live.stream().map(SchemaStore.Version::version).toList();
     }
@@ -639,11 +754,11 @@ final class RegistryApi {
                     ? store.version(subject, "latest", true).version() : SchemaStore.parseVersion(version);
             SchemaStore.Version v = store.all(subject).stream().filter(x -> x.version() == number).findFirst()
                     .orElseThrow(() -> RegistryError.versionNotFound(number));
+            checkNotReferenced(v, true); // before the soft-delete check, as Confluent
             if (!v.deleted()) {
                 throw new RegistryError(404, 40407, "Subject '" + subject + "' Version " + number
                         + " was not deleted first before being permanently deleted");
             }
-            checkNotReferenced(v);
             writer.accept(SchemaStore.schemaTombstone(subject, number));
             return number;
         }
@@ -652,11 +767,11 @@ final class RegistryApi {
             boolean softDeleted = store.all(subject).stream().anyMatch(x -> x.version() == number && x.deleted());
             if (softDeleted) {
                 throw new RegistryError(404, 40406, "Subject '" + subject + "' Version " + number
-                        + " was soft deleted. Set permanent=true to delete permanently");
+                        + " was soft deleted.Set permanent=true to delete permanently");
             }
         }
         SchemaStore.Version v = store.version(subject, version);
-        checkNotReferenced(v);
+        checkNotReferenced(v, false);
         writer.accept(SchemaStore.schemaRecord(v, true));
         return v.version();
     }

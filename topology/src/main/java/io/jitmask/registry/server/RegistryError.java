@@ -13,6 +13,17 @@ final class RegistryError extends RuntimeException {
         this.code = code;
     }
 
+    /**
+     * The answer to a request that failed otherwise: a cancelled check (the thread interrupted) as Confluent's
+     * request timeout answers it, HTTP 504 "Request timed out"; anything else Confluent's store error, 50001.
+     */
+    static RegistryError of(RuntimeException failure) {
+        if (failure instanceof java.util.concurrent.CancellationException) {
+            return new RegistryError(504, 504, "Request timed out");
+        }
+        return new RegistryError(500, 50001, "Error in the backend data store");
+    }
+
     static RegistryError subjectNotFound(String subject) {
         return new RegistryError(404, 40401, "Subject '" + subject + "' not found.");
     }
@@ -27,6 +38,11 @@ final class RegistryError extends RuntimeException {
 
     static RegistryError invalidSchema(String why) {
         return new RegistryError(422, 42201, "Invalid schema: " + why);
+    }
+
+    /** 42201 with Confluent's own message (for refusals Confluent words without the "Invalid schema" prefix). */
+    static RegistryError invalidSchemaPlain(String message) {
+        return new RegistryError(422, 42201, message);
     }
 
     static RegistryError invalidVersion(String version) {
@@ -45,7 +61,17 @@ final class RegistryError extends RuntimeException {
     }
 
     static RegistryError readOnly(String subject) {
-        return new RegistryError(422, 42205, "Subject " + subject + " is in read-only mode");
+        return notPermitted(subject, "is in read-only mode");
+    }
+
+    /**
+     * 42205 as Confluent 8 words it: "Subject s in context c ...", the context written {@code :.ctx:} and empty for
+     * the default one.
+     */
+    static RegistryError notPermitted(String subject, String what) {
+        String context = SchemaStore.contextOf(subject);
+        return new RegistryError(422, 42205, "Subject " + subject + " in context "
+                + (".".equals(context) ? "" : ":" + context + ":") + " " + what);
     }
 
     static RegistryError referenceExists(String subject, int version) {
@@ -57,12 +83,14 @@ final class RegistryError extends RuntimeException {
         return new RegistryError(422, 42208, "The specified subject '" + subject.replaceAll("\\p{Cntrl}", "?") + "' is not valid.");
     }
 
+    /** 42210 with Confluent's message: its {@code RuleException}'s, as is. */
     static RegistryError invalidRuleSet(String why) {
-        return new RegistryError(422, 42210, "Invalid rule set: " + why);
+        return new RegistryError(422, 42210, why);
     }
 
+    /** 409 with Confluent 8's code 40901 (7.x answered 409) and its message: the problems as a list. */
     static RegistryError incompatible(String subject, List<String> problems) {
-        return new RegistryError(409, 409, "Schema being registered is incompatible with an earlier schema for subject \""
-                + subject + "\", details: " + String.join("; ", problems));
+        return new RegistryError(409, 40901, "Schema being registered is incompatible with an earlier schema for subject \""
+                + subject + "\", details: " + problems);
     }
 }

@@ -50,6 +50,11 @@ final class SchemaStore {
             references = List.copyOf(references);
         }
 
+        /** Confluent 8's GUID of this schema and contract (see {@link SchemaGuid}). */
+        String guid() {
+            return SchemaGuid.of(schema, references, metadata, ruleSet);
+        }
+
         /** What makes two registrations the same schema (and the same id): all but subject, version, deleted. */
         String contentKey() {
             return contentKey(type, schema, references, metadata, ruleSet);
@@ -153,12 +158,28 @@ final class SchemaStore {
             return; // a type this registry does not know: skipped, as Confluent skips unknown providers
         }
         Version parsed = new Version(subject, version, id, type, v.path("schema").asText(), references(v.path("references")),
-                object(v.get("metadata")), object(v.get("ruleSet")), v.path("deleted").asBoolean(false));
+                storedMetadata(v.get("metadata")), storedRuleSet(v.get("ruleSet")), v.path("deleted").asBoolean(false));
         IdSpace space = space(contextOf(subject));
         space.byId.putIfAbsent(id, parsed);
         space.byContent.putIfAbsent(parsed.contentKey(), id);
         space.maxId = Math.max(space.maxId, id);
         subjects.computeIfAbsent(subject, s -> new TreeMap<>()).put(version, parsed);
+    }
+
+    /**
+     * A contract read from {@code _schemas} in Confluent's form (records written by Confluent or by an earlier
+     * jitmask may hold another order), so comparisons, ids and answers are the same as for a new registration.
+     */
+    private static ObjectNode storedMetadata(JsonNode node) {
+        return object(node) == null ? null : DataContracts.canonicalMetadata(node);
+    }
+
+    private static ObjectNode storedRuleSet(JsonNode node) {
+        try {
+            return DataContracts.ruleSet(object(node));
+        } catch (RegistryError e) {
+            return object(node); // kept as written: a rule Confluent's checks now refuse still reads back
+        }
     }
 
     static ObjectNode object(JsonNode node) {
@@ -231,6 +252,11 @@ final class SchemaStore {
     List<Version> liveOrEmpty(String subject) {
         NavigableMap<Integer, Version> versions = subjects.get(subject);
         return versions == null ? List.of() : versions.values().stream().filter(v -> !v.deleted()).toList();
+    }
+
+    /** The versions, in every context, whose schema and contract have this GUID. */
+    List<Version> byGuid(String guid) {
+        return everyVersion().stream().filter(v -> v.guid().equals(guid)).toList();
     }
 
     /** Every version of every subject, subjects in order, versions ascending. */
@@ -355,9 +381,25 @@ final class SchemaStore {
 
     /** Ids of the live versions that reference {@code subject} at {@code version}. */
     List<Integer> referencedBy(String subject, int version) {
-        return everyVersion().stream().filter(v -> !v.deleted())
+        return referencedBy(subject, version, false);
+    }
+
+    /** Ids of the versions (soft-deleted ones too when asked, as Confluent's {@code ?deleted=}) that reference it. */
+    List<Integer> referencedBy(String subject, int version, boolean includeDeleted) {
+        return referrers(subject, version, includeDeleted).stream().map(Version::id).distinct().sorted().toList();
+    }
+
+    /** The subjects with a version (soft-deleted ones too when asked) that references {@code subject} at {@code version}. */
+    java.util.Set<String> referencingSubjects(String subject, int version, boolean includeDeleted) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        referrers(subject, version, includeDeleted).forEach(v -> out.add(v.subject()));
+        return out;
+    }
+
+    private List<Version> referrers(String subject, int version, boolean includeDeleted) {
+        return everyVersion().stream().filter(v -> includeDeleted || !v.deleted())
                 .filter(v -> v.references().stream().anyMatch(r -> r.subject().equals(subject) && r.version() == version))
-                .map(Version::id).distinct().sorted().toList();
+                .toList();
     }
 
     int nextId() {
@@ -437,7 +479,17 @@ final class SchemaStore {
     }
 
     ObjectNode globalConfig() {
-        ObjectNode out = globalConfig.deepCopy();
+        return populated(globalConfig);
+    }
+
+    /** The global config as stored (none: null), without the default level filled in. */
+    ObjectNode storedGlobalConfig() {
+        return globalConfig.isEmpty() ? null : globalConfig.deepCopy();
+    }
+
+    /** A config as Confluent serves it: the server's default level (BACKWARD) when it sets none. */
+    static ObjectNode populated(ObjectNode config) {
+        ObjectNode out = config == null ? JSON.createObjectNode() : config.deepCopy();
         if (!out.has("compatibilityLevel")) {
             out.put("compatibilityLevel", DEFAULT_LEVEL);
         }
@@ -445,21 +497,17 @@ final class SchemaStore {
     }
 
     /**
-     * The subject's config over its context's ({@code :.ctx:}) over the global one, field by field, as Confluent's
-     * config "in scope".
+     * The config in scope of a subject as Confluent's {@code getConfigInScope}: the first that exists of the
+     * subject's, its context's ({@code :.ctx:}) and the global one, whole (not merged field by field), with the
+     * server's default level when it sets none.
      */
     ObjectNode effectiveConfig(String subject) {
-        ObjectNode out = globalConfig();
-        String context = contextOf(subject);
-        ObjectNode ofContext = ".".equals(context) ? null : subjectConfigs.get(":" + context + ":");
-        if (ofContext != null) {
-            ofContext.fields().forEachRemaining(e -> out.set(e.getKey(), e.getValue()));
-        }
         ObjectNode own = subject == null ? null : subjectConfigs.get(subject);
-        if (own != null) {
-            own.fields().forEachRemaining(e -> out.set(e.getKey(), e.getValue()));
+        String context = contextOf(subject);
+        if (own == null && !".".equals(context)) {
+            own = subjectConfigs.get(":" + context + ":");
         }
-        return out;
+        return populated(own != null ? own : globalConfig);
     }
 
     String level(String subject) {
@@ -503,18 +551,24 @@ final class SchemaStore {
 
     /**
      * Why {@code schema} may not follow {@code against} (oldest first) under the subject's level; empty when it may.
-     * Non-transitive levels check the newest only; with a {@code compatibilityGroup}, only versions whose metadata
-     * property of that name equals the new schema's are checked. Messages name versions, paths and rules, never
-     * schema text.
+     * The list is Confluent's: the reserved-field problems ({@code validateFields}), then the differences found
+     * against the first version that fails (non-transitive levels check the newest only, transitive ones from the
+     * newest back; with a {@code compatibilityGroup}, only versions whose metadata property of that name equals the
+     * new schema's), each worded as Confluent words it, then {@code {oldSchemaVersion: N}}, and last
+     * {@code {validateFields: 'false', compatibility: 'BACKWARD'}}. Confluent also lists {@code {oldSchema: '...'}}:
+     * left out here, as schema text is never quoted in an error (defaults can hold values).
      */
     List<String> incompatibilities(String subject, ParsedSchema schema, ObjectNode metadata, List<Version> against) {
         String level = level(subject);
         ObjectNode config = effectiveConfig(subject);
-        List<String> reserved = config.path("validateFields").asBoolean(false)
+        boolean validateFields = config.path("validateFields").asBoolean(false);
+        List<String> problems = new ArrayList<>(validateFields
                 ? reservedFieldProblems(schema, metadata, against.isEmpty() ? null : against.get(against.size() - 1))
-                : List.of();
-        List<String> problems = new ArrayList<>(reserved);
-        problems.addAll(levelIncompatibilities(subject, level, config, schema, metadata, against));
+                : List.of());
+        problems.addAll(levelIncompatibilities(level, config, schema, metadata, against));
+        if (!problems.isEmpty()) {
+            problems.add("{validateFields: '" + validateFields + "', compatibility: '" + level + "'}");
+        }
         return problems;
     }
 
@@ -555,7 +609,7 @@ final class SchemaStore {
         return out;
     }
 
-    private List<String> levelIncompatibilities(String subject, String level, ObjectNode config, ParsedSchema schema,
+    private List<String> levelIncompatibilities(String level, ObjectNode config, ParsedSchema schema,
                                                 ObjectNode metadata, List<Version> against) {
         String group = config.path("compatibilityGroup").asText(null);
         List<Version> relevant = against;
@@ -568,22 +622,37 @@ final class SchemaStore {
         }
         List<Version> checked = level.endsWith("_TRANSITIVE") ? relevant : List.of(relevant.get(relevant.size() - 1));
         String direction = level.replace("_TRANSITIVE", "");
+        // An unknown policy (Confluent 8.3 knows STRICT and LENIENT; LOGICAL comes later) is checked as STRICT.
         String policy = config.path("compatibilityPolicy").asText(null);
-        List<String> problems = new ArrayList<>();
-        for (Version existing : checked) {
+        for (int i = checked.size() - 1; i >= 0; i--) {
+            Version existing = checked.get(i);
             ParsedSchema old = parsed(existing);
-            if (!"FORWARD".equals(direction)) {
-                // BACKWARD: consumers on the new schema read data written with the old one.
-                schema.backwardIncompatibilities(old, policy, "new", "old").forEach(p -> problems.add(p + " against version " + existing.version()
-                        + " under " + level));
+            List<String> problems = new ArrayList<>();
+            if (old.type() != schema.type()) {
+                problems.add("Incompatible because of different schema type");
+            } else {
+                if (!"BACKWARD".equals(direction)) {
+                    // FORWARD: consumers on the old schema read data written with the new one.
+                    List<String> forward = old.backwardIncompatibilities(schema, policy, "old", "new");
+                    problems.addAll(forward);
+                    if ("FORWARD".equals(direction) && !forward.isEmpty()) {
+                        problems.add("{oldSchemaVersion: " + existing.version() + "}");
+                    }
+                }
+                if (!"FORWARD".equals(direction)) {
+                    // BACKWARD: consumers on the new schema read data written with the old one.
+                    List<String> backward = schema.backwardIncompatibilities(old, policy, "new", "old");
+                    problems.addAll(backward);
+                    if (!backward.isEmpty()) {
+                        problems.add("{oldSchemaVersion: " + existing.version() + "}");
+                    }
+                }
             }
-            if (!"BACKWARD".equals(direction)) {
-                // FORWARD: consumers on the old schema read data written with the new one.
-                old.backwardIncompatibilities(schema, policy, "old", "new").forEach(p -> problems.add(p + " against version " + existing.version()
-                        + " under " + level));
+            if (!problems.isEmpty()) {
+                return problems; // as Confluent's validator: the first version that fails is the answer
             }
         }
-        return problems;
+        return List.of();
     }
 
     List<String> incompatibilities(String subject, ParsedSchema schema, List<Version> against) {
@@ -606,23 +675,60 @@ final class SchemaStore {
     }
 
     /**
-     * The newest version of the subject holding this schema (same type, canonical text and references); when
-     * metadata or a rule set is given, they must match too. Soft-deleted versions only when asked.
+     * The version of the subject holding this schema, as Confluent's lookup: the newest version with the same type,
+     * canonical text, references, rule set and metadata (a {@code confluent:version} on one side only is ignored,
+     * see {@link DataContracts#sameIgnoringVersion}); if none, the request's metadata and rule set are completed as
+     * a registration would complete them (the latest live version's when the request has none, under the config's
+     * defaults and overrides) and looked up again. Soft-deleted versions only when asked.
      */
     Version lookup(String subject, ParsedSchema schema, ObjectNode metadata, ObjectNode ruleSet, boolean includeDeleted) {
         List<Version> candidates = includeDeleted ? all(subject) : live(subject);
-        Version found = null;
-        for (Version v : candidates) {
-            if (sameSchema(v, schema)
-                    && (metadata == null || metadata.equals(v.metadata()))
-                    && (ruleSet == null || ruleSet.equals(v.ruleSet()))) {
-                found = v;
+        Version found = newestHolding(candidates, schema, metadata, ruleSet);
+        List<Version> live = liveOrEmpty(subject);
+        if (found == null && !live.isEmpty()) {
+            Version latest = live.get(live.size() - 1);
+            ObjectNode config = effectiveConfig(subject);
+            ObjectNode completedMetadata = completedMetadata(config, metadata, latest);
+            ObjectNode completedRules = completedRuleSet(config, ruleSet, latest);
+            if (!Objects.equals(completedMetadata, metadata) || !Objects.equals(completedRules, ruleSet)) {
+                found = newestHolding(candidates, schema, completedMetadata, completedRules);
             }
         }
         if (found == null) {
             throw RegistryError.schemaNotFound();
         }
         return found;
+    }
+
+    private Version newestHolding(List<Version> candidates, ParsedSchema schema, ObjectNode metadata, ObjectNode ruleSet) {
+        for (int i = candidates.size() - 1; i >= 0; i--) {
+            Version v = candidates.get(i);
+            if (holds(v, schema, metadata, ruleSet)) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    /** The same schema and rule set, and metadata equal up to a one-sided {@code confluent:version}. */
+    private boolean holds(Version v, ParsedSchema schema, ObjectNode metadata, ObjectNode ruleSet) {
+        return sameSchema(v, schema) && Objects.equals(v.ruleSet(), ruleSet)
+                && DataContracts.sameIgnoringVersion(metadata, v.metadata(), v.version());
+    }
+
+    /** The request's metadata, else the previous version's, under the config's default and over its override. */
+    private static ObjectNode completedMetadata(ObjectNode config, ObjectNode requested, Version previous) {
+        return DataContracts.mergeMetadata(
+                DataContracts.mergeMetadata(object(config.get("defaultMetadata")),
+                        requested != null ? requested : previous == null ? null : previous.metadata()),
+                object(config.get("overrideMetadata")));
+    }
+
+    private static ObjectNode completedRuleSet(ObjectNode config, ObjectNode requested, Version previous) {
+        return DataContracts.mergeRuleSets(
+                DataContracts.mergeRuleSets(object(config.get("defaultRuleSet")),
+                        requested != null ? requested : previous == null ? null : previous.ruleSet()),
+                object(config.get("overrideRuleSet")));
     }
 
     /**
@@ -666,27 +772,43 @@ final class SchemaStore {
      */
     Registration register(String subject, ParsedSchema schema, ObjectNode requestMetadata, ObjectNode requestRuleSet,
                           Integer importedId, Integer importedVersion) {
+        return register(subject, schema, requestMetadata, requestRuleSet, importedId, importedVersion, null);
+    }
+
+    /**
+     * As above; {@code requestedVersion} is the {@code version} of a registration outside IMPORT mode (null when
+     * the request has none). As Confluent, the new version's number goes into the metadata's
+     * {@code confluent:version} when the request names a version or the merged metadata already has that property
+     * (so it always tells the version a schema was registered as), and a named version other than the next one is
+     * refused (42201, "Version is not one more than previous version").
+     */
+    Registration register(String subject, ParsedSchema schema, ObjectNode requestMetadata, ObjectNode requestRuleSet,
+                          Integer importedId, Integer importedVersion, Integer requestedVersion) {
         NavigableMap<Integer, Version> versions = subjects.get(subject);
         List<Version> live = new ArrayList<>();
         if (versions != null) {
             versions.values().stream().filter(v -> !v.deleted()).forEach(live::add);
         }
         Version previous = live.isEmpty() ? null : live.get(live.size() - 1);
+        int next = versions == null || versions.isEmpty() ? 1 : versions.lastKey() + 1;
         ObjectNode config = effectiveConfig(subject);
-        ObjectNode metadata = DataContracts.mergeMetadata(
-                DataContracts.mergeMetadata(object(config.get("defaultMetadata")),
-                        requestMetadata != null ? requestMetadata : previous == null ? null : previous.metadata()),
-                object(config.get("overrideMetadata")));
-        ObjectNode ruleSet = DataContracts.mergeRuleSets(
-                DataContracts.mergeRuleSets(object(config.get("defaultRuleSet")),
-                        requestRuleSet != null ? requestRuleSet : previous == null ? null : previous.ruleSet()),
-                object(config.get("overrideRuleSet")));
+        ObjectNode metadata = completedMetadata(config, requestMetadata, previous);
+        ObjectNode ruleSet = completedRuleSet(config, requestRuleSet, previous);
+        boolean importing = importedId != null;
+        if (!importing && (requestedVersion != null || DataContracts.confluentVersion(metadata) != null)) {
+            metadata = DataContracts.withConfluentVersion(metadata, next);
+        }
         String content = Version.contentKey(schema.type(), schema.canonicalString(), schema.references(), metadata, ruleSet);
-        for (Version v : live) {
-            if (sameSchema(v, schema) && Objects.equals(v.metadata(), metadata) && Objects.equals(v.ruleSet(), ruleSet)
-                    && (importedId == null || importedId == v.id())) {
-                return new Registration(v, null);
+        if (requestedVersion == null || requestedVersion == -1) {
+            for (int i = live.size() - 1; i >= 0; i--) {
+                Version v = live.get(i);
+                if (holds(v, schema, metadata, ruleSet) && (importedId == null || importedId == v.id())) {
+                    return new Registration(v, null);
+                }
             }
+        }
+        if (!importing && requestedVersion != null && requestedVersion != -1 && requestedVersion != next) {
+            throw RegistryError.invalidSchemaPlain("Version is not one more than previous version");
         }
         if (importedId == null) {
             List<String> problems = incompatibilities(subject, schema, metadata, live);
@@ -700,7 +822,9 @@ final class SchemaStore {
         if (importedId != null) {
             Version holder = space.byId.get(importedId);
             if (holder != null && !holder.contentKey().equals(content)) {
-                throw new RegistryError(422, 42207, "Schema with id " + importedId + " already exists with a different schema");
+                String context = contextOf(subject);
+                throw new RegistryError(422, 42205, "Overwrite new schema with id " + importedId + " in context "
+                        + (".".equals(context) ? "" : ":" + context + ":") + " is not permitted.");
             }
             id = importedId;
         } else {
@@ -713,7 +837,7 @@ final class SchemaStore {
             }
             version = importedVersion;
         } else {
-            version = versions == null || versions.isEmpty() ? 1 : versions.lastKey() + 1;
+            version = next;
         }
         Version made = new Version(subject, version, id, schema.type(), schema.canonicalString(), schema.references(),
                 metadata, ruleSet, false);

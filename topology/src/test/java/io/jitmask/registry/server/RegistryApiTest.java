@@ -18,7 +18,9 @@ import org.junit.jupiter.api.Test;
  * goes through the same record path as {@code _schemas}, and a second store rebuilt from those records answers the
  * same): {@code normalize} (query and config), {@code validateFields} ({@code $$} names, reserved fields),
  * {@code ?format=}, {@code fetchMaxId}, contexts (ids per context, the {@code /contexts/{ctx}} prefix, deleting an
- * empty context) and {@code ?subject=} on ids.
+ * empty context) and {@code ?subject=} on ids; session 8: data contracts in Confluent's sorted form, an empty schema
+ * for new metadata, {@code confluent:version}, lookups completed from the latest version, Confluent 8's mode refusals
+ * and a cancelled check.
  */
 class RegistryApiTest {
     static final String AVRO_A = "{\"type\":\"record\",\"name\":\"R\",\"namespace\":\"n\",\"b\":1,\"a\":2,"
@@ -162,13 +164,15 @@ class RegistryApiTest {
         conflicting.set("metadata", reserved.get("metadata"));
         RegistryError e = refusal(() -> call("POST", "/subjects/r/versions", null, conflicting.toString()));
         assertThat(e.status).isEqualTo(409);
-        assertThat(e.getMessage()).endsWith("details: The new schema has field that conflicts with the reserved field ssn.");
+        assertThat(e.code).isEqualTo(40901);
+        assertThat(e.getMessage()).endsWith("details: [The new schema has field that conflicts with the reserved field ssn.,"
+                + " {validateFields: 'true', compatibility: 'NONE'}]");
 
         ObjectNode dropped = (ObjectNode) SchemaStore.read(body("AVRO", v1.replace("\"a\"", "\"b\"")));
         dropped.putObject("metadata").putObject("properties").put("confluent:reserved", "ssn");
         assertThat(refusal(() -> call("POST", "/subjects/r/versions", null, dropped.toString())).getMessage())
-                .endsWith("details: The new schema has reserved field pin removed from its metadata which is present in the"
-                        + " old schema's metadata.");
+                .endsWith("details: [The new schema has reserved field pin removed from its metadata which is present in the"
+                        + " old schema's metadata., {validateFields: 'true', compatibility: 'NONE'}]");
         // Without validateFields neither rule applies.
         call("PUT", "/config/r", null, "{\"validateFields\":false}");
         assertThat(json("POST", "/subjects/r/versions", null, conflicting.toString()).path("version").asInt()).isEqualTo(2);
@@ -211,6 +215,12 @@ class RegistryApiTest {
         int second = json("POST", "/subjects/b/versions", null, body("AVRO", AVRO_A)).path("id").asInt();
         assertThat(json("GET", "/schemas/ids/" + first, "fetchMaxId=true", null).path("maxId").asInt()).isEqualTo(second);
         assertThat(json("GET", "/schemas/ids/" + first, null, null).has("maxId")).isFalse();
+        // Confluent 8 renders registration and lookup answers with ?format= too.
+        JsonNode proto = json("POST", "/subjects/fm/versions", "format=serialized", body("PROTOBUF", PROTO_A));
+        String serialized = json("GET", "/schemas/ids/" + proto.path("id").asInt(), "format=serialized", null).path("schema").asText();
+        assertThat(serialized).isNotEqualTo(json("GET", "/schemas/ids/" + proto.path("id").asInt(), null, null).path("schema").asText());
+        assertThat(proto.path("schema").asText()).isEqualTo(serialized);
+        assertThat(json("POST", "/subjects/fm", "format=serialized", body("PROTOBUF", PROTO_A)).path("schema").asText()).isEqualTo(serialized);
     }
 
     @Test
@@ -298,6 +308,237 @@ class RegistryApiTest {
                 RegistryApi.Query.parse(null), null));
         assertThat(kept.path("schema").asText()).isEqualTo(json("GET", "/schemas/ids/1", "subject=:.keep:k", null)
                 .path("schema").asText());
+    }
+
+    static String withMetadata(String body, String metadata) {
+        ObjectNode node = (ObjectNode) SchemaStore.read(body);
+        node.set("metadata", SchemaStore.read(metadata));
+        return node.toString();
+    }
+
+    @Test
+    void theSameContractInAnotherOrderIsTheSameSchemaServedSortedAsConfluent() {
+        String scrambled = "{\"sensitive\":[\"b\",\"a\"],\"properties\":{\"z\":\"1\",\"a\":\"2\"},\"tags\":{\"R.z\":[\"Y\",\"X\"],\"R.a\":[\"B\"]}}";
+        String sorted = "{\"tags\":{\"R.a\":[\"B\"],\"R.z\":[\"X\",\"Y\"]},\"properties\":{\"a\":\"2\",\"z\":\"1\"},\"sensitive\":[\"a\",\"b\"]}";
+        JsonNode first = json("POST", "/subjects/c/versions", null, withMetadata(body("AVRO", AVRO_A), scrambled));
+        assertThat(first.path("metadata").toString()).isEqualTo(sorted);
+        JsonNode again = json("POST", "/subjects/c/versions", null, withMetadata(body("AVRO", AVRO_A), sorted));
+        assertThat(List.of(again.path("id").asInt(), again.path("version").asInt())).containsExactly(first.path("id").asInt(), 1);
+        JsonNode other = json("POST", "/subjects/other/versions", null, withMetadata(body("AVRO", AVRO_A), scrambled));
+        assertThat(other.path("id").asInt()).as("one id for one schema and contract").isEqualTo(first.path("id").asInt());
+        assertThat(json("GET", "/schemas/ids/" + first.path("id").asInt(), null, null).path("metadata").toString()).isEqualTo(sorted);
+        assertThat(restarted().route("GET", "/subjects/c/versions/1", RegistryApi.Query.parse(null), null).toString())
+                .contains("\"metadata\":" + sorted);
+    }
+
+    @Test
+    void contractsReadFromTheSchemasTopicAreTakenInConfluentsForm() {
+        // A record as Confluent or an earlier jitmask may have written it: metadata unsorted, a rule without kind/mode.
+        store.apply("{\"keytype\":\"SCHEMA\",\"subject\":\"old\",\"version\":1,\"magic\":1}", "{\"subject\":\"old\",\"version\":1,"
+                + "\"id\":7,\"metadata\":{\"sensitive\":[\"b\",\"a\"],\"tags\":{\"R.f\":[\"Y\",\"X\"]}},"
+                + "\"ruleSet\":{\"domainRules\":[{\"name\":\"r\",\"type\":\"CEL\"}]},\"schema\":" + SchemaStore.JSON.valueToTree(AVRO_A)
+                + ",\"deleted\":false}");
+        JsonNode read = json("GET", "/subjects/old/versions/1", null, null);
+        assertThat(read.path("metadata").toString()).isEqualTo("{\"tags\":{\"R.f\":[\"X\",\"Y\"]},\"sensitive\":[\"a\",\"b\"]}");
+        assertThat(read.path("ruleSet").toString())
+                .isEqualTo("{\"domainRules\":[{\"name\":\"r\",\"kind\":\"TRANSFORM\",\"mode\":\"WRITEREAD\",\"type\":\"CEL\",\"disabled\":false}]}");
+        ObjectNode same = (ObjectNode) SchemaStore.read(body("AVRO", AVRO_A));
+        same.set("metadata", SchemaStore.read("{\"tags\":{\"R.f\":[\"X\",\"Y\"]},\"sensitive\":[\"a\",\"b\"]}"));
+        same.set("ruleSet", read.path("ruleSet"));
+        assertThat(json("POST", "/subjects/old/versions", null, same.toString()).path("version").asInt()).as("the same version").isEqualTo(1);
+    }
+
+    @Test
+    void anEmptySchemaGivesTheLatestSchemaNewMetadataAsConfluent() {
+        JsonNode first = json("POST", "/subjects/e/versions", null, withMetadata(body("JSON", JSON_A), "{\"properties\":{\"owner\":\"a\"}}"));
+        JsonNode second = json("POST", "/subjects/e/versions", null, "{\"schema\":\"\",\"metadata\":{\"properties\":{\"owner\":\"b\"}}}");
+        assertThat(second.path("version").asInt()).isEqualTo(2);
+        assertThat(second.path("id").asInt()).isNotEqualTo(first.path("id").asInt());
+        assertThat(second.path("schemaType").asText()).isEqualTo("JSON");
+        assertThat(second.path("schema").asText()).isEqualTo(first.path("schema").asText());
+        assertThat(second.path("metadata").toString()).isEqualTo("{\"properties\":{\"owner\":\"b\"}}");
+        RegistryError none = refusal(() -> call("POST", "/subjects/fresh/versions", null, "{\"metadata\":{\"properties\":{\"o\":\"x\"}}}"));
+        assertThat(List.of(none.status, none.code, none.getMessage())).containsExactly(422, 42201, "Empty schema");
+        assertThat(refusal(() -> call("POST", "/subjects/e", null, "{\"schema\":\"\"}")).code).isEqualTo(40403);
+        assertThat(refusal(() -> call("POST", "/subjects/fresh", null, "{\"schema\":\"\"}")).code).isEqualTo(40401);
+    }
+
+    @Test
+    void confluentVersionTellsTheVersionASchemaWasRegisteredAs() {
+        JsonNode first = json("POST", "/subjects/v/versions", null,
+                withMetadata(body("AVRO", AVRO_A), "{\"properties\":{\"confluent:version\":\"7\",\"owner\":\"a\"}}"));
+        assertThat(first.path("metadata").toString()).isEqualTo("{\"properties\":{\"confluent:version\":\"1\",\"owner\":\"a\"}}");
+        // Sent without it, it names the version holding the rest of the contract.
+        String plain = withMetadata(body("AVRO", AVRO_A), "{\"properties\":{\"owner\":\"a\"}}");
+        assertThat(json("POST", "/subjects/v", null, plain).path("version").asInt()).isEqualTo(1);
+        assertThat(json("POST", "/subjects/v/versions", null, plain).path("version").asInt()).isEqualTo(1);
+        // Without metadata the previous one is inherited and its confluent:version moves on: a new version, as Confluent.
+        JsonNode second = json("POST", "/subjects/v/versions", null, body("AVRO", AVRO_A));
+        assertThat(second.path("version").asInt()).isEqualTo(2);
+        assertThat(second.path("metadata").path("properties").path("confluent:version").asText()).isEqualTo("2");
+        // A version named in the request must be the next one, and is recorded.
+        ObjectNode named = (ObjectNode) SchemaStore.read(body("AVRO", AVRO_A));
+        named.put("version", 9);
+        RegistryError skipped = refusal(() -> call("POST", "/subjects/v/versions", null, named.toString()));
+        assertThat(List.of(skipped.code, skipped.getMessage())).containsExactly(42201, "Version is not one more than previous version");
+        named.put("version", 3);
+        JsonNode third = json("POST", "/subjects/plain/versions", null, body("AVRO", AVRO_A));
+        assertThat(third.has("metadata")).isFalse();
+        assertThat(json("POST", "/subjects/v/versions", null, named.toString()).path("metadata").path("properties")
+                .path("confluent:version").asText()).isEqualTo("3");
+    }
+
+    @Test
+    void lookupCompletesTheContractFromTheLatestVersionAsConfluent() {
+        call("POST", "/subjects/l/versions", null, withMetadata(body("AVRO", AVRO_A), "{\"properties\":{\"owner\":\"a\"}}"));
+        call("PUT", "/config/l", null, "{\"compatibility\":\"NONE\"}");
+        String other = "{\"type\":\"record\",\"name\":\"S\",\"fields\":[]}";
+        call("POST", "/subjects/l/versions", null, withMetadata(body("AVRO", other), "{\"properties\":{\"owner\":\"b\"}}"));
+        assertThat(json("POST", "/subjects/l", null, body("AVRO", other)).path("version").asInt()).isEqualTo(2);
+        assertThat(refusal(() -> call("POST", "/subjects/l", null, body("AVRO", AVRO_A))).code)
+                .as("completed with the latest's metadata, version 1 does not match").isEqualTo(40403);
+        assertThat(json("POST", "/subjects/l", null, withMetadata(body("AVRO", AVRO_A), "{\"properties\":{\"owner\":\"a\"}}"))
+                .path("version").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void modesRefuseAsConfluent8() {
+        call("POST", "/subjects/m/versions", null, body("AVRO", AVRO_A));
+        call("PUT", "/mode/m", null, "{\"mode\":\"READONLY_OVERRIDE\"}");
+        for (String[] write : new String[][] {{"POST", "/subjects/m/versions", body("AVRO", AVRO_A)}, {"DELETE", "/subjects/m", null},
+            {"DELETE", "/subjects/m/versions/1", null}, {"PUT", "/config/m", "{\"compatibility\":\"NONE\"}"}}) {
+            RegistryError e = refusal(() -> call(write[0], write[1], null, write[2]));
+            assertThat(List.of(e.status, e.code, e.getMessage())).as(write[0] + " " + write[1])
+                    .containsExactly(422, 42205, "Subject m in context  is in read-only mode");
+        }
+        call("PUT", "/mode/:.c:m", null, "{\"mode\":\"READONLY\"}");
+        assertThat(refusal(() -> call("POST", "/subjects/:.c:m/versions", null, body("AVRO", AVRO_A))).getMessage())
+                .isEqualTo("Subject :.c:m in context :.c: is in read-only mode");
+        call("PUT", "/mode/m", null, "{\"mode\":\"READWRITE\"}");
+        int id = json("GET", "/subjects/m/versions/1", null, null).path("id").asInt();
+        ObjectNode withId = (ObjectNode) SchemaStore.read(body("AVRO", AVRO_A));
+        withId.put("id", id);
+        assertThat(json("POST", "/subjects/m/versions", null, withId.toString()).path("version").asInt())
+                .as("its own id: the existing version").isEqualTo(1);
+        withId.put("id", id + 100);
+        assertThat(refusal(() -> call("POST", "/subjects/m/versions", null, withId.toString())).getMessage())
+                .isEqualTo("Subject m in context  is not in import mode");
+        call("PUT", "/mode/i", null, "{\"mode\":\"IMPORT\"}");
+        assertThat(refusal(() -> call("POST", "/subjects/i/versions", null, body("JSON", JSON_A))).getMessage())
+                .isEqualTo("Subject i in context  is not in read-write mode");
+        ObjectNode taken = (ObjectNode) SchemaStore.read(body("JSON", JSON_A));
+        taken.put("id", id).put("version", 1);
+        RegistryError overwrite = refusal(() -> call("POST", "/subjects/i/versions", null, taken.toString()));
+        assertThat(List.of(overwrite.code, overwrite.getMessage()))
+                .containsExactly(42205, "Overwrite new schema with id " + id + " in context  is not permitted.");
+    }
+
+    @Test
+    void referencesGuardDeletesAsConfluentSoftDeletedReferrersCountForPermanentOnes() {
+        call("POST", "/subjects/address/versions", null, body("JSON", "{\"type\":\"string\"}"));
+        ObjectNode customer = (ObjectNode) SchemaStore.read(body("JSON", "{\"$ref\":\"address.json\"}"));
+        customer.putArray("references").addObject().put("name", "address.json").put("subject", "address").put("version", 1);
+        int id = json("POST", "/subjects/customer/versions", null, customer.toString()).path("id").asInt();
+        assertThat(json("GET", "/subjects/address/versions/1/referencedby", null, null)).isEqualTo(SchemaStore.read("[" + id + "]"));
+        assertThat(refusal(() -> call("DELETE", "/subjects/address", null, null)).code).isEqualTo(42206);
+        call("DELETE", "/subjects/customer", null, null);
+        assertThat(json("GET", "/subjects/address/versions/latest/referencedby", null, null)).isEqualTo(SchemaStore.read("[]"));
+        assertThat(json("GET", "/subjects/address/versions/1/referencedby", "deleted=true", null))
+                .isEqualTo(SchemaStore.read("[" + id + "]"));
+        assertThat(call("DELETE", "/subjects/address/versions/1", null, null)).as("no live referrer: soft delete").isEqualTo(1);
+        RegistryError kept = refusal(() -> call("DELETE", "/subjects/address/versions/1", "permanent=true", null));
+        assertThat(List.of(kept.code, kept.getMessage())).containsExactly(42206,
+                "One or more references exist to the schema {magic=1,keytype=SCHEMA,subject=address,version=1}.");
+        call("DELETE", "/subjects/customer", "permanent=true", null);
+        assertThat(call("DELETE", "/subjects/address/versions/1", "permanent=true", null)).isEqualTo(1);
+    }
+
+    @Test
+    void listingsPageAndFilterAsConfluent8() {
+        call("PUT", "/config", null, "{\"compatibility\":\"NONE\"}");
+        for (String name : List.of("pa", "pb", "pc")) {
+            call("POST", "/subjects/" + name + "/versions", null, body("JSON", "{\"type\":\"string\"}"));
+        }
+        call("POST", "/subjects/pa/versions", null, body("JSON", "{\"type\":\"integer\"}"));
+        ObjectNode ruled = (ObjectNode) SchemaStore.read(body("JSON", "{\"type\":\"number\"}"));
+        ruled.set("ruleSet", SchemaStore.read("{\"domainRules\":[{\"name\":\"r\",\"kind\":\"CONDITION\",\"mode\":\"WRITE\",\"type\":\"CEL\"}]}"));
+        call("POST", "/subjects/pa/versions", null, ruled.toString());
+        call("DELETE", "/subjects/pa/versions/1", null, null);
+        assertThat(json("GET", "/subjects", "offset=1&limit=1", null)).isEqualTo(SchemaStore.read("[\"pb\"]"));
+        assertThat(json("GET", "/subjects/pa/versions", "deletedAsNegative=true", null)).isEqualTo(SchemaStore.read("[-1,2,3]"));
+        assertThat(json("GET", "/subjects/pa/versions", "deleted=true&offset=1&limit=1", null)).isEqualTo(SchemaStore.read("[2]"));
+        JsonNode withRules = json("GET", "/schemas", "ruleType=CEL", null);
+        assertThat(withRules.size()).isEqualTo(1);
+        assertThat(withRules.get(0).path("version").asInt()).isEqualTo(3);
+        assertThat(json("GET", "/schemas", "ruleType=JSONATA", null)).isEmpty();
+        int shared = json("GET", "/subjects/pb/versions/1", null, null).path("id").asInt();
+        assertThat(json("GET", "/schemas/ids/" + shared + "/subjects", "deleted=true&offset=1&limit=1", null))
+                .isEqualTo(SchemaStore.read("[\"pb\"]"));
+        assertThat(json("GET", "/schemas/ids/" + shared + "/versions", "limit=1", null))
+                .isEqualTo(SchemaStore.read("[{\"subject\":\"pb\",\"version\":1}]"));
+    }
+
+    @Test
+    void theConfigInScopeIsTheFirstThatExistsWholeAsConfluent8() {
+        assertThat(json("PUT", "/config", null, "{\"compatibility\":\"NONE\",\"normalize\":true}"))
+                .isEqualTo(SchemaStore.read("{\"compatibility\":\"NONE\",\"normalize\":true}"));
+        // A subject config of its own is the config in scope whole: the global level and normalize do not reach it.
+        assertThat(json("PUT", "/config/own", null, "{\"validateFields\":true,\"alias\":\"x\"}"))
+                .as("the whole stored config is answered").isEqualTo(SchemaStore.read("{\"alias\":\"x\",\"validateFields\":true}"));
+        assertThat(json("GET", "/config/own", null, null)).as("the server's default level filled in")
+                .isEqualTo(SchemaStore.read("{\"alias\":\"x\",\"validateFields\":true,\"compatibilityLevel\":\"BACKWARD\"}"));
+        call("POST", "/subjects/own/versions", null, body("AVRO", AVRO_A));
+        String incompatible = "{\"type\":\"record\",\"name\":\"R\",\"namespace\":\"n\",\"fields\":[{\"name\":\"g\",\"type\":\"int\"}]}";
+        assertThat(refusal(() -> call("POST", "/subjects/own/versions", null, body("AVRO", incompatible))).code)
+                .as("BACKWARD, not the global NONE").isEqualTo(40901);
+        String normalized = "{\"type\":\"record\",\"name\":\"R\",\"namespace\":\"n\",\"fields\":[{\"name\":\"f\",\"type\":\"int\"}],"
+                + "\"a\":2,\"b\":1}";
+        assertThat(json("GET", "/subjects/own/versions/1", null, null).path("schema").asText()).as("own config: not normalised")
+                .isEqualTo(normalized.replace("\"a\":2,\"b\":1", "\"b\":1,\"a\":2"));
+        assertThat(json("POST", "/subjects/other/versions", null, body("AVRO", AVRO_B)).path("schema").asText())
+                .as("the global config (normalize) for a subject without one").isEqualTo(normalized);
+        assertThat(json("GET", "/config/none", "defaultToGlobal=true", null))
+                .isEqualTo(SchemaStore.read("{\"compatibilityLevel\":\"NONE\",\"normalize\":true}"));
+        // null clears a field, as Confluent's Optional fields.
+        assertThat(json("PUT", "/config/own", null, "{\"alias\":null,\"validateNewSchemas\":false,\"aliasForDeks\":\"d\"}"))
+                .isEqualTo(SchemaStore.read("{\"validateFields\":true,\"validateNewSchemas\":false,\"aliasForDeks\":\"d\"}"));
+        assertThat(json("DELETE", "/config/own", null, null)).isEqualTo(SchemaStore.read(
+                "{\"validateFields\":true,\"validateNewSchemas\":false,\"aliasForDeks\":\"d\",\"compatibilityLevel\":\"BACKWARD\"}"));
+    }
+
+    @Test
+    void guidsAreServedAndFoundAsConfluent8() {
+        JsonNode registered = json("POST", "/subjects/g/versions", null, body("AVRO", SchemaGuidTest.AVRO.replace(
+                "\"io.confluent.kafka.example.User\"", "\"string\"").replace("\"io.confluent.kafka.example.Address\"", "\"string\"")));
+        String guid = registered.path("guid").asText();
+        assertThat(guid).isEqualTo(SchemaGuid.of(registered.path("schema").asText(), List.of(), null, null));
+        int id = registered.path("id").asInt();
+        assertThat(json("GET", "/schemas/ids/" + id, null, null).path("guid").asText()).isEqualTo(guid);
+        assertThat(json("GET", "/subjects/g/versions/1", null, null).path("guid").asText()).isEqualTo(guid);
+        assertThat(json("POST", "/subjects/g", null, body("AVRO", registered.path("schema").asText())).path("guid").asText())
+                .isEqualTo(guid);
+        JsonNode byGuid = json("GET", "/schemas/guids/" + guid, null, null);
+        assertThat(List.of(byGuid.path("schema").asText(), byGuid.path("guid").asText()))
+                .containsExactly(registered.path("schema").asText(), guid);
+        call("POST", "/subjects/:.c:g/versions", null, body("AVRO", registered.path("schema").asText()));
+        assertThat(json("GET", "/schemas/guids/" + guid + "/ids", null, null))
+                .isEqualTo(SchemaStore.read("[{\"context\":\".\",\"id\":" + id + "},{\"context\":\".c\",\"id\":1}]"));
+        RegistryError unknown = refusal(() -> call("GET", "/schemas/guids/00000000-0000-0000-0000-000000000000", null, null));
+        assertThat(List.of(unknown.code, unknown.getMessage()))
+                .containsExactly(40403, "Schema 00000000-0000-0000-0000-000000000000 not found");
+    }
+
+    @Test
+    void anInterruptedCheckIsCancelledNotAnInvalidSchema() {
+        call("POST", "/subjects/j/versions", null, body("JSON", JSON_A));
+        Thread.currentThread().interrupt();
+        assertThatThrownBy(() -> call("POST", "/compatibility/subjects/j/versions/latest", null, body("JSON", JSON_B)))
+                .isInstanceOf(java.util.concurrent.CancellationException.class);
+        assertThat(Thread.currentThread().isInterrupted()).as("the flag is cleared, as Confluent's").isFalse();
+        RegistryError answer = RegistryError.of(new java.util.concurrent.CancellationException("x"));
+        assertThat(List.of(answer.status, answer.code, answer.getMessage())).containsExactly(504, 504, "Request timed out");
+        RegistryError other = RegistryError.of(new IllegalStateException("x"));
+        assertThat(List.of(other.status, other.code)).containsExactly(500, 50001);
     }
 
     @Test

@@ -74,11 +74,12 @@ class SchemaStoreTest {
             assertThatThrownBy(() -> store.register("chain", parse(C3)))
                     .isInstanceOfSatisfying(RegistryError.class, e -> {
                         assertThat(e.status).isEqualTo(409);
-                        assertThat(e.code).isEqualTo(409);
+                        assertThat(e.code).as("Confluent 8's code for an incompatible schema").isEqualTo(40901);
                     })
-                    .hasMessageStartingWith("Schema being registered is incompatible with an earlier schema for subject \"chain\", details: ")
-                    .hasMessageContaining("against version 1 under " + level)
-                    .hasMessageNotContaining("against version 2");
+                    .hasMessageStartingWith("Schema being registered is incompatible with an earlier schema for subject \"chain\", details: [")
+                    .hasMessageContaining(", {oldSchemaVersion: 1}, ")
+                    .hasMessageNotContaining("{oldSchemaVersion: 2}")
+                    .hasMessageEndingWith(", {validateFields: 'false', compatibility: '" + level + "'}]");
         }
     }
 
@@ -86,7 +87,9 @@ class SchemaStoreTest {
     void incompatibilityNamesPathReasonAndVersionWithoutSchemaText() {
         register("s", V1);
         assertThat(store.incompatibilities("s", parse(ADD_NO_DEFAULT), store.live("s")))
-                .containsExactly("READER_FIELD_MISSING_DEFAULT_VALUE at /fields/1 (c) against version 1 under BACKWARD");
+                .containsExactly("{errorType:'READER_FIELD_MISSING_DEFAULT_VALUE', description:'The field 'c' at path '/fields/1'"
+                        + " in the new schema has no default value and is missing in the old schema', additionalInfo:'c'}",
+                        "{oldSchemaVersion: 1}", "{validateFields: 'false', compatibility: 'BACKWARD'}");
     }
 
     @Test
