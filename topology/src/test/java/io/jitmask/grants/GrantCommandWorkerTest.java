@@ -92,11 +92,11 @@ class GrantCommandWorkerTest {
         return GrantCommand.provision(id, "d", Topics.grant("d", id), Topics.raw("d"), "User:" + id, true, 60_000);
     }
 
-    @Test
-    void aCommandDroppedWhenTheBrokerWentAwayIsRunAgainEvenIfTheCommittedOffsetsCouldNotBeReadAtOnce() {
-        GrantCommandExecutorTest.RecordingResources resources = new GrantCommandExecutorTest.RecordingResources();
-        // b's first attempt fails: b stays unfinished, so the commit after a's result is at b's offset.
-        resources.failTopicOnce.add(Topics.grant("d", "b"));
+    /**
+     * Commands a and b on one partition, b's first attempt failing (so the commit after a's result is at b's offset),
+     * that commit failing (the broker went away), then {@code failedReads} reads of the committed offsets failing.
+     */
+    static AwayConsumer aThenBFailingOnceThenTheBrokerAway(int failedReads) {
         AwayConsumer consumer = new AwayConsumer();
         consumer.updateBeginningOffsets(Map.of(PARTITION, 0L));
         consumer.schedulePollTask(() -> {
@@ -104,14 +104,28 @@ class GrantCommandWorkerTest {
             consumer.append("a", provision("a"));
             consumer.append("b", provision("b"));
         });
-        // That commit fails (the broker went away), and so does the first read of the committed offsets after it.
         consumer.failCommits.set(1);
-        consumer.failCommittedReads.set(1);
-        MockProducer<String, byte[]> results = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
+        consumer.failCommittedReads.set(failedReads);
+        return consumer;
+    }
+
+    static GrantCommandWorker worker(AwayConsumer consumer, MockProducer<String, byte[]> results) {
+        GrantCommandExecutorTest.RecordingResources resources = new GrantCommandExecutorTest.RecordingResources();
+        resources.failTopicOnce.add(Topics.grant("d", "b"));
         GrantCommandExecutor executor = new GrantCommandExecutor(resources,
                 new GrantTopicCounter(() -> { throw new AssertionError("no count"); }), Clock.systemUTC());
-        try (GrantCommandWorker worker = new GrantCommandWorker(consumer, results, executor, Clock.systemUTC(),
-                JitmaskMetrics.none(), 10).start()) {
+        return new GrantCommandWorker(consumer, results, executor, Clock.systemUTC(), JitmaskMetrics.none(), 10).start();
+    }
+
+    static MockProducer<String, byte[]> results() {
+        return new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    @Test
+    void aCommandDroppedWhenTheBrokerWentAwayIsRunAgainEvenIfTheCommittedOffsetsCouldNotBeReadAtOnce() {
+        AwayConsumer consumer = aThenBFailingOnceThenTheBrokerAway(1);
+        MockProducer<String, byte[]> results = results();
+        try (GrantCommandWorker worker = worker(consumer, results)) {
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> consumer.committedOffset() == 2);
             assertThat(results.history().stream().map(r -> GrantResult.fromBytes(r.value()))
                     .filter(r -> r.type() == GrantResult.Type.PROVISIONED).map(GrantResult::requestId).distinct())
@@ -123,22 +137,9 @@ class GrantCommandWorkerTest {
 
     @Test
     void aWorkerClosedBeforeItCouldReadTheCommittedOffsetsAgainCommitsNothingPastItsDroppedCommands() {
-        GrantCommandExecutorTest.RecordingResources resources = new GrantCommandExecutorTest.RecordingResources();
-        resources.failTopicOnce.add(Topics.grant("d", "b"));
-        AwayConsumer consumer = new AwayConsumer();
-        consumer.updateBeginningOffsets(Map.of(PARTITION, 0L));
-        consumer.schedulePollTask(() -> {
-            consumer.rebalance(List.of(PARTITION));
-            consumer.append("a", provision("a"));
-            consumer.append("b", provision("b"));
-        });
-        consumer.failCommits.set(1);
         // The broker stays away: the committed offsets cannot be read until the worker is closed.
-        consumer.failCommittedReads.set(Integer.MAX_VALUE);
-        GrantCommandExecutor executor = new GrantCommandExecutor(resources,
-                new GrantTopicCounter(() -> { throw new AssertionError("no count"); }), Clock.systemUTC());
-        GrantCommandWorker worker = new GrantCommandWorker(consumer, new MockProducer<>(true, null, new StringSerializer(),
-                new ByteArraySerializer()), executor, Clock.systemUTC(), JitmaskMetrics.none(), 10).start();
+        AwayConsumer consumer = aThenBFailingOnceThenTheBrokerAway(Integer.MAX_VALUE);
+        GrantCommandWorker worker = worker(consumer, results());
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> consumer.failCommittedReads.get() < Integer.MAX_VALUE);
         worker.close();
         assertThat(consumer.committedOffset()).as("nothing committed: b is the next owner's to run").isEqualTo(-1);
