@@ -72,28 +72,12 @@ public final class GrantCommandExecutor {
         Map<String, Outcome<Void>> created = ifAny(described.stream()
                 .map(i -> new NewGrantTopic(commands.get(i).topic(), partitions[i], commands.get(i).retentionMs())).toList(),
                 resources::createTopics);
-        List<Integer> createdOnes = new ArrayList<>();
-        for (int i : described) {
-            Outcome<Void> topic = created.get(commands.get(i).topic());
-            if (topic.succeeded()) {
-                createdOnes.add(i);
-            } else {
-                out[i] = Outcome.failed(topic.failure());
-            }
-        }
+        List<Integer> createdOnes = topicStepDone(described, created, commands, out);
         // The controller has the topic; the grantee can read it once the broker serves it (a burst of creations
         // leaves the broker behind the controller).
         Map<String, Outcome<Void>> served = ifAny(createdOnes.stream().map(i -> commands.get(i).topic()).toList(),
                 resources::awaitServed);
-        List<Integer> withTopic = new ArrayList<>();
-        for (int i : createdOnes) {
-            Outcome<Void> topic = served.get(commands.get(i).topic());
-            if (topic.succeeded()) {
-                withTopic.add(i);
-            } else {
-                out[i] = Outcome.failed(topic.failure());
-            }
-        }
+        List<Integer> withTopic = topicStepDone(createdOnes, served, commands, out);
         Map<Access, Outcome<Void>> allowed = ifAny(withTopic.stream().map(commands::get)
                 .filter(GrantCommand::manageAcls).map(GrantCommandExecutor::access).toList(), resources::allowRead);
         for (int i : withTopic) {
@@ -101,6 +85,21 @@ public final class GrantCommandExecutor {
             Outcome<Void> acl = command.manageAcls() ? allowed.get(access(command)) : Outcome.ok(null);
             out[i] = acl.map(v -> GrantResult.provisioned(command.requestId(), clock.instant(), partitions[i]));
         }
+    }
+
+    /** The commands whose topic step succeeded; each other one's outcome is that step's failure. */
+    private static List<Integer> topicStepDone(List<Integer> indices, Map<String, Outcome<Void>> step,
+            List<GrantCommand> commands, Outcome<GrantResult>[] out) {
+        List<Integer> done = new ArrayList<>();
+        for (int i : indices) {
+            Outcome<Void> topic = step.get(commands.get(i).topic());
+            if (topic.succeeded()) {
+                done.add(i);
+            } else {
+                out[i] = Outcome.failed(topic.failure());
+            }
+        }
+        return done;
     }
 
     private void withdrawAccess(List<GrantCommand> commands, Outcome<GrantResult>[] out) {
